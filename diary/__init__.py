@@ -1,0 +1,58 @@
+"""diary: a pain diary for sciatica. ``create_app`` builds the Flask application."""
+
+import os
+from pathlib import Path
+
+from flask import Flask
+
+from diary import config as config_module
+
+
+def create_app(test_config=None):
+    """Build the app: defaults, then ``instance/config.py``, then ``DIARY_*`` variables.
+
+    ``test_config`` (a dict) is applied last, for tests.
+    """
+    root = Path(__file__).resolve().parent.parent
+    app = Flask(
+        __name__,
+        instance_path=os.environ.get("DIARY_INSTANCE_PATH", str(root / "instance")),
+        instance_relative_config=True,
+        static_folder=str(root / "static"),
+        template_folder=str(root / "templates"),
+    )
+    app.config.from_mapping(config_module.DEFAULTS)
+    app.config["DATABASE"] = str(Path(app.instance_path) / "diary.sqlite3")
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_pyfile("config.py", silent=True)
+    config_module.apply_environment(app.config)
+    if test_config:
+        app.config.from_mapping(test_config)
+    app.config["SECRET_KEY"] = config_module.ensure_secret_key(app.config, app.instance_path)
+
+    if app.config["PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    from diary import access, accounts, cli, db, errors, security, templating
+
+    db.init_app(app)
+    errors.init_app(app)
+    security.init_app(app)
+    access.init_app(app)
+    app.extensions["diary.hasher"] = accounts.make_hasher(app.config)
+
+    @security.login_manager.user_loader
+    def load_user(session_id):
+        return accounts.load_user(db.get_db(), session_id)
+
+    from diary.api import bp as api_bp
+    from diary.web import register_blueprints
+
+    app.register_blueprint(api_bp)
+    register_blueprints(app)
+    templating.init_app(app)
+    cli.init_app(app)
+    access.check_every_route(app)
+    return app

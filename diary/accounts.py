@@ -1,0 +1,230 @@
+"""Accounts: registration rules, password hashing, sign-in and session binding.
+
+Pure of Flask except for ``User``, which flask-login needs as its user object.
+"""
+
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import cache
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash
+
+from diary.db import write
+
+MIN_PASSWORD_LENGTH = 10
+MAX_PASSWORD_LENGTH = 256
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    """The refused very common passwords, lower-cased."""
+    path = Path(__file__).parent / "data" / "common-passwords.txt"
+    lines = path.read_text().splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def password_problem(password: str, email: str = "") -> str | None:
+    """Return why ``password`` is refused, or None when it is acceptable."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"must be at least {MIN_PASSWORD_LENGTH} characters long"
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"must be at most {MAX_PASSWORD_LENGTH} characters long"
+    lowered = password.lower()
+    if lowered in common_passwords() or len(set(password)) < 3:
+        return "is too common; choose one that is harder to guess"
+    if email and lowered == email.lower():
+        return "must not be your email address"
+    return None
+
+
+def normalise_email(email: str) -> str:
+    """Emails are unique case-insensitively: store and compare them case-folded."""
+    return email.strip().casefold()
+
+
+def make_hasher(config) -> PasswordHasher:
+    """argon2id with the configured cost (OWASP's minimum by default, cheap under test)."""
+    return PasswordHasher(
+        time_cost=config["ARGON2_TIME_COST"],
+        memory_cost=config["ARGON2_MEMORY_COST_KIB"],
+        parallelism=config["ARGON2_PARALLELISM"],
+    )
+
+
+def now_iso() -> str:
+    """The server's UTC clock as ISO 8601 (the only clock that decides updated_at)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+@dataclass
+class User(UserMixin):
+    id: int
+    email: str
+    role: str
+    name: str
+    time_zone: str
+    session_token: str
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row):
+        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+
+    def get_id(self):
+        # Binding the session to a token that rotates with the password ends other sessions.
+        return f"{self.id}:{self.session_token}"
+
+    @property
+    def is_patient(self):
+        return self.role == "patient"
+
+    @property
+    def is_physician(self):
+        return self.role == "physician"
+
+    def to_json(self):
+        return {
+            "id": self.id,
+            "email": self.email,
+            "role": self.role,
+            "name": self.name,
+            "time_zone": self.time_zone,
+            "created_at": self.created_at,
+        }
+
+
+class RegistrationRefused(Exception):
+    """Registration refused; ``fields`` names what to fix (never that the email exists)."""
+
+    def __init__(self, fields=None):
+        super().__init__("registration refused")
+        self.fields = fields or {}
+
+
+def load_user(db, session_id: str) -> User | None:
+    """The user a session belongs to, or None when it is unknown or was ended."""
+    user_id, _, token = (session_id or "").partition(":")
+    if not user_id.isdigit() or not token:
+        return None
+    rows = list(db.query("SELECT * FROM users WHERE id = ?", [int(user_id)]))
+    if not rows or not secrets.compare_digest(rows[0]["session_token"], token):
+        return None
+    return User.from_row(rows[0])
+
+
+def get_user(db, user_id: int) -> User | None:
+    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+    return User.from_row(rows[0]) if rows else None
+
+
+def register(db, hasher, *, email, password, role, name, time_zone="UTC") -> User:
+    """Create a user; raise RegistrationRefused for a bad password or a taken email.
+
+    A taken email is refused without saying so, so registration cannot be used to learn
+    who has an account.
+    """
+    email = normalise_email(email)
+    problem = password_problem(password, email)
+    if problem:
+        raise RegistrationRefused({"password": problem})
+    password_hash = hasher.hash(password)
+    with write(db):
+        if list(db.query("SELECT 1 FROM users WHERE email = ?", [email])):
+            raise RegistrationRefused()
+        user_id = db.execute(
+            "INSERT INTO users (email, password_hash, role, name, time_zone, session_token,"
+            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                email,
+                password_hash,
+                role,
+                name.strip(),
+                time_zone,
+                secrets.token_urlsafe(16),
+                now_iso(),
+            ],
+        ).lastrowid
+    return get_user(db, user_id)
+
+
+# Verifying against this when the email is unknown keeps both answers equally slow.
+_DUMMY_HASH = None
+
+
+def authenticate(db, hasher, email, password) -> User | None:
+    """The user for these credentials, or None (the same None for either mistake).
+
+    Hashes made with older or cheaper parameters are upgraded on success.
+    """
+    global _DUMMY_HASH
+    rows = list(db.query("SELECT * FROM users WHERE email = ?", [normalise_email(email)]))
+    if not rows:
+        if _DUMMY_HASH is None:
+            _DUMMY_HASH = hasher.hash(secrets.token_hex(8))
+        _verify(hasher, _DUMMY_HASH, password)
+        return None
+    row = rows[0]
+    if not _verify(hasher, row["password_hash"], password):
+        return None
+    if _needs_rehash(hasher, row["password_hash"]):
+        with write(db):
+            db.execute(
+                "UPDATE users SET password_hash = ? WHERE id = ?",
+                [hasher.hash(password), row["id"]],
+            )
+    return User.from_row(row)
+
+
+def _verify(hasher, stored, password) -> bool:
+    if stored.startswith("$argon2"):
+        try:
+            return hasher.verify(stored, password)
+        except (VerificationError, InvalidHashError):
+            return False
+    # Hashes from before argon2 (werkzeug's scrypt/pbkdf2) still sign in, then get upgraded.
+    try:
+        return check_password_hash(stored, password)
+    except ValueError:
+        return False
+
+
+def _needs_rehash(hasher, stored) -> bool:
+    if not stored.startswith("$argon2"):
+        return True
+    try:
+        return hasher.check_needs_rehash(stored)
+    except InvalidHashError:
+        return True
+
+
+def change_password(db, hasher, user: User, current, new) -> User:
+    """Set a new password and rotate the session token, which signs out every other session.
+
+    Raises RegistrationRefused with the field at fault.
+    """
+    if not _verify(hasher, _password_hash(db, user.id), current):
+        raise RegistrationRefused({"current_password": "is not your current password"})
+    problem = password_problem(new, user.email)
+    if problem:
+        raise RegistrationRefused({"new_password": problem})
+    with write(db):
+        db.execute(
+            "UPDATE users SET password_hash = ?, session_token = ? WHERE id = ?",
+            [hasher.hash(new), secrets.token_urlsafe(16), user.id],
+        )
+    return get_user(db, user.id)
+
+
+def _password_hash(db, user_id):
+    return db.execute("SELECT password_hash FROM users WHERE id = ?", [user_id]).fetchone()[0]
+
+
+def delete_user(db, user_id: int):
+    """Delete the account and, by cascade, every row of its data."""
+    with write(db):
+        db.execute("DELETE FROM users WHERE id = ?", [user_id])

@@ -1,0 +1,48 @@
+"""Registration and account deletion."""
+
+from flask import current_app, jsonify
+from flask_login import current_user, login_user, logout_user
+
+from diary import accounts
+from diary.access import allow
+from diary.api import bp, json_body
+from diary.api.openapi import spec
+from diary.api.session import session_payload
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.schemas import SessionOut, UserCreate, validate
+from diary.security import limiter
+
+REFUSED = "Registration was refused. Check the fields, or sign in if you already have an account."
+
+
+def registration_limit():
+    return current_app.config["REGISTRATION_LIMIT"]
+
+
+@bp.post("/users")
+@allow("anyone")
+@limiter.limit(registration_limit)
+@spec("Register (signs the new user in)", body=UserCreate, responses={201: SessionOut})
+def create_user():
+    if not current_app.config["REGISTRATION_OPEN"]:
+        raise ApiError(403, "registration_closed", "Registration is closed on this server.")
+    data = validate(UserCreate, json_body())
+    try:
+        user = accounts.register(
+            get_db(), current_app.extensions["diary.hasher"], **data.model_dump()
+        )
+    except accounts.RegistrationRefused as refused:
+        raise ApiError(400, "registration_refused", REFUSED, refused.fields) from None
+    login_user(user)
+    return jsonify(session_payload(user)), 201
+
+
+@bp.delete("/users/me")
+@allow("signed_in")
+@spec("Delete the account and all its data", responses={204: None})
+def delete_me():
+    user_id = current_user.id
+    logout_user()
+    accounts.delete_user(get_db(), user_id)
+    return "", 204

@@ -1,0 +1,48 @@
+"""``flask --app diary`` commands beyond the database ones in db.py."""
+
+import click
+from flask import current_app
+
+from diary import accounts
+from diary.db import get_db
+
+
+def init_app(app):
+    @app.cli.command("create-user")
+    @click.option("--email", prompt=True)
+    @click.option("--name", prompt=True)
+    @click.option(
+        "--role", type=click.Choice(["patient", "physician"]), default="patient", show_default=True
+    )
+    @click.option("--time-zone", default="UTC", show_default=True)
+    @click.password_option()
+    def create_user(email, name, role, time_zone, password):
+        """Create an account (also when registration is closed)."""
+        from diary.errors import ApiError
+        from diary.schemas import UserCreate, validate
+
+        try:
+            data = validate(
+                UserCreate,
+                {
+                    "email": email,
+                    "name": name,
+                    "role": role,
+                    "time_zone": time_zone,
+                    "password": password,
+                },
+            )
+            user = accounts.register(
+                get_db(), current_app.extensions["diary.hasher"], **data.model_dump()
+            )
+        except ApiError as err:
+            raise click.ClickException(_describe(err.fields)) from None
+        except accounts.RegistrationRefused as refused:
+            raise click.ClickException(
+                _describe(refused.fields) or "An account with this email may already exist."
+            ) from None
+        click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+def _describe(fields):
+    return "; ".join(f"{k} {v}" for k, v in fields.items())

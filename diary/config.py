@@ -1,0 +1,78 @@
+"""Configuration: defaults, then ``instance/config.py``, then the environment.
+
+Only the names below are read from the environment; everything else can be set in
+``instance/config.py`` by the operator.
+"""
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+DEFAULTS = {
+    "DATABASE": None,  # filled in by create_app: instance/diary.sqlite3
+    "REGISTRATION_OPEN": True,
+    # OWASP minimum for argon2id: m=19 MiB, t=2, p=1. Memory is bounded per sign-in,
+    # so a burst of 20 sign-ins needs about 380 MiB at worst across all workers.
+    "ARGON2_TIME_COST": 2,
+    "ARGON2_MEMORY_COST_KIB": 19 * 1024,
+    "ARGON2_PARALLELISM": 1,
+    "SIGNIN_FAILURE_LIMIT": "5 per minute",
+    "REGISTRATION_LIMIT": "10 per hour",
+    "INVITE_FAILURE_LIMIT": "10 per hour",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "diary_session",
+    "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+    "REMEMBER_COOKIE_DURATION": timedelta(days=30),
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_NAME": "diary_remember",
+    # A patient may leave the today page open for hours; the token lives as long as
+    # the session instead of Flask-WTF's default hour.
+    "WTF_CSRF_TIME_LIMIT": None,
+    "RATELIMIT_HEADERS_ENABLED": True,
+    "RATELIMIT_STORAGE_URI": "memory://",
+    "MAX_CONTENT_LENGTH": 2 * 1024 * 1024 + 64 * 1024,
+    "PROXY_FIX": False,
+    "JSON_SORT_KEYS": False,
+}
+
+ENVIRONMENT = {
+    "DIARY_SECRET_KEY": "SECRET_KEY",
+    "DIARY_DATABASE": "DATABASE",
+    "DIARY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+}
+
+
+def apply_environment(config, environ=os.environ):
+    """Copy the supported ``DIARY_*`` variables into ``config``."""
+    for variable, key in ENVIRONMENT.items():
+        if environ.get(variable):
+            config[key] = environ[variable]
+    if environ.get("DIARY_PROXY_FIX"):
+        config["PROXY_FIX"] = environ["DIARY_PROXY_FIX"] not in ("0", "false", "no")
+
+
+def ensure_secret_key(config, instance_path):
+    """Return the secret key, generating ``instance/secret_key`` (mode 0600) when none is set.
+
+    Persisting it means sessions survive restarts without the operator doing anything.
+    """
+    if config.get("SECRET_KEY"):
+        return config["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        # Write then link: the key appears whole or not at all, even when several
+        # workers start at once; the first link wins and the others read it.
+        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(secrets.token_hex(32))
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
+    return path.read_text().strip()

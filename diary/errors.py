@@ -1,0 +1,86 @@
+"""One error shape for the API, friendly pages for people; never a stack trace.
+
+Every ``/api/`` failure answers ``{"error": {"code", "message", "fields"}}``.
+"""
+
+from flask import current_app, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+MESSAGES = {
+    400: ("bad_request", "The request could not be understood."),
+    401: ("unauthenticated", "Sign in first."),
+    403: ("forbidden", "You may not do that."),
+    404: ("not_found", "There is nothing here."),
+    405: ("method_not_allowed", "This address does not accept that method."),
+    409: ("conflict", "This changed on the server since you loaded it."),
+    413: ("too_large", "The request is too large."),
+    415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
+    422: ("invalid", "Some fields are not valid."),
+    429: ("rate_limited", "Too many attempts. Wait a little and try again."),
+    500: ("server_error", "Something went wrong on our side. Nothing was saved."),
+}
+
+
+class ApiError(Exception):
+    """An error a JSON client should see as it is: status, code, message and fields."""
+
+    def __init__(self, status, code=None, message=None, fields=None, extra=None):
+        super().__init__(message)
+        default_code, default_message = MESSAGES.get(status, ("error", "Request failed."))
+        self.status = status
+        self.code = code or default_code
+        self.message = message or default_message
+        self.fields = fields or {}
+        self.extra = extra or {}
+
+
+def wants_json():
+    """API paths always get JSON; so does a client that asks only for JSON."""
+    if request.path.startswith("/api/"):
+        return True
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    return best == "application/json" and not request.accept_mimetypes.accept_html
+
+
+def json_error(status, code=None, message=None, fields=None, extra=None, headers=None):
+    err = ApiError(status, code, message, fields, extra)
+    body = {"error": {"code": err.code, "message": err.message, "fields": err.fields}}
+    body.update(err.extra)
+    response = jsonify(body)
+    response.status_code = status
+    if headers:
+        response.headers.extend(headers)
+    return response
+
+
+def _handle_api_error(err: ApiError):
+    return json_error(err.status, err.code, err.message, err.fields, err.extra)
+
+
+def _handle_http(exc: HTTPException):
+    headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
+    if wants_json():
+        status = exc.code or 500
+        code, message = MESSAGES.get(status, ("error", exc.description or "Request failed."))
+        if status in (400, 413) and exc.description and status != 500:
+            message = _public_description(exc) or message
+        return json_error(status, code, message, headers=headers)
+    return render_template("errors/error.html", status=exc.code, error=exc), exc.code, headers
+
+
+def _public_description(exc):
+    # Werkzeug's descriptions for these are written for people and leak nothing.
+    desc = getattr(exc, "description", "") or ""
+    return desc if len(desc) < 300 else ""
+
+
+def _handle_unexpected(exc):
+    # The operator gets the traceback in the log; the client only learns that it failed.
+    current_app.logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=exc)
+    return _handle_http(InternalServerError())
+
+
+def init_app(app):
+    app.register_error_handler(ApiError, _handle_api_error)
+    app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(Exception, _handle_unexpected)

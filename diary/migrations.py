@@ -1,0 +1,102 @@
+"""The schema, as sqlite-utils migrations. Add new migrations at the end; never edit old ones.
+
+The tables for the whole design (DESIGN.md section 3) exist from the first migration so
+later features add behaviour, not table rewrites.
+"""
+
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("diary")
+
+
+def _run_script(db, script):
+    # Not executescript(): it commits first, which would break the migration's transaction.
+    for statement in script.split(";\n"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m001_initial(db):
+    _run_script(
+        db,
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE,
+            password_hash TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('patient', 'physician')),
+            name TEXT NOT NULL,
+            time_zone TEXT NOT NULL DEFAULT 'UTC',
+            -- rotated when the password changes, which ends every other session
+            session_token TEXT NOT NULL,
+            created_at TEXT NOT NULL
+        );
+
+        -- one row: the database-wide change sequence behind every synced row's seq
+        CREATE TABLE change_seq (value INTEGER NOT NULL);
+        INSERT INTO change_seq (value) VALUES (0);
+
+        CREATE TABLE entries (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            leg_pain INTEGER CHECK (leg_pain BETWEEN 0 AND 10),
+            back_pain INTEGER CHECK (back_pain BETWEEN 0 AND 10),
+            worst_leg_pain INTEGER CHECK (worst_leg_pain BETWEEN 0 AND 10),
+            regions TEXT NOT NULL DEFAULT '{}',
+            activities TEXT NOT NULL DEFAULT '{}',
+            sitting_tolerance_min INTEGER,
+            walking_tolerance_min INTEGER,
+            red_flags TEXT NOT NULL DEFAULT '[]',
+            note TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX entries_patient_day ON entries (patient_id, day DESC, created_at DESC);
+        CREATE INDEX entries_patient_seq ON entries (patient_id, seq);
+
+        CREATE TABLE therapies (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,
+            label TEXT NOT NULL DEFAULT '',
+            start_day TEXT NOT NULL,
+            end_day TEXT,
+            notes TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX therapies_patient_start ON therapies (patient_id, start_day);
+        CREATE INDEX therapies_patient_seq ON therapies (patient_id, seq);
+
+        CREATE TABLE shares (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            physician_id INTEGER REFERENCES users(id) ON DELETE CASCADE,
+            code_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            accepted_at TEXT,
+            revoked_at TEXT
+        );
+        CREATE INDEX shares_patient ON shares (patient_id);
+        CREATE INDEX shares_physician ON shares (physician_id);
+
+        CREATE TABLE access_log (
+            id INTEGER PRIMARY KEY,
+            physician_id INTEGER REFERENCES users(id) ON DELETE SET NULL,
+            physician_name TEXT NOT NULL,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            what TEXT NOT NULL,
+            at TEXT NOT NULL
+        );
+        CREATE INDEX access_log_patient_at ON access_log (patient_id, at DESC);
+        """,
+    )

@@ -1,0 +1,27 @@
+"""HTML pages for people: one blueprint per page family."""
+
+from urllib.parse import urlsplit
+
+from flask import request, url_for
+
+
+def safe_next(default_endpoint="pages.home"):
+    """The ``next`` target when it stays on this site, else the default page."""
+    target = request.values.get("next", "")
+    parts = urlsplit(target)
+    if (
+        target.startswith("/")
+        and not target.startswith("//")
+        and not parts.netloc
+        and not parts.scheme
+        and "\\" not in target
+    ):
+        return target
+    return url_for(default_endpoint)
+
+
+def register_blueprints(app):
+    from diary.web import auth, pages
+
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(pages.bp)

@@ -1,0 +1,115 @@
+"""Fixtures: an app on a temporary SQLite file, its test client, a CLI runner and helpers."""
+
+import pytest
+
+from diary import create_app
+
+PASSWORD = "a calm river at dawn"
+
+TEST_CONFIG = {
+    "TESTING": True,
+    "SECRET_KEY": "test-secret-key",
+    # A cheap hash under test; production uses OWASP's argon2id minimum (see config.py).
+    "ARGON2_TIME_COST": 1,
+    "ARGON2_MEMORY_COST_KIB": 8,
+}
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "diary.sqlite3")})
+    yield app
+    app.extensions["diary.db"].close_all()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+class Api:
+    """A JSON client that carries the session cookie and the CSRF header, like the PWA."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def token(self):
+        return self.client.get("/api/v1/session").get_json()["csrf_token"]
+
+    def request(self, method, path, json=None, csrf=True, **kwargs):
+        headers = kwargs.pop("headers", {})
+        if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
+            headers.setdefault("X-CSRFToken", self.token())
+        return self.client.open(path, method=method, json=json, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self.request("GET", path, **kw)
+
+    def post(self, path, json=None, **kw):
+        return self.request("POST", path, json, **kw)
+
+    def put(self, path, json=None, **kw):
+        return self.request("PUT", path, json, **kw)
+
+    def delete(self, path, **kw):
+        return self.request("DELETE", path, **kw)
+
+    def register(
+        self,
+        email="pat@example.org",
+        role="patient",
+        name="Pat",
+        password=PASSWORD,
+        time_zone="UTC",
+    ):
+        response = self.post(
+            "/api/v1/users",
+            {
+                "email": email,
+                "password": password,
+                "role": role,
+                "name": name,
+                "time_zone": time_zone,
+            },
+        )
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["user"]
+
+    def signin(self, email="pat@example.org", password=PASSWORD, **kw):
+        return self.post("/api/v1/session", {"email": email, "password": password}, **kw)
+
+    def signout(self):
+        return self.delete("/api/v1/session")
+
+
+@pytest.fixture
+def api(client):
+    return Api(client)
+
+
+@pytest.fixture
+def make_api(app):
+    """More independent clients (another patient, a physician) on the same app."""
+    return lambda: Api(app.test_client())
+
+
+@pytest.fixture
+def patient(api):
+    """``api`` signed in as a registered patient."""
+    api.user = api.register()
+    return api
+
+
+def form_token(client, path):
+    """The CSRF token embedded in the form at ``path``."""
+    import re
+
+    html = client.get(path).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, f"no CSRF field on {path}"
+    return match.group(1)

@@ -1,0 +1,301 @@
+"""Registration, sign-in, sign-out, password rules and password hashing."""
+
+import pytest
+from argon2 import PasswordHasher
+from werkzeug.security import generate_password_hash
+
+from diary import accounts
+from diary.db import get_db
+from tests.conftest import PASSWORD, form_token
+
+
+def test_register_signs_in_and_returns_user(api):
+    user = api.register(email="Pat@Example.org", name="  Pat  ")
+    assert user["email"] == "pat@example.org"
+    assert user["name"] == "Pat"
+    assert user["role"] == "patient"
+    session = api.get("/api/v1/session").get_json()
+    assert session["user"]["id"] == user["id"]
+    assert "password" not in str(session)
+
+
+@pytest.mark.parametrize(
+    "password, message",
+    [("short", "at least 10"), ("1234567890", "too common"), ("aaaaaaaaaaaa", "too common")],
+)
+def test_weak_passwords_are_refused_with_the_field_named(api, password, message):
+    response = api.post(
+        "/api/v1/users",
+        {"email": "x@example.org", "password": password, "name": "X", "role": "patient"},
+    )
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]["fields"]["password"]
+    assert api.get("/api/v1/session").get_json()["user"] is None
+
+
+def test_existing_email_is_refused_like_any_other_refusal(api, make_api):
+    api.register(email="taken@example.org")
+    other = make_api()
+    response = other.post(
+        "/api/v1/users",
+        {"email": "TAKEN@example.org", "password": PASSWORD, "name": "Y", "role": "patient"},
+    )
+    assert response.status_code == 400
+    body = response.get_json()["error"]
+    assert body["code"] == "registration_refused"
+    assert "taken" not in body["message"].lower() and "exists" not in body["message"].lower()
+    assert body["fields"] == {}
+
+
+def test_invalid_registration_fields_are_named(api):
+    response = api.post(
+        "/api/v1/users",
+        {
+            "email": "not-an-email",
+            "password": PASSWORD,
+            "name": "",
+            "role": "admin",
+            "time_zone": "Mars/Base",
+        },
+    )
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"email", "name", "role", "time_zone"}
+
+
+def test_signin_same_answer_for_unknown_email_and_wrong_password(api, make_api):
+    api.register(email="pat@example.org")
+    api.signout()
+    wrong_password = api.signin("pat@example.org", "not the password at all")
+    unknown_email = make_api().signin("nobody@example.org", PASSWORD)
+    assert wrong_password.status_code == unknown_email.status_code == 401
+    assert wrong_password.get_json() == unknown_email.get_json()
+
+
+def test_signin_and_signout(api):
+    api.register()
+    assert api.signout().status_code == 200
+    assert api.get("/api/v1/session").get_json()["user"] is None
+    response = api.signin()
+    assert response.status_code == 200
+    assert response.get_json()["user"]["email"] == "pat@example.org"
+    assert api.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
+
+
+def test_signin_rate_limited_after_five_failures_only(app, api):
+    api.register()
+    api.signout()
+    for _ in range(3):  # successes do not count
+        assert api.signin().status_code == 200
+        api.signout()
+    for _ in range(5):
+        assert api.signin(password="wrong password here").status_code == 401
+    limited = api.signin()
+    assert limited.status_code == 429
+    assert int(limited.headers["Retry-After"]) > 0
+    assert limited.get_json()["error"]["code"] == "rate_limited"
+
+
+def test_signin_rate_limit_is_per_account_across_addresses(app, make_api):
+    make_api().register(email="target@example.org")
+    for i in range(5):
+        client = make_api()
+        r = client.signin(
+            "target@example.org", "wrong password here", environ_base={"REMOTE_ADDR": f"10.0.0.{i}"}
+        )
+        assert r.status_code == 401
+    r = make_api().signin("target@example.org", PASSWORD, environ_base={"REMOTE_ADDR": "10.0.1.1"})
+    assert r.status_code == 429
+
+
+def test_signin_form_rate_limited_too(client, api):
+    api.register()
+    api.signout()
+    for _ in range(5):
+        token = form_token(client, "/signin")
+        r = client.post(
+            "/signin",
+            data={"email": "pat@example.org", "password": "wrong one!!", "csrf_token": token},
+        )
+        assert r.status_code == 401
+        assert "The email or password is not right." in r.get_data(as_text=True)
+    token = form_token(client, "/signin")
+    r = client.post(
+        "/signin", data={"email": "pat@example.org", "password": PASSWORD, "csrf_token": token}
+    )
+    assert r.status_code == 429
+
+
+def test_registration_is_rate_limited_per_address(app, api):
+    for i in range(10):
+        api.post(
+            "/api/v1/users",
+            {"email": f"u{i}@example.org", "password": "short", "name": "U", "role": "patient"},
+        )
+    r = api.post(
+        "/api/v1/users",
+        {"email": "late@example.org", "password": PASSWORD, "name": "U", "role": "patient"},
+    )
+    assert r.status_code == 429
+
+
+def test_register_and_signin_forms(client):
+    token = form_token(client, "/register")
+    r = client.post(
+        "/register",
+        data={
+            "name": "Form Pat",
+            "email": "form@example.org",
+            "password": PASSWORD,
+            "role": "patient",
+            "time_zone": "Europe/Paris",
+            "csrf_token": token,
+        },
+    )
+    assert r.status_code == 302
+    token = form_token(client, "/account")
+    client.post("/signout", data={"csrf_token": token})
+    token = form_token(client, "/signin")
+    r = client.post(
+        "/signin?next=/account",
+        data={"email": "FORM@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert r.status_code == 302 and r.headers["Location"] == "/account"
+    page = client.get("/account").get_data(as_text=True)
+    assert "Form Pat" in page and "Europe/Paris" in page
+
+
+def test_register_form_reshown_with_messages(client):
+    token = form_token(client, "/register")
+    r = client.post(
+        "/register",
+        data={
+            "name": "",
+            "email": "bad",
+            "password": "short",
+            "role": "patient",
+            "time_zone": "UTC",
+            "csrf_token": token,
+        },
+    )
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Email must be an email address" in html
+    assert 'value="bad"' in html
+    assert 'aria-invalid="true"' in html
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/x", "/\\evil.example"])
+def test_signin_next_never_leaves_the_site(client, api, target):
+    api.register()
+    api.signout()
+    token = form_token(client, "/signin")
+    r = client.post(
+        "/signin",
+        query_string={"next": target},
+        data={"email": "pat@example.org", "password": PASSWORD, "csrf_token": token},
+    )
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/"
+
+
+def test_remember_cookie_hardened(api):
+    api.register()
+    api.signout()
+    r = api.post(
+        "/api/v1/session", {"email": "pat@example.org", "password": PASSWORD, "remember": True}
+    )
+    cookie = next(c for c in r.headers.getlist("Set-Cookie") if c.startswith("diary_remember="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain HTTP in tests
+    r = api.post(
+        "/api/v1/session",
+        {"email": "pat@example.org", "password": PASSWORD, "remember": True},
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/"},
+    )
+    assert r.status_code == 200
+    cookies = r.headers.getlist("Set-Cookie")
+    assert all("Secure" in c for c in cookies)
+    assert any(c.startswith("diary_session=") for c in cookies)
+
+
+def test_password_change_ends_other_sessions(api, make_api):
+    api.register()
+    other_device = make_api()
+    assert other_device.signin().status_code == 200
+    r = api.put(
+        "/api/v1/session/password",
+        {"current_password": PASSWORD, "new_password": "another calm river"},
+    )
+    assert r.status_code == 200
+    assert api.get("/api/v1/session").get_json()["user"] is not None
+    assert other_device.get("/api/v1/session").get_json()["user"] is None
+    assert other_device.signin().status_code == 401
+    assert other_device.signin(password="another calm river").status_code == 200
+
+
+def test_password_change_refuses_wrong_current(patient):
+    r = patient.put(
+        "/api/v1/session/password",
+        {"current_password": "not my password", "new_password": "another calm river"},
+    )
+    assert r.status_code == 422
+    assert "current_password" in r.get_json()["error"]["fields"]
+
+
+def test_production_hash_is_argon2id_at_owasp_minimum():
+    from diary.config import DEFAULTS
+
+    hasher = accounts.make_hasher(DEFAULTS)
+    params = hasher.hash("x" * 12)
+    assert params.startswith("$argon2id$")
+    assert "m=19456,t=2,p=1" in params
+
+
+def test_old_hashes_are_upgraded_at_signin(app, api):
+    api.register()
+    api.signout()
+    with app.app_context():
+        db = get_db()
+        db.execute(
+            "UPDATE users SET password_hash = ?",
+            [generate_password_hash(PASSWORD, method="pbkdf2:sha256")],
+        )
+    assert api.signin().status_code == 200
+    with app.app_context():
+        stored = get_db().execute("SELECT password_hash FROM users").fetchone()[0]
+    assert stored.startswith("$argon2id$")
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+    assert cheap.verify(stored, PASSWORD)
+
+
+def test_delete_account_removes_everything(app, patient):
+    r = patient.delete("/api/v1/users/me")
+    assert r.status_code == 204
+    assert patient.get("/api/v1/session").get_json()["user"] is None
+    with app.app_context():
+        assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    assert patient.signin().status_code == 401
+
+
+def test_create_user_command(runner, app):
+    result = runner.invoke(
+        args=[
+            "create-user",
+            "--email",
+            "doc@example.org",
+            "--name",
+            "Dr Who",
+            "--role",
+            "physician",
+            "--password",
+            PASSWORD,
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    assert "Created physician doc@example.org" in result.output
+    result = runner.invoke(
+        args=["create-user", "--email", "doc2@example.org", "--name", "D", "--password", "short"]
+    )
+    assert result.exit_code != 0 and "at least 10" in result.output

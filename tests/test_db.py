@@ -1,0 +1,100 @@
+"""Migrations, connection settings, write transactions and backup on real SQLite files."""
+
+import sqlite3
+import threading
+
+import pytest
+import sqlite_utils
+
+from diary import db as dbmod
+from diary.migrations import migrations
+
+TABLES = {"users", "entries", "therapies", "shares", "access_log", "change_seq"}
+
+
+def test_migrate_creates_every_table_on_an_empty_file(tmp_path):
+    path = tmp_path / "new" / "diary.sqlite3"
+    applied = dbmod.migrate(path)
+    assert applied == [m.name for m in migrations._migrations]
+    db = sqlite_utils.Database(path)
+    assert set(db.table_names()) >= TABLES
+    assert {"id", "version", "deleted", "seq", "day"} <= set(db["entries"].columns_dict)
+    assert {"id", "version", "deleted", "seq", "start_day"} <= set(db["therapies"].columns_dict)
+
+
+def test_migrate_is_idempotent_and_keeps_existing_data(tmp_path):
+    path = tmp_path / "diary.sqlite3"
+    dbmod.migrate(path)
+    conn = sqlite3.connect(path)
+    conn.execute(
+        "INSERT INTO users (email, password_hash, role, name, session_token, created_at)"
+        " VALUES ('a@example.org', 'x', 'patient', 'A', 't', 'now')"
+    )
+    conn.commit()
+    conn.close()
+    assert dbmod.migrate(path) == []
+    assert sqlite_utils.Database(path)["users"].count == 1
+
+
+def test_app_start_migrates_and_cli_migrate_reports(runner, app):
+    result = runner.invoke(args=["migrate"])
+    assert result.exit_code == 0 and "Nothing to apply" in result.output
+
+
+def test_connection_settings(app):
+    with app.app_context():
+        db = dbmod.get_db()
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+
+
+def test_one_connection_per_thread_kept_open(app):
+    pool = app.extensions["diary.db"]
+    first, second = pool.get(), pool.get()
+    assert first is second
+    other = []
+    t = threading.Thread(target=lambda: other.append(pool.get()))
+    t.start()
+    t.join()
+    assert other[0] is not first
+
+
+def test_write_rolls_back_everything_on_error(app):
+    with app.app_context():
+        db = dbmod.get_db()
+        with pytest.raises(RuntimeError), dbmod.write(db):
+            db.execute("UPDATE change_seq SET value = 99")
+            raise RuntimeError("interrupted")
+        assert db.execute("SELECT value FROM change_seq").fetchone()[0] == 0
+        assert not db.conn.in_transaction
+
+
+def test_write_takes_the_write_lock_at_begin(app, tmp_path):
+    with app.app_context():
+        db = dbmod.get_db()
+        other = dbmod.open_database(app.config["DATABASE"])
+        other.conn.execute("PRAGMA busy_timeout=0")
+        # BEGIN IMMEDIATE holds the RESERVED lock even before any write.
+        with dbmod.write(db), pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.conn.execute("BEGIN IMMEDIATE")
+        other.close()
+
+
+def test_seq_is_monotonic(app):
+    with app.app_context():
+        db = dbmod.get_db()
+        with dbmod.write(db):
+            a = dbmod.next_seq(db)
+            b = dbmod.next_seq(db)
+        assert b == a + 1
+
+
+def test_backup_command_writes_a_consistent_copy(runner, app, api, tmp_path):
+    api.register(email="kept@example.org")
+    target = tmp_path / "backups" / "copy.sqlite3"
+    result = runner.invoke(args=["backup", str(target)])
+    assert result.exit_code == 0, result.output
+    copy = sqlite_utils.Database(target)
+    assert [r["email"] for r in copy["users"].rows] == ["kept@example.org"]
+    assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

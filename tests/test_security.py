@@ -1,0 +1,74 @@
+"""CSRF on every state-changing request, security headers, cookie flags."""
+
+from tests.conftest import PASSWORD, form_token
+
+
+def test_json_write_without_csrf_token_is_refused(api):
+    r = api.post(
+        "/api/v1/users",
+        {"email": "a@example.org", "password": PASSWORD, "name": "A", "role": "patient"},
+        csrf=False,
+    )
+    assert r.status_code == 400
+    assert r.get_json()["error"]["code"] == "csrf_failed"
+    assert "X-CSRFToken" in r.get_json()["error"]["message"]
+    assert api.get("/api/v1/session").get_json()["user"] is None
+
+
+def test_json_write_with_a_forged_token_is_refused(patient):
+    r = patient.delete("/api/v1/users/me", headers={"X-CSRFToken": "forged"})
+    assert r.status_code == 400
+    assert patient.get("/api/v1/session").get_json()["user"] is not None
+
+
+def test_form_post_without_csrf_is_refused_and_changes_nothing(client, api):
+    api.register()
+    r = client.post("/account/delete", data={"confirm": "delete"})
+    assert r.status_code == 400
+    assert "form expired" in r.get_data(as_text=True).lower()
+    assert api.get("/api/v1/session").get_json()["user"] is not None
+
+
+def test_form_post_with_csrf_works(client, api):
+    api.register()
+    token = form_token(client, "/account")
+    r = client.post("/account/delete", data={"confirm": "delete", "csrf_token": token})
+    assert r.status_code == 302
+    assert api.get("/api/v1/session").get_json()["user"] is None
+
+
+def test_security_headers_on_pages_api_and_errors(client):
+    for path in ["/", "/signin", "/api/v1/session", "/no-such-page", "/api/v1/nothing"]:
+        r = client.get(path)
+        csp = r.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert r.headers["X-Content-Type-Options"] == "nosniff"
+        assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
+        assert r.headers["X-Frame-Options"] == "DENY"
+
+
+def test_api_responses_are_not_cached(client):
+    assert client.get("/api/v1/session").headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_flags(api):
+    r = api.post(
+        "/api/v1/users",
+        {"email": "c@example.org", "password": PASSWORD, "name": "C", "role": "patient"},
+    )
+    cookie = next(c for c in r.headers.getlist("Set-Cookie") if c.startswith("diary_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_no_inline_script_or_style_in_pages(client, api):
+    import re
+
+    pages = ["/", "/signin", "/register"]
+    api.register()
+    pages += ["/account"]
+    for path in pages:
+        html = api.client.get(path).get_data(as_text=True)
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
+        assert not re.search(r"\son[a-z]+=", html), path
+        assert " style=" not in html, path
