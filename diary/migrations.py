@@ -100,3 +100,20 @@ def m001_initial(db):
         CREATE INDEX access_log_patient_at ON access_log (patient_id, at DESC);
         """,
     )
+
+
+@migrations()
+def m002_revisions(db):
+    # The content hash of every version of every synced row: a replayed change (its answer
+    # lost on the way back) is recognised as already applied instead of becoming a conflict.
+    _run_script(
+        db,
+        """
+        CREATE TABLE revisions (
+            id TEXT NOT NULL,
+            version INTEGER NOT NULL,
+            hash TEXT NOT NULL,
+            PRIMARY KEY (id, version)
+        ) WITHOUT ROWID;
+        """,
+    )

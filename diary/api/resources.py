@@ -1,0 +1,199 @@
+"""Entries and therapies as REST resources: one set of routes, registered for each kind.
+
+Every write goes through store.change, the same path (and the same rules) as sync.
+"""
+
+import uuid
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from diary import merge, store
+from diary.access import allow
+from diary.api import bp, json_body
+from diary.api.openapi import spec
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.schemas import (
+    EntryCreate,
+    EntryList,
+    EntryOut,
+    EntryUpdate,
+    TherapyCreate,
+    TherapyList,
+    TherapyOut,
+    TherapyUpdate,
+    validate,
+)
+
+RESOURCES = {
+    "entry": {
+        "plural": "entries",
+        "create": EntryCreate,
+        "update": EntryUpdate,
+        "out": EntryOut,
+        "list": EntryList,
+    },
+    "therapy": {
+        "plural": "therapies",
+        "create": TherapyCreate,
+        "update": TherapyUpdate,
+        "out": TherapyOut,
+        "list": TherapyList,
+    },
+}
+
+
+def parse_id(object_id):
+    """A UUID path segment; anything else is simply not found."""
+    try:
+        return str(uuid.UUID(object_id))
+    except ValueError:
+        raise ApiError(404) from None
+
+
+def outcome_response(outcome, created_status=200):
+    """Turn a store.Outcome into the REST answer."""
+    if outcome.status == merge.APPLIED:
+        return jsonify(outcome.row), created_status
+    if outcome.status == merge.DUPLICATE:
+        return jsonify(outcome.row), 200
+    if outcome.status == merge.CONFLICT:
+        raise ApiError(
+            409,
+            "conflict",
+            "This changed on another device since you loaded it. "
+            "The server's copy is included; edit it or send yours again with its "
+            "version as base_version.",
+            extra={"server": outcome.row},
+        )
+    if outcome.error["code"] == "not_found":
+        raise ApiError(404)
+    raise ApiError(422, outcome.error["code"], outcome.error["message"], outcome.error["fields"])
+
+
+def register(kind):
+    names = RESOURCES[kind]
+    plural = names["plural"]
+
+    @allow("patient")
+    @spec(
+        f"Create a {kind} (the client may give its id; sending it again is harmless)",
+        body=names["create"],
+        responses={201: names["out"], 200: names["out"], 409: {"type": "object"}},
+    )
+    def create():
+        data = validate(names["create"], json_body())
+        outcome = store.change(get_db(), current_user.id, kind, data.id, None, False, data)
+        return outcome_response(outcome, created_status=201)
+
+    @allow("patient")
+    @spec(f"One {kind}", responses={200: names["out"]})
+    def read(object_id):
+        row = store.get(get_db(), kind, current_user.id, parse_id(object_id))
+        if row is None:
+            raise ApiError(404)
+        return jsonify(row)
+
+    @allow("patient")
+    @spec(
+        f"Replace a {kind}; base_version is the version the edit was made from "
+        "(409 with the server copy when it is stale)",
+        body=names["update"],
+        responses={200: names["out"], 409: {"type": "object"}},
+    )
+    def update(object_id):
+        object_id = parse_id(object_id)
+        data = validate(names["update"], json_body())
+        db = get_db()
+        if store.get(db, kind, current_user.id, object_id) is None:
+            raise ApiError(404)
+        outcome = store.change(db, current_user.id, kind, object_id, data.base_version, False, data)
+        return outcome_response(outcome)
+
+    @allow("patient")
+    @spec(
+        f"Delete a {kind} (kept as a tombstone so the deletion syncs)",
+        query={"base_version": {"type": "integer", "minimum": 1}},
+        responses={204: None, 409: {"type": "object"}},
+    )
+    def delete(object_id):
+        object_id = parse_id(object_id)
+        db = get_db()
+        current = store.get(db, kind, current_user.id, object_id)
+        if current is None:
+            raise ApiError(404)
+        base = request.args.get("base_version", str(current["version"]))
+        if not base.isdigit() or int(base) < 1:
+            raise ApiError(
+                422,
+                "invalid",
+                "Some fields are not valid.",
+                {"base_version": "must be a whole number from 1"},
+            )
+        outcome = store.change(db, current_user.id, kind, object_id, int(base), True, None)
+        if outcome.status in (merge.APPLIED, merge.DUPLICATE):
+            return "", 204
+        return outcome_response(outcome)
+
+    for view in (create, read, update, delete):
+        view.__name__ = f"{kind}_{view.__name__}"
+    bp.add_url_rule(f"/{plural}", view_func=create, methods=["POST"])
+    bp.add_url_rule(f"/{plural}/<object_id>", view_func=read, methods=["GET"])
+    bp.add_url_rule(f"/{plural}/<object_id>", view_func=update, methods=["PUT"])
+    bp.add_url_rule(f"/{plural}/<object_id>", view_func=delete, methods=["DELETE"])
+
+
+register("entry")
+register("therapy")
+
+
+@bp.get("/entries")
+@allow("patient")
+@spec(
+    "The patient's entries, newest first, paged",
+    query={
+        "from": {"type": "string", "format": "date"},
+        "to": {"type": "string", "format": "date"},
+        "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
+        "after": {"type": "string"},
+    },
+    responses={200: EntryList},
+)
+def list_entries():
+    query = entry_query(request.args)
+    entries, next_cursor = store.list_entries(get_db(), current_user.id, **query)
+    return jsonify({"entries": entries, "next": next_cursor})
+
+
+def entry_query(args):
+    """Validate the list parameters; 422 naming each bad one."""
+    from diary.schemas import _parse_day
+
+    fields, query = {}, {}
+    for name, key in (("from", "day_from"), ("to", "day_to")):
+        if args.get(name):
+            try:
+                query[key] = _parse_day(args[name]).isoformat()
+            except ValueError as err:
+                fields[name] = str(err)
+    limit = args.get("limit", "1000")
+    if not limit.isdigit() or not 1 <= int(limit) <= 5000:
+        fields["limit"] = "must be a whole number from 1 to 5000"
+    else:
+        query["limit"] = int(limit)
+    if args.get("after"):
+        after = store.decode_cursor(args["after"], 3)
+        if after is None:
+            fields["after"] = "must be the next value of a previous page"
+        query["after"] = after
+    if fields:
+        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields)
+    return query
+
+
+@bp.get("/therapies")
+@allow("patient")
+@spec("The patient's therapies, by start day", responses={200: TherapyList})
+def list_therapies():
+    return jsonify({"therapies": store.list_therapies(get_db(), current_user.id)})

@@ -1,0 +1,100 @@
+"""POST /api/v1/sync: a device's outbox in, the changes since its cursor out (DESIGN.md §4)."""
+
+from flask import current_app, jsonify, request
+from flask_login import current_user
+
+from diary import store
+from diary.access import allow
+from diary.api import bp, json_body
+from diary.api.openapi import spec
+from diary.db import get_db, write
+from diary.errors import ApiError
+from diary.schemas import SyncChange, SyncRequest, SyncResponse, field_errors, validate
+
+MAX_CHANGES = 1000
+MAX_BYTES = 2 * 1024 * 1024
+TOO_LARGE = (
+    "A sync batch holds at most 1,000 changes and 2 MB. Split the outbox into "
+    "smaller batches and send them one after another."
+)
+
+
+@bp.post("/sync")
+@allow("patient")
+@spec(
+    "Apply a batch of offline changes in one transaction and return what changed since the cursor",
+    body=SyncRequest,
+    responses={200: SyncResponse, 413: {"type": "object"}},
+)
+def sync():
+    if (request.content_length or 0) > MAX_BYTES:
+        raise_too_large()
+    body = validate(SyncRequest, json_body(), strict=False)
+    if len(body.changes) > MAX_CHANGES:
+        raise_too_large()
+    since = 0
+    if body.cursor is not None:
+        values = store.decode_cursor(body.cursor, 1)
+        if values is None or not isinstance(values[0], int):
+            raise ApiError(
+                422,
+                "invalid",
+                "The cursor is not one this server gave out.",
+                {"cursor": "must be a cursor from a previous sync, or null"},
+            )
+        since = values[0]
+    db = get_db()
+    patient_id = current_user.id
+    with write(db):
+        results = [apply_one(db, patient_id, raw) for raw in body.changes]
+        changes, last, more = store.changes_since(db, patient_id, since)
+    current_app.logger.debug("sync: %d changes from patient %s", len(results), patient_id)
+    return jsonify(
+        {
+            "results": results,
+            "changes": changes,
+            "cursor": store.encode_cursor([last]),
+            "more": more,
+        }
+    )
+
+
+def raise_too_large():
+    raise ApiError(
+        413, "too_large", TOO_LARGE, extra={"limits": {"changes": MAX_CHANGES, "bytes": MAX_BYTES}}
+    )
+
+
+def apply_one(db, patient_id, raw):
+    """One change's result; an invalid change is rejected alone, never the whole batch."""
+    from pydantic import ValidationError
+
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    try:
+        change = SyncChange.model_validate(raw, strict=False)
+    except ValidationError as exc:
+        return _rejected(ident, kind, field_errors(exc))
+    data = None
+    if not change.deleted:
+        if change.data is None:
+            return _rejected(str(change.id), change.kind, {"data": "is required"})
+        data, fields = store.validate_change(change.kind, change.data)
+        if fields:
+            return _rejected(
+                str(change.id), change.kind, {f"data.{k}": v for k, v in fields.items()}
+            )
+    outcome = store.apply_change(
+        db, patient_id, change.kind, change.id, change.base_version, change.deleted, data
+    )
+    return outcome.to_result()
+
+
+def _rejected(ident, kind, fields):
+    return {
+        "id": ident if isinstance(ident, str) else None,
+        "kind": kind if kind in ("entry", "therapy") else None,
+        "status": "rejected",
+        "version": None,
+        "error": {"code": "invalid", "message": "This change is not valid.", "fields": fields},
+    }

@@ -1,0 +1,296 @@
+"""Every query of entries and therapies: reads, paging, and changes through the sync rules.
+
+REST calls and sync batches both go through ``apply_change`` so there is one write path and
+one set of rules (merge.py) for both.
+"""
+
+import base64
+import json
+import uuid
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from diary import merge
+from diary.accounts import now_iso
+from diary.db import next_seq, write
+from diary.schemas import EntryData, TherapyData, field_errors
+
+KINDS = {
+    "entry": {"table": "entries", "model": EntryData},
+    "therapy": {"table": "therapies", "model": TherapyData},
+}
+JSON_COLUMNS = {"regions", "activities", "red_flags"}
+
+
+def data_fields(kind):
+    return list(KINDS[kind]["model"].model_fields)
+
+
+def row_to_json(kind, row) -> dict:
+    """A stored row as the API shows it."""
+    out = {"id": row["id"]}
+    for name in data_fields(kind):
+        value = row[name]
+        out[name] = json.loads(value) if name in JSON_COLUMNS else value
+    out.update(
+        version=row["version"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        deleted=bool(row["deleted"]),
+    )
+    return out
+
+
+def row_data(kind, row) -> dict:
+    """Only the content fields of a row (what the content hash covers)."""
+    full = row_to_json(kind, row)
+    return {name: full[name] for name in data_fields(kind)}
+
+
+def _get_row(db, kind, object_id):
+    table = KINDS[kind]["table"]
+    rows = list(db.query(f"SELECT * FROM {table} WHERE id = ?", [object_id]))  # noqa: S608
+    return rows[0] if rows else None
+
+
+def get(db, kind, patient_id, object_id, include_deleted=False):
+    """One of the patient's rows as JSON, or None (another patient's rows are None too)."""
+    row = _get_row(db, kind, str(object_id))
+    if row is None or row["patient_id"] != patient_id or (row["deleted"] and not include_deleted):
+        return None
+    return row_to_json(kind, row)
+
+
+@dataclass
+class Outcome:
+    """The answer to one change, in the shape of a sync result."""
+
+    id: str
+    kind: str
+    status: str
+    version: int | None = None
+    row: dict | None = None  # the row after the change (applied/duplicate) or the server's
+    error: dict | None = None
+
+    def to_result(self):
+        result = {"id": self.id, "kind": self.kind, "status": self.status, "version": self.version}
+        if self.status == merge.CONFLICT:
+            result["server"] = self.row
+        if self.error:
+            result["error"] = self.error
+        return result
+
+
+def _server_state(db, row):
+    if row is None:
+        return None
+    hashes = dict(db.execute("SELECT version, hash FROM revisions WHERE id = ?", [row["id"]]))
+    return merge.ServerState(version=row["version"], hashes=hashes)
+
+
+def apply_change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
+    """Apply one change for the patient inside the caller's write transaction.
+
+    ``data`` is validated content (a pydantic model or dict of normalised fields) or None
+    for a delete. Rows of another patient are answered as ``not_found`` (nothing disclosed).
+    """
+    object_id = str(object_id)
+    if isinstance(data, BaseModel):
+        data = data.model_dump(include=set(data_fields(kind)), mode="json")
+    row = _get_row(db, kind, object_id)
+    if row is not None and row["patient_id"] != patient_id:
+        return Outcome(
+            object_id,
+            kind,
+            merge.REJECTED,
+            error={"code": "not_found", "message": "No such object.", "fields": {}},
+        )
+    # A delete keeps the server's content and marks it deleted (a tombstone).
+    content = data if not deleted else (row_data(kind, row) if row is not None else None)
+    incoming = merge.content_hash(content, deleted) if content is not None else None
+    decision = merge.decide(_server_state(db, row), base_version, deleted, incoming)
+    if decision.status == merge.REJECTED:
+        message = {
+            "not_found": "No such object.",
+            "version_ahead": "base_version is ahead of the server's version.",
+        }[decision.reason]
+        field = {} if decision.reason == "not_found" else {"base_version": message}
+        return Outcome(
+            object_id,
+            kind,
+            merge.REJECTED,
+            decision.version,
+            error={"code": decision.reason, "message": message, "fields": field},
+        )
+    if decision.status in (merge.DUPLICATE, merge.CONFLICT):
+        return Outcome(
+            object_id, kind, decision.status, decision.version, row=row_to_json(kind, row)
+        )
+    _write_row(db, kind, patient_id, object_id, content, deleted, decision.version, row)
+    db.execute(
+        "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
+        [object_id, decision.version, incoming],
+    )
+    return Outcome(
+        object_id,
+        kind,
+        merge.APPLIED,
+        decision.version,
+        row=row_to_json(kind, _get_row(db, kind, object_id)),
+    )
+
+
+def _write_row(db, kind, patient_id, object_id, content, deleted, version, existing):
+    table = KINDS[kind]["table"]
+    now = now_iso()
+    values = {name: json.dumps(v) if name in JSON_COLUMNS else v for name, v in content.items()}
+    values.update(version=version, deleted=int(deleted), updated_at=now, seq=next_seq(db))
+    if existing is None:
+        values.update(id=object_id, patient_id=patient_id, created_at=now)
+        columns = ", ".join(values)
+        marks = ", ".join("?" for _ in values)
+        db.execute(
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            list(values.values()),
+        )
+    else:
+        assignments = ", ".join(f"{name} = ?" for name in values)
+        db.execute(
+            f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608
+            [*values.values(), object_id],
+        )
+
+
+def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
+    """``apply_change`` in its own write transaction (for single REST calls)."""
+    with write(db):
+        return apply_change(
+            db, patient_id, kind, object_id or uuid.uuid4(), base_version, deleted, data
+        )
+
+
+def validate_change(kind, raw_data):
+    """Validate sync ``data`` for ``kind``: (model, None) or (None, fields)."""
+    from pydantic import ValidationError
+
+    try:
+        return KINDS[kind]["model"].model_validate(raw_data, strict=True), None
+    except ValidationError as exc:
+        return None, field_errors(exc)
+
+
+# ---- reading lists -------------------------------------------------------------------------
+
+
+def encode_cursor(values) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+def decode_cursor(text, length):
+    """The values inside an opaque cursor, or None when it is not one of ours."""
+    try:
+        padded = text + "=" * (-len(text) % 4)
+        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(values, list) or len(values) != length:
+        return None
+    return values
+
+
+def list_entries(db, patient_id, *, day_from=None, day_to=None, limit=1000, after=None):
+    """The patient's live entries newest first, a page at a time.
+
+    Returns ``(entries, next)``: ``next`` is the cursor of the following page, or None.
+    ``after`` is a cursor from a previous page (keyset paging: fast on any page).
+    """
+    where = ["patient_id = ?", "deleted = 0"]
+    params: list = [patient_id]
+    if day_from:
+        where.append("day >= ?")
+        params.append(day_from)
+    if day_to:
+        where.append("day <= ?")
+        params.append(day_to)
+    if after:
+        day, created_at, object_id = after
+        where.append("(day, created_at, id) < (?, ?, ?)")
+        params += [day, created_at, object_id]
+    sql = (
+        f"SELECT * FROM entries WHERE {' AND '.join(where)} "  # noqa: S608
+        "ORDER BY day DESC, created_at DESC, id DESC LIMIT ?"
+    )
+    rows = list(db.query(sql, [*params, limit + 1]))
+    page = [row_to_json("entry", r) for r in rows[:limit]]
+    next_cursor = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        next_cursor = encode_cursor([last["day"], last["created_at"], last["id"]])
+    return page, next_cursor
+
+
+def list_therapies(db, patient_id):
+    """The patient's live therapies, by start day."""
+    rows = db.query(
+        "SELECT * FROM therapies WHERE patient_id = ? AND deleted = 0 "
+        "ORDER BY start_day, created_at",
+        [patient_id],
+    )
+    return [row_to_json("therapy", r) for r in rows]
+
+
+def all_entries(db, patient_id):
+    """Every live entry of the patient, oldest first (for analysis and exports)."""
+    rows = db.query(
+        "SELECT * FROM entries WHERE patient_id = ? AND deleted = 0 ORDER BY day, created_at",
+        [patient_id],
+    )
+    return [row_to_json("entry", r) for r in rows]
+
+
+def latest_entry(db, patient_id, before_day=None):
+    """The most recent live entry (on or before ``before_day`` when given), or None."""
+    sql = "SELECT * FROM entries WHERE patient_id = ? AND deleted = 0"
+    params = [patient_id]
+    if before_day:
+        sql += " AND day <= ?"
+        params.append(before_day)
+    rows = list(db.query(sql + " ORDER BY day DESC, created_at DESC LIMIT 1", params))
+    return row_to_json("entry", rows[0]) if rows else None
+
+
+def changes_since(db, patient_id, seq, limit=5000):
+    """Rows (entries and therapies, tombstones included) changed after ``seq``, in order.
+
+    Returns ``(changes, last_seq, more)``.
+    """
+    rows = []
+    for kind, spec in KINDS.items():
+        found = db.query(
+            f"SELECT * FROM {spec['table']} WHERE patient_id = ? AND seq > ? "  # noqa: S608
+            "ORDER BY seq LIMIT ?",
+            [patient_id, seq, limit + 1],
+        )
+        rows += [(kind, row) for row in found]
+    rows.sort(key=lambda kind_row: kind_row[1]["seq"])
+    more = len(rows) > limit
+    rows = rows[:limit]
+    changes = []
+    for kind, row in rows:
+        full = row_to_json(kind, row)
+        changes.append(
+            {
+                "kind": kind,
+                "id": row["id"],
+                "version": full["version"],
+                "deleted": full["deleted"],
+                "data": {k: full[k] for k in data_fields(kind)},
+            }
+        )
+    last = rows[-1][1]["seq"] if rows else seq
+    return changes, last, more
+
+
+def current_seq(db) -> int:
+    return db.execute("SELECT value FROM change_seq").fetchone()[0]
