@@ -129,7 +129,7 @@ def build_document(app):
 
 def _error_statuses(view, method, facts):
     statuses = [400, 401, 403, 404, 405, 429]
-    if facts["body"] is not None or method in ("PUT", "DELETE"):
+    if facts["body"] is not None or facts["query"] or method in ("PUT", "DELETE"):
         statuses.append(422)
     return statuses
 

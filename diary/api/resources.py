@@ -104,10 +104,11 @@ def register(kind):
     )
     def update(object_id):
         object_id = parse_id(object_id)
-        data = validate(names["update"], json_body())
         db = get_db()
+        # Existence first: someone else's id answers 404 whatever the body holds.
         if store.get(db, kind, current_user.id, object_id) is None:
             raise ApiError(404)
+        data = validate(names["update"], json_body())
         outcome = store.change(db, current_user.id, kind, object_id, data.base_version, False, data)
         return outcome_response(outcome)
 
@@ -172,7 +173,7 @@ def entry_query(args):
 
     fields, query = {}, {}
     for name, key in (("from", "day_from"), ("to", "day_to")):
-        if args.get(name):
+        if name in args:
             try:
                 query[key] = _parse_day(args[name]).isoformat()
             except ValueError as err:
@@ -182,7 +183,7 @@ def entry_query(args):
         fields["limit"] = "must be a whole number from 1 to 5000"
     else:
         query["limit"] = int(limit)
-    if args.get("after"):
+    if "after" in args:
         after = store.decode_cursor(args["after"], 3)
         if after is None:
             fields["after"] = "must be the next value of a previous page"
