@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash
 
-from diary.db import write
+from diary.db import fetch_all, write
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -111,14 +111,14 @@ def load_user(db, session_id: str) -> User | None:
     user_id, _, token = (session_id or "").partition(":")
     if not user_id.isdigit() or not token:
         return None
-    rows = list(db.query("SELECT * FROM users WHERE id = ?", [int(user_id)]))
+    rows = fetch_all(db, "SELECT * FROM users WHERE id = ?", [int(user_id)])
     if not rows or not secrets.compare_digest(rows[0]["session_token"], token):
         return None
     return User.from_row(rows[0])
 
 
 def get_user(db, user_id: int) -> User | None:
-    rows = list(db.query("SELECT * FROM users WHERE id = ?", [user_id]))
+    rows = fetch_all(db, "SELECT * FROM users WHERE id = ?", [user_id])
     return User.from_row(rows[0]) if rows else None
 
 
@@ -134,7 +134,7 @@ def register(db, hasher, *, email, password, role, name, time_zone="UTC") -> Use
         raise RegistrationRefused({"password": problem})
     password_hash = hasher.hash(password)
     with write(db):
-        if list(db.query("SELECT 1 FROM users WHERE email = ?", [email])):
+        if fetch_all(db, "SELECT 1 FROM users WHERE email = ?", [email]):
             raise RegistrationRefused()
         user_id = db.execute(
             "INSERT INTO users (email, password_hash, role, name, time_zone, session_token,"
@@ -162,7 +162,7 @@ def authenticate(db, hasher, email, password) -> User | None:
     Hashes made with older or cheaper parameters are upgraded on success.
     """
     global _DUMMY_HASH
-    rows = list(db.query("SELECT * FROM users WHERE email = ?", [normalise_email(email)]))
+    rows = fetch_all(db, "SELECT * FROM users WHERE email = ?", [normalise_email(email)])
     if not rows:
         if _DUMMY_HASH is None:
             _DUMMY_HASH = hasher.hash(secrets.token_hex(8))

@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from diary import merge
 from diary.accounts import now_iso
-from diary.db import next_seq, write
+from diary.db import fetch_all, next_seq, write
 from diary.schemas import EntryData, TherapyData, field_errors
 
 KINDS = {
@@ -50,7 +50,7 @@ def row_data(kind, row) -> dict:
 
 def _get_row(db, kind, object_id):
     table = KINDS[kind]["table"]
-    rows = list(db.query(f"SELECT * FROM {table} WHERE id = ?", [object_id]))  # noqa: S608
+    rows = fetch_all(db, f"SELECT * FROM {table} WHERE id = ?", [object_id])  # noqa: S608
     return rows[0] if rows else None
 
 
@@ -221,7 +221,7 @@ def list_entries(db, patient_id, *, day_from=None, day_to=None, limit=1000, afte
         f"SELECT * FROM entries WHERE {' AND '.join(where)} "  # noqa: S608
         "ORDER BY day DESC, created_at DESC, id DESC LIMIT ?"
     )
-    rows = list(db.query(sql, [*params, limit + 1]))
+    rows = fetch_all(db, sql, [*params, limit + 1])
     page = [row_to_json("entry", r) for r in rows[:limit]]
     next_cursor = None
     if len(rows) > limit:
@@ -232,7 +232,8 @@ def list_entries(db, patient_id, *, day_from=None, day_to=None, limit=1000, afte
 
 def list_therapies(db, patient_id):
     """The patient's live therapies, by start day."""
-    rows = db.query(
+    rows = fetch_all(
+        db,
         "SELECT * FROM therapies WHERE patient_id = ? AND deleted = 0 "
         "ORDER BY start_day, created_at",
         [patient_id],
@@ -242,7 +243,8 @@ def list_therapies(db, patient_id):
 
 def all_entries(db, patient_id):
     """Every live entry of the patient, oldest first (for analysis and exports)."""
-    rows = db.query(
+    rows = fetch_all(
+        db,
         "SELECT * FROM entries WHERE patient_id = ? AND deleted = 0 ORDER BY day, created_at",
         [patient_id],
     )
@@ -256,7 +258,7 @@ def latest_entry(db, patient_id, before_day=None):
     if before_day:
         sql += " AND day <= ?"
         params.append(before_day)
-    rows = list(db.query(sql + " ORDER BY day DESC, created_at DESC LIMIT 1", params))
+    rows = fetch_all(db, sql + " ORDER BY day DESC, created_at DESC LIMIT 1", params)
     return row_to_json("entry", rows[0]) if rows else None
 
 
@@ -267,7 +269,8 @@ def changes_since(db, patient_id, seq, limit=5000):
     """
     rows = []
     for kind, spec in KINDS.items():
-        found = db.query(
+        found = fetch_all(
+            db,
             f"SELECT * FROM {spec['table']} WHERE patient_id = ? AND seq > ? "  # noqa: S608
             "ORDER BY seq LIMIT ?",
             [patient_id, seq, limit + 1],

@@ -78,7 +78,7 @@ def build_document(app):
                 "operationId": f"{rule.endpoint}_{method.lower()}",
                 "summary": facts["summary"],
                 "parameters": [
-                    {"name": arg, "in": "path", "required": True, "schema": {"type": "string"}}
+                    {"name": arg, "in": "path", "required": True, "schema": _path_schema(rule, arg)}
                     for arg in sorted(rule.arguments)
                 ]
                 + [
@@ -125,6 +125,11 @@ def build_document(app):
             },
         },
     }
+
+
+def _path_schema(rule, arg):
+    converter = type(rule._converters[arg]).__name__  # noqa: SLF001 - werkzeug has no public API
+    return {"type": "integer"} if converter == "IntegerConverter" else {"type": "string"}
 
 
 def _error_statuses(view, method, facts):
