@@ -21,7 +21,8 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, pages
+    from diary.web import auth, entries, pages
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)

@@ -13,12 +13,6 @@ bp = Blueprint("pages", __name__)
 def home():
     if not current_user.is_authenticated:
         return render_template("pages/welcome.html")
-    if current_user.is_patient and "entries.today" in _endpoints():
+    if current_user.is_patient:
         return redirect(url_for("entries.today"))
     return render_template("pages/home.html")
-
-
-def _endpoints():
-    from flask import current_app
-
-    return current_app.view_functions

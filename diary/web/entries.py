@@ -1,0 +1,404 @@
+"""The daily entry pages: today's form, history, edit and delete; all work without JavaScript.
+
+Every write goes through ``store.change``, the same path and rules as the JSON API and sync.
+The form's field names are the API's (listed at the top of static/js/entry-form.js), so the
+offline outbox can queue exactly what the form holds.
+"""
+
+import datetime as dt
+import itertools
+import re
+import uuid
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diary import clinical, merge, regions, store
+from diary.access import allow
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.schemas import EARLIEST_DAY, EntryCreate, EntryData, EntryUpdate, validate
+
+bp = Blueprint("entries", __name__)
+
+SCORES = ("leg_pain", "back_pain", "worst_leg_pain")
+MINUTES = ("sitting_tolerance_min", "walking_tolerance_min")
+HISTORY_PAGE = 30
+# A form field holds at most a nine-digit number: anything longer is refused as a word would
+# be, before int() is asked to parse a megabyte of digits.
+WHOLE_NUMBER = re.compile(r"-?\d{1,9}")
+LABELS = {
+    "day": "Day",
+    "leg_pain": "Leg pain",
+    "back_pain": "Back pain",
+    "worst_leg_pain": "Worst leg pain",
+    "regions": "Body map",
+    "activities": "Activities",
+    "sitting_tolerance_min": "Sitting time",
+    "walking_tolerance_min": "Walking time",
+    "red_flags": "Warning signs",
+    "note": "Note",
+}
+STALE_FORM = (
+    "This form was saved already, then changed. To change that entry, open it from History; "
+    "to log another entry, tap Save again."
+)
+
+
+def patient_zone() -> dt.tzinfo:
+    """The signed-in patient's time zone (UTC when the stored name is not one we know)."""
+    try:
+        return ZoneInfo(current_user.time_zone)
+    except (ZoneInfoNotFoundError, ValueError, TypeError):
+        return dt.UTC
+
+
+def local_today() -> dt.date:
+    """Today's date where the patient is."""
+    return dt.datetime.now(patient_zone()).date()
+
+
+@bp.app_template_filter("long_day")
+def long_day(day) -> str:
+    """``"2026-03-03"`` -> ``"Tuesday 3 March"``, with the year when it is not this year."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    words = f"{day:%A} {day.day} {day:%B}"
+    return words if day.year == local_today().year else f"{words} {day.year}"
+
+
+# ---- the form ------------------------------------------------------------------------------
+
+
+def _number(text, field, problems):
+    # Empty means unanswered (None); a word where a number goes is named in ``problems`` and
+    # passed on as text so the schema refuses it too.
+    if text == "":
+        return None
+    if WHOLE_NUMBER.fullmatch(text):
+        return int(text)
+    problems[field] = "must be a whole number"
+    return text
+
+
+def read_form(form):
+    """Read a posted entry form: return ``(values, data, problems)``.
+
+    ``values`` is what the patient sent, as text, to show again; ``data`` is the dict for
+    ``EntryCreate``/``EntryUpdate`` (empty text -> None, whole numbers parsed, the body map's
+    two checkbox lists -> ``regions``); ``problems`` maps the fields that could not be
+    converted (a word in a number field, a tampered body-map code) to a message. Neither
+    ``id`` nor ``base_version`` is put in ``data``: the caller adds the one its model takes.
+    """
+    values = {name: form.get(name, "").strip() for name in ("id", "base_version", "day")}
+    values.update({name: form.get(name, "").strip() for name in (*SCORES, *MINUTES)})
+    # Browsers post line breaks as CRLF; count them as one character, as the textarea does.
+    values["note"] = form.get("note", "").replace("\r\n", "\n")
+    values["activities"] = {
+        key.removeprefix("activities."): form[key].strip()
+        for key in form
+        if key.startswith("activities.") and form[key].strip()
+    }
+    values["red_flags"] = form.getlist("red_flags")
+    problems = {}
+    pain, numb = form.getlist("pain_regions"), form.getlist("numb_regions")
+    try:
+        values["regions"] = regions.selection_from_form(pain, numb)
+    except ValueError:
+        problems["regions"] = "has an area we do not know: tick the areas again"
+        values["regions"] = regions.selection_from_form(
+            [c for c in pain if c in regions.CODES], [c for c in numb if c in regions.CODES]
+        )
+    data = {name: _number(values[name], name, problems) for name in (*SCORES, *MINUTES)}
+    data["activities"] = {
+        code: _number(text, f"activities.{code}", problems)
+        for code, text in values["activities"].items()
+    }
+    if values["day"]:
+        data["day"] = values["day"]
+    data.update(regions=values["regions"], red_flags=values["red_flags"], note=values["note"])
+    return values, data, problems
+
+
+def _sentence(field, message):
+    # "activities.walking" -> "Walking must be at most 4"; a message that is not a predicate
+    # ("give a leg pain or a back pain score") follows a colon.
+    head, _, code = field.partition(".")
+    label = clinical.ACTIVITIES.get(code) if head == "activities" else None
+    label = label or LABELS.get(head)
+    if label is None:
+        return message[:1].upper() + message[1:]
+    joiner = " " if message.split(" ", 1)[0] in ("is", "must", "has") else ": "
+    return f"{label}{joiner}{message}"
+
+
+def validate_form(model, data, problems):
+    """Return ``(entry, errors)``: the validated model, or None and ``{field: sentence}``.
+
+    Nothing is refused half-way: any problem refuses the whole entry.
+    """
+    try:
+        entry = validate(model, data, strict=False)
+    except ApiError as err:
+        fields = {**err.fields, **problems}
+        if data.get("leg_pain") is None and data.get("back_pain") is None:
+            # pydantic skips the whole-entry rule while a field is wrong; ask the schema for
+            # it on its own, so every problem shows at once.
+            try:
+                validate(EntryData, {"day": EARLIEST_DAY.isoformat()})
+            except ApiError as rule:
+                fields = {**rule.fields, **fields}
+    else:
+        if not problems:
+            return entry, {}
+        fields = problems
+    return None, {field: _sentence(field, message) for field, message in fields.items()}
+
+
+def entry_values(entry):
+    """An entry (API JSON, possibly partial) as form values: the shape ``read_form`` gives."""
+    values = {
+        name: "" if entry.get(name) is None else str(entry[name])
+        for name in ("day", *SCORES, *MINUTES)
+    }
+    values.update(
+        id="",
+        base_version=str(entry.get("version", "")),
+        note=entry.get("note", ""),
+        regions=dict(entry.get("regions") or {}),
+        activities={code: str(v) for code, v in (entry.get("activities") or {}).items()},
+        red_flags=list(entry.get("red_flags") or []),
+    )
+    return values
+
+
+def blank_values():
+    """An empty form for a new entry: today's date and a fresh id (a resent form is one row)."""
+    values = entry_values({"day": local_today().isoformat()})
+    values["id"] = str(uuid.uuid4())
+    return values
+
+
+def _chosen_day(values) -> dt.date:
+    try:
+        return dt.date.fromisoformat(values["day"])
+    except ValueError:
+        return local_today()
+
+
+def copy_source(day: dt.date):
+    """What "Same as yesterday" copies for ``day``: the latest entry before it, or None."""
+    before = (day - dt.timedelta(days=1)).isoformat()
+    latest = store.latest_entry(get_db(), current_user.id, before_day=before)
+    if latest is None:
+        return None
+    return {key: latest[key] for key in ("day", "regions", "activities")}
+
+
+# ---- what the pages show of an entry -------------------------------------------------------
+
+
+def summary(entry):
+    """Return what a list shows of an entry (API JSON; ``created_at`` may be missing).
+
+    A dict: the three scores, ``reach`` (how far down the pain goes, in words, or None when
+    no area is marked), ``numb`` (how many areas are numb), ``limits`` ([(activity, words)]
+    for limits of 3-4), ``red_flags`` (their texts), ``logged_on`` (the local day it was
+    written when that is after its day, else None) and ``time`` (the local time written).
+    """
+    marked = entry.get("regions") or {}
+    level = regions.most_distal_level(marked)
+    logged_on, time = None, None
+    if entry.get("created_at"):
+        created = dt.datetime.fromisoformat(entry["created_at"].replace("Z", "+00:00"))
+        created = created.astimezone(patient_zone())
+        if created.date().isoformat() > entry["day"]:
+            logged_on = created.date()
+        else:
+            time = f"{created:%H:%M}"
+    return {
+        "leg": entry.get("leg_pain"),
+        "back": entry.get("back_pain"),
+        "worst": entry.get("worst_leg_pain"),
+        "reach": regions.BAND_WORDS[regions.band(level)] if marked else None,
+        "numb": sum(1 for state in marked.values() if state == "numb"),
+        "limits": [
+            (clinical.ACTIVITIES[code], clinical.LIMIT_WORDS[v].lower())
+            for code, v in (entry.get("activities") or {}).items()
+            if v >= 3
+        ],
+        "red_flags": [clinical.RED_FLAGS[code] for code in entry.get("red_flags") or []],
+        "logged_on": logged_on,
+        "time": time,
+    }
+
+
+def scores_text(entry) -> str:
+    """``"leg pain 6, back pain 3"`` (only the scores given)."""
+    parts = [
+        f"{words} {entry[name]}"
+        for name, words in (("leg_pain", "leg pain"), ("back_pain", "back pain"))
+        if entry.get(name) is not None
+    ]
+    return ", ".join(parts)
+
+
+def _flash_saved(entry, verb="Saved"):
+    reach = summary(entry)["reach"]
+    text = f"{verb} for {long_day(entry['day'])}: {scores_text(entry)}"
+    flash(f"{text}; {reach}." if reach else f"{text}.", "success")
+    if entry["red_flags"]:
+        # Shown again after the redirect, so a patient without JavaScript sees it too.
+        flash(clinical.RED_FLAG_ADVICE, "error")
+
+
+# ---- pages ---------------------------------------------------------------------------------
+
+
+def _render_form(template, values, errors=None, **context):
+    return render_template(
+        template,
+        values=values,
+        errors=errors or {},
+        regions_catalogue=regions.REGIONS,
+        activities=clinical.ACTIVITIES,
+        limit_words=clinical.LIMIT_WORDS,
+        red_flags=clinical.RED_FLAGS,
+        red_flag_advice=clinical.RED_FLAG_ADVICE,
+        max_day=local_today().isoformat(),
+        **context,
+    )
+
+
+def _render_today(values, errors=None, status=None):
+    return _render_form(
+        "entries/today.html",
+        values,
+        errors,
+        copy=copy_source(_chosen_day(values)),
+        copy_for=_chosen_day(values).isoformat(),
+        status=status,
+    )
+
+
+@bp.route("/today", methods=["GET", "POST"])
+@allow("patient")
+def today():
+    if request.method == "GET":
+        return _render_today(blank_values())
+    values, data, problems = read_form(request.form)
+    if request.form.get("action") == "same_as_yesterday":
+        return _copy_yesterday(values)
+    data["id"] = values["id"] or None
+    entry, errors = validate_form(EntryCreate, data, problems)
+    if errors:
+        return _render_today(values, errors), 422
+    outcome = store.change(get_db(), current_user.id, "entry", entry.id, None, False, entry)
+    if outcome.status in (merge.CONFLICT, merge.REJECTED):
+        # The back button brought back a saved form (or its id is not ours): keep what was
+        # typed and give it a new id, so the next Save makes a new entry.
+        values["id"] = str(uuid.uuid4())
+        return _render_today(values, {"form": STALE_FORM}), 409
+    _flash_saved(outcome.row)
+    return redirect(url_for("entries.today"))
+
+
+def _copy_yesterday(values):
+    """The no-JavaScript "Same as yesterday": the form again, with the body map and the
+    activities of the latest entry before the chosen day; nothing is saved."""
+    source = copy_source(_chosen_day(values))
+    if source is None:
+        status = "There is no earlier entry to copy yet."
+    else:
+        values["regions"] = dict(source["regions"])
+        values["activities"] = {code: str(v) for code, v in source["activities"].items()}
+        status = (
+            f"Copied where it hurt and your activities from {long_day(source['day'])}. "
+            "Choose your two scores, then tap Save."
+        )
+    return _render_today(values, status=status)
+
+
+def _own_entry(entry_id):
+    """The patient's live entry, or a 404 (another patient's entry is not found either)."""
+    entry = store.get(get_db(), "entry", current_user.id, entry_id)
+    if entry is None:
+        abort(404)
+    return entry
+
+
+def _render_edit(entry, values, errors=None, conflict=None):
+    return _render_form("entries/edit.html", values, errors, entry=entry, conflict=conflict)
+
+
+@bp.route("/entries/<uuid:entry_id>/edit", methods=["GET", "POST"])
+@allow("patient")
+def edit(entry_id):
+    db = get_db()
+    current = store.get(db, "entry", current_user.id, entry_id, include_deleted=True)
+    if current is None:
+        abort(404)
+    if current["deleted"]:
+        flash("This entry was deleted, perhaps on another device. Nothing was changed.", "error")
+        return redirect(url_for("entries.history"))
+    if request.method == "GET":
+        return _render_edit(current, entry_values(current))
+    values, data, problems = read_form(request.form)
+    data["base_version"] = _number(values["base_version"], "base_version", problems)
+    entry, errors = validate_form(EntryUpdate, data, problems)
+    if errors:
+        return _render_edit(current, values, errors), 422
+    outcome = store.change(
+        db, current_user.id, "entry", current["id"], entry.base_version, False, entry
+    )
+    if outcome.status == merge.CONFLICT:
+        # Show the server's copy to edit again, and what the patient had typed, so nothing is
+        # lost without them seeing it.
+        mine = entry.model_dump(mode="json")
+        conflict = {"entry": mine, "summary": summary(mine)}
+        return _render_edit(outcome.row, entry_values(outcome.row), conflict=conflict), 409
+    if outcome.status == merge.REJECTED:
+        errors = {"form": "This form is out of date. Open the entry again from History."}
+        return _render_edit(current, values, errors), 422
+    _flash_saved(outcome.row, "Saved your changes")
+    return redirect(url_for("entries.history", _anchor=f"entry-{current['id']}"))
+
+
+@bp.post("/entries/<uuid:entry_id>/delete")
+@allow("patient")
+def delete(entry_id):
+    """First the confirmation page; with ``confirm=yes``, the deletion (a tombstone)."""
+    current = _own_entry(entry_id)
+    if request.form.get("confirm") != "yes":
+        return render_template("entries/delete.html", entry=current, summary=summary(current))
+    base = request.form.get("base_version", "")
+    base = int(base) if base.isdigit() and int(base) >= 1 else current["version"]
+    outcome = store.change(get_db(), current_user.id, "entry", current["id"], base, True, None)
+    if outcome.status not in (merge.APPLIED, merge.DUPLICATE):
+        flash(
+            "This entry changed on another device before you deleted it. Here it is as it is "
+            "now; delete it again if you still want to.",
+            "error",
+        )
+        return redirect(url_for("entries.edit", entry_id=current["id"]))
+    flash(f"Deleted the entry for {long_day(current['day'])}.", "success")
+    return redirect(url_for("entries.history"))
+
+
+@bp.get("/history")
+@allow("patient")
+def history():
+    cursor = request.args.get("after", "")
+    after = store.decode_cursor(cursor, 3) if cursor else None
+    if cursor and after is None:
+        return redirect(url_for("entries.history"))  # an old or mangled link: start again
+    entries, next_cursor = store.list_entries(
+        get_db(), current_user.id, limit=HISTORY_PAGE, after=after
+    )
+    days = [
+        (day, [(entry, summary(entry)) for entry in group])
+        for day, group in itertools.groupby(entries, key=lambda e: e["day"])
+    ]
+    return render_template(
+        "entries/history.html", days=days, next_cursor=next_cursor, first_page=not cursor
+    )
