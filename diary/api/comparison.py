@@ -1,0 +1,171 @@
+"""Before/after comparison of a therapy (CLINICAL.md section 4) and the chart timeline.
+
+The patient's route and the physician's route share one body, ``comparison_response``,
+which takes the patient's id; the policy on each route decides who may reach it.
+"""
+
+from typing import Annotated, Literal
+
+from flask import jsonify, request
+from flask_login import current_user
+from pydantic import BaseModel, ConfigDict, Field
+
+from diary import accounts, analysis, comparison, store
+from diary.access import allow
+from diary.api import bp
+from diary.api.openapi import spec
+from diary.api.resources import parse_id
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.schemas import TherapyOut, validate
+
+
+class ComparisonQuery(BaseModel):
+    """Query parameters of the comparison (CLINICAL.md section 4's configurable lengths)."""
+
+    model_config = ConfigDict(extra="ignore")
+    baseline_days: Annotated[int, Field(ge=7, le=90)] = 28
+    exclusion_days: Annotated[int, Field(ge=0, le=30)] = 7
+
+
+class PainSummary(BaseModel):
+    """Daily values of one window; every number null without enough data."""
+
+    mean: float | None
+    median: float | None
+    q1: float | None
+    q3: float | None
+    worst: float | None
+    pct_days_high: float | None = Field(description="% of days with pain >= 7")
+
+
+class Change(BaseModel):
+    """Mean leg pain of a follow-up window against baseline; null without enough data."""
+
+    leg_abs: float | None = Field(description="post mean - pre mean, in points")
+    leg_pct_reduction: float | None = Field(description="100 x (pre - post) / pre; null at 0")
+    category: Literal[analysis.CATEGORIES] | None  # type: ignore[valid-type]
+    responder: bool | None
+    nap: float | None = Field(description="non-overlap of all pairs, 0.5 = no change")
+    nap_band: Literal["weak", "medium", "strong"] | None
+    ci95: list[float] | None = Field(
+        description="95% moving-block bootstrap interval of post - pre", min_length=2, max_length=2
+    )
+
+
+class Window(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+    name: Literal[analysis.WINDOW_NAMES]  # type: ignore[valid-type]
+    from_: str | None = Field(alias="from", description="first day, inclusive")
+    to: str | None = Field(description="last day, inclusive")
+    days_logged: int
+    days_in_window: int = Field(description="calendar days of the window up to today")
+    enough_data: bool = Field(description=f"at least {analysis.MIN_DAYS} days logged")
+    leg: PainSummary
+    back: PainSummary
+    activity_index: float | None
+    distal_level_median: float | None
+    change: Change | None = Field(None, description="absent on baseline")
+
+
+class ComparisonOut(BaseModel):
+    therapy: TherapyOut
+    windows: list[Window]
+    caveat: str
+
+
+class TimelineDay(BaseModel):
+    day: str
+    leg: float | None
+    back: float | None
+    activity_index: float | None
+    distal_level: int
+    leg_avg7: float | None
+    back_avg7: float | None
+
+
+class TimelineOut(BaseModel):
+    today: str = Field(description="the patient's today in their time zone")
+    days: list[TimelineDay]
+    therapies: list[TherapyOut]
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+QUERY_DOC = {
+    name: {k: v for k, v in schema.items() if k != "title"}
+    for name, schema in ComparisonQuery.model_json_schema()["properties"].items()
+}
+
+
+def _query() -> ComparisonQuery:
+    try:
+        return validate(ComparisonQuery, request.args.to_dict(), strict=False)
+    except ApiError as err:
+        fields = {}
+        for name in err.fields:
+            if name in QUERY_DOC:
+                low, high = QUERY_DOC[name]["minimum"], QUERY_DOC[name]["maximum"]
+                fields[name] = f"must be a whole number from {low} to {high}"
+        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields) from None
+
+
+def comparison_response(patient_id, therapy_id):
+    """The comparison of one of ``patient_id``'s therapies as a JSON response.
+
+    404 when the therapy is not theirs (or deleted); 422 naming ``baseline_days`` or
+    ``exclusion_days`` when a query value is out of range.
+    """
+    query = _query()
+    db = get_db()
+    therapy = store.get(db, "therapy", patient_id, parse_id(therapy_id))
+    if therapy is None:
+        raise ApiError(404)
+    patient = accounts.get_user(db, patient_id)
+    body = comparison.therapy_comparison(
+        therapy,
+        store.all_entries(db, patient_id),
+        today=comparison.patient_today(patient.time_zone),
+        baseline_days=query.baseline_days,
+        exclusion_days=query.exclusion_days,
+    )
+    return jsonify(body)
+
+
+@bp.get("/therapies/<object_id>/comparison")
+@allow("patient")
+@spec(
+    "Before/after comparison of one of the patient's therapies (CLINICAL.md section 4)",
+    query=QUERY_DOC,
+    responses={200: ComparisonOut, 422: ERROR},
+)
+def therapy_comparison(object_id):
+    return comparison_response(current_user.id, object_id)
+
+
+@bp.get("/patients/<int:patient_id>/therapies/<object_id>/comparison")
+@allow("physician_of_patient")
+@spec(
+    "The same comparison of a patient who shares with the physician",
+    query=QUERY_DOC,
+    responses={200: ComparisonOut, 422: ERROR},
+)
+def patient_therapy_comparison(patient_id, object_id):
+    return comparison_response(patient_id, object_id)
+
+
+@bp.get("/timeline")
+@allow("patient")
+@spec(
+    "Daily leg and back pain with 7-day means, and the therapies, for the charts",
+    responses={200: TimelineOut},
+)
+def timeline():
+    db = get_db()
+    entries = store.all_entries(db, current_user.id)
+    return jsonify(
+        {
+            "today": comparison.patient_today(current_user.time_zone).isoformat(),
+            "days": analysis.timeline(comparison.analysis_rows(entries)),
+            "therapies": store.list_therapies(db, current_user.id),
+        }
+    )

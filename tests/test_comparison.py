@@ -1,0 +1,467 @@
+"""The comparison API and the pure pieces behind the charts page (diary/comparison.py).
+
+Numbers are checked against CLINICAL.md section 6 and against ``analysis.compare`` on the
+same data, and the words against what a patient should read.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from diary import analysis, comparison
+from diary.api.comparison import ComparisonOut, TimelineOut
+from diary.db import get_db, write
+
+TODAY = datetime.now(UTC).date()  # the test patients live in UTC
+T = TODAY - timedelta(days=120)
+WINDOW_KEYS = {
+    "name",
+    "from",
+    "to",
+    "days_logged",
+    "days_in_window",
+    "enough_data",
+    "leg",
+    "back",
+    "activity_index",
+    "distal_level_median",
+}
+CHANGE_KEYS = {"leg_abs", "leg_pct_reduction", "category", "responder", "nap", "nap_band", "ci95"}
+
+
+def day(offset):
+    return (T + timedelta(days=offset)).isoformat()
+
+
+def section_6_entries():
+    """CLINICAL.md section 6: baseline mean 7.93 (111 / 14) and 3-month mean 2.92 (35 / 12).
+
+    The baseline's days carry back pain, activities and body-map regions too, so every
+    field of a window has something to show.
+    """
+    activities = {"sitting": 3, "walking": 3, "standing": 2, "sleeping": 2}
+    baseline = [
+        {
+            "day": day(-28 + 2 * i),
+            "leg_pain": 7 if i == 0 else 8,
+            "back_pain": 5,
+            "activities": activities,
+            "regions": {"l_buttock": "pain", "l_calf_back": "pain", "l_foot_top": "numb"},
+        }
+        for i in range(14)
+    ]
+    three_months = [
+        {
+            "day": day(78 + 2 * i),
+            "leg_pain": 2 if i == 0 else 3,
+            "back_pain": 2,
+            "activities": {"sitting": 1, "walking": 1, "standing": 0, "sleeping": 0},
+            "regions": {"l_buttock": "pain"},
+        }
+        for i in range(12)
+    ]
+    return baseline + three_months
+
+
+def post_all(api, path, rows):
+    created = []
+    for row in rows:
+        response = api.post(path, row)
+        assert response.status_code == 201, response.get_json()
+        created.append(response.get_json())
+    return created
+
+
+@pytest.fixture
+def seeded(patient):
+    """A patient with the section-6 data and an MSC injection on day T."""
+    post_all(patient, "/api/v1/entries", section_6_entries())
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "msc_injection", "start_day": T.isoformat()}
+    ).get_json()
+    patient.therapy = therapy
+    return patient
+
+
+def comparison_of(api, therapy_id, query=""):
+    return api.get(f"/api/v1/therapies/{therapy_id}/comparison{query}")
+
+
+# ---- the API -----------------------------------------------------------------------------
+
+
+def test_comparison_has_the_issue_shape(seeded):
+    response = comparison_of(seeded, seeded.therapy["id"])
+    assert response.status_code == 200
+    body = response.get_json()
+    assert set(body) == {"therapy", "windows", "caveat"}
+    assert body["therapy"] == seeded.therapy
+    assert body["caveat"] == analysis.CAVEAT
+    assert [w["name"] for w in body["windows"]] == list(analysis.WINDOW_NAMES)
+    for window in body["windows"]:
+        expected = WINDOW_KEYS | ({"change"} if window["name"] != "baseline" else set())
+        assert set(window) == expected, window["name"]
+        assert set(window["leg"]) == {"mean", "median", "q1", "q3", "worst", "pct_days_high"}
+        if "change" in window:
+            assert set(window["change"]) == CHANGE_KEYS
+    # The response model documents exactly this shape.
+    ComparisonOut.model_validate(body)
+
+
+def test_section_6_example_through_the_api(seeded):
+    windows = {
+        w["name"]: w for w in comparison_of(seeded, seeded.therapy["id"]).get_json()["windows"]
+    }
+    baseline, three = windows["baseline"], windows["3m"]
+    assert baseline["leg"]["mean"] == 7.93
+    assert baseline["days_logged"] == 14 and baseline["days_in_window"] == 28
+    assert three["leg"]["mean"] == 2.92
+    assert three["days_logged"] == 12
+    change = three["change"]
+    assert change["leg_abs"] == -5.01
+    assert change["leg_pct_reduction"] == 63.2
+    assert change["category"] == "substantial_improvement"
+    assert change["responder"] is True
+    assert change["nap"] == 1.0 and change["nap_band"] == "strong"
+    assert change["ci95"][0] <= -5.01 <= change["ci95"][1] < 0
+    # The body map feeds the distal level: calf (4) before, buttock (2) after; numbness never.
+    assert baseline["distal_level_median"] == 4.0
+    assert three["distal_level_median"] == 2.0
+    assert baseline["activity_index"] == 62.5 and three["activity_index"] == 12.5
+
+
+def test_numbers_are_those_of_analysis_on_the_same_data(seeded):
+    body = comparison_of(seeded, seeded.therapy["id"], "?baseline_days=21&exclusion_days=3")
+    rows = [
+        {
+            "day": e["day"],
+            "leg_pain": e["leg_pain"],
+            "back_pain": e["back_pain"],
+            "activities": e["activities"],
+            "distal_level": 4 if "l_calf_back" in e["regions"] else 2,
+        }
+        for e in section_6_entries()
+    ]
+    expected = analysis.compare(T, rows, today=TODAY, baseline_days=21, exclusion_days=3)
+    assert body.get_json()["windows"] == expected["windows"]
+    assert body.get_json()["windows"][0]["from"] == day(-21)
+
+
+def test_windows_not_yet_reached_have_no_numbers(patient):
+    start = TODAY - timedelta(days=12)
+    rows = [{"day": (start + timedelta(days=i)).isoformat(), "leg_pain": 6} for i in range(-10, 12)]
+    post_all(patient, "/api/v1/entries", rows)
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "nerve_block", "start_day": start.isoformat()}
+    ).get_json()
+    windows = {w["name"]: w for w in comparison_of(patient, therapy["id"]).get_json()["windows"]}
+    assert windows["baseline"]["enough_data"] is True
+    assert windows["2w"]["days_logged"] == 4 and windows["2w"]["days_in_window"] == 5
+    for name in ("2w", "6w", "3m", "6m", "12m", "latest"):
+        window = windows[name]
+        assert window["enough_data"] is False, name
+        assert set(window["leg"].values()) == {None}
+        assert set(window["change"].values()) == {None}
+        assert window["activity_index"] is None and window["distal_level_median"] is None
+    assert windows["6m"]["days_in_window"] == 0 and windows["6m"]["days_logged"] == 0
+    assert windows["6m"]["from"] == (start + timedelta(days=168)).isoformat()
+
+
+def test_a_therapy_without_entries_compares_to_nothing(patient):
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": TODAY.isoformat()}
+    ).get_json()
+    body = comparison_of(patient, therapy["id"]).get_json()
+    assert all(not w["enough_data"] for w in body["windows"])
+    assert body["windows"][-1]["from"] is None  # no latest window without entries after T
+
+
+@pytest.mark.parametrize(
+    ("query", "field"),
+    [
+        ("?baseline_days=6", "baseline_days"),
+        ("?baseline_days=91", "baseline_days"),
+        ("?baseline_days=four", "baseline_days"),
+        ("?baseline_days=7.5", "baseline_days"),
+        ("?exclusion_days=31", "exclusion_days"),
+        ("?exclusion_days=-1", "exclusion_days"),
+        ("?exclusion_days=", "exclusion_days"),
+    ],
+)
+def test_bad_query_values_are_422_naming_the_field(seeded, query, field):
+    response = comparison_of(seeded, seeded.therapy["id"], query)
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {field}
+    assert "whole number from" in error["fields"][field]
+
+
+def test_query_limits_are_inclusive(seeded):
+    for query in ("?baseline_days=7&exclusion_days=0", "?baseline_days=90&exclusion_days=30"):
+        assert comparison_of(seeded, seeded.therapy["id"], query).status_code == 200
+
+
+def _share(app, patient_id, physician_id, revoked=False):
+    now = datetime.now(UTC)
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            db.execute(
+                "INSERT INTO shares (id, patient_id, physician_id, code_hash, created_at,"
+                " expires_at, accepted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    f"s-{physician_id}",
+                    patient_id,
+                    physician_id,
+                    f"h-{physician_id}",
+                    now.isoformat(),
+                    (now + timedelta(days=7)).isoformat(),
+                    now.isoformat(),
+                    now.isoformat() if revoked else None,
+                ],
+            )
+
+
+def test_who_may_see_a_comparison(app, seeded, make_api):
+    tid, pid = seeded.therapy["id"], seeded.user["id"]
+    own = comparison_of(seeded, tid).get_json()
+    physician_path = f"/api/v1/patients/{pid}/therapies/{tid}/comparison"
+
+    other = make_api()
+    other.register(email="other@example.org")
+    assert comparison_of(other, tid).status_code == 404
+    assert other.get(physician_path).status_code == 404
+
+    anonymous = make_api()
+    assert comparison_of(anonymous, tid).status_code == 401
+    assert anonymous.get(physician_path).status_code == 401
+
+    stranger = make_api()
+    stranger_id = stranger.register(email="dr.no@example.org", role="physician")["id"]
+    assert comparison_of(stranger, tid).status_code == 403  # patients' own route
+    assert stranger.get(physician_path).status_code == 404  # no share: nothing disclosed
+
+    doctor = make_api()
+    doctor_id = doctor.register(email="dr.yes@example.org", role="physician")["id"]
+    _share(app, pid, doctor_id)
+    response = doctor.get(physician_path + "?baseline_days=28")
+    assert response.status_code == 200
+    assert response.get_json() == own
+    # A therapy of another patient through a share of this one is still not found.
+    other_therapy = other.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": T.isoformat()}
+    ).get_json()
+    assert (
+        doctor.get(f"/api/v1/patients/{pid}/therapies/{other_therapy['id']}/comparison").status_code
+        == 404
+    )
+    assert doctor.get(physician_path + "?exclusion_days=99").status_code == 422
+
+    _share(app, pid, stranger_id, revoked=True)
+    assert stranger.get(physician_path).status_code == 404
+
+
+def test_deleted_unknown_and_malformed_therapies_are_404(seeded):
+    tid = seeded.therapy["id"]
+    assert comparison_of(seeded, "not-a-uuid").status_code == 404
+    assert comparison_of(seeded, "00000000-0000-4000-8000-000000000000").status_code == 404
+    assert seeded.delete(f"/api/v1/therapies/{tid}").status_code == 204
+    assert comparison_of(seeded, tid).status_code == 404
+
+
+def test_today_is_the_patients_today(make_api):
+    # Far east of UTC the patient's today can be a day ahead: a window ending "today" counts it.
+    api = make_api()
+    api.register(email="kiribati@example.org", time_zone="Pacific/Kiritimati")
+    zone_today = comparison.patient_today("Pacific/Kiritimati")
+    start = zone_today - timedelta(days=40)
+    therapy = api.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": start.isoformat()}
+    ).get_json()
+    six_weeks = comparison_of(api, therapy["id"]).get_json()["windows"][2]
+    assert six_weeks["name"] == "6w"
+    assert six_weeks["days_in_window"] == (zone_today - (start + timedelta(days=29))).days + 1
+
+
+def test_timeline_for_the_charts(seeded):
+    response = seeded.get("/api/v1/timeline")
+    assert response.status_code == 200
+    body = response.get_json()
+    TimelineOut.model_validate(body)
+    assert body["today"] == TODAY.isoformat()
+    assert [t["id"] for t in body["therapies"]] == [seeded.therapy["id"]]
+    days = body["days"]
+    assert len(days) == 26 and days[0]["day"] == day(-28)
+    assert days[0]["leg"] == 7.0 and days[1]["leg_avg7"] == 7.5
+    assert days[0]["distal_level"] == 4
+
+
+def test_openapi_documents_the_comparison_shape(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/therapies/{object_id}/comparison"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert params["baseline_days"] == {
+        "type": "integer",
+        "minimum": 7,
+        "maximum": 90,
+        "default": 28,
+    }
+    assert params["exclusion_days"]["maximum"] == 30
+    ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    window = document["components"]["schemas"]["Window"]
+    assert ref.endswith("/ComparisonOut")
+    assert "from" in window["properties"] and "change" in window["properties"]
+    assert "/api/v1/patients/{patient_id}/therapies/{object_id}/comparison" in document["paths"]
+
+
+# ---- the pure pieces ---------------------------------------------------------------------
+
+
+def stored(day_, regions=None, activities=None, leg=5):
+    return {
+        "day": day_,
+        "leg_pain": leg,
+        "back_pain": None,
+        "regions": regions or {},
+        "activities": activities or {},
+    }
+
+
+def test_analysis_rows_carry_the_most_distal_pain_level():
+    rows = comparison.analysis_rows(
+        [stored("2026-01-01", {"l_buttock": "pain", "r_foot_top": "numb"})]
+    )
+    assert rows == [
+        {
+            "day": "2026-01-01",
+            "leg_pain": 5,
+            "back_pain": None,
+            "activities": {},
+            "distal_level": 2,
+        }
+    ]
+
+
+def test_region_shares_count_days_not_entries_and_never_numbness():
+    entries = [
+        stored("2026-01-01", {"l_buttock": "pain"}),
+        stored("2026-01-01", {"l_buttock": "pain", "l_calf_back": "pain"}),
+        stored("2026-01-02", {"l_calf_back": "numb"}),
+        stored("2026-01-03", {}),
+        stored("2026-01-09", {"l_buttock": "pain"}),  # outside the window
+    ]
+    result = comparison.region_shares(entries, "2026-01-01", "2026-01-08")
+    assert result["days"] == 3
+    assert result["shares"]["l_buttock"] == pytest.approx(1 / 3)
+    assert result["shares"]["l_calf_back"] == pytest.approx(1 / 3)
+    assert len(result["shares"]) == 25 and result["most_days"] == []
+    empty = comparison.region_shares(entries, None, None)
+    assert empty["days"] == 0 and set(empty["shares"].values()) == {0.0}
+
+
+def test_share_steps_follow_the_pain_scale():
+    assert [comparison.share_step(s) for s in (0, 0.04, 0.05, 0.5, 0.94, 1)] == [0, 0, 1, 5, 9, 10]
+
+
+def test_activity_levels_need_five_answered_days():
+    entries = [
+        stored(f"2026-01-0{i}", activities={"walking": 4, "sitting": 2}) for i in range(1, 6)
+    ]
+    entries.append(stored("2026-01-05", activities={"walking": 2}))
+    levels = comparison.activity_levels(entries, "2026-01-01", "2026-01-31")
+    # Day 5 answered walking twice (4 and 2): it counts once, at 3.
+    assert levels["walking"] == pytest.approx((4 * 4 + 3) / 5)
+    assert levels["sitting"] == 2
+    assert levels["sleeping"] is None
+    assert comparison.limit_words(2.6) == "Severe" and comparison.limit_words(None) == ""
+
+
+def window_with(category, pct, leg_abs=-1.0):
+    return {
+        "enough_data": True,
+        "change": {"category": category, "leg_pct_reduction": pct, "leg_abs": leg_abs},
+    }
+
+
+@pytest.mark.parametrize(
+    ("kind", "window", "sentence"),
+    [
+        (
+            "msc_injection",
+            window_with("substantial_improvement", 63.2),
+            "Leg pain 63% lower than before the injection: substantial improvement.",
+        ),
+        (
+            "physiotherapy",
+            window_with("important_worsening", -40.0),
+            "Leg pain 40% higher than before physiotherapy: clinically important worsening.",
+        ),
+        (
+            "surgery",
+            window_with("no_important_change", 0.3),
+            "Leg pain about the same as before the surgery: no important change.",
+        ),
+        (
+            "other",
+            window_with("important_worsening", None, 2.5),
+            "Leg pain 2.5 points higher than before this therapy: clinically important worsening.",
+        ),
+    ],
+)
+def test_change_sentences(kind, window, sentence):
+    assert comparison.change_sentence(kind, window) == sentence
+
+
+def test_no_sentence_without_enough_data():
+    assert comparison.change_sentence("surgery", {"enough_data": False, "change": {}}) is None
+
+
+def test_distal_sentences_name_centralization_and_peripheralization():
+    better = comparison.distal_sentence(5.0, 2.0)
+    assert better.startswith("Pain now stops above the knee, at the buttock; before, it reached")
+    assert "centralization" in better
+    worse = comparison.distal_sentence(2.0, 4.5)
+    assert worse.startswith("Pain now reaches below the knee, down to the foot")
+    assert "peripheralization" in worse
+    assert comparison.distal_sentence(3.0, 3.0) == (
+        "Pain reaches as far as before: above the knee, in the thigh."
+    )
+    assert comparison.distal_sentence(2.0, 0.0) == "No pain is marked on the body map now."
+    assert comparison.distal_sentence(None, 2.0) is None
+
+
+def test_patient_today_follows_the_time_zone():
+    noon_utc = datetime(2026, 1, 1, 12, tzinfo=UTC)
+    assert comparison.patient_today("Pacific/Kiritimati", now=noon_utc) == date(2026, 1, 2)
+    assert comparison.patient_today("Pacific/Pago_Pago", now=noon_utc) == date(2026, 1, 1)
+    assert comparison.patient_today("Not/AZone", now=noon_utc) == date(2026, 1, 1)
+
+
+def test_weekly_means_start_on_mondays_newest_first():
+    rows = [
+        {"day": "2026-01-04", "leg": 6.0, "back": None},  # a Sunday
+        {"day": "2026-01-05", "leg": 4.0, "back": 2.0},  # Monday
+        {"day": "2026-01-06", "leg": 3.0, "back": None},
+    ]
+    assert comparison.weekly_means(rows) == [
+        {"week": "2026-01-05", "days": 2, "leg": 3.5, "back": 2.0},
+        {"week": "2025-12-29", "days": 1, "leg": 6.0, "back": None},
+    ]
+
+
+def test_charts_page_shares_one_set_of_daily_values(monkeypatch):
+    calls = []
+    real = analysis.daily_values
+    monkeypatch.setattr(analysis, "daily_values", lambda rows: calls.append(1) or real(rows))
+    entries = [dict(e, id=str(i)) for i, e in enumerate(section_6_entries())]
+    therapies = [
+        {"id": str(n), "kind": "surgery", "label": "", "start_day": day(n)} for n in range(4)
+    ]
+    page = comparison.charts_page(therapies, entries, today=TODAY)
+    # Once for the four comparisons, once inside analysis.timeline.
+    assert len(calls) == 2
+    assert len(page["panels"]) == 4
+    data = comparison.chart_data(page, today=TODAY)
+    assert data["timeline"]["day"][0] == day(-28)
+    assert [w["name"] for w in data["therapies"][0]["windows"]] == list(analysis.WINDOW_NAMES)
