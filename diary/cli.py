@@ -8,6 +8,10 @@ from diary.db import get_db
 
 
 def init_app(app):
+    from diary.demo import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+
     @app.cli.command("create-user")
     @click.option("--email", prompt=True)
     @click.option("--name", prompt=True)

@@ -21,8 +21,10 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, entries, pages
+    from diary.web import auth, charts, entries, pages, therapies
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(therapies.bp)
+    app.register_blueprint(charts.bp)

@@ -1,0 +1,50 @@
+"""The charts page: the pain timeline and an honest before/after panel per therapy.
+
+Everything the page says is rendered here as HTML (tables and sentences), so it reads
+without JavaScript and offline from the cached page; static/js/charts.js draws the charts
+from the same numbers, passed in a JSON block.
+"""
+
+from flask import Blueprint, current_app, render_template
+from flask_login import current_user
+
+from diary import analysis, clinical, comparison, regions, store
+from diary.access import allow
+from diary.db import get_db
+
+bp = Blueprint("charts", __name__)
+bp.add_app_template_filter(comparison.day_words, "day_words")
+
+
+@bp.get("/charts")
+@allow("patient")
+def index():
+    db = get_db()
+    entries = store.all_entries(db, current_user.id)
+    therapies = store.list_therapies(db, current_user.id)
+    today = comparison.patient_today(current_user.time_zone)
+    page = comparison.charts_page(therapies, entries, today=today)
+    return render_template(
+        "charts/index.html",
+        page=page,
+        chart_data=comparison.chart_data(page, today=today),
+        today=today,
+        today_url=_today_page(),
+        caveat=analysis.CAVEAT,
+        min_days=analysis.MIN_DAYS,
+        nap_explained=comparison.NAP_EXPLAINED,
+        ci_explained=comparison.CI_EXPLAINED,
+        category_words=comparison.CATEGORY_WORDS,
+        activities=clinical.ACTIVITIES,
+        regions=regions,
+        share_step=comparison.share_step,
+        limit_words=comparison.limit_words,
+        therapy_name=comparison.therapy_name,
+    )
+
+
+def _today_page():
+    # The entry pages are another blueprint; link to them only when this app has them.
+    from flask import url_for
+
+    return url_for("entries.today") if "entries.today" in current_app.view_functions else None

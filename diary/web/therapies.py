@@ -1,0 +1,146 @@
+"""Therapy pages: list, record, edit and delete therapies with plain HTML forms (no JS).
+
+Writes go through ``store.change`` (the same rules as the API and sync), validation
+through the same declared schemas as the API, so a form and a JSON client cannot disagree.
+"""
+
+import uuid
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from diary import clinical, comparison, merge, store
+from diary.access import allow
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.schemas import TherapyCreate, TherapyUpdate, validate
+
+bp = Blueprint("therapies", __name__, url_prefix="/therapies")
+bp.add_app_template_filter(comparison.day_words, "day_words")
+
+FIELDS = ("kind", "label", "start_day", "end_day", "notes")
+END_DAY_REFUSED = (
+    "is only for courses (physiotherapy, a medication change or other); clear it to save this kind"
+)
+
+
+def _today():
+    return comparison.patient_today(current_user.time_zone)
+
+
+def _own_therapy(object_id):
+    """The signed-in patient's live therapy, or 404 (another patient's too)."""
+    try:
+        object_id = str(uuid.UUID(object_id))
+    except ValueError:
+        abort(404)
+    therapy = store.get(get_db(), "therapy", current_user.id, object_id)
+    if therapy is None:
+        abort(404)
+    return therapy
+
+
+def _submitted():
+    """The form's therapy fields as the schema wants them (blank optional fields -> None)."""
+    data = {name: request.form.get(name, "").strip() for name in FIELDS}
+    data["end_day"] = data["end_day"] or None
+    return data
+
+
+def _validated(model, data):
+    """``(model instance, {})`` or ``(None, field errors)``; end days only for courses."""
+    errors = {}
+    try:
+        valid = validate(model, data, strict=False)
+    except ApiError as err:
+        valid, errors = None, dict(err.fields)
+    if data.get("end_day") and data.get("kind") not in clinical.COURSE_KINDS:
+        errors.setdefault("end_day", END_DAY_REFUSED)
+    return (None, errors) if errors else (valid, {})
+
+
+def _render_form(therapy, errors, *, editing, status=200, message=None):
+    return render_template(
+        "therapies/form.html",
+        therapy=therapy,
+        errors=errors,
+        editing=editing,
+        message=message,
+        kinds=clinical.THERAPY_KINDS,
+        course_kinds=clinical.COURSE_KINDS,
+        today=_today().isoformat(),
+    ), status
+
+
+@bp.get("/")
+@allow("patient")
+def index():
+    therapies = store.list_therapies(get_db(), current_user.id)
+    return render_template(
+        "therapies/index.html",
+        therapies=therapies,
+        kinds=clinical.THERAPY_KINDS,
+        course_kinds=clinical.COURSE_KINDS,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@allow("patient")
+def new():
+    kind = request.values.get("kind", "")
+    if kind not in clinical.THERAPY_KINDS:
+        # First choose the kind: it decides whether the form offers an end day.
+        return render_template("therapies/kind.html", kinds=clinical.THERAPY_KINDS)
+    if request.method == "GET":
+        blank = {"kind": kind, "label": "", "start_day": _today().isoformat(), "end_day": None}
+        return _render_form({**blank, "notes": ""}, {}, editing=False)
+    data = _submitted()
+    valid, errors = _validated(TherapyCreate, data)
+    if errors:
+        return _render_form(data, errors, editing=False, status=422)
+    store.change(get_db(), current_user.id, "therapy", None, None, False, valid)
+    flash(f"Saved: {comparison.therapy_name(data)}.", "success")
+    return redirect(url_for("therapies.index"))
+
+
+@bp.route("/<object_id>/edit", methods=["GET", "POST"])
+@allow("patient")
+def edit(object_id):
+    therapy = _own_therapy(object_id)
+    if request.method == "GET":
+        return _render_form(therapy, {}, editing=True)
+    data = {**_submitted(), "base_version": request.form.get("base_version", "")}
+    valid, errors = _validated(TherapyUpdate, data)
+    if errors:
+        return _render_form({**therapy, **data}, errors, editing=True, status=422)
+    outcome = store.change(
+        get_db(), current_user.id, "therapy", therapy["id"], valid.base_version, False, valid
+    )
+    if outcome.status == merge.CONFLICT:
+        return _render_form(
+            outcome.row,
+            {},
+            editing=True,
+            status=409,
+            message="This therapy was changed on another device while you were editing. "
+            "The form now shows the saved version: make your change again.",
+        )
+    if outcome.status == merge.REJECTED:
+        abort(404)
+    flash(f"Saved: {comparison.therapy_name(data)}.", "success")
+    return redirect(url_for("therapies.index"))
+
+
+@bp.route("/<object_id>/delete", methods=["GET", "POST"])
+@allow("patient")
+def delete(object_id):
+    therapy = _own_therapy(object_id)
+    if request.method == "GET":
+        return render_template(
+            "therapies/delete.html", therapy=therapy, name=comparison.therapy_name(therapy)
+        )
+    store.change(
+        get_db(), current_user.id, "therapy", therapy["id"], therapy["version"], True, None
+    )
+    flash(f"Deleted: {comparison.therapy_name(therapy)}.", "success")
+    return redirect(url_for("therapies.index"))

@@ -1,0 +1,350 @@
+// The charts page: draws the timeline and each therapy's before/after chart from the JSON
+// block the server rendered (#chart-data), with the vendored Chart.js (window.Chart, loaded
+// as classic scripts before this module). Without it the page keeps its tables.
+
+const DAY_MS = 86400000;
+
+function readData() {
+  const block = document.getElementById("chart-data");
+  if (!block) return null;
+  try {
+    return JSON.parse(block.textContent);
+  } catch {
+    return null;
+  }
+}
+
+// Local midnight of an ISO day, as a timestamp (the time axis works in local time).
+function dayTime(iso, offsetDays = 0) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return new Date(y, m - 1, d + offsetDays).getTime();
+}
+
+function cssColour(name, fallback) {
+  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
+  return value || fallback;
+}
+
+function withAlpha(colour, alpha) {
+  const hex = colour.replace("#", "");
+  if (!/^[0-9a-f]{6}$/i.test(hex)) return colour;
+  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
+  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
+}
+
+function palette() {
+  return {
+    leg: cssColour("--chart-leg", "#414487"),
+    back: cssColour("--chart-back", "#21918c"),
+    grid: cssColour("--chart-grid", "#d5dbe0"),
+    text: cssColour("--fg", "#1b1f23"),
+    muted: cssColour("--muted", "#4a5560"),
+    surface: cssColour("--surface", "#ffffff"),
+    baseline: cssColour("--chart-baseline", "rgba(120,120,120,0.14)"),
+    followup: cssColour("--chart-followup", "rgba(33,145,140,0.12)"),
+    start: cssColour("--chart-start", "#4a5560"),
+  };
+}
+
+// Stripes for back pain, so the two bars differ by pattern as well as colour.
+function stripes(colour) {
+  const tile = document.createElement("canvas");
+  tile.width = 8;
+  tile.height = 8;
+  const ctx = tile.getContext("2d");
+  ctx.fillStyle = withAlpha(colour, 0.25);
+  ctx.fillRect(0, 0, 8, 8);
+  ctx.strokeStyle = colour;
+  ctx.lineWidth = 2;
+  ctx.beginPath();
+  ctx.moveTo(-2, 10);
+  ctx.lineTo(10, -2);
+  ctx.moveTo(-2, 2);
+  ctx.lineTo(2, -2);
+  ctx.moveTo(6, 10);
+  ctx.lineTo(10, 6);
+  ctx.stroke();
+  return ctx.createPattern(tile, "repeat");
+}
+
+function painAxis(colours) {
+  return {
+    min: 0,
+    max: 10,
+    ticks: { stepSize: 2, color: colours.muted },
+    grid: { color: colours.grid },
+    title: { display: true, text: "Pain (0-10)", color: colours.muted },
+  };
+}
+
+// Single days skip unlogged days; averages keep them as gaps, so a week without entries
+// shows as a break in the line instead of a made-up slope.
+function points(days, values, { gaps = false } = {}) {
+  const out = [];
+  values.forEach((y, i) => {
+    if (y !== null || gaps) out.push({ x: dayTime(days[i]), y });
+  });
+  return out;
+}
+
+// A labelled line at each therapy's start; the windows of one therapy at a time are shaded
+// (several therapies' windows overlap and would blur into one band).
+function annotations(therapies, colours, shadedId) {
+  const items = {};
+  therapies.forEach((therapy, n) => {
+    if (therapy.id !== shadedId) return;
+    therapy.windows.forEach((w) => {
+      // "latest" overlaps the fixed windows; shading it too would only darken them.
+      if (!w.from || !w.enough_data || w.name === "latest") return;
+      items[`w-${n}-${w.name}`] = {
+        type: "box",
+        xMin: dayTime(w.from),
+        xMax: dayTime(w.to, 1),
+        backgroundColor: w.name === "baseline" ? colours.baseline : colours.followup,
+        borderWidth: 0,
+        drawTime: "beforeDatasetsDraw",
+      };
+    });
+  });
+  therapies.forEach((therapy, n) => {
+    items[`start-${n}`] = {
+      type: "line",
+      xMin: dayTime(therapy.start_day),
+      xMax: dayTime(therapy.start_day),
+      borderColor: colours.start,
+      borderWidth: 2,
+      label: {
+        display: true,
+        content: therapy.name,
+        position: "start",
+        // Therapies close together would print their names on top of each other.
+        yAdjust: -(n % 3) * 26,
+        backgroundColor: colours.surface,
+        color: colours.text,
+        borderColor: colours.start,
+        borderWidth: 1,
+        padding: 4,
+        font: { size: 12, weight: "600" },
+      },
+    };
+  });
+  return items;
+}
+
+function timelineChart(Chart, data, colours) {
+  const canvas = document.getElementById("timeline-chart");
+  if (!canvas) return null;
+  const t = data.timeline;
+  const small = window.matchMedia("(max-width: 40rem)").matches;
+  return new Chart(canvas, {
+    type: "line",
+    data: {
+      datasets: [
+        {
+          label: "Leg pain, 7-day average",
+          data: points(t.day, t.leg_avg7, { gaps: true }),
+          borderColor: colours.leg,
+          backgroundColor: colours.leg,
+          borderWidth: 3,
+          pointRadius: 0,
+          tension: 0.2,
+        },
+        {
+          label: "Back pain, 7-day average",
+          data: points(t.day, t.back_avg7, { gaps: true }),
+          borderColor: colours.back,
+          backgroundColor: colours.back,
+          borderWidth: 3,
+          borderDash: [7, 5],
+          pointRadius: 0,
+          tension: 0.2,
+        },
+        {
+          label: "Leg pain, one day",
+          data: points(t.day, t.leg),
+          showLine: false,
+          pointStyle: "circle",
+          pointRadius: small ? 2 : 2.5,
+          backgroundColor: withAlpha(colours.leg, 0.45),
+          borderColor: withAlpha(colours.leg, 0.45),
+        },
+        {
+          label: "Back pain, one day",
+          data: points(t.day, t.back),
+          showLine: false,
+          pointStyle: "triangle",
+          pointRadius: small ? 2.5 : 3,
+          backgroundColor: withAlpha(colours.back, 0.45),
+          borderColor: withAlpha(colours.back, 0.45),
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      parsing: false,
+      interaction: { mode: "nearest", axis: "x", intersect: false },
+      scales: {
+        x: {
+          type: "time",
+          time: { unit: "month", tooltipFormat: "d MMM yyyy" },
+          max: dayTime(data.today, 1),
+          ticks: { color: colours.muted, maxRotation: 0, autoSkipPadding: 12 },
+          grid: { color: colours.grid },
+        },
+        y: painAxis(colours),
+      },
+      plugins: {
+        legend: { display: false },
+        annotation: { annotations: annotations(data.therapies, colours, data.therapies[0]?.id) },
+      },
+    },
+  });
+}
+
+function setRange(chart, data, days, buttons) {
+  const first = data.timeline.day.length ? dayTime(data.timeline.day[0]) : undefined;
+  const min = days === "all" ? first : dayTime(data.today, 1 - Number(days));
+  chart.options.scales.x.min = first !== undefined && min < first ? first : min;
+  chart.options.scales.x.time.unit = days === "91" ? "week" : "month";
+  chart.update();
+  buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rangeDays === days)));
+}
+
+function shadeButtons(chart, data, colours) {
+  const buttons = Array.from(document.querySelectorAll("[data-shade-therapy]"));
+  buttons.forEach((button) =>
+    button.addEventListener("click", () => {
+      const id = button.dataset.shadeTherapy;
+      chart.options.plugins.annotation.annotations = annotations(data.therapies, colours, id);
+      chart.update();
+      buttons.forEach((b) => b.setAttribute("aria-pressed", String(b === button)));
+    }),
+  );
+}
+
+function rangeButtons(chart, data) {
+  const buttons = Array.from(document.querySelectorAll("[data-range-days]"));
+  buttons.forEach((button) =>
+    button.addEventListener("click", () => setRange(chart, data, button.dataset.rangeDays, buttons)),
+  );
+  const span = data.timeline.day.length
+    ? (dayTime(data.today) - dayTime(data.timeline.day[0])) / DAY_MS
+    : 0;
+  setRange(chart, data, span > 365 ? "365" : "all", buttons);
+}
+
+// Draws each window's median as a line across its bar (Chart.js has no box plot).
+const medianTicks = {
+  id: "medianTicks",
+  afterDatasetsDraw(chart) {
+    const { ctx } = chart;
+    const y = chart.scales.y;
+    chart.data.datasets.forEach((dataset, i) => {
+      const meta = chart.getDatasetMeta(i);
+      if (meta.hidden) return;
+      meta.data.forEach((bar, j) => {
+        const median = dataset.medians[j];
+        if (median === null || median === undefined) return;
+        const half = bar.width / 2;
+        ctx.save();
+        ctx.strokeStyle = dataset.medianColour;
+        ctx.lineWidth = 3;
+        ctx.beginPath();
+        ctx.moveTo(bar.x - half - 3, y.getPixelForValue(median));
+        ctx.lineTo(bar.x + half + 3, y.getPixelForValue(median));
+        ctx.stroke();
+        ctx.restore();
+      });
+    });
+  },
+};
+
+function windowsChart(Chart, canvas, therapy, colours) {
+  const shown = therapy.windows.filter((w) => w.enough_data);
+  const range = (side) => shown.map((w) => [w[side].q1, w[side].q3]);
+  const medians = (side) => shown.map((w) => w[side].median);
+  const quartiles = (side, w) =>
+    `median ${w[side].median}, middle half ${w[side].q1} to ${w[side].q3}`;
+  return new Chart(canvas, {
+    type: "bar",
+    data: {
+      // Two short lines under each bar pair: long labels would overlap on a phone.
+      labels: shown.map((w) => {
+        const space = w.label.indexOf(" ");
+        return space < 0 ? w.label : [w.label.slice(0, space), w.label.slice(space + 1)];
+      }),
+      datasets: [
+        {
+          label: "Leg pain",
+          data: range("leg"),
+          medians: medians("leg"),
+          medianColour: colours.text,
+          backgroundColor: withAlpha(colours.leg, 0.85),
+          borderColor: colours.leg,
+          borderWidth: 2,
+          minBarLength: 4,
+        },
+        {
+          label: "Back pain",
+          data: range("back"),
+          medians: medians("back"),
+          medianColour: colours.text,
+          backgroundColor: stripes(colours.back),
+          borderColor: colours.back,
+          borderWidth: 2,
+          minBarLength: 4,
+        },
+      ],
+    },
+    options: {
+      animation: false,
+      maintainAspectRatio: false,
+      scales: {
+        x: { ticks: { color: colours.muted, maxRotation: 0, autoSkip: false }, grid: { display: false } },
+        y: painAxis(colours),
+      },
+      plugins: {
+        legend: { display: false },
+        tooltip: {
+          callbacks: {
+            label: (item) => {
+              const side = item.datasetIndex === 0 ? "leg" : "back";
+              return `${item.dataset.label}: ${quartiles(side, shown[item.dataIndex])}`;
+            },
+          },
+        },
+      },
+    },
+    plugins: [medianTicks],
+  });
+}
+
+function main() {
+  const Chart = window.Chart;
+  const data = readData();
+  if (!Chart || !data) return; // the tables already say everything
+  const annotation = window["chartjs-plugin-annotation"];
+  if (annotation) Chart.register(annotation);
+  const colours = palette();
+  Chart.defaults.font.family = getComputedStyle(document.body).fontFamily;
+  Chart.defaults.font.size = 13;
+  Chart.defaults.color = colours.muted;
+
+  // Show the chart areas before drawing: a hidden box has no size to draw into.
+  document.querySelectorAll("[data-chart-area]").forEach((area) => {
+    area.hidden = false;
+  });
+  const timeline = timelineChart(Chart, data, colours);
+  if (timeline) {
+    rangeButtons(timeline, data);
+    shadeButtons(timeline, data, colours);
+  }
+  const byId = new Map(data.therapies.map((t) => [t.id, t]));
+  document.querySelectorAll("[data-windows-chart]").forEach((canvas) => {
+    const therapy = byId.get(canvas.dataset.windowsChart);
+    if (therapy) windowsChart(Chart, canvas, therapy, colours);
+  });
+}
+
+main();

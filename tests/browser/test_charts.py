@@ -1,0 +1,104 @@
+"""The charts page in Chromium on a phone: demo-like data sent through the API, charts drawn
+under the strict CSP with no console error, no axe violation, and the change in words."""
+
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+from playwright.sync_api import expect
+
+from diary import demo
+from tests.browser.conftest import assert_no_axe_violations, register_via_api
+
+SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "screenshot-charts.png"
+
+
+def _post(page, url, path, body):
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
+    assert response.status == 201, response.text()
+    return response.json()
+
+
+def _seed_through_api(page, url):
+    """The demo patient's ~150 days and two therapies, ending today (UTC: the user's zone)."""
+    today = datetime.now(UTC).date()
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    for entry in demo.diary_entries(today):
+        response = page.request.post(
+            url + "/api/v1/entries", data=entry, headers={"X-CSRFToken": token}
+        )
+        assert response.status == 201, response.text()
+    return [_post(page, url, "/api/v1/therapies", t) for t in demo.therapies(today)]
+
+
+def _watch_errors(page):
+    errors = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    return errors
+
+
+def _drawn_charts(page):
+    return page.evaluate(
+        "() => Array.from(document.querySelectorAll('canvas'))"
+        ".filter((c) => window.Chart && window.Chart.getChart(c)).length"
+    )
+
+
+def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
+    url = live_server.url
+    register_via_api(page, url, new_user())
+    _seed_through_api(page, url)
+    errors = _watch_errors(page)
+
+    page.goto(url + "/charts")
+    # One timeline and one before/after chart per therapy.
+    page.wait_for_function(
+        "() => window.Chart && document.querySelectorAll('canvas').length === 3"
+        " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
+    )
+    assert _drawn_charts(page) == 3
+    sentence = page.locator("[data-change-sentence]").first
+    expect(sentence).to_be_visible()
+    expect(sentence).to_contain_text("lower than before the injection")
+    expect(page.get_by_text("NAP: the share of day pairs where the later day hurt less")).to_have_count(2)
+    expect(page.get_by_text("Pain now stops above the knee").first).to_be_visible()
+
+    # The range buttons say which span is shown.
+    three_months = page.get_by_role("button", name="3 months")
+    three_months.click()
+    expect(three_months).to_have_attribute("aria-pressed", "true")
+    expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "false")
+
+    assert_no_axe_violations(page)
+    page.get_by_text("Numbers for each period").first.click()
+    expect(page.get_by_role("rowheader", name=re.compile("^Weeks 5-8")).first).to_be_visible()
+    assert_no_axe_violations(page)
+    page.get_by_text("Numbers for each period").first.click()
+
+    page.get_by_role("button", name="All").click()
+    SCREENSHOT.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert errors == []
+
+
+def test_charts_page_empty_states(page, live_server, new_user):
+    url = live_server.url
+    register_via_api(page, url, new_user())
+    errors = _watch_errors(page)
+    page.goto(url + "/charts")
+    expect(page.get_by_role("heading", name="Nothing to chart yet")).to_be_visible()
+    assert_no_axe_violations(page)
+
+    today = datetime.now(UTC).date()
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    for entry in demo.diary_entries(today)[-10:]:
+        page.request.post(url + "/api/v1/entries", data=entry, headers={"X-CSRFToken": token})
+    page.goto(url + "/charts")
+    expect(page.get_by_text("Add a therapy to compare before and after.")).to_be_visible()
+    page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
+    assert_no_axe_violations(page)
+    page.get_by_role("link", name="Add a therapy").click()
+    expect(page.get_by_role("heading", name="Add a therapy")).to_be_visible()
+    assert errors == []
