@@ -276,7 +276,6 @@ def _render_today(values, errors=None, status=None):
         values,
         errors,
         copy=copy_source(_chosen_day(values)),
-        copy_for=_chosen_day(values).isoformat(),
         status=status,
     )
 

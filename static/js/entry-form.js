@@ -204,11 +204,9 @@ function dayWords(day) {
   });
 }
 
-// The latest entry before `day`: the one the page was rendered with when the day has not
-// changed, else asked of the server; offline, the page's copy when it is still earlier.
+// The latest entry before `day`, asked of the server (the page may be older than the last
+// save); offline, the one the page was rendered with, when it is still before `day`.
 async function latestBefore(button, day) {
-  const embedded = JSON.parse(button.dataset.copy || "null");
-  if (day === button.dataset.copyFor) return embedded;
   try {
     const query = new URLSearchParams({ to: dayBefore(day), limit: "1" });
     const response = await fetch(`/api/v1/entries?${query}`, {
@@ -217,8 +215,9 @@ async function latestBefore(button, day) {
     });
     if (response.ok) return (await response.json()).entries[0] ?? null;
   } catch {
-    /* offline: fall back to the page's copy below */
+    /* offline: use the page's copy below */
   }
+  const embedded = JSON.parse(button.dataset.copy || "null");
   return embedded && embedded.day < day ? embedded : null;
 }
 
