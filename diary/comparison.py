@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -267,13 +267,43 @@ def therapy_panel(therapy: dict, entries: Sequence[dict], result: dict) -> dict:
     }
 
 
+def entry_spans(
+    therapy_start: str, last_day: str | None, *, baseline_days: int, exclusion_days: int
+) -> list[tuple[str, str]]:
+    """The day ranges a comparison reads: its windows (``analysis.windows``), merged.
+
+    Returns sorted, non-overlapping ``[(first_day, last_day)]`` ISO pairs, both inclusive;
+    empty when no window has days. Entries outside them cannot change the comparison, so a
+    caller may read only these (five years of entries hold about a year and a half of
+    comparison days). Refuses (ValueError) what ``analysis.windows`` refuses.
+    """
+    spans = sorted(
+        (begin, end)
+        for _, begin, end in analysis.windows(
+            therapy_start,
+            last_entry_day=last_day,
+            baseline_days=baseline_days,
+            exclusion_days=exclusion_days,
+        )
+        if begin is not None
+    )
+    merged: list[list[date]] = []
+    for begin, end in spans:
+        if merged and begin <= merged[-1][1] + timedelta(days=1):
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([begin, end])
+    return [(begin.isoformat(), end.isoformat()) for begin, end in merged]
+
+
 def therapy_comparison(
     therapy: dict, entries: Iterable[dict], *, today: date, baseline_days: int, exclusion_days: int
 ) -> dict:
     """The comparison API's answer: ``{"therapy", "windows", "caveat"}``.
 
-    ``windows`` and ``caveat`` are ``analysis.compare``'s, over the patient's stored entries.
-    Refuses (ValueError) what ``compare`` refuses.
+    ``windows`` and ``caveat`` are ``analysis.compare``'s, over the patient's stored entries
+    (all of them, or at least those within ``entry_spans`` and the last one). Refuses
+    (ValueError) what ``compare`` refuses.
     """
     result = analysis.compare(
         therapy["start_day"],

@@ -4,13 +4,16 @@ Numbers are checked against CLINICAL.md section 6 and against ``analysis.compare
 same data, and the words against what a patient should read.
 """
 
+import random
 from datetime import UTC, date, datetime, timedelta
+from uuid import uuid4
 
 import pytest
 
-from diary import analysis, comparison
+from diary import analysis, comparison, store
 from diary.api.comparison import ComparisonOut, TimelineOut
 from diary.db import get_db, write
+from diary.schemas import EntryData
 
 TODAY = datetime.now(UTC).date()  # the test patients live in UTC
 T = TODAY - timedelta(days=120)
@@ -145,6 +148,56 @@ def test_numbers_are_those_of_analysis_on_the_same_data(seeded):
     expected = analysis.compare(T, rows, today=TODAY, baseline_days=21, exclusion_days=3)
     assert body.get_json()["windows"] == expected["windows"]
     assert body.get_json()["windows"][0]["from"] == day(-21)
+
+
+def test_reading_only_the_windows_changes_nothing(app, patient):
+    # Two years of entries around a therapy one year ago: the route reads only the days of
+    # its windows (and the latest ones), and must answer as compare() over everything does.
+    rng = random.Random(3)
+    start = TODAY - timedelta(days=400)
+    rows = []
+    for i in range(-330, 401):
+        if rng.random() < 0.1:
+            continue
+        rows.append(
+            {
+                "day": (start + timedelta(days=i)).isoformat(),
+                "leg_pain": rng.randint(3, 9) if i < 0 else rng.randint(0, 6),
+                "back_pain": rng.randint(0, 10),
+                "activities": {
+                    a: rng.randint(0, 4) for a in ("sitting", "walking", "standing", "sleeping")
+                },
+            }
+        )
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            for row in rows:
+                store.apply_change(
+                    db, patient.user["id"], "entry", uuid4(), None, False, EntryData(**row)
+                )
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": start.isoformat()}
+    ).get_json()
+    for query, lengths in (("", (28, 7)), ("?baseline_days=90&exclusion_days=0", (90, 0))):
+        body = comparison_of(patient, therapy["id"], query).get_json()
+        expected = analysis.compare(
+            start,
+            [dict(r, distal_level=0) for r in rows],
+            today=TODAY,
+            baseline_days=lengths[0],
+            exclusion_days=lengths[1],
+        )
+        assert body["windows"] == expected["windows"]
+    spans = comparison.entry_spans(start, rows[-1]["day"], baseline_days=28, exclusion_days=7)
+    assert spans == [
+        ((start - timedelta(days=28)).isoformat(), (start - timedelta(days=1)).isoformat()),
+        ((start + timedelta(days=8)).isoformat(), (start + timedelta(days=21)).isoformat()),
+        ((start + timedelta(days=29)).isoformat(), (start + timedelta(days=56)).isoformat()),
+        ((start + timedelta(days=77)).isoformat(), (start + timedelta(days=105)).isoformat()),
+        ((start + timedelta(days=168)).isoformat(), (start + timedelta(days=196)).isoformat()),
+        ((start + timedelta(days=351)).isoformat(), rows[-1]["day"]),
+    ]
 
 
 def test_windows_not_yet_reached_have_no_numbers(patient):

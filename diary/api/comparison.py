@@ -109,6 +109,26 @@ def _query() -> ComparisonQuery:
         raise ApiError(422, "invalid", "Some query parameters are not valid.", fields) from None
 
 
+def _entries_for(db, patient_id, therapy, query) -> list[dict]:
+    """The patient's entries that the comparison can see, oldest first.
+
+    Only the days of its windows are read: reading and decoding every stored row of five
+    years costs more than all the statistics (docs/benchmarks.md).
+    """
+    last = store.latest_entry(db, patient_id)
+    spans = comparison.entry_spans(
+        therapy["start_day"],
+        last["day"] if last else None,
+        baseline_days=query.baseline_days,
+        exclusion_days=query.exclusion_days,
+    )
+    entries = []
+    for first, final in spans:
+        page, _ = store.list_entries(db, patient_id, day_from=first, day_to=final, limit=10**9)
+        entries += reversed(page)  # list_entries is newest first
+    return entries
+
+
 def comparison_response(patient_id, therapy_id):
     """The comparison of one of ``patient_id``'s therapies as a JSON response.
 
@@ -123,7 +143,7 @@ def comparison_response(patient_id, therapy_id):
     patient = accounts.get_user(db, patient_id)
     body = comparison.therapy_comparison(
         therapy,
-        store.all_entries(db, patient_id),
+        _entries_for(db, patient_id, therapy, query),
         today=comparison.patient_today(patient.time_zone),
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,

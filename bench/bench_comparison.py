@@ -1,0 +1,195 @@
+"""Time the comparison route on five years of daily entries with four therapies, against a
+plain per-day-mean route over the same entries, in the same process and the same run.
+
+Run: .venv/bin/python bench/bench_comparison.py [--runs N]
+
+Served by the Flask test client in-process (no HTTP, no gunicorn): each figure is the time
+from the request entering the WSGI app to its response body being complete, so it includes
+the session, the access check, the SQLite read, the statistics and the JSON, but not a
+socket. DESIGN.md section 7 budgets the comparison at 25 ms server time and asks that the
+bootstrap not make it ten times slower than a plain per-day-mean chart route.
+"""
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from datetime import date, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from flask import jsonify  # noqa: E402
+from flask_login import current_user  # noqa: E402
+
+from diary import clinical, create_app, store  # noqa: E402
+from diary.access import allow  # noqa: E402
+from diary.db import get_db, write  # noqa: E402
+
+DAYS = 1830
+FIRST_DAY = date.today() - timedelta(days=DAYS - 1)
+THERAPY_OFFSETS = (240, 640, 1040, 1440)  # days after FIRST_DAY
+LEG_REGIONS = ("l_buttock", "l_thigh_back", "l_calf_back", "l_sole_heel")
+PASSWORD = "a calm river at dawn"  # noqa: S105 - a throwaway account in a temp database
+
+
+def entries(seed=2015):
+    """About one entry a day for five years: a second on one day in ten, a gap in twenty,
+    five activities answered, the body map marked down to a varying level."""
+    rng = random.Random(seed)
+    rows = []
+    for i in range(DAYS):
+        if rng.random() < 0.05:
+            continue
+        level = 4 + 3 * ((i // 200) % 2)
+        for _ in range(2 if rng.random() < 0.1 else 1):
+            reach = rng.randint(0, len(LEG_REGIONS))
+            rows.append(
+                {
+                    "day": (FIRST_DAY + timedelta(days=i)).isoformat(),
+                    "leg_pain": min(10, max(0, level + rng.randint(-2, 2))),
+                    "back_pain": min(10, max(0, level - 1 + rng.randint(-2, 2))),
+                    "worst_leg_pain": None,
+                    "regions": {code: "pain" for code in LEG_REGIONS[:reach]},
+                    "activities": {
+                        a: rng.randint(0, 4) for a in rng.sample(list(clinical.ACTIVITIES), 5)
+                    },
+                    "sitting_tolerance_min": None,
+                    "walking_tolerance_min": None,
+                    "red_flags": [],
+                    "note": "",
+                }
+            )
+    return rows
+
+
+def build(tmp):
+    app = create_app(
+        {
+            "SECRET_KEY": "bench",
+            "DATABASE": str(Path(tmp) / "bench.sqlite3"),
+            "ARGON2_TIME_COST": 1,
+            "ARGON2_MEMORY_COST_KIB": 8,
+        }
+    )
+
+    # The baseline: what a plain chart of per-day means costs through the same app, the same
+    # session and the same store read, with no statistics.
+    @allow("patient")
+    def day_means():
+        days = {}
+        for entry in store.all_entries(get_db(), current_user.id):
+            sums = days.setdefault(entry["day"], [0, 0, 0, 0])
+            if entry["leg_pain"] is not None:
+                sums[0] += entry["leg_pain"]
+                sums[1] += 1
+            if entry["back_pain"] is not None:
+                sums[2] += entry["back_pain"]
+                sums[3] += 1
+        return jsonify(
+            {
+                "days": [
+                    {
+                        "day": day,
+                        "leg": s[0] / s[1] if s[1] else None,
+                        "back": s[2] / s[3] if s[3] else None,
+                    }
+                    for day, s in days.items()
+                ]
+            }
+        )
+
+    # The leanest version of the same chart: SQLite averages the days itself.
+    @allow("patient")
+    def day_means_sql():
+        rows = get_db().conn.execute(
+            "SELECT day, avg(leg_pain), avg(back_pain) FROM entries"
+            " WHERE patient_id = ? AND deleted = 0 GROUP BY day ORDER BY day",
+            [current_user.id],
+        )
+        return jsonify({"days": [{"day": d, "leg": leg, "back": back} for d, leg, back in rows]})
+
+    app.add_url_rule("/bench/day-means", "bench_day_means", day_means)
+    app.add_url_rule("/bench/day-means-sql", "bench_day_means_sql", day_means_sql)
+
+    client = app.test_client()
+    token = client.get("/api/v1/session").get_json()["csrf_token"]
+    user = client.post(
+        "/api/v1/users",
+        json={"email": "bench@example.org", "password": PASSWORD, "name": "Bench"},
+        headers={"X-CSRFToken": token},
+    ).get_json()["user"]
+    rows = entries()
+    therapies = []
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            for row in rows:
+                store.apply_change(db, user["id"], "entry", uuid.uuid4(), None, False, row)
+            for n, offset in enumerate(THERAPY_OFFSETS):
+                data = {
+                    "kind": ("msc_injection", "epidural_steroid", "surgery", "physiotherapy")[n],
+                    "label": "",
+                    "start_day": (FIRST_DAY + timedelta(days=offset)).isoformat(),
+                    "end_day": None,
+                    "notes": "",
+                }
+                outcome = store.apply_change(
+                    db, user["id"], "therapy", uuid.uuid4(), None, False, data
+                )
+                therapies.append(outcome.row["id"])
+    return app, client, len(rows), therapies
+
+
+def medians_ms(client, paths, runs):
+    """Median wall and CPU milliseconds per path, the paths taken in turn on every round so
+    that other work on the machine slows them all alike."""
+    for path in paths.values():  # warm the connection, the caches and numpy
+        for _ in range(3):
+            assert client.get(path).status_code == 200, path
+    times = {name: ([], []) for name in paths}
+    for _ in range(runs):
+        for name, path in paths.items():
+            start_wall, start_cpu = time.perf_counter(), time.process_time()
+            response = client.get(path)
+            response.get_data()
+            times[name][0].append((time.perf_counter() - start_wall) * 1000)
+            times[name][1].append((time.process_time() - start_cpu) * 1000)
+            assert response.status_code == 200
+    return {
+        name: (statistics.median(wall), statistics.median(cpu))
+        for name, (wall, cpu) in times.items()
+    }
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=101)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app, client, count, therapies = build(tmp)
+        print(f"{count} entries on {DAYS} days, {len(therapies)} therapies; {args.runs} runs each")
+        print("(Flask test client in-process; median wall and CPU ms per request)")
+        paths = {
+            "baseline: per-day means in SQL": "/bench/day-means-sql",
+            "per-day means over store.all_entries": "/bench/day-means",
+        }
+        for n, tid in enumerate(therapies, 1):
+            paths[f"comparison, therapy {n} of 4"] = f"/api/v1/therapies/{tid}/comparison"
+        paths["timeline JSON"] = "/api/v1/timeline"
+        paths["charts page (4 comparisons, timeline, HTML)"] = "/charts"
+        results = medians_ms(client, paths, args.runs)
+        base_wall, _ = results["baseline: per-day means in SQL"]
+        for name, (wall, cpu) in results.items():
+            print(
+                f"{name:46s} {wall:6.1f} ms wall {cpu:6.1f} ms CPU  "
+                f"{wall / base_wall:4.1f} x baseline"
+            )
+        app.extensions["diary.db"].close_all()
+
+
+if __name__ == "__main__":
+    main()
