@@ -1,0 +1,221 @@
+"""Every route, every kind of caller: who may see what (DESIGN.md section 6).
+
+The routes are read from ``app.url_map``, so a new route is covered the day it is added.
+Callers: anonymous, the owner (a patient with data), another patient, a physician with an
+active share from the owner, one without a share, one whose share was revoked and one whose
+share expired. Bodies are empty: this checks the gate, not the feature.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from diary import create_app
+from diary.access import policy_of
+from diary.db import get_db, write
+from tests.conftest import PASSWORD, TEST_CONFIG, Api
+
+ACTORS = [
+    "anonymous",
+    "other_patient",
+    "physician_active",
+    "physician_none",
+    "physician_revoked",
+    "physician_expired",
+    "owner",
+]
+AUTH_REFUSALS = {401, 403}
+
+
+def _share(db, patient_id, physician_id, *, revoked=False, expired=False):
+    now = datetime.now(UTC)
+    expires = now - timedelta(days=1) if expired else now + timedelta(days=7)
+    with write(db):
+        db.execute(
+            "INSERT INTO shares (id, patient_id, physician_id, code_hash, created_at, expires_at,"
+            " accepted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                f"share-{physician_id}",
+                patient_id,
+                physician_id,
+                f"hash-{physician_id}",
+                now.isoformat(),
+                expires.isoformat(),
+                now.isoformat(),
+                now.isoformat() if revoked else None,
+            ],
+        )
+
+
+@pytest.fixture
+def app(tmp_path):
+    # Many registrations from one address: lift the per-address registration limit here only.
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "DATABASE": str(tmp_path / "diary.sqlite3"),
+            "REGISTRATION_LIMIT": "10000 per hour",
+        }
+    )
+    yield app
+    app.extensions["diary.db"].close_all()
+
+
+@pytest.fixture
+def world(app):
+    """Registered users, the owner's entry and therapy, and the shares."""
+    emails = {}
+    ids = {}
+    for actor in ACTORS[1:]:
+        role = "physician" if actor.startswith("physician") else "patient"
+        email = f"{actor}@example.org"
+        user = Api(app.test_client()).register(email=email, role=role, name=actor)
+        emails[actor], ids[actor] = email, user["id"]
+    owner = Api(app.test_client())
+    owner.signin(emails["owner"])
+    with app.app_context():
+        db = get_db()
+        _share(db, ids["owner"], ids["physician_active"])
+        _share(db, ids["owner"], ids["physician_revoked"], revoked=True)
+        _share(db, ids["owner"], ids["physician_expired"], expired=True)
+    world = {"emails": emails, "ids": ids}
+
+    def fresh_objects():
+        """A new entry and therapy of the owner's (a destructive call uses up the old ones)."""
+        entry = {"day": "2026-01-02", "leg_pain": 5}
+        therapy = {"kind": "surgery", "start_day": "2026-01-01"}
+        world["entry"] = owner.post("/api/v1/entries", entry).get_json()["id"]
+        world["therapy"] = owner.post("/api/v1/therapies", therapy).get_json()["id"]
+
+    fresh_objects()
+    world["fresh_objects"] = fresh_objects
+    return world
+
+
+def _url(rule, world):
+    values = {}
+    for arg in rule.arguments:
+        if arg == "patient_id":
+            values[arg] = world["ids"]["owner"]
+        elif "therap" in arg or arg == "tid" or ("therapies" in rule.rule and arg != "entry_id"):
+            values[arg] = world["therapy"]
+        elif "entr" in arg or "entries" in rule.rule:
+            values[arg] = world["entry"]
+        else:
+            raise AssertionError(f"teach test_access_matrix the argument {arg!r} of {rule.rule}")
+    path = rule.rule
+    for arg, value in values.items():
+        path = path.replace(f"<{arg}>", str(value))
+        for converter in ("int", "string", "uuid"):
+            path = path.replace(f"<{converter}:{arg}>", str(value))
+    return path
+
+
+def _client(app, world, actor):
+    api = Api(app.test_client())
+    if actor != "anonymous":
+        assert api.signin(world["emails"][actor], PASSWORD).status_code == 200
+    return api
+
+
+SELF_DESTRUCTIVE = ("/users/me",)
+
+
+def _throwaway(app, actor, _count=[0]):  # noqa: B006 - a counter across calls
+    _count[0] += 1
+    role = "physician" if actor.startswith("physician") else "patient"
+    api = Api(app.test_client())
+    api.register(email=f"throwaway-{_count[0]}@example.org", role=role, name="T")
+    return api
+
+
+def _expected_refusal(policy, actor, is_api):
+    """The refusal this actor must get, or None when the gate must let them through."""
+    anonymous = {401} if is_api else {302}
+    if policy == "anyone":
+        return None
+    if actor == "anonymous":
+        return anonymous
+    if policy == "signed_in":
+        return None
+    physician = actor.startswith("physician")
+    if policy == "patient":
+        return {403} if physician else None
+    if policy == "physician":
+        return None if physician else {403}
+    if policy == "physician_of_patient":
+        return None if actor == "physician_active" else {403, 404}
+    raise AssertionError(policy)
+
+
+def _cases(app):
+    cases = []
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint == "static":
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            cases.append((rule, method))
+    # Destructive calls last, so they do not remove what the other calls need.
+    return sorted(cases, key=lambda c: (_destructive(*c), c[0].rule, c[1]))
+
+
+def _destructive(rule, method):
+    suffixes = ("/users/me", "/delete", "/session", "/signout")
+    return method == "DELETE" or rule.rule.endswith(suffixes)
+
+
+def test_every_route_refuses_whoever_may_not_call_it(app, world):
+    checked = 0
+    for rule, method in _cases(app):
+        policy = policy_of(app.view_functions[rule.endpoint])
+        is_api = rule.rule.startswith("/api/")
+        if _destructive(rule, method):
+            world["fresh_objects"]()
+        path = _url(rule, world)
+        object_route = bool(rule.arguments - {"patient_id"})
+        for actor in ACTORS:
+            api = _client(app, world, actor)
+            if rule.rule.endswith(SELF_DESTRUCTIVE) and actor != "anonymous":
+                api = _throwaway(app, actor)  # it deletes the caller's own account
+            body = {} if method in ("POST", "PUT", "PATCH") else None
+            response = api.request(method, path, json=body)
+            status = response.status_code
+            refusal = _expected_refusal(policy, actor, is_api)
+            where = f"{method} {path} as {actor} ({policy}) -> {status}"
+            if refusal is not None:
+                assert status in refusal, where
+                if status == 302:
+                    assert "/signin" in response.headers["Location"], where
+            elif actor == "other_patient" and object_route and policy == "patient":
+                # Someone else's object: not found, never forbidden (nothing disclosed).
+                assert status == 404, where
+            else:
+                assert (
+                    status not in AUTH_REFUSALS
+                    and status != 404
+                    or (method == "DELETE" and status == 404 and actor != "owner")
+                ), where
+            checked += 1
+    assert checked >= len(ACTORS) * 10
+
+
+def test_revoked_share_stops_on_the_next_request(app, world):
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if r.rule.startswith("/api/")
+        and policy_of(app.view_functions[r.endpoint]) == "physician_of_patient"
+        and "GET" in r.methods
+    ]
+    assert rules, "expected at least one physician route under /api/v1/patients/<patient_id>/"
+    path = _url(rules[0], world)
+    physician = _client(app, world, "physician_active")
+    assert physician.get(path).status_code == 200
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            db.execute(
+                "UPDATE shares SET revoked_at = ? WHERE physician_id = ?",
+                [datetime.now(UTC).isoformat(), world["ids"]["physician_active"]],
+            )
+    assert physician.get(path).status_code == 404
