@@ -67,9 +67,6 @@ def long_day(day) -> str:
     return words if day.year == local_today().year else f"{words} {day.year}"
 
 
-# ---- the form ------------------------------------------------------------------------------
-
-
 def _number(text, field, problems):
     # Empty means unanswered (None); a word where a number goes is named in ``problems`` and
     # passed on as text so the schema refuses it too.
@@ -195,9 +192,6 @@ def copy_source(day: dt.date):
     return {key: latest[key] for key in ("day", "regions", "activities")}
 
 
-# ---- what the pages show of an entry -------------------------------------------------------
-
-
 def summary(entry):
     """Return what a list shows of an entry (API JSON; ``created_at`` may be missing).
 
@@ -233,26 +227,18 @@ def summary(entry):
     }
 
 
-def scores_text(entry) -> str:
-    """``"leg pain 6, back pain 3"`` (only the scores given)."""
-    parts = [
+def _flash_saved(entry, verb="Saved"):
+    scores = [
         f"{words} {entry[name]}"
         for name, words in (("leg_pain", "leg pain"), ("back_pain", "back pain"))
-        if entry.get(name) is not None
+        if entry[name] is not None
     ]
-    return ", ".join(parts)
-
-
-def _flash_saved(entry, verb="Saved"):
     reach = summary(entry)["reach"]
-    text = f"{verb} for {long_day(entry['day'])}: {scores_text(entry)}"
+    text = f"{verb} for {long_day(entry['day'])}: {', '.join(scores)}"
     flash(f"{text}; {reach}." if reach else f"{text}.", "success")
     if entry["red_flags"]:
         # Shown again after the redirect, so a patient without JavaScript sees it too.
         flash(clinical.RED_FLAG_ADVICE, "error")
-
-
-# ---- pages ---------------------------------------------------------------------------------
 
 
 def _render_form(template, values, errors=None, **context):
