@@ -21,10 +21,11 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, charts, entries, pages, therapies
+    from diary.web import auth, charts, entries, pages, pwa, therapies
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(pwa.bp)
     app.register_blueprint(therapies.bp)
     app.register_blueprint(charts.bp)

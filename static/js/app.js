@@ -13,3 +13,14 @@ function fillTimeZone() {
 }
 
 fillTimeZone();
+
+// The service worker (static/sw.js, served at /sw.js): the app shell offline and Background
+// Sync. A module worker, because it imports the outbox and sync modules.
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker
+    .register("/sw.js", { type: "module", scope: "/" })
+    .then((registration) => import("./update-prompt.js").then((m) => m.watchForUpdates(registration)))
+    .catch(() => {
+      /* no worker (private mode, old browser): the pages still work online */
+    });
+}

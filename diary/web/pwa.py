@@ -1,0 +1,136 @@
+"""The installable, offline-capable app: service worker, web manifest and offline page.
+
+The service worker is ``static/sw.js`` with its build block replaced by the shell version
+and the list of files to precache. The version is a hash of every static file and template,
+computed once when the app starts, so any deploy that changes what a page looks like
+installs a new worker and a new cache, and the old cache is deleted when it activates.
+"""
+
+import hashlib
+import json
+import re
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_login import current_user
+
+from diary.access import allow
+
+bp = Blueprint("pwa", __name__)
+
+#: Static files the app shell needs offline (the worker's own file is not one of them).
+SHELL_SUFFIXES = {".js", ".css", ".png", ".svg"}
+SHELL_EXCLUDE = {"sw.js"}
+BUILD_BLOCK = re.compile(r"/\*BUILD\*/.*?/\*END\*/", re.S)
+
+# The worker runs with its own policy: it fetches only its own origin and imports only
+# its own scripts (the outbox and sync modules for Background Sync).
+SW_CSP = "default-src 'self'; script-src 'self'; connect-src 'self'; object-src 'none'"
+
+THEME = "#1f4e5f"
+BACKGROUND = "#fbfaf7"
+
+
+def shell_files(static_dir: Path) -> list[Path]:
+    """The static files to precache, in a stable order."""
+    return sorted(
+        p
+        for p in static_dir.rglob("*")
+        if p.is_file() and p.suffix in SHELL_SUFFIXES and p.name not in SHELL_EXCLUDE
+    )
+
+
+def shell_version(roots) -> str:
+    """A short hash of every file under ``roots`` (names and contents)."""
+    digest = hashlib.sha256()
+    for root in roots:
+        root = Path(root)
+        for path in sorted(p for p in root.rglob("*") if p.is_file()):
+            digest.update(str(path.relative_to(root)).encode() + b"\0")
+            digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def build_info(app) -> dict:
+    """The version and the precache list, computed once per process."""
+    info = app.extensions.get("diary.pwa")
+    if info is None:
+        static_dir = Path(app.static_folder)
+        salt = app.config.get("PWA_VERSION_SALT", "")
+        version = shell_version([static_dir, Path(app.template_folder)])
+        if salt:
+            version = hashlib.sha256((version + salt).encode()).hexdigest()[:16]
+        assets = [
+            app.static_url_path + "/" + p.relative_to(static_dir).as_posix()
+            for p in shell_files(static_dir)
+        ]
+        info = {"version": version, "assets": assets}
+        app.extensions["diary.pwa"] = info
+    return info
+
+
+@bp.get("/sw.js")
+@allow("anyone")
+def service_worker():
+    info = build_info(current_app)
+    source = (Path(current_app.static_folder) / "sw.js").read_text()
+    build = {
+        "version": info["version"],
+        "shell": [*info["assets"], url_for("pwa.offline"), url_for("pwa.manifest")],
+        "offline": url_for("pwa.offline"),
+    }
+    body = BUILD_BLOCK.sub(lambda _m: json.dumps(build), source, count=1)
+    response = Response(body, mimetype="text/javascript")
+    # The browser checks for a new worker on every navigation; no-cache makes it ask us.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    response.headers["Content-Security-Policy"] = SW_CSP
+    return response
+
+
+@bp.get("/manifest.webmanifest")
+@allow("anyone")
+def manifest():
+    def icon(name, size, purpose="any"):
+        return {
+            "src": url_for("static", filename=f"icons/{name}"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": purpose,
+        }
+
+    body = {
+        "name": "diary: a pain diary for sciatica",
+        "short_name": "Pain diary",
+        "description": "Log leg and back pain in seconds, even offline.",
+        "id": "/today",
+        "start_url": "/today",
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": THEME,
+        "background_color": BACKGROUND,
+        "icons": [
+            icon("icon-192.png", 192),
+            icon("icon-512.png", 512),
+            icon("maskable-512.png", 512, "maskable"),
+        ],
+    }
+    response = Response(json.dumps(body, indent=1), mimetype="application/manifest+json")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.get("/offline")
+@allow("anyone")
+def offline():
+    # Precached without cookies so it holds nothing of any user: see static/sw.js.
+    return render_template("pwa/offline.html")
+
+
+@bp.after_app_request
+def name_the_user(response):
+    """Tell the service worker whose page this is, so it caches pages per user."""
+    if current_user.is_authenticated and response.mimetype == "text/html":
+        response.headers["X-Diary-User"] = str(current_user.id)
+    return response

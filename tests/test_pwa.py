@@ -1,0 +1,121 @@
+"""The installable app's server side: the worker script, the manifest, the offline page."""
+
+import json
+import re
+from pathlib import Path
+
+from diary import create_app
+from diary.web import pwa
+from tests.conftest import TEST_CONFIG
+
+
+def build_of(text):
+    match = re.search(r"const BUILD = (\{.*?\});", text)
+    assert match, "the BUILD block was not replaced"
+    return json.loads(match.group(1))
+
+
+def test_service_worker_is_served_at_the_root_with_its_headers(client):
+    r = client.get("/sw.js")
+    assert r.status_code == 200
+    assert r.mimetype == "text/javascript"
+    assert r.headers["Service-Worker-Allowed"] == "/"
+    assert r.headers["Cache-Control"] == "no-cache"
+    csp = r.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "connect-src 'self'" in csp
+    assert "unsafe" not in csp
+
+
+def test_service_worker_carries_the_version_and_the_shell(client, app):
+    build = build_of(client.get("/sw.js").get_data(as_text=True))
+    assert re.fullmatch(r"[0-9a-f]{16}", build["version"])
+    shell = set(build["shell"])
+    for path in [
+        "/static/css/app.css",
+        "/static/js/app.js",
+        "/static/js/offline.js",
+        "/static/js/outbox.js",
+        "/static/js/sync.js",
+        "/static/icons/icon-192.png",
+        "/offline",
+        "/manifest.webmanifest",
+    ]:
+        assert path in shell, path
+    assert "/static/sw.js" not in shell
+    # Every precached URL answers, or the worker would fail to install.
+    for path in shell:
+        assert client.get(path).status_code == 200, path
+
+
+def test_version_changes_when_a_static_file_changes(tmp_path):
+    static = tmp_path / "static"
+    static.mkdir()
+    (static / "app.css").write_text("body { color: black }")
+    before = pwa.shell_version([static])
+    assert pwa.shell_version([static]) == before
+    (static / "app.css").write_text("body { color: navy }")
+    assert pwa.shell_version([static]) != before
+
+
+def test_a_salt_gives_a_new_version(tmp_path):
+    apps = [
+        create_app(
+            {**TEST_CONFIG, "DATABASE": str(tmp_path / f"{salt}.db"), "PWA_VERSION_SALT": salt}
+        )
+        for salt in ("", "second deploy")
+    ]
+    versions = [pwa.build_info(a)["version"] for a in apps]
+    assert versions[0] != versions[1]
+    for a in apps:
+        a.extensions["diary.db"].close_all()
+
+
+def test_manifest_makes_the_app_installable(client):
+    r = client.get("/manifest.webmanifest")
+    assert r.status_code == 200
+    assert r.mimetype == "application/manifest+json"
+    manifest = r.get_json(force=True)
+    assert manifest["start_url"] == "/today"
+    assert manifest["scope"] == "/"
+    assert manifest["display"] == "standalone"
+    assert manifest["name"] and manifest["short_name"]
+    assert manifest["theme_color"].startswith("#") and manifest["background_color"].startswith("#")
+    icons = {(i["src"], i["sizes"], i["purpose"]) for i in manifest["icons"]}
+    assert ("/static/icons/icon-192.png", "192x192", "any") in icons
+    assert ("/static/icons/icon-512.png", "512x512", "any") in icons
+    assert ("/static/icons/maskable-512.png", "512x512", "maskable") in icons
+    for src, _, _ in icons:
+        assert client.get(src).status_code == 200
+
+
+def test_every_page_links_the_manifest_and_the_offline_script(client):
+    html = client.get("/signin").get_data(as_text=True)
+    assert '<link rel="manifest" href="/manifest.webmanifest">' in html
+    assert 'src="/static/js/offline.js"' in html
+
+
+def test_offline_page_is_public_and_holds_nothing_personal(client):
+    # The worker precaches it without cookies, as here: the cached copy names nobody.
+    r = client.get("/offline")
+    assert r.status_code == 200
+    html = r.get_data(as_text=True)
+    assert "You are offline" in html
+    assert 'href="/today"' in html
+    assert "data-user-id" not in html and "X-Diary-User" not in r.headers
+
+
+def test_pages_name_their_user_for_the_worker(patient):
+    r = patient.client.get("/account")
+    assert r.headers["X-Diary-User"] == str(patient.user["id"])
+    assert "X-Diary-User" not in patient.client.get("/api/v1/session").headers
+
+
+def test_anonymous_pages_name_nobody(client):
+    assert "X-Diary-User" not in client.get("/signin").headers
+
+
+def test_shell_files_skip_the_worker_itself():
+    static = Path(__file__).resolve().parents[1] / "static"
+    names = {p.name for p in pwa.shell_files(static)}
+    assert "sw.js" not in names
+    assert "app.css" in names
