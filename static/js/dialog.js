@@ -1,0 +1,45 @@
+// A modal question with two answers, in a native <dialog> (focus kept inside, Escape = no).
+// Resolves true for "yes". Used before deleting an entry and before signing out with
+// changes that are still only on this phone.
+
+export function ask({ title, text, yes, no, danger = false }) {
+  return new Promise((resolve) => {
+    const dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    const id = `dialog-${Math.random().toString(36).slice(2)}`;
+    dialog.setAttribute("aria-labelledby", id);
+    const heading = document.createElement("h2");
+    heading.id = id;
+    heading.textContent = title;
+    const body = document.createElement("p");
+    body.textContent = text;
+    const stay = button(no, "button");
+    const go = button(yes, danger ? "button danger" : "button primary");
+    const actions = document.createElement("p");
+    actions.className = "actions";
+    actions.append(go, stay);
+    dialog.append(heading, body, actions);
+    document.body.append(dialog);
+    const finish = (answer) => {
+      dialog.close();
+      dialog.remove();
+      resolve(answer);
+    };
+    stay.addEventListener("click", () => finish(false));
+    go.addEventListener("click", () => finish(true));
+    dialog.addEventListener("cancel", (event) => {
+      event.preventDefault();
+      finish(false);
+    });
+    dialog.showModal();
+    stay.focus(); // the safe answer first
+  });
+}
+
+function button(label, className) {
+  const element = document.createElement("button");
+  element.type = "button";
+  element.className = className;
+  element.textContent = label;
+  return element;
+}

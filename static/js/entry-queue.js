@@ -1,0 +1,208 @@
+// The entry form with JavaScript: a Save goes into the outbox first (IndexedDB), then to the
+// server, so it works without signal. Today creates; an entry's edit page edits and deletes.
+// Offline, an edit page never opened before is the cached Today form (see static/sw.js),
+// turned into an edit form here from what this phone holds.
+import { clearEntryForm, fillEntryForm, readEntryForm } from "./entry-form.js";
+import { outbox, changed } from "./offline.js";
+import { ask } from "./dialog.js";
+import { dayWords, entryTitle } from "./entry-render.js";
+
+const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;
+// Wait this long for the flush before leaving the page; the next page flushes again anyway.
+const SETTLE_MS = 2500;
+
+export async function wire() {
+  const form = document.querySelector("[data-entry-form]");
+  if (!form) return;
+  const match = window.location.pathname.match(EDIT_PATH);
+  const draft = new URLSearchParams(window.location.search).get("draft");
+  if (match) await wireEdit(form, match[1]);
+  else await wireCreate(form, draft);
+}
+
+const pad = (n) => String(n).padStart(2, "0");
+
+/** The device's calendar day: the patient's today (DESIGN.md section 4). */
+export function localToday() {
+  const now = new Date();
+  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
+}
+
+function statusOf(form) {
+  return form.querySelector("[data-entry-status]");
+}
+
+function say(form, text, state) {
+  const status = statusOf(form);
+  if (!status) return;
+  status.textContent = text;
+  if (state) status.dataset.saveState = state;
+}
+
+// The few rules worth checking before queueing (the server checks everything again and a
+// refusal shows in History with its reason).
+function problemWith(data) {
+  if (!data.day) return "Choose the day, then tap Save.";
+  if (data.day > maxDay()) return "That day is in the future. Choose today or an earlier day.";
+  if (data.leg_pain === null && data.back_pain === null) {
+    return "Choose a leg pain or a back pain score (or both), then tap Save.";
+  }
+  return null;
+}
+
+function maxDay() {
+  // A phone in UTC+14 may be a day ahead of the server; no phone is two days ahead.
+  const tomorrow = new Date();
+  tomorrow.setDate(tomorrow.getDate() + 1);
+  return `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}`;
+}
+
+const settle = (promise) => Promise.race([promise, new Promise((r) => setTimeout(r, SETTLE_MS))]);
+
+function isSave(event) {
+  const action = event.submitter ? event.submitter.value : "save";
+  return !action || action === "save";
+}
+
+// ---- Today: new entries --------------------------------------------------------------------
+
+async function wireCreate(form, draftId) {
+  const dayInput = form.elements.day;
+  // A Today page from the cache may be days old: its date and its id must not be reused.
+  if (dayInput && dayInput.value === dayInput.defaultValue) dayInput.value = localToday();
+  if (dayInput && dayInput.max && dayInput.max < localToday()) dayInput.max = localToday();
+  let id = crypto.randomUUID();
+  if (draftId) {
+    const record = await (await outbox()).record(draftId);
+    if (record && !record.desired.deleted) {
+      id = draftId;
+      fillEntryForm(form, record.desired.data);
+      say(form, "This change is saved on this phone only. Fix it, then tap Save.", "device");
+    }
+  }
+  if (form.elements.id) form.elements.id.value = id;
+
+  form.addEventListener("submit", async (event) => {
+    if (!isSave(event)) return; // "Same as yesterday" is entry-form.js's
+    event.preventDefault();
+    const data = readEntryForm(form);
+    const problem = problemWith(data);
+    if (problem) {
+      say(form, problem, "invalid");
+      return;
+    }
+    const entryId = form.elements.id ? form.elements.id.value : id;
+    const box = await outbox();
+    await box.save("entry", entryId, data);
+    const what = entryTitle(data);
+    const advice = data.red_flags.length ? ` ${form.querySelector("[data-red-flag-advice]")?.dataset.advice || ""}` : "";
+    say(form, `Saved on this phone for ${what}. It will be sent when you are online.${advice}`, "device");
+    clearEntryForm(form, localToday());
+    if (draftId && window.location.search) history.replaceState(null, "", window.location.pathname);
+    await changed();
+    const record = await box.record(entryId);
+    if (!record) say(form, `Saved for ${what}. Synced.${advice}`, "synced");
+    else if (record.status !== "pending") say(form, `Saved on this phone for ${what}, but it needs your attention: see History.${advice}`, record.status);
+  });
+}
+
+// ---- an entry's edit page: edit and delete -----------------------------------------------
+
+async function wireEdit(form, id) {
+  const box = await outbox();
+  const item = (await box.view("entry")).find((i) => i.id === id);
+  const standIn = form.dataset.mode !== "edit";
+  const pageVersion = standIn ? null : Number(form.elements.base_version?.value) || null;
+  if (standIn && (!item || item.deleted || !item.data)) {
+    notOnThisPhone(form, item && item.deleted);
+    return;
+  }
+  if (standIn) becomeEditForm(form, item);
+  // Show this phone's version when it is newer than the page (a cached page, or a change
+  // made here and not sent yet), and build the edit on the version shown.
+  let baseVersion = pageVersion;
+  if (item && item.data && !item.deleted && (standIn || item.state !== "synced" || (item.version || 0) > (pageVersion || 0))) {
+    fillEntryForm(form, item.data);
+    baseVersion = item.version ?? pageVersion;
+    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+  }
+
+  form.addEventListener("submit", async (event) => {
+    if (!isSave(event)) return;
+    event.preventDefault();
+    const data = readEntryForm(form);
+    const problem = problemWith(data);
+    if (problem) {
+      say(form, problem, "invalid");
+      return;
+    }
+    await box.save("entry", id, data, { baseVersion });
+    say(form, `Saved on this phone for ${entryTitle(data)}.`, "device");
+    await settle(changed());
+    window.location.assign(`/history#entry-${id}`);
+  });
+
+  const deleteForm = document.querySelector('form[action$="/delete"]') || addDeleteButton(form);
+  deleteForm.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = readEntryForm(form);
+    const sure = await ask({
+      title: `Delete the entry for ${dayWords(data.day)}?`,
+      text: "It is removed from your diary, your charts and your physician's view, on every device.",
+      yes: "Delete entry",
+      no: "Keep it",
+      danger: true,
+    });
+    if (!sure) return;
+    await box.remove("entry", id, { baseVersion, data });
+    await settle(changed());
+    window.location.assign("/history");
+  });
+}
+
+function becomeEditForm(form, item) {
+  document.title = "Edit entry · diary";
+  const heading = document.querySelector("h1");
+  if (heading) heading.textContent = `Edit the entry for ${dayWords(item.data.day)}`;
+  form.dataset.mode = "edit";
+  form.elements.id?.remove();
+  form.querySelector("[data-same-as-yesterday]")?.remove();
+  const save = form.querySelector("[data-save]");
+  if (save) save.textContent = "Save changes";
+  const back = document.createElement("p");
+  back.className = "back-link";
+  const link = document.createElement("a");
+  link.href = `/history#entry-${item.id}`;
+  link.textContent = "Back to history";
+  back.append(link);
+  heading?.before(back);
+}
+
+function addDeleteButton(form) {
+  const deleteForm = document.createElement("form");
+  deleteForm.className = "delete-form";
+  deleteForm.action = "/entries/delete"; // never posted: the submit handler queues instead
+  const button = document.createElement("button");
+  button.type = "submit";
+  button.className = "button danger";
+  button.textContent = "Delete this entry";
+  deleteForm.append(button);
+  form.after(deleteForm);
+  return deleteForm;
+}
+
+function notOnThisPhone(form, deleted) {
+  const heading = document.querySelector("h1");
+  if (heading) heading.textContent = deleted ? "This entry was deleted" : "This entry is not on this phone";
+  const text = document.createElement("p");
+  text.textContent = deleted
+    ? "It was deleted, here or on another device."
+    : "It cannot be opened without a connection. Try again when you are online.";
+  const back = document.createElement("p");
+  const link = document.createElement("a");
+  link.className = "button";
+  link.href = "/history";
+  link.textContent = "Back to history";
+  back.append(link);
+  form.replaceWith(text, back);
+}

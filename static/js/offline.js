@@ -1,0 +1,214 @@
+// Offline wiring for every page: the sync state in the header, when to flush, signing out
+// without losing changes, and the page-specific parts (the entry form, History) when the
+// page has them. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
+import { Outbox } from "./outbox.js";
+import { flush, channelName, announce } from "./sync.js";
+import { ask } from "./dialog.js";
+
+const body = document.body;
+const userId = body.dataset.userId;
+const SYNC_TAG = "diary-outbox";
+
+const TEXT = {
+  synced: () => "All synced",
+  syncing: () => "Syncing…",
+  pending: (n) => `${n} waiting to sync`,
+  offline: (n) => (n ? "Offline: saved on this phone" : "Offline"),
+  signin: () => "Sign in to sync",
+  conflict: (n) => (n === 1 ? "1 change needs your choice" : `${n} changes need your choice`),
+};
+
+const status = { online: navigator.onLine, syncing: false, reason: null, counts: { pending: 0, conflicts: 0, rejected: 0 } };
+let outboxPromise = null;
+
+/** This user's outbox, opened once per page. */
+export function outbox() {
+  if (!outboxPromise) outboxPromise = Outbox.open(userId);
+  return outboxPromise;
+}
+
+export const currentUserId = () => userId;
+
+/** Called after every change queued on this page: tell other pages, and send it. */
+export async function changed() {
+  announce(userId, { type: "changed" });
+  await refresh();
+  requestBackgroundSync();
+  return syncNow();
+}
+
+/** Flush now (one at a time; see sync.js) and show the outcome. */
+export async function syncNow() {
+  if (!userId) return null;
+  const outcome = await flush(userId);
+  status.reason = outcome.reason;
+  await refresh();
+  // How many flushes this page has finished: tests wait on it (it is synchronous to read).
+  body.dataset.flushes = String(Number(body.dataset.flushes || 0) + 1);
+  return outcome;
+}
+
+function stateName() {
+  const { counts } = status;
+  if (counts.conflicts + counts.rejected > 0) return "conflict";
+  if (!status.online) return "offline";
+  if (status.reason === "signin" || status.reason === "other_user") return "signin";
+  if (status.syncing) return "syncing";
+  if (counts.pending > 0) return "pending";
+  return "synced";
+}
+
+async function refresh() {
+  status.counts = await (await outbox()).counts();
+  render();
+  document.dispatchEvent(new CustomEvent("diary:outbox-changed"));
+}
+
+function render() {
+  const state = stateName();
+  const { counts } = status;
+  const needs = counts.conflicts + counts.rejected;
+  // Synchronous flags for tests and styles (names distinct from the header's own attributes).
+  body.dataset.syncStatus = state;
+  body.dataset.unsynced = String(counts.pending);
+  const box = document.querySelector(".site-header [data-sync-state]");
+  if (box) box.dataset.state = { syncing: "pending", signin: "offline" }[state] || state;
+  const text = document.querySelector(".site-header [data-sync-text]");
+  if (text) text.textContent = TEXT[state](state === "conflict" ? needs : counts.pending);
+  const count = document.querySelector(".site-header [data-pending-count]");
+  if (count) {
+    count.hidden = counts.pending === 0;
+    count.textContent = counts.pending === 1 ? "1 unsynced change" : `${counts.pending} unsynced changes`;
+  }
+  renderSigninBanner(state === "signin" && counts.pending > 0);
+}
+
+function renderSigninBanner(show) {
+  let banner = document.querySelector("[data-signin-banner]");
+  if (!show) {
+    if (banner) banner.remove();
+    return;
+  }
+  if (banner) return;
+  banner = document.createElement("p");
+  banner.className = "offline-banner";
+  banner.dataset.signinBanner = "";
+  banner.setAttribute("role", "alert");
+  const link = document.createElement("a");
+  const here = window.location.pathname + window.location.search;
+  link.href = `/signin?next=${encodeURIComponent(here)}`;
+  link.textContent = "Sign in";
+  banner.append("Your session ended. Your changes are kept on this phone. ", link, " to send them.");
+  const main = document.querySelector("main");
+  if (main) main.prepend(banner);
+}
+
+function requestBackgroundSync() {
+  if (!("serviceWorker" in navigator)) return;
+  navigator.serviceWorker.ready
+    .then((registration) => registration.sync && registration.sync.register(SYNC_TAG))
+    .catch(() => {
+      /* no Background Sync here: the online and visibility events cover it */
+    });
+}
+
+// Ask the worker to keep the signed-in pages of the navigation for offline use.
+function warmPages() {
+  if (!("serviceWorker" in navigator)) return;
+  const urls = [...document.querySelectorAll(".main-nav a[href]")].map((a) => a.getAttribute("href"));
+  navigator.serviceWorker.ready.then((registration) => {
+    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls });
+  });
+}
+
+// Signing out: one last flush; if changes are still only on this phone, ask first; then
+// forget this user's outbox, synced rows and cached pages before the next person signs in.
+function guardSignOut() {
+  const form = document.querySelector("form[data-signout]");
+  if (!form) return;
+  let confirmed = false;
+  form.addEventListener("submit", async (event) => {
+    if (confirmed) return;
+    event.preventDefault();
+    const button = form.querySelector("button");
+    if (button) button.disabled = true;
+    await syncNow();
+    const left = (await (await outbox()).counts()).pending;
+    if (left > 0 && !(await confirmDiscard(left))) {
+      if (button) button.disabled = false;
+      return;
+    }
+    await forgetThisUser();
+    confirmed = true;
+    form.submit();
+  });
+}
+
+async function forgetThisUser() {
+  (await outbox()).close();
+  outboxPromise = null;
+  await Outbox.destroy(userId).catch(() => {});
+  await caches.delete(`diary-pages-${userId}`).catch(() => {});
+  const registration = await navigator.serviceWorker?.getRegistration?.();
+  if (registration && registration.active) registration.active.postMessage({ type: "SIGNED_OUT", userId });
+}
+
+function confirmDiscard(count) {
+  return ask({
+    title: "Changes not sent yet",
+    text:
+      `${count === 1 ? "1 change is" : `${count} changes are`} only on this phone and could not be sent` +
+      " (no connection, or a choice is waiting). If you sign out now, they are deleted from this phone.",
+    yes: "Sign out and delete them",
+    no: "Stay signed in",
+    danger: true,
+  });
+}
+
+function wireRetry() {
+  for (const link of document.querySelectorAll("[data-retry]")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      window.location.reload();
+    });
+  }
+}
+
+async function start() {
+  wireRetry();
+  if (!userId || body.dataset.role !== "patient" || !("indexedDB" in window)) return;
+  if (navigator.storage && navigator.storage.persist) {
+    // Ask the browser not to evict the outbox under storage pressure.
+    navigator.storage.persisted().then((done) => done || navigator.storage.persist()).catch(() => {});
+  }
+  const channel = new BroadcastChannel(channelName(userId));
+  channel.addEventListener("message", (event) => {
+    const type = event.data && event.data.type;
+    if (type === "syncing") status.syncing = true;
+    if (type === "synced" || type === "failed") status.syncing = false;
+    if (type === "synced") status.reason = null;
+    if (type === "failed") status.reason = event.data.reason;
+    refresh();
+  });
+  window.addEventListener("online", () => {
+    status.online = true;
+    syncNow();
+  });
+  window.addEventListener("offline", () => {
+    status.online = false;
+    render();
+  });
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") syncNow();
+  });
+  guardSignOut();
+  await refresh();
+  if (document.querySelector("[data-entry-form]")) import("./entry-queue.js").then((m) => m.wire());
+  if (document.querySelector("[data-history]") || document.querySelector("[data-outbox-panel]")) {
+    import("./history-view.js").then((m) => m.wire());
+  }
+  await syncNow();
+  warmPages();
+}
+
+start();

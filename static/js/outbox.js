@@ -1,0 +1,312 @@
+// The outbox: every change made on this device, kept in IndexedDB until the server has it.
+// One database per user ("diary-user-<id>"), so one person's diary is never shown to or
+// sent for another person signed in on the same phone. It also keeps the last synced rows
+// (from sync answers) so History works offline, and the sync cursor.
+//
+// One outbox record per object, coalesced:
+//   { id, kind, known_version,          the server version the change builds on (null: new)
+//     desired: {deleted, data},         what the patient wants now
+//     sent: [change, ...],              changes sent whose answer never came: resent first,
+//                                       so a lost answer can never turn into a lost change
+//     rev, sent_rev,                    rev counts local edits; sent_rev the rev sent
+//     status: "pending"|"conflict"|"rejected", server, error, queued_at }
+// An edit of a create not yet sent stays a create; deleting it removes the record.
+// DOM-free: the service worker imports it (through sync.js) for Background Sync.
+
+const VERSION = 1;
+
+export const dbName = (userId) => `diary-user-${userId}`;
+
+function promised(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function done(tx) {
+  return new Promise((resolve, reject) => {
+    tx.oncomplete = () => resolve();
+    tx.onerror = () => reject(tx.error);
+    tx.onabort = () => reject(tx.error || new DOMException("aborted", "AbortError"));
+  });
+}
+
+const sameState = (a, b) =>
+  !!a && !!b && a.deleted === b.deleted && JSON.stringify(a.data) === JSON.stringify(b.data);
+
+/** The changes to send for a record: its unanswered ones, then its latest state if newer. */
+export function changesOf(record) {
+  const changes = record.sent.map((c) => ({ ...c }));
+  const last = changes[changes.length - 1];
+  if (!last || !sameState(last, record.desired)) {
+    // After an unanswered change the server holds, or will hold, base + 1.
+    const base = last ? (last.base_version || 0) + 1 : record.known_version;
+    changes.push({
+      kind: record.kind,
+      id: record.id,
+      base_version: base,
+      deleted: record.desired.deleted,
+      data: record.desired.deleted ? null : record.desired.data,
+    });
+  }
+  return changes;
+}
+
+const encoder = new TextEncoder();
+const sizeOf = (value) => encoder.encode(JSON.stringify(value)).length;
+
+export class Outbox {
+  constructor(db, userId) {
+    this.db = db;
+    this.userId = String(userId);
+  }
+
+  static async open(userId) {
+    if (!userId) throw new Error("an outbox belongs to a signed-in user");
+    const request = indexedDB.open(dbName(userId), VERSION);
+    request.onupgradeneeded = () => {
+      const db = request.result;
+      db.createObjectStore("outbox", { keyPath: "id" });
+      db.createObjectStore("rows", { keyPath: "id" });
+      db.createObjectStore("meta");
+    };
+    return new Outbox(await promised(request), userId);
+  }
+
+  /** Delete everything this device keeps for the user (signing out). */
+  static async destroy(userId) {
+    await promised(indexedDB.deleteDatabase(dbName(userId)));
+  }
+
+  close() {
+    this.db.close();
+  }
+
+  tx(stores, mode = "readonly") {
+    return this.db.transaction(stores, mode);
+  }
+
+  // ---- changes made by the patient ----------------------------------------------------
+
+  /** Queue a create or an edit; ``baseVersion`` is the version the page showed, if any. */
+  async save(kind, id, data, { baseVersion = null } = {}) {
+    const tx = this.tx(["outbox", "rows"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const existing = await promised(outbox.get(id));
+    let record;
+    if (existing) {
+      record = { ...existing, desired: { deleted: false, data }, rev: existing.rev + 1 };
+      if (record.status === "rejected") Object.assign(record, { status: "pending", error: null });
+    } else {
+      const row = await promised(tx.objectStore("rows").get(id));
+      record = this.newRecord(kind, id, baseVersion ?? (row ? row.version : null), { deleted: false, data });
+    }
+    outbox.put(record);
+    await done(tx);
+    return record;
+  }
+
+  /** Queue a delete. A create the server never saw is simply forgotten. */
+  async remove(kind, id, { baseVersion = null, data = null } = {}) {
+    const tx = this.tx(["outbox", "rows"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const existing = await promised(outbox.get(id));
+    const row = await promised(tx.objectStore("rows").get(id));
+    if (existing && existing.known_version == null && existing.sent.length === 0) {
+      outbox.delete(id);
+    } else if (existing) {
+      outbox.put({
+        ...existing,
+        desired: { deleted: true, data: existing.desired.data },
+        rev: existing.rev + 1,
+        status: existing.status === "rejected" ? "pending" : existing.status,
+      });
+    } else {
+      const known = baseVersion ?? (row ? row.version : null);
+      if (known != null) {
+        outbox.put(this.newRecord(kind, id, known, { deleted: true, data: row ? row.data : data }));
+      }
+    }
+    await done(tx);
+  }
+
+  newRecord(kind, id, knownVersion, desired) {
+    return {
+      id,
+      kind,
+      known_version: knownVersion ?? null,
+      desired,
+      sent: [],
+      rev: 1,
+      sent_rev: 0,
+      status: "pending",
+      server: null,
+      error: null,
+      queued_at: new Date().toISOString(),
+    };
+  }
+
+  /** The patient chose between their version and the server's after a conflict. */
+  async resolve(id, choice) {
+    const tx = this.tx(["outbox", "rows"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const record = await promised(outbox.get(id));
+    if (record && choice === "mine") {
+      // Send mine again on top of the server's version: no longer a conflict.
+      const version = record.server ? record.server.version : record.known_version;
+      outbox.put({ ...record, known_version: version, sent: [], status: "pending", server: null, rev: record.rev + 1 });
+    } else if (record && choice === "theirs") {
+      outbox.delete(id);
+      if (record.server) tx.objectStore("rows").put(rowFromServer(record.kind, record.server));
+    }
+    await done(tx);
+  }
+
+  /** Drop a change the server refused (the patient saw why). */
+  async discard(id) {
+    const tx = this.tx(["outbox"], "readwrite");
+    tx.objectStore("outbox").delete(id);
+    await done(tx);
+  }
+
+  // ---- reading ---------------------------------------------------------------------------
+
+  async records() {
+    const records = await promised(this.tx(["outbox"]).objectStore("outbox").getAll());
+    return records.sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+  }
+
+  async record(id) {
+    return promised(this.tx(["outbox"]).objectStore("outbox").get(id));
+  }
+
+  async rows(kind) {
+    const rows = await promised(this.tx(["rows"]).objectStore("rows").getAll());
+    return rows.filter((r) => r.kind === kind);
+  }
+
+  /**
+   * What the patient should see for ``kind``: the synced rows with this device's changes
+   * on top. Each item: {id, kind, version, data, deleted, state, record}; state is
+   * "synced", "device" (saved here, not yet on the server), "conflict" or "rejected".
+   * Deleted items are included (deleted: true) so a stale page can hide them.
+   */
+  async view(kind) {
+    const tx = this.tx(["outbox", "rows"]);
+    const [records, rows] = await Promise.all([
+      promised(tx.objectStore("outbox").getAll()),
+      promised(tx.objectStore("rows").getAll()),
+    ]);
+    const items = new Map();
+    for (const row of rows) {
+      if (row.kind === kind) items.set(row.id, { ...row, state: "synced", record: null });
+    }
+    for (const record of records) {
+      if (record.kind !== kind) continue;
+      const state = record.status === "pending" ? "device" : record.status;
+      items.set(record.id, {
+        id: record.id,
+        kind,
+        version: record.known_version,
+        data: record.desired.data,
+        deleted: record.desired.deleted,
+        state,
+        record,
+      });
+    }
+    return [...items.values()];
+  }
+
+  async getMeta(key) {
+    return promised(this.tx(["meta"]).objectStore("meta").get(key));
+  }
+
+  async setMeta(key, value) {
+    const tx = this.tx(["meta"], "readwrite");
+    tx.objectStore("meta").put(value, key);
+    await done(tx);
+  }
+
+  // ---- used by sync.js -------------------------------------------------------------------
+
+  /**
+   * Take the next batch of changes to send, within the limits, and mark them sent in the
+   * same transaction. ``skip`` holds ids already sent in this flush. Returns
+   * {changes, taken: [{id, rev, from, to}]} (results[from..to) answer record id).
+   */
+  async takeBatch({ maxChanges, maxBytes, skip }) {
+    const tx = this.tx(["outbox"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const records = (await promised(outbox.getAll())).sort((a, b) => a.queued_at.localeCompare(b.queued_at));
+    const changes = [];
+    const taken = [];
+    let bytes = 64; // the envelope: {"cursor": ..., "changes": []}
+    for (const record of records) {
+      if (record.status !== "pending" || skip.has(record.id)) continue;
+      const mine = changesOf(record);
+      const size = mine.reduce((sum, c) => sum + sizeOf(c) + 1, 0);
+      if (changes.length && (changes.length + mine.length > maxChanges || bytes + size > maxBytes)) break;
+      taken.push({ id: record.id, rev: record.rev, from: changes.length, to: changes.length + mine.length });
+      changes.push(...mine);
+      bytes += size;
+      skip.add(record.id);
+      outbox.put({ ...record, sent: mine, sent_rev: record.rev });
+    }
+    await done(tx);
+    return { changes, taken };
+  }
+
+  /** Store a sync answer: per-change results, the rows changed since the cursor, the cursor. */
+  async applyAnswer(batch, answer) {
+    const tx = this.tx(["outbox", "rows", "meta"], "readwrite");
+    const outbox = tx.objectStore("outbox");
+    const rows = tx.objectStore("rows");
+    for (const { id, rev, from, to } of batch.taken) {
+      const record = await promised(outbox.get(id));
+      if (!record) continue;
+      const results = answer.results.slice(from, to);
+      const sentChanges = batch.changes.slice(from, to);
+      const failed = results.find((r) => r.status !== "applied" && r.status !== "duplicate");
+      const outcome = failed || results[results.length - 1];
+      const last = sentChanges[sentChanges.length - 1];
+      if (!outcome) continue;
+      if (outcome.status === "applied" || outcome.status === "duplicate") {
+        if (record.rev === rev) {
+          outbox.delete(id);
+          rows.put({ id, kind: record.kind, version: outcome.version, deleted: last.deleted, data: last.data });
+        } else {
+          // Edited while in flight: the newer edit now builds on the version just made.
+          outbox.put({ ...record, sent: [], known_version: outcome.version });
+        }
+      } else if (outcome.status === "conflict") {
+        outbox.put({ ...record, sent: [], status: "conflict", server: outcome.server });
+      } else if (outcome.error && outcome.error.code === "not_found" && last.deleted) {
+        outbox.delete(id); // deleting what the server does not have: it is gone either way
+      } else {
+        outbox.put({ ...record, sent: [], status: "rejected", error: outcome.error || null });
+      }
+    }
+    // Tombstones are kept: a cached History page must learn that an entry it shows is gone.
+    for (const change of answer.changes || []) rows.put(rowFromServer(change.kind, change));
+    if (answer.cursor) tx.objectStore("meta").put(answer.cursor, "cursor");
+    await done(tx);
+  }
+
+  /** Counts for the header: unsynced changes, and those that need the patient. */
+  async counts() {
+    const records = await this.records();
+    return {
+      pending: records.length,
+      conflicts: records.filter((r) => r.status === "conflict").length,
+      rejected: records.filter((r) => r.status === "rejected").length,
+    };
+  }
+}
+
+function rowFromServer(kind, row) {
+  const data = row.data || Object.fromEntries(Object.entries(row).filter(([k]) => !ROW_META.has(k)));
+  return { id: row.id, kind, version: row.version, deleted: !!row.deleted, data };
+}
+
+const ROW_META = new Set(["id", "kind", "version", "deleted", "created_at", "updated_at"]);
