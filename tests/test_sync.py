@@ -1,0 +1,407 @@
+"""POST /api/v1/sync, the server side of the offline protocol (DESIGN.md section 4).
+
+Each test sends what a phone's outbox would send and checks what the database holds
+afterwards, not only the answer: replays must leave it as if sent once, a failed batch must
+leave nothing, and one device's changes must reach another through the cursor.
+"""
+
+import json
+import tempfile
+import uuid
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diary import create_app, store
+from tests.conftest import TEST_CONFIG, Api
+
+DAY = "2025-06-01"
+
+
+def entry(leg=5, note="", day=DAY, **more):
+    return {"day": day, "leg_pain": leg, "note": note, **more}
+
+
+def change(object_id, data=None, base=None, deleted=False, kind="entry"):
+    return {
+        "kind": kind,
+        "id": str(object_id),
+        "base_version": base,
+        "deleted": deleted,
+        "data": data,
+    }
+
+
+def sync(api, changes, cursor=None, status=200):
+    response = api.post("/api/v1/sync", {"cursor": cursor, "changes": changes})
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def statuses(answer):
+    return [(r["status"], r["version"]) for r in answer["results"]]
+
+
+def tables(app):
+    """Everything the sync touches, as plain tuples, for before/after comparisons."""
+    db = app.extensions["diary.db"].get()
+    return {
+        name: sorted(tuple(row) for row in db.execute(f"SELECT * FROM {name}").fetchall())  # noqa: S608
+        for name in ("entries", "therapies", "revisions", "change_seq")
+    }
+
+
+def ids(n):
+    return [str(uuid.uuid4()) for _ in range(n)]
+
+
+# ---- one status each ---------------------------------------------------------------------
+
+
+def test_each_status_applied_duplicate_conflict_rejected(patient):
+    a, b = ids(2)
+    answer = sync(patient, [change(a, entry(5)), change(b, entry(7))])
+    assert statuses(answer) == [("applied", 1), ("applied", 1)]
+
+    # The same change again (its answer lost): duplicate, same version.
+    assert statuses(sync(patient, [change(a, entry(5))])) == [("duplicate", 1)]
+
+    # Another device moves ``a`` on; this device's edit from version 1 then conflicts and
+    # carries the server's copy, which is left untouched.
+    assert statuses(sync(patient, [change(a, entry(6), base=1)])) == [("applied", 2)]
+    answer = sync(patient, [change(a, entry(9, note="mine"), base=1)])
+    (result,) = answer["results"]
+    assert (result["status"], result["version"]) == ("conflict", 2)
+    assert result["server"]["leg_pain"] == 6 and result["server"]["version"] == 2
+    assert patient.get(f"/api/v1/entries/{a}").get_json()["leg_pain"] == 6
+
+    # Invalid content: rejected with the field and the reason.
+    answer = sync(patient, [change(b, entry(11), base=1)])
+    (result,) = answer["results"]
+    assert result["status"] == "rejected"
+    assert result["error"]["code"] == "invalid"
+    assert "data.leg_pain" in result["error"]["fields"]
+
+
+def test_an_edit_equal_to_the_server_is_a_duplicate_whatever_its_base(patient):
+    a = str(uuid.uuid4())
+    sync(patient, [change(a, entry(5))])
+    sync(patient, [change(a, entry(6), base=1)])
+    # From an old base, but the same content as the server holds: nothing to resolve.
+    assert statuses(sync(patient, [change(a, entry(6), base=1)])) == [("duplicate", 2)]
+
+
+def test_defaults_are_filled_before_comparing(patient):
+    a = str(uuid.uuid4())
+    sync(patient, [change(a, entry(5))])
+    full = {**entry(5), "regions": {}, "activities": {}, "red_flags": [], "back_pain": None}
+    assert statuses(sync(patient, [change(a, full, base=1)])) == [("duplicate", 1)]
+
+
+def test_a_base_version_ahead_of_the_server_is_rejected(patient):
+    a = str(uuid.uuid4())
+    sync(patient, [change(a, entry(5))])
+    (result,) = sync(patient, [change(a, entry(6), base=3)])["results"]
+    assert result["status"] == "rejected"
+    assert result["error"]["code"] == "version_ahead"
+    assert "base_version" in result["error"]["fields"]
+    # An edit of an id the server never had is ahead of it too.
+    (result,) = sync(patient, [change(uuid.uuid4(), entry(6), base=1)])["results"]
+    assert (result["status"], result["error"]["code"]) == ("rejected", "version_ahead")
+
+
+def test_another_users_id_is_rejected_as_not_found(patient, make_api, app):
+    other = make_api()
+    other.register(email="other@example.org", name="Other")
+    theirs = str(uuid.uuid4())
+    sync(other, [change(theirs, entry(3, note="private"))])
+    before = tables(app)
+    for attempt in (
+        change(theirs, entry(9)),  # as a create
+        change(theirs, entry(9), base=1),  # as an edit
+        change(theirs, None, base=1, deleted=True),  # as a delete
+    ):
+        (result,) = sync(patient, [attempt])["results"]
+        assert result["status"] == "rejected"
+        assert result["error"]["code"] == "not_found"
+        assert "server" not in result and "private" not in str(result)
+    assert tables(app) == before
+    assert other.get(f"/api/v1/entries/{theirs}").get_json()["note"] == "private"
+
+
+def test_one_invalid_change_is_rejected_alone(patient):
+    good1, bad, good2 = ids(3)
+    answer = sync(
+        patient,
+        [
+            change(good1, entry(4)),
+            change(bad, {"day": DAY, "leg_pain": "four"}),
+            {"kind": "entry", "id": "not-a-uuid", "data": entry(1)},
+            change(good2, {"kind": "physiotherapy", "start_day": DAY}, kind="therapy"),
+        ],
+    )
+    assert [r["status"] for r in answer["results"]] == [
+        "applied",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
+    assert answer["results"][1]["error"]["fields"] == {"data.leg_pain": "must be a whole number"}
+    assert "id" in answer["results"][2]["error"]["fields"]
+    assert patient.get(f"/api/v1/entries/{good1}").status_code == 200
+    assert patient.get(f"/api/v1/entries/{bad}").status_code == 404
+    assert patient.get(f"/api/v1/therapies/{good2}").status_code == 200
+
+
+def test_a_delete_leaves_a_tombstone_and_replays_as_duplicate(patient):
+    a = str(uuid.uuid4())
+    sync(patient, [change(a, entry(5))])
+    assert statuses(sync(patient, [change(a, None, base=1, deleted=True)])) == [("applied", 2)]
+    assert statuses(sync(patient, [change(a, None, base=1, deleted=True)])) == [("duplicate", 2)]
+    assert patient.get(f"/api/v1/entries/{a}").status_code == 404
+
+
+# ---- replays and transactions ------------------------------------------------------------
+
+
+@pytest.mark.parametrize("times", [2, 5])
+def test_replaying_a_batch_leaves_the_database_as_once(patient, app, times):
+    a, b, c = ids(3)
+    sync(patient, [change(c, entry(2))])
+    batch = [
+        change(a, entry(5)),
+        change(a, entry(6, note="later"), base=1),
+        change(b, {"kind": "surgery", "start_day": DAY}, kind="therapy"),
+        change(c, None, base=1, deleted=True),
+    ]
+    first = sync(patient, batch)
+    assert statuses(first) == [("applied", 1), ("applied", 2), ("applied", 1), ("applied", 2)]
+    once = tables(app)
+    for _ in range(times - 1):
+        again = sync(patient, batch)
+        assert [r["status"] for r in again["results"]] == ["duplicate"] * 4
+        assert [r["version"] for r in again["results"]] == [1, 2, 1, 2]
+    assert tables(app) == once
+
+
+def test_a_batch_is_all_or_nothing(patient, app, monkeypatch):
+    before = tables(app)
+    real = store.apply_change
+    calls = {"n": 0}
+
+    def fail_on_third(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("the connection dropped")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(store, "apply_change", fail_on_third)
+    batch = [change(i, entry(n)) for n, i in enumerate(ids(5))]
+    response = patient.post("/api/v1/sync", {"cursor": None, "changes": batch})
+    assert response.status_code == 500
+    assert response.get_json()["error"]["code"] == "server_error"
+    assert tables(app) == before
+
+    # Sent again once the server is well, the whole batch applies, exactly once.
+    monkeypatch.setattr(store, "apply_change", real)
+    assert [r["status"] for r in sync(patient, batch)["results"]] == ["applied"] * 5
+    assert len(tables(app)["entries"]) == 5
+
+
+# ---- the cursor --------------------------------------------------------------------------
+
+
+def test_a_second_device_catches_up_through_the_cursor(patient, app):
+    phone = patient
+    tablet = Api(app.test_client())
+    tablet.signin()
+    start = sync(tablet, [])
+    assert start["changes"] == [] and start["more"] is False
+
+    a, b, t = ids(3)
+    sync(phone, [change(a, entry(5)), change(b, entry(6))])
+    sync(phone, [change(t, {"kind": "nerve_block", "start_day": DAY}, kind="therapy")])
+    sync(phone, [change(a, entry(7), base=1), change(b, None, base=1, deleted=True)])
+
+    caught = sync(tablet, [], cursor=start["cursor"])
+    seen = {(c["kind"], c["id"]): c for c in caught["changes"]}
+    assert set(seen) == {("entry", a), ("entry", b), ("therapy", t)}
+    assert (seen["entry", a]["version"], seen["entry", a]["data"]["leg_pain"]) == (2, 7)
+    assert seen["entry", b]["deleted"] is True  # the tombstone reaches the tablet
+    assert seen["therapy", t]["data"]["kind"] == "nerve_block"
+
+    # Nothing new since: an empty answer, and the cursor stays put.
+    again = sync(tablet, [], cursor=caught["cursor"])
+    assert again["changes"] == []
+    assert again["cursor"] == caught["cursor"]
+
+
+def test_changes_of_other_patients_never_reach_the_cursor(patient, make_api):
+    other = make_api()
+    other.register(email="other@example.org", name="Other")
+    sync(other, [change(uuid.uuid4(), entry(3))])
+    assert sync(patient, [])["changes"] == []
+
+
+def test_a_cursor_we_did_not_give_out_is_refused(patient):
+    response = patient.post("/api/v1/sync", {"cursor": "bm9wZQ", "changes": []})
+    assert response.status_code == 422
+    assert "cursor" in response.get_json()["error"]["fields"]
+
+
+def test_pulls_page_with_more(patient, app, monkeypatch):
+    original = store.changes_since
+    monkeypatch.setattr(store, "changes_since", lambda db, pid, seq: original(db, pid, seq, 2))
+    sync(patient, [change(i, entry(1)) for i in ids(5)])
+    cursor, seen, rounds = None, [], 0
+    while True:
+        answer = sync(patient, [], cursor=cursor)
+        seen += [c["id"] for c in answer["changes"]]
+        cursor, rounds = answer["cursor"], rounds + 1
+        if not answer["more"]:
+            break
+    assert len(seen) == len(set(seen)) == 5 and rounds == 3
+
+
+# ---- limits ------------------------------------------------------------------------------
+
+
+def test_more_than_1000_changes_is_413_naming_the_limits(patient, app):
+    before = tables(app)
+    response = patient.post(
+        "/api/v1/sync", {"cursor": None, "changes": [change(i, entry(1)) for i in ids(1001)]}
+    )
+    assert response.status_code == 413
+    error = response.get_json()["error"]
+    assert error["code"] == "too_large"
+    assert "1,000 changes" in error["message"] and "2 MB" in error["message"]
+    assert response.get_json()["limits"] == {"changes": 1000, "bytes": 2 * 1024 * 1024}
+    assert tables(app) == before
+
+
+def test_exactly_1000_changes_are_accepted(patient):
+    answer = sync(patient, [change(i, entry(1)) for i in ids(1000)])
+    assert {r["status"] for r in answer["results"]} == {"applied"}
+
+
+def test_more_than_2_mb_is_413_naming_the_limits(patient, app):
+    before = tables(app)
+    # Changes of about 3.6 kB until just past 2 MB: under the count limit, over the size.
+    changes, size = [], 0
+    while size <= 2 * 1024 * 1024:
+        changes.append(change(uuid.uuid4(), entry(1, note="x" * 3500)))
+        size = len(json.dumps({"cursor": None, "changes": changes}))
+    assert len(changes) < 1000
+    response = patient.post("/api/v1/sync", {"cursor": None, "changes": changes})
+    assert response.status_code == 413
+    error = response.get_json()["error"]
+    assert error["code"] == "too_large"
+    assert "1,000 changes" in error["message"] and "2 MB" in error["message"]
+    assert tables(app) == before
+
+
+def test_far_more_than_2_mb_is_still_a_json_413(patient, app):
+    # Past the app-wide MAX_CONTENT_LENGTH the body is refused before the sync view runs.
+    changes = [change(uuid.uuid4(), entry(1, note="x" * 3500)) for _ in range(900)]
+    response = patient.post("/api/v1/sync", {"cursor": None, "changes": changes})
+    assert response.status_code == 413
+    assert response.get_json()["error"]["code"] == "too_large"
+    assert len(tables(app)["entries"]) == 0
+
+
+# ---- the property: duplicated, reordered delivery == each change once -----------------
+
+
+@st.composite
+def delivery_plans(draw):
+    """One device's outbox as chains of changes per entry, split into batches, and an order
+    of delivery that repeats batches at random and swaps batches touching disjoint entries."""
+    n_entries = draw(st.integers(1, 4))
+    chains = {}
+    for n in range(n_entries):
+        object_id = str(uuid.UUID(int=n + 1))
+        length = draw(st.integers(1, 4))
+        chain = []
+        for version in range(1, length + 1):
+            if version > 1 and version == length and draw(st.booleans()):
+                chain.append(change(object_id, None, base=version - 1, deleted=True))
+            else:
+                leg = draw(st.integers(0, 10))
+                data = entry(leg, note=f"edit {version}")  # each edit differs from the last
+                chain.append(change(object_id, data, base=version - 1 or None))
+        chains[object_id] = chain
+    # Interleave the chains in one outbox order, keeping each chain's own order.
+    queue = {k: list(v) for k, v in chains.items()}
+    outbox = []
+    while any(queue.values()):
+        key = draw(st.sampled_from(sorted(k for k, v in queue.items() if v)))
+        outbox.append(queue[key].pop(0))
+    # Cut it into batches.
+    cuts = sorted(draw(st.sets(st.integers(1, max(1, len(outbox) - 1)), max_size=4)))
+    bounds = [0, *[c for c in cuts if c < len(outbox)], len(outbox)]
+    batches = [outbox[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if b > a]
+    # First deliveries: any order in which batches sharing an entry keep their order.
+    touched = [{c["id"] for c in batch} for batch in batches]
+    remaining = list(range(len(batches)))
+    order = []
+    while remaining:
+        ready = [
+            i
+            for i in remaining
+            if not any(j < i and touched[j] & touched[i] for j in remaining if j != i)
+        ]
+        pick = draw(st.sampled_from(ready))
+        order.append(pick)
+        remaining.remove(pick)
+    # Duplicates: any batch again, any number of times, any time after it was first sent.
+    for _ in range(draw(st.integers(0, 6))):
+        i = draw(st.sampled_from(range(len(batches))))
+        position = draw(st.integers(order.index(i) + 1, len(order)))
+        order.insert(position, i)
+    return chains, batches, order
+
+
+def final_rows(app):
+    """Rows as a device would see them: content, version and deletion, not timestamps."""
+    db = app.extensions["diary.db"].get()
+    columns = [*store.data_fields("entry"), "id", "version", "deleted"]
+    query = f"SELECT {', '.join(columns)} FROM entries ORDER BY id"  # noqa: S608
+    return [tuple(row) for row in db.execute(query).fetchall()]
+
+
+def fresh_patient(folder, name):
+    app = create_app({**TEST_CONFIG, "DATABASE": str(Path(folder) / f"{name}.sqlite3")})
+    api = Api(app.test_client())
+    api.register()
+    return app, api
+
+
+@settings(
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(delivery_plans())
+def test_duplicated_and_reordered_delivery_equals_each_change_once(plan):
+    chains, batches, order = plan
+    with tempfile.TemporaryDirectory() as folder:
+        once_app, once = fresh_patient(folder, "once")
+        messy_app, messy = fresh_patient(folder, "messy")
+        try:
+            for batch in batches:
+                answer = sync(once, batch)
+                assert {r["status"] for r in answer["results"]} == {"applied"}
+            for i in order:
+                answer = sync(messy, batches[i])
+                # A replay is recognised; it never turns into a conflict or a rejection.
+                assert {r["status"] for r in answer["results"]} <= {"applied", "duplicate"}
+            assert final_rows(messy_app) == final_rows(once_app)
+            # And both are what the chains say: the last version of each entry.
+            expected = {k: (len(c), c[-1]["deleted"]) for k, c in chains.items()}
+            got = {row[-3]: (row[-2], bool(row[-1])) for row in final_rows(messy_app)}
+            assert got == expected
+        finally:
+            once_app.extensions["diary.db"].close_all()
+            messy_app.extensions["diary.db"].close_all()
