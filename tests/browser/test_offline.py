@@ -1,0 +1,454 @@
+"""Offline-first in a real Chromium against the live server (DESIGN.md section 4).
+
+Each test drives the pages as a patient would, with the network really cut
+(``context.set_offline``), and then checks what the server holds through the JSON API:
+every change arrives, and arrives once (an entry's ``version`` counts the changes applied).
+"""
+
+import sqlite3
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, assert_no_axe_violations, register_via_api
+
+DAY = "2025-06-01"
+
+
+def poll(page, script, predicate=bool, timeout=15):
+    """Evaluate ``script`` (Promises are awaited) until ``predicate`` holds; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if predicate(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{script} stayed {value!r}")
+        time.sleep(0.05)
+
+
+def sync_status(page):
+    return page.evaluate("[document.body.dataset.syncStatus, document.body.dataset.unsynced]")
+
+
+def wait_status(page, status, unsynced=None, timeout=15):
+    want = lambda v: v[0] == status and (unsynced is None or v[1] == str(unsynced))  # noqa: E731
+    return poll(
+        page,
+        "[document.body.dataset.syncStatus, document.body.dataset.unsynced]",
+        want,
+        timeout,
+    )
+
+
+def flushed(page, at_least=1):
+    """Wait until this page has finished ``at_least`` flushes (offline.js counts them)."""
+    poll(page, "Number(document.body.dataset.flushes || 0)", lambda n: n >= at_least)
+
+
+def ready(page, user_id):
+    """The worker controls the page, the first flush is done and the pages are cached."""
+    poll(page, "navigator.serviceWorker.ready.then((r) => r.active.state === 'activated')")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        # A page whose navigation began while the first worker was activating can miss
+        # clients.claim(); the next navigation is controlled, as a patient's would be.
+        page.reload()
+    poll(page, "!!navigator.serviceWorker.controller")
+    flushed(page)
+    poll(
+        page,
+        f"""caches.open('diary-pages-{user_id}').then(async (c) =>
+            !!(await c.match('/today')) && !!(await c.match('/history')))""",
+    )
+
+
+class Server:
+    """The patient's data as the server holds it, through the JSON API (own cookie jar)."""
+
+    def __init__(self, playwright, base_url, user):
+        self.base_url = base_url
+        self.api = playwright.request.new_context(base_url=base_url)
+        token = self.api.get("/api/v1/session").json()["csrf_token"]
+        r = self.api.post(
+            "/api/v1/session",
+            data={"email": user["email"], "password": user["password"]},
+            headers={"X-CSRFToken": token},
+        )
+        assert r.ok, r.text()
+        self.token = r.json()["csrf_token"]
+
+    def entries(self):
+        return {e["id"]: e for e in self.api.get("/api/v1/entries").json()["entries"]}
+
+    def entry(self, entry_id):
+        r = self.api.get(f"/api/v1/entries/{entry_id}")
+        return r.json() if r.ok else None
+
+    def create(self, leg, note="", day=DAY):
+        r = self.api.post(
+            "/api/v1/entries",
+            data={"day": day, "leg_pain": leg, "note": note},
+            headers={"X-CSRFToken": self.token},
+        )
+        assert r.status == 201, r.text()
+        return r.json()
+
+    def close(self):
+        self.api.dispose()
+
+
+def rows_in_database(live_server, entry_id):
+    """Whether the server ever stored this id (tombstones included)."""
+    db = sqlite3.connect(f"file:{live_server.instance_path / 'diary.sqlite3'}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT COUNT(*) FROM entries WHERE id = ?", [entry_id]).fetchone()[0]
+    finally:
+        db.close()
+
+
+@pytest.fixture
+def patient_page(browser, live_server, new_user, playwright):
+    """A phone signed in as a new patient, with the server's view of them."""
+    made = []
+
+    def make(context=None, user=None):
+        context = context or browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(live_server.url + "/signin")
+        if user is None:
+            user = new_user()
+            user["id"] = register_via_api(page, live_server.url, user)["id"]
+        else:
+            sign_in(page, live_server, user)
+        page.goto(live_server.url + "/today")
+        ready(page, user["id"])
+        server = Server(playwright, live_server.url, user)
+        made.append((context, server))
+        return page, user, server
+
+    yield make
+    for context, server in made:
+        server.close()
+        context.close()
+
+
+def sign_in(page, live_server, user, next_path="/today"):
+    page.goto(f"{live_server.url}/signin?next={next_path}")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Sign in").click()
+
+
+def log_entry(page, leg, back=None, note=None):
+    """Fill Today's form with the taps a patient makes, then Save."""
+    page.locator(f"label[for='leg_pain-{leg}']").click()
+    if back is not None:
+        page.locator(f"label[for='back_pain-{back}']").click()
+    if note is not None:
+        page.locator("summary", has_text="Note").click()
+        page.locator("#f-note").fill(note)
+    page.get_by_role("button", name="Save", exact=True).click()
+
+
+def set_leg(page, leg):
+    page.locator(f"label[for='leg_pain-{leg}']").click()
+
+
+# ---- the app shell ----------------------------------------------------------------------
+
+
+def test_the_app_shell_opens_offline_from_the_service_worker(patient_page, live_server):
+    page, user, _ = patient_page()
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="How is your pain today?")).to_be_visible()
+    wait_status(page, "offline", 0)
+    expect(page.locator(".site-header [data-sync-text]")).to_have_text("Offline")
+    # History was never opened, yet it is there: the worker fetched it for this user.
+    page.get_by_role("link", name="History").click()
+    expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible()
+    # A page never cached gets the offline page, which says what still works.
+    page.goto(live_server.url + "/account")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.context.set_offline(False)
+
+
+def test_manifest_and_worker_make_it_installable(patient_page, live_server):
+    page, _, _ = patient_page()
+    manifest = page.evaluate(
+        "fetch(document.querySelector('link[rel=manifest]').href).then((r) => r.json())"
+    )
+    assert manifest["display"] == "standalone" and manifest["start_url"] == "/today"
+    scope = page.evaluate("navigator.serviceWorker.ready.then((r) => r.scope)")
+    assert scope == live_server.url + "/"
+
+
+# ---- create, edit, delete offline ---------------------------------------------------------
+
+
+def test_offline_create_edit_delete_reach_the_server_once(patient_page, live_server):
+    page, user, server = patient_page()
+    to_edit = server.create(4, note="edit me")
+    to_delete = server.create(8, note="delete me")
+    page.goto(live_server.url + "/history")  # pulls both into this phone's store
+    flushed(page)
+    wait_status(page, "synced", 0)
+    page.goto(live_server.url + "/today")
+    page.context.set_offline(True)
+
+    # Two new entries on Today: shown at once as saved on this phone, counted in the header.
+    log_entry(page, 6, back=3)
+    expect(page.locator("[data-entry-status]")).to_contain_text("Saved on this phone")
+    first = poll(page, "document.querySelector('[data-entry-status]').textContent", bool)
+    assert "leg pain 6, back pain 3" in first
+    log_entry(page, 2, note="a mistake")
+    wait_status(page, "offline", 2)
+    expect(page.locator(".site-header [data-pending-count]")).to_have_text("2 unsynced changes")
+
+    # History (from the cache) lists them at the top.
+    page.get_by_role("link", name="History").click()
+    panel = page.locator("[data-outbox-panel]")
+    expect(panel.locator("[data-outbox-id]")).to_have_count(2)
+    expect(panel).to_contain_text("New: ")
+
+    # Edit the first new entry before it was ever sent: it stays one create.
+    panel.locator("[data-outbox-id]", has_text="leg pain 6").get_by_role("link").click()
+    expect(page.locator("#leg_pain-6")).to_be_checked()
+    set_leg(page, 7)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("[data-entry-status]")).to_contain_text("leg pain 7")
+    wait_status(page, "offline", 2)
+
+    # Delete the second new entry: never sent, so it simply goes.
+    page.get_by_role("link", name="History").click()
+    mistake = panel.locator("[data-outbox-id]", has_text="leg pain 2")
+    mistake.get_by_role("button", name="Delete").click()
+    page.get_by_role("button", name="Delete entry").click()
+    expect(panel.locator("[data-outbox-id]")).to_have_count(1)
+    wait_status(page, "offline", 1)
+
+    # Edit a synced entry on its edit page (never opened: Today's form stands in).
+    card = page.locator(f"[data-entry-id='{to_edit['id']}']")
+    card.get_by_role("link", name="Edit").click()
+    expect(page.get_by_role("heading", name="Edit the entry")).to_be_visible()
+    expect(page.locator("#leg_pain-4")).to_be_checked()
+    set_leg(page, 5)
+    page.get_by_role("button", name="Save changes").click()
+    expect(page).to_have_url(f"{live_server.url}/history#entry-{to_edit['id']}")
+    expect(card.locator("[data-sync-badge]")).to_have_text("Saved on this phone")
+    expect(card.locator(".chip").first).to_contain_text("5")
+
+    # Delete a synced entry: gone from the list at once, queued as a delete.
+    page.locator(f"[data-entry-id='{to_delete['id']}']").get_by_role("link", name="Edit").click()
+    page.get_by_role("button", name="Delete this entry").click()
+    page.get_by_role("dialog").get_by_role("button", name="Delete entry").click()
+    expect(page).to_have_url(f"{live_server.url}/history")
+    expect(page.locator(f"[data-entry-id='{to_delete['id']}']")).to_be_hidden()
+    wait_status(page, "offline", 3)
+    assert len(server.entries()) == 2  # nothing reached the server yet
+
+    # Back online: the `online` event flushes.
+    page.context.set_offline(False)
+    wait_status(page, "synced", 0)
+    expect(page.locator("[data-outbox-panel]")).to_be_hidden()
+    entries = server.entries()
+    assert set(entries) - {to_edit["id"]} and to_delete["id"] not in entries
+    new = [e for e in entries.values() if e["id"] != to_edit["id"]]
+    assert len(new) == 1
+    assert (new[0]["leg_pain"], new[0]["back_pain"], new[0]["version"]) == (7, 3, 1)
+    edited = entries[to_edit["id"]]
+    assert (edited["leg_pain"], edited["note"], edited["version"]) == (5, "edit me", 2)
+    assert server.entry(to_delete["id"]) is None
+    assert rows_in_database(live_server, to_delete["id"]) == 1  # a tombstone, for other devices
+    assert len(server.entries()) == 2
+    # The created entry now shows in the list as synced, once.
+    expect(page.locator(f"[data-entry-id='{new[0]['id']}']")).to_have_count(1)
+    assert_no_axe_violations(page)
+
+
+# ---- a flush that fails half-way --------------------------------------------------------
+
+
+def test_a_lost_answer_and_a_server_restart_lose_nothing_and_duplicate_nothing(
+    patient_page, live_server
+):
+    page, user, server = patient_page()
+    page.context.set_offline(True)
+    for leg in (1, 2, 3):
+        log_entry(page, leg)
+    wait_status(page, "offline", 3)
+
+    # The server applies the first batch but its answer never arrives. (The context's route
+    # also sees the worker's requests: Background Sync may be the one that flushes.)
+    seen = {"lost": 0, "sent": 0}
+
+    def lose_the_first_answer(route):
+        seen["sent"] += 1
+        if seen["lost"] == 0:
+            route.fetch()  # the server gets it and commits
+            route.abort("connectionreset")
+            seen["lost"] += 1
+        else:
+            route.continue_()
+
+    page.context.route("**/api/v1/sync", lose_the_first_answer)
+    page.context.set_offline(False)
+    poll(page, "1", lambda _: seen["lost"] == 1)
+    assert len(server.entries()) == 3  # applied, though the phone was not told
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_status(page, "synced", 0)  # sent again: answered as duplicates
+    assert seen["sent"] >= 2
+
+    # Offline again: one more entry, then the server goes down and comes back.
+    page.context.set_offline(True)
+    log_entry(page, 4)
+    live_server.stop()
+    page.context.set_offline(False)
+    wait_status(page, "pending", 1)  # the flush failed: kept, not lost
+    live_server.start()
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_status(page, "synced", 0)
+    page.context.unroute("**/api/v1/sync")
+
+    entries = server.entries()
+    assert sorted(e["leg_pain"] for e in entries.values()) == [1, 2, 3, 4]
+    assert {e["version"] for e in entries.values()} == {1}
+
+
+# ---- two devices, one entry ----------------------------------------------------------------
+
+
+def test_a_conflict_is_shown_and_both_versions_survive_until_the_patient_chooses(
+    patient_page, browser, live_server
+):
+    phone, user, server = patient_page()
+    first = server.create(4, note="shared")
+    second = server.create(5, note="also shared")
+    tablet, _, _ = patient_page(user=user)
+    for page in (phone, tablet):
+        page.goto(live_server.url + "/history")
+        flushed(page)
+        wait_status(page, "synced", 0)
+        page.context.set_offline(True)
+
+    def edit_leg(page, entry_id, leg):
+        page.locator(f"[data-entry-id='{entry_id}']").get_by_role("link", name="Edit").click()
+        set_leg(page, leg)
+        page.get_by_role("button", name="Save changes").click()
+        expect(page).to_have_url(f"{live_server.url}/history#entry-{entry_id}")
+
+    edit_leg(phone, first["id"], 7)
+    edit_leg(phone, second["id"], 8)
+    edit_leg(tablet, first["id"], 2)
+    edit_leg(tablet, second["id"], 1)
+
+    phone.context.set_offline(False)
+    wait_status(phone, "synced", 0)
+    tablet.context.set_offline(False)
+    wait_status(tablet, "conflict", 2)
+    expect(tablet.locator(".site-header [data-sync-text]")).to_have_text(
+        "2 changes need your choice"
+    )
+    # The server kept the phone's versions; the tablet keeps its own, side by side.
+    assert server.entry(first["id"])["leg_pain"] == 7
+    tablet.reload()
+    wait_status(tablet, "conflict", 2)
+    item = tablet.locator(f"[data-outbox-id='{first['id']}']")
+    expect(item.locator(".conflict-version")).to_have_count(2)
+    expect(item.locator(".conflict-version").nth(0)).to_contain_text("2")
+    expect(item.locator(".conflict-version").nth(1)).to_contain_text("7")
+    assert_no_axe_violations(tablet)
+
+    item.get_by_role("button", name="Keep mine").click()
+    other = tablet.locator(f"[data-outbox-id='{second['id']}']")
+    other.get_by_role("button", name="Keep the other version").click()
+    wait_status(tablet, "synced", 0)
+    mine, theirs = server.entry(first["id"]), server.entry(second["id"])
+    assert (mine["leg_pain"], mine["version"]) == (2, 3)
+    assert (theirs["leg_pain"], theirs["version"]) == (8, 2)
+    card = tablet.locator(f"[data-entry-id='{second['id']}']")
+    expect(card.locator(".chip").first).to_contain_text("8")
+
+
+# ---- sessions and accounts -------------------------------------------------------------------
+
+
+def test_a_session_that_ended_offline_keeps_the_outbox_until_sign_in(patient_page, live_server):
+    page, user, server = patient_page()
+    page.context.set_offline(True)
+    log_entry(page, 6)
+    page.context.clear_cookies()  # the session expires while offline
+    page.context.set_offline(False)
+    wait_status(page, "signin", 1)
+    expect(page.locator(".site-header [data-sync-text]")).to_have_text("Sign in to sync")
+    assert server.entries() == {}
+
+    page.get_by_role("alert").get_by_role("link", name="Sign in").click()
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Sign in").click()
+    expect(page).to_have_url(live_server.url + "/today")
+    wait_status(page, "synced", 0)
+    assert [e["leg_pain"] for e in server.entries().values()] == [6]
+
+
+def test_another_user_on_the_same_phone_never_sees_or_sends_the_first_users_outbox(
+    patient_page, live_server, new_user, playwright
+):
+    page, alice, alice_server = patient_page()
+    page.context.set_offline(True)
+    log_entry(page, 9, note="alice's")
+    wait_status(page, "offline", 1)
+    page.context.clear_cookies()
+    page.context.set_offline(False)
+
+    bob = new_user()
+    page.goto(live_server.url + "/signin")
+    bob["id"] = register_via_api(page, live_server.url, bob)["id"]
+    page.goto(live_server.url + "/history")
+    wait_status(page, "synced", 0)
+    expect(page.locator("[data-outbox-panel]")).to_be_hidden()
+    expect(page.get_by_text("alice's")).to_have_count(0)
+    bob_server = Server(playwright, live_server.url, bob)
+    assert bob_server.entries() == {} and alice_server.entries() == {}
+
+    # Bob logs an entry and signs out; his data leaves the phone with him.
+    page.goto(live_server.url + "/today")
+    log_entry(page, 1, note="bob's")
+    wait_status(page, "synced", 0)
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert "diary-pages-" + str(bob["id"]) not in page.evaluate("caches.keys()")
+
+    # Alice signs in again: her entry goes to her account only, and Bob's is not shown.
+    sign_in(page, live_server, alice, "/history")
+    wait_status(page, "synced", 0)
+    assert [e["note"] for e in alice_server.entries().values()] == ["alice's"]
+    assert [e["note"] for e in bob_server.entries().values()] == ["bob's"]
+    expect(page.get_by_text("bob's")).to_have_count(0)
+    bob_server.close()
+
+
+def test_signing_out_with_unsent_changes_asks_first_then_clears_them(patient_page, live_server):
+    page, user, server = patient_page()
+    page.context.set_offline(True)
+    log_entry(page, 3)
+    wait_status(page, "offline", 1)
+    page.get_by_role("button", name="Sign out").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 change is only on this phone")
+    dialog.get_by_role("button", name="Stay signed in").click()
+    wait_status(page, "offline", 1)
+
+    page.context.route("**/api/v1/sync", lambda route: route.abort())  # still cannot send
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("dialog").get_by_role("button", name="Sign out and delete them").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    names = page.evaluate("indexedDB.databases().then((dbs) => dbs.map((d) => d.name))")
+    assert f"diary-user-{user['id']}" not in names
+    assert f"diary-pages-{user['id']}" not in page.evaluate("caches.keys()")
+    page.context.unroute("**/api/v1/sync")
+    assert server.entries() == {}
