@@ -49,7 +49,7 @@ STALE_FORM = (
 def patient_zone() -> dt.tzinfo:
     """The signed-in patient's time zone (UTC when the stored name is not one we know)."""
     try:
-        return ZoneInfo(current_user.time_zone)
+        return ZoneInfo(getattr(current_user, "time_zone", "UTC"))
     except (ZoneInfoNotFoundError, ValueError, TypeError):
         return dt.UTC
 
