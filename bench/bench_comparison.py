@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from flask import jsonify  # noqa: E402
 from flask_login import current_user  # noqa: E402
 
-from diary import clinical, create_app, store  # noqa: E402
+from diary import analysis, clinical, comparison, create_app, store  # noqa: E402
 from diary.access import allow  # noqa: E402
 from diary.db import get_db, write  # noqa: E402
 
@@ -165,6 +165,38 @@ def medians_ms(client, paths, runs):
     }
 
 
+def page_parts(app, therapy_ids, runs):
+    """Median ms of each step the charts page takes, called directly (no request)."""
+    with app.app_context():
+        db = get_db()
+        entries = store.all_entries(db, 1)
+        rows = comparison.analysis_rows(entries)
+        starts = [store.get(db, "therapy", 1, tid)["start_day"] for tid in therapy_ids]
+        today = comparison.patient_today("UTC")
+
+        def four_comparisons():
+            days = analysis.daily_values(rows)
+            for start in starts:
+                analysis.compare(start, None, today=today, days=days)
+
+        steps = {
+            "read and decode every entry (store.all_entries)": lambda: store.all_entries(db, 1),
+            "entries to analysis rows": lambda: comparison.analysis_rows(entries),
+            "daily values once + compare x4 (days=)": four_comparisons,
+            "timeline with 7-day means": lambda: analysis.timeline(rows),
+        }
+        result = {}
+        for name, step in steps.items():
+            step()
+            times = []
+            for _ in range(runs):
+                start = time.perf_counter()
+                step()
+                times.append((time.perf_counter() - start) * 1000)
+            result[name] = statistics.median(times)
+        return result
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=101)
@@ -188,6 +220,9 @@ def main():
                 f"{name:46s} {wall:6.1f} ms wall {cpu:6.1f} ms CPU  "
                 f"{wall / base_wall:4.1f} x baseline"
             )
+        print("\nWhere the charts page's time goes (pure calls, same data, median ms):")
+        for name, ms in page_parts(app, therapies, args.runs).items():
+            print(f"{name:46s} {ms:6.1f} ms")
         app.extensions["diary.db"].close_all()
 
 
