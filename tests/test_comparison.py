@@ -427,61 +427,6 @@ def test_activity_levels_need_five_answered_days():
     assert levels["walking"] == pytest.approx((4 * 4 + 3) / 5)
     assert levels["sitting"] == 2
     assert levels["sleeping"] is None
-    assert comparison.limit_words(2.6) == "Severe" and comparison.limit_words(None) == ""
-
-
-def window_with(category, pct, leg_abs=-1.0):
-    return {
-        "enough_data": True,
-        "change": {"category": category, "leg_pct_reduction": pct, "leg_abs": leg_abs},
-    }
-
-
-@pytest.mark.parametrize(
-    ("kind", "window", "sentence"),
-    [
-        (
-            "msc_injection",
-            window_with("substantial_improvement", 63.2),
-            "Leg pain 63% lower than before the injection: substantial improvement.",
-        ),
-        (
-            "physiotherapy",
-            window_with("important_worsening", -40.0),
-            "Leg pain 40% higher than before physiotherapy: clinically important worsening.",
-        ),
-        (
-            "surgery",
-            window_with("no_important_change", 0.3),
-            "Leg pain about the same as before the surgery: no important change.",
-        ),
-        (
-            "other",
-            window_with("important_worsening", None, 2.5),
-            "Leg pain 2.5 points higher than before this therapy: clinically important worsening.",
-        ),
-    ],
-)
-def test_change_sentences(kind, window, sentence):
-    assert comparison.change_sentence(kind, window) == sentence
-
-
-def test_no_sentence_without_enough_data():
-    assert comparison.change_sentence("surgery", {"enough_data": False, "change": {}}) is None
-
-
-def test_distal_sentences_name_centralization_and_peripheralization():
-    better = comparison.distal_sentence(5.0, 2.0)
-    assert better.startswith("Pain now stops above the knee, at the buttock; before, it reached")
-    assert "centralization" in better
-    worse = comparison.distal_sentence(2.0, 4.5)
-    assert worse.startswith("Pain now reaches below the knee, down to the foot")
-    assert "peripheralization" in worse
-    assert comparison.distal_sentence(3.0, 3.0) == (
-        "Pain reaches as far as before: above the knee, in the thigh."
-    )
-    assert comparison.distal_sentence(2.0, 0.0) == "No pain is marked on the body map now."
-    assert comparison.distal_sentence(None, 2.0) is None
 
 
 def test_patient_today_follows_the_time_zone():

@@ -5,15 +5,15 @@ without JavaScript and offline from the cached page; static/js/charts.js draws t
 from the same numbers, passed in a JSON block.
 """
 
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 
-from diary import analysis, clinical, comparison, regions, store
+from diary import analysis, clinical, comparison, comparison_words, regions, store
 from diary.access import allow
 from diary.db import get_db
 
 bp = Blueprint("charts", __name__)
-bp.add_app_template_filter(comparison.day_words, "day_words")
+bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
 
 @bp.get("/charts")
@@ -32,19 +32,16 @@ def index():
         today_url=_today_page(),
         caveat=analysis.CAVEAT,
         min_days=analysis.MIN_DAYS,
-        nap_explained=comparison.NAP_EXPLAINED,
-        ci_explained=comparison.CI_EXPLAINED,
-        category_words=comparison.CATEGORY_WORDS,
+        nap_explained=comparison_words.NAP_EXPLAINED,
+        ci_explained=comparison_words.CI_EXPLAINED,
         activities=clinical.ACTIVITIES,
         regions=regions,
         share_step=comparison.share_step,
-        limit_words=comparison.limit_words,
-        therapy_name=comparison.therapy_name,
+        limit_words=comparison_words.limit_words,
+        therapy_name=comparison_words.therapy_name,
     )
 
 
 def _today_page():
     # The entry pages are another blueprint; link to them only when this app has them.
-    from flask import url_for
-
     return url_for("entries.today") if "entries.today" in current_app.view_functions else None

@@ -9,14 +9,14 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import clinical, comparison, merge, store
+from diary import clinical, comparison, comparison_words, merge, store
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import TherapyCreate, TherapyUpdate, validate
 
 bp = Blueprint("therapies", __name__, url_prefix="/therapies")
-bp.add_app_template_filter(comparison.day_words, "day_words")
+bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
 FIELDS = ("kind", "label", "start_day", "end_day", "notes")
 END_DAY_REFUSED = (
@@ -99,7 +99,7 @@ def new():
     if errors:
         return _render_form(data, errors, editing=False, status=422)
     store.change(get_db(), current_user.id, "therapy", None, None, False, valid)
-    flash(f"Saved: {comparison.therapy_name(data)}.", "success")
+    flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
     return redirect(url_for("therapies.index"))
 
 
@@ -127,7 +127,7 @@ def edit(object_id):
         )
     if outcome.status == merge.REJECTED:
         abort(404)
-    flash(f"Saved: {comparison.therapy_name(data)}.", "success")
+    flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
     return redirect(url_for("therapies.index"))
 
 
@@ -137,10 +137,10 @@ def delete(object_id):
     therapy = _own_therapy(object_id)
     if request.method == "GET":
         return render_template(
-            "therapies/delete.html", therapy=therapy, name=comparison.therapy_name(therapy)
+            "therapies/delete.html", therapy=therapy, name=comparison_words.therapy_name(therapy)
         )
     store.change(
         get_db(), current_user.id, "therapy", therapy["id"], therapy["version"], True, None
     )
-    flash(f"Deleted: {comparison.therapy_name(therapy)}.", "success")
+    flash(f"Deleted: {comparison_words.therapy_name(therapy)}.", "success")
     return redirect(url_for("therapies.index"))
