@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from diary.clinical import RED_FLAG_ADVICE
@@ -159,13 +160,18 @@ def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server
 
 def press_tab_until(page, predicate_js, limit_presses=120):
     """Press Tab until the focused element satisfies ``predicate_js`` (a JS expression over
-    ``el``); the keyboard alone, as a patient without a pointer would."""
+    ``el``); the keyboard alone, as a patient without a pointer would. A page still arriving
+    (after Enter on a link or a submit) is waited for, then the search goes on."""
+    check = f"(() => {{ const el = document.activeElement; return !!({predicate_js}); }})()"
     for _ in range(limit_presses):
         page.keyboard.press("Tab")
-        if page.evaluate(
-            f"(() => {{ const el = document.activeElement; return !!({predicate_js}); }})()"
-        ):
-            return
+        try:
+            if page.evaluate(check):
+                return
+        except PlaywrightError as error:
+            if "Execution context was destroyed" not in str(error):
+                raise
+            page.wait_for_load_state()
     raise AssertionError(f"Tab never reached {predicate_js}")
 
 
@@ -213,6 +219,7 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
 
     press_tab_until(page, f"el.href && el.href.endsWith('/entries/{entry['id']}/edit')")
     page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name=re.compile("^Edit the entry for"))).to_be_visible()
     press_tab_until(page, "el.textContent.trim() === 'Delete this entry'")
     page.keyboard.press("Enter")
     press_tab_until(page, "el.textContent.trim() === 'Delete entry'")
