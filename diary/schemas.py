@@ -236,8 +236,19 @@ class EntryData(Strict):
         return self
 
 
+def _uuid_text(value: str) -> str:
+    try:
+        return str(UUID(value))
+    except ValueError:
+        raise ValueError("must be a UUID like 3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f") from None
+
+
+# JSON has no UUID type: a client id is text in UUID form, kept in canonical lower case.
+ClientId = Annotated[str, Field(json_schema_extra={"format": "uuid"}), AfterValidator(_uuid_text)]
+
+
 class EntryCreate(EntryData):
-    id: UUID | None = None
+    id: ClientId | None = None
 
 
 class EntryUpdate(EntryData):
@@ -261,7 +272,7 @@ class TherapyData(Strict):
 
 
 class TherapyCreate(TherapyData):
-    id: UUID | None = None
+    id: ClientId | None = None
 
 
 class TherapyUpdate(TherapyData):

@@ -1,5 +1,7 @@
 """The JSON API under /api/v1: one blueprint, one module per resource."""
 
+import json
+
 from flask import Blueprint, request
 
 from diary.errors import ApiError
@@ -14,6 +16,17 @@ def json_body():
         raise ApiError(
             400, "bad_json", "The body must be valid JSON.", {"body": "is not valid JSON"}
         )
+    try:
+        # JSON escapes can spell lone surrogates ("\\ud800"), which are not text: refuse them
+        # here rather than fail later when they are validated, logged or stored.
+        json.dumps(data, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        raise ApiError(
+            400,
+            "bad_json",
+            "The body holds characters that are not valid text.",
+            {"body": "holds invalid characters (lone surrogates)"},
+        ) from None
     return data
 
 
