@@ -5,6 +5,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from diary import demo
@@ -54,10 +55,13 @@ def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
 
     page.goto(url + "/charts")
     # One timeline and one before/after chart per therapy.
-    page.wait_for_function(
-        "() => window.Chart && document.querySelectorAll('canvas').length === 3"
-        " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
-    )
+    try:
+        page.wait_for_function(
+            "() => window.Chart && document.querySelectorAll('canvas').length === 3"
+            " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
+        )
+    except PlaywrightTimeoutError:
+        raise AssertionError(f"charts not drawn; console errors: {errors}") from None
     assert _drawn_charts(page) == 3
     sentence = page.locator("[data-change-sentence]").first
     expect(sentence).to_be_visible()
