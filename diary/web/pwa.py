@@ -56,7 +56,7 @@ def build_info(app) -> dict:
     info = app.extensions.get("diary.pwa")
     if info is None:
         static_dir = Path(app.static_folder)
-        salt = app.config.get("PWA_VERSION_SALT", "")
+        salt = str(app.config.get("PWA_VERSION_SALT") or "")
         version = shell_version([static_dir, Path(app.template_folder)])
         if salt:
             version = hashlib.sha256((version + salt).encode()).hexdigest()[:16]
