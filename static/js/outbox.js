@@ -262,8 +262,10 @@ export class Outbox {
     const tx = this.tx(["outbox", "rows", "meta"], "readwrite");
     const outbox = tx.objectStore("outbox");
     const rows = tx.objectStore("rows");
+    // One read of the whole outbox, not one round trip per record: batches hold 1,000.
+    const records = new Map((await promised(outbox.getAll())).map((r) => [r.id, r]));
     for (const { id, rev, from, to } of batch.taken) {
-      const record = await promised(outbox.get(id));
+      const record = records.get(id);
       if (!record) continue;
       const results = answer.results.slice(from, to);
       const sentChanges = batch.changes.slice(from, to);
