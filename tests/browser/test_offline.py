@@ -5,6 +5,7 @@ Each test drives the pages as a patient would, with the network really cut
 every change arrives, and arrives once (an entry's ``version`` counts the changes applied).
 """
 
+import json
 import sqlite3
 import time
 
@@ -142,6 +143,7 @@ def sign_in(page, live_server, user, next_path="/today"):
 
 def log_entry(page, leg, back=None, note=None):
     """Fill Today's form with the taps a patient makes, then Save."""
+    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
     page.locator(f"label[for='leg_pain-{leg}']").click()
     if back is not None:
         page.locator(f"label[for='back_pain-{back}']").click()
@@ -152,6 +154,7 @@ def log_entry(page, leg, back=None, note=None):
 
 
 def set_leg(page, leg):
+    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
     page.locator(f"label[for='leg_pain-{leg}']").click()
 
 
@@ -452,3 +455,58 @@ def test_signing_out_with_unsent_changes_asks_first_then_clears_them(patient_pag
     assert f"diary-pages-{user['id']}" not in page.evaluate("caches.keys()")
     page.context.unroute("**/api/v1/sync")
     assert server.entries() == {}
+
+
+# ---- limits and deploys -----------------------------------------------------------------------
+
+QUEUE = """async ([count, note]) => {
+    const DAY = '2025-06-01';
+    const { Outbox } = await import('/static/js/outbox.js');
+    const box = await Outbox.open(document.body.dataset.userId);
+    const save = (i) => box.save('entry', crypto.randomUUID(), {day: DAY, leg_pain: i % 11, note});
+    await Promise.all([...Array(count).keys()].map(save));
+    box.close();
+}"""
+
+
+def test_a_large_outbox_is_sent_in_batches_under_both_limits(patient_page):
+    page, user, server = patient_page()
+    batches = []
+
+    def measure(route):
+        body = route.request.post_data
+        batches.append((len(json.loads(body)["changes"]), len(body.encode())))
+        route.continue_()
+
+    page.context.route("**/api/v1/sync", measure)
+    page.context.set_offline(True)
+    page.evaluate(QUEUE, [1001, "short"])  # over the count limit
+    page.evaluate(QUEUE, [950, "x" * 2000])  # over 2 MB on their own
+    page.context.set_offline(False)
+    wait_status(page, "synced", 0, timeout=30)
+    sent = [b for b in batches if b[0]]
+    assert sum(n for n, _ in sent) == 1951
+    assert all(n <= 1000 and size < 2 * 1024 * 1024 for n, size in sent), sent
+    assert len(sent) >= 3
+    listed = server.api.get("/api/v1/entries?limit=5000").json()["entries"]
+    assert len(listed) == 1951 and {e["version"] for e in listed} == {1}
+
+
+def test_a_new_deploy_offers_a_reload_and_replaces_the_old_shell(patient_page, live_server):
+    page, _, _ = patient_page()
+    old = [k for k in page.evaluate("caches.keys()") if k.startswith("diary-shell-")]
+    config = live_server.instance_path / "config.py"
+    config.write_text(config.read_text() + f"\nPWA_VERSION_SALT = {str(time.time_ns())!r}\n")
+    live_server.restart()  # the next deploy: every file the same, a new version
+    page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+    prompt = page.locator("[data-update-prompt]")
+    expect(prompt).to_contain_text("New version available")
+    assert_no_axe_violations(page)
+    prompt.get_by_role("button", name="Reload").click()
+    expect(prompt).to_have_count(0)  # the page reloaded under the new worker
+    shells = poll(
+        page,
+        "caches.keys().then((keys) => keys.filter((k) => k.startsWith('diary-shell-')))",
+        lambda keys: len(keys) == 1 and keys != old,
+    )
+    assert shells != old
