@@ -225,6 +225,12 @@ def _password_hash(db, user_id):
 
 
 def delete_user(db, user_id: int):
-    """Delete the account and, by cascade, every row of its data."""
+    """Delete the account and every row of its data (most of it by cascade)."""
     with write(db):
+        # The revision hashes have no foreign key to the user: remove them first.
+        db.execute(
+            "DELETE FROM revisions WHERE id IN (SELECT id FROM entries WHERE patient_id = ?"
+            " UNION SELECT id FROM therapies WHERE patient_id = ?)",
+            [user_id, user_id],
+        )
         db.execute("DELETE FROM users WHERE id = ?", [user_id])

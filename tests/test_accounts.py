@@ -271,11 +271,18 @@ def test_old_hashes_are_upgraded_at_signin(app, api):
 
 
 def test_delete_account_removes_everything(app, patient):
+    entry = patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 4}).get_json()
+    patient.put(
+        f"/api/v1/entries/{entry['id']}", {"day": "2026-01-05", "leg_pain": 5, "base_version": 1}
+    )
+    patient.post("/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-01"})
     r = patient.delete("/api/v1/users/me")
     assert r.status_code == 204
     assert patient.get("/api/v1/session").get_json()["user"] is None
     with app.app_context():
-        assert get_db().execute("SELECT count(*) FROM users").fetchone()[0] == 0
+        db = get_db()
+        for table in ("users", "entries", "therapies", "revisions", "shares", "access_log"):
+            assert db.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0, table  # noqa: S608
     assert patient.signin().status_code == 401
 
 
