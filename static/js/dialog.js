@@ -1,6 +1,6 @@
 // A modal question with two answers, in a native <dialog> (focus kept inside, Escape = no).
 // Resolves true for "yes". Used before deleting an entry and before signing out with
-// changes that are still only on this phone.
+// changes that are still only on this phone. Without ``no`` it is a notice with one button.
 
 export function ask({ title, text, yes, no, danger = false }) {
   return new Promise((resolve) => {
@@ -13,11 +13,11 @@ export function ask({ title, text, yes, no, danger = false }) {
     heading.textContent = title;
     const body = document.createElement("p");
     body.textContent = text;
-    const stay = button(no, "button");
+    const stay = no ? button(no, "button") : null;
     const go = button(yes, danger ? "button danger" : "button primary");
     const actions = document.createElement("p");
     actions.className = "actions";
-    actions.append(go, stay);
+    actions.append(...[go, stay].filter(Boolean));
     dialog.append(heading, body, actions);
     document.body.append(dialog);
     const finish = (answer) => {
@@ -25,14 +25,14 @@ export function ask({ title, text, yes, no, danger = false }) {
       dialog.remove();
       resolve(answer);
     };
-    stay.addEventListener("click", () => finish(false));
+    if (stay) stay.addEventListener("click", () => finish(false));
     go.addEventListener("click", () => finish(true));
     dialog.addEventListener("cancel", (event) => {
       event.preventDefault();
       finish(false);
     });
     dialog.showModal();
-    stay.focus(); // the safe answer first
+    (stay || go).focus(); // the safe answer first
   });
 }
 

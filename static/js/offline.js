@@ -131,17 +131,42 @@ function guardSignOut() {
     if (confirmed) return;
     event.preventDefault();
     const button = form.querySelector("button");
+    const stay = () => {
+      if (button) button.disabled = false;
+    };
     if (button) button.disabled = true;
+    if (!navigator.onLine) {
+      // The server must end the session too: signing out offline would only delete data.
+      await ask({
+        title: "You are offline",
+        text: "Signing out needs a connection. Nothing was deleted: your changes stay on this phone. Try again when you are online.",
+        yes: "OK",
+      });
+      stay();
+      return;
+    }
     await syncNow();
     const left = (await (await outbox()).counts()).pending;
     if (left > 0 && !(await confirmDiscard(left))) {
-      if (button) button.disabled = false;
+      stay();
       return;
     }
+    // A page served from the cache may hold the token of an earlier session.
+    const token = await freshToken();
+    if (token && form.elements.csrf_token) form.elements.csrf_token.value = token;
     await forgetThisUser();
     confirmed = true;
     form.submit();
   });
+}
+
+async function freshToken() {
+  try {
+    const response = await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" });
+    return response.ok ? (await response.json()).csrf_token : null;
+  } catch {
+    return null;
+  }
 }
 
 async function forgetThisUser() {

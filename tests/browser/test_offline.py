@@ -439,22 +439,29 @@ def test_signing_out_with_unsent_changes_asks_first_then_clears_them(patient_pag
     page.context.set_offline(True)
     log_entry(page, 3)
     wait_status(page, "offline", 1)
+    # Offline, the server cannot end the session: nothing is deleted.
     page.get_by_role("button", name="Sign out").click()
-    dialog = page.get_by_role("dialog")
-    expect(dialog).to_contain_text("1 change is only on this phone")
-    dialog.get_by_role("button", name="Stay signed in").click()
+    page.get_by_role("dialog").get_by_role("button", name="OK").click()
     wait_status(page, "offline", 1)
 
     page.context.route("**/api/v1/sync", lambda route: route.abort())  # still cannot send
     page.context.set_offline(False)
     page.get_by_role("button", name="Sign out").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("1 change is only on this phone")
+    dialog.get_by_role("button", name="Stay signed in").click()
+    wait_status(page, "pending", 1)
+
+    page.get_by_role("button", name="Sign out").click()
     page.get_by_role("dialog").get_by_role("button", name="Sign out and delete them").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
     names = page.evaluate("indexedDB.databases().then((dbs) => dbs.map((d) => d.name))")
     assert f"diary-user-{user['id']}" not in names
     assert f"diary-pages-{user['id']}" not in page.evaluate("caches.keys()")
     page.context.unroute("**/api/v1/sync")
     assert server.entries() == {}
+    assert server.api.get("/api/v1/session").json()["user"] is not None  # its own session
 
 
 # ---- limits and deploys -----------------------------------------------------------------------
