@@ -227,6 +227,7 @@ def test_offline_create_edit_delete_reach_the_server_once(patient_page, live_ser
     # Delete the second new entry: never sent, so it simply goes.
     page.get_by_role("link", name="History").click()
     mistake = panel.locator("[data-outbox-id]", has_text="leg pain 2")
+    mistake_id = mistake.get_attribute("data-outbox-id")
     mistake.get_by_role("button", name="Delete").click()
     page.get_by_role("button", name="Delete entry").click()
     expect(panel.locator("[data-outbox-id]")).to_have_count(1)
@@ -265,6 +266,7 @@ def test_offline_create_edit_delete_reach_the_server_once(patient_page, live_ser
     assert (edited["leg_pain"], edited["note"], edited["version"]) == (5, "edit me", 2)
     assert server.entry(to_delete["id"]) is None
     assert rows_in_database(live_server, to_delete["id"]) == 1  # a tombstone, for other devices
+    assert rows_in_database(live_server, mistake_id) == 0  # never sent at all
     assert len(server.entries()) == 2
     # The created entry now shows in the list as synced, once.
     expect(page.locator(f"[data-entry-id='{new[0]['id']}']")).to_have_count(1)
