@@ -89,11 +89,14 @@ def _server_state(db, row):
     return merge.ServerState(version=row["version"], hashes=hashes)
 
 
-def apply_change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
+def apply_change(
+    db, patient_id, kind, object_id, base_version, deleted, data, *, want_row=True
+) -> Outcome:
     """Apply one change for the patient inside the caller's write transaction.
 
     ``data`` is validated content (a pydantic model or dict of normalised fields) or None
     for a delete. Rows of another patient are answered as ``not_found`` (nothing disclosed).
+    ``want_row=False`` skips reading back an applied row (sync answers with versions only).
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
@@ -132,13 +135,8 @@ def apply_change(db, patient_id, kind, object_id, base_version, deleted, data) -
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, decision.version, incoming],
     )
-    return Outcome(
-        object_id,
-        kind,
-        merge.APPLIED,
-        decision.version,
-        row=row_to_json(kind, _get_row(db, kind, object_id)),
-    )
+    written = row_to_json(kind, _get_row(db, kind, object_id)) if want_row else None
+    return Outcome(object_id, kind, merge.APPLIED, decision.version, row=written)
 
 
 def _write_row(db, kind, patient_id, object_id, content, deleted, version, existing):
@@ -267,31 +265,30 @@ def changes_since(db, patient_id, seq, limit=5000):
 
     Returns ``(changes, last_seq, more)``.
     """
-    rows = []
+    found = []
     for kind, spec in KINDS.items():
-        found = fetch_all(
-            db,
-            f"SELECT * FROM {spec['table']} WHERE patient_id = ? AND seq > ? "  # noqa: S608
-            "ORDER BY seq LIMIT ?",
+        fields = data_fields(kind)
+        plain = [f for f in fields if f not in JSON_COLUMNS]
+        packed = [f for f in fields if f in JSON_COLUMNS]
+        # The JSON columns come back as one JSON array text: one decode a row, not three.
+        pack = "'[' || " + " || ',' || ".join(packed) + " || ']'" if packed else "'[]'"
+        cursor = db.execute(
+            f"SELECT seq, id, version, deleted, {', '.join(plain)}, {pack} "  # noqa: S608
+            f"FROM {spec['table']} WHERE patient_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             [patient_id, seq, limit + 1],
         )
-        rows += [(kind, row) for row in found]
-    rows.sort(key=lambda kind_row: kind_row[1]["seq"])
-    more = len(rows) > limit
-    rows = rows[:limit]
+        found += [(row[0], kind, plain, packed, row) for row in cursor]
+    found.sort(key=lambda item: item[0])
+    more = len(found) > limit
+    found = found[:limit]
     changes = []
-    for kind, row in rows:
-        full = row_to_json(kind, row)
+    for _seq, kind, plain, packed, row in found:
+        data = dict(zip(plain, row[4:-1], strict=True))
+        data.update(zip(packed, json.loads(row[-1]), strict=True))
         changes.append(
-            {
-                "kind": kind,
-                "id": row["id"],
-                "version": full["version"],
-                "deleted": full["deleted"],
-                "data": {k: full[k] for k in data_fields(kind)},
-            }
+            {"kind": kind, "id": row[1], "version": row[2], "deleted": bool(row[3]), "data": data}
         )
-    last = rows[-1][1]["seq"] if rows else seq
+    last = found[-1][0] if found else seq
     return changes, last, more
 
 

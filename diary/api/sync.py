@@ -85,7 +85,14 @@ def apply_one(db, patient_id, raw):
                 str(change.id), change.kind, {f"data.{k}": v for k, v in fields.items()}
             )
     outcome = store.apply_change(
-        db, patient_id, change.kind, change.id, change.base_version, change.deleted, data
+        db,
+        patient_id,
+        change.kind,
+        change.id,
+        change.base_version,
+        change.deleted,
+        data,
+        want_row=False,
     )
     return outcome.to_result()
 
