@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diary import store  # noqa: E402
-from diary.db import migrate, open_database, write  # noqa: E402
+from diary.db import close_database, migrate, open_database, write  # noqa: E402
 
 DAYS = 1830
 PAGE = 30
@@ -99,7 +99,7 @@ def main():
             f"OFFSET last page (baseline, rows only): {offset_ms:.2f} ms "
             f"({offset_ms / last_ms:.2f} x keyset last page)"
         )
-        db.close()
+        close_database(db)
 
 
 if __name__ == "__main__":

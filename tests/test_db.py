@@ -78,7 +78,7 @@ def test_write_takes_the_write_lock_at_begin(app, tmp_path):
         # BEGIN IMMEDIATE holds the RESERVED lock even before any write.
         with dbmod.write(db), pytest.raises(sqlite3.OperationalError, match="locked"):
             other.conn.execute("BEGIN IMMEDIATE")
-        other.close()
+        dbmod.close_database(other)
 
 
 def test_seq_is_monotonic(app):
