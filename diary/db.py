@@ -6,6 +6,7 @@ made a per-request connection about three times slower here (DESIGN.md section 9
 """
 
 import fcntl
+import os
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -122,6 +123,10 @@ def get_db() -> sqlite_utils.Database:
 def migrate(path):
     """Apply pending migrations to the database at ``path``; return the names applied."""
     Path(path).parent.mkdir(parents=True, exist_ok=True)
+    if not Path(path).exists():
+        # Health data: only the account running the app may read the file (SQLite gives
+        # its -wal and -shm files the same mode).
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     db = open_database(str(path))
     try:
         pending = [m.name for m in migrations.pending(db)]

@@ -22,6 +22,15 @@ def test_migrate_creates_every_table_on_an_empty_file(tmp_path):
     assert {"id", "version", "deleted", "seq", "start_day"} <= set(db["therapies"].columns_dict)
 
 
+def test_a_new_database_file_is_private_to_its_owner(tmp_path):
+    import os
+    import stat
+
+    path = tmp_path / "diary.sqlite3"
+    dbmod.migrate(path)
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+
+
 def test_migrate_is_idempotent_and_keeps_existing_data(tmp_path):
     path = tmp_path / "diary.sqlite3"
     dbmod.migrate(path)
