@@ -7,7 +7,7 @@ route cannot forget its check.
 
 from functools import wraps
 
-from flask import abort, current_app, redirect, request, url_for
+from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from diary.errors import ApiError, wants_json
@@ -80,7 +80,32 @@ def enforce():
         ):
             # Not 403: whether the patient exists is not the caller's business.
             _not_found()
+        g.physician_view = patient_id
     return None
+
+
+def log_physician_view(response):
+    """after_request: record what a physician saw of a patient's data, when it was shown.
+
+    Every ``physician_of_patient`` route is logged here, by the same mechanism that let the
+    physician in, so no view can forget it. Refused or failed requests showed nothing.
+    """
+    patient_id = g.pop("physician_view", None)
+    if patient_id is None or response.status_code >= 400:
+        return response
+    from diary.accounts import now_iso
+    from diary.db import get_db, write
+
+    view = current_app.view_functions[request.endpoint]
+    what = getattr(view, "openapi", {}).get("summary") or request.path
+    db = get_db()
+    with write(db):
+        db.execute(
+            "INSERT INTO access_log (physician_id, physician_name, patient_id, what, at)"
+            " VALUES (?, ?, ?, ?, ?)",
+            [current_user.id, current_user.name, patient_id, f"{what} ({request.path})", now_iso()],
+        )
+    return response
 
 
 def _forbid(message):
@@ -108,6 +133,7 @@ def check_every_route(app):
 
 def init_app(app):
     app.before_request(enforce)
+    app.after_request(log_physician_view)
 
 
 __all__ = ["allow", "enforce", "check_every_route", "wraps"]

@@ -219,3 +219,22 @@ def test_revoked_share_stops_on_the_next_request(app, world):
                 [datetime.now(UTC).isoformat(), world["ids"]["physician_active"]],
             )
     assert physician.get(path).status_code == 404
+
+
+def test_what_a_physician_sees_is_logged_and_refusals_are_not(app, world):
+    rules = [
+        r
+        for r in app.url_map.iter_rules()
+        if policy_of(app.view_functions[r.endpoint]) == "physician_of_patient"
+        and "GET" in r.methods
+    ]
+    path = _url(rules[0], world)
+    _client(app, world, "physician_none").get(path)  # refused: nothing was shown
+    assert _client(app, world, "physician_active").get(path).status_code == 200
+    with app.app_context():
+        logged = get_db().execute("SELECT physician_name, patient_id, what FROM access_log")
+        rows = logged.fetchall()
+    assert len(rows) == 1
+    name, patient_id, what = rows[0]
+    assert name == "physician_active" and patient_id == world["ids"]["owner"]
+    assert path in what
