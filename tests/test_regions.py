@@ -249,6 +249,10 @@ def test_drawing_is_hidden_until_javascript(markup):
     assert "hidden" in svg and "data-bodymap-svg" in svg
     (help_,) = markup.find(**{"data-bodymap-help": None})
     assert "hidden" in help_
+    # The help carries the key (the first two swatches): one per state, not read out.
+    swatches = [a for t, a in markup.elements if "bodymap-swatch" in a.get("class", "")]
+    assert [a["class"].split()[-1] for a in swatches[:2]] == ["is-pain", "is-numb"]
+    assert all(a["aria-hidden"] == "true" for a in swatches)
     assert markup.find("pattern", id="bodymap-numb")
 
 
@@ -310,8 +314,8 @@ def test_nothing_selected_shows_the_empty_state(selected):
     assert not [a for a in markup.find("input") if "checked" in a]
     assert all(a["aria-pressed"] == "false" for a in shapes(markup))
     items = markup.items
-    assert len(items) == 3  # the two key entries, then the empty state
-    assert items[-1]["text"] == "No areas chosen. Tap where you feel it."
+    assert len(items) == 1  # only the empty state: the key is in the help sentence
+    assert items[-1]["text"] == "none yet"
     assert "hidden" not in items[-1]["attrs"]
 
 
