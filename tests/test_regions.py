@@ -1,5 +1,6 @@
 """The body-map catalogue (diary.regions) and the macro that draws it."""
 
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -323,6 +324,18 @@ def test_id_prefix_moves_the_form_ids_but_not_the_region_ids():
     markup = Elements(render({}, id_prefix="today"))
     assert all(a["id"].startswith("today-") for a in markup.find("input"))
     assert {a["id"] for a in shapes(markup)} == CODES
+
+
+def test_the_frame_holds_every_shape_and_the_words_around_them():
+    """The charts' maps place "Left" and "Right" from frame.regions_bottom, and both maps
+    draw titles above the shapes and sides under them: the numbers must fit the shapes."""
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
+    module = env.get_template("macros/bodymap.html").module
+    frame, shapes = module.frame, module.shapes
+    ys = [float(n) for d in shapes.values() for n in re.findall(r"-?\d+(?:\.\d+)?", d)[1::2]]
+    assert max(ys) == frame["regions_bottom"]
+    assert frame["top"] + 20 <= min(ys)  # room for "Back view" and "Front view"
+    assert frame["regions_bottom"] + 16 <= frame["side_y"] <= frame["top"] + frame["height"] - 4
 
 
 def test_unknown_states_render_as_nothing():
