@@ -311,4 +311,6 @@ function rowFromServer(kind, row) {
   return { id: row.id, kind, version: row.version, deleted: !!row.deleted, data };
 }
 
-const ROW_META = new Set(["id", "kind", "version", "deleted", "created_at", "updated_at"]);
+// A server row (a conflict's "server") is its fields plus these; a therapy's "kind" is one
+// of its fields (the kind of therapy), not the object's kind.
+const ROW_META = new Set(["id", "version", "deleted", "created_at", "updated_at"]);
