@@ -1,6 +1,7 @@
 // Building the DOM for entries kept on this phone: the same card and chips History shows
-// (templates/entries/_summary.html, styled by entry.css), a sync-state badge in words, and
-// the two versions of a conflict side by side. No state here; callers pass plain data.
+// (templates/entries/_summary.html, styled by entry.css), and the entry's fields in words
+// for the conflict chooser (outbox-render.js). No state here; callers pass plain data.
+import { el } from "./outbox-render.js";
 
 const FIELDS = [
   ["day", "Day"],
@@ -14,24 +15,6 @@ const FIELDS = [
   ["red_flags", "Warning signs"],
   ["note", "Note"],
 ];
-
-export const BADGE_TEXT = {
-  synced: "Synced",
-  device: "Saved on this phone",
-  conflict: "Needs your choice",
-  rejected: "Not saved",
-};
-
-export function el(tag, props = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(props)) {
-    if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key in node) node[key] = value;
-    else node.setAttribute(key, value);
-  }
-  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
-  return node;
-}
 
 /** "2026-03-03" -> "Tuesday 3 March" (with the year when it is not this year). */
 export function dayWords(day) {
@@ -87,10 +70,6 @@ function truncate(text, length) {
   return text.length > length ? `${text.slice(0, length - 3)}...` : text;
 }
 
-export function badge(state, extra = "") {
-  return el("span", { className: "sync-badge", dataset: { state, syncBadge: "" } }, BADGE_TEXT[state] + extra);
-}
-
 /** A History card for an entry (for rows the cached page did not have). */
 export function card(item) {
   return el(
@@ -130,30 +109,5 @@ function valueText(name, value) {
   return String(value);
 }
 
-function versionList(title, data, other, deleted) {
-  const list = el("dl");
-  if (deleted) {
-    list.append(el("dt", {}, "Entry"), el("dd", { className: "differs" }, "Deleted"));
-  } else {
-    for (const [name, label] of FIELDS) {
-      const text = valueText(name, data[name]);
-      const differs = !other || text !== valueText(name, other[name]);
-      if (text === "—" && !differs) continue;
-      list.append(el("dt", {}, label), el("dd", { className: differs ? "differs" : "" }, text));
-    }
-  }
-  return el("section", { className: "conflict-version" }, el("h3", {}, title), list);
-}
-
-/**
- * Both versions of a conflicting entry, side by side, fields that differ in bold.
- * ``mine``/``theirs``: {data, deleted}.
- */
-export function conflictVersions(mine, theirs) {
-  return el(
-    "div",
-    { className: "conflict-versions" },
-    versionList("On this phone", mine.data || {}, theirs.data, mine.deleted),
-    versionList("Saved from another device", theirs.data || {}, mine.data, theirs.deleted),
-  );
-}
+/** What the conflict chooser needs to show an entry's two versions (outbox-render.js). */
+export const ENTRY_FIELDS = { Noun: "Entry", fields: FIELDS, valueText };

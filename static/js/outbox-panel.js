@@ -1,0 +1,139 @@
+// "Not synced yet": this phone's changes of one kind that the server does not have, at the
+// top of the page that lists that kind (History for entries, the therapy list for
+// therapies), with what the patient can do about each: edit or delete a change waiting to
+// be sent, choose between two versions after a conflict, fix or discard a refused change.
+//
+// ``kind`` describes the objects: {name ("entry"), noun ("entry"), Noun, fields,
+// valueText (for the conflict chooser), title(data), editHref(item), fixHref(item),
+// deleteQuestion(data) -> the ask() options}.
+import { outbox, changed } from "./offline.js";
+import { ask } from "./dialog.js";
+import { badge, conflictVersions, el } from "./outbox-render.js";
+
+/** Put the panel on the page (``place(panel)`` inserts it); returns {render, wasShown}. */
+export function outboxPanel(kind, place) {
+  let panel = document.querySelector("[data-outbox-panel]");
+  if (!panel) {
+    panel = el("section", {
+      className: "outbox-panel",
+      id: "outbox",
+      dataset: { outboxPanel: "" },
+      "aria-labelledby": "outbox-title",
+      hidden: true,
+    });
+    place(panel);
+  }
+  const shown = new Set(); // ids shown as not synced during this visit: they say "Synced" after
+  panel.addEventListener("click", (event) => onClick(event, kind));
+  return {
+    /** Show ``items`` (outbox.view() items with a record), and ``elsewhere`` (a node) if given. */
+    render(items, elsewhere = null) {
+      panel.hidden = items.length === 0 && !elsewhere;
+      if (panel.hidden) {
+        panel.replaceChildren();
+        return;
+      }
+      const parts = [el("h2", { id: "outbox-title" }, "Not synced yet")];
+      if (items.length) {
+        parts.push(el("p", {}, lead(items)), el("ul", { className: "outbox-list" }, ...items.map((i) => item(i, kind))));
+      }
+      if (elsewhere) parts.push(elsewhere);
+      panel.replaceChildren(...parts);
+      for (const i of items) shown.add(i.id);
+    },
+    wasShown: (id) => shown.has(id),
+  };
+}
+
+function lead(items) {
+  const waiting = items.filter((i) => i.state === "device").length;
+  const needs = items.length - waiting;
+  return [
+    waiting && `${waiting === 1 ? "1 change is" : `${waiting} changes are`} saved on this phone and will be sent when you are online.`,
+    needs && `${needs === 1 ? "1 change needs" : `${needs} changes need`} you to choose what to keep.`,
+  ]
+    .filter(Boolean)
+    .join(" ");
+}
+
+function item(view, kind) {
+  const record = view.record;
+  const data = record.desired.data || record.server || {};
+  const title = kind.title(data);
+  const what = record.desired.deleted ? "Deleted" : record.known_version === null ? "New" : "Edited";
+  const li = el(
+    "li",
+    { className: "outbox-item", dataset: { outboxId: view.id, state: view.state } },
+    el("p", {}, el("strong", {}, `${what}: ${title}`), " ", badge(view.state)),
+  );
+  const hidden = (text) => el("span", { className: "visually-hidden" }, ` ${text}`);
+  if (view.state === "conflict") {
+    const server = record.server || {};
+    li.append(
+      el("p", {}, `This ${kind.noun} was also changed on another device. Both versions are kept until you choose.`),
+      conflictVersions(
+        { data: record.desired.data, deleted: record.desired.deleted },
+        { data: server, deleted: !!server.deleted },
+        kind,
+      ),
+      el(
+        "p",
+        { className: "actions" },
+        el("button", { type: "button", className: "button primary", dataset: { choose: "mine" } }, "Keep mine"),
+        el("button", { type: "button", className: "button", dataset: { choose: "theirs" } }, "Keep the other version"),
+      ),
+    );
+  } else if (view.state === "device" && !record.desired.deleted) {
+    li.append(
+      el(
+        "p",
+        { className: "actions" },
+        el("a", { className: "button", href: kind.editHref(view) }, "Edit", hidden(title)),
+        el("button", { type: "button", className: "button danger", dataset: { choose: "delete" } }, "Delete", hidden(title)),
+      ),
+    );
+  } else if (view.state === "rejected") {
+    const error = record.error || {};
+    const fields = Object.values(error.fields || {});
+    li.append(
+      el("p", { className: "error" }, `The server did not accept it: ${fields.length ? fields.join("; ") : error.message || "it is not valid"}.`),
+      el(
+        "p",
+        { className: "actions" },
+        record.desired.deleted ? null : el("a", { className: "button primary", href: kind.fixHref(view) }, "Fix it"),
+        el("button", { type: "button", className: "button danger", dataset: { choose: "discard" } }, "Discard this change"),
+      ),
+    );
+  }
+  return li;
+}
+
+async function onClick(event, kind) {
+  const button = event.target.closest("[data-choose]");
+  if (!button) return;
+  const id = button.closest("[data-outbox-id]").dataset.outboxId;
+  button.disabled = true;
+  const box = await outbox();
+  const choice = button.dataset.choose;
+  if (choice === "delete") {
+    const record = await box.record(id);
+    const sure = await ask({ ...kind.deleteQuestion(record?.desired.data || {}), danger: true });
+    if (!sure) {
+      button.disabled = false;
+      return;
+    }
+    await box.remove(kind.name, id);
+  } else if (choice === "discard") {
+    await box.discard(id);
+  } else {
+    await box.resolve(id, choice);
+  }
+  await changed();
+}
+
+/** A line pointing to another page's changes: "2 therapy changes are not synced yet: …". */
+export function elsewhereNote(count, what, href, linkText) {
+  if (!count) return null;
+  const lead = count === 1 ? `1 ${what} change is` : `${count} ${what} changes are`;
+  return el("p", { dataset: { outboxElsewhere: "" } }, `${lead} not synced yet: `, el("a", { href }, linkText), ".");
+}

@@ -1,0 +1,53 @@
+// Building the DOM for changes kept on this phone, whatever their kind: a small element
+// builder, the sync-state badge in words, and the two versions of a conflict side by side.
+// No state here; callers pass plain data and a description of the kind (see outbox-panel.js).
+
+export const BADGE_TEXT = {
+  synced: "Synced",
+  device: "Saved on this phone",
+  conflict: "Needs your choice",
+  rejected: "Not saved",
+};
+
+export function el(tag, props = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(props)) {
+    if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key in node) node[key] = value;
+    else node.setAttribute(key, value);
+  }
+  node.append(...children.filter((c) => c !== null && c !== undefined && c !== false));
+  return node;
+}
+
+export function badge(state, extra = "") {
+  return el("span", { className: "sync-badge", dataset: { state, syncBadge: "" } }, BADGE_TEXT[state] + extra);
+}
+
+function versionList(title, data, other, deleted, kind) {
+  const list = el("dl");
+  if (deleted) {
+    list.append(el("dt", {}, kind.Noun), el("dd", { className: "differs" }, "Deleted"));
+  } else {
+    for (const [name, label] of kind.fields) {
+      const text = kind.valueText(name, data[name]);
+      const differs = !other || text !== kind.valueText(name, other[name]);
+      if (text === "—" && !differs) continue;
+      list.append(el("dt", {}, label), el("dd", { className: differs ? "differs" : "" }, text));
+    }
+  }
+  return el("section", { className: "conflict-version" }, el("h3", {}, title), list);
+}
+
+/**
+ * Both versions of a conflicting object, side by side, fields that differ in bold.
+ * ``mine``/``theirs``: {data, deleted}; ``kind``: {Noun, fields: [[name, label]], valueText}.
+ */
+export function conflictVersions(mine, theirs, kind) {
+  return el(
+    "div",
+    { className: "conflict-versions" },
+    versionList("On this phone", mine.data || {}, theirs.data, mine.deleted, kind),
+    versionList("Saved from another device", theirs.data || {}, mine.data, theirs.deleted, kind),
+  );
+}
