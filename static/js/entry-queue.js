@@ -3,13 +3,12 @@
 // Offline, an edit page never opened before is the cached Today form (see static/sw.js),
 // turned into an edit form here from what this phone holds.
 import { clearEntryForm, fillEntryForm, readEntryForm } from "./entry-form.js";
-import { outbox, changed } from "./offline.js";
+import { outbox, changed, changedThenGo } from "./offline.js";
 import { ask } from "./dialog.js";
 import { dayWords, entryTitle } from "./entry-render.js";
+import { latestDay, localToday } from "./device-day.js";
 
 const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;
-// Wait this long for the flush before leaving the page; the next page flushes again anyway.
-const SETTLE_MS = 2500;
 
 export async function wire() {
   const form = document.querySelector("[data-entry-form]");
@@ -20,14 +19,6 @@ export async function wire() {
   else await wireCreate(form, draft);
   // Saves now go to the outbox (and the form shows this phone's version): tests wait on it.
   form.dataset.queueReady = "";
-}
-
-const pad = (n) => String(n).padStart(2, "0");
-
-/** The device's calendar day: the patient's today (DESIGN.md section 4). */
-export function localToday() {
-  const now = new Date();
-  return `${now.getFullYear()}-${pad(now.getMonth() + 1)}-${pad(now.getDate())}`;
 }
 
 function statusOf(form) {
@@ -45,21 +36,12 @@ function say(form, text, state) {
 // refusal shows in History with its reason).
 function problemWith(data) {
   if (!data.day) return "Choose the day, then tap Save.";
-  if (data.day > maxDay()) return "That day is in the future. Choose today or an earlier day.";
+  if (data.day > latestDay()) return "That day is in the future. Choose today or an earlier day.";
   if (data.leg_pain === null && data.back_pain === null) {
     return "Choose a leg pain or a back pain score (or both), then tap Save.";
   }
   return null;
 }
-
-function maxDay() {
-  // A phone in UTC+14 may be a day ahead of the server; no phone is two days ahead.
-  const tomorrow = new Date();
-  tomorrow.setDate(tomorrow.getDate() + 1);
-  return `${tomorrow.getFullYear()}-${pad(tomorrow.getMonth() + 1)}-${pad(tomorrow.getDate())}`;
-}
-
-const settle = (promise) => Promise.race([promise, new Promise((r) => setTimeout(r, SETTLE_MS))]);
 
 function isSave(event) {
   const action = event.submitter ? event.submitter.value : "save";
@@ -140,8 +122,7 @@ async function wireEdit(form, id) {
     }
     await box.save("entry", id, data, { baseVersion });
     say(form, `Saved on this phone for ${entryTitle(data)}.`, "device");
-    await settle(changed());
-    window.location.assign(`/history#entry-${id}`);
+    await changedThenGo(`/history#entry-${id}`);
   });
 
   const deleteForm = document.querySelector('form[action$="/delete"]') || addDeleteButton(form);
@@ -157,8 +138,7 @@ async function wireEdit(form, id) {
     });
     if (!sure) return;
     await box.remove("entry", id, { baseVersion, data });
-    await settle(changed());
-    window.location.assign("/history");
+    await changedThenGo("/history");
   });
 }
 

@@ -8,6 +8,7 @@ import { ask } from "./dialog.js";
 const body = document.body;
 const userId = body.dataset.userId;
 const SYNC_TAG = "diary-outbox";
+const SETTLE_MS = 2500;
 
 const TEXT = {
   synced: () => "All synced",
@@ -35,6 +36,15 @@ export async function changed() {
   await refresh();
   requestBackgroundSync();
   return syncNow();
+}
+
+/**
+ * After a change queued on a page the patient leaves at once (an edit form): send it, but
+ * wait at most ``SETTLE_MS`` before going to ``url``; the next page flushes again anyway.
+ */
+export async function changedThenGo(url) {
+  await Promise.race([changed(), new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
+  window.location.assign(url);
 }
 
 /** Flush now (one at a time; see sync.js) and show the outcome. */
@@ -112,10 +122,13 @@ function requestBackgroundSync() {
     });
 }
 
-// Ask the worker to keep the signed-in pages of the navigation for offline use.
+// Ask the worker to keep for offline use the pages the server lists (data-offline-pages: the
+// navigation, the therapy list and forms) and the ones this page links to with data-warm.
 function warmPages() {
   if (!("serviceWorker" in navigator)) return;
-  const urls = [...document.querySelectorAll(".main-nav a[href]")].map((a) => a.getAttribute("href"));
+  const listed = (body.dataset.offlinePages || "").split(" ").filter(Boolean);
+  const linked = [...document.querySelectorAll(".main-nav a[href], a[data-warm][href]")].map((a) => a.getAttribute("href"));
+  const urls = [...new Set([...listed, ...linked])];
   navigator.serviceWorker.ready.then((registration) => {
     if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls });
   });
@@ -232,6 +245,10 @@ async function start() {
   if (document.querySelector("[data-history]") || document.querySelector("[data-outbox-panel]")) {
     import("./history-view.js").then((m) => m.wire());
   }
+  if (document.querySelector("[data-therapy-form], [data-therapy-delete-form]")) {
+    import("./therapy-queue.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-therapy-list]")) import("./therapy-list.js").then((m) => m.wire());
   await syncNow();
   warmPages();
 }
