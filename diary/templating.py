@@ -1,6 +1,9 @@
-"""What every template may use: navigation for the role, the asset version."""
+"""What every template may use: navigation for the role, the pages to keep offline."""
 
+from flask import url_for
 from flask_login import current_user
+
+from diary import clinical
 
 NAV = {
     "patient": [
@@ -20,7 +23,22 @@ def navigation(app):
     return [(ep, label) for ep, label in NAV.get(current_user.role, []) if ep in app.view_functions]
 
 
+def offline_pages(app):
+    """The URLs a patient's phone keeps for offline use (static/sw.js caches them per user).
+
+    The navigation, and the therapy list with every form of "Add a therapy" (one per kind),
+    which the navigation does not link to. Empty for anyone but a signed-in patient.
+    """
+    if not current_user.is_authenticated or current_user.role != "patient":
+        return []
+    urls = [url_for(endpoint) for endpoint, _ in navigation(app)]
+    if "therapies.index" in app.view_functions:
+        urls += [url_for("therapies.index"), url_for("therapies.new")]
+        urls += [url_for("therapies.new", kind=kind) for kind in clinical.THERAPY_KINDS]
+    return urls
+
+
 def init_app(app):
     @app.context_processor
     def inject():
-        return {"nav_items": navigation(app)}
+        return {"nav_items": navigation(app), "offline_pages": lambda: offline_pages(app)}

@@ -144,7 +144,10 @@ async function navigate(event) {
     const userId = await getCurrentUser();
     if (userId) {
       const cache = await caches.open(pageCacheName(userId));
-      const page = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+      const page =
+        (await cache.match(request)) ||
+        (await cache.match(withoutDraft(request.url))) ||
+        (await cache.match(request, { ignoreSearch: true }));
       if (page) return page;
       if (EDIT_PATH.test(new URL(request.url).pathname)) {
         const form = await cache.match("/today", { ignoreSearch: true });
@@ -155,6 +158,15 @@ async function navigate(event) {
     if (offline) return offline;
     throw error;
   }
+}
+
+// "?draft=<id>" asks the page's script to load a change kept on this phone; the page itself
+// is the one without it (/today, /therapies/new?kind=…), which ignoreSearch could confuse
+// with the same path's other pages (the therapy forms differ by kind).
+function withoutDraft(href) {
+  const url = new URL(href);
+  url.searchParams.delete("draft");
+  return url.href;
 }
 
 async function remember(request, response) {

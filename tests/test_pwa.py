@@ -119,3 +119,24 @@ def test_shell_files_skip_the_worker_itself():
     names = {p.name for p in pwa.shell_files(static)}
     assert "sw.js" not in names
     assert "app.css" in names
+
+
+def offline_pages_of(html):
+    match = re.search(r'data-offline-pages="([^"]*)"', html)
+    return match.group(1).split() if match else []
+
+
+def test_a_patients_pages_list_what_the_worker_keeps_offline(patient):
+    # The navigation, and the therapy list and forms, which the navigation does not link to.
+    pages = offline_pages_of(patient.client.get("/account").get_data(as_text=True))
+    assert {"/today", "/history", "/charts", "/therapies/", "/therapies/new"} <= set(pages)
+    assert "/therapies/new?kind=msc_injection" in pages
+    assert "/therapies/new?kind=physiotherapy" in pages
+
+
+def test_nobody_else_has_pages_kept_offline(client, make_api):
+    assert offline_pages_of(client.get("/signin").get_data(as_text=True)) == []
+    physician = make_api()
+    physician.register(email="doc@example.org", role="physician")
+    html = physician.client.get("/account").get_data(as_text=True)
+    assert "data-user-id" in html and offline_pages_of(html) == []
