@@ -137,7 +137,10 @@ def delete(object_id):
     therapy = _own_therapy(object_id)
     if request.method == "GET":
         return render_template(
-            "therapies/delete.html", therapy=therapy, name=comparison_words.therapy_name(therapy)
+            "therapies/delete.html",
+            therapy=therapy,
+            name=comparison_words.therapy_name(therapy),
+            kinds=clinical.THERAPY_KINDS,
         )
     store.change(
         get_db(), current_user.id, "therapy", therapy["id"], therapy["version"], True, None

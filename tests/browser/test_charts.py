@@ -113,7 +113,7 @@ def test_charts_page_empty_states(page, live_server, new_user):
     expect(page.get_by_text("Add a therapy to compare before and after.")).to_be_visible()
     page.wait_for_function("() => window.Chart && Chart.getChart(document.querySelector('canvas'))")
     assert_no_axe_violations(page)
-    # Recording a therapy, all without JavaScript of its own, then back on the charts.
+    # Recording a therapy (queued through the outbox, then synced), then back on the charts.
     page.get_by_role("link", name="Add a therapy").click()
     expect(page.get_by_role("heading", name="Add a therapy")).to_be_visible()
     assert_no_axe_violations(page)

@@ -1,0 +1,127 @@
+// The therapy list with this phone's changes: what is not synced yet at the top (the same
+// panel and conflict chooser as History), and the list reconciled with IndexedDB, so the
+// page works offline from the cache: every therapy synced since it was cached and every
+// change made here is shown at once, each card with its state.
+import { outbox } from "./offline.js";
+import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
+import { card, cardContent, editHref, kindsOf, therapyFields, therapyName, therapyTitle } from "./therapy-render.js";
+import { takeMessage } from "./therapy-queue.js";
+import { badge, el } from "./outbox-render.js";
+
+let list;
+let kinds;
+let panel;
+
+export function wire() {
+  list = document.querySelector("[data-therapy-list]");
+  if (!list) return;
+  kinds = kindsOf(list);
+  panel = outboxPanel(
+    {
+      ...therapyFields(kinds),
+      name: "therapy",
+      noun: "therapy",
+      title: (data) => therapyTitle(data, kinds),
+      editHref,
+      fixHref: editHref,
+      deleteQuestion: (data) => ({
+        title: `Delete “${therapyName(data, kinds)}”?`,
+        text: "It is removed on this phone and, once synced, everywhere. Your diary entries stay.",
+        yes: "Delete therapy",
+        no: "Keep it",
+      }),
+    },
+    (node) => list.before(node),
+  );
+  showMessage(takeMessage());
+  document.addEventListener("diary:outbox-changed", render);
+  render();
+}
+
+// The line a form left ("Saved: Physio."), where the server puts its flashes.
+function showMessage(text) {
+  const main = document.querySelector("main");
+  if (!text || !main) return;
+  const flashes = main.querySelector(".flashes") || el("div", { className: "flashes" });
+  flashes.replaceChildren(el("p", { className: "flash flash-success", role: "status" }, text));
+  main.prepend(flashes);
+}
+
+let rendering = Promise.resolve();
+
+function render() {
+  // Renders run one after another: two overlapping ones would interleave their DOM edits.
+  rendering = rendering.then(renderNow, renderNow);
+  return rendering;
+}
+
+async function renderNow() {
+  const box = await outbox();
+  const items = await box.view("therapy");
+  const entries = (await box.records()).filter((r) => r.kind === "entry").length;
+  panel.render(
+    items.filter((item) => item.record),
+    elsewhereNote(entries, "diary entry", "/history#outbox", "see History"),
+  );
+  reconcile(items);
+  // Synchronous flag for tests: the list shows what IndexedDB held at this render.
+  list.dataset.rendered = String(Number(list.dataset.rendered || 0) + 1);
+}
+
+function reconcile(items) {
+  const cards = new Map([...list.querySelectorAll("[data-therapy-id]")].map((c) => [c.dataset.therapyId, c]));
+  for (const item of items) {
+    let node = cards.get(item.id);
+    if (!node) {
+      // Not on the page the server rendered (a new one, or the page is from the cache).
+      if (item.deleted || !item.data) continue;
+      node = card(item, kinds);
+      place(node, item.data.start_day);
+    }
+    node.hidden = item.deleted;
+    show(node, item);
+  }
+  const any = [...list.querySelectorAll("[data-therapy-id]")].some((c) => !c.hidden);
+  list.hidden = !any;
+  const empty = document.querySelector("[data-therapy-empty]");
+  if (empty) empty.hidden = any;
+}
+
+function show(node, item) {
+  // Replace what the server rendered only with something newer: a change made here, or a
+  // synced version the (cached) page did not have yet, or the synced one after a local one.
+  const local = item.state !== "synced";
+  const newer = (item.version || 0) > (Number(node.dataset.version) || 0);
+  if (item.data && (local || newer || node.dataset.shown === "local")) {
+    const key = JSON.stringify([item.data, editHref(item)]);
+    if (node.dataset.content !== key) {
+      node.replaceChildren(...cardContent(item, kinds));
+      node.dataset.content = key;
+      if (node.dataset.startDay !== item.data.start_day) place(node, item.data.start_day);
+    }
+    if (local) node.dataset.shown = "local";
+    else {
+      delete node.dataset.shown;
+      node.dataset.version = String(item.version);
+    }
+  }
+  let state = item.state;
+  if (state === "synced" && !panel.wasShown(item.id)) state = null;
+  const current = node.querySelector("[data-sync-badge]");
+  if (!state) {
+    if (current) current.remove();
+  } else if (!current || current.dataset.state !== state) {
+    const fresh = badge(state);
+    if (current) current.replaceWith(fresh);
+    else (node.querySelector(".therapy-actions") || node).prepend(fresh);
+  }
+  node.dataset.sync = state || "synced";
+}
+
+// In start-day order, as the server lists them.
+function place(node, day) {
+  node.dataset.startDay = day;
+  const later = [...list.querySelectorAll("[data-therapy-id]")].find((c) => c !== node && c.dataset.startDay > day);
+  if (later) later.before(node);
+  else list.append(node);
+}
