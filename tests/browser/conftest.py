@@ -1,5 +1,5 @@
 """Browser tests: one live server per session (a real subprocess on a free port) and
-pytest-playwright driving Debian's Chromium."""
+pytest-playwright driving Debian's Chromium, plus a signed-in phone for the offline tests."""
 
 import os
 import socket
@@ -164,3 +164,134 @@ def assert_no_axe_violations(page):
 
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()
+
+
+# ---- a signed-in phone, offline and back (tests/browser/test_offline*.py) -------------------
+
+
+def poll(page, script, predicate=bool, timeout=15):
+    """Evaluate ``script`` (Promises are awaited) until ``predicate`` holds; return it."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = page.evaluate(script)
+        if predicate(value):
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{script} stayed {value!r}")
+        time.sleep(0.05)
+
+
+def wait_status(page, status, unsynced=None, timeout=15):
+    want = lambda v: v[0] == status and (unsynced is None or v[1] == str(unsynced))  # noqa: E731
+    return poll(
+        page,
+        "[document.body.dataset.syncStatus, document.body.dataset.unsynced]",
+        want,
+        timeout,
+    )
+
+
+def flushed(page, at_least=1):
+    """Wait until this page has finished ``at_least`` flushes (offline.js counts them)."""
+    poll(page, "Number(document.body.dataset.flushes || 0)", lambda n: n >= at_least)
+
+
+def ready(page, user_id):
+    """The worker controls the page, the first flush is done and the pages are cached."""
+    poll(page, "navigator.serviceWorker.ready.then((r) => r.active.state === 'activated')")
+    if not page.evaluate("!!navigator.serviceWorker.controller"):
+        # A page whose navigation began while the first worker was activating can miss
+        # clients.claim(); the next navigation is controlled, as a patient's would be.
+        page.reload()
+    poll(page, "!!navigator.serviceWorker.controller")
+    flushed(page)
+    poll(
+        page,
+        f"""caches.open('diary-pages-{user_id}').then(async (c) =>
+            !!(await c.match('/today')) && !!(await c.match('/history')))""",
+    )
+
+
+class Server:
+    """The patient's data as the server holds it, through the JSON API (own cookie jar)."""
+
+    def __init__(self, playwright, base_url, user):
+        self.base_url = base_url
+        self.api = playwright.request.new_context(base_url=base_url)
+        token = self.api.get("/api/v1/session").json()["csrf_token"]
+        r = self.api.post(
+            "/api/v1/session",
+            data={"email": user["email"], "password": user["password"]},
+            headers={"X-CSRFToken": token},
+        )
+        assert r.ok, r.text()
+        self.token = r.json()["csrf_token"]
+
+    def entries(self):
+        return {e["id"]: e for e in self.api.get("/api/v1/entries").json()["entries"]}
+
+    def entry(self, entry_id):
+        r = self.api.get(f"/api/v1/entries/{entry_id}")
+        return r.json() if r.ok else None
+
+    def create(self, leg, note="", day="2025-06-01"):
+        r = self.api.post(
+            "/api/v1/entries",
+            data={"day": day, "leg_pain": leg, "note": note},
+            headers={"X-CSRFToken": self.token},
+        )
+        assert r.status == 201, r.text()
+        return r.json()
+
+    def therapies(self):
+        return {t["id"]: t for t in self.api.get("/api/v1/therapies").json()["therapies"]}
+
+    def create_therapy(self, **data):
+        r = self.api.post("/api/v1/therapies", data=data, headers={"X-CSRFToken": self.token})
+        assert r.status == 201, r.text()
+        return r.json()
+
+    def update_therapy(self, therapy, **changes):
+        fields = ("kind", "label", "start_day", "end_day", "notes")
+        data = {**{k: therapy[k] for k in fields}, **changes, "base_version": therapy["version"]}
+        r = self.api.put(
+            f"/api/v1/therapies/{therapy['id']}", data=data, headers={"X-CSRFToken": self.token}
+        )
+        assert r.ok, r.text()
+        return r.json()
+
+    def close(self):
+        self.api.dispose()
+
+
+@pytest.fixture
+def patient_page(browser, live_server, new_user, playwright):
+    """A phone signed in as a new patient, with the server's view of them."""
+    made = []
+
+    def make(context=None, user=None):
+        context = context or browser.new_context(**PHONE)
+        page = context.new_page()
+        page.goto(live_server.url + "/signin")
+        if user is None:
+            user = new_user()
+            user["id"] = register_via_api(page, live_server.url, user)["id"]
+        else:
+            sign_in(page, live_server, user)
+        page.goto(live_server.url + "/today")
+        ready(page, user["id"])
+        server = Server(playwright, live_server.url, user)
+        made.append((context, server))
+        return page, user, server
+
+    yield make
+    for context, server in made:
+        server.close()
+        context.close()
+
+
+def sign_in(page, live_server, user, next_path="/today"):
+    page.goto(f"{live_server.url}/signin?next={next_path}")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Password").fill(user["password"])
+    page.get_by_role("button", name="Sign in").click()
