@@ -266,6 +266,11 @@ class TherapyData(Strict):
 
     @model_validator(mode="after")
     def _end_after_start(self):
+        if self.end_day is not None and self.kind not in clinical.COURSE_KINDS:
+            raise ValueError(
+                "end_day: is only for courses (physiotherapy, a medication change or other); "
+                "clear it to save this kind"
+            )
         if self.end_day is not None and self.end_day < self.start_day:
             raise ValueError("end_day: must be on or after the start day")
         return self

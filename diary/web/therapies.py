@@ -19,9 +19,6 @@ bp = Blueprint("therapies", __name__, url_prefix="/therapies")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
 FIELDS = ("kind", "label", "start_day", "end_day", "notes")
-END_DAY_REFUSED = (
-    "is only for courses (physiotherapy, a medication change or other); clear it to save this kind"
-)
 
 
 def _today():
@@ -48,15 +45,11 @@ def _submitted():
 
 
 def _validated(model, data):
-    """``(model instance, {})`` or ``(None, field errors)``; end days only for courses."""
-    errors = {}
+    """``(model instance, {})`` or ``(None, field errors)`` by the schema's rules."""
     try:
-        valid = validate(model, data, strict=False)
+        return validate(model, data, strict=False), {}
     except ApiError as err:
-        valid, errors = None, dict(err.fields)
-    if data.get("end_day") and data.get("kind") not in clinical.COURSE_KINDS:
-        errors.setdefault("end_day", END_DAY_REFUSED)
-    return (None, errors) if errors else (valid, {})
+        return None, dict(err.fields)
 
 
 def _render_form(therapy, errors, *, editing, status=200, message=None):
