@@ -1,5 +1,5 @@
 // The charts page: draws the timeline and each therapy's before/after chart from the JSON
-// block the server rendered (#chart-data), with the vendored Chart.js (window.Chart, loaded
+// the server rendered into #chart-data's data-chart attribute, with the vendored Chart.js (window.Chart, loaded
 // as classic scripts before this module). Without it the page keeps its tables.
 
 const DAY_MS = 86400000;
@@ -8,7 +8,7 @@ function readData() {
   const block = document.getElementById("chart-data");
   if (!block) return null;
   try {
-    return JSON.parse(block.textContent);
+    return JSON.parse(block.dataset.chart);
   } catch {
     return null;
   }

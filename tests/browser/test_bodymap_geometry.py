@@ -15,10 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "static" / "css" / "bodymap.css"
 JS = ROOT / "static" / "js" / "bodymap.js"
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="needs Debian Chromium"),
-]
+pytestmark = pytest.mark.browser
 
 # A 360 px phone with the page's usual 16 px side margins: the map gets 328 px.
 PHONE_WIDTH = 360
