@@ -274,3 +274,24 @@ def test_charts_page_says_when_there_is_not_enough_data(client, patient):
     patient.post("/api/v1/therapies", {"kind": "prp_injection", "start_day": start.isoformat()})
     words = text_of(client.get("/charts"))
     assert "Before this therapy: not enough data (3 of 5 days)." in words
+
+
+def test_a_new_therapy_form_sent_twice_stores_one_therapy(client, patient):
+    page = client.get("/therapies/new?kind=surgery").get_data(as_text=True)
+    form_id = re.search(r'name="id" value="([^"]+)"', page).group(1)
+    fields = {
+        "csrf_token": form_token(client, "/therapies/new?kind=surgery"),
+        "id": form_id,
+        "kind": "surgery",
+        "label": "Microdiscectomy",
+        "start_day": "2026-01-05",
+        "end_day": "",
+        "notes": "",
+    }
+    assert client.post("/therapies/new", data=fields).status_code == 302
+    assert client.post("/therapies/new", data=fields).status_code == 302  # tapped twice
+    assert [t["id"] for t in therapies(patient)] == [form_id]
+    changed = client.post("/therapies/new", data={**fields, "label": "Fusion"})
+    assert changed.status_code == 409
+    assert "This form was saved already" in text_of(changed)
+    assert [t["label"] for t in therapies(patient)] == ["Microdiscectomy"]

@@ -19,6 +19,10 @@ bp = Blueprint("therapies", __name__, url_prefix="/therapies")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
 FIELDS = ("kind", "label", "start_day", "end_day", "notes")
+STALE_FORM = (
+    "This form was saved already, then changed. To change that therapy, open it from the "
+    "list; to record another one, tap Save again."
+)
 
 
 def _today():
@@ -86,12 +90,21 @@ def new():
         return render_template("therapies/kind.html", kinds=clinical.THERAPY_KINDS)
     if request.method == "GET":
         blank = {"kind": kind, "label": "", "start_day": _today().isoformat(), "end_day": None}
-        return _render_form({**blank, "notes": ""}, {}, editing=False)
-    data = _submitted()
+        return _render_form({**blank, "notes": "", "id": str(uuid.uuid4())}, {}, editing=False)
+    # The form carries its own id: a Save tapped twice, or resent, stores one therapy.
+    data = {**_submitted(), "id": request.form.get("id") or None}
     valid, errors = _validated(TherapyCreate, data)
     if errors:
         return _render_form(data, errors, editing=False, status=422)
-    store.change(get_db(), current_user.id, "therapy", None, None, False, valid)
+    outcome = store.change(get_db(), current_user.id, "therapy", valid.id, None, False, valid)
+    if outcome.status in (merge.CONFLICT, merge.REJECTED):
+        # This form's id already holds another therapy: offer a fresh form with what was typed.
+        return _render_form(
+            {**data, "id": str(uuid.uuid4())},
+            {"form": STALE_FORM},
+            editing=False,
+            status=409,
+        )
     flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
     return redirect(url_for("therapies.index"))
 
