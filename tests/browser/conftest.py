@@ -181,6 +181,27 @@ def poll(page, script, predicate=bool, timeout=15):
         time.sleep(0.05)
 
 
+def lose_the_first_sync_answer(context):
+    """Let the server apply the next sync, then cut the connection before the answer.
+
+    Routes the whole context, so the service worker's Background Sync is caught too.
+    Returns counters: ``lost`` (answers lost, at most 1) and ``sent`` (sync requests seen).
+    """
+    seen = {"lost": 0, "sent": 0}
+
+    def handle(route):
+        seen["sent"] += 1
+        if seen["lost"] == 0:
+            route.fetch()  # the server gets it and commits
+            route.abort("connectionreset")
+            seen["lost"] += 1
+        else:
+            route.continue_()
+
+    context.route("**/api/v1/sync", handle)
+    return seen
+
+
 def wait_status(page, status, unsynced=None, timeout=15):
     want = lambda v: v[0] == status and (unsynced is None or v[1] == str(unsynced))  # noqa: E731
     return poll(

@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     Server,
     assert_no_axe_violations,
     flushed,
+    lose_the_first_sync_answer,
     poll,
     register_via_api,
     sign_in,
@@ -177,18 +178,7 @@ def test_a_lost_answer_and_a_server_restart_lose_nothing_and_duplicate_nothing(
 
     # The server applies the first batch but its answer never arrives. (The context's route
     # also sees the worker's requests: Background Sync may be the one that flushes.)
-    seen = {"lost": 0, "sent": 0}
-
-    def lose_the_first_answer(route):
-        seen["sent"] += 1
-        if seen["lost"] == 0:
-            route.fetch()  # the server gets it and commits
-            route.abort("connectionreset")
-            seen["lost"] += 1
-        else:
-            route.continue_()
-
-    page.context.route("**/api/v1/sync", lose_the_first_answer)
+    seen = lose_the_first_sync_answer(page.context)
     page.context.set_offline(False)
     poll(page, "1", lambda _: seen["lost"] == 1)
     assert len(server.entries()) == 3  # applied, though the phone was not told

@@ -10,7 +10,12 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, poll, wait_status
+from tests.browser.conftest import (
+    assert_no_axe_violations,
+    lose_the_first_sync_answer,
+    poll,
+    wait_status,
+)
 
 PHYSIO = {"kind": "physiotherapy", "label": "Physio", "start_day": "2025-03-03"}
 BLOCK = {"kind": "nerve_block", "label": "Nerve block", "start_day": "2025-02-01"}
@@ -158,18 +163,7 @@ def test_a_lost_answer_does_not_record_a_therapy_twice(patient_page, live_server
 
     # The server applies the change but its answer never arrives (the route also sees the
     # worker's requests: Background Sync may be the one that flushes).
-    seen = {"lost": 0, "sent": 0}
-
-    def lose_the_first_answer(route):
-        seen["sent"] += 1
-        if seen["lost"] == 0:
-            route.fetch()  # the server gets it and commits
-            route.abort("connectionreset")
-            seen["lost"] += 1
-        else:
-            route.continue_()
-
-    page.context.route("**/api/v1/sync", lose_the_first_answer)
+    seen = lose_the_first_sync_answer(page.context)
     page.context.set_offline(False)
     poll(page, "1", lambda _: seen["lost"] == 1)
     assert list(held_by_server(page, live_server.url)) == [new_id]  # the phone was not told
