@@ -4,7 +4,7 @@
 import { outbox } from "./offline.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
-import { badge, el } from "./outbox-render.js";
+import { badge, el, oneAtATime } from "./outbox-render.js";
 
 // Entries as the "Not synced yet" panel names them and where it sends the patient.
 const ENTRIES = {
@@ -36,13 +36,8 @@ export function wire() {
   render();
 }
 
-let rendering = Promise.resolve();
-
-function render() {
-  // Renders run one after another: two overlapping ones would interleave their DOM edits.
-  rendering = rendering.then(renderNow, renderNow);
-  return rendering;
-}
+// wire() runs after this module is evaluated, so render exists by then.
+const render = oneAtATime(renderNow);
 
 async function renderNow() {
   const box = await outbox();

@@ -9,6 +9,13 @@ export const BADGE_TEXT = {
   rejected: "Not saved",
 };
 
+/** Wrap an async render so that calls run one after another, never overlapping: two
+ * renders at once would interleave their DOM edits. Returns the wrapped function. */
+export function oneAtATime(renderNow) {
+  let last = Promise.resolve();
+  return () => (last = last.then(renderNow, renderNow));
+}
+
 export function el(tag, props = {}, ...children) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(props)) {

@@ -6,7 +6,7 @@ import { outbox } from "./offline.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, editHref, kindsOf, therapyFields, therapyName, therapyTitle } from "./therapy-render.js";
 import { takeMessage } from "./therapy-queue.js";
-import { badge, el } from "./outbox-render.js";
+import { badge, el, oneAtATime } from "./outbox-render.js";
 
 let list;
 let kinds;
@@ -47,13 +47,8 @@ function showMessage(text) {
   main.prepend(flashes);
 }
 
-let rendering = Promise.resolve();
-
-function render() {
-  // Renders run one after another: two overlapping ones would interleave their DOM edits.
-  rendering = rendering.then(renderNow, renderNow);
-  return rendering;
-}
+// wire() runs after this module is evaluated, so render exists by then.
+const render = oneAtATime(renderNow);
 
 async function renderNow() {
   const box = await outbox();
