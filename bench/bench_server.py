@@ -16,8 +16,6 @@ import json
 import os
 import re
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,8 +23,8 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
+from served import free_port, start, stop
+
 LUA = """
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -35,44 +33,6 @@ wrk.headers["X-CSRFToken"] = "{token}"
 wrk.headers["User-Agent"] = "diary-bench"
 wrk.body = '{body}'
 """
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start(app_spec, env, port):
-    proc = subprocess.Popen(
-        [
-            GUNICORN,
-            "-w",
-            "2",
-            "-k",
-            "sync",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            app_spec,
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
-
-
-def stop(proc):
-    os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=10)
 
 
 def worker_rss_mb(master_pid):

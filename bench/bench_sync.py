@@ -21,11 +21,8 @@ import argparse
 import json
 import os
 import random
-import signal
-import socket
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -34,6 +31,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+
+from served import free_port, start, stop  # noqa: E402
 
 from diary import create_app, regions  # noqa: E402
 
@@ -163,43 +162,13 @@ def server_time(runs):
 # ---- end to end -------------------------------------------------------------------------
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_gunicorn(instance, port):
     env = {
         **os.environ,
         "DIARY_INSTANCE_PATH": str(instance),
         "DIARY_SECRET_KEY": "bench-sync-secret",
     }
-    gunicorn = str(Path(sys.executable).with_name("gunicorn"))
-    proc = subprocess.Popen(
-        [
-            gunicorn,
-            "-w",
-            "2",
-            "-k",
-            "sync",
-            "-b",
-            f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
-            "wsgi:app",
-        ],
-        cwd=ROOT,
-        env=env,
-        start_new_session=True,
-    )
-    for _ in range(100):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return proc
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError("gunicorn did not start")
+    return start("wsgi:app", env, port)
 
 
 QUEUE = """async ([entries]) => {
@@ -262,8 +231,7 @@ def end_to_end(runs):
                 assert len(listed) == N * runs and {e["version"] for e in listed} == {1}
                 browser.close()
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)
-            proc.wait(timeout=10)
+            stop(proc)
     return statistics.median(results), min(results), max(results)
 
 
