@@ -30,8 +30,8 @@ def build(path):
     rng = random.Random(7)
     with write(db):
         db.execute(
-            "INSERT INTO users (id, email, password_hash, role, name, session_token,"
-            " created_at) VALUES (1, 'p@example.org', 'x', 'patient', 'P', 't', 'now')"
+            "INSERT INTO users (id, email, password_hash, role, name, created_at)"
+            " VALUES (1, 'p@example.org', 'x', 'patient', 'P', 'now')"
         )
         first = date(2021, 1, 1)
         for i in range(DAYS):

@@ -45,7 +45,7 @@ def create_app(test_config=None):
 
     @security.login_manager.user_loader
     def load_user(session_id):
-        return accounts.load_user(db.get_db(), session_id)
+        return accounts.load_user(db.get_db(), session_id, app.config)
 
     from diary.api import bp as api_bp
     from diary.web import register_blueprints

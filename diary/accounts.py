@@ -1,11 +1,11 @@
-"""Accounts: registration rules, password hashing, sign-in and session binding.
+"""Accounts: registration rules, password hashing, sign-in and the user behind a session.
 
 Pure of Flask except for ``User``, which flask-login needs as its user object.
 """
 
 import secrets
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash
 
+from diary import sessions
 from diary.db import fetch_all, write
 
 MIN_PASSWORD_LENGTH = 10
@@ -68,16 +69,20 @@ class User(UserMixin):
     role: str
     name: str
     time_zone: str
-    session_token: str
     created_at: str
+    # The server-side session this request came with (see sessions.py); None outside one.
+    session: sessions.Session | None = None
+    session_token: str | None = None
 
     @classmethod
-    def from_row(cls, row):
-        return cls(**{k: row[k] for k in cls.__dataclass_fields__})
+    def from_row(cls, row, session=None, session_token=None):
+        fields = ("id", "email", "role", "name", "time_zone", "created_at")
+        return cls(**{k: row[k] for k in fields}, session=session, session_token=session_token)
 
     def get_id(self):
-        # Binding the session to a token that rotates with the password ends other sessions.
-        return f"{self.id}:{self.session_token}"
+        # What flask-login keeps in the session and remember cookies: the session's token,
+        # which means nothing once the session's row is deleted.
+        return self.session_token
 
     @property
     def is_patient(self):
@@ -98,6 +103,11 @@ class User(UserMixin):
         }
 
 
+REGISTRATION_REFUSED = (
+    "Registration was refused. Check the fields, or sign in if you already have an account."
+)
+
+
 class RegistrationRefused(Exception):
     """Registration refused; ``fields`` names what to fix (never that the email exists)."""
 
@@ -106,15 +116,25 @@ class RegistrationRefused(Exception):
         self.fields = fields or {}
 
 
-def load_user(db, session_id: str) -> User | None:
-    """The user a session belongs to, or None when it is unknown or was ended."""
-    user_id, _, token = (session_id or "").partition(":")
-    if not user_id.isdigit() or not token:
+def idle_timeout(config, role) -> timedelta:
+    """How long a session of this role lives unused (shorter for physicians' shared computers)."""
+    return config["SESSION_IDLE_TIMEOUT"][role]
+
+
+def load_user(db, token, config) -> User | None:
+    """The user of a live session, or None when the session is unknown, ended or expired."""
+    found = sessions.find(db, token, lambda role: idle_timeout(config, role))
+    if found is None:
         return None
-    rows = fetch_all(db, "SELECT * FROM users WHERE id = ?", [int(user_id)])
-    if not rows or not secrets.compare_digest(rows[0]["session_token"], token):
-        return None
-    return User.from_row(rows[0])
+    session, row = found
+    return User.from_row(row, session=session, session_token=token)
+
+
+def open_session(db, user: User, config, *, remember=False, user_agent="") -> User:
+    """Start a server-side session for ``user``; return the user bound to it."""
+    idle = idle_timeout(config, user.role)
+    token = sessions.start(db, user.id, idle=idle, remember=remember, user_agent=user_agent)
+    return load_user(db, token, config)
 
 
 def get_user(db, user_id: int) -> User | None:
@@ -137,17 +157,9 @@ def register(db, hasher, *, email, password, role, name, time_zone="UTC") -> Use
         if fetch_all(db, "SELECT 1 FROM users WHERE email = ?", [email]):
             raise RegistrationRefused()
         user_id = db.execute(
-            "INSERT INTO users (email, password_hash, role, name, time_zone, session_token,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [
-                email,
-                password_hash,
-                role,
-                name.strip(),
-                time_zone,
-                secrets.token_urlsafe(16),
-                now_iso(),
-            ],
+            "INSERT INTO users (email, password_hash, role, name, time_zone, created_at)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [email, password_hash, role, name.strip(), time_zone, now_iso()],
         ).lastrowid
     return get_user(db, user_id)
 
@@ -203,7 +215,7 @@ def _needs_rehash(hasher, stored) -> bool:
 
 
 def change_password(db, hasher, user: User, current, new) -> User:
-    """Set a new password and rotate the session token, which signs out every other session.
+    """Set a new password and end every other session of the user (this one stays).
 
     Raises RegistrationRefused with the field at fault.
     """
@@ -213,11 +225,9 @@ def change_password(db, hasher, user: User, current, new) -> User:
     if problem:
         raise RegistrationRefused({"new_password": problem})
     with write(db):
-        db.execute(
-            "UPDATE users SET password_hash = ?, session_token = ? WHERE id = ?",
-            [hasher.hash(new), secrets.token_urlsafe(16), user.id],
-        )
-    return get_user(db, user.id)
+        db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hasher.hash(new), user.id])
+        sessions.end_all(db, user.id, keep=user.session.id if user.session else None)
+    return user
 
 
 def _password_hash(db, user_id):

@@ -24,6 +24,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "diary_session",
     "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+    # A server-side session ends after this long unused. Physicians often sign in on a
+    # clinic's shared computer: theirs end the same working day.
+    "SESSION_IDLE_TIMEOUT": {"patient": timedelta(days=30), "physician": timedelta(hours=12)},
     "REMEMBER_COOKIE_DURATION": timedelta(days=30),
     "REMEMBER_COOKIE_HTTPONLY": True,
     "REMEMBER_COOKIE_SAMESITE": "Lax",

@@ -117,3 +117,27 @@ def m002_revisions(db):
         ) WITHOUT ROWID;
         """,
     )
+
+
+@migrations()
+def m003_sessions(db):
+    # Sessions live on the server (DESIGN.md section 3), so signing out ends every copy of
+    # the cookies at once. The per-user token they replace is dropped: signing in again is
+    # the one-time cost of the upgrade.
+    _run_script(
+        db,
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            token_hash TEXT NOT NULL UNIQUE,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            remember INTEGER NOT NULL DEFAULT 0,
+            device TEXT NOT NULL DEFAULT ''
+        );
+        CREATE INDEX sessions_user ON sessions (user_id, last_seen_at DESC);
+        ALTER TABLE users DROP COLUMN session_token;
+        """,
+    )

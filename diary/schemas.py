@@ -146,6 +146,19 @@ class SessionOut(BaseModel):
     csrf_token: str
 
 
+class DeviceSession(BaseModel):
+    id: int
+    device: str
+    created_at: str
+    last_seen_at: str
+    expires_at: str
+    current: bool
+
+
+class SessionList(BaseModel):
+    sessions: list[DeviceSession]
+
+
 # Entries and therapies.
 
 Score = Annotated[int, Field(ge=0, le=10)]

@@ -1,12 +1,16 @@
 """CSRF, rate limits, sign-in sessions, cookies and security headers."""
 
-from flask import g, request
+from datetime import datetime
+
+from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_login import LoginManager
+from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from diary import accounts, sessions
+from diary.db import get_db
 from diary.errors import json_error, wants_json
 
 csrf = CSRFProtect()
@@ -51,8 +55,77 @@ def set_headers(response):
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if request.path.startswith("/api/") or getattr(g, "private", False):
         headers.setdefault("Cache-Control", "no-store")
+    if request.path.startswith("/api/") or response.mimetype == "text/html":
+        _mark_signed_in(response)
     _secure_remember_cookie(response)
     return response
+
+
+# Sign-in and sign-out: one place for the API and the pages.
+
+#: A cookie that scripts and the service worker can read (the session cookie is HttpOnly):
+#: whose session this browser holds and until when. Offline, the worker serves a user's
+#: cached pages only while it names that user; it goes when the session ends.
+MARKER_COOKIE = "diary_user"
+
+
+def sign_in(user: accounts.User, remember=False) -> accounts.User:
+    """Open a server-side session for ``user`` and sign this browser in with it.
+
+    The CSRF token is replaced, so a token seen before signing in is worth nothing after.
+    """
+    bound = accounts.open_session(
+        get_db(),
+        user,
+        current_app.config,
+        remember=remember,
+        user_agent=request.user_agent.string,
+    )
+    _new_csrf_token()
+    login_user(bound, remember=remember)
+    return bound
+
+
+def sign_out():
+    """End this browser's session on the server (and so every copy of its cookies)."""
+    if current_user.is_authenticated and current_user.session is not None:
+        sessions.end(get_db(), current_user.session.id)
+    logout_user()
+    _new_csrf_token()
+
+
+def sign_out_everywhere():
+    """End every session of the signed-in user, this one included."""
+    sessions.end_all(get_db(), current_user.id)
+    logout_user()
+    _new_csrf_token()
+
+
+def _new_csrf_token():
+    session.pop("csrf_token", None)
+    g.pop("csrf_token", None)
+
+
+def _mark_signed_in(response):
+    user = current_user if current_user.is_authenticated else None
+    value = None
+    if user is not None and user.session is not None:
+        expires = datetime.fromisoformat(user.session.expires_at)
+        value = f"{user.id}.{int(expires.timestamp())}"
+    if request.cookies.get(MARKER_COOKIE) == value:
+        return
+    if value is None:
+        response.delete_cookie(MARKER_COOKIE, samesite="Lax")
+        return
+    response.set_cookie(
+        MARKER_COOKIE,
+        value,
+        # Without "remember me" the cookie goes when the browser closes, like the session's.
+        expires=expires if user.session.remember else None,
+        samesite="Lax",
+        secure=request.is_secure,
+        httponly=False,  # nosec B604 - the service worker reads it; it holds no secret
+    )
 
 
 def _secure_remember_cookie(response):
@@ -96,6 +169,26 @@ def email_key():
     data = request.get_json(silent=True) if request.is_json else request.form
     email = data.get("email", "") if isinstance(data, dict) or hasattr(data, "get") else ""
     return "email:" + (email if isinstance(email, str) else "").strip().casefold()
+
+
+def signin_limits():
+    """Failed sign-ins per address and per account; successes never count."""
+    limit = lambda: current_app.config["SIGNIN_FAILURE_LIMIT"]  # noqa: E731
+    return [
+        limiter.limit(limit, methods=["POST"], deduct_when=count_failures),
+        limiter.limit(limit, key_func=email_key, methods=["POST"], deduct_when=count_failures),
+    ]
+
+
+def with_signin_limits(view):
+    """Apply the failed-sign-in limits to a sign-in view (the API's and the form's)."""
+    for decorate in reversed(signin_limits()):
+        view = decorate(view)
+    return view
+
+
+def registration_limit():
+    return current_app.config["REGISTRATION_LIMIT"]
 
 
 def init_app(app):

@@ -1,5 +1,8 @@
 """What every template may use: navigation for the role, the pages to keep offline."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from flask import url_for
 from flask_login import current_user
 
@@ -38,7 +41,18 @@ def offline_pages(app):
     return urls
 
 
+def moment_words(iso: str, time_zone: str = "UTC") -> str:
+    """A server timestamp in the reader's time zone, in words: "3 Dec 2026 at 10:42"."""
+    local = datetime.fromisoformat(iso).astimezone(ZoneInfo(time_zone))
+    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+
+
 def init_app(app):
+    @app.template_filter("moment")
+    def moment(iso):
+        zone = current_user.time_zone if current_user.is_authenticated else "UTC"
+        return moment_words(iso, zone)
+
     @app.context_processor
     def inject():
         return {"nav_items": navigation(app), "offline_pages": lambda: offline_pages(app)}

@@ -71,8 +71,6 @@ def world(app):
         email = f"{actor}@example.org"
         user = Api(app.test_client()).register(email=email, role=role, name=actor)
         emails[actor], ids[actor] = email, user["id"]
-    owner = Api(app.test_client())
-    owner.signin(emails["owner"])
     with app.app_context():
         db = get_db()
         _share(db, ids["owner"], ids["physician_active"])
@@ -81,7 +79,14 @@ def world(app):
     world = {"emails": emails, "ids": ids}
 
     def fresh_objects():
-        """A new entry and therapy of the owner's (a destructive call uses up the old ones)."""
+        """New objects of the owner's (a destructive call uses up the old ones).
+
+        Signs the owner in anew each time: "sign out everywhere" ends the owner's sessions.
+        """
+        owner = Api(app.test_client())
+        owner.signin(emails["owner"])
+        sessions = owner.get("/api/v1/sessions").get_json()["sessions"]
+        world["session"] = next(s["id"] for s in sessions if s["current"])
         entry = {"day": "2026-01-02", "leg_pain": 5}
         therapy = {"kind": "surgery", "start_day": "2026-01-01"}
         world["entry"] = owner.post("/api/v1/entries", entry).get_json()["id"]
@@ -101,6 +106,8 @@ def _url(rule, world):
             values[arg] = world["therapy"]
         elif "entr" in arg or "entries" in rule.rule:
             values[arg] = world["entry"]
+        elif arg == "session_id":
+            values[arg] = world["session"]
         else:
             raise AssertionError(f"teach test_access_matrix the argument {arg!r} of {rule.rule}")
     path = rule.rule

@@ -36,8 +36,8 @@ def test_migrate_is_idempotent_and_keeps_existing_data(tmp_path):
     dbmod.migrate(path)
     conn = sqlite3.connect(path)
     conn.execute(
-        "INSERT INTO users (email, password_hash, role, name, session_token, created_at)"
-        " VALUES ('a@example.org', 'x', 'patient', 'A', 't', 'now')"
+        "INSERT INTO users (email, password_hash, role, name, created_at)"
+        " VALUES ('a@example.org', 'x', 'patient', 'A', 'now')"
     )
     conn.commit()
     conn.close()

@@ -1,37 +1,28 @@
 """Sign in, sign out, and the CSRF token anonymous clients need."""
 
 from flask import current_app, jsonify
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from diary import accounts
+from diary import accounts, sessions
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
-from diary.schemas import PasswordChange, SessionCreate, SessionOut, validate
-from diary.security import count_failures, email_key, limiter, signin_failed
+from diary.schemas import PasswordChange, SessionCreate, SessionList, SessionOut, validate
+from diary.security import (
+    sign_in,
+    sign_out,
+    sign_out_everywhere,
+    signin_failed,
+    with_signin_limits,
+)
 
 
 def session_payload(user=None):
     user = user if user is not None else (current_user if current_user.is_authenticated else None)
     return {"user": user.to_json() if user else None, "csrf_token": generate_csrf()}
-
-
-def signin_limits():
-    """Failed sign-ins per address and per account; successes never count."""
-    limit = lambda: current_app.config["SIGNIN_FAILURE_LIMIT"]  # noqa: E731
-    return [
-        limiter.limit(limit, methods=["POST"], deduct_when=count_failures),
-        limiter.limit(limit, key_func=email_key, methods=["POST"], deduct_when=count_failures),
-    ]
-
-
-def with_signin_limits(view):
-    for decorate in reversed(signin_limits()):
-        view = decorate(view)
-    return view
 
 
 @bp.get("/session")
@@ -52,22 +43,64 @@ def create_session():
     if user is None:
         signin_failed()
         raise ApiError(401, "bad_credentials", "The email or password is not right.")
-    login_user(user, remember=data.remember)
+    user = sign_in(user, remember=data.remember)
     return jsonify(session_payload(user))
 
 
 @bp.delete("/session")
 @allow("signed_in")
-@spec("Sign out", responses={200: SessionOut})
+@spec(
+    "Sign out: this session ends on the server, and every copy of its cookies with it",
+    responses={200: SessionOut},
+)
 def delete_session():
-    logout_user()
+    sign_out()
     return jsonify(session_payload())
+
+
+@bp.get("/sessions")
+@allow("signed_in")
+@spec("The devices signed in to this account", responses={200: SessionList})
+def list_sessions():
+    mine = sessions.of_user(get_db(), current_user.id)
+    return jsonify({"sessions": [session_json(s) for s in mine]})
+
+
+def session_json(session):
+    return {
+        "id": session.id,
+        "device": session.device,
+        "created_at": session.created_at,
+        "last_seen_at": session.last_seen_at,
+        "expires_at": session.expires_at,
+        "current": session.id == current_user.session.id,
+    }
+
+
+@bp.delete("/sessions")
+@allow("signed_in")
+@spec(
+    "Sign out everywhere: end every session of this account, this one too",
+    responses={200: SessionOut},
+)
+def delete_sessions():
+    sign_out_everywhere()
+    return jsonify(session_payload())
+
+
+@bp.delete("/sessions/<int:session_id>")
+@allow("signed_in")
+@spec("Sign out one device of this account", responses={204: None})
+def delete_one_session(session_id):
+    if not sessions.end_of_user(get_db(), current_user.id, session_id):
+        raise ApiError(404)
+    return "", 204
 
 
 @bp.put("/session/password")
 @allow("signed_in")
 @spec(
-    "Change the password; every other session is signed out",
+    "Change the password; every other session of the account ends",
     body=PasswordChange,
     responses={200: SessionOut},
 )
@@ -83,5 +116,4 @@ def change_password():
         )
     except accounts.RegistrationRefused as refused:
         raise ApiError(422, "invalid", "The password was not changed.", refused.fields) from None
-    login_user(user)  # this session carries the new token; the others no longer match
     return jsonify(session_payload(user))

@@ -1,7 +1,7 @@
 """Registration and account deletion."""
 
 from flask import current_app, jsonify
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 
 from diary import accounts
 from diary.access import allow
@@ -11,13 +11,7 @@ from diary.api.session import session_payload
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import SessionOut, UserCreate, validate
-from diary.security import limiter
-
-REFUSED = "Registration was refused. Check the fields, or sign in if you already have an account."
-
-
-def registration_limit():
-    return current_app.config["REGISTRATION_LIMIT"]
+from diary.security import limiter, registration_limit, sign_in, sign_out
 
 
 @bp.post("/users")
@@ -33,8 +27,10 @@ def create_user():
             get_db(), current_app.extensions["diary.hasher"], **data.model_dump()
         )
     except accounts.RegistrationRefused as refused:
-        raise ApiError(400, "registration_refused", REFUSED, refused.fields) from None
-    login_user(user)
+        raise ApiError(
+            400, "registration_refused", accounts.REGISTRATION_REFUSED, refused.fields
+        ) from None
+    user = sign_in(user)
     return jsonify(session_payload(user)), 201
 
 
@@ -43,6 +39,6 @@ def create_user():
 @spec("Delete the account and all its data", responses={204: None})
 def delete_me():
     user_id = current_user.id
-    logout_user()
+    sign_out()
     accounts.delete_user(get_db(), user_id)
     return "", 204

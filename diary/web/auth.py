@@ -1,16 +1,30 @@
 """Sign in, register, sign out and the account page."""
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
 
-from diary import accounts
+from diary import accounts, sessions
 from diary.access import allow
-from diary.api.session import with_signin_limits
-from diary.api.users import REFUSED, registration_limit
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import PasswordChange, SessionCreate, UserCreate, validate
-from diary.security import limiter, signin_failed
+from diary.security import (
+    limiter,
+    registration_limit,
+    sign_in,
+    sign_out,
+    sign_out_everywhere,
+    signin_failed,
+    with_signin_limits,
+)
 from diary.web import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -44,7 +58,7 @@ def signin():
                 get_db(), current_app.extensions["diary.hasher"], creds.email, creds.password
             )
             if user is not None:
-                login_user(user, remember=creds.remember)
+                sign_in(user, remember=creds.remember)
                 return redirect(safe_next())
             signin_failed()
             errors, status = {"form": "The email or password is not right."}, 401
@@ -70,9 +84,9 @@ def register():
         except ApiError as err:
             errors, status = err.fields, 422
         except accounts.RegistrationRefused as refused:
-            errors, status = {"form": REFUSED, **refused.fields}, 400
+            errors, status = {"form": accounts.REGISTRATION_REFUSED, **refused.fields}, 400
         else:
-            login_user(user)
+            sign_in(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
             return redirect(url_for("pages.home"))
     return render_template(
@@ -83,9 +97,36 @@ def register():
 @bp.post("/signout")
 @allow("anyone")
 def signout():
-    logout_user()
-    flash("You are signed out.", "info")
-    return redirect(url_for("auth.signin"))
+    was_physician = current_user.is_authenticated and current_user.is_physician
+    sign_out()
+    return _signed_out("You are signed out.", was_physician)
+
+
+@bp.post("/account/signout-everywhere")
+@allow("signed_in")
+def signout_everywhere():
+    was_physician = current_user.is_physician
+    sign_out_everywhere()
+    return _signed_out("You are signed out on every device.", was_physician)
+
+
+def _signed_out(message, was_physician):
+    """The sign-in page, telling the browser to drop what it kept of the diary."""
+    flash(message, "info")
+    response = redirect(url_for("auth.signin"))
+    # A patient's phone may hold changes not sent yet (IndexedDB), which offline.js has
+    # already dealt with; "storage" would also wipe another patient's on a shared phone.
+    # A physician keeps no diary in the browser, often on a shared clinic computer: wipe it.
+    response.headers["Clear-Site-Data"] = '"cache", "storage"' if was_physician else '"cache"'
+    return response
+
+
+@bp.post("/account/sessions/<int:session_id>/end")
+@allow("signed_in")
+def end_session(session_id):
+    if sessions.end_of_user(get_db(), current_user.id, session_id):
+        flash("That device is signed out.", "success")
+    return redirect(url_for("auth.account", _anchor="devices-heading"))
 
 
 @bp.route("/account", methods=["GET", "POST"])
@@ -97,7 +138,7 @@ def account():
             data = validate(
                 PasswordChange, _form_data("current_password", "new_password"), strict=False
             )
-            user = accounts.change_password(
+            accounts.change_password(
                 get_db(),
                 current_app.extensions["diary.hasher"],
                 current_user,
@@ -109,10 +150,10 @@ def account():
         except accounts.RegistrationRefused as refused:
             errors, status = refused.fields, 422
         else:
-            login_user(user)
             flash("Password changed. Other devices are signed out.", "success")
             return redirect(url_for("auth.account"))
-    return render_template("auth/account.html", errors=errors), status
+    devices = sessions.of_user(get_db(), current_user.id)
+    return render_template("auth/account.html", errors=errors, devices=devices), status
 
 
 @bp.post("/account/delete")
@@ -121,8 +162,7 @@ def delete_account():
     if request.form.get("confirm") != "delete":
         flash("Type delete in the box to confirm. Nothing was deleted.", "error")
         return redirect(url_for("auth.account"))
-    user_id = current_user.id
-    logout_user()
+    user_id, was_physician = current_user.id, current_user.is_physician
+    sign_out()
     accounts.delete_user(get_db(), user_id)
-    flash("Your account and all its data are deleted.", "info")
-    return redirect(url_for("auth.signin"))
+    return _signed_out("Your account and all its data are deleted.", was_physician)
