@@ -102,7 +102,12 @@ def apply_change(
     if isinstance(data, BaseModel):
         data = data.model_dump(include=set(data_fields(kind)), mode="json")
     row = _get_row(db, kind, object_id)
+    creating = base_version is None and not deleted
+    if creating and (row is None and _used_by_another_kind(db, kind, object_id)):
+        return _id_taken(object_id, kind)
     if row is not None and row["patient_id"] != patient_id:
+        if creating:
+            return _id_taken(object_id, kind)
         return Outcome(
             object_id,
             kind,
@@ -137,6 +142,22 @@ def apply_change(
     )
     written = row_to_json(kind, _get_row(db, kind, object_id)) if want_row else None
     return Outcome(object_id, kind, merge.APPLIED, decision.version, row=written)
+
+
+def _used_by_another_kind(db, kind, object_id) -> bool:
+    return any(_get_row(db, other, object_id) for other in KINDS if other != kind)
+
+
+def _id_taken(object_id, kind) -> Outcome:
+    # Ids are unique across kinds and users (DESIGN.md section 3). The same answer whoever
+    # holds the id and whatever it is, so nothing is learnt of another patient's rows.
+    message = "This id is already used by another record. Create it with a new id."
+    return Outcome(
+        object_id,
+        kind,
+        merge.REJECTED,
+        error={"code": "id_taken", "message": message, "fields": {"id": "is already in use"}},
+    )
 
 
 def _write_row(db, kind, patient_id, object_id, content, deleted, version, existing):

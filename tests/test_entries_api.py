@@ -85,8 +85,27 @@ def test_another_patients_id_cannot_be_taken_over(patient, make_api):
     other = make_api()
     other.register(email="other@example.org", name="Other")
     taken = other.post("/api/v1/entries", {"id": entry["id"], "day": entry["day"], "leg_pain": 1})
-    assert taken.status_code == 404
+    assert taken.status_code == 409
+    assert taken.get_json()["error"]["code"] == "id_taken"
+    assert "id" in taken.get_json()["error"]["fields"] and "server" not in taken.get_json()
     assert patient.get(f"/api/v1/entries/{entry['id']}").get_json() == entry
+
+
+@pytest.mark.parametrize("first, second", [("entries", "therapies"), ("therapies", "entries")])
+def test_an_id_cannot_be_reused_for_another_kind(patient, make_api, first, second):
+    bodies = {
+        "entries": {"day": "2026-01-03", "leg_pain": 3},
+        "therapies": {"kind": "surgery", "start_day": "2026-01-03"},
+    }
+    made = patient.post(f"/api/v1/{first}", bodies[first]).get_json()
+    for caller in (patient, make_api()):
+        if caller is not patient:
+            caller.register(email="someone@example.org", name="Someone")
+        r = caller.post(f"/api/v1/{second}", {**bodies[second], "id": made["id"]})
+        assert r.status_code == 409, r.get_json()
+        assert r.get_json()["error"]["code"] == "id_taken"
+    assert patient.get(f"/api/v1/{second}/{made['id']}").status_code == 404
+    assert patient.get(f"/api/v1/{first}/{made['id']}").get_json() == made
 
 
 def test_list_by_date_range_is_inclusive_and_newest_first(patient):

@@ -112,23 +112,46 @@ def test_a_base_version_ahead_of_the_server_is_rejected(patient):
     assert (result["status"], result["error"]["code"]) == ("rejected", "version_ahead")
 
 
-def test_another_users_id_is_rejected_as_not_found(patient, make_api, app):
+THERAPY = {"kind": "surgery", "start_day": DAY}
+
+
+def test_another_users_id_is_rejected_and_nothing_of_theirs_shows(patient, make_api, app):
     other = make_api()
     other.register(email="other@example.org", name="Other")
     theirs = str(uuid.uuid4())
     sync(other, [change(theirs, entry(3, note="private"))])
     before = tables(app)
-    for attempt in (
-        change(theirs, entry(9)),  # as a create
-        change(theirs, entry(9), base=1),  # as an edit
-        change(theirs, None, base=1, deleted=True),  # as a delete
+    for attempt, code in (
+        (change(theirs, entry(9)), "id_taken"),  # as a create
+        (change(theirs, THERAPY, kind="therapy"), "id_taken"),  # as a create of another kind
+        (change(theirs, entry(9), base=1), "not_found"),  # as an edit
+        (change(theirs, None, base=1, deleted=True), "not_found"),  # as a delete
     ):
         (result,) = sync(patient, [attempt])["results"]
         assert result["status"] == "rejected"
-        assert result["error"]["code"] == "not_found"
+        assert result["error"]["code"] == code
         assert "server" not in result and "private" not in str(result)
     assert tables(app) == before
     assert other.get(f"/api/v1/entries/{theirs}").get_json()["note"] == "private"
+
+
+def test_an_id_used_by_another_kind_is_rejected_and_the_rest_of_the_batch_applies(patient, app):
+    shared, after = ids(2)
+    sync(patient, [change(shared, entry(4))])
+    answer = sync(
+        patient,
+        [change(shared, THERAPY, kind="therapy"), change(after, entry(6))],
+    )
+    assert statuses(answer) == [("rejected", None), ("applied", 1)]
+    rejected = answer["results"][0]
+    assert rejected["error"]["code"] == "id_taken" and "id" in rejected["error"]["fields"]
+    assert patient.get("/api/v1/therapies").get_json()["therapies"] == []
+    assert patient.get(f"/api/v1/entries/{after}").status_code == 200
+    # The reverse: an entry with a therapy's id.
+    therapy_id = str(uuid.uuid4())
+    sync(patient, [change(therapy_id, THERAPY, kind="therapy")])
+    (result,) = sync(patient, [change(therapy_id, entry(2))])["results"]
+    assert (result["status"], result["error"]["code"]) == ("rejected", "id_taken")
 
 
 def test_one_invalid_change_is_rejected_alone(patient):

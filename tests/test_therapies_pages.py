@@ -295,3 +295,27 @@ def test_a_new_therapy_form_sent_twice_stores_one_therapy(client, patient):
     assert changed.status_code == 409
     assert "This form was saved already" in text_of(changed)
     assert [t["label"] for t in therapies(patient)] == ["Microdiscectomy"]
+
+
+def test_forms_whose_id_belongs_to_another_kind_are_shown_again_not_a_500(client, patient):
+    entry = patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 3}).get_json()
+    fields = {
+        "csrf_token": form_token(client, "/therapies/new?kind=surgery"),
+        "id": entry["id"],
+        "kind": "surgery",
+        "label": "Fusion",
+        "start_day": "2026-01-05",
+    }
+    r = client.post("/therapies/new", data=fields)
+    assert r.status_code == 409 and "Fusion" in r.get_data(as_text=True)
+    assert therapies(patient) == []
+    therapy = patient.post("/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-05"})
+    today = {
+        "csrf_token": form_token(client, "/today"),
+        "id": therapy.get_json()["id"],
+        "day": "2026-01-05",
+        "leg_pain": "6",
+    }
+    r = client.post("/today", data=today)
+    assert r.status_code == 409
+    assert len(patient.get("/api/v1/entries").get_json()["entries"]) == 1

@@ -69,6 +69,8 @@ def outcome_response(outcome, created_status=200):
         )
     if outcome.error["code"] == "not_found":
         raise ApiError(404)
+    if outcome.error["code"] == "id_taken":
+        raise ApiError(409, "id_taken", outcome.error["message"], outcome.error["fields"])
     raise ApiError(422, outcome.error["code"], outcome.error["message"], outcome.error["fields"])
 
 
