@@ -90,15 +90,16 @@ def sign_out():
     """End this browser's session on the server (and so every copy of its cookies)."""
     if current_user.is_authenticated and current_user.session is not None:
         sessions.end(get_db(), current_user.session.id)
+    # The CSRF token is left as it is: requests still in flight from the page that signed
+    # out would each mint a new one, and the sign-in form's token would lose the race.
+    # Signing in replaces it.
     logout_user()
-    _new_csrf_token()
 
 
 def sign_out_everywhere():
     """End every session of the signed-in user, this one included."""
     sessions.end_all(get_db(), current_user.id)
     logout_user()
-    _new_csrf_token()
 
 
 def _new_csrf_token():

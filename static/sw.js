@@ -16,23 +16,58 @@ const PAGE_PATH = /^\/(today|history|charts|therapies|sharing|entries)(\/|$)/;
 const EDIT_PATH = /^\/entries\/[0-9a-f-]{36}\/edit$/;
 const SYNC_TAG = "diary-outbox";
 
-let currentUser; // undefined: not read from META_CACHE yet
+// Whose pages the worker may serve, and until when: {id, expires} (expires in ms, or null).
+let current; // undefined: not read from META_CACHE yet
+// Readable by scripts (the session cookie is not): "<user id>.<session expiry in s>", set by
+// the server while a session lives and removed when it ends (diary/security.py).
+const MARKER_COOKIE = "diary_user";
 
 const pageCacheName = (userId) => `${PAGE_CACHE_PREFIX}${userId}`;
 
-async function getCurrentUser() {
-  if (currentUser === undefined) {
+async function getCurrent() {
+  if (current === undefined) {
     const stored = await (await caches.open(META_CACHE)).match(USER_KEY);
-    currentUser = stored ? (await stored.json()).id : null;
+    current = (stored && (await stored.json())) || { id: null, expires: null };
   }
-  return currentUser;
+  return current;
 }
 
-async function setCurrentUser(id) {
-  if (id === (await getCurrentUser())) return;
-  currentUser = id;
+async function getCurrentUser() {
+  return (await getCurrent()).id;
+}
+
+// The server told us who is signed in (null: nobody). Another person's pages never stay:
+// on a shared phone the next person must not reach them, even offline.
+async function setCurrentUser(id, expires = null) {
+  const before = await getCurrent();
+  if (id === before.id && expires === before.expires) return;
+  current = { id, expires };
+  for (const name of await caches.keys()) {
+    if (name.startsWith(PAGE_CACHE_PREFIX) && name !== pageCacheName(id)) await caches.delete(name);
+  }
   const meta = await caches.open(META_CACHE);
-  await meta.put(USER_KEY, new Response(JSON.stringify({ id })));
+  await meta.put(USER_KEY, new Response(JSON.stringify(current)));
+}
+
+// Offline, nobody can ask the server: serve the pages only while this browser still holds
+// that user's session as far as it can tell (not expired; on browsers with cookieStore,
+// the marker cookie still names them: gone when the cookies were cleared or the browser
+// session ended). Otherwise the session is over: drop the pages.
+async function liveOfflineUser() {
+  const { id, expires } = await getCurrent();
+  if (!id) return null;
+  let live = expires === null || expires > Date.now();
+  if (live && self.cookieStore) {
+    try {
+      const marker = await self.cookieStore.get(MARKER_COOKIE);
+      const [markedId, markedExpiry] = marker ? marker.value.split(".") : [];
+      live = markedId === id && Number(markedExpiry) * 1000 > Date.now();
+    } catch {
+      // cookieStore refused (an old browser): rely on the expiry alone
+    }
+  }
+  if (!live) await setCurrentUser(null);
+  return live ? id : null;
 }
 
 self.addEventListener("install", (event) => {
@@ -82,7 +117,7 @@ self.addEventListener("message", (event) => {
   const message = event.data || {};
   if (message.type === "SKIP_WAITING") {
     self.skipWaiting();
-  } else if (message.type === "SIGNED_OUT") {
+  } else if (message.type === "SIGNED_OUT" || message.type === "SESSION_ENDED") {
     event.waitUntil(forgetUser(message.userId));
   } else if (message.type === "WARM") {
     event.waitUntil(warm(message.userId, message.urls || []));
@@ -101,7 +136,8 @@ async function warm(userId, urls) {
   try {
     const session = await (await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" })).json();
     if (!session.user || String(session.user.id) !== String(userId)) return;
-    await setCurrentUser(String(userId));
+    const known = await getCurrent();
+    await setCurrentUser(String(userId), known.id === String(userId) ? known.expires : null);
     const cache = await caches.open(pageCacheName(userId));
     for (const url of urls) {
       const path = new URL(url, self.location.origin).pathname;
@@ -141,7 +177,7 @@ async function navigate(event) {
     event.waitUntil(remember(request, response.clone()));
     return response;
   } catch (error) {
-    const userId = await getCurrentUser();
+    const userId = await liveOfflineUser();
     if (userId) {
       const cache = await caches.open(pageCacheName(userId));
       const page =
@@ -171,12 +207,14 @@ function withoutDraft(href) {
 
 async function remember(request, response) {
   const type = response.headers.get("Content-Type") || "";
-  if (!response.ok || response.redirected || !type.startsWith("text/html")) return;
-  // A page without X-Diary-User was rendered for nobody: the session ended.
+  if (!type.startsWith("text/html")) return;
+  // Every page the server renders says whose it is; one without X-Diary-User (the sign-in
+  // page a redirect led to, too) was rendered for nobody: that session has ended.
   const userId = response.headers.get("X-Diary-User");
-  await setCurrentUser(userId);
+  const expires = Number(response.headers.get("X-Diary-Session-Expires")) * 1000 || null;
+  await setCurrentUser(userId, userId ? expires : null);
   const path = new URL(request.url).pathname;
-  if (userId && PAGE_PATH.test(path)) {
+  if (userId && response.ok && !response.redirected && PAGE_PATH.test(path)) {
     await (await caches.open(pageCacheName(userId))).put(request, response);
   }
 }
@@ -188,6 +226,7 @@ self.addEventListener("sync", (event) => {
       const userId = await getCurrentUser();
       if (!userId) return;
       const outcome = await flush(userId);
+      if (outcome.reason === "signin" || outcome.reason === "other_user") await forgetUser(userId);
       // Background Sync retries later when the promise rejects.
       if (outcome.reason === "network") throw new Error("still offline");
     })(),

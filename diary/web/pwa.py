@@ -9,6 +9,7 @@ installs a new worker and a new cache, and the old cache is deleted when it acti
 import hashlib
 import json
 import re
+from datetime import datetime
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
@@ -130,7 +131,11 @@ def offline():
 
 @bp.after_app_request
 def name_the_user(response):
-    """Tell the service worker whose page this is, so it caches pages per user."""
+    """Tell the service worker whose page this is (it caches pages per user) and until when."""
     if current_user.is_authenticated and response.mimetype == "text/html":
         response.headers["X-Diary-User"] = str(current_user.id)
+        if current_user.session is not None:
+            # Offline, the worker stops serving these pages once the session has expired.
+            expires = datetime.fromisoformat(current_user.session.expires_at)
+            response.headers["X-Diary-Session-Expires"] = str(int(expires.timestamp()))
     return response

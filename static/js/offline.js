@@ -52,6 +52,7 @@ export async function syncNow() {
   if (!userId) return null;
   const outcome = await flush(userId);
   status.reason = outcome.reason;
+  if (outcome.reason === "signin" || outcome.reason === "other_user") tellWorker("SESSION_ENDED");
   await refresh();
   // How many flushes this page has finished: tests wait on it (it is synchronous to read).
   body.dataset.flushes = String(Number(body.dataset.flushes || 0) + 1);
@@ -187,8 +188,14 @@ async function forgetThisUser() {
   outboxPromise = null;
   await Outbox.destroy(userId).catch(() => {});
   await caches.delete(`diary-pages-${userId}`).catch(() => {});
+  await tellWorker("SIGNED_OUT");
+}
+
+// The session is over (signed out, or the server no longer knows it): the worker drops this
+// user's cached pages, so nobody reads them offline. The outbox stays for their next sign-in.
+async function tellWorker(type) {
   const registration = await navigator.serviceWorker?.getRegistration?.();
-  if (registration && registration.active) registration.active.postMessage({ type: "SIGNED_OUT", userId });
+  if (registration && registration.active) registration.active.postMessage({ type, userId });
 }
 
 function confirmDiscard(count) {

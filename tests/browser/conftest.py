@@ -170,10 +170,22 @@ def assert_no_axe_violations(page):
 
 
 def poll(page, script, predicate=bool, timeout=15):
-    """Evaluate ``script`` (Promises are awaited) until ``predicate`` holds; return it."""
+    """Evaluate ``script`` (Promises are awaited) until ``predicate`` holds; return it.
+
+    A page that navigates meanwhile (a redirect, a reload) is waited for, not counted as a
+    failure: the state is read again from the page that replaced it.
+    """
+    from playwright.sync_api import Error
+
     deadline = time.monotonic() + timeout
     while True:
-        value = page.evaluate(script)
+        try:
+            value = page.evaluate(script)
+        except Error as error:
+            if "context was destroyed" not in str(error) and "navigat" not in str(error):
+                raise
+            page.wait_for_load_state()
+            continue
         if predicate(value):
             return value
         if time.monotonic() > deadline:
@@ -203,13 +215,14 @@ def lose_the_first_sync_answer(context):
 
 
 def wait_status(page, status, unsynced=None, timeout=15):
-    want = lambda v: v[0] == status and (unsynced is None or v[1] == str(unsynced))  # noqa: E731
-    return poll(
-        page,
-        "[document.body.dataset.syncStatus, document.body.dataset.unsynced]",
-        want,
-        timeout,
-    )
+    """Wait until the page shows this sync state (and count): one selector, read atomically,
+    which Playwright re-reads across navigations."""
+    from playwright.sync_api import expect
+
+    selector = f'body[data-sync-status="{status}"]'
+    if unsynced is not None:
+        selector += f'[data-unsynced="{unsynced}"]'
+    expect(page.locator(selector)).to_be_attached(timeout=timeout * 1000)
 
 
 def flushed(page, at_least=1):
@@ -316,3 +329,5 @@ def sign_in(page, live_server, user, next_path="/today"):
     page.get_by_label("Email").fill(user["email"])
     page.get_by_label("Password").fill(user["password"])
     page.get_by_role("button", name="Sign in").click()
+    # Wait for the page the sign-in leads to: the next step must not act on the form.
+    page.wait_for_url(live_server.url + next_path)

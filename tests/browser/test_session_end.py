@@ -1,0 +1,74 @@
+"""A phone's cached diary goes with the session that showed it (issue: shared phones).
+
+The service worker keeps a signed-in patient's pages for offline use. When the session ends
+by itself (a password changed on another device, cookies cleared, expiry), those pages must
+not stay readable on the phone for whoever holds it next.
+"""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import poll
+
+NO_PAGES = "caches.keys().then((names) => !names.some((n) => n.startsWith('diary-pages-')))"
+
+
+def _cached_pages(page, user_id):
+    return page.evaluate(
+        f"caches.open('diary-pages-{user_id}').then((c) => c.keys()).then((k) => k.length)"
+    )
+
+
+def test_a_session_ended_on_another_device_takes_the_cached_pages_with_it(
+    patient_page, live_server
+):
+    page, user, server = patient_page()
+    assert _cached_pages(page, user["id"]) >= 2  # Today and History, kept for offline use
+    # The patient changes their password on another device: this phone's session ends.
+    r = server.api.put(
+        "/api/v1/session/password",
+        data={"current_password": user["password"], "new_password": "a new calm river at dusk"},
+        headers={"X-CSRFToken": server.token},
+    )
+    assert r.ok, r.text()
+    page.goto(live_server.url + "/history")
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    poll(page, NO_PAGES)
+    page.context.set_offline(True)
+    page.goto(live_server.url + "/history")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_role("heading", name="History", exact=True)).to_have_count(0)
+    page.context.set_offline(False)
+
+
+def test_offline_the_pages_open_only_while_the_browser_holds_the_session(patient_page, live_server):
+    page, user, _ = patient_page()
+    page.context.set_offline(True)
+    page.goto(live_server.url + "/history")
+    expect(page.get_by_role("heading", name="History", exact=True)).to_be_visible()
+    # Cookies cleared (or the browser session over) while offline: nobody can ask the
+    # server, and the phone must not show the diary to whoever holds it now.
+    page.context.clear_cookies()
+    page.goto(live_server.url + "/today")
+    expect(page.get_by_role("heading", name="You are offline")).to_be_visible()
+    expect(page.get_by_role("heading", name="How is your pain today?")).to_have_count(0)
+    poll(page, NO_PAGES)
+    page.context.set_offline(False)
+
+
+def test_signing_out_without_javascript_asks_the_browser_to_forget(browser, live_server, new_user):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    user = new_user()
+    page.goto(live_server.url + "/register")
+    page.get_by_label("Email").fill(user["email"])
+    page.get_by_label("Your name").fill(user["name"])
+    page.get_by_label("Password").fill(user["password"])
+    with page.expect_navigation():
+        page.get_by_role("button", name="Create account").click()
+    with page.expect_response(lambda r: r.url.endswith("/signout")) as signed_out:
+        page.get_by_role("button", name="Sign out").click()
+    assert signed_out.value.all_headers()["clear-site-data"] == '"cache"'
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_role("heading", name="How is your pain today?")).to_have_count(0)
+    context.close()
