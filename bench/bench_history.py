@@ -77,13 +77,16 @@ def main():
         cursor, pages = None, 0
         while True:
             _, next_cursor = store.list_entries(
-                db, 1, limit=PAGE, after=store.decode_cursor(cursor, 3) if cursor else None
+                db,
+                1,
+                limit=PAGE,
+                after=store.decode_cursor(cursor, *store.PAGE_CURSOR) if cursor else None,
             )
             pages += 1
             if next_cursor is None:
                 break
             last_cursor, cursor = cursor, next_cursor
-        last_after = store.decode_cursor(last_cursor, 3)
+        last_after = store.decode_cursor(last_cursor, *store.PAGE_CURSOR)
         first_ms = median_ms(lambda: store.list_entries(db, 1, limit=PAGE))
         last_ms = median_ms(lambda: store.list_entries(db, 1, limit=PAGE, after=last_after))
         offset = (pages - 1) * PAGE

@@ -35,7 +35,10 @@ def create_app(test_config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from diary import access, accounts, cli, db, errors, security, templating
+    from diary import access, accounts, cli, db, errors, inputs, security, templating
+
+    # Before any route is added: every <int:...> in a URL is one SQLite can look up.
+    app.url_map.converters["int"] = inputs.BoundedIntConverter
 
     db.init_app(app)
     errors.init_app(app)

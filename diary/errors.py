@@ -65,7 +65,20 @@ def _handle_http(exc: HTTPException):
         if status in (400, 413) and exc.description and status != 500:
             message = _public_description(exc) or message
         return json_error(status, code, message, headers=headers)
-    return render_template("errors/error.html", status=exc.code, error=exc), exc.code, headers
+    return (
+        render_template("errors/error.html", status=exc.code, error=exc, message=_own_words(exc)),
+        exc.code,
+        headers,
+    )
+
+
+def _own_words(exc):
+    """The description a view gave with ``abort(status, description)``, else None.
+
+    Werkzeug's class-level defaults are written for developers; ours are for people.
+    """
+    described = exc.description
+    return described if described and described != type(exc).description else None
 
 
 def _public_description(exc):

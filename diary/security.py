@@ -9,7 +9,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from diary import accounts, sessions
+from diary import accounts, inputs, sessions
 from diary.db import get_db
 from diary.errors import json_error, wants_json
 
@@ -167,7 +167,13 @@ def count_failures(response):
 
 def email_key():
     """Rate-limit key for one account: the email being tried, case-folded."""
-    data = request.get_json(silent=True) if request.is_json else request.form
+    if request.is_json:
+        try:
+            data = inputs.parse_json(request.get_data(cache=True))
+        except inputs.BadInput:
+            data = {}  # the view refuses the body itself, naming what is wrong
+    else:
+        data = request.form
     email = data.get("email", "") if isinstance(data, dict) or hasattr(data, "get") else ""
     return "email:" + (email if isinstance(email, str) else "").strip().casefold()
 

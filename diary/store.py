@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from diary import merge
+from diary import inputs, merge
 from diary.accounts import now_iso
 from diary.db import fetch_all, next_seq, write
 from diary.schemas import EntryData, TherapyData, field_errors
@@ -21,6 +21,11 @@ KINDS = {
     "therapy": {"table": "therapies", "model": TherapyData},
 }
 JSON_COLUMNS = {"regions", "activities", "red_flags"}
+# Our cursors are a few dozen characters; anything much longer is not one of them.
+MAX_CURSOR_LENGTH = 512
+#: What each cursor holds: a page of entries (day, created_at, id), a sync position (seq).
+PAGE_CURSOR = (str, str, str)
+SEQ_CURSOR = (int,)
 
 
 def data_fields(kind):
@@ -206,15 +211,26 @@ def encode_cursor(values) -> str:
     return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
 
 
-def decode_cursor(text, length):
-    """The values inside an opaque cursor, or None when it is not one of ours."""
+def decode_cursor(text, *types):
+    """The values inside an opaque cursor, or None when it is not one of ours.
+
+    ``types`` is the type of each value (``str`` or ``int``): a cursor holding anything
+    else (a list, a bool, an integer SQLite cannot store) is not one this server gave out.
+    """
+    if not isinstance(text, str) or len(text) > MAX_CURSOR_LENGTH:
+        return None
     try:
         padded = text + "=" * (-len(text) % 4)
-        values = json.loads(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeDecodeError):
+        values = inputs.parse_json(base64.urlsafe_b64decode(padded.encode()))
+    except (ValueError, UnicodeError):  # inputs.BadInput is a ValueError
         return None
-    if not isinstance(values, list) or len(values) != length:
+    if not isinstance(values, list) or len(values) != len(types):
         return None
+    for value, kind in zip(values, types, strict=True):
+        if type(value) is not kind:
+            return None
+        if kind is int and not 0 <= value <= inputs.MAX_INTEGER:
+            return None
     return values
 
 

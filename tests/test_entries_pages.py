@@ -306,9 +306,10 @@ def test_history_summarises_each_entry(app, client, patient):
     assert "Logged later" not in words
 
 
-def test_a_mangled_history_cursor_starts_again_from_the_newest(client, patient):
+def test_a_mangled_history_cursor_says_so_and_leads_back(client, patient):
     response = client.get("/history?after=not-a-cursor")
-    assert response.status_code == 302 and response.headers["Location"] == "/history"
+    assert response.status_code == 400
+    assert "Open History again to start from your newest entries." in text_of(response)
 
 
 def _make_entry(patient, **fields):

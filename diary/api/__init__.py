@@ -1,33 +1,22 @@
 """The JSON API under /api/v1: one blueprint, one module per resource."""
 
-import json
-
 from flask import Blueprint, request
 
+from diary import inputs
 from diary.errors import ApiError
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 
 def json_body():
-    """The request's JSON object; 400 naming ``body`` when it is missing or malformed."""
-    data = request.get_json(force=True, silent=True)
-    if data is None:
-        raise ApiError(
-            400, "bad_json", "The body must be valid JSON.", {"body": "is not valid JSON"}
-        )
+    """The request's JSON value; 400 naming ``body`` when it is missing, malformed, nested
+    too deeply or not valid text (see diary/inputs.py)."""
     try:
-        # JSON escapes can spell lone surrogates ("\\ud800"), which are not text: refuse them
-        # here rather than fail later when they are validated, logged or stored.
-        json.dumps(data, ensure_ascii=False).encode("utf-8")
-    except UnicodeEncodeError:
+        return inputs.parse_json(request.get_data(cache=True))
+    except inputs.BadInput as bad:
         raise ApiError(
-            400,
-            "bad_json",
-            "The body holds characters that are not valid text.",
-            {"body": "holds invalid characters (lone surrogates)"},
+            400, "bad_json", f"The body {bad.message}.", {bad.field: bad.message}
         ) from None
-    return data
 
 
 def register_modules():

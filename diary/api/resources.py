@@ -8,7 +8,7 @@ import uuid
 from flask import jsonify, request
 from flask_login import current_user
 
-from diary import merge, store
+from diary import inputs, merge, store
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
@@ -126,15 +126,15 @@ def register(kind):
         current = store.get(db, kind, current_user.id, object_id)
         if current is None:
             raise ApiError(404)
-        base = request.args.get("base_version", str(current["version"]))
-        if not base.isdigit() or int(base) < 1:
-            raise ApiError(
-                422,
-                "invalid",
-                "Some fields are not valid.",
-                {"base_version": "must be a whole number from 1"},
+        try:
+            base = inputs.whole_number(
+                request.args.get("base_version", str(current["version"])), "base_version", low=1
             )
-        outcome = store.change(db, current_user.id, kind, object_id, int(base), True, None)
+        except inputs.BadInput as bad:
+            raise ApiError(
+                422, "invalid", "Some query parameters are not valid.", {bad.field: bad.message}
+            ) from None
+        outcome = store.change(db, current_user.id, kind, object_id, base, True, None)
         if outcome.status in (merge.APPLIED, merge.DUPLICATE):
             return "", 204
         return outcome_response(outcome)
@@ -180,13 +180,12 @@ def entry_query(args):
                 query[key] = _parse_day(args[name]).isoformat()
             except ValueError as err:
                 fields[name] = str(err)
-    limit = args.get("limit", "1000")
-    if not limit.isdigit() or not 1 <= int(limit) <= 5000:
-        fields["limit"] = "must be a whole number from 1 to 5000"
-    else:
-        query["limit"] = int(limit)
+    try:
+        query["limit"] = inputs.whole_number(args.get("limit", "1000"), "limit", low=1, high=5000)
+    except inputs.BadInput as bad:
+        fields[bad.field] = bad.message
     if "after" in args:
-        after = store.decode_cursor(args["after"], 3)
+        after = store.decode_cursor(args["after"], *store.PAGE_CURSOR)
         if after is None:
             fields["after"] = "must be the next value of a previous page"
         query["after"] = after

@@ -34,8 +34,8 @@ def sync():
         raise_too_large()
     since = 0
     if body.cursor is not None:
-        values = store.decode_cursor(body.cursor, 1)
-        if values is None or not isinstance(values[0], int):
+        values = store.decode_cursor(body.cursor, *store.SEQ_CURSOR)
+        if values is None:
             raise ApiError(
                 422,
                 "invalid",

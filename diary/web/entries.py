@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import clinical, merge, regions, store
+from diary import clinical, inputs, merge, regions, store
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
@@ -26,8 +26,8 @@ SCORES = ("leg_pain", "back_pain", "worst_leg_pain")
 MINUTES = ("sitting_tolerance_min", "walking_tolerance_min")
 HISTORY_PAGE = 30
 # A form field holds at most a nine-digit number: anything longer is refused as a word would
-# be, before int() is asked to parse a megabyte of digits.
-WHOLE_NUMBER = re.compile(r"-?\d{1,9}")
+# be, before int() is asked to parse a megabyte of digits. ASCII digits only ("²" is not 2).
+WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 LABELS = {
     "day": "Day",
     "leg_pain": "Leg pain",
@@ -40,6 +40,10 @@ LABELS = {
     "red_flags": "Warning signs",
     "note": "Note",
 }
+BAD_PAGE_LINK = (
+    "This link to a page of your history is not one we made (perhaps it was cut short). "
+    "Open History again to start from your newest entries."
+)
 STALE_FORM = (
     "This form was saved already, then changed. To change that entry, open it from History; "
     "to log another entry, tap Save again."
@@ -356,8 +360,10 @@ def delete(entry_id):
     current = _own_entry(entry_id)
     if request.form.get("confirm") != "yes":
         return render_template("entries/delete.html", entry=current, summary=summary(current))
-    base = request.form.get("base_version", "")
-    base = int(base) if base.isdigit() and int(base) >= 1 else current["version"]
+    try:
+        base = inputs.whole_number(request.form.get("base_version", ""), "base_version", low=1)
+    except inputs.BadInput:
+        base = current["version"]  # a form without its version deletes what was shown
     outcome = store.change(get_db(), current_user.id, "entry", current["id"], base, True, None)
     if outcome.status not in (merge.APPLIED, merge.DUPLICATE):
         flash(
@@ -374,9 +380,9 @@ def delete(entry_id):
 @allow("patient")
 def history():
     cursor = request.args.get("after", "")
-    after = store.decode_cursor(cursor, 3) if cursor else None
+    after = store.decode_cursor(cursor, *store.PAGE_CURSOR) if cursor else None
     if cursor and after is None:
-        return redirect(url_for("entries.history"))  # an old or mangled link: start again
+        abort(400, BAD_PAGE_LINK)
     entries, next_cursor = store.list_entries(
         get_db(), current_user.id, limit=HISTORY_PAGE, after=after
     )

@@ -1,0 +1,97 @@
+"""Untrusted request input, read without surprises: JSON bodies, whole numbers, URL integers.
+
+Every reader here either returns a value the rest of the app can use as it is, or raises
+``BadInput`` naming the field and what is wrong with it, so that the API answers 400/422
+and the pages re-show their form: never a RecursionError, an OverflowError in SQLite or a
+``"²".isdigit()`` surprise turning into a 500. Pure of Flask (werkzeug's converter aside).
+"""
+
+import json
+import re
+
+from werkzeug.routing import IntegerConverter
+
+#: Deeper JSON than any request of ours needs (a sync change is four levels deep) is refused
+#: before anything walks it recursively.
+MAX_JSON_DEPTH = 32
+#: SQLite stores integers in 64 bits; a larger one cannot even be looked up.
+MAX_INTEGER = 2**63 - 1
+# ASCII digits only: str.isdigit() and \d accept "²" and "٣", which int() may then refuse.
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,19}")
+
+
+class BadInput(ValueError):
+    """A request value that cannot be used; ``field`` names it, ``message`` says why."""
+
+    def __init__(self, field: str, message: str):
+        super().__init__(f"{field}: {message}")
+        self.field = field
+        self.message = message
+
+
+def parse_json(raw: bytes | str):
+    """The JSON value in ``raw``; BadInput("body", ...) when it is not JSON we can hold.
+
+    Refused: malformed JSON, nesting deeper than MAX_JSON_DEPTH, and text that is not valid
+    Unicode (JSON escapes can spell lone surrogates such as ``"\\ud800"``).
+    """
+    try:
+        data = json.loads(raw)
+    except RecursionError:
+        raise BadInput("body", f"is nested too deeply (at most {MAX_JSON_DEPTH} levels)") from None
+    except (ValueError, TypeError):
+        raise BadInput("body", "is not valid JSON") from None
+    _check_tree(data)
+    return data
+
+
+def _check_tree(data):
+    # Iterative, so that checking a deep document cannot itself overflow the stack.
+    stack = [(data, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, dict):
+            children = [*value.keys(), *value.values()]
+        elif isinstance(value, list):
+            children = value
+        else:
+            if isinstance(value, str):
+                _check_text(value)
+            continue
+        if depth > MAX_JSON_DEPTH:
+            raise BadInput("body", f"is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
+        stack.extend((child, depth + 1) for child in children)
+
+
+def _check_text(text: str):
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        raise BadInput(
+            "body", "holds characters that are not valid text (lone surrogates)"
+        ) from None
+
+
+def whole_number(text: str, field: str, *, low: int = 0, high: int = MAX_INTEGER) -> int:
+    """``text`` as an integer from ``low`` to ``high``; BadInput naming ``field`` otherwise."""
+    words = f"must be a whole number from {low} to {high}"
+    if not isinstance(text, str) or not _WHOLE_NUMBER.fullmatch(text):
+        raise BadInput(field, words)
+    number = int(text)
+    if not low <= number <= high:
+        raise BadInput(field, words)
+    return number
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in a URL, limited to what SQLite can store: a larger one is a 404.
+
+    Werkzeug's own converter accepts any number of digits, and SQLite then raises an
+    OverflowError when asked to find the row.
+    """
+
+    regex = r"[0-9]+"
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's signature
+        kwargs.setdefault("max", MAX_INTEGER)
+        super().__init__(map, *args, **kwargs)
