@@ -139,10 +139,15 @@ def migrate(path):
 def backup(source_path, target_path):
     """Copy the live database to ``target_path`` with SQLite's online backup API.
 
-    Safe while the app is writing: the copy is a consistent snapshot.
+    Safe while the app is writing: the copy is a consistent snapshot, readable and
+    writable by its owner only (0600).
     """
     target_path = Path(target_path)
     target_path.parent.mkdir(parents=True, exist_ok=True)
+    # A backup holds the same health data as the database: private to its owner, like it,
+    # whether the file is new or an older copy being replaced.
+    os.close(os.open(target_path, os.O_WRONLY | os.O_CREAT, 0o600))
+    os.chmod(target_path, 0o600)
     src = sqlite3.connect(str(source_path))
     dst = sqlite3.connect(str(target_path))
     try:

@@ -107,3 +107,16 @@ def test_backup_command_writes_a_consistent_copy(runner, app, api, tmp_path):
     copy = sqlite_utils.Database(target)
     assert [r["email"] for r in copy["users"].rows] == ["kept@example.org"]
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+
+
+def test_a_backup_is_private_to_its_owner_even_over_an_older_readable_copy(runner, app, tmp_path):
+    import os
+    import stat
+
+    fresh, older = tmp_path / "fresh.sqlite3", tmp_path / "older.sqlite3"
+    older.write_bytes(b"")
+    older.chmod(0o644)
+    for target in (fresh, older):
+        result = runner.invoke(args=["backup", str(target)])
+        assert result.exit_code == 0, result.output
+        assert stat.S_IMODE(os.stat(target).st_mode) == 0o600, target
