@@ -53,12 +53,22 @@ def set_headers(response):
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if request.path.startswith("/api/") or getattr(g, "private", False):
+    if (
+        request.path.startswith("/api/")
+        or getattr(g, "private", False)
+        or _signed_in_page(response)
+    ):
+        # Health data stays out of browser and proxy caches (the service worker keeps its
+        # own copies, bound to the session: static/sw.js).
         headers.setdefault("Cache-Control", "no-store")
     if request.path.startswith("/api/") or response.mimetype == "text/html":
         _mark_signed_in(response)
     _secure_remember_cookie(response)
     return response
+
+
+def _signed_in_page(response):
+    return response.mimetype == "text/html" and current_user.is_authenticated
 
 
 # Sign-in and sign-out: one place for the API and the pages.

@@ -52,6 +52,29 @@ def test_api_responses_are_not_cached(client):
     assert client.get("/api/v1/session").headers["Cache-Control"] == "no-store"
 
 
+def test_signed_in_pages_are_not_cached_by_browsers_or_proxies(app, api, make_api):
+    api.register()
+    doctor = make_api()
+    doctor.register(email="doc@example.org", role="physician", name="Dr Who")
+    pages = [
+        rule.rule
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods and not rule.arguments and not rule.rule.startswith("/api/")
+    ]
+    checked = 0
+    for user in (api, doctor):
+        for path in pages:
+            response = user.client.get(path)
+            if response.mimetype == "text/html" and response.status_code == 200:
+                checked += 1
+                assert response.headers.get("Cache-Control") == "no-store", path
+    assert checked >= 6  # today, history, charts, therapies, account, the physician's home...
+    # Pages with nobody's data may be cached as usual; static files certainly.
+    anonymous = app.test_client()
+    assert "no-store" not in anonymous.get("/signin").headers.get("Cache-Control", "")
+    assert "no-store" not in api.client.get("/static/css/app.css").headers.get("Cache-Control", "")
+
+
 def test_session_cookie_flags(api):
     r = api.post(
         "/api/v1/users",
