@@ -113,3 +113,48 @@ def form_token(client, path):
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, f"no CSRF field on {path}"
     return match.group(1)
+
+
+# ---- a test run leaves the checkout as it found it ------------------------------------------
+
+
+def _tracked_state():
+    """What git sees changed in the checkout, with the content of every changed file."""
+    import hashlib
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        listing = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=all"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    except (OSError, subprocess.CalledProcessError):
+        return None  # not a git checkout (an unpacked release): nothing to compare
+    digest = hashlib.sha256(listing.encode())
+    for line in listing.splitlines():
+        path = root / line[3:].split(" -> ")[-1]
+        if path.is_file():
+            digest.update(path.read_bytes())
+    return listing, digest.hexdigest()
+
+
+def pytest_sessionstart(session):
+    session.config.stash["tracked_before"] = _tracked_state()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = session.config.stash.get("tracked_before", None)
+    after = _tracked_state()
+    if before is not None and after is not None and before != after:
+        import sys
+
+        sys.stderr.write(
+            "\nThe test run changed files in the checkout (a test must write only to its own "
+            f"temporary folders). git status now:\n{after[0]}\n"
+        )
+        session.exitstatus = 1

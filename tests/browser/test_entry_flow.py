@@ -1,10 +1,9 @@
 """The daily entry on a phone: by touch (counting taps), by keyboard, and without JavaScript;
-History, edit and delete; Save always in reach; axe; the screenshot in docs/."""
+History, edit and delete; Save always in reach; axe."""
 
 import re
 import time
 from datetime import date, timedelta
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -13,7 +12,6 @@ from playwright.sync_api import expect
 from diary.clinical import RED_FLAG_ADVICE
 from tests.browser.conftest import PHONE, assert_no_axe_violations, register_via_api
 
-ROOT = Path(__file__).resolve().parents[2]
 SCORE_HELP = "average over the last 24 hours"
 
 
@@ -416,26 +414,3 @@ def test_today_history_and_edit_have_no_axe_violations(page, live_server, new_us
     assert_no_axe_violations(page)
     page.goto(url + f"/entries/{entry['id']}/edit")
     assert_no_axe_violations(page)
-
-
-def test_screenshot_of_a_filled_today_page(browser, live_server, new_user):
-    context = browser.new_context(**PHONE, device_scale_factor=2)
-    page = context.new_page()
-    url = live_server.url
-    register_via_api(page, url, new_user())
-    page.goto(url + "/today")
-    score(page, "Leg pain", 6).tap()
-    score(page, "Back pain", 3).tap()
-    for label in ("Left buttock", "Left back of thigh", "Left back of calf"):
-        region(page, label).tap()
-    region(page, "Left outer edge of foot and little toe").tap()
-    region(page, "Left outer edge of foot and little toe").tap()  # twice: pins and needles
-    limit(page, "Sitting", 3).tap()
-    limit(page, "Walking", 2).tap()
-    limit(page, "Sleeping", 2).tap()
-    page.evaluate("window.scrollTo(0, 0)")
-    page.mouse.move(0, 0)
-    path = ROOT / "docs" / "screenshot-today.png"
-    page.screenshot(path=str(path))
-    context.close()
-    assert path.stat().st_size > 10_000
