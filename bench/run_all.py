@@ -1,0 +1,78 @@
+"""Run every benchmark in bench/ one after another (``make bench``); never part of the tests.
+
+Run: .venv/bin/python bench/run_all.py [--only NAME ...]
+
+Each benchmark prints its own table with its baseline from the same run; this collects
+their output, with the date, the machine and the command, into
+bench/results/<date>-<time>.txt (git-ignored) so it can be copied into docs/benchmarks.md.
+The server load test needs wrk (`apt-get install -y wrk`); without it, it is listed as not
+run, and the others still run.
+"""
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCHMARKS = [
+    ("analysis", ["bench/bench_analysis.py"]),
+    ("comparison", ["bench/bench_comparison.py"]),
+    ("history", ["bench/bench_history.py"]),
+    ("page_weight", ["bench/bench_page_weight.py"]),
+    ("sync", ["bench/bench_sync.py"]),
+    ("server", ["bench/bench_server.py"]),
+]
+NEEDS = {"server": "wrk"}
+
+
+def machine() -> str:
+    python = sys.version.split()[0]
+    return f"{platform.node()}: {platform.platform()}, {os.cpu_count()} CPUs, Python {python}"
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", nargs="*", choices=[name for name, _ in BENCHMARKS])
+    args = parser.parse_args(argv)
+    chosen = [(n, c) for n, c in BENCHMARKS if not args.only or n in args.only]
+
+    started = datetime.now()
+    lines = [
+        f"# diary benchmarks, {started:%Y-%m-%d %H:%M}",
+        f"machine: {machine()}",
+        f"command: {' '.join([Path(sys.executable).name, *sys.argv])}",
+        "",
+    ]
+    failed = []
+    for name, command in chosen:
+        tool = NEEDS.get(name)
+        if tool and shutil.which(tool) is None:
+            lines += [f"## {name}: not run ({tool} is not installed)", ""]
+            print(lines[-2], flush=True)
+            continue
+        print(f"## {name}: {' '.join(command)}", flush=True)
+        done = subprocess.run(
+            [sys.executable, *command], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        print(done.stdout + done.stderr, flush=True)
+        lines += [f"## {name}: {' '.join(command)}", done.stdout.rstrip(), ""]
+        if done.returncode != 0:
+            failed.append(name)
+            lines += [f"(exit {done.returncode})", done.stderr.rstrip(), ""]
+
+    results = ROOT / "bench" / "results"
+    results.mkdir(exist_ok=True)
+    path = results / f"{started:%Y-%m-%d-%H%M}.txt"
+    path.write_text("\n".join(lines) + "\n")
+    print(f"Written to {path.relative_to(ROOT)}")
+    if failed:
+        raise SystemExit(f"Failed: {', '.join(failed)}")
+
+
+if __name__ == "__main__":
+    main()
