@@ -41,7 +41,8 @@ DEFAULTS = {
     "JSON_SORT_KEYS": False,
 }
 
-ENVIRONMENT = {
+# Names of settings, not their values (bandit takes "SECRET_KEY" for a password).
+ENVIRONMENT = {  # nosec B105
     "DIARY_SECRET_KEY": "SECRET_KEY",
     "DIARY_DATABASE": "DATABASE",
     "DIARY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",

@@ -139,7 +139,8 @@ def diary_entries(today: date, seed: int = SEED) -> list[dict]:
     seventeen is skipped (never the injection day or today), and about one in twenty has a
     second, evening entry.
     """
-    rng = random.Random(seed)
+    # Made-up demo data, the same on every run: no secret comes from this generator.
+    rng = random.Random(seed)  # nosec B311
     first = today - timedelta(days=DAYS - 1)
     entries = []
     for index in range(DAYS):

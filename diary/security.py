@@ -135,7 +135,7 @@ def _mark_signed_in(response):
         expires=expires if user.session.remember else None,
         samesite="Lax",
         secure=request.is_secure,
-        httponly=False,  # nosec B604 - the service worker reads it; it holds no secret
+        httponly=False,  # the service worker reads it; it holds no secret
     )
 
 

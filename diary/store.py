@@ -55,7 +55,7 @@ def row_data(kind, row) -> dict:
 
 def _get_row(db, kind, object_id):
     table = KINDS[kind]["table"]
-    rows = fetch_all(db, f"SELECT * FROM {table} WHERE id = ?", [object_id])  # noqa: S608
+    rows = fetch_all(db, f"SELECT * FROM {table} WHERE id = ?", [object_id])  # noqa: S608  # nosec B608
     return rows[0] if rows else None
 
 
@@ -175,13 +175,13 @@ def _write_row(db, kind, patient_id, object_id, content, deleted, version, exist
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         db.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608
+            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608  # nosec B608
             list(values.values()),
         )
     else:
         assignments = ", ".join(f"{name} = ?" for name in values)
         db.execute(
-            f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608
+            f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608  # nosec B608
             [*values.values(), object_id],
         )
 
@@ -253,7 +253,7 @@ def list_entries(db, patient_id, *, day_from=None, day_to=None, limit=1000, afte
         where.append("(day, created_at, id) < (?, ?, ?)")
         params += [day, created_at, object_id]
     sql = (
-        f"SELECT * FROM entries WHERE {' AND '.join(where)} "  # noqa: S608
+        f"SELECT * FROM entries WHERE {' AND '.join(where)} "  # noqa: S608  # nosec B608
         "ORDER BY day DESC, created_at DESC, id DESC LIMIT ?"
     )
     rows = fetch_all(db, sql, [*params, limit + 1])
@@ -310,7 +310,7 @@ def changes_since(db, patient_id, seq, limit=5000):
         # The JSON columns come back as one JSON array text: one decode a row, not three.
         pack = "'[' || " + " || ',' || ".join(packed) + " || ']'" if packed else "'[]'"
         cursor = db.execute(
-            f"SELECT seq, id, version, deleted, {', '.join(plain)}, {pack} "  # noqa: S608
+            f"SELECT seq, id, version, deleted, {', '.join(plain)}, {pack} "  # noqa: S608  # nosec B608
             f"FROM {spec['table']} WHERE patient_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             [patient_id, seq, limit + 1],
         )
