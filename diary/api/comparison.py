@@ -58,7 +58,11 @@ class Window(BaseModel):
     from_: str | None = Field(alias="from", description="first day, inclusive")
     to: str | None = Field(description="last day, inclusive")
     days_logged: int
-    days_in_window: int = Field(description="calendar days of the window up to today")
+    days_in_window: int = Field(description="calendar days of the window, its whole length")
+    days_elapsed: int = Field(description="days of the window up to today (0: not reached yet)")
+    in_progress: bool = Field(
+        description="begun but not over: numbers (from 5 logged days) are so far, not final"
+    )
     enough_data: bool = Field(description=f"at least {analysis.MIN_DAYS} days logged")
     leg: PainSummary
     back: PainSummary
@@ -67,10 +71,24 @@ class Window(BaseModel):
     change: Change | None = Field(None, description="absent on baseline")
 
 
+class TherapyRef(BaseModel):
+    id: str
+    label: str = Field(description="the therapy's label, or its kind in words")
+    start_day: str
+
+
 class ComparisonOut(BaseModel):
     therapy: TherapyOut
     windows: list[Window]
     caveat: str
+    overlapping_therapies: list[TherapyRef] = Field(
+        description="therapies that started between this one's baseline and the last window "
+        "with numbers: the change after the two cannot be told apart"
+    )
+    baseline_after_therapies: list[TherapyRef] = Field(
+        description="earlier therapies whose year of follow-up covers this one's baseline: "
+        "it is not a before-any-therapy baseline"
+    )
 
 
 class TimelineDay(BaseModel):
@@ -143,6 +161,7 @@ def comparison_response(patient_id, therapy_id):
     body = comparison.therapy_comparison(
         therapy,
         _entries_for(db, patient_id, therapy, query),
+        therapies=store.list_therapies(db, patient_id),
         today=comparison.patient_today(patient.time_zone),
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,

@@ -37,7 +37,7 @@ def index():
         activities=clinical.ACTIVITIES,
         regions=regions,
         share_step=comparison.share_step,
-        limit_words=comparison_words.limit_words,
+        words=comparison_words,
         therapy_name=comparison_words.therapy_name,
     )
 
