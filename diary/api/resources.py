@@ -151,18 +151,18 @@ register("entry")
 register("therapy")
 
 
+#: The query parameters of a list of entries (the patient's own, or a shared patient's).
+ENTRY_QUERY = {
+    "from": {"type": "string", "format": "date"},
+    "to": {"type": "string", "format": "date"},
+    "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
+    "after": {"type": "string"},
+}
+
+
 @bp.get("/entries")
 @allow("patient")
-@spec(
-    "The patient's entries, newest first, paged",
-    query={
-        "from": {"type": "string", "format": "date"},
-        "to": {"type": "string", "format": "date"},
-        "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
-        "after": {"type": "string"},
-    },
-    responses={200: EntryList},
-)
+@spec("The patient's entries, newest first, paged", query=ENTRY_QUERY, responses={200: EntryList})
 def list_entries():
     query = entry_query(request.args)
     entries, next_cursor = store.list_entries(get_db(), current_user.id, **query)
