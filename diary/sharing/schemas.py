@@ -75,10 +75,23 @@ class Accepted(BaseModel):
     expires_at: DateTime
 
 
+def _days(value: int) -> int:
+    if value not in links.DAYS_CHOICES:
+        raise ValueError("must be 1, 7 or 30 (days)")
+    return value
+
+
 class LinkCreate(Strict):
-    days: Literal[links.DAYS_CHOICES] = Field(  # type: ignore[valid-type]
-        description="how long the link works: 1, 7 or 30 days"
-    )
+    # An int checked against the choices, not a Literal: true == 1 in Python, and a
+    # Literal would take it for one day.
+    days: Annotated[
+        int,
+        Field(
+            description="how long the link works: 1, 7 or 30 days",
+            json_schema_extra={"enum": list(links.DAYS_CHOICES)},
+        ),
+        AfterValidator(_days),
+    ]
 
 
 class LinkCreated(BaseModel):
