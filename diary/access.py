@@ -104,7 +104,7 @@ def _enter_by_link():
 
     link = links.find_live(get_db(), (request.view_args or {}).get("token"))
     if link is None:
-        _not_found()
+        _not_found(LINK_GONE)
     g.viewer = log.Viewer(patient_id=link.patient_id, link_id=link.id)
     # The address is the secret: keep it out of caches, referrers and search engines.
     g.private = True
@@ -143,10 +143,16 @@ def _forbid(message):
     abort(403)
 
 
-def _not_found():
+LINK_GONE = (
+    "This link does not open a diary: it may have expired or been turned off, or it was "
+    "copied incompletely. Ask the patient for a new one."
+)
+
+
+def _not_found(message=None):
     if wants_json():
         raise ApiError(404)
-    abort(404)
+    abort(404, message)
 
 
 def check_every_route(app):

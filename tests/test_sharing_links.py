@@ -91,7 +91,9 @@ def test_a_turned_off_link_answers_404_at_once(patient, client):
     holder = client.__class__(client.application)
     assert holder.get(_path(link)).status_code == 200
     assert patient.delete(f"/api/v1/links/{link['id']}").status_code == 204
-    assert holder.get(_path(link)).status_code == 404
+    gone = holder.get(_path(link))
+    assert gone.status_code == 404
+    assert "it may have expired or been turned off" in gone.get_data(as_text=True)
     assert holder.get(_path(link) + "/charts").status_code == 404
     assert patient.get("/api/v1/links").get_json()["links"][0]["live"] is False
     assert len(patient.get("/api/v1/access-log").get_json()["access_log"]) == 1
