@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diary import store  # noqa: E402
+from diary import cursors, store  # noqa: E402
 from diary.db import close_database, migrate, open_database, write  # noqa: E402
 
 DAYS = 1830
@@ -80,13 +80,13 @@ def main():
                 db,
                 1,
                 limit=PAGE,
-                after=store.decode_cursor(cursor, *store.PAGE_CURSOR) if cursor else None,
+                after=cursors.decode_page(cursor) if cursor else None,
             )
             pages += 1
             if next_cursor is None:
                 break
             last_cursor, cursor = cursor, next_cursor
-        last_after = store.decode_cursor(last_cursor, *store.PAGE_CURSOR)
+        last_after = cursors.decode_page(last_cursor)
         first_ms = median_ms(lambda: store.list_entries(db, 1, limit=PAGE))
         last_ms = median_ms(lambda: store.list_entries(db, 1, limit=PAGE, after=last_after))
         offset = (pages - 1) * PAGE

@@ -40,10 +40,14 @@ def create_app(test_config=None):
     # Before any route is added: every <int:...> in a URL is one SQLite can look up.
     app.url_map.converters["int"] = inputs.BoundedIntConverter
 
+    # The order of the request hooks: an address too long to read is refused first; then
+    # the access check, so that anyone not signed in hears "sign in" (401) rather than
+    # "CSRF token missing"; then the CSRF check on every state-changing request.
     db.init_app(app)
     errors.init_app(app)
     security.init_app(app)
     access.init_app(app)
+    app.before_request(security.check_csrf)
     app.extensions["diary.hasher"] = accounts.make_hasher(app.config)
 
     @security.login_manager.user_loader

@@ -37,6 +37,8 @@ DEFAULTS = {
     # A patient may leave the today page open for hours; the token lives as long as
     # the session instead of Flask-WTF's default hour.
     "WTF_CSRF_TIME_LIMIT": None,
+    # CSRF is checked by security.check_csrf, after the access check (see create_app).
+    "WTF_CSRF_CHECK_DEFAULT": False,
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024 + 64 * 1024,

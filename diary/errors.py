@@ -14,6 +14,7 @@ MESSAGES = {
     405: ("method_not_allowed", "This address does not accept that method."),
     409: ("conflict", "This changed on the server since you loaded it."),
     413: ("too_large", "The request is too large."),
+    414: ("uri_too_long", "The address is too long."),
     415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
     422: ("invalid", "Some fields are not valid."),
     429: ("rate_limited", "Too many attempts. Wait a little and try again."),

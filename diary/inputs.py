@@ -14,6 +14,8 @@ from werkzeug.routing import IntegerConverter
 #: Deeper JSON than any request of ours needs (a sync change is four levels deep) is refused
 #: before anything walks it recursively.
 MAX_JSON_DEPTH = 32
+#: The longest address (path and query string, in bytes) the app reads; longer is 414.
+MAX_URL_LENGTH = 8192
 #: SQLite stores integers in 64 bits; a larger one cannot even be looked up.
 MAX_INTEGER = 2**63 - 1
 # ASCII digits only: str.isdigit() and \d accept "²" and "٣", which int() may then refuse.

@@ -3,14 +3,9 @@
 Validation and documentation come from the same declarations so they cannot drift apart.
 """
 
-import datetime as _dt
-import re
-from typing import Annotated, Literal
-from uuid import UUID
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from typing import Annotated, Any, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
     ConfigDict,
     Field,
@@ -21,9 +16,19 @@ from pydantic import (
 )
 
 from diary import clinical, regions
+from diary.cursors import SEQ_CURSOR_PATTERN
 from diary.errors import ApiError
-
-EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+from diary.fields import (
+    AnyDay,
+    ClientId,
+    Email,
+    EntryDay,
+    TimeZone,
+    Trimmed,
+    Version,
+    Whole,
+    Words,
+)
 
 
 class Strict(BaseModel):
@@ -32,31 +37,20 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
 
-def _email(value: str) -> str:
-    if not EMAIL_RE.match(value.strip()):
-        raise ValueError("must be an email address like name@example.org")
-    return value.strip()
-
-
-def _time_zone(value: str) -> str:
-    try:
-        ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError("must be a time zone name like Europe/Paris") from None
-    return value
-
-
-Email = Annotated[str, StringConstraints(max_length=254), AfterValidator(_email)]
-Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
-TimeZone = Annotated[str, StringConstraints(max_length=64), AfterValidator(_time_zone)]
+#: A sync batch holds at most this many changes (and 2 MB): a larger one is 413.
+MAX_SYNC_CHANGES = 1000
 Password = Annotated[str, StringConstraints(max_length=256)]
+NewPassword = Annotated[str, StringConstraints(min_length=10, max_length=256)]
 
 
 class UserCreate(Strict):
+    """A new account. A refused registration is 400 whatever the reason (a taken email
+    looks like any other refusal), so a schema-valid body may still be refused."""
+
     email: Email
-    password: Password
+    password: NewPassword
     role: Literal["patient", "physician"] = "patient"
-    name: Name
+    name: Words(100)
     time_zone: TimeZone = "UTC"
 
 
@@ -68,7 +62,7 @@ class SessionCreate(Strict):
 
 class PasswordChange(Strict):
     current_password: Password
-    new_password: Password
+    new_password: NewPassword
 
 
 FRIENDLY = {
@@ -108,7 +102,10 @@ def _message(error) -> str:
         unit = "characters" if kind == "string_too_long" else "items"
         return f"is too long (at most {ctx.get('max_length')} {unit})"
     if kind == "string_too_short":
-        return "must not be empty"
+        shortest = ctx.get("min_length", 1)
+        return (
+            "must not be empty" if shortest == 1 else f"must be at least {shortest} characters long"
+        )
     return FRIENDLY.get(kind) or _clean(error["msg"])
 
 
@@ -147,7 +144,7 @@ class UserOut(BaseModel):
 class UserUpdate(Strict):
     """The account fields a user may change; those left out stay as they are."""
 
-    name: Name | None = None
+    name: Words(100) | None = None
     time_zone: TimeZone | None = None
     share_notes: bool | None = None
 
@@ -172,55 +169,47 @@ class SessionList(BaseModel):
 
 # Entries and therapies.
 
-Score = Annotated[int, Field(ge=0, le=10)]
-Limit = Annotated[int, Field(ge=0, le=4)]
-Minutes = Annotated[int, Field(ge=0, le=clinical.TOLERANCE_MAX_MIN)]
-EARLIEST_DAY = _dt.date(2000, 1, 1)
+Score = Whole(0, 10)
+Limit = Whole(0, 4)
+Minutes = Whole(0, clinical.TOLERANCE_MAX_MIN)
 
 
-def latest_allowed_day(today_utc: _dt.date | None = None) -> _dt.date:
-    """The last day an entry may carry: one day after the server's UTC date (UTC+14 phones)."""
-    today_utc = today_utc or _dt.datetime.now(_dt.UTC).date()
-    return today_utc + _dt.timedelta(days=1)
+def _one_of(codes):
+    """JSON Schema for a dict keyed by these codes (what the key validators below check)."""
+    return {"propertyNames": {"enum": list(codes)}}
 
 
-def _parse_day(value) -> _dt.date:
-    if isinstance(value, _dt.date):
-        return value
-    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        raise ValueError("must be a date like 2026-03-31")
-    try:
-        return _dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError("must be a real calendar date like 2026-03-31") from None
-
-
-def _check_day(value) -> str:
-    day = _parse_day(value)
-    if day > latest_allowed_day():
-        raise ValueError("is in the future; you can log today or earlier days")
-    if day < EARLIEST_DAY:
-        raise ValueError("is too far in the past")
-    return day.isoformat()
-
-
-Day = Annotated[str, AfterValidator(_check_day)]
-AnyDay = Annotated[str, AfterValidator(lambda v: _parse_day(v).isoformat())]
+def _entry_schema(schema):
+    # The whole-entry rule, in the document too: a leg or a back score, or both.
+    schema["anyOf"] = [
+        {"required": [name], "properties": {name: {"type": "integer"}}}
+        for name in ("leg_pain", "back_pain")
+    ]
 
 
 class EntryData(Strict):
     """One diary entry's content (CLINICAL.md section 1); defaults filled in."""
 
-    day: Day
+    model_config = ConfigDict(json_schema_extra=_entry_schema)
+
+    day: EntryDay
     leg_pain: Score | None = None
     back_pain: Score | None = None
     worst_leg_pain: Score | None = None
-    regions: dict[str, Literal["pain", "numb"]] = Field(default_factory=dict)
-    activities: dict[str, Limit] = Field(default_factory=dict)
+    regions: dict[str, Literal["pain", "numb"]] = Field(
+        default_factory=dict, json_schema_extra=_one_of(r.code for r in regions.REGIONS)
+    )
+    activities: dict[str, Limit] = Field(
+        default_factory=dict, json_schema_extra=_one_of(clinical.ACTIVITIES)
+    )
     sitting_tolerance_min: Minutes | None = None
     walking_tolerance_min: Minutes | None = None
-    red_flags: list[str] = Field(default_factory=list, max_length=len(clinical.RED_FLAGS))
-    note: Annotated[str, StringConstraints(max_length=clinical.NOTE_MAX)] = ""
+    red_flags: list[str] = Field(
+        default_factory=list,
+        max_length=len(clinical.RED_FLAGS),
+        json_schema_extra={"items": {"type": "string", "enum": list(clinical.RED_FLAGS)}},
+    )
+    note: Trimmed(clinical.NOTE_MAX) = ""
 
     @field_validator("regions")
     @classmethod
@@ -248,11 +237,6 @@ class EntryData(Strict):
             raise ValueError(f"has unknown red flags: {', '.join(unknown)}")
         return [f for f in clinical.RED_FLAGS if f in value]
 
-    @field_validator("note")
-    @classmethod
-    def _tidy_note(cls, value):
-        return value.strip()
-
     @model_validator(mode="after")
     def _some_pain_score(self):
         if self.leg_pain is None and self.back_pain is None:
@@ -260,33 +244,37 @@ class EntryData(Strict):
         return self
 
 
-def _uuid_text(value: str) -> str:
-    try:
-        return str(UUID(value))
-    except ValueError:
-        raise ValueError("must be a UUID like 3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f") from None
-
-
-# JSON has no UUID type: a client id is text in UUID form, kept in canonical lower case.
-ClientId = Annotated[str, Field(json_schema_extra={"format": "uuid"}), AfterValidator(_uuid_text)]
-
-
 class EntryCreate(EntryData):
     id: ClientId | None = None
 
 
 class EntryUpdate(EntryData):
-    base_version: Annotated[int, Field(ge=1)]
+    base_version: Version
+
+
+def _therapy_schema(schema):
+    # The end-day rule, in the document too: only courses have one. That the end is not
+    # before the start is a rule between two fields that JSON Schema cannot state.
+    schema["anyOf"] = [
+        {"properties": {"kind": {"enum": list(clinical.COURSE_KINDS)}}},
+        {"properties": {"end_day": {"type": "null"}}},
+    ]
+    schema["description"] = (
+        "A therapy (CLINICAL.md section 3). end_day is only for courses, and must not be "
+        "before start_day (422 naming end_day otherwise)."
+    )
 
 
 class TherapyData(Strict):
     """A therapy (CLINICAL.md section 3)."""
 
+    model_config = ConfigDict(json_schema_extra=_therapy_schema)
+
     kind: Literal[tuple(clinical.THERAPY_KINDS)]  # type: ignore[valid-type]
-    label: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
-    start_day: Day
+    label: Trimmed(200) = ""
+    start_day: EntryDay
     end_day: AnyDay | None = None
-    notes: Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)] = ""
+    notes: Trimmed(2000) = ""
 
     @model_validator(mode="after")
     def _end_after_start(self):
@@ -305,7 +293,7 @@ class TherapyCreate(TherapyData):
 
 
 class TherapyUpdate(TherapyData):
-    base_version: Annotated[int, Field(ge=1)]
+    base_version: Version
 
 
 class EntryOut(BaseModel):
@@ -349,9 +337,11 @@ class TherapyList(BaseModel):
 
 
 class SyncChange(Strict):
+    """One change in a sync batch; checked on its own (a bad one is rejected alone)."""
+
     kind: Literal["entry", "therapy"]
-    id: UUID
-    base_version: Annotated[int, Field(ge=1)] | None = None
+    id: ClientId
+    base_version: Version | None = None
     deleted: bool = False
     data: dict | None = None
 
@@ -360,8 +350,16 @@ class SyncRequest(BaseModel):
     # Not strict about each change here: each change is validated on its own so one bad
     # change is "rejected" without refusing the whole batch.
     model_config = ConfigDict(extra="forbid")
-    cursor: str | None = None
-    changes: list[dict] = Field(default_factory=list)
+    # The pattern is documented, and checked by cursors.decode_seq, which also still reads
+    # the cursors phones kept from before it (api/sync.py).
+    cursor: Annotated[str, Field(json_schema_extra={"pattern": SEQ_CURSOR_PATTERN})] | None = None
+    changes: list[Any] = Field(
+        default_factory=list,
+        # Documented, not validated here: a longer batch is 413 with the limits (api/sync.py).
+        json_schema_extra={"maxItems": MAX_SYNC_CHANGES},
+        description="Each item is checked on its own against SyncChange: one that is not "
+        "valid is answered 'rejected' and the rest of the batch still applies.",
+    )
 
 
 class SyncResult(BaseModel):

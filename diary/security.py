@@ -8,6 +8,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
+from werkzeug.exceptions import RequestURITooLarge
 
 from diary import accounts, inputs, sessions
 from diary.db import get_db
@@ -244,7 +245,20 @@ def registration_limit():
     return current_app.config["REGISTRATION_LIMIT"]
 
 
+def refuse_long_urls():
+    """before_request: an address longer than inputs.MAX_URL_LENGTH is 414, on any server."""
+    if len(request.full_path.encode()) > inputs.MAX_URL_LENGTH:
+        raise RequestURITooLarge()
+
+
+def check_csrf():
+    """before_request, after the access check: the CSRF token on state-changing requests."""
+    if current_app.config["WTF_CSRF_ENABLED"]:
+        csrf.protect(apply_exemptions=True)
+
+
 def init_app(app):
+    app.before_request(refuse_long_urls)
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     limiter.init_app(app)

@@ -4,14 +4,13 @@ REST calls and sync batches both go through ``apply_change`` so there is one wri
 one set of rules (merge.py) for both.
 """
 
-import base64
 import json
 import uuid
 from dataclasses import dataclass
 
 from pydantic import BaseModel
 
-from diary import inputs, merge
+from diary import cursors, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
@@ -22,11 +21,6 @@ KINDS = {
     "therapy": {"table": "therapies", "model": TherapyData},
 }
 JSON_COLUMNS = {"regions", "activities", "red_flags"}
-# Our cursors are a few dozen characters; anything much longer is not one of them.
-MAX_CURSOR_LENGTH = 512
-#: What each cursor holds: a page of entries (day, created_at, id), a sync position (seq).
-PAGE_CURSOR = (str, str, str)
-SEQ_CURSOR = (int,)
 
 
 def data_fields(kind):
@@ -208,33 +202,6 @@ def validate_change(kind, raw_data):
 # ---- reading lists -------------------------------------------------------------------------
 
 
-def encode_cursor(values) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
-
-
-def decode_cursor(text, *types):
-    """The values inside an opaque cursor, or None when it is not one of ours.
-
-    ``types`` is the type of each value (``str`` or ``int``): a cursor holding anything
-    else (a list, a bool, an integer SQLite cannot store) is not one this server gave out.
-    """
-    if not isinstance(text, str) or len(text) > MAX_CURSOR_LENGTH:
-        return None
-    try:
-        padded = text + "=" * (-len(text) % 4)
-        values = inputs.parse_json(base64.urlsafe_b64decode(padded.encode()))
-    except (ValueError, UnicodeError):  # inputs.BadInput is a ValueError
-        return None
-    if not isinstance(values, list) or len(values) != len(types):
-        return None
-    for value, kind in zip(values, types, strict=True):
-        if type(value) is not kind:
-            return None
-        if kind is int and not 0 <= value <= inputs.MAX_INTEGER:
-            return None
-    return values
-
-
 def list_entries(db, patient_id, *, day_from=None, day_to=None, limit=1000, after=None):
     """The patient's live entries newest first, a page at a time.
 
@@ -262,7 +229,7 @@ def list_entries(db, patient_id, *, day_from=None, day_to=None, limit=1000, afte
     next_cursor = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        next_cursor = encode_cursor([last["day"], last["created_at"], last["id"]])
+        next_cursor = cursors.encode_page(last["day"], last["created_at"], last["id"])
     return page, next_cursor
 
 

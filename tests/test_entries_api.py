@@ -165,7 +165,8 @@ def test_update_needs_the_version_it_was_made_from(patient):
     assert stale.get_json()["server"]["version"] == 2
 
     ahead = patient.put(path, {**content, "leg_pain": 8, "base_version": 7})
-    assert ahead.status_code == 422 and "base_version" in error_fields(ahead)
+    assert ahead.status_code == 409 and ahead.get_json()["error"]["code"] == "version_ahead"
+    assert "base_version" in error_fields(ahead)
     missing = patient.put(path, content)
     assert missing.status_code == 422 and "base_version" in error_fields(missing)
     assert patient.get(path).get_json()["leg_pain"] == 3

@@ -14,7 +14,6 @@ from diary import accounts, analysis, comparison, store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
-from diary.api.resources import parse_id
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import TherapyOut, validate
@@ -119,7 +118,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
     """
     query = _query()
     db = get_db()
-    therapy = store.get(db, "therapy", patient_id, parse_id(therapy_id))
+    therapy = store.get(db, "therapy", patient_id, str(therapy_id))
     if therapy is None:
         raise ApiError(404)
     therapy = notes.shared(therapy, "therapy", share_notes=share_notes)
@@ -140,7 +139,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
     return jsonify(body)
 
 
-@bp.get("/therapies/<object_id>/comparison")
+@bp.get("/therapies/<uuid:object_id>/comparison")
 @allow("patient")
 @spec(
     "Before/after comparison of one of the patient's therapies (CLINICAL.md section 4)",
@@ -151,7 +150,7 @@ def therapy_comparison(object_id):
     return comparison_response(current_user.id, object_id)
 
 
-@bp.get("/patients/<int:patient_id>/therapies/<object_id>/comparison")
+@bp.get("/patients/<int:patient_id>/therapies/<uuid:object_id>/comparison")
 @allow("physician_of_patient", shows="comparison")
 @spec(
     "The same comparison of a patient who shares with the physician",

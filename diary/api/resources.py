@@ -3,12 +3,10 @@
 Every write goes through store.change, the same path (and the same rules) as sync.
 """
 
-import uuid
-
 from flask import jsonify, request
 from flask_login import current_user
 
-from diary import inputs, merge, store
+from diary import cursors, days, inputs, merge, store
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
@@ -44,14 +42,6 @@ RESOURCES = {
 }
 
 
-def parse_id(object_id):
-    """A UUID path segment; anything else is simply not found."""
-    try:
-        return str(uuid.UUID(object_id))
-    except ValueError:
-        raise ApiError(404) from None
-
-
 def outcome_response(outcome, created_status=200):
     """Turn a store.Outcome into the REST answer."""
     if outcome.status == merge.APPLIED:
@@ -69,20 +59,50 @@ def outcome_response(outcome, created_status=200):
         )
     if outcome.error["code"] == "not_found":
         raise ApiError(404)
-    if outcome.error["code"] == "id_taken":
-        raise ApiError(409, "id_taken", outcome.error["message"], outcome.error["fields"])
+    if outcome.error["code"] in ("id_taken", "version_ahead"):
+        # The request is well formed but does not fit what the server holds: the id is
+        # another record's, or the version is one the server never had.
+        raise ApiError(
+            409, outcome.error["code"], outcome.error["message"], outcome.error["fields"]
+        )
     raise ApiError(422, outcome.error["code"], outcome.error["message"], outcome.error["fields"])
+
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def links_from(kind):
+    """What a client can do next with a row it was given: its id and version."""
+    row = {"object_id": "$response.body#/id"}
+    links = {
+        "ReadIt": {"operationId": f"api.{kind}_read:GET", "parameters": row},
+        "UpdateIt": {
+            "operationId": f"api.{kind}_update:PUT",
+            "parameters": row,
+            "requestBody": {"base_version": "$response.body#/version"},
+        },
+        "DeleteIt": {
+            "operationId": f"api.{kind}_delete:DELETE",
+            "parameters": {**row, "base_version": "$response.body#/version"},
+        },
+    }
+    if kind == "therapy":
+        links["CompareIt"] = {"operationId": "api.therapy_comparison:GET", "parameters": row}
+    return links
 
 
 def register(kind):
     names = RESOURCES[kind]
     plural = names["plural"]
+    links = links_from(kind)
 
     @allow("patient")
     @spec(
-        f"Create a {kind} (the client may give its id; sending it again is harmless)",
+        f"Create a {kind} (the client may give its id; sending it again is harmless; an id "
+        "already used by another record is 409 id_taken)",
         body=names["create"],
-        responses={201: names["out"], 200: names["out"], 409: {"type": "object"}},
+        responses={201: names["out"], 200: names["out"], 409: ERROR},
+        links={201: links, 200: links},
     )
     def create():
         data = validate(names["create"], json_body())
@@ -90,9 +110,9 @@ def register(kind):
         return outcome_response(outcome, created_status=201)
 
     @allow("patient")
-    @spec(f"One {kind}", responses={200: names["out"]})
+    @spec(f"One {kind}", responses={200: names["out"]}, links={200: links})
     def read(object_id):
-        row = store.get(get_db(), kind, current_user.id, parse_id(object_id))
+        row = store.get(get_db(), kind, current_user.id, str(object_id))
         if row is None:
             raise ApiError(404)
         return jsonify(row)
@@ -102,10 +122,11 @@ def register(kind):
         f"Replace a {kind}; base_version is the version the edit was made from "
         "(409 with the server copy when it is stale)",
         body=names["update"],
-        responses={200: names["out"], 409: {"type": "object"}},
+        responses={200: names["out"], 409: ERROR},
+        links={200: links},
     )
     def update(object_id):
-        object_id = parse_id(object_id)
+        object_id = str(object_id)
         db = get_db()
         # Existence first: someone else's id answers 404 whatever the body holds.
         if store.get(db, kind, current_user.id, object_id) is None:
@@ -117,11 +138,11 @@ def register(kind):
     @allow("patient")
     @spec(
         f"Delete a {kind} (kept as a tombstone so the deletion syncs)",
-        query={"base_version": {"type": "integer", "minimum": 1}},
-        responses={204: None, 409: {"type": "object"}},
+        query={"base_version": {"type": "integer", "minimum": 1, "maximum": inputs.MAX_INTEGER}},
+        responses={204: None, 409: ERROR},
     )
     def delete(object_id):
-        object_id = parse_id(object_id)
+        object_id = str(object_id)
         db = get_db()
         current = store.get(db, kind, current_user.id, object_id)
         if current is None:
@@ -142,21 +163,33 @@ def register(kind):
     for view in (create, read, update, delete):
         view.__name__ = f"{kind}_{view.__name__}"
     bp.add_url_rule(f"/{plural}", view_func=create, methods=["POST"])
-    bp.add_url_rule(f"/{plural}/<object_id>", view_func=read, methods=["GET"])
-    bp.add_url_rule(f"/{plural}/<object_id>", view_func=update, methods=["PUT"])
-    bp.add_url_rule(f"/{plural}/<object_id>", view_func=delete, methods=["DELETE"])
+    bp.add_url_rule(f"/{plural}/<uuid:object_id>", view_func=read, methods=["GET"])
+    bp.add_url_rule(f"/{plural}/<uuid:object_id>", view_func=update, methods=["PUT"])
+    bp.add_url_rule(f"/{plural}/<uuid:object_id>", view_func=delete, methods=["DELETE"])
 
 
 register("entry")
 register("therapy")
 
 
+DAY_PARAMETER = {
+    "type": "string",
+    "format": "date",
+    "pattern": days.pattern(),
+    "description": "a day from 2000-01-01 to 2099-12-31, inclusive",
+}
+
+
 #: The query parameters of a list of entries (the patient's own, or a shared patient's).
 ENTRY_QUERY = {
-    "from": {"type": "string", "format": "date"},
-    "to": {"type": "string", "format": "date"},
+    "from": DAY_PARAMETER,
+    "to": DAY_PARAMETER,
     "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
-    "after": {"type": "string"},
+    "after": {
+        "type": "string",
+        "pattern": cursors.PAGE_CURSOR_PATTERN,
+        "description": "the next value of the previous page",
+    },
 }
 
 
@@ -171,13 +204,11 @@ def list_entries():
 
 def entry_query(args):
     """Validate the list parameters; 422 naming each bad one."""
-    from diary.schemas import _parse_day
-
     fields, query = {}, {}
     for name, key in (("from", "day_from"), ("to", "day_to")):
         if name in args:
             try:
-                query[key] = _parse_day(args[name]).isoformat()
+                query[key] = days.parse_day(args[name]).isoformat()
             except ValueError as err:
                 fields[name] = str(err)
     try:
@@ -185,7 +216,7 @@ def entry_query(args):
     except inputs.BadInput as bad:
         fields[bad.field] = bad.message
     if "after" in args:
-        after = store.decode_cursor(args["after"], *store.PAGE_CURSOR)
+        after = cursors.decode_page(args["after"])
         if after is None:
             fields["after"] = "must be the next value of a previous page"
         query["after"] = after

@@ -60,7 +60,18 @@ def delete_session():
 
 @bp.get("/sessions")
 @allow("signed_in")
-@spec("The devices signed in to this account", responses={200: SessionList})
+@spec(
+    "The devices signed in to this account",
+    responses={200: SessionList},
+    links={
+        200: {
+            "SignOutTheFirst": {
+                "operationId": "api.delete_one_session:DELETE",
+                "parameters": {"session_id": "$response.body#/sessions/0/id"},
+            }
+        }
+    },
+)
 def list_sessions():
     mine = sessions.of_user(get_db(), current_user.id)
     return jsonify({"sessions": [session_json(s) for s in mine]})

@@ -4,11 +4,10 @@ links, and the access log (DESIGN.md section 5)."""
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from diary import inputs, store
+from diary import cursors, inputs
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
-from diary.api.resources import parse_id
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import validate
@@ -43,6 +42,14 @@ def share_json(row: dict) -> dict:
 @spec(
     "Create an invite: a code for a physician to enter, valid once for 7 days",
     responses={201: InviteCreated},
+    links={
+        201: {
+            "CancelIt": {
+                "operationId": "api.revoke_share:DELETE",
+                "parameters": {"share_id": "$response.body#/id"},
+            }
+        }
+    },
 )
 def create_share():
     invite = invites.create(get_db(), current_user.id)
@@ -57,14 +64,14 @@ def list_shares():
     return jsonify({"shares": [share_json(row) for row in rows]})
 
 
-@bp.delete("/shares/<share_id>")
+@bp.delete("/shares/<uuid:share_id>")
 @allow("patient")
 @spec(
     "End a share or cancel an invite (the physician's next request is refused)",
     responses={204: None},
 )
 def revoke_share(share_id):
-    if not invites.revoke(get_db(), current_user.id, parse_id(share_id)):
+    if not invites.revoke(get_db(), current_user.id, str(share_id)):
         raise ApiError(404)
     return "", 204
 
@@ -107,6 +114,14 @@ def accept_share():
     "Create a view link: a read-only address for a physician without an account",
     body=LinkCreate,
     responses={201: LinkCreated},
+    links={
+        201: {
+            "TurnItOff": {
+                "operationId": "api.revoke_link:DELETE",
+                "parameters": {"link_id": "$response.body#/id"},
+            }
+        }
+    },
 )
 def create_link():
     data = validate(LinkCreate, json_body())
@@ -125,18 +140,22 @@ def list_links():
     return jsonify({"links": links.of_patient(get_db(), current_user.id)})
 
 
-@bp.delete("/links/<link_id>")
+@bp.delete("/links/<uuid:link_id>")
 @allow("patient")
 @spec("Turn a view link off (it answers 404 from then on)", responses={204: None})
 def revoke_link(link_id):
-    if not links.revoke(get_db(), current_user.id, parse_id(link_id)):
+    if not links.revoke(get_db(), current_user.id, str(link_id)):
         raise ApiError(404)
     return "", 204
 
 
 LOG_QUERY = {
     "limit": {"type": "integer", "minimum": 1, "maximum": 500, "default": 50},
-    "after": {"type": "string"},
+    "after": {
+        "type": "string",
+        "pattern": cursors.LOG_CURSOR_PATTERN,
+        "description": "the next value of the previous page",
+    },
 }
 
 
@@ -155,7 +174,7 @@ def access_log():
         fields[bad.field] = bad.message
     after = None
     if "after" in request.args:
-        after = store.decode_cursor(request.args["after"], *log.CURSOR)
+        after = cursors.decode_log(request.args["after"])
         if after is None:
             fields["after"] = "must be the next value of a previous page"
     if fields:

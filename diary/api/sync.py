@@ -3,15 +3,21 @@
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
-from diary import store
+from diary import cursors, store
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db, write
 from diary.errors import ApiError
-from diary.schemas import SyncChange, SyncRequest, SyncResponse, field_errors, validate
+from diary.schemas import (
+    MAX_SYNC_CHANGES,
+    SyncChange,
+    SyncRequest,
+    SyncResponse,
+    field_errors,
+    validate,
+)
 
-MAX_CHANGES = 1000
 MAX_BYTES = 2 * 1024 * 1024
 TOO_LARGE = (
     "A sync batch holds at most 1,000 changes and 2 MB. Split the outbox into "
@@ -30,19 +36,18 @@ def sync():
     if (request.content_length or 0) > MAX_BYTES:
         raise_too_large()
     body = validate(SyncRequest, json_body(), strict=False)
-    if len(body.changes) > MAX_CHANGES:
+    if len(body.changes) > MAX_SYNC_CHANGES:
         raise_too_large()
     since = 0
     if body.cursor is not None:
-        values = store.decode_cursor(body.cursor, *store.SEQ_CURSOR)
-        if values is None:
+        since = cursors.decode_seq(body.cursor)
+        if since is None:
             raise ApiError(
                 422,
                 "invalid",
                 "The cursor is not one this server gave out.",
                 {"cursor": "must be a cursor from a previous sync, or null"},
             )
-        since = values[0]
     db = get_db()
     patient_id = current_user.id
     with write(db):
@@ -53,7 +58,7 @@ def sync():
         {
             "results": results,
             "changes": changes,
-            "cursor": store.encode_cursor([last]),
+            "cursor": cursors.encode_seq(last),
             "more": more,
         }
     )
@@ -61,7 +66,10 @@ def sync():
 
 def raise_too_large():
     raise ApiError(
-        413, "too_large", TOO_LARGE, extra={"limits": {"changes": MAX_CHANGES, "bytes": MAX_BYTES}}
+        413,
+        "too_large",
+        TOO_LARGE,
+        extra={"limits": {"changes": MAX_SYNC_CHANGES, "bytes": MAX_BYTES}},
     )
 
 

@@ -8,7 +8,7 @@ a script paging through entries does not bury the pages people opened.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from diary import store
+from diary import cursors
 from diary.accounts import iso
 from diary.db import fetch_all, write
 
@@ -24,8 +24,6 @@ WHAT = {
     "therapies": "read your therapies",
     "comparison": "read a before/after comparison",
 }
-#: A page of the log: (at, id) of the last event shown.
-CURSOR = (str, int)
 
 
 @dataclass(frozen=True)
@@ -90,7 +88,8 @@ def page(db, patient_id: int, *, limit: int = 50, after=None):
 
     Each event is ``{"id", "at", "viewer": "physician" | "link", "physician_id",
     "physician_name", "link_id", "what", "words"}``. ``after`` is the decoded cursor of
-    the previous page ((at, id), see CURSOR); ``next_cursor`` is None on the last page.
+    the previous page ((at, id), ``cursors.decode_log``); ``next_cursor`` is None on the
+    last page.
     """
     at, event_id = after or (None, None)
     rows = fetch_all(
@@ -104,5 +103,5 @@ def page(db, patient_id: int, *, limit: int = 50, after=None):
     following = None
     if len(rows) > limit:
         last = rows[limit - 1]
-        following = store.encode_cursor([last["at"], last["id"]])
+        following = cursors.encode_log(last["at"], last["id"])
     return events, following

@@ -5,19 +5,22 @@ cannot drift apart. Every request field is exact: a well-formed request is accep
 answers 404/409/429 for what it names), any other is refused with 422 naming the field.
 """
 
+import re
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, Field
 
+from diary.fields import UUID_PATTERN, Whole
 from diary.schemas import Strict
 from diary.sharing import invites, links
 
 DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
-Uuid = Annotated[str, Field(json_schema_extra={"format": "uuid"})]
+Uuid = Annotated[str, Field(json_schema_extra={"format": "uuid", "pattern": UUID_PATTERN})]
 
 
 def _code(value: str) -> str:
-    if invites.normalise(value) is None:
+    # Python's re on the documented pattern: the document and the check are the same rule.
+    if not re.match(invites.CODE_PATTERN, value) or invites.normalise(value) is None:
         raise ValueError(
             f"must be the {invites.CODE_LENGTH} letters and digits of an invite code, "
             "like 7KQ2M-XH4PB"
@@ -82,10 +85,10 @@ def _days(value: int) -> int:
 
 
 class LinkCreate(Strict):
-    # An int checked against the choices, not a Literal: true == 1 in Python, and a
-    # Literal would take it for one day.
+    # A whole number checked against the choices, not a Literal: true == 1 in Python, and a
+    # Literal would take it for one day (7.0 is 7, as in JSON Schema).
     days: Annotated[
-        int,
+        Whole(1, 30),
         Field(
             description="how long the link works: 1, 7 or 30 days",
             json_schema_extra={"enum": list(links.DAYS_CHOICES)},

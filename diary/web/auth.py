@@ -15,6 +15,7 @@ from diary import accounts, sessions
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.fields import trim
 from diary.schemas import PasswordChange, SessionCreate, UserCreate, validate
 from diary.security import (
     limiter,
@@ -80,6 +81,8 @@ def register():
     errors, status = {}, 200
     if request.method == "POST":
         data = _form_data("email", "password", "role", "name", "time_zone")
+        # A phone's keyboard adds a space after a suggested word; the API takes text as it is.
+        data.update({k: trim(data[k]) for k in ("email", "name") if k in data})
         try:
             fields = validate(UserCreate, data, strict=False)
             user = accounts.register(

@@ -14,11 +14,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import clinical, inputs, merge, regions, store
+from diary import clinical, cursors, inputs, merge, regions, store
 from diary.access import allow
+from diary.days import EARLIEST_DAY
 from diary.db import get_db
 from diary.errors import ApiError
-from diary.schemas import EARLIEST_DAY, EntryCreate, EntryData, EntryUpdate, validate
+from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
 
 bp = Blueprint("entries", __name__)
 
@@ -380,7 +381,7 @@ def delete(entry_id):
 @allow("patient")
 def history():
     cursor = request.args.get("after", "")
-    after = store.decode_cursor(cursor, *store.PAGE_CURSOR) if cursor else None
+    after = cursors.decode_page(cursor) if cursor else None
     if cursor and after is None:
         abort(400, BAD_PAGE_LINK)
     entries, next_cursor = store.list_entries(

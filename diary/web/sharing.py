@@ -1,12 +1,10 @@
 """The patient's Sharing page: invite a physician, make a view link, see who has access and
 who looked, and end any of it in one tap (DESIGN.md section 8's fourth tab)."""
 
-import uuid
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import accounts, store
+from diary import accounts, cursors
 from diary.access import allow
 from diary.db import get_db
 from diary.sharing import invites, links, log, qr
@@ -16,20 +14,13 @@ bp = Blueprint("sharing", __name__, url_prefix="/sharing")
 LOG_PAGE = 20
 
 
-def _uuid(value: str) -> str:
-    try:
-        return str(uuid.UUID(value))
-    except ValueError:
-        abort(404)
-
-
 @bp.get("/")
 @allow("patient")
 def index():
     db = get_db()
     after = None
     if "after" in request.args:
-        after = store.decode_cursor(request.args["after"], *log.CURSOR)
+        after = cursors.decode_log(request.args["after"])
         if after is None:
             abort(404)
     events, following = log.page(db, current_user.id, limit=LOG_PAGE, after=after)
@@ -79,11 +70,11 @@ def create_link():
     )
 
 
-@bp.post("/shares/<share_id>/end")
+@bp.post("/shares/<uuid:share_id>/end")
 @allow("patient")
 def end_share(share_id):
     db = get_db()
-    share_id = _uuid(share_id)
+    share_id = str(share_id)
     share = next((s for s in invites.of_patient(db, current_user.id) if s["id"] == share_id), None)
     if share is None or not invites.revoke(db, current_user.id, share_id):
         abort(404)
@@ -94,10 +85,10 @@ def end_share(share_id):
     return redirect(url_for("sharing.index"))
 
 
-@bp.post("/links/<link_id>/end")
+@bp.post("/links/<uuid:link_id>/end")
 @allow("patient")
 def end_link(link_id):
-    if not links.revoke(get_db(), current_user.id, _uuid(link_id)):
+    if not links.revoke(get_db(), current_user.id, str(link_id)):
         abort(404)
     flash("The view link is turned off: it no longer opens your diary.", "success")
     return redirect(url_for("sharing.index"))

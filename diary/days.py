@@ -1,0 +1,83 @@
+"""Calendar days as the API takes them: the text form, the range allowed, and a regular
+expression that says exactly the same thing for the OpenAPI document.
+
+An entry's day is a calendar day in the patient's time zone, from 2000-01-01 to one day
+after the server's UTC date (a phone in UTC+14 is a day ahead; none is two). Other days (a
+course's end, a list's bounds) may be any real day up to 2099-12-31. The pattern is built
+from the same bounds, so a client that keeps to the document is never refused for its day.
+"""
+
+import calendar
+import datetime as dt
+import re
+
+EARLIEST_DAY = dt.date(2000, 1, 1)
+LATEST_DAY = dt.date(2099, 12, 31)
+_SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def latest_allowed_day(today_utc: dt.date | None = None) -> dt.date:
+    """The last day an entry may carry: one day after the server's UTC date (UTC+14 phones)."""
+    today_utc = today_utc or dt.datetime.now(dt.UTC).date()
+    return today_utc + dt.timedelta(days=1)
+
+
+def parse_day(value, *, last: dt.date = LATEST_DAY) -> dt.date:
+    """``value`` ("2026-03-31") as a date from EARLIEST_DAY to ``last``; ValueError saying why."""
+    if isinstance(value, dt.date):
+        day = value
+    elif not isinstance(value, str) or not _SHAPE.fullmatch(value):
+        raise ValueError("must be a date like 2026-03-31")
+    else:
+        try:
+            day = dt.date.fromisoformat(value)
+        except ValueError:
+            raise ValueError("must be a real calendar date like 2026-03-31") from None
+    if day < EARLIEST_DAY:
+        raise ValueError("is too far in the past")
+    if day > last:
+        if last == LATEST_DAY:
+            raise ValueError(f"must be on or before {LATEST_DAY.isoformat()}")
+        raise ValueError("is in the future; you can log today or earlier days")
+    return day
+
+
+def pattern(first: dt.date = EARLIEST_DAY, last: dt.date = LATEST_DAY) -> str:
+    """A regular expression matching exactly the real days from ``first`` to ``last``.
+
+    ``first`` must be the first day of a year (the range is whole years, then whole months,
+    then the days of the last month), which keeps the expression short and easy to check.
+    """
+    if (first.month, first.day) != (1, 1) or last < first:
+        raise ValueError("the range must start on 1 January and not end before it starts")
+    parts = []
+    if last.year > first.year:
+        years = range(first.year, last.year)
+        parts.append(f"(?:{_alternatives(years)})-(?:{_months(range(1, 13), leap=False)})")
+        leap = [y for y in years if calendar.isleap(y)]
+        if leap:
+            parts.append(f"(?:{_alternatives(leap)})-02-29")
+    if last.month > 1:
+        months = _months(range(1, last.month), leap=calendar.isleap(last.year))
+        parts.append(f"{last.year}-(?:{months})")
+    days = _alternatives(range(1, last.day + 1), width=2)
+    parts.append(f"{last.year}-{last.month:02d}-(?:{days})")
+    return "^(?:" + "|".join(parts) + ")$"
+
+
+def _alternatives(numbers, width=4) -> str:
+    return "|".join(f"{n:0{width}d}" for n in numbers)
+
+
+def _months(months, *, leap: bool) -> str:
+    """``MM-DD`` for every real day of these months (29 February only when ``leap``)."""
+    out = []
+    for month in months:
+        length = calendar.monthrange(2000 if leap else 2001, month)[1]
+        out.append(f"{month:02d}-(?:{_day_range(length)})")
+    return "|".join(out)
+
+
+def _day_range(length: int) -> str:
+    tail = {28: "2[0-8]", 29: "2[0-9]", 30: "2[0-9]|30", 31: "2[0-9]|3[01]"}[length]
+    return f"0[1-9]|1[0-9]|{tail}"

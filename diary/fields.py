@@ -1,0 +1,145 @@
+"""Field types for the declared requests: each one validates and documents itself alike.
+
+Every rule a field checks is written into its JSON schema too (a pattern, a range, an
+enum), so a client keeping to /api/v1/openapi.json is never refused for a field, and
+anything the document rules out is refused. Regular expressions are checked with Python's
+``re`` here, the engine the document's readers in Python use, never pydantic's own engine,
+whose idea of white space differs.
+"""
+
+import re
+import zoneinfo
+from functools import cache
+from typing import Annotated
+
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
+
+from diary import days
+from diary.inputs import MAX_INTEGER
+
+UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+#: White space and control characters, spelled out: ``\s`` means different things to
+#: Python, to JavaScript and to other regular-expression engines, and so would the document.
+BLANKS = r"\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+EMAIL_PATTERN = rf"^[^@{BLANKS}]+@[^@{BLANKS}]+\.[^@{BLANKS}]+$"
+#: Somewhere a character that is not blank (searched, as JSON Schema patterns are).
+SOME_TEXT = f"[^{BLANKS}]"
+BLANK_CHARACTERS = (
+    "".join(
+        map(chr, [*range(0x21), 0x7F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029])
+    )
+    + "\u202f\u205f\u3000\ufeff"
+)
+
+
+def _uuid_text(value: str) -> str:
+    if not re.match(UUID_PATTERN, value):
+        raise ValueError("must be a UUID like 3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f")
+    return value.lower()
+
+
+#: A client-made id: a UUID in its usual text form, kept in lower case.
+ClientId = Annotated[
+    str,
+    Field(json_schema_extra={"format": "uuid", "pattern": UUID_PATTERN}),
+    AfterValidator(_uuid_text),
+]
+
+
+def _email(value: str) -> str:
+    if not re.match(EMAIL_PATTERN, value):
+        raise ValueError("must be an email address like name@example.org")
+    return value
+
+
+Email = Annotated[
+    str,
+    StringConstraints(max_length=254),
+    Field(json_schema_extra={"pattern": EMAIL_PATTERN}),
+    AfterValidator(_email),
+]
+
+
+def trim(value: str) -> str:
+    """``value`` without blanks at either end (the same blanks the patterns mean)."""
+    return value.strip(BLANK_CHARACTERS)
+
+
+def _some_text(value: str) -> str:
+    if not re.search(SOME_TEXT, value):
+        raise ValueError("must not be empty")
+    return trim(value)
+
+
+def Words(max_length: int):  # noqa: N802 - used like a type
+    """Text of at most ``max_length`` characters with something in it, stored trimmed."""
+    return Annotated[
+        str,
+        StringConstraints(max_length=max_length),
+        Field(json_schema_extra={"pattern": SOME_TEXT}),
+        AfterValidator(_some_text),
+    ]
+
+
+def Trimmed(max_length: int):  # noqa: N802 - used like a type
+    """Optional text of at most ``max_length`` characters, stored without outer white space."""
+    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(trim)]
+
+
+@cache
+def time_zones() -> tuple[str, ...]:
+    """The time zone names this server knows (the IANA database the system carries)."""
+    return tuple(sorted(zoneinfo.available_timezones()))
+
+
+def _time_zone(value: str) -> str:
+    if value not in time_zones():
+        raise ValueError("must be a time zone name like Europe/Paris")
+    return value
+
+
+TimeZone = Annotated[
+    str,
+    Field(json_schema_extra=lambda schema: schema.update(enum=list(time_zones()))),
+    AfterValidator(_time_zone),
+]
+
+
+def _entry_day(value: str) -> str:
+    return days.parse_day(value, last=days.latest_allowed_day()).isoformat()
+
+
+def _entry_day_schema(schema):
+    # Built when the document is: the last allowed day moves on with the server's clock.
+    schema.update(format="date", pattern=days.pattern(days.EARLIEST_DAY, days.latest_allowed_day()))
+
+
+def _any_day(value: str) -> str:
+    return days.parse_day(value).isoformat()
+
+
+#: The day of an entry or a therapy's start: from 2000-01-01 to tomorrow in UTC.
+EntryDay = Annotated[str, Field(json_schema_extra=_entry_day_schema), AfterValidator(_entry_day)]
+#: Any real day from 2000-01-01 to 2099-12-31 (a course's end, a list's bounds).
+AnyDay = Annotated[
+    str,
+    Field(json_schema_extra={"format": "date", "pattern": days.pattern()}),
+    AfterValidator(_any_day),
+]
+
+
+def _whole(value):
+    # JSON Schema counts 6.0 as an integer, so a client keeping to the document may send
+    # it; 6.5 stays a float and is refused as one. True and false are not numbers.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+def Whole(low: int, high: int):  # noqa: N802 - used like a type
+    """A whole number from ``low`` to ``high`` (6.0 counts, as in JSON Schema)."""
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole)]
+
+
+#: The version an edit was made from.
+Version = Whole(1, MAX_INTEGER)

@@ -1,0 +1,49 @@
+"""Field types: what each accepts is what its JSON schema says, in any regex engine."""
+
+import re
+
+import pytest
+from pydantic import BaseModel, ValidationError
+
+from diary import fields
+
+
+def test_the_blank_characters_are_exactly_those_the_patterns_name():
+    blank = {chr(c) for c in range(0x110000) if re.fullmatch(f"[{fields.BLANKS}]", chr(c))}
+    assert blank == set(fields.BLANK_CHARACTERS)
+    # Every character Python calls white space is blank here too, so trimming never leaves
+    # text that Python would see as empty.
+    assert {chr(c) for c in range(0x110000) if chr(c).isspace()} <= blank
+
+
+class Person(BaseModel):
+    name: fields.Words(100)
+    email: fields.Email
+    score: fields.Whole(0, 10)
+
+
+@pytest.mark.parametrize("name", ["", "   ", "\x1c", "\xa0\u3000", "\ufeff"])
+def test_a_name_of_blanks_is_refused(name):
+    with pytest.raises(ValidationError):
+        Person(name=name, email="a@example.org", score=1)
+    assert not re.search(fields.SOME_TEXT, name)
+
+
+def test_a_name_is_kept_without_outer_blanks():
+    assert Person(name="\u3000 Ana \x1c", email="a@example.org", score=1).name == "Ana"
+
+
+@pytest.mark.parametrize("email", ["a@example", "a b@example.org", "a@@example.org", "a\x1c@b.c"])
+def test_emails_the_pattern_refuses_are_refused(email):
+    assert not re.match(fields.EMAIL_PATTERN, email)
+    with pytest.raises(ValidationError):
+        Person(name="A", email=email, score=1)
+
+
+def test_a_whole_number_may_be_written_as_a_float_with_no_fraction():
+    assert Person(name="A", email="a@example.org", score=6.0).score == 6
+    for score in (6.5, True, "6", 11):
+        with pytest.raises(ValidationError):
+            Person.model_validate(
+                {"name": "A", "email": "a@example.org", "score": score}, strict=True
+            )
