@@ -20,6 +20,9 @@ DEFAULTS = {
     "SIGNIN_FAILURE_LIMIT": "5 per minute",
     "REGISTRATION_LIMIT": "10 per hour",
     "INVITE_FAILURE_LIMIT": "10 per hour",
+    # How long a share lasts once a physician accepted the invite; the patient can end it
+    # sooner. A share nobody thinks about should not outlive the treatment by years.
+    "SHARE_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "diary_session",

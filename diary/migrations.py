@@ -141,3 +141,29 @@ def m003_sessions(db):
         ALTER TABLE users DROP COLUMN session_token;
         """,
     )
+
+
+@migrations()
+def m004_sharing(db):
+    # Sharing (DESIGN.md sections 3 and 6): view links for a physician without an account,
+    # the patient's choice to share free-text notes (off by default), and access-log rows
+    # that can name a view link as the viewer instead of a physician.
+    _run_script(
+        db,
+        """
+        CREATE TABLE view_links (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX view_links_patient ON view_links (patient_id, created_at DESC);
+        ALTER TABLE users ADD COLUMN share_notes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE access_log ADD COLUMN viewer TEXT NOT NULL DEFAULT 'physician'
+            CHECK (viewer IN ('physician', 'link'));
+        ALTER TABLE access_log ADD COLUMN link_id TEXT
+            REFERENCES view_links(id) ON DELETE SET NULL;
+        """,
+    )

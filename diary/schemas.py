@@ -136,6 +136,17 @@ class UserOut(BaseModel):
     name: str
     time_zone: str
     created_at: str
+    share_notes: bool = Field(
+        description="whether people the patient shares with see their free-text notes"
+    )
+
+
+class UserUpdate(Strict):
+    """The account fields a user may change; those left out stay as they are."""
+
+    name: Words(100) | None = None
+    time_zone: TimeZone | None = None
+    share_notes: bool | None = None
 
 
 class SessionOut(BaseModel):

@@ -205,6 +205,42 @@ def with_signin_limits(view):
     return view
 
 
+def with_password_check_limit(view):
+    """Wrong passwords asked again of a signed-in user (to delete the account) count like
+    failed sign-ins, per account: a borrowed session cannot guess its way to deleting."""
+    return limiter.limit(
+        lambda: current_app.config["SIGNIN_FAILURE_LIMIT"],
+        key_func=lambda: f"password:{current_user.id}",
+        methods=["POST"],
+        deduct_when=count_failures,
+    )(view)
+
+
+def invite_failed():
+    """Mark this request as a wrong invite code so the guessing limit counts it (and only it)."""
+    g.invite_failed = True
+
+
+def _count_invite_failures(response):
+    return bool(getattr(g, "invite_failed", False))
+
+
+def _physician_key():
+    return f"invite:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def with_invite_limit(view):
+    """Wrong invite codes are limited per physician (INVITE_FAILURE_LIMIT, then 429), across
+    the API and the form together: 50-bit codes are safe only if nobody can try many."""
+    return limiter.shared_limit(
+        lambda: current_app.config["INVITE_FAILURE_LIMIT"],
+        scope="invite-codes",
+        key_func=_physician_key,
+        methods=["POST"],
+        deduct_when=_count_invite_failures,
+    )(view)
+
+
 def registration_limit():
     return current_app.config["REGISTRATION_LIMIT"]
 

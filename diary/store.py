@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from diary import cursors, merge
 from diary.accounts import now_iso
+from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
 from diary.schemas import EntryData, TherapyData, field_errors
 
@@ -298,3 +299,24 @@ def changes_since(db, patient_id, seq, limit=5000):
 
 def current_seq(db) -> int:
     return db.execute("SELECT value FROM change_seq").fetchone()[0]
+
+
+def entries_for_comparison(db, patient_id, therapy_start, *, baseline_days=28, exclusion_days=7):
+    """The patient's live entries a comparison of a therapy starting ``therapy_start`` can
+    see, oldest first.
+
+    Only the days of its windows are read: reading and decoding every stored row of five
+    years costs more than all the statistics (docs/benchmarks.md).
+    """
+    last = latest_entry(db, patient_id)
+    spans = entry_spans(
+        therapy_start,
+        last["day"] if last else None,
+        baseline_days=baseline_days,
+        exclusion_days=exclusion_days,
+    )
+    entries = []
+    for first, final in spans:
+        page, _ = list_entries(db, patient_id, day_from=first, day_to=final, limit=10**9)
+        entries += reversed(page)  # list_entries is newest first
+    return entries

@@ -105,6 +105,22 @@ def patient(api):
     return api
 
 
+@pytest.fixture
+def doctor(make_api):
+    """A registered, signed-in physician (``doctor.user``)."""
+    api = make_api()
+    api.user = api.register(email="doc@example.org", role="physician", name="Dr Lee")
+    return api
+
+
+@pytest.fixture
+def shared(patient, doctor):
+    """``(patient, doctor)``: the patient shares with the physician (an accepted invite)."""
+    code = patient.post("/api/v1/shares").get_json()["code"]
+    assert doctor.post("/api/v1/shares/accept", {"code": code}).status_code == 200
+    return patient, doctor
+
+
 def form_token(client, path):
     """The CSRF token embedded in the form at ``path``."""
     import re

@@ -23,7 +23,7 @@ def test_json_write_with_a_forged_token_is_refused(patient):
 
 def test_form_post_without_csrf_is_refused_and_changes_nothing(client, api):
     api.register()
-    r = client.post("/account/delete", data={"confirm": "delete"})
+    r = client.post("/account/delete", data={"password": PASSWORD})
     assert r.status_code == 400
     assert "form expired" in r.get_data(as_text=True).lower()
     assert api.get("/api/v1/session").get_json()["user"] is not None
@@ -31,8 +31,8 @@ def test_form_post_without_csrf_is_refused_and_changes_nothing(client, api):
 
 def test_form_post_with_csrf_works(client, api):
     api.register()
-    token = form_token(client, "/account")
-    r = client.post("/account/delete", data={"confirm": "delete", "csrf_token": token})
+    token = form_token(client, "/account/delete")
+    r = client.post("/account/delete", data={"password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302
     assert api.get("/api/v1/session").get_json()["user"] is None
 

@@ -8,26 +8,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from diary import demo
-from tests.browser.conftest import assert_no_axe_violations, register_via_api
-
-
-def _post(page, url, path, body):
-    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
-    response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
-    assert response.status == 201, response.text()
-    return response.json()
-
-
-def _seed_through_api(page, url):
-    """The demo patient's ~150 days and two therapies, ending today (UTC: the user's zone)."""
-    today = datetime.now(UTC).date()
-    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
-    for entry in demo.diary_entries(today):
-        response = page.request.post(
-            url + "/api/v1/entries", data=entry, headers={"X-CSRFToken": token}
-        )
-        assert response.status == 201, response.text()
-    return [_post(page, url, "/api/v1/therapies", t) for t in demo.therapies(today)]
+from tests.browser.conftest import assert_no_axe_violations, register_via_api, seed_demo_diary
 
 
 def _watch_errors(page):
@@ -47,7 +28,7 @@ def _drawn_charts(page):
 def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
     url = live_server.url
     register_via_api(page, url, new_user())
-    _seed_through_api(page, url)
+    seed_demo_diary(page, url)
     errors = _watch_errors(page)
 
     page.goto(url + "/charts")
