@@ -21,7 +21,7 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, charts, entries, pages, pwa, therapies
+    from diary.web import auth, charts, entries, exports, pages, pwa, therapies
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(entries.bp)
@@ -29,3 +29,4 @@ def register_blueprints(app):
     app.register_blueprint(pwa.bp)
     app.register_blueprint(therapies.bp)
     app.register_blueprint(charts.bp)
+    app.register_blueprint(exports.bp)
