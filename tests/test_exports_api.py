@@ -12,6 +12,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from diary import create_app, demo
+from diary.exports import archive
 from diary.comparison import patient_today
 from tests.conftest import TEST_CONFIG, Api, insert_share
 
@@ -208,6 +209,7 @@ def test_a_record_changed_since_the_copy_is_reported_not_overwritten(diary):
     edited = {"day": "2026-01-10", "leg_pain": 2, "back_pain": 3, "base_version": 1}
     assert diary.put(f"/api/v1/entries/{first}", edited).status_code == 200
     answer = import_file(diary, copy).get_json()
+    archive.ImportSummary.model_validate(answer)  # the shape the document gives
     assert answer["entries"] == {"applied": 0, "duplicate": 1, "conflict": 1}
     (conflict,) = answer["conflicts"]
     assert conflict["id"] == first and "leg_pain" in conflict["differs"]

@@ -30,7 +30,14 @@ from pydantic import (
 from diary import inputs, merge, store
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Version, Words
-from diary.schemas import EntryData, Strict, TherapyData, field_errors
+from diary.schemas import (
+    EntryData,
+    EntryOut,
+    Strict,
+    TherapyData,
+    TherapyOut,
+    field_errors,
+)
 
 FORMAT = "diary-export"
 VERSION = 1
@@ -113,8 +120,8 @@ class ImportConflict(BaseModel):
     differs: list[str] = Field(
         description="the fields that differ, and deleted when the diary has deleted it"
     )
-    file: dict = Field(description="the record as the file holds it")
-    server: dict = Field(description="the record as the diary holds it (kept)")
+    file: EntryOut | TherapyOut = Field(description="the record as the file holds it")
+    server: EntryOut | TherapyOut = Field(description="the record as the diary holds it (kept)")
 
 
 class ImportSummary(BaseModel):
