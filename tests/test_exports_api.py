@@ -12,8 +12,8 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from diary import create_app, demo
-from diary.exports import archive
 from diary.comparison import patient_today
+from diary.exports import archive
 from tests.conftest import TEST_CONFIG, Api, insert_share
 
 

@@ -197,6 +197,13 @@ def test_a_deleted_record_cannot_be_imported(diaries):
     assert "entries.0.deleted" in refusal(json.dumps(copy)).fields
 
 
+def test_a_version_no_diary_reaches_is_refused(diaries):
+    # The next edit must still fit SQLite's 64-bit integers.
+    copy = valid_copy(diaries)
+    copy["entries"][0]["version"] = 2**63 - 1
+    assert refusal(json.dumps(copy)).fields["entries.0.version"] == "must be at most 1000000000"
+
+
 def test_times_are_read_in_any_offset_and_kept_in_utc(diaries):
     copy = valid_copy(diaries)
     copy["entries"][0]["created_at"] = "2026-03-03T09:30:00.5+01:00"

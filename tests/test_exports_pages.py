@@ -57,11 +57,12 @@ def test_the_page_links_every_download_and_they_work(patient):
 
 def test_a_copy_imported_into_a_new_account_says_what_was_added(app, patient, copy):
     patient.delete("/api/v1/users/me")
-    patient.register(email="moved@example.org")
+    patient.register(email="moved@example.org", time_zone="Europe/Paris")
     response = upload(patient.client, copy)
     assert response.status_code == 200
     words = text_of(response)
     assert "Import finished" in words
+    assert "The copy was made in the time zone UTC; this account’s is Europe/Paris." in words
     assert "Added to your diary: 2 entries and 1 therapy." in words
     assert "Already in your diary: 0 entries and 0 therapies." in words
     assert len(patient.get("/api/v1/entries").get_json()["entries"]) == 2

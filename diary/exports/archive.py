@@ -29,7 +29,7 @@ from pydantic import (
 
 from diary import inputs, merge, store
 from diary.db import write
-from diary.fields import ClientId, Timestamp, Version, Words
+from diary.fields import ClientId, Timestamp, Whole, Words
 from diary.schemas import (
     EntryData,
     EntryOut,
@@ -43,6 +43,9 @@ FORMAT = "diary-export"
 VERSION = 1
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
+#: The highest version a copy's record may carry: far more edits than any diary makes, and
+#: far from the 64-bit limit that the next edit's version must stay under.
+MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
 KINDS = (("therapies", "therapy"), ("entries", "entry"))
@@ -79,7 +82,7 @@ def _live(deleted: bool) -> bool:
 
 class _Kept(Strict):
     id: ClientId
-    version: Version
+    version: Whole(1, MAX_VERSION)
     created_at: Timestamp
     updated_at: Timestamp
     # A bool that must be false: Literal[False] would also take 0, which JSON tells apart.
