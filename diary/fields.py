@@ -154,7 +154,8 @@ Timestamp = Annotated[
 ]
 
 
-def _whole(value):
+def whole_value(value):
+    """A float that is a whole number (6.0) as the int it is; anything else as it is."""
     # JSON Schema counts 6.0 as an integer, so a client keeping to the document may send
     # it; 6.5 stays a float and is refused as one. True and false are not numbers.
     if isinstance(value, float) and value.is_integer():
@@ -164,7 +165,7 @@ def _whole(value):
 
 def Whole(low: int, high: int):  # noqa: N802 - used like a type
     """A whole number from ``low`` to ``high`` (6.0 counts, as in JSON Schema)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole)]
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(whole_value)]
 
 
 #: The version an edit was made from.

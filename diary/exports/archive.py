@@ -29,7 +29,7 @@ from pydantic import (
 
 from diary import inputs, merge, store
 from diary.db import write
-from diary.fields import ClientId, Timestamp, Whole, Words
+from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
 from diary.schemas import (
     EntryData,
     EntryOut,
@@ -49,11 +49,6 @@ MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
 KINDS = (("therapies", "therapy"), ("entries", "entry"))
-
-
-def _whole(value):
-    # JSON Schema counts 1.0 as the integer 1: a file that keeps to the document may say so.
-    return int(value) if isinstance(value, float) and value.is_integer() else value
 
 
 class Refused(Exception):
@@ -104,7 +99,7 @@ class DiaryCopy(Strict):
     POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
 
     format: Literal["diary-export"]
-    version: Annotated[Literal[1], BeforeValidator(_whole)]
+    version: Annotated[Literal[1], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
     exported_at: Timestamp
     user: CopyUser
     entries: list[CopyEntry] = Field(max_length=MAX_RECORDS)
@@ -213,7 +208,7 @@ def parse(raw: bytes | str) -> DiaryCopy:
 
 
 def _check_version(version):
-    version = _whole(version)
+    version = whole_value(version)
     if version == VERSION and not isinstance(version, bool):
         return
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
