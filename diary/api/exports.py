@@ -75,7 +75,7 @@ TABLE = {
 
 def send(download: downloads.Download) -> Response:
     """The file as an attachment that no browser or proxy keeps."""
-    response = Response(download.body, mimetype=download.mimetype)
+    response = Response(download.body, content_type=download.content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{download.filename}"'
     response.headers["Cache-Control"] = "no-store"
     return response

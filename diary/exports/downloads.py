@@ -20,10 +20,10 @@ JSON = "application/json; charset=utf-8"
 
 @dataclass(frozen=True)
 class Download:
-    """A file to send: its bytes, media type and the name it is saved under."""
+    """A file to send: its bytes, content type and the name it is saved under."""
 
     body: bytes
-    mimetype: str
+    content_type: str
     filename: str
 
 
