@@ -42,6 +42,9 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024 + 64 * 1024,
+    # An imported copy of a diary (POST /api/v1/import and the import page) may be larger:
+    # five years of daily entries with a note on each is about 2.5 MB (docs/exports.md).
+    "IMPORT_MAX_BYTES": 16 * 1024 * 1024,
     "PROXY_FIX": False,
     "JSON_SORT_KEYS": False,
 }

@@ -4,6 +4,8 @@ The tables for the whole design (DESIGN.md section 3) exist from the first migra
 later features add behaviour, not table rewrites.
 """
 
+import uuid
+
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("diary")
@@ -167,3 +169,15 @@ def m004_sharing(db):
             REFERENCES view_links(id) ON DELETE SET NULL;
         """,
     )
+
+
+@migrations()
+def m005_server_identity(db):
+    # One random UUID per database, made once: the namespace under which a patient's FHIR
+    # Patient id is derived (diary/exports/fhir.py). Kept in the database rather than in
+    # instance/ so that a restored backup exports the same ids, and random so that two
+    # servers never give two different patients the same id.
+    db.execute(
+        "CREATE TABLE server_identity (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO server_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])

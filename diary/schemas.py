@@ -78,15 +78,20 @@ FRIENDLY = {
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """Map a pydantic error to ``{"field.path": "plain message"}``, first error per field.
 
-    A whole-model rule names its field by starting its message with ``"field: "``.
+    A whole-model rule names its field by starting its message with ``"field: "``; for a
+    model inside a list (``entries.3``) the field joins the path (``entries.3.leg_pain``).
     """
     fields = {}
     for error in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in error["loc"])
+        path = error["loc"]
+        loc = ".".join(str(p) for p in path)
         message = _message(error)
-        if not loc:
-            loc, sep, rest = message.partition(": ")
-            loc, message = (loc, rest) if sep and loc.isidentifier() else ("body", message)
+        if not path or isinstance(path[-1], int):
+            name, sep, rest = message.partition(": ")
+            if sep and name.isidentifier():
+                loc, message = (f"{loc}.{name}" if loc else name), rest
+            elif not loc:
+                loc = "body"
         fields.setdefault(loc, message)
     return fields
 

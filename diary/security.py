@@ -251,6 +251,27 @@ def refuse_long_urls():
         raise RequestURITooLarge()
 
 
+def accepts_body_up_to(config_key):
+    """Let the decorated view read a body of up to ``app.config[config_key]`` bytes instead
+    of MAX_CONTENT_LENGTH (an imported copy of a diary is larger than any other request)."""
+
+    def decorate(view):
+        view.body_limit = config_key
+        return view
+
+    return decorate
+
+
+def apply_body_limit():
+    """before_request, before anything reads the body (the CSRF check reads a form): the
+    limit the view asked for. Only after the access check does anything read the body, so
+    no one but the view's callers can make the server read that much."""
+    view = current_app.view_functions.get(request.endpoint)
+    key = getattr(view, "body_limit", None)
+    if key is not None:
+        request.max_content_length = current_app.config[key]
+
+
 def check_csrf():
     """before_request, after the access check: the CSRF token on state-changing requests."""
     if current_app.config["WTF_CSRF_ENABLED"]:
@@ -259,6 +280,7 @@ def check_csrf():
 
 def init_app(app):
     app.before_request(refuse_long_urls)
+    app.before_request(apply_body_limit)
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     limiter.init_app(app)

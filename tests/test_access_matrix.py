@@ -7,7 +7,7 @@ share expired, and someone holding one of the owner's view links (live, turned o
 expired) who is not signed in. Bodies are empty: this checks the gate, not the feature.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
@@ -15,7 +15,7 @@ from diary import create_app
 from diary.access import policy_of
 from diary.db import get_db, write
 from diary.sharing import invites, links
-from tests.conftest import PASSWORD, TEST_CONFIG, Api
+from tests.conftest import PASSWORD, TEST_CONFIG, Api, insert_share
 
 ACTORS = [
     "anonymous",
@@ -30,26 +30,6 @@ ACTORS = [
     "owner",
 ]
 AUTH_REFUSALS = {401, 403}
-
-
-def _share(db, patient_id, physician_id, *, revoked=False, expired=False):
-    now = datetime.now(UTC)
-    expires = now - timedelta(days=1) if expired else now + timedelta(days=7)
-    with write(db):
-        db.execute(
-            "INSERT INTO shares (id, patient_id, physician_id, code_hash, created_at, expires_at,"
-            " accepted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                f"share-{physician_id}",
-                patient_id,
-                physician_id,
-                f"hash-{physician_id}",
-                now.isoformat(),
-                expires.isoformat(),
-                now.isoformat(),
-                now.isoformat() if revoked else None,
-            ],
-        )
 
 
 @pytest.fixture
@@ -78,9 +58,9 @@ def world(app):
         emails[actor], ids[actor] = email, user["id"]
     with app.app_context():
         db = get_db()
-        _share(db, ids["owner"], ids["physician_active"])
-        _share(db, ids["owner"], ids["physician_revoked"], revoked=True)
-        _share(db, ids["owner"], ids["physician_expired"], expired=True)
+        insert_share(db, ids["owner"], ids["physician_active"])
+        insert_share(db, ids["owner"], ids["physician_revoked"], revoked=True)
+        insert_share(db, ids["owner"], ids["physician_expired"], expired=True)
         tokens = {}
         for state in ("live", "revoked", "expired"):
             link, tokens[f"link_{state}"] = links.create(db, ids["owner"], 7)

@@ -132,3 +132,19 @@ def test_the_focus_is_the_latest_therapy_with_data_on_both_sides():
     panels = [panel("2026-01-01", True, True), panel("2026-03-01", True, False)]
     assert summary.focus_panel(panels) is panels[0]
     assert summary.focus_panel([panel("2026-01-01", False, True)]) is None
+
+
+def test_the_patient_page_offers_the_files_for_the_physicians_records(shared):
+    patient, doctor = shared
+    pid = patient.user["id"]
+    patient.post("/api/v1/entries", {"day": "2026-02-01", "leg_pain": 4, "note": "slept badly"})
+    html = doctor.client.get(f"/patients/{pid}").get_data(as_text=True)
+    links = re.findall(r'href="(/api/v1/patients/\d+/export[^"]*)" download', html)
+    assert links == [
+        f"/api/v1/patients/{pid}/export.fhir.json",
+        f"/api/v1/patients/{pid}/export.csv",
+        f"/api/v1/patients/{pid}/export.csv?table=therapies",
+    ]
+    assert "Notes are left out: the patient does not share them." in html
+    for link in links:
+        assert doctor.client.get(link).status_code == 200

@@ -23,6 +23,7 @@ def register_modules():
     # Imported for their routes; the order is the order of the OpenAPI document.
     from diary.api import (  # noqa: F401
         comparison,
+        exports,
         openapi,
         patients,
         resources,

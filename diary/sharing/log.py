@@ -23,6 +23,8 @@ WHAT = {
     "entries": "read your diary entries",
     "therapies": "read your therapies",
     "comparison": "read a before/after comparison",
+    "export_csv": "downloaded your diary as a spreadsheet (CSV)",
+    "export_fhir": "downloaded your diary as a FHIR file for a clinic's records",
 }
 
 

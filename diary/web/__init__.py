@@ -21,7 +21,18 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, charts, entries, pages, physician, pwa, sharing, therapies, viewlink
+    from diary.web import (
+        auth,
+        charts,
+        entries,
+        exports,
+        pages,
+        physician,
+        pwa,
+        sharing,
+        therapies,
+        viewlink,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(entries.bp)
@@ -32,3 +43,4 @@ def register_blueprints(app):
     app.register_blueprint(sharing.bp)
     app.register_blueprint(physician.bp)
     app.register_blueprint(viewlink.bp)
+    app.register_blueprint(exports.bp)
