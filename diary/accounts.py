@@ -274,14 +274,15 @@ def _password_hash(db, user_id):
 
 def delete_user(db, user_id: int):
     """Delete the account and every row of its data, by cascade: a patient's entries,
-    therapies, shares, view links, sessions and the access log about them; a physician's
-    shares (which ends them) and sessions. The access log keeps a deleted physician's name,
-    so a patient can still see who looked at their diary."""
+    therapies, questionnaire responses, shares, view links, sessions and the access log
+    about them; a physician's shares (which ends them) and sessions. The access log keeps a
+    deleted physician's name, so a patient can still see who looked at their diary."""
     with write(db):
         # The revision hashes have no foreign key to the user: remove them first.
         db.execute(
             "DELETE FROM revisions WHERE id IN (SELECT id FROM entries WHERE patient_id = ?"
-            " UNION SELECT id FROM therapies WHERE patient_id = ?)",
-            [user_id, user_id],
+            " UNION SELECT id FROM therapies WHERE patient_id = ?"
+            " UNION SELECT id FROM responses WHERE patient_id = ?)",
+            [user_id, user_id, user_id],
         )
         db.execute("DELETE FROM users WHERE id = ?", [user_id])

@@ -19,7 +19,6 @@ from diary import analysis, clinical, regions
 from diary.comparison_words import (
     CATEGORY_WORDS,
     WINDOW_LABELS,
-    change_sentence,
     distal_sentence,
     nap_words,
     overlap_sentences,
@@ -27,6 +26,8 @@ from diary.comparison_words import (
     shown_change,
     therapy_name,
 )
+from diary.questionnaires import compare as questionnaire_compare
+from diary.questionnaires import words as questionnaire_words
 
 
 def analysis_rows(entries: Iterable[dict]) -> list[dict]:
@@ -152,8 +153,12 @@ def therapy_panel(
             "label": WINDOW_LABELS[window["name"]],
             "progress": progress_words(window),
         }
+        shown["questionnaires"] = [
+            {**result, "words": questionnaire_words.result_words(result, window)}
+            for result in window.get("questionnaires") or []
+        ]
         if window["name"] != "baseline":
-            shown["sentence"] = change_sentence(kind, window, baseline_window)
+            shown["sentence"] = questionnaire_words.verdict(kind, window, baseline_window)
             shown["verdict"] = CATEGORY_WORDS.get(window["change"]["category"])
             if window["enough_data"] and baseline_window["enough_data"]:
                 shown["shown"] = shown_change(baseline_window["leg"]["mean"], window["leg"]["mean"])
@@ -261,11 +266,21 @@ def entry_spans(
     return [(begin.isoformat(), end.isoformat()) for begin, end in merged]
 
 
+def with_questionnaires(therapy: dict, result: dict, responses: Iterable[dict]) -> dict:
+    """``analysis.compare``'s ``result`` with each window's questionnaire results
+    (``questionnaires.compare.window_results``) as its ``questionnaires``."""
+    per_window = questionnaire_compare.window_results(therapy, result["windows"], list(responses))
+    for window, results in zip(result["windows"], per_window, strict=True):
+        window["questionnaires"] = results
+    return result
+
+
 def therapy_comparison(
     therapy: dict,
     entries: Iterable[dict],
     *,
     therapies: Iterable[dict] = (),
+    responses: Iterable[dict] = (),
     today: date,
     baseline_days: int,
     exclusion_days: int,
@@ -274,9 +289,10 @@ def therapy_comparison(
     "overlapping_therapies", "baseline_after_therapies"}``.
 
     ``windows`` and ``caveat`` are ``analysis.compare``'s, over the patient's stored entries
-    (all of them, or at least those within ``entry_spans`` and the last one); the overlaps
-    are ``overlaps`` against the patient's ``therapies``. Refuses (ValueError) what
-    ``compare`` refuses.
+    (all of them, or at least those within ``entry_spans`` and the last one), each window
+    with its questionnaire results from the patient's ``responses``; the overlaps are
+    ``overlaps`` against the patient's ``therapies``. Refuses (ValueError) what ``compare``
+    refuses.
     """
     result = analysis.compare(
         therapy["start_day"],
@@ -285,6 +301,7 @@ def therapy_comparison(
         baseline_days=baseline_days,
         exclusion_days=exclusion_days,
     )
+    with_questionnaires(therapy, result, responses)
     return {"therapy": therapy, **result, **overlaps(therapy, therapies, result["windows"])}
 
 
@@ -341,20 +358,28 @@ def weekly_means(timeline: list[dict]) -> list[dict]:
     ]
 
 
-def charts_page(therapies: list[dict], entries: list[dict], *, today: date) -> dict:
+def charts_page(
+    therapies: list[dict], entries: list[dict], *, today: date, responses: Iterable[dict] = ()
+) -> dict:
     """What the charts page shows: one panel per therapy, the timeline and its weekly table.
 
     Daily values are computed once and shared by every therapy's comparison (the 25 ms
     budget of DESIGN.md section 7 rests on it). ``entries`` are stored entries oldest
-    first; ``therapies`` in the order they are shown.
+    first; ``therapies`` in the order they are shown; ``responses`` the patient's live
+    questionnaire responses, shown in each window beside the pain.
     """
     rows = analysis_rows(entries)
     days = analysis.daily_values(rows)
+    responses = list(responses)
     panels = [
         therapy_panel(
             therapy,
             entries,
-            analysis.compare(therapy["start_day"], None, today=today, days=days),
+            with_questionnaires(
+                therapy,
+                analysis.compare(therapy["start_day"], None, today=today, days=days),
+                responses,
+            ),
             therapies,
         )
         for therapy in therapies

@@ -1,4 +1,5 @@
-"""Every query of entries and therapies: reads, paging, and changes through the sync rules.
+"""Every query of the synced kinds (entries, therapies, questionnaire responses): reads,
+paging, and changes through the sync rules.
 
 REST calls and sync batches both go through ``apply_change`` so there is one write path and
 one set of rules (merge.py) for both.
@@ -14,13 +15,21 @@ from diary import cursors, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
+from diary.questionnaires import engine
+from diary.questionnaires.schemas import ResponseData
 from diary.schemas import EntryData, TherapyData, field_errors
 
 KINDS = {
     "entry": {"table": "entries", "model": EntryData},
     "therapy": {"table": "therapies", "model": TherapyData},
+    # A response comes back with its score (DESIGN.md section 5), worked out when read.
+    "response": {
+        "table": "responses",
+        "model": ResponseData,
+        "derived": lambda out: {"score": engine.score_of(out["questionnaire"], out["answers"])},
+    },
 }
-JSON_COLUMNS = {"regions", "activities", "red_flags"}
+JSON_COLUMNS = {"regions", "activities", "red_flags", "answers"}
 
 
 def data_fields(kind):
@@ -39,6 +48,8 @@ def row_to_json(kind, row) -> dict:
         updated_at=row["updated_at"],
         deleted=bool(row["deleted"]),
     )
+    if "derived" in KINDS[kind]:
+        out.update(KINDS[kind]["derived"](out))
     return out
 
 
@@ -270,6 +281,28 @@ def all_entries(db, patient_id):
     return [row_to_json("entry", r) for r in rows]
 
 
+def list_responses(db, patient_id, *, questionnaire=None, day_from=None, day_to=None):
+    """The patient's live questionnaire responses, oldest first (by day, then time saved),
+    of one questionnaire when given, between two days (inclusive) when given."""
+    where = ["patient_id = ?", "deleted = 0"]
+    params: list = [patient_id]
+    for clause, value in (
+        ("questionnaire = ?", questionnaire),
+        ("day >= ?", day_from),
+        ("day <= ?", day_to),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    rows = fetch_all(
+        db,
+        f"SELECT * FROM responses WHERE {' AND '.join(where)} "  # noqa: S608  # nosec B608
+        "ORDER BY day, created_at, id",
+        params,
+    )
+    return [row_to_json("response", r) for r in rows]
+
+
 def latest_entry(db, patient_id, before_day=None):
     """The most recent live entry (on or before ``before_day`` when given), or None."""
     sql = "SELECT * FROM entries WHERE patient_id = ? AND deleted = 0"
@@ -282,7 +315,7 @@ def latest_entry(db, patient_id, before_day=None):
 
 
 def changes_since(db, patient_id, seq, limit=5000):
-    """Rows (entries and therapies, tombstones included) changed after ``seq``, in order.
+    """Rows of every synced kind (tombstones included) changed after ``seq``, in order.
 
     Returns ``(changes, last_seq, more)``.
     """

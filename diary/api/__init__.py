@@ -26,6 +26,7 @@ def register_modules():
         exports,
         openapi,
         patients,
+        questionnaires,
         resources,
         session,
         sharing,

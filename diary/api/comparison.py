@@ -16,6 +16,7 @@ from diary.api import bp
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.questionnaires.schemas import QuestionnaireResult
 from diary.schemas import TherapyOut, validate
 from diary.sharing import notes
 
@@ -70,6 +71,10 @@ class Window(BaseModel):
     activity_index: float | None
     distal_level_median: float | None
     change: Change | None = Field(None, description="absent on baseline")
+    questionnaires: list[QuestionnaireResult] = Field(
+        description="each questionnaire the patient answers (a PGIC: about this therapy; not "
+        "at baseline), with the response inside this window or null (docs/clinical-method.md)"
+    )
 
 
 class TherapyRef(BaseModel):
@@ -151,6 +156,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
             exclusion_days=query.exclusion_days,
         ),
         therapies=store.list_therapies(db, patient_id),
+        responses=store.list_responses(db, patient_id),
         today=comparison.patient_today(patient.time_zone),
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,
