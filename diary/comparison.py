@@ -141,8 +141,10 @@ def therapy_panel(
     follow-ups ``sentence``, ``verdict`` and ``shown``: the change worked out from the means
     as shown), the headline window and sentence, the words about other therapies that cloud
     it (``overlaps``), region shares and activity limits for the baseline and the latest
-    window, and the distal-level sentence. ``entries`` are the stored entries sorted by day;
-    ``therapies`` all of the patient's, this one included.
+    window, and the distal-level sentence. Each window also carries its ``questionnaires``
+    results (``with_questionnaires``), each with its ``words``, and the verdict uses them;
+    ``questionnaires`` lists the instruments shown. ``entries`` are the stored entries sorted
+    by day; ``therapies`` all of the patient's, this one included.
     """
     kind = therapy["kind"]
     windows = []
@@ -186,6 +188,7 @@ def therapy_panel(
         "distal_sentence": distal_sentence(
             baseline["distal_level_median"], latest["distal_level_median"]
         ),
+        "questionnaires": questionnaire_words.instruments_shown(windows),
         **clouded,
         "overlap_sentences": overlap_sentences(kind, therapy, clouded),
     }

@@ -220,7 +220,9 @@ def since_words(therapy: dict, day: str) -> str:
     what = _SINCE_WORDS.get(therapy["kind"])
     if what is None:
         kind = clinical.THERAPY_KINDS.get(therapy["kind"], "This therapy")
-        name = therapy.get("label") or kind[:1].lower() + kind[1:]
+        label = therapy.get("label") or ""
+        # The kind's own words read in a sentence in lower case; a label of the patient's as typed.
+        name = label if label and label.lower() != kind.lower() else kind[:1].lower() + kind[1:]
         return f"you started {name} on {day}"
     return f"{what} on {day}"
 
@@ -231,6 +233,14 @@ def day_words(day: str | date | None) -> str:
         return ""
     day = day if isinstance(day, date) else date.fromisoformat(day)
     return f"{day.day} {day:%b %Y}"
+
+
+def span_words(first: str, last: str) -> str:
+    """Two days as a span, the year said once when both share it: "17 Jul – 13 Aug 2026"."""
+    begin, end = date.fromisoformat(first), date.fromisoformat(last)
+    if begin.year != end.year:
+        return f"{day_words(begin)} \u2013 {day_words(end)}"
+    return f"{begin.day} {begin:%b} \u2013 {day_words(end)}"
 
 
 def therapy_name(therapy: dict) -> str:

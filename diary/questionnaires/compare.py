@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from diary import analysis
 from diary.questionnaires import engine
 from diary.questionnaires.engine import Definition
 
@@ -98,3 +99,72 @@ def window_results(
             results.append(result)
         out.append(results)
     return out
+
+
+def _baseline_of(therapy: dict) -> tuple[str, str]:
+    _name, begin, end = analysis.windows(therapy["start_day"])[0]
+    return begin.isoformat(), end.isoformat()
+
+
+def latest(
+    responses: list[dict],
+    therapies: list[dict],
+    definitions: dict[str, Definition] | None = None,
+) -> list[dict]:
+    """The latest response of each instrument the patient answers, with its change, for a
+    physician's list and the printable summary.
+
+    Each: ``{"questionnaire", "short", "response": {"id", "day", "score"}, "therapy", "against",
+    "change", "rating"}``. An instrument compared with a baseline is compared with the
+    response inside the baseline window of the latest therapy that started before it
+    (``against`` says which: ``{"id", "day", "score", "therapy"}``), else with the
+    patient's first response (``therapy`` None); ``change`` is None with nothing to compare
+    with. A rating of change (the PGIC) carries its ``rating`` and the ``therapy`` it is
+    about (None when that therapy is gone). ``responses`` are live, with their scores.
+    """
+    definitions = definitions or engine.catalogue()
+    ordered = sorted(responses, key=lambda r: (r["day"], r.get("created_at") or "", r["id"]))
+    by_id = {t["id"]: t for t in therapies}
+    out = []
+    for definition in definitions.values():
+        mine = [r for r in ordered if r["questionnaire"] == definition.id]
+        if not mine:
+            continue
+        last = mine[-1]
+        result = {
+            "questionnaire": definition.id,
+            "short": definition.short,
+            "response": _shown(last),
+            "therapy": by_id.get(last.get("therapy_id")) if definition.anchored else None,
+            "against": None,
+            "change": None,
+            "rating": None,
+        }
+        if last["score"] is None:
+            pass
+        elif definition.rates_change:
+            result["rating"] = engine.rating(definition, last["score"])
+        else:
+            before = _reference(mine, last, therapies)
+            if before is not None:
+                response, therapy = before
+                result["against"] = {**_shown(response), "therapy": therapy}
+                result["change"] = engine.change(definition, response["score"], last["score"])
+        out.append(result)
+    return out
+
+
+def _reference(mine: list[dict], last: dict, therapies: list[dict]):
+    # The latest therapy that started before the latest answer, with an answer in its
+    # baseline window: the before/after the physician asks about. Else the first answer.
+    for therapy in sorted(therapies, key=lambda t: t["start_day"], reverse=True):
+        if therapy["start_day"] >= last["day"]:
+            continue
+        begin, end = _baseline_of(therapy)
+        inside = [r for r in mine if begin <= r["day"] <= end and r["score"] is not None]
+        if inside:
+            return inside[-1], therapy
+    first = mine[0]
+    if first is last or first["score"] is None:
+        return None
+    return first, None

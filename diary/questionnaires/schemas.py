@@ -164,11 +164,9 @@ class ResponseRef(BaseModel):
     score: int | float | None
 
 
-class QuestionnaireChange(BaseModel):
-    """A follow-up window's score against the baseline window's."""
+class ScoreChange(BaseModel):
+    """One score against an earlier one, judged by the instrument's threshold."""
 
-    before: float
-    after: float
     points: float = Field(description="after - before")
     percent: float | None = Field(
         description="the improvement as a percent of before (positive when better); null at 0"
@@ -177,6 +175,13 @@ class QuestionnaireChange(BaseModel):
     important: bool = Field(
         description="reaches the instrument's threshold (points or percent) in that direction"
     )
+
+
+class QuestionnaireChange(ScoreChange):
+    """A follow-up window's score against the baseline window's."""
+
+    before: float
+    after: float
 
 
 class QuestionnaireRating(BaseModel):
@@ -199,3 +204,32 @@ class QuestionnaireResult(BaseModel):
         description="against the response inside the baseline window; null without both"
     )
     rating: QuestionnaireRating | None
+
+
+# ---- the latest answers, for a physician (diary/sharing/dashboard.py) --------------------
+
+
+class AnsweredAbout(BaseModel):
+    id: str
+    name: str
+    start_day: str
+
+
+class EarlierAnswer(ResponseRef):
+    therapy: AnsweredAbout | None = Field(
+        description="the therapy whose baseline window holds it; null: the first answer"
+    )
+
+
+class LatestQuestionnaire(BaseModel):
+    """An instrument's latest answer and its change (docs/clinical-method.md)."""
+
+    questionnaire: str
+    short: str
+    response: ResponseRef
+    therapy: AnsweredAbout | None = Field(description="what a rating of change is about")
+    against: EarlierAnswer | None = Field(description="what the change is measured from")
+    change: ScoreChange | None
+    rating: QuestionnaireRating | None
+    sentence: str
+    threshold: str = Field(description="the instrument's important change, in words")

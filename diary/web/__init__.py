@@ -29,6 +29,7 @@ def register_blueprints(app):
         pages,
         physician,
         pwa,
+        questionnaires,
         sharing,
         therapies,
         viewlink,
@@ -44,3 +45,4 @@ def register_blueprints(app):
     app.register_blueprint(physician.bp)
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(questionnaires.bp)

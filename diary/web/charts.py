@@ -23,13 +23,17 @@ def index():
     entries = store.all_entries(db, current_user.id)
     therapies = store.list_therapies(db, current_user.id)
     today = comparison.patient_today(current_user.time_zone)
-    page = comparison.charts_page(therapies, entries, today=today)
+    responses = store.list_responses(db, current_user.id)
+    page = comparison.charts_page(therapies, entries, today=today, responses=responses)
     return render_template(
         "charts/index.html",
         page=page,
         chart_data=comparison.chart_data(page, today=today),
         today=today,
         today_url=_today_page(),
+        questionnaires_url=url_for("questionnaires.index")
+        if "questionnaires.index" in current_app.view_functions
+        else None,
         caveat=analysis.CAVEAT,
         **chart_context(),
     )

@@ -20,6 +20,7 @@ from diary.days import EARLIEST_DAY
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
+from diary.web.questionnaires import today_cards
 
 bp = Blueprint("entries", __name__)
 
@@ -287,6 +288,7 @@ def _render_today(values, errors=None, status=None):
         # Another entry for today is a choice: the form opens by itself only when it holds
         # what the patient typed (a refused save, "same as yesterday" without JavaScript).
         form_open=not logged or bool(errors) or bool(status),
+        questionnaire_cards=today_cards(get_db(), current_user.id, local_today()),
     )
 
 

@@ -260,6 +260,11 @@ async function start() {
     import("./therapy-queue.js").then((m) => m.wire());
   }
   if (document.querySelector("[data-therapy-list]")) import("./therapy-list.js").then((m) => m.wire());
+  if (document.querySelector("[data-response-form], [data-response-delete-form]")) {
+    import("./response-queue.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-response-list]")) import("./response-list.js").then((m) => m.wire());
+  if (document.querySelector("[data-questionnaire-cards]")) import("./questionnaire-cards.js").then((m) => m.wire());
   await syncNow();
   warmPages();
 }
