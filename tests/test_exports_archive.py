@@ -99,7 +99,7 @@ def test_the_copy_is_versioned_json_with_one_record_a_line(diaries):
     pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
     text = archive.dumps(pat.copy())
     data = json.loads(text)
-    assert data["format"] == "diary-export" and data["version"] == 1
+    assert data["format"] == "diary-export" and data["version"] == 2
     assert data["user"] == {"name": "Pat", "time_zone": "Europe/Paris"}
     lines = text.splitlines()
     assert lines[5] == '  "entries": [' and lines[8] == '  "therapies": ['
@@ -158,7 +158,7 @@ def test_another_apps_file_is_refused_saying_so(raw, words):
     assert words in refused.message
 
 
-@pytest.mark.parametrize(("version", "words"), [(2, "newer version"), ("1", "format version")])
+@pytest.mark.parametrize(("version", "words"), [(3, "newer version"), ("1", "format version")])
 def test_another_version_is_refused(diaries, version, words):
     copy = {**valid_copy(diaries), "version": version}
     refused = refusal(json.dumps(copy))

@@ -1,8 +1,10 @@
-"""The complete copy of a diary (format ``diary-export``, version 1) and its import.
+"""The complete copy of a diary (format ``diary-export``, version 2) and its import.
 
-A copy holds every live entry and therapy with its id, version and times, so that importing
+A copy holds every live entry, therapy and questionnaire response with its id, version and
+times, so that importing
 it recreates the diary exactly: the same ids, versions and times, hence the same history
-and the same analysis. Deleted records (tombstones) are left out: the copy is the diary as
+and the same analysis. Version 1 (before questionnaires) had no responses; its copies are
+still read. Deleted records (tombstones) are left out: the copy is the diary as
 the patient sees it, a deletion cannot be recreated on another server through the sync
 rules (a delete of an id the server never had is refused), and the content of a deleted
 entry should not come back in a file the patient carries around.
@@ -30,6 +32,7 @@ from pydantic import (
 from diary import inputs, merge, store
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
+from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import (
     EntryData,
     EntryOut,
@@ -40,7 +43,9 @@ from diary.schemas import (
 )
 
 FORMAT = "diary-export"
-VERSION = 1
+#: The version written; every version in READS is read (1: before questionnaires).
+VERSION = 2
+READS = (1, 2)
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
 #: The highest version a copy's record may carry: far more edits than any diary makes, and
@@ -48,7 +53,7 @@ MAX_RECORDS = 50_000
 MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
-KINDS = (("therapies", "therapy"), ("entries", "entry"))
+KINDS = (("therapies", "therapy"), ("entries", "entry"), ("responses", "response"))
 
 
 class Refused(Exception):
@@ -94,16 +99,28 @@ class CopyTherapy(TherapyData, _Kept):
     """A therapy as the API shows it, with its id, version and times."""
 
 
+class CopyResponse(ResponseData, _Kept):
+    """A questionnaire response as the API shows it, with its id, version and times (its
+    score, worked out from the answers, may be there too and is not read)."""
+
+    score: int | float | None = Field(None, description="ignored: worked out from answers")
+
+
 class DiaryCopy(Strict):
     """A complete copy of a diary (docs/exports.md): what GET /api/v1/export.json gives and
     POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
 
     format: Literal["diary-export"]
-    version: Annotated[Literal[1], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
+    version: Annotated[Literal[READS], BeforeValidator(whole_value)]  # 2.0 is 2 in JSON Schema
     exported_at: Timestamp
     user: CopyUser
     entries: list[CopyEntry] = Field(max_length=MAX_RECORDS)
     therapies: list[CopyTherapy] = Field(max_length=MAX_RECORDS)
+    responses: list[CopyResponse] = Field(
+        default_factory=list,
+        max_length=MAX_RECORDS,
+        description="questionnaire answers (version 2; a version 1 copy has none)",
+    )
 
 
 class KindCounts(BaseModel):
@@ -113,18 +130,21 @@ class KindCounts(BaseModel):
 
 
 class ImportConflict(BaseModel):
-    kind: Literal["entry", "therapy"]
+    kind: Literal["entry", "therapy", "response"]
     id: str
     differs: list[str] = Field(
         description="the fields that differ, and deleted when the diary has deleted it"
     )
-    file: EntryOut | TherapyOut = Field(description="the record as the file holds it")
-    server: EntryOut | TherapyOut = Field(description="the record as the diary holds it (kept)")
+    file: EntryOut | TherapyOut | ResponseOut = Field(description="the record as the file holds it")
+    server: EntryOut | TherapyOut | ResponseOut = Field(
+        description="the record as the diary holds it (kept)"
+    )
 
 
 class ImportSummary(BaseModel):
     entries: KindCounts
     therapies: KindCounts
+    responses: KindCounts
     conflicts: list[ImportConflict]
     exported_at: str = Field(description="when the copy was made")
     user: CopyUser = Field(description="whose diary the copy was, as the file says")
@@ -133,9 +153,17 @@ class ImportSummary(BaseModel):
 # ---- export ----------------------------------------------------------------------------
 
 
-def build(user: dict, entries: list[dict], therapies: list[dict], exported_at: str) -> dict:
-    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``entries`` and
-    ``therapies`` the live rows as the API shows them (tombstones are not part of a copy)."""
+def build(
+    user: dict,
+    entries: list[dict],
+    therapies: list[dict],
+    exported_at: str,
+    *,
+    responses: list[dict] = (),
+) -> dict:
+    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``entries``,
+    ``therapies`` and ``responses`` the live rows as the API shows them (tombstones are not
+    part of a copy)."""
     return {
         "format": FORMAT,
         "version": VERSION,
@@ -143,17 +171,20 @@ def build(user: dict, entries: list[dict], therapies: list[dict], exported_at: s
         "user": {"name": user["name"], "time_zone": user["time_zone"]},
         "entries": entries,
         "therapies": therapies,
+        "responses": list(responses),
     }
 
 
 def dumps(copy: dict) -> str:
     """The copy as JSON text with one record a line: compact, and readable by a person."""
     lines = ["{"]
+    lists = [name for name in ("entries", "therapies", "responses") if name in copy]
     for key, value in copy.items():
-        if key in ("entries", "therapies"):
+        if key in lists:
             continue
         lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},")
-    for name, end in (("entries", ","), ("therapies", "")):
+    for name in lists:
+        end = "," if name != lists[-1] else ""
         records = ",\n".join(
             "    " + json.dumps(row, ensure_ascii=False, separators=(",", ":"))
             for row in copy[name]
@@ -209,16 +240,18 @@ def parse(raw: bytes | str) -> DiaryCopy:
 
 def _check_version(version):
     version = whole_value(version)
-    if version == VERSION and not isinstance(version, bool):
+    if version in READS and not isinstance(version, bool):
         return
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         message = (
             f"This copy was made by a newer version of diary (copy format {version}); this "
-            f"server reads format {VERSION}. Update this server, then import the copy again."
+            f"server reads formats {' and '.join(map(str, READS))}. Update this server, then "
+            "import the copy again."
         )
     else:
         message = f"This copy does not say which format version it is (expected {VERSION})."
-    raise Refused(422, "unsupported_version", message, {"version": f"must be {VERSION}"})
+    allowed = " or ".join(map(str, READS))
+    raise Refused(422, "unsupported_version", message, {"version": f"must be {allowed}"})
 
 
 def _invalid(fields: dict) -> Refused:

@@ -12,7 +12,7 @@ from diary import accounts, comparison, store
 from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
 
-TABLES = ("entries", "therapies")
+TABLES = ("entries", "therapies", "responses")
 CSV = "text/csv; charset=utf-8; header=present"
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -34,8 +34,13 @@ def _stem(patient, prefix: str) -> str:
 def spreadsheet_file(
     db, patient_id: int, table: str, *, include_notes: bool, prefix: str = ""
 ) -> Download:
-    """The CSV of the patient's ``table`` ("entries" or "therapies")."""
+    """The CSV of the patient's ``table`` ("entries", "therapies" or "responses")."""
     patient = accounts.get_user(db, patient_id)
+    if table == "responses":
+        text = spreadsheet.responses_csv(
+            store.list_responses(db, patient_id), store.list_therapies(db, patient_id)
+        )
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'questionnaires-')}.csv")
     if table == "therapies":
         text = spreadsheet.therapies_csv(
             store.list_therapies(db, patient_id), include_notes=include_notes
@@ -52,6 +57,7 @@ def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> 
         {"id": patient.id, "name": patient.name},
         store.all_entries(db, patient_id),
         store.list_therapies(db, patient_id),
+        store.list_responses(db, patient_id),
         server_uuid=server_uuid(db),
         exported_at=accounts.now_iso(),
         today=comparison.patient_today(patient.time_zone).isoformat(),
@@ -69,5 +75,6 @@ def copy_file(db, patient_id: int) -> Download:
         store.all_entries(db, patient_id),
         store.list_therapies(db, patient_id),
         accounts.now_iso(),
+        responses=store.list_responses(db, patient_id),
     )
     return Download(archive.dumps(copy).encode(), JSON, f"{_stem(patient, 'copy-')}.json")

@@ -118,6 +118,11 @@ class Definition:
         """True when each response is about one therapy (its ``therapy_id`` is required)."""
         return self.asked == "after_therapy"
 
+    @property
+    def codes(self) -> list[dict]:
+        """The instrument's codings (``Questionnaire.code``: a LOINC panel, say), if any."""
+        return [c for c in self.resource.get("code") or () if isinstance(c, dict)]
+
     def item(self, link_id: str) -> Item:
         return next(i for i in self.items if i.link_id == link_id)
 

@@ -35,6 +35,9 @@ FIELD_WORDS = {
     "start_day": "start day",
     "end_day": "end day",
     "notes": "notes",
+    "questionnaire": "questionnaire",
+    "answers": "answers",
+    "therapy_id": "the therapy it is about",
     "deleted": "deleted in your diary",
 }
 #: Conflicts listed on the page; the API answer lists them all.
