@@ -110,6 +110,23 @@ def test_the_therapies_csv_and_a_wrong_table(diary):
     assert "table" in wrong.get_json()["error"]["fields"]
 
 
+def test_the_questionnaires_csv_and_their_fhir_resources(diary):
+    diary.post(
+        "/api/v1/responses",
+        {"questionnaire": "odi", "day": "2026-01-10", "answers": {"total": 46}},
+    )
+    response = diary.get("/api/v1/export.csv?table=responses")
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="diary-questionnaires-'
+    )
+    (row,) = rows(response)
+    assert (row["questionnaire"], row["score"], row["answers"]) == ("odi", "46", '{"total":46}')
+    bundle = json.loads(diary.get("/api/v1/export.fhir.json").get_data())
+    Bundle.model_validate(bundle)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("QuestionnaireResponse") == 1
+
+
 def test_the_fhir_bundle_validates_and_counts_every_score(diary):
     response = diary.get("/api/v1/export.fhir.json")
     assert response.status_code == 200

@@ -57,12 +57,13 @@ class Diary:
             store.all_entries(self.db, self.user.id),
             store.list_therapies(self.db, self.user.id),
             "2026-12-06T10:00:00.000Z",
+            responses=store.list_responses(self.db, self.user.id),
         )
 
     def tables(self):
         return {
             table: sorted(map(tuple, self.db.execute(f"SELECT * FROM {table}").fetchall()))  # noqa: S608
-            for table in ("entries", "therapies", "revisions", "change_seq")
+            for table in ("entries", "therapies", "responses", "revisions", "change_seq")
         }
 
     def close(self):
@@ -118,6 +119,52 @@ def test_deleted_records_are_not_in_the_copy(diaries):
     copy = pat.copy()
     assert [e["id"] for e in copy["entries"]] == [kept.id]
     assert "regretted" not in archive.dumps(copy)
+
+
+def test_questionnaire_answers_come_back_exactly(diaries):
+    pat = diaries()
+    therapy = pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
+    rmdq = pat.add(
+        "response", {"questionnaire": "rmdq", "day": "2026-01-01", "answers": {"3": True}}
+    )
+    pgic = {"questionnaire": "pgic", "day": "2026-02-01", "answers": {"1": 2}}
+    pat.add("response", {**pgic, "therapy_id": therapy.id})
+    pat.add("response", {"questionnaire": "rmdq", "day": "2026-01-01", "answers": {}}, rmdq.id, 1)
+    copy = pat.copy()
+    assert [(r["questionnaire"], r["score"], r["version"]) for r in copy["responses"]] == [
+        ("rmdq", 0, 2),
+        ("pgic", 2, 1),
+    ]
+    moved = diaries("Pat elsewhere")
+    summary = import_into(moved, copy)
+    assert summary["responses"] == {"applied": 2, "duplicate": 0, "conflict": 0}
+    assert moved.copy()["responses"] == copy["responses"]
+    again = import_into(moved, copy)
+    assert again["responses"] == {"applied": 0, "duplicate": 2, "conflict": 0}
+    # An answer changed since is a conflict, kept as the diary has it.
+    moved.add(
+        "response",
+        {**pgic, "answers": {"1": 4}, "therapy_id": therapy.id},
+        copy["responses"][1]["id"],
+        1,
+    )
+    (conflict,) = import_into(moved, copy)["conflicts"]
+    assert (conflict["kind"], conflict["differs"], conflict["server"]["score"]) == (
+        "response",
+        ["answers"],
+        4,
+    )
+
+
+def test_a_copy_of_format_1_from_before_questionnaires_still_imports(diaries):
+    pat = diaries()
+    pat.add("entry", entry())
+    old = {k: v for k, v in pat.copy().items() if k != "responses"}
+    old["version"] = 1
+    moved = diaries("Pat elsewhere")
+    summary = import_into(moved, old)
+    assert summary["entries"]["applied"] == 1
+    assert summary["responses"] == {"applied": 0, "duplicate": 0, "conflict": 0}
 
 
 # ---- refused whole, nothing written --------------------------------------------------------
