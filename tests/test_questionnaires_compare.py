@@ -8,7 +8,7 @@ import pytest
 
 from diary import analysis
 from diary.questionnaires import compare, words
-from tests.test_comparison import T, TODAY, comparison_of, day, post_all, section_6_entries
+from tests.test_comparison import TODAY, T, comparison_of, day, post_all, section_6_entries
 
 
 def window_dicts(start, last_entry_day=None):
