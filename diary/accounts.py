@@ -16,6 +16,8 @@ from werkzeug.security import check_password_hash
 
 from diary import sessions
 from diary.db import fetch_all, write
+from diary.errors import ApiError
+from diary.schemas import UserCreate, validate
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -142,6 +144,25 @@ def get_user(db, user_id: int) -> User | None:
     return User.from_row(rows[0]) if rows else None
 
 
+def validated_registration(data, *, strict=True) -> UserCreate:
+    """Return the registration in ``data``, or raise ApiError 422 naming every field at fault.
+
+    The declared rules and the password rules are checked together, so a weak password and
+    a mistyped email are both reported at once rather than one after the other. A taken
+    email is not a field error: ``register`` refuses it without saying so.
+    """
+    try:
+        return validate(UserCreate, data, strict=strict)
+    except ApiError as err:
+        if isinstance(data, dict) and "password" not in err.fields:
+            password, email = data.get("password"), data.get("email")
+            if isinstance(password, str):
+                problem = password_problem(password, email if isinstance(email, str) else "")
+                if problem:
+                    err.fields["password"] = problem
+        raise
+
+
 def register(db, hasher, *, email, password, role, name, time_zone="UTC") -> User:
     """Create a user; raise RegistrationRefused for a bad password or a taken email.
 
@@ -230,6 +251,26 @@ def change_password(db, hasher, user: User, current, new) -> User:
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hasher.hash(new), user.id])
         sessions.end_all(db, user.id, keep=user.session.id if user.session else None)
     return user
+
+
+#: What update_profile may change (schemas.UserUpdate's fields).
+PROFILE_COLUMNS = ("name", "time_zone")
+
+
+def update_profile(db, user_id: int, changes: dict) -> User:
+    """Apply ``changes`` (validated by schemas.UserUpdate; only the fields given) to the
+    user's row and return the user as stored. Refuses an unknown field with ValueError."""
+    unknown = set(changes) - set(PROFILE_COLUMNS)
+    if unknown:
+        raise ValueError(f"not a profile field: {', '.join(sorted(unknown))}")
+    columns = [c for c in PROFILE_COLUMNS if c in changes]
+    if columns:
+        # The column names are PROFILE_COLUMNS', never the request's.
+        assignments = ", ".join(f"{c} = ?" for c in columns)
+        sql = f"UPDATE users SET {assignments} WHERE id = ?"  # noqa: S608 # nosec B608
+        with write(db):
+            db.execute(sql, [*(changes[c] for c in columns), user_id])
+    return get_user(db, user_id)
 
 
 def _password_hash(db, user_id):

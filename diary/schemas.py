@@ -65,6 +65,36 @@ class PasswordChange(Strict):
     new_password: NewPassword
 
 
+def _no_defaults(schema):
+    # A field left out stays as it is: the document says "optional", not "defaults to null".
+    for field in schema.get("properties", {}).values():
+        field.pop("default", None)
+
+
+class UserUpdate(Strict):
+    """Changes to the signed-in account: every field optional, a field left out stays as it
+    is. Not nullable unless said so (a name or a time zone cannot be removed); later fields
+    (share_notes, locale, reminder_time) join here."""
+
+    model_config = ConfigDict(json_schema_extra=_no_defaults)
+
+    name: Words(100) = None  # type: ignore[assignment]
+    time_zone: TimeZone = None  # type: ignore[assignment]
+
+
+class PasswordReset(Strict):
+    """The new password a reset link sets (the same rules as at registration)."""
+
+    new_password: NewPassword
+
+
+class ResetRequest(Strict):
+    """The address to send a reset link to (the answer is the same whether or not an
+    account uses it)."""
+
+    email: Email
+
+
 FRIENDLY = {
     "missing": "is required",
     "extra_forbidden": "is not a field we know",

@@ -10,7 +10,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from diary import create_app
+from diary import create_app, password_resets
 from diary.access import policy_of
 from diary.db import get_db, write
 from tests.conftest import PASSWORD, TEST_CONFIG, Api
@@ -91,6 +91,8 @@ def world(app):
         therapy = {"kind": "surgery", "start_day": "2026-01-01"}
         world["entry"] = owner.post("/api/v1/entries", entry).get_json()["id"]
         world["therapy"] = owner.post("/api/v1/therapies", therapy).get_json()["id"]
+        with app.app_context():
+            world["reset_token"] = password_resets.create(get_db(), ids["owner"])
 
     fresh_objects()
     world["fresh_objects"] = fresh_objects
@@ -108,6 +110,8 @@ def _url(rule, world):
             values[arg] = world["entry"]
         elif arg == "session_id":
             values[arg] = world["session"]
+        elif arg == "token" and rule.rule.startswith(password_resets.LINK_PATH):
+            values[arg] = world["reset_token"]  # a live link: anyone holding it may open it
         else:
             raise AssertionError(f"teach test_access_matrix the argument {arg!r} of {rule.rule}")
     path = rule.rule

@@ -1,4 +1,4 @@
-"""Registration and account deletion."""
+"""Registration, the account's settings and account deletion."""
 
 from flask import current_app, jsonify
 from flask_login import current_user
@@ -10,7 +10,7 @@ from diary.api.openapi import spec
 from diary.api.session import session_payload
 from diary.db import get_db
 from diary.errors import ApiError
-from diary.schemas import SessionOut, UserCreate, validate
+from diary.schemas import SessionOut, UserCreate, UserUpdate, validate
 from diary.security import limiter, registration_limit, sign_in, sign_out
 
 
@@ -21,7 +21,7 @@ from diary.security import limiter, registration_limit, sign_in, sign_out
 def create_user():
     if not current_app.config["REGISTRATION_OPEN"]:
         raise ApiError(403, "registration_closed", "Registration is closed on this server.")
-    data = validate(UserCreate, json_body())
+    data = accounts.validated_registration(json_body())
     try:
         user = accounts.register(
             get_db(), current_app.extensions["diary.hasher"], **data.model_dump()
@@ -32,6 +32,19 @@ def create_user():
         ) from None
     user = sign_in(user)
     return jsonify(session_payload(user)), 201
+
+
+@bp.put("/users/me")
+@allow("signed_in")
+@spec(
+    "Change the account's settings: only the fields given change",
+    body=UserUpdate,
+    responses={200: SessionOut},
+)
+def update_me():
+    changes = validate(UserUpdate, json_body()).model_dump(exclude_unset=True)
+    user = accounts.update_profile(get_db(), current_user.id, changes)
+    return jsonify(session_payload(user))
 
 
 @bp.delete("/users/me")

@@ -21,9 +21,10 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, charts, entries, pages, pwa, therapies
+    from diary.web import auth, charts, entries, pages, password_reset, pwa, therapies
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(password_reset.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pwa.bp)
