@@ -29,7 +29,7 @@ VIEW_WIDTH = 168  # each view; the front view starts at FRONT_X
 FRONT_X = 176
 MID = VIEW_WIDTH / 2
 GAP = 1.25  # half the space between two neighbouring regions
-INSET = 2  # how far each region stays inside the outline
+INSET = 2.5  # how far each region stays inside the outline
 RADIUS = 5  # corners
 
 # The frame: the viewBox starts at TOP and is HEIGHT tall; "Left" and "Right" sit on SIDE_Y.
@@ -82,8 +82,8 @@ OUTER = Curve(
         (130, 14),
         (156, 18),
         (180, 23),
-        (198, 16.5),
-        (214, 17),
+        (198, 16),
+        (214, 16.5),
         (234, 26),
         (248, 31),
         (252, 31),
@@ -96,8 +96,8 @@ INNER = Curve(
         (140, 81),
         (160, 78),
         (180, 75),
-        (198, 80.5),
-        (214, 80),
+        (198, 81),
+        (214, 80.5),
         (234, 73),
         (248, 68),
         (252, 68),
@@ -106,8 +106,8 @@ INNER = Curve(
 ANKLE_Y = 250
 # Seen from the front, the foot widens to the toes, the big toe (inside) reaching lowest;
 # seen from behind, the heel is round.
-TOE_OUTER = Curve([(ANKLE_Y, 31), (255, 23), (263, 16), (289, 14)])
-TOE_INNER = Curve([(ANKLE_Y, 68), (255, 73), (263, 78), (293, 79)])
+TOE_OUTER = Curve([(ANKLE_Y, 31), (255, 22), (263, 15), (289, 13)])
+TOE_INNER = Curve([(ANKLE_Y, 68), (255, 74), (263, 79), (293, 80)])
 HEEL_OUTER = Curve([(ANKLE_Y, 31), (262, 28), (276, 28), (288, 35)])
 HEEL_INNER = Curve([(ANKLE_Y, 68), (262, 71), (276, 71), (288, 64)])
 HEEL_BOTTOM = 292
@@ -288,8 +288,8 @@ def left_foot(outer_side):
 
 def left_outline(view):
     """The left half of the body's outline, from the waist round the foot to the crotch."""
-    down = OUTER.points(22, ANKLE_Y, step=6)
-    up = INNER.points(ANKLE_Y, CROTCH_Y, step=6)
+    down = OUTER.points(22, ANKLE_Y, step=8)
+    up = INNER.points(ANKLE_Y, CROTCH_Y, step=8)
     if view == "back":
         foot = HEEL_OUTER.points(ANKLE_Y, 286, step=6)[1:]
         foot += [(MID / 2 + 7.5, HEEL_BOTTOM + 0.5)]  # under the middle of the heel
@@ -306,8 +306,7 @@ def left_outline(view):
 
 
 def number(v):
-    text = f"{v:.1f}".rstrip("0").rstrip(".")
-    return "0" if text == "-0" else text
+    return str(round(v) + 0)  # + 0: never "-0"
 
 
 def xy(p):
@@ -340,7 +339,7 @@ def smooth(points):
     Its Bézier pieces share their tangents, so every piece after the first is an "s"; a
     straight edge stays a line. Relative numbers keep the page small.
     """
-    # On a 0.1 grid first, so the relative steps add up to exactly the points.
+    # On the grid first, so the relative steps add up to exactly the points.
     points = [grid(p) for p in points]
     if len(points) == 2:
         return [f"l{xy(minus(points[1], points[0]))}"]
@@ -356,7 +355,9 @@ def smooth(points):
 
 
 def grid(p):
-    return (round(p[0], 1), round(p[1], 1))
+    # Whole units (about a pixel on a phone): half the page weight of tenths, and the
+    # browser's curves stay smooth.
+    return (round(p[0]), round(p[1]))
 
 
 def minus(a, b):
