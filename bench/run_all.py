@@ -23,6 +23,7 @@ BENCHMARKS = [
     ("analysis", ["bench/bench_analysis.py"]),
     ("comparison", ["bench/bench_comparison.py"]),
     ("history", ["bench/bench_history.py"]),
+    ("import", ["bench/bench_import.py"]),
     ("page_weight", ["bench/bench_page_weight.py"]),
     ("sync", ["bench/bench_sync.py"]),
     ("server", ["bench/bench_server.py"]),

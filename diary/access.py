@@ -11,6 +11,7 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from diary.errors import ApiError, wants_json
+from diary.sharing import invites, links, log
 
 POLICIES = {
     "anyone",  # public pages, the session endpoints, static files
@@ -18,16 +19,29 @@ POLICIES = {
     "patient",  # the signed-in patient's own data
     "physician",  # the physician's own lists
     "physician_of_patient",  # a physician with an active share from <patient_id>
+    "view_link",  # anyone holding the live view link <token> (read-only pages, no API)
 }
+#: Policies that show a patient's diary to someone else: each such route names what it
+#: shows, and every use is written to the patient's access log.
+LOGGED = {"physician_of_patient", "view_link"}
 
 
-def allow(policy):
-    """Declare who may call the decorated view (one of POLICIES)."""
+def allow(policy, *, shows=None):
+    """Declare who may call the decorated view (one of POLICIES).
+
+    A LOGGED policy also says what the view ``shows`` (a subject of
+    ``diary.sharing.log.WHAT``), which is what the patient's access log will say.
+    """
     if policy not in POLICIES:
         raise ValueError(f"unknown access policy {policy!r}")
+    if (policy in LOGGED) != (shows is not None):
+        raise ValueError(f"policy {policy!r} {'needs' if policy in LOGGED else 'takes no'} shows=")
+    if shows is not None and shows not in log.WHAT:
+        raise ValueError(f"unknown access-log subject {shows!r}")
 
     def decorate(view):
         view.access_policy = policy
+        view.access_shows = shows
         return view
 
     return decorate
@@ -39,14 +53,7 @@ def policy_of(view):
 
 def active_share_exists(db, patient_id, physician_id):
     """True when the patient shares with the physician now (accepted, not revoked or expired)."""
-    from diary.accounts import now_iso
-
-    row = db.execute(
-        "SELECT 1 FROM shares WHERE patient_id = ? AND physician_id = ? AND accepted_at IS NOT NULL"
-        " AND revoked_at IS NULL AND expires_at > ? LIMIT 1",
-        [patient_id, physician_id, now_iso()],
-    ).fetchone()
-    return row is not None
+    return invites.is_active(db, patient_id, physician_id)
 
 
 def _refuse_anonymous():
@@ -63,6 +70,8 @@ def enforce():
     policy = "anyone" if request.endpoint == "static" else policy_of(view)
     if policy == "anyone":
         return None
+    if policy == "view_link":
+        return _enter_by_link()
     if not current_user.is_authenticated:
         return _refuse_anonymous()
     if policy == "signed_in":
@@ -80,31 +89,51 @@ def enforce():
         ):
             # Not 403: whether the patient exists is not the caller's business.
             _not_found()
-        g.physician_view = patient_id
+        g.viewer = log.Viewer(
+            patient_id=patient_id,
+            physician_id=current_user.id,
+            physician_name=current_user.name,
+        )
     return None
 
 
-def log_physician_view(response):
-    """after_request: record what a physician saw of a patient's data, when it was shown.
+def _enter_by_link():
+    # Whoever holds a live link may read, signed in or not; any other token is simply not
+    # found (unknown, turned off and expired answer alike).
+    from diary.db import get_db
 
-    Every ``physician_of_patient`` route is logged here, by the same mechanism that let the
-    physician in, so no view can forget it. Refused or failed requests showed nothing.
+    link = links.find_live(get_db(), (request.view_args or {}).get("token"))
+    if link is None:
+        _not_found(LINK_GONE)
+    g.viewer = log.Viewer(patient_id=link.patient_id, link_id=link.id)
+    # The address is the secret: keep it out of caches, referrers and search engines.
+    g.private = True
+    g.view_link = link
+    return None
+
+
+def viewer():
+    """Who is reading another person's diary in this request (a log.Viewer), or None."""
+    return g.get("viewer")
+
+
+def log_view(response):
+    """after_request: record what a physician or a view link saw of a patient's diary.
+
+    Every LOGGED route is logged here, by the same mechanism that let the reader in, so no
+    view can forget it. Refused or failed requests showed nothing. A page is one event per
+    view; repeated identical API reads within a few minutes are one (sharing/log.py).
     """
-    patient_id = g.pop("physician_view", None)
-    if patient_id is None or response.status_code >= 400:
+    reader = g.pop("viewer", None)
+    if reader is None or response.status_code >= 400:
         return response
-    from diary.accounts import now_iso
-    from diary.db import get_db, write
+    from diary.db import get_db
 
-    view = current_app.view_functions[request.endpoint]
-    what = getattr(view, "openapi", {}).get("summary") or request.path
-    db = get_db()
-    with write(db):
-        db.execute(
-            "INSERT INTO access_log (physician_id, physician_name, patient_id, what, at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [current_user.id, current_user.name, patient_id, f"{what} ({request.path})", now_iso()],
-        )
+    shows = current_app.view_functions[request.endpoint].access_shows
+    log.record(get_db(), reader, shows, collapse=request.path.startswith("/api/"))
+    if g.get("view_link") is not None:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
@@ -114,10 +143,16 @@ def _forbid(message):
     abort(403)
 
 
-def _not_found():
+LINK_GONE = (
+    "This link does not open a diary: it may have expired or been turned off, or it was "
+    "copied incompletely. Ask the patient for a new one."
+)
+
+
+def _not_found(message=None):
     if wants_json():
         raise ApiError(404)
-    abort(404)
+    abort(404, message)
 
 
 def check_every_route(app):
@@ -129,11 +164,20 @@ def check_every_route(app):
     )
     if missing:
         raise RuntimeError(f"routes without an access policy: {', '.join(missing)}")
+    for rule in app.url_map.iter_rules():
+        policy = policy_of(app.view_functions.get(rule.endpoint))
+        if policy == "view_link" and ("token" not in rule.arguments or rule.methods - SAFE):
+            raise RuntimeError(f"{rule.rule}: a view link reads only, through its <token>")
+        if policy == "physician_of_patient" and "patient_id" not in rule.arguments:
+            raise RuntimeError(f"{rule.rule}: a physician's read names its <patient_id>")
+
+
+SAFE = {"GET", "HEAD", "OPTIONS"}
 
 
 def init_app(app):
     app.before_request(enforce)
-    app.after_request(log_physician_view)
+    app.after_request(log_view)
 
 
 __all__ = ["allow", "enforce", "check_every_route", "wraps"]

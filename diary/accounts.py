@@ -61,7 +61,13 @@ def make_hasher(config) -> PasswordHasher:
 
 def now_iso() -> str:
     """The server's UTC clock as ISO 8601 (the only clock that decides updated_at)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    return iso(datetime.now(UTC))
+
+
+def iso(moment: datetime) -> str:
+    """A UTC moment as the database stores it ("2026-12-03T10:42:00.000Z"), which sorts
+    as text in time order."""
+    return moment.astimezone(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 @dataclass
@@ -72,6 +78,8 @@ class User(UserMixin):
     name: str
     time_zone: str
     created_at: str
+    # Whether people the patient shares with see their free-text notes (off by default).
+    share_notes: bool = False
     # The server-side session this request came with (see sessions.py); None outside one.
     session: sessions.Session | None = None
     session_token: str | None = None
@@ -79,7 +87,12 @@ class User(UserMixin):
     @classmethod
     def from_row(cls, row, session=None, session_token=None):
         fields = ("id", "email", "role", "name", "time_zone", "created_at")
-        return cls(**{k: row[k] for k in fields}, session=session, session_token=session_token)
+        return cls(
+            **{k: row[k] for k in fields},
+            share_notes=bool(row["share_notes"]),
+            session=session,
+            session_token=session_token,
+        )
 
     def get_id(self):
         # What flask-login keeps in the session and remember cookies: the session's token,
@@ -102,6 +115,7 @@ class User(UserMixin):
             "name": self.name,
             "time_zone": self.time_zone,
             "created_at": self.created_at,
+            "share_notes": self.share_notes,
         }
 
 
@@ -253,23 +267,25 @@ def change_password(db, hasher, user: User, current, new) -> User:
     return user
 
 
-#: What update_profile may change (schemas.UserUpdate's fields).
-PROFILE_COLUMNS = ("name", "time_zone")
+def check_password(db, hasher, user: User, password: str) -> bool:
+    """True when ``password`` is the user's (asked again before deleting the account)."""
+    return _verify(hasher, _password_hash(db, user.id), password)
 
 
-def update_profile(db, user_id: int, changes: dict) -> User:
-    """Apply ``changes`` (validated by schemas.UserUpdate; only the fields given) to the
-    user's row and return the user as stored. Refuses an unknown field with ValueError."""
-    unknown = set(changes) - set(PROFILE_COLUMNS)
-    if unknown:
-        raise ValueError(f"not a profile field: {', '.join(sorted(unknown))}")
-    columns = [c for c in PROFILE_COLUMNS if c in changes]
-    if columns:
-        # The column names are PROFILE_COLUMNS', never the request's.
-        assignments = ", ".join(f"{c} = ?" for c in columns)
-        sql = f"UPDATE users SET {assignments} WHERE id = ?"  # noqa: S608 # nosec B608
+#: The account fields a user may change with ``update``.
+EDITABLE = ("name", "time_zone", "share_notes")
+
+
+def update(db, user_id: int, changes: dict) -> User:
+    """Change the given EDITABLE fields of the account (validated by the caller)."""
+    changes = {k: v for k, v in changes.items() if k in EDITABLE}
+    if changes:
+        assignments = ", ".join(f"{name} = ?" for name in changes)
         with write(db):
-            db.execute(sql, [*(changes[c] for c in columns), user_id])
+            db.execute(
+                f"UPDATE users SET {assignments} WHERE id = ?",  # noqa: S608  # nosec B608
+                [*changes.values(), user_id],
+            )
     return get_user(db, user_id)
 
 
@@ -278,7 +294,10 @@ def _password_hash(db, user_id):
 
 
 def delete_user(db, user_id: int):
-    """Delete the account and every row of its data (most of it by cascade)."""
+    """Delete the account and every row of its data, by cascade: a patient's entries,
+    therapies, shares, view links, sessions and the access log about them; a physician's
+    shares (which ends them) and sessions. The access log keeps a deleted physician's name,
+    so a patient can still see who looked at their diary."""
     with write(db):
         # The revision hashes have no foreign key to the user: remove them first.
         db.execute(

@@ -401,7 +401,9 @@ def compare(
 
     Returns ``{"windows": [...], "caveat": CAVEAT}`` with every window of ``windows()`` in
     order. A window reports days_logged (days with a leg value), days_in_window (its
-    calendar days up to ``today``), enough_data (days_logged >= 5), leg and back summaries,
+    calendar days: its whole length), days_elapsed (its days up to ``today``),
+    in_progress (begun and not over by ``today``: a window not reached yet is not in
+    progress), enough_data (days_logged >= 5), leg and back summaries,
     activity_index and distal_level_median; every window but baseline adds ``change``
     against baseline. Any number that would rest on fewer than 5 days, or on a window or
     baseline without enough data, is None. ``days`` may carry ``daily_values(entries)``
@@ -427,12 +429,13 @@ def compare(
     for name, begin, end in spans:
         if begin is None or end is None:
             in_window: list[dict] = []
-            calendar_days = 0
+            calendar_days = elapsed = 0
         else:
             lo = bisect_left(days, begin, key=_day_key)
             hi = bisect_right(days, end, key=_day_key)
             in_window = days[lo:hi]
-            calendar_days = max(0, (min(end, today) - begin).days + 1)
+            calendar_days = (end - begin).days + 1
+            elapsed = max(0, (min(end, today) - begin).days + 1)
         leg = [d["leg"] for d in in_window if d["leg"] is not None]
         enough = len(leg) >= MIN_DAYS
         # Without enough leg days the window says "not enough data" and shows no number
@@ -450,6 +453,9 @@ def compare(
             "to": end.isoformat() if end else None,
             "days_logged": len(leg),
             "days_in_window": calendar_days,
+            "days_elapsed": elapsed,
+            # Begun but not over: its numbers (from 5 logged days) are "so far", never final.
+            "in_progress": 0 < elapsed < calendar_days,
             "enough_data": enough,
             "leg": _pain_summary(leg),
             "back": _pain_summary(back),

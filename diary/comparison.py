@@ -21,6 +21,10 @@ from diary.comparison_words import (
     WINDOW_LABELS,
     change_sentence,
     distal_sentence,
+    nap_words,
+    overlap_sentences,
+    progress_words,
+    shown_change,
     therapy_name,
 )
 
@@ -127,22 +131,35 @@ def headline_window(windows: list[dict]) -> dict | None:
     return reached[-1] if reached else None
 
 
-def therapy_panel(therapy: dict, entries: Sequence[dict], result: dict) -> dict:
+def therapy_panel(
+    therapy: dict, entries: Sequence[dict], result: dict, therapies: Iterable[dict] = ()
+) -> dict:
     """Everything one therapy's before/after panel shows, from ``analysis.compare``'s result.
 
-    Returns the therapy, its windows (each with ``label`` and, for follow-ups, ``sentence``),
-    the headline window and sentence, region shares and activity limits for the baseline
-    and the latest window, and the distal-level sentence. ``entries`` are the stored
-    entries sorted by day.
+    Returns the therapy, its windows (each with ``label`` and ``progress`` words, and for
+    follow-ups ``sentence``, ``verdict`` and ``shown``: the change worked out from the means
+    as shown), the headline window and sentence, the words about other therapies that cloud
+    it (``overlaps``), region shares and activity limits for the baseline and the latest
+    window, and the distal-level sentence. ``entries`` are the stored entries sorted by day;
+    ``therapies`` all of the patient's, this one included.
     """
     kind = therapy["kind"]
     windows = []
+    baseline_window = result["windows"][0]
     for window in result["windows"]:
-        shown = {**window, "label": WINDOW_LABELS[window["name"]]}
+        shown = {
+            **window,
+            "label": WINDOW_LABELS[window["name"]],
+            "progress": progress_words(window),
+        }
         if window["name"] != "baseline":
-            shown["sentence"] = change_sentence(kind, window)
+            shown["sentence"] = change_sentence(kind, window, baseline_window)
             shown["verdict"] = CATEGORY_WORDS.get(window["change"]["category"])
+            if window["enough_data"] and baseline_window["enough_data"]:
+                shown["shown"] = shown_change(baseline_window["leg"]["mean"], window["leg"]["mean"])
+            shown["nap_words"] = nap_words(window["change"]["nap"])
         windows.append(shown)
+    clouded = overlaps(therapy, therapies, result["windows"])
     by_name = {w["name"]: w for w in windows}
     baseline, latest = by_name["baseline"], by_name["latest"]
     headline = headline_window(windows)
@@ -164,6 +181,54 @@ def therapy_panel(therapy: dict, entries: Sequence[dict], result: dict) -> dict:
         "distal_sentence": distal_sentence(
             baseline["distal_level_median"], latest["distal_level_median"]
         ),
+        **clouded,
+        "overlap_sentences": overlap_sentences(kind, therapy, clouded),
+    }
+
+
+#: How long after a therapy its follow-up runs: to the end of the 12-month window.
+FOLLOW_UP_DAYS = analysis.POST_WINDOWS[-1][2]
+
+
+def _reference(therapy: dict) -> dict:
+    return {"id": therapy["id"], "label": therapy_name(therapy), "start_day": therapy["start_day"]}
+
+
+def overlaps(therapy: dict, therapies: Iterable[dict], windows: list[dict]) -> dict:
+    """The other therapies that cloud this one's comparison (CLINICAL.md section 4).
+
+    Returns ``{"overlapping_therapies": [...], "baseline_after_therapies": [...]}``, each a
+    list of ``{"id", "label", "start_day"}`` by start day:
+
+    - overlapping: another therapy that started between this one's baseline start and the
+      last day of a follow-up window with numbers (before that, no change is claimed, so
+      nothing is clouded yet): the change after the two cannot be told apart;
+    - baseline_after: an earlier therapy whose follow-up (the year after it, or its course
+      if longer) covers part of this one's baseline: not a before-any-therapy baseline.
+    """
+    baseline = windows[0]
+    with_numbers = [
+        w["to"] for w in windows if w["name"] != "baseline" and w["enough_data"] and w["to"]
+    ]
+    others = sorted(
+        (t for t in therapies if t["id"] != therapy["id"]), key=lambda t: t["start_day"]
+    )
+    overlapping = []
+    if baseline["from"] and with_numbers:
+        last = max(with_numbers)
+        overlapping = [t for t in others if baseline["from"] <= t["start_day"] <= last]
+    baseline_after = []
+    if baseline["from"]:
+        for other in others:
+            if other["start_day"] >= baseline["from"]:
+                continue  # inside the baseline or later: an overlap, above
+            start = date.fromisoformat(other["start_day"])
+            follow_up = (start + timedelta(days=FOLLOW_UP_DAYS)).isoformat()
+            if max(follow_up, other.get("end_day") or "") >= baseline["from"]:
+                baseline_after.append(other)
+    return {
+        "overlapping_therapies": [_reference(t) for t in overlapping],
+        "baseline_after_therapies": [_reference(t) for t in baseline_after],
     }
 
 
@@ -197,13 +262,21 @@ def entry_spans(
 
 
 def therapy_comparison(
-    therapy: dict, entries: Iterable[dict], *, today: date, baseline_days: int, exclusion_days: int
+    therapy: dict,
+    entries: Iterable[dict],
+    *,
+    therapies: Iterable[dict] = (),
+    today: date,
+    baseline_days: int,
+    exclusion_days: int,
 ) -> dict:
-    """The comparison API's answer: ``{"therapy", "windows", "caveat"}``.
+    """The comparison API's answer: ``{"therapy", "windows", "caveat",
+    "overlapping_therapies", "baseline_after_therapies"}``.
 
     ``windows`` and ``caveat`` are ``analysis.compare``'s, over the patient's stored entries
-    (all of them, or at least those within ``entry_spans`` and the last one). Refuses
-    (ValueError) what ``compare`` refuses.
+    (all of them, or at least those within ``entry_spans`` and the last one); the overlaps
+    are ``overlaps`` against the patient's ``therapies``. Refuses (ValueError) what
+    ``compare`` refuses.
     """
     result = analysis.compare(
         therapy["start_day"],
@@ -212,7 +285,33 @@ def therapy_comparison(
         baseline_days=baseline_days,
         exclusion_days=exclusion_days,
     )
-    return {"therapy": therapy, **result}
+    return {"therapy": therapy, **result, **overlaps(therapy, therapies, result["windows"])}
+
+
+def week_on_week(entries: Iterable[dict], today: date) -> dict:
+    """The last 7 days (today included) against the 7 before, for History's summary.
+
+    Returns ``{"this": {...}, "before": {...}}``, each ``{"days": days logged, "leg",
+    "back"}``: the mean of the daily values, rounded to 1 decimal, None when none was
+    logged. ``entries`` are stored entries of at least those 14 days.
+    """
+    days = analysis.daily_values(analysis_rows(entries))
+    start = today - timedelta(days=6)
+    before_start = start - timedelta(days=7)
+
+    def summary(rows):
+        leg = [d["leg"] for d in rows if d["leg"] is not None]
+        back = [d["back"] for d in rows if d["back"] is not None]
+        return {
+            "days": len(rows),
+            "leg": round(fmean(leg), 1) if leg else None,
+            "back": round(fmean(back), 1) if back else None,
+        }
+
+    return {
+        "this": summary([d for d in days if start <= d["day"] <= today]),
+        "before": summary([d for d in days if before_start <= d["day"] < start]),
+    }
 
 
 def weekly_means(timeline: list[dict]) -> list[dict]:
@@ -253,7 +352,10 @@ def charts_page(therapies: list[dict], entries: list[dict], *, today: date) -> d
     days = analysis.daily_values(rows)
     panels = [
         therapy_panel(
-            therapy, entries, analysis.compare(therapy["start_day"], None, today=today, days=days)
+            therapy,
+            entries,
+            analysis.compare(therapy["start_day"], None, today=today, days=days),
+            therapies,
         )
         for therapy in therapies
     ]
@@ -281,6 +383,7 @@ def chart_data(page: dict, *, today: date) -> dict:
                         "from": w["from"],
                         "to": w["to"],
                         "enough_data": w["enough_data"],
+                        "in_progress": w["in_progress"],
                         "leg": {k: w["leg"][k] for k in ("median", "q1", "q3")},
                         "back": {k: w["back"][k] for k in ("median", "q1", "q3")},
                     }

@@ -32,7 +32,10 @@ CATEGORY_WORDS = {
     "important_worsening": "clinically important worsening",
 }
 
-NAP_EXPLAINED = "NAP: the share of day pairs where the later day hurt less; 0.5 means no change."
+NAP_EXPLAINED = (
+    "NAP (non-overlap of all pairs) compares every day before with every day after; "
+    "50 of 100 would mean no change, 93 or more is a strong effect."
+)
 CI_EXPLAINED = (
     "95% interval: where the change in average leg pain probably lies, allowing for "
     "day-to-day ups and downs."
@@ -60,35 +63,110 @@ _REACH_WORDS = {
 }
 
 
-def limit_words(level: float | None) -> str:
-    """A mean activity limit in the entry form's words ("Moderate"), "" when unknown."""
-    if level is None:
-        return ""
-    return clinical.LIMIT_WORDS[max(0, min(4, math.floor(level + 0.5)))]
+def shown_change(before_mean: float | None, after_mean: float | None) -> dict | None:
+    """The change between two means as the page shows it: ``{"before", "after", "points",
+    "percent"}``, all worked out from the means rounded to one decimal, so that what a
+    reader sees adds up (7.5 -> 2.7 is 4.8 points and 64% lower, never 4.7 and 63%).
+
+    ``percent`` is the reduction (positive when lower), None when ``before`` is 0 (n/a).
+    None when either mean is missing. The API keeps the unrounded figures.
+    """
+    if before_mean is None or after_mean is None:
+        return None
+    before, after = round(before_mean, 1), round(after_mean, 1)
+    points = round(after - before, 1)
+    percent = None if before == 0 else _half_up(100 * (before - after) / before)
+    return {"before": before, "after": after, "points": points, "percent": percent}
 
 
-def change_sentence(kind: str, window: dict) -> str | None:
-    """The change of one post window in a patient's words, or None without enough data.
+def _half_up(value: float) -> int:
+    # As people round (62.5 -> 63), not as Python's round() does (62.5 -> 62).
+    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+
+
+def progress_words(window: dict) -> str | None:
+    """ "in progress: 14 of 29 days so far" for a window begun and not over, else None."""
+    if not window.get("in_progress"):
+        return None
+    return f"in progress: {window['days_elapsed']} of {window['days_in_window']} days so far"
+
+
+def change_sentence(kind: str, window: dict, baseline: dict) -> str | None:
+    """The change of one follow-up window in a patient's words, or None without enough data.
 
     "Leg pain 63% lower than before the injection: substantial improvement." With a
-    baseline mean of 0 the change is said in points, as the percent is n/a.
+    baseline mean of 0 the change is said in points, as the percent is n/a. A window still
+    in progress says so first, and its verdict is "so far".
     """
     change = window.get("change") or {}
     if not window.get("enough_data") or change.get("category") is None:
         return None
     before = _BEFORE_WORDS.get(kind, "this therapy")
-    pct = change["leg_pct_reduction"]
+    shown = shown_change(baseline["leg"]["mean"], window["leg"]["mean"])
     verdict = CATEGORY_WORDS[change["category"]]
-    if pct is None:
-        points = change["leg_abs"]
+    if window.get("in_progress"):
+        verdict = f"{verdict} so far ({progress_words(window)})"
+    if shown["percent"] is None:
+        points = shown["points"]
         if points == 0:
             return f"Leg pain the same as before {before}: {verdict}."
         return f"Leg pain {abs(points):g} points higher than before {before}: {verdict}."
-    shown = round(abs(pct))
-    if shown == 0:
+    if shown["percent"] == 0:
         return f"Leg pain about the same as before {before}: {verdict}."
-    direction = "lower" if pct > 0 else "higher"
-    return f"Leg pain {shown}% {direction} than before {before}: {verdict}."
+    direction = "lower" if shown["percent"] > 0 else "higher"
+    return f"Leg pain {abs(shown['percent'])}% {direction} than before {before}: {verdict}."
+
+
+def nap_words(nap: float | None) -> str | None:
+    """NAP in words: "On 97 of 100 pairs of days (one before, one after), the later day hurt
+    less." None without a value. Never "100 of 100" unless every pair was lower."""
+    if nap is None:
+        return None
+    share = round(nap * 100)
+    if share == 100 and nap < 1:
+        share = 99
+    if share == 0 and nap > 0:
+        share = 1
+    return f"On {share} of 100 pairs of days (one before, one after), the later day hurt less."
+
+
+def activity_number(level: float | None) -> str:
+    """A mean activity limit as a number on its 0-4 scale ("3.6 of 4"), "" when unknown."""
+    return "" if level is None else f"{level:.1f}\u00a0of\u00a04"  # kept on one line
+
+
+ACTIVITY_SCALE = "0 means pain did not limit it, 4 that you could not do it."
+ACTIVITY_INDEX_EXPLAINED = (
+    "Activity limit index: 0 means pain limited none of the activities you answered, 100 "
+    "that you could do none of them (the average of your answers on the 0-4 scale, x 25). "
+    "It is our own measure, not a validated questionnaire."
+)
+
+
+def overlap_sentences(kind: str, therapy: dict, comparison: dict) -> list[str]:
+    """What other therapies do to this comparison, in words (CLINICAL.md section 4)."""
+    this = _BEFORE_WORDS.get(kind, "this therapy")
+    start = date.fromisoformat(therapy["start_day"])
+    sentences = []
+    for other in comparison.get("overlapping_therapies", []):
+        gap = (date.fromisoformat(other["start_day"]) - start).days
+        if gap > 0:
+            when = f"started {_days(gap)} after {this}"
+        elif gap < 0:
+            when = f"started {_days(-gap)} before {this}, in the weeks compared before it"
+        else:
+            when = f"started on the same day as {this}"
+        sentences.append(f"{other['label']} {when}: the change since then may come from either.")
+    for other in comparison.get("baseline_after_therapies", []):
+        sentences.append(
+            f"The weeks before {this} were within the year after {other['label']} "
+            f"({day_words(other['start_day'])}): this is not a before-any-therapy baseline."
+        )
+    return sentences
+
+
+def _days(n: int) -> str:
+    return "1 day" if n == 1 else f"{n} days"
 
 
 def distal_sentence(before: float | None, after: float | None) -> str | None:

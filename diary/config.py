@@ -20,6 +20,9 @@ DEFAULTS = {
     "SIGNIN_FAILURE_LIMIT": "5 per minute",
     "REGISTRATION_LIMIT": "10 per hour",
     "INVITE_FAILURE_LIMIT": "10 per hour",
+    # How long a share lasts once a physician accepted the invite; the patient can end it
+    # sooner. A share nobody thinks about should not outlive the treatment by years.
+    "SHARE_DAYS": 365,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "diary_session",
@@ -39,7 +42,30 @@ DEFAULTS = {
     "RATELIMIT_HEADERS_ENABLED": True,
     "RATELIMIT_STORAGE_URI": "memory://",
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024 + 64 * 1024,
+    # An imported copy of a diary (POST /api/v1/import and the import page) may be larger:
+    # five years of daily entries with a note on each is about 2.5 MB (docs/exports.md).
+    "IMPORT_MAX_BYTES": 16 * 1024 * 1024,
     "PROXY_FIX": False,
+    # The app compresses what it sends (Flask-Compress), so the quick start is as light on
+    # a phone as a deployment behind a gzipping proxy. Small answers (a save's JSON) are
+    # not worth the CPU; images other than SVG are compressed already.
+    "COMPRESS_ALGORITHM": ["gzip", "deflate"],
+    # Static files are sent as streams, which Flask-Compress does not gzip: every browser
+    # takes deflate as well.
+    "COMPRESS_ALGORITHM_STREAMING": ["deflate"],
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 1024,
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "application/fhir+json",
+        "image/svg+xml",
+        "text/csv",
+    ],
     "JSON_SORT_KEYS": False,
     # The site's public address (https://diary.example.org), for links in emails and those
     # that `flask reset-password` prints; never taken from a request's Host header.

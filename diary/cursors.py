@@ -4,6 +4,8 @@
   any well-formed position is a valid place to continue from, whether or not a row sits
   exactly there).
 - A device's sync position is the change sequence number it has seen, as decimal text.
+- A page of the access log continues after an event ``<at>_<event id>``, keyset paging
+  like the entries.
 
 Both are described by a pattern in the OpenAPI document, so a client that keeps to it is
 never refused. Cursors from before these formats (base64 of a JSON list) are still read:
@@ -20,6 +22,7 @@ PAGE_CURSOR_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9TZ:.+-]{1,40}"
     r"_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
 )
+LOG_CURSOR_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{1,20}Z_(?:0|[1-9][0-9]{0,17})$"
 # The older cursors were a few dozen characters; anything much longer is not one of ours.
 _MAX_LEGACY_LENGTH = 512
 
@@ -46,6 +49,18 @@ def decode_page(text) -> tuple[str, str, str] | None:
         return text[:10], text[11:-37], text[-36:]
     legacy = _decode_legacy(text, (str, str, str))
     return tuple(legacy) if legacy else None
+
+
+def encode_log(at: str, event_id: int) -> str:
+    return f"{at}_{event_id}"
+
+
+def decode_log(text) -> tuple[str, int] | None:
+    """The (at, id) position in an access-log cursor, or None when it is not one."""
+    if not isinstance(text, str) or not re.match(LOG_CURSOR_PATTERN, text):
+        return None
+    at, _, event_id = text.rpartition("_")
+    return at, int(event_id)
 
 
 def _decode_legacy(text, types):

@@ -115,6 +115,11 @@ def next_seq(db: sqlite_utils.Database) -> int:
     return db.execute("UPDATE change_seq SET value = value + 1 RETURNING value").fetchone()[0]
 
 
+def server_uuid(db: sqlite_utils.Database) -> str:
+    """This database's own random UUID, made by its migrations (see m004_server_identity)."""
+    return db.execute("SELECT uuid FROM server_identity WHERE id = 1").fetchone()[0]
+
+
 def get_db() -> sqlite_utils.Database:
     """The current thread's database for the current app."""
     return current_app.extensions["diary.db"].get()

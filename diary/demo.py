@@ -7,13 +7,12 @@ course from the third week. The numbers come from a seeded generator, so every r
 the same story; only the account passwords and the row ids are new each time.
 """
 
-import hashlib
 import math
 import random
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import click
 from flask import current_app
@@ -23,6 +22,7 @@ from diary import accounts, store
 from diary.comparison import patient_today
 from diary.db import get_db, write
 from diary.schemas import EntryData, TherapyData
+from diary.sharing import invites
 
 PATIENT_EMAIL = "demo@example.org"
 PHYSICIAN_EMAIL = "doctor@example.org"
@@ -31,6 +31,7 @@ DAYS = 150
 INJECTION_INDEX = 35  # day index of the injection: five weeks of diary before it
 PHYSIO_START, PHYSIO_END = 21, 76  # days after the injection
 SEED = 2015
+DEMO_SHARE_DAYS = 365
 
 # Where the pain reaches, by distal level, on the left leg (an S1 pattern).
 _REGIONS_BY_LEVEL = {
@@ -246,23 +247,10 @@ def seed(db, hasher, *, reset: bool = False, today: date | None = None) -> Seede
 
 
 def _share(db, patient_id: int, physician_id: int) -> None:
-    # An accepted share, as if the physician had entered the patient's invite code. The
-    # code itself is never shown: only its hash is stored, and it is already used.
-    now = datetime.now(UTC)
-    stamp = lambda moment: moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")  # noqa: E731
-    db.execute(
-        "INSERT INTO shares (id, patient_id, physician_id, code_hash, created_at, expires_at,"
-        " accepted_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [
-            str(uuid.uuid4()),
-            patient_id,
-            physician_id,
-            hashlib.sha256(secrets.token_bytes(16)).hexdigest(),
-            stamp(now),
-            stamp(now + timedelta(days=3650)),
-            stamp(now),
-        ],
-    )
+    # The way a real patient shares: an invite code, entered by the physician. The code is
+    # never shown: only its hash is stored, and it is used up at once.
+    invite = invites.create(db, patient_id)
+    invites.accept(db, physician_id, invite.code, share_days=DEMO_SHARE_DAYS)
 
 
 @click.command("seed-demo")
@@ -288,7 +276,6 @@ def seed_demo_command(reset):
     )
     click.echo(f"Demo physician: {result.physician.email}   password: {result.physician_password}")
     click.echo(
-        "  The demo patient shares their diary with this physician (an accepted share). "
-        "The pages for sharing and for physicians come later; until then the physician "
-        "can read the patient's comparisons through the API."
+        "  The demo patient shares their diary with this physician: sign in as the "
+        "physician to see the patient list, the charts and the printable summary."
     )

@@ -65,12 +65,21 @@ def _handle_http(exc: HTTPException):
         code, message = MESSAGES.get(status, ("error", exc.description or "Request failed."))
         if status in (400, 413) and exc.description and status != 500:
             message = _public_description(exc) or message
+        if status == 413 and request.max_content_length:
+            # Werkzeug's words do not say the limit, which differs from one address to another.
+            limit = size_words(request.max_content_length)
+            message = f"The request is larger than this address accepts (at most {limit})."
         return json_error(status, code, message, headers=headers)
     return (
         render_template("errors/error.html", status=exc.code, error=exc, message=_own_words(exc)),
         exc.code,
         headers,
     )
+
+
+def size_words(size: int) -> str:
+    """A number of bytes as people say it: "16 MB", "2.1 MB"."""
+    return f"{round(size / 2**20, 1):g} MB"
 
 
 def _own_words(exc):

@@ -7,6 +7,7 @@ anything the document rules out is refused. Regular expressions are checked with
 whose idea of white space differs.
 """
 
+import datetime
 import re
 import zoneinfo
 from functools import cache
@@ -128,7 +129,33 @@ AnyDay = Annotated[
 ]
 
 
-def _whole(value):
+#: A moment as the server writes it (UTC, milliseconds, "Z"), or any RFC 3339 date-time of a
+#: day from 2000 to 2099 (seconds 00-59, at most six decimals, "Z" or an offset).
+TIMESTAMP_PATTERN = (
+    "^"
+    + days.pattern()[1:-1]
+    + "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]{1,6})?"
+    + "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
+)
+
+
+def _timestamp(value: str) -> str:
+    if not re.match(TIMESTAMP_PATTERN, value):
+        raise ValueError("must be a date and time like 2026-03-31T08:15:00.000Z")
+    moment = datetime.datetime.fromisoformat(value).astimezone(datetime.UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+#: A moment, stored as the server writes its own: UTC with milliseconds and "Z".
+Timestamp = Annotated[
+    str,
+    Field(json_schema_extra={"format": "date-time", "pattern": TIMESTAMP_PATTERN}),
+    AfterValidator(_timestamp),
+]
+
+
+def whole_value(value):
+    """A float that is a whole number (6.0) as the int it is; anything else as it is."""
     # JSON Schema counts 6.0 as an integer, so a client keeping to the document may send
     # it; 6.5 stays a float and is refused as one. True and false are not numbers.
     if isinstance(value, float) and value.is_integer():
@@ -138,7 +165,7 @@ def _whole(value):
 
 def Whole(low: int, high: int):  # noqa: N802 - used like a type
     """A whole number from ``low`` to ``high`` (6.0 counts, as in JSON Schema)."""
-    return Annotated[int, Field(ge=low, le=high), BeforeValidator(_whole)]
+    return Annotated[int, Field(ge=low, le=high), BeforeValidator(whole_value)]
 
 
 #: The version an edit was made from.

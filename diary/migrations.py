@@ -4,6 +4,8 @@ The tables for the whole design (DESIGN.md section 3) exist from the first migra
 later features add behaviour, not table rewrites.
 """
 
+import uuid
+
 from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("diary")
@@ -141,6 +143,44 @@ def m003_sessions(db):
         ALTER TABLE users DROP COLUMN session_token;
         """,
     )
+
+
+@migrations()
+def m004_sharing(db):
+    # Sharing (DESIGN.md sections 3 and 6): view links for a physician without an account,
+    # the patient's choice to share free-text notes (off by default), and access-log rows
+    # that can name a view link as the viewer instead of a physician.
+    _run_script(
+        db,
+        """
+        CREATE TABLE view_links (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            revoked_at TEXT
+        );
+        CREATE INDEX view_links_patient ON view_links (patient_id, created_at DESC);
+        ALTER TABLE users ADD COLUMN share_notes INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE access_log ADD COLUMN viewer TEXT NOT NULL DEFAULT 'physician'
+            CHECK (viewer IN ('physician', 'link'));
+        ALTER TABLE access_log ADD COLUMN link_id TEXT
+            REFERENCES view_links(id) ON DELETE SET NULL;
+        """,
+    )
+
+
+@migrations()
+def m005_server_identity(db):
+    # One random UUID per database, made once: the namespace under which a patient's FHIR
+    # Patient id is derived (diary/exports/fhir.py). Kept in the database rather than in
+    # instance/ so that a restored backup exports the same ids, and random so that two
+    # servers never give two different patients the same id.
+    db.execute(
+        "CREATE TABLE server_identity (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL)"
+    )
+    db.execute("INSERT INTO server_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])
 
 
 @migrations()

@@ -65,23 +65,6 @@ class PasswordChange(Strict):
     new_password: NewPassword
 
 
-def _no_defaults(schema):
-    # A field left out stays as it is: the document says "optional", not "defaults to null".
-    for field in schema.get("properties", {}).values():
-        field.pop("default", None)
-
-
-class UserUpdate(Strict):
-    """Changes to the signed-in account: every field optional, a field left out stays as it
-    is. Not nullable unless said so (a name or a time zone cannot be removed); later fields
-    (share_notes, locale, reminder_time) join here."""
-
-    model_config = ConfigDict(json_schema_extra=_no_defaults)
-
-    name: Words(100) = None  # type: ignore[assignment]
-    time_zone: TimeZone = None  # type: ignore[assignment]
-
-
 class PasswordReset(Strict):
     """The new password a reset link sets (the same rules as at registration)."""
 
@@ -108,15 +91,20 @@ FRIENDLY = {
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """Map a pydantic error to ``{"field.path": "plain message"}``, first error per field.
 
-    A whole-model rule names its field by starting its message with ``"field: "``.
+    A whole-model rule names its field by starting its message with ``"field: "``; for a
+    model inside a list (``entries.3``) the field joins the path (``entries.3.leg_pain``).
     """
     fields = {}
     for error in exc.errors(include_url=False):
-        loc = ".".join(str(p) for p in error["loc"])
+        path = error["loc"]
+        loc = ".".join(str(p) for p in path)
         message = _message(error)
-        if not loc:
-            loc, sep, rest = message.partition(": ")
-            loc, message = (loc, rest) if sep and loc.isidentifier() else ("body", message)
+        if not path or isinstance(path[-1], int):
+            name, sep, rest = message.partition(": ")
+            if sep and name.isidentifier():
+                loc, message = (f"{loc}.{name}" if loc else name), rest
+            elif not loc:
+                loc = "body"
         fields.setdefault(loc, message)
     return fields
 
@@ -166,6 +154,17 @@ class UserOut(BaseModel):
     name: str
     time_zone: str
     created_at: str
+    share_notes: bool = Field(
+        description="whether people the patient shares with see their free-text notes"
+    )
+
+
+class UserUpdate(Strict):
+    """The account fields a user may change; those left out stay as they are."""
+
+    name: Words(100) | None = None
+    time_zone: TimeZone | None = None
+    share_notes: bool | None = None
 
 
 class SessionOut(BaseModel):

@@ -205,6 +205,42 @@ def with_signin_limits(view):
     return view
 
 
+def with_password_check_limit(view):
+    """Wrong passwords asked again of a signed-in user (to delete the account) count like
+    failed sign-ins, per account: a borrowed session cannot guess its way to deleting."""
+    return limiter.limit(
+        lambda: current_app.config["SIGNIN_FAILURE_LIMIT"],
+        key_func=lambda: f"password:{current_user.id}",
+        methods=["POST"],
+        deduct_when=count_failures,
+    )(view)
+
+
+def invite_failed():
+    """Mark this request as a wrong invite code so the guessing limit counts it (and only it)."""
+    g.invite_failed = True
+
+
+def _count_invite_failures(response):
+    return bool(getattr(g, "invite_failed", False))
+
+
+def _physician_key():
+    return f"invite:{current_user.id}" if current_user.is_authenticated else get_remote_address()
+
+
+def with_invite_limit(view):
+    """Wrong invite codes are limited per physician (INVITE_FAILURE_LIMIT, then 429), across
+    the API and the form together: 50-bit codes are safe only if nobody can try many."""
+    return limiter.shared_limit(
+        lambda: current_app.config["INVITE_FAILURE_LIMIT"],
+        scope="invite-codes",
+        key_func=_physician_key,
+        methods=["POST"],
+        deduct_when=_count_invite_failures,
+    )(view)
+
+
 def registration_limit():
     return current_app.config["REGISTRATION_LIMIT"]
 
@@ -215,6 +251,27 @@ def refuse_long_urls():
         raise RequestURITooLarge()
 
 
+def accepts_body_up_to(config_key):
+    """Let the decorated view read a body of up to ``app.config[config_key]`` bytes instead
+    of MAX_CONTENT_LENGTH (an imported copy of a diary is larger than any other request)."""
+
+    def decorate(view):
+        view.body_limit = config_key
+        return view
+
+    return decorate
+
+
+def apply_body_limit():
+    """before_request, before anything reads the body (the CSRF check reads a form): the
+    limit the view asked for. Only after the access check does anything read the body, so
+    no one but the view's callers can make the server read that much."""
+    view = current_app.view_functions.get(request.endpoint)
+    key = getattr(view, "body_limit", None)
+    if key is not None:
+        request.max_content_length = current_app.config[key]
+
+
 def check_csrf():
     """before_request, after the access check: the CSRF token on state-changing requests."""
     if current_app.config["WTF_CSRF_ENABLED"]:
@@ -223,6 +280,7 @@ def check_csrf():
 
 def init_app(app):
     app.before_request(refuse_long_urls)
+    app.before_request(apply_body_limit)
     app.session_interface = SessionInterface()
     csrf.init_app(app)
     limiter.init_app(app)

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from diary import cursors, merge
 from diary.accounts import now_iso
+from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
 from diary.schemas import EntryData, TherapyData, field_errors
 
@@ -61,6 +62,15 @@ def get(db, kind, patient_id, object_id, include_deleted=False):
     return row_to_json(kind, row)
 
 
+@dataclass(frozen=True)
+class Stamps:
+    """A row's version and times as another copy of the diary holds them (an import)."""
+
+    version: int
+    created_at: str
+    updated_at: str
+
+
 @dataclass
 class Outcome:
     """The answer to one change, in the shape of a sync result."""
@@ -89,13 +99,16 @@ def _server_state(db, row):
 
 
 def apply_change(
-    db, patient_id, kind, object_id, base_version, deleted, data, *, want_row=True
+    db, patient_id, kind, object_id, base_version, deleted, data, *, want_row=True, stamps=None
 ) -> Outcome:
     """Apply one change for the patient inside the caller's write transaction.
 
     ``data`` is validated content (a pydantic model or dict of normalised fields) or None
     for a delete. Rows of another patient are answered as ``not_found`` (nothing disclosed).
     ``want_row=False`` skips reading back an applied row (sync answers with versions only).
+    ``stamps`` (an import) are used only when the change creates the row: it then arrives
+    with the version and times it had in the copy, as if it had always been here; every
+    other outcome is decided by the same rules as any change.
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
@@ -134,13 +147,15 @@ def apply_change(
         return Outcome(
             object_id, kind, decision.status, decision.version, row=row_to_json(kind, row)
         )
-    _write_row(db, kind, patient_id, object_id, content, deleted, decision.version, row)
+    stamps = stamps if row is None else None  # an import's stamps count for a new row only
+    version = stamps.version if stamps else decision.version
+    _write_row(db, kind, patient_id, object_id, content, deleted, version, row, stamps)
     db.execute(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
-        [object_id, decision.version, incoming],
+        [object_id, version, incoming],
     )
     written = row_to_json(kind, _get_row(db, kind, object_id)) if want_row else None
-    return Outcome(object_id, kind, merge.APPLIED, decision.version, row=written)
+    return Outcome(object_id, kind, merge.APPLIED, version, row=written)
 
 
 def _used_by_another_kind(db, kind, object_id) -> bool:
@@ -159,13 +174,14 @@ def _id_taken(object_id, kind) -> Outcome:
     )
 
 
-def _write_row(db, kind, patient_id, object_id, content, deleted, version, existing):
+def _write_row(db, kind, patient_id, object_id, content, deleted, version, existing, stamps=None):
     table = KINDS[kind]["table"]
     now = now_iso()
+    created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
     values = {name: json.dumps(v) if name in JSON_COLUMNS else v for name, v in content.items()}
-    values.update(version=version, deleted=int(deleted), updated_at=now, seq=next_seq(db))
+    values.update(version=version, deleted=int(deleted), updated_at=updated_at, seq=next_seq(db))
     if existing is None:
-        values.update(id=object_id, patient_id=patient_id, created_at=now)
+        values.update(id=object_id, patient_id=patient_id, created_at=created_at)
         columns = ", ".join(values)
         marks = ", ".join("?" for _ in values)
         db.execute(
@@ -237,17 +253,18 @@ def list_therapies(db, patient_id):
     rows = fetch_all(
         db,
         "SELECT * FROM therapies WHERE patient_id = ? AND deleted = 0 "
-        "ORDER BY start_day, created_at",
+        "ORDER BY start_day, created_at, id",
         [patient_id],
     )
     return [row_to_json("therapy", r) for r in rows]
 
 
 def all_entries(db, patient_id):
-    """Every live entry of the patient, oldest first (for analysis and exports)."""
+    """Every live entry of the patient, oldest first (for analysis and exports); the id
+    breaks ties, so that a diary and its imported copy list them in the same order."""
     rows = fetch_all(
         db,
-        "SELECT * FROM entries WHERE patient_id = ? AND deleted = 0 ORDER BY day, created_at",
+        "SELECT * FROM entries WHERE patient_id = ? AND deleted = 0 ORDER BY day, created_at, id",
         [patient_id],
     )
     return [row_to_json("entry", r) for r in rows]
@@ -298,3 +315,24 @@ def changes_since(db, patient_id, seq, limit=5000):
 
 def current_seq(db) -> int:
     return db.execute("SELECT value FROM change_seq").fetchone()[0]
+
+
+def entries_for_comparison(db, patient_id, therapy_start, *, baseline_days=28, exclusion_days=7):
+    """The patient's live entries a comparison of a therapy starting ``therapy_start`` can
+    see, oldest first.
+
+    Only the days of its windows are read: reading and decoding every stored row of five
+    years costs more than all the statistics (docs/benchmarks.md).
+    """
+    last = latest_entry(db, patient_id)
+    spans = entry_spans(
+        therapy_start,
+        last["day"] if last else None,
+        baseline_days=baseline_days,
+        exclusion_days=exclusion_days,
+    )
+    entries = []
+    for first, final in spans:
+        page, _ = list_entries(db, patient_id, day_from=first, day_to=final, limit=10**9)
+        entries += reversed(page)  # list_entries is newest first
+    return entries

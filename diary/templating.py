@@ -13,10 +13,24 @@ NAV = {
         ("entries.today", "Today"),
         ("entries.history", "History"),
         ("charts.index", "Charts"),
+        ("therapies.index", "Therapies"),
         ("sharing.index", "Sharing"),
     ],
     "physician": [("physician.patients", "Patients")],
 }
+
+
+def current_in_nav(endpoint: str, current: str | None, items) -> str | None:
+    """``aria-current`` for a nav item: "page" on its own page, "true" elsewhere in its part
+    of the app (a therapy's edit page is in Therapies) when no other item shares that part
+    (Today and History are both entries pages), None otherwise."""
+    if current == endpoint:
+        return "page"
+    part = endpoint.split(".")[0]
+    sharing = sum(1 for other, _ in items if other.split(".")[0] == part)
+    if current and current.split(".")[0] == part and sharing == 1:
+        return "true"
+    return None
 
 
 def navigation(app):
@@ -36,7 +50,7 @@ def offline_pages(app):
         return []
     urls = [url_for(endpoint) for endpoint, _ in navigation(app)]
     if "therapies.index" in app.view_functions:
-        urls += [url_for("therapies.index"), url_for("therapies.new")]
+        urls += [url_for("therapies.new")]
         urls += [url_for("therapies.new", kind=kind) for kind in clinical.THERAPY_KINDS]
     return urls
 
@@ -55,4 +69,8 @@ def init_app(app):
 
     @app.context_processor
     def inject():
-        return {"nav_items": navigation(app), "offline_pages": lambda: offline_pages(app)}
+        return {
+            "nav_items": navigation(app),
+            "nav_current": current_in_nav,
+            "offline_pages": lambda: offline_pages(app),
+        }

@@ -17,6 +17,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,7 +52,9 @@ def seed(instance: Path) -> dict:
     (instance / "config.py").write_text(CHEAP_HASH)
     app = create_app({"DATABASE": str(instance / "diary.sqlite3"), "SECRET_KEY": SECRET_KEY})
     with app.app_context():
-        seeded = demo.seed(get_db(), app.extensions["diary.hasher"])
+        # The diary ends yesterday: the today page is a new day, its form open.
+        yesterday = demo.patient_today(demo.TIME_ZONE) - timedelta(days=1)
+        seeded = demo.seed(get_db(), app.extensions["diary.hasher"], today=yesterday)
     app.extensions["diary.db"].close_all()
     return {"email": seeded.patient.email, "password": seeded.patient_password}
 

@@ -105,6 +105,50 @@ def patient(api):
     return api
 
 
+@pytest.fixture
+def doctor(make_api):
+    """A registered, signed-in physician (``doctor.user``)."""
+    api = make_api()
+    api.user = api.register(email="doc@example.org", role="physician", name="Dr Lee")
+    return api
+
+
+@pytest.fixture
+def shared(patient, doctor):
+    """``(patient, doctor)``: the patient shares with the physician (an accepted invite)."""
+    code = patient.post("/api/v1/shares").get_json()["code"]
+    assert doctor.post("/api/v1/shares/accept", {"code": code}).status_code == 200
+    return patient, doctor
+
+
+def insert_share(db, patient_id, physician_id, *, revoked=False, expired=False):
+    """An accepted share from the patient to the physician (revoked or expired if asked).
+
+    Straight into the table: what the sharing pages do is tested with them.
+    """
+    from datetime import UTC, datetime, timedelta
+
+    from diary.db import write
+
+    now = datetime.now(UTC)
+    expires = now - timedelta(days=1) if expired else now + timedelta(days=7)
+    with write(db):
+        db.execute(
+            "INSERT INTO shares (id, patient_id, physician_id, code_hash, created_at, expires_at,"
+            " accepted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                f"share-{patient_id}-{physician_id}",
+                patient_id,
+                physician_id,
+                f"hash-{patient_id}-{physician_id}",
+                now.isoformat(),
+                expires.isoformat(),
+                now.isoformat(),
+                now.isoformat() if revoked else None,
+            ],
+        )
+
+
 def form_token(client, path):
     """The CSRF token embedded in the form at ``path``."""
     import re

@@ -3,20 +3,25 @@
 The routes are read from ``app.url_map``, so a new route is covered the day it is added.
 Callers: anonymous, the owner (a patient with data), another patient, a physician with an
 active share from the owner, one without a share, one whose share was revoked and one whose
-share expired. Bodies are empty: this checks the gate, not the feature.
+share expired, and someone holding one of the owner's view links (live, turned off,
+expired) who is not signed in. Bodies are empty: this checks the gate, not the feature.
 """
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 
 from diary import create_app, password_resets
 from diary.access import policy_of
 from diary.db import get_db, write
-from tests.conftest import PASSWORD, TEST_CONFIG, Api
+from diary.sharing import invites, links
+from tests.conftest import PASSWORD, TEST_CONFIG, Api, insert_share
 
 ACTORS = [
     "anonymous",
+    "link_live",
+    "link_revoked",
+    "link_expired",
     "other_patient",
     "physician_active",
     "physician_none",
@@ -25,26 +30,6 @@ ACTORS = [
     "owner",
 ]
 AUTH_REFUSALS = {401, 403}
-
-
-def _share(db, patient_id, physician_id, *, revoked=False, expired=False):
-    now = datetime.now(UTC)
-    expires = now - timedelta(days=1) if expired else now + timedelta(days=7)
-    with write(db):
-        db.execute(
-            "INSERT INTO shares (id, patient_id, physician_id, code_hash, created_at, expires_at,"
-            " accepted_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [
-                f"share-{physician_id}",
-                patient_id,
-                physician_id,
-                f"hash-{physician_id}",
-                now.isoformat(),
-                expires.isoformat(),
-                now.isoformat(),
-                now.isoformat() if revoked else None,
-            ],
-        )
 
 
 @pytest.fixture
@@ -66,17 +51,29 @@ def world(app):
     """Registered users, the owner's entry and therapy, and the shares."""
     emails = {}
     ids = {}
-    for actor in ACTORS[1:]:
+    for actor in filter(signed_in, ACTORS):
         role = "physician" if actor.startswith("physician") else "patient"
         email = f"{actor}@example.org"
         user = Api(app.test_client()).register(email=email, role=role, name=actor)
         emails[actor], ids[actor] = email, user["id"]
     with app.app_context():
         db = get_db()
-        _share(db, ids["owner"], ids["physician_active"])
-        _share(db, ids["owner"], ids["physician_revoked"], revoked=True)
-        _share(db, ids["owner"], ids["physician_expired"], expired=True)
-    world = {"emails": emails, "ids": ids}
+        insert_share(db, ids["owner"], ids["physician_active"])
+        insert_share(db, ids["owner"], ids["physician_revoked"], revoked=True)
+        insert_share(db, ids["owner"], ids["physician_expired"], expired=True)
+        tokens = {}
+        for state in ("live", "revoked", "expired"):
+            link, tokens[f"link_{state}"] = links.create(db, ids["owner"], 7)
+            with write(db):
+                if state == "revoked":
+                    db.execute(
+                        "UPDATE view_links SET revoked_at = created_at WHERE id = ?", [link.id]
+                    )
+                if state == "expired":
+                    db.execute(
+                        "UPDATE view_links SET expires_at = created_at WHERE id = ?", [link.id]
+                    )
+    world = {"emails": emails, "ids": ids, "tokens": tokens}
 
     def fresh_objects():
         """New objects of the owner's (a destructive call uses up the old ones).
@@ -93,16 +90,29 @@ def world(app):
         world["therapy"] = owner.post("/api/v1/therapies", therapy).get_json()["id"]
         with app.app_context():
             world["reset_token"] = password_resets.create(get_db(), ids["owner"])
+            # An invite and a link of the owner's that a destructive call may end; the
+            # view-link actors keep theirs.
+            world["share"] = invites.create(get_db(), world["ids"]["owner"]).id
+            world["link"] = links.create(get_db(), world["ids"]["owner"], 1)[0].id
 
     fresh_objects()
     world["fresh_objects"] = fresh_objects
     return world
 
 
-def _url(rule, world):
+def _url(rule, world, actor):
     values = {}
     for arg in rule.arguments:
-        if arg == "patient_id":
+        if arg == "token" and rule.rule.startswith(password_resets.LINK_PATH):
+            values[arg] = world["reset_token"]  # a live reset link: anyone holding it may open it
+        elif arg == "token":
+            # The link the actor holds; everyone else is handed the live one (a bearer token).
+            values[arg] = world["tokens"].get(actor, world["tokens"]["link_live"])
+        elif arg == "share_id":
+            values[arg] = world["share"]
+        elif arg == "link_id":
+            values[arg] = world["link"]
+        elif arg == "patient_id":
             values[arg] = world["ids"]["owner"]
         elif "therap" in arg or arg == "tid" or ("therapies" in rule.rule and arg != "entry_id"):
             values[arg] = world["therapy"]
@@ -110,8 +120,6 @@ def _url(rule, world):
             values[arg] = world["entry"]
         elif arg == "session_id":
             values[arg] = world["session"]
-        elif arg == "token" and rule.rule.startswith(password_resets.LINK_PATH):
-            values[arg] = world["reset_token"]  # a live link: anyone holding it may open it
         else:
             raise AssertionError(f"teach test_access_matrix the argument {arg!r} of {rule.rule}")
     path = rule.rule
@@ -122,9 +130,13 @@ def _url(rule, world):
     return path
 
 
+def signed_in(actor):
+    return actor != "anonymous" and not actor.startswith("link")
+
+
 def _client(app, world, actor):
     api = Api(app.test_client())
-    if actor != "anonymous":
+    if signed_in(actor):
         assert api.signin(world["emails"][actor], PASSWORD).status_code == 200
     return api
 
@@ -145,7 +157,10 @@ def _expected_refusal(policy, actor, is_api):
     anonymous = {401} if is_api else {302}
     if policy == "anyone":
         return None
-    if actor == "anonymous":
+    if policy == "view_link":
+        # Whoever holds a live link reads; a turned-off or expired one is not found.
+        return {404} if actor in ("link_revoked", "link_expired") else None
+    if actor == "anonymous" or actor.startswith("link"):
         return anonymous
     if policy == "signed_in":
         return None
@@ -171,7 +186,7 @@ def _cases(app):
 
 
 def _destructive(rule, method):
-    suffixes = ("/users/me", "/delete", "/session", "/signout")
+    suffixes = ("/users/me", "/delete", "/session", "/signout", "/end")
     return method == "DELETE" or rule.rule.endswith(suffixes)
 
 
@@ -182,11 +197,11 @@ def test_every_route_refuses_whoever_may_not_call_it(app, world):
         is_api = rule.rule.startswith("/api/")
         if _destructive(rule, method):
             world["fresh_objects"]()
-        path = _url(rule, world)
         object_route = bool(rule.arguments - {"patient_id"})
         for actor in ACTORS:
+            path = _url(rule, world, actor)
             api = _client(app, world, actor)
-            if rule.rule.endswith(SELF_DESTRUCTIVE) and actor != "anonymous":
+            if rule.rule.endswith(SELF_DESTRUCTIVE) and signed_in(actor):
                 api = _throwaway(app, actor)  # it deletes the caller's own account
             body = {} if method in ("POST", "PUT", "PATCH") else None
             response = api.request(method, path, json=body)
@@ -219,7 +234,7 @@ def test_revoked_share_stops_on_the_next_request(app, world):
         and "GET" in r.methods
     ]
     assert rules, "expected at least one physician route under /api/v1/patients/<patient_id>/"
-    path = _url(rules[0], world)
+    path = _url(rules[0], world, "physician_active")
     physician = _client(app, world, "physician_active")
     assert physician.get(path).status_code == 200
     with app.app_context():
@@ -239,13 +254,43 @@ def test_what_a_physician_sees_is_logged_and_refusals_are_not(app, world):
         if policy_of(app.view_functions[r.endpoint]) == "physician_of_patient"
         and "GET" in r.methods
     ]
-    path = _url(rules[0], world)
-    _client(app, world, "physician_none").get(path)  # refused: nothing was shown
-    assert _client(app, world, "physician_active").get(path).status_code == 200
+    for rule in rules:
+        path = _url(rule, world, "physician_active")
+        _client(app, world, "physician_none").get(path)  # refused: nothing was shown
+        assert _client(app, world, "physician_active").get(path).status_code == 200, path
     with app.app_context():
-        logged = get_db().execute("SELECT physician_name, patient_id, what FROM access_log")
+        logged = get_db().execute("SELECT physician_name, patient_id, what, viewer FROM access_log")
         rows = logged.fetchall()
-    assert len(rows) == 1
-    name, patient_id, what = rows[0]
-    assert name == "physician_active" and patient_id == world["ids"]["owner"]
-    assert path in what
+    # One event per route: every read of the patient is in their log, each saying what.
+    shown = sorted(app.view_functions[r.endpoint].access_shows for r in rules)
+    assert sorted(row[2] for row in rows) == shown
+    assert {(row[0], row[1], row[3]) for row in rows} == {
+        ("physician_active", world["ids"]["owner"], "physician")
+    }
+
+
+def test_view_link_holders_reach_only_their_pages_and_each_view_is_logged(app, world):
+    holder = Api(app.test_client())
+    token = world["tokens"]["link_live"]
+    assert holder.get(f"/v/{token}").status_code == 200
+    assert holder.get(f"/v/{token}/charts").status_code == 200
+    # The token opens no other door: not the API, not the patient's pages.
+    for path in (
+        "/api/v1/entries",
+        "/charts",
+        "/today",
+        f"/api/v1/patients/{world['ids']['owner']}/entries",
+    ):
+        assert holder.get(path).status_code in (302, 401), path
+    for state in ("link_revoked", "link_expired"):
+        assert holder.get(f"/v/{world['tokens'][state]}").status_code == 404
+    with app.app_context():
+        rows = (
+            get_db()
+            .execute("SELECT viewer, what, link_id IS NOT NULL, patient_id FROM access_log")
+            .fetchall()
+        )
+    assert sorted(rows) == [
+        ("link", "charts", 1, world["ids"]["owner"]),
+        ("link", "summary", 1, world["ids"]["owner"]),
+    ]

@@ -233,12 +233,31 @@ def test_every_window_is_listed_in_order_even_without_data():
     assert "change" not in result["windows"][0]
 
 
-def test_days_in_window_counts_only_days_up_to_today():
+def test_a_window_that_runs_past_today_is_in_progress_and_keeps_its_full_length():
     result = analysis.compare(T, series(-28, [5] * 28), today=T + timedelta(days=10))
     windows = by_name(result)
     assert windows["baseline"]["days_in_window"] == 28
-    assert windows["2w"]["days_in_window"] == 3  # T+8, T+9, T+10
-    assert windows["6w"]["days_in_window"] == 0
+    assert windows["baseline"]["days_elapsed"] == 28
+    assert windows["baseline"]["in_progress"] is False
+    two_weeks = windows["2w"]  # T+8 .. T+21, seen on T+10
+    assert (two_weeks["days_in_window"], two_weeks["days_elapsed"]) == (14, 3)
+    assert two_weeks["in_progress"] is True
+    # Not reached yet is not "in progress": nothing of it has happened.
+    six_weeks = windows["6w"]
+    assert (six_weeks["days_in_window"], six_weeks["days_elapsed"]) == (28, 0)
+    assert six_weeks["in_progress"] is False
+
+
+def test_an_in_progress_window_has_numbers_once_it_has_five_logged_days():
+    today = T + timedelta(days=90)  # 3 months is T+77 .. T+105: 14 of 29 days so far
+    rows = series(-28, [8] * 28) + series(77, [3] * 14)
+    three_months = by_name(analysis.compare(T, rows, today=today))["3m"]
+    assert three_months["in_progress"] is True
+    assert (three_months["days_elapsed"], three_months["days_in_window"]) == (14, 29)
+    assert three_months["enough_data"] is True and three_months["leg"]["mean"] == 3.0
+    assert three_months["change"]["category"] == "substantial_improvement"
+    finished = by_name(analysis.compare(T, rows, today=T + timedelta(days=105)))["3m"]
+    assert finished["in_progress"] is False and finished["days_elapsed"] == 29
 
 
 def test_caveat_mentions_what_the_spec_requires():

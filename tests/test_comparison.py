@@ -23,6 +23,8 @@ WINDOW_KEYS = {
     "to",
     "days_logged",
     "days_in_window",
+    "days_elapsed",
+    "in_progress",
     "enough_data",
     "leg",
     "back",
@@ -97,7 +99,13 @@ def test_comparison_has_the_issue_shape(seeded):
     response = comparison_of(seeded, seeded.therapy["id"])
     assert response.status_code == 200
     body = response.get_json()
-    assert set(body) == {"therapy", "windows", "caveat"}
+    assert set(body) == {
+        "therapy",
+        "windows",
+        "caveat",
+        "overlapping_therapies",
+        "baseline_after_therapies",
+    }
     assert body["therapy"] == seeded.therapy
     assert body["caveat"] == analysis.CAVEAT
     assert [w["name"] for w in body["windows"]] == list(analysis.WINDOW_NAMES)
@@ -209,15 +217,73 @@ def test_windows_not_yet_reached_have_no_numbers(patient):
     ).get_json()
     windows = {w["name"]: w for w in comparison_of(patient, therapy["id"]).get_json()["windows"]}
     assert windows["baseline"]["enough_data"] is True
-    assert windows["2w"]["days_logged"] == 4 and windows["2w"]["days_in_window"] == 5
+    assert windows["2w"]["days_logged"] == 4 and windows["2w"]["days_elapsed"] == 5
+    assert windows["2w"]["days_in_window"] == 14 and windows["2w"]["in_progress"] is True
     for name in ("2w", "6w", "3m", "6m", "12m", "latest"):
         window = windows[name]
         assert window["enough_data"] is False, name
         assert set(window["leg"].values()) == {None}
         assert set(window["change"].values()) == {None}
         assert window["activity_index"] is None and window["distal_level_median"] is None
-    assert windows["6m"]["days_in_window"] == 0 and windows["6m"]["days_logged"] == 0
+    assert windows["6m"]["days_elapsed"] == 0 and windows["6m"]["days_logged"] == 0
+    assert windows["6m"]["in_progress"] is False
     assert windows["6m"]["from"] == (start + timedelta(days=168)).isoformat()
+
+
+def test_two_therapies_that_share_their_weeks_list_each_other(patient):
+    # The audit's case: an injection on day T and physiotherapy three weeks later; both
+    # would claim the same latest four weeks as their improvement.
+    rows = [{"day": day(i), "leg_pain": 8 if i < 0 else 3} for i in range(-30, 100)]
+    post_all(patient, "/api/v1/entries", rows)
+    injection = patient.post(
+        "/api/v1/therapies", {"kind": "epidural_steroid", "start_day": day(0)}
+    ).get_json()
+    physio = patient.post(
+        "/api/v1/therapies", {"kind": "physiotherapy", "start_day": day(21), "label": "Physio"}
+    ).get_json()
+    of_injection = comparison_of(patient, injection["id"]).get_json()
+    assert of_injection["overlapping_therapies"] == [
+        {"id": physio["id"], "label": "Physio", "start_day": day(21)}
+    ]
+    of_physio = comparison_of(patient, physio["id"]).get_json()
+    # The injection started inside the physiotherapy's baseline: overlapping as well.
+    assert [t["id"] for t in of_physio["overlapping_therapies"]] == [injection["id"]]
+    assert of_physio["baseline_after_therapies"] == []
+
+
+def test_a_baseline_inside_an_earlier_therapys_year_is_not_before_any_therapy(patient):
+    rows = [{"day": day(i), "leg_pain": 6} for i in range(-30, 120)]
+    post_all(patient, "/api/v1/entries", rows)
+    surgery = patient.post("/api/v1/therapies", {"kind": "surgery", "start_day": day(0)}).get_json()
+    later = patient.post("/api/v1/therapies", {"kind": "nerve_block", "start_day": day(100)})
+    later = later.get_json()
+    of_later = comparison_of(patient, later["id"]).get_json()
+    assert [t["id"] for t in of_later["baseline_after_therapies"]] == [surgery["id"]]
+    assert of_later["overlapping_therapies"] == []
+    of_surgery = comparison_of(patient, surgery["id"]).get_json()
+    assert [t["id"] for t in of_surgery["overlapping_therapies"]] == [later["id"]]
+
+
+def test_overlaps_count_only_up_to_the_last_window_with_numbers():
+    therapy = {"id": "a", "kind": "surgery", "label": "", "start_day": "2026-03-01"}
+    other = {"id": "b", "kind": "physiotherapy", "label": "", "start_day": "2026-05-01"}
+    windows = [
+        {"name": "baseline", "from": "2026-02-01", "to": "2026-02-28", "enough_data": True},
+        {"name": "2w", "from": "2026-03-09", "to": "2026-03-22", "enough_data": True},
+        {"name": "3m", "from": "2026-05-16", "to": "2026-06-13", "enough_data": False},
+    ]
+    # Physiotherapy began after the last window with numbers: nothing claimed is clouded.
+    assert comparison.overlaps(therapy, [therapy, other], windows)["overlapping_therapies"] == []
+    windows[2]["enough_data"] = True
+    found = comparison.overlaps(therapy, [therapy, other], windows)["overlapping_therapies"]
+    assert found == [{"id": "b", "label": "Physiotherapy", "start_day": "2026-05-01"}]
+    # Long ago (more than a year of follow-up before the baseline): no shadow on it.
+    old = {"id": "c", "kind": "surgery", "label": "", "start_day": "2024-01-01"}
+    assert comparison.overlaps(therapy, [old, therapy], windows)["baseline_after_therapies"] == []
+    # A course still running when the baseline began does cloud it.
+    course = {**old, "kind": "physiotherapy", "end_day": "2026-02-10"}
+    after = comparison.overlaps(therapy, [course, therapy], windows)["baseline_after_therapies"]
+    assert [t["id"] for t in after] == ["c"]
 
 
 def test_a_therapy_without_entries_compares_to_nothing(patient):
@@ -334,7 +400,7 @@ def test_today_is_the_patients_today(make_api):
     ).get_json()
     six_weeks = comparison_of(api, therapy["id"]).get_json()["windows"][2]
     assert six_weeks["name"] == "6w"
-    assert six_weeks["days_in_window"] == (zone_today - (start + timedelta(days=29))).days + 1
+    assert six_weeks["days_elapsed"] == (zone_today - (start + timedelta(days=29))).days + 1
 
 
 def test_timeline_for_the_charts(seeded):

@@ -5,44 +5,113 @@ import pytest
 from diary import comparison_words
 
 
-def window_with(category, pct, leg_abs=-1.0):
-    return {
+def means(before, after):
+    return {"leg": {"mean": before}}, {
         "enough_data": True,
-        "change": {"category": category, "leg_pct_reduction": pct, "leg_abs": leg_abs},
+        "in_progress": False,
+        "leg": {"mean": after},
+        "change": {"category": "placeholder"},
     }
 
 
 @pytest.mark.parametrize(
-    ("kind", "window", "sentence"),
+    ("kind", "before", "after", "category", "sentence"),
     [
         (
             "msc_injection",
-            window_with("substantial_improvement", 63.2),
+            7.93,
+            2.92,
+            "substantial_improvement",
             "Leg pain 63% lower than before the injection: substantial improvement.",
         ),
         (
             "physiotherapy",
-            window_with("important_worsening", -40.0),
+            5.0,
+            7.0,
+            "important_worsening",
             "Leg pain 40% higher than before physiotherapy: clinically important worsening.",
         ),
         (
             "surgery",
-            window_with("no_important_change", 0.3),
+            6.0,
+            5.98,
+            "no_important_change",
             "Leg pain about the same as before the surgery: no important change.",
         ),
         (
             "other",
-            window_with("important_worsening", None, 2.5),
+            0.0,
+            2.5,
+            "important_worsening",
             "Leg pain 2.5 points higher than before this therapy: clinically important worsening.",
         ),
     ],
 )
-def test_change_sentences(kind, window, sentence):
-    assert comparison_words.change_sentence(kind, window) == sentence
+def test_change_sentences(kind, before, after, category, sentence):
+    baseline, window = means(before, after)
+    window["change"]["category"] = category
+    assert comparison_words.change_sentence(kind, window, baseline) == sentence
 
 
 def test_no_sentence_without_enough_data():
-    assert comparison_words.change_sentence("surgery", {"enough_data": False, "change": {}}) is None
+    baseline, _ = means(5, 5)
+    window = {"enough_data": False, "change": {}}
+    assert comparison_words.change_sentence("surgery", window, baseline) is None
+
+
+def test_a_window_still_running_says_so_and_its_verdict_is_so_far():
+    baseline, window = means(8.0, 3.0)
+    window.update(in_progress=True, days_elapsed=14, days_in_window=29)
+    window["change"]["category"] = "substantial_improvement"
+    assert comparison_words.change_sentence("epidural_steroid", window, baseline) == (
+        "Leg pain 63% lower than before the injection: substantial improvement so far "
+        "(in progress: 14 of 29 days so far)."
+    )
+
+
+def test_what_is_shown_adds_up():
+    # The audit saw 63% beside 7.5 -> 2.7 (which a reader works out as 64%).
+    shown = comparison_words.shown_change(7.46, 2.74)
+    assert shown == {"before": 7.5, "after": 2.7, "points": -4.8, "percent": 64}
+    assert comparison_words.shown_change(0, 1.2)["percent"] is None
+    assert comparison_words.shown_change(None, 1.2) is None
+
+
+def test_nap_in_words():
+    assert comparison_words.nap_words(0.97) == (
+        "On 97 of 100 pairs of days (one before, one after), the later day hurt less."
+    )
+    assert comparison_words.nap_words(0.998).startswith("On 99 of 100")  # never "100" unless all
+    assert comparison_words.nap_words(1.0).startswith("On 100 of 100")
+    assert comparison_words.nap_words(None) is None
+
+
+def test_overlapping_therapies_in_words():
+    therapy = {"start_day": "2026-08-10"}
+    sentences = comparison_words.overlap_sentences(
+        "epidural_steroid",
+        therapy,
+        {
+            "overlapping_therapies": [
+                {"label": "Physiotherapy", "start_day": "2026-08-31"},
+                {"label": "Pregabalin", "start_day": "2026-08-01"},
+            ],
+            "baseline_after_therapies": [{"label": "Discectomy", "start_day": "2026-02-01"}],
+        },
+    )
+    assert sentences == [
+        "Physiotherapy started 21 days after the injection: the change since then may come "
+        "from either.",
+        "Pregabalin started 9 days before the injection, in the weeks compared before it: the "
+        "change since then may come from either.",
+        "The weeks before the injection were within the year after Discectomy (1 Feb 2026): "
+        "this is not a before-any-therapy baseline.",
+    ]
+
+
+def test_activity_numbers_keep_their_scale():
+    assert comparison_words.activity_number(3.6) == "3.6\u00a0of\u00a04"
+    assert comparison_words.activity_number(None) == ""
 
 
 def test_distal_sentences_name_centralization_and_peripheralization():
@@ -59,10 +128,7 @@ def test_distal_sentences_name_centralization_and_peripheralization():
     assert comparison_words.distal_sentence(None, 2.0) is None
 
 
-def test_limit_and_day_words():
-    assert comparison_words.limit_words(2.6) == "Severe"
-    assert comparison_words.limit_words(0.4) == "None"
-    assert comparison_words.limit_words(None) == ""
+def test_day_words():
     assert comparison_words.day_words("2026-08-03") == "3 Aug 2026"
     assert comparison_words.day_words(None) == ""
 

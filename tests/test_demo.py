@@ -51,7 +51,7 @@ def test_seed_demo_creates_about_150_days_ending_today(app, seeded):
     assert first == (today - timedelta(days=149)).isoformat()
     assert 130 <= days <= 150
     assert kinds == ["msc_injection", "physiotherapy"]
-    assert "sharing" in seeded.lower() and "come later" in seeded
+    assert "shares their diary with this physician" in seeded
 
 
 def test_running_twice_refuses_and_changes_nothing_and_reset_starts_again(app, runner, seeded):
@@ -98,7 +98,15 @@ def test_the_physician_reads_the_demo_through_the_share(app, seeded):
     assert doctor.signin(demo.PHYSICIAN_EMAIL, found[demo.PHYSICIAN_EMAIL]).status_code == 200
     response = doctor.get(f"/api/v1/patients/{pid}/therapies/{tid}/comparison")
     assert response.status_code == 200
-    assert response.get_json() == patient.get(f"/api/v1/therapies/{tid}/comparison").get_json()
+    own = patient.get(f"/api/v1/therapies/{tid}/comparison").get_json()
+    seen = response.get_json()
+    # The same numbers; the therapy's free-text notes stay private (not shared by default).
+    assert own["therapy"]["notes"] and seen["therapy"]["notes"] == ""
+    assert {**seen, "therapy": None} == {**own, "therapy": None}
+    # The share was made the real way: an invite code, used once, stored only as a hash.
+    with app.app_context():
+        share = get_db().execute("SELECT code_hash, accepted_at FROM shares").fetchone()
+    assert len(share[0]) == 64 and share[1] is not None
 
 
 def test_the_story_is_deterministic_and_valid():

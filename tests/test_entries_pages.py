@@ -215,7 +215,7 @@ def test_a_future_day_is_refused_and_an_earlier_day_is_logged_later(app, client,
     (entry,), _ = api_entries(app)
     assert entry["day"] == days_ago(10)
     history = text_of(client.get("/history"))
-    assert "Logged later, on" in history
+    assert re.search(r"Back pain 2 logged \d+ [A-Z][a-z]{2} Edit", history)  # logged later
 
 
 def test_same_as_yesterday_without_javascript_fills_the_map_and_activities(app, patient, post_form):
@@ -303,7 +303,7 @@ def test_history_summarises_each_entry(app, client, patient):
     assert "Hardest: sitting (severe), walking (could not do it)." in words
     assert "standing" not in words.lower()
     assert "Warning signs: New trouble controlling or passing urine or stools." in words
-    assert "Logged later" not in words
+    assert not re.search(r" logged \d+ [A-Z][a-z]{2} ", words)  # not "logged later"
 
 
 def test_a_mangled_history_cursor_says_so_and_leads_back(client, patient):
@@ -417,3 +417,57 @@ def test_the_pages_carry_no_inline_script_or_style(client, patient):
         assert "<script>alert" not in html
         for tag in re.findall(r"<script\b[^>]*>", html):
             assert "src=" in tag
+
+
+def test_today_lists_what_is_logged_today_and_folds_the_form(client, patient):
+    fresh = client.get("/today").get_data(as_text=True)
+    assert "How is your pain today?" in fresh
+    assert re.search(r'<details class="another-entry" data-another-entry open>', fresh)
+
+    today = utc_today().isoformat()
+    entry = patient.post("/api/v1/entries", {"day": today, "leg_pain": 6, "back_pain": 3})
+    entry = entry.get_json()
+    patient.post("/api/v1/entries", {"day": days_ago(1), "leg_pain": 2})  # not today's
+    page = client.get("/today")
+    html, words = page.get_data(as_text=True), text_of(page)
+    assert "<h1" in html and "Logged today" in words
+    assert f'data-entry-id="{entry["id"]}"' in html
+    assert f'href="/entries/{entry["id"]}/edit"' in html
+    assert html.count('class="entry-card"') == 1
+    # A second entry today is a deliberate choice: the form is folded behind a button.
+    assert re.search(r'<details class="another-entry collapsible" data-another-entry>', html)
+    assert "Add another entry" in words
+
+
+def test_a_refused_second_entry_keeps_the_form_open_with_its_messages(client, patient, post_form):
+    patient.post("/api/v1/entries", {"day": utc_today().isoformat(), "leg_pain": 6})
+    refused = post_form("/today", {"day": utc_today().isoformat(), "leg_pain": "11"})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert re.search(r'<details class="another-entry collapsible" data-another-entry open>', html)
+
+
+def test_history_opens_with_the_last_week_against_the_week_before(client, patient):
+    for n, (leg, back) in enumerate([(3, 2), (4, 2), (2, 1)]):
+        patient.post("/api/v1/entries", {"day": days_ago(n), "leg_pain": leg, "back_pain": back})
+    for n in (8, 9):
+        patient.post("/api/v1/entries", {"day": days_ago(n), "leg_pain": 6, "back_pain": 4})
+    words = text_of(client.get("/history"))
+    assert (
+        "Last 7 days, 3 of 7 logged: leg pain 3.0 on average (the 7 days before: 6.0), "
+        "back pain 1.7 on average (the 7 days before: 4.0)."
+    ) in words
+    position = f"{days_ago(100)}_2026-01-01T00:00:00.000Z_00000000-0000-0000-0000-000000000000"
+    later_page = client.get(f"/history?after={position}")
+    assert later_page.status_code == 200 and "Last 7 days" not in text_of(later_page)
+
+
+def test_therapies_are_in_the_navigation_and_marked_where_the_patient_is(client, patient):
+    html = client.get("/therapies/new").get_data(as_text=True)
+    nav = html[html.index('<nav class="main-nav"') :]
+    nav = nav[: nav.index("</nav>")]
+    assert re.search(r'<a href="/therapies/" aria-current="true">Therapies</a>', nav)
+    history = client.get("/history").get_data(as_text=True)
+    history_nav = history[history.index('<nav class="main-nav"') :]
+    assert '<a href="/history" aria-current="page">History</a>' in history_nav
+    assert re.search(r'<a href="/today"\s*>Today</a>', history_nav)  # not marked

@@ -23,7 +23,7 @@ def test_json_write_with_a_forged_token_is_refused(patient):
 
 def test_form_post_without_csrf_is_refused_and_changes_nothing(client, api):
     api.register()
-    r = client.post("/account/delete", data={"confirm": "delete"})
+    r = client.post("/account/delete", data={"password": PASSWORD})
     assert r.status_code == 400
     assert "form expired" in r.get_data(as_text=True).lower()
     assert api.get("/api/v1/session").get_json()["user"] is not None
@@ -31,8 +31,8 @@ def test_form_post_without_csrf_is_refused_and_changes_nothing(client, api):
 
 def test_form_post_with_csrf_works(client, api):
     api.register()
-    token = form_token(client, "/account")
-    r = client.post("/account/delete", data={"confirm": "delete", "csrf_token": token})
+    token = form_token(client, "/account/delete")
+    r = client.post("/account/delete", data={"password": PASSWORD, "csrf_token": token})
     assert r.status_code == 302
     assert api.get("/api/v1/session").get_json()["user"] is None
 
@@ -95,3 +95,28 @@ def test_no_inline_script_or_style_in_pages(client, api):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\son[a-z]+=", html), path
         assert " style=" not in html, path
+
+
+def test_the_app_compresses_pages_scripts_and_styles_itself(api):
+    api.register()
+    import zlib
+
+    gzip = {"Accept-Encoding": "gzip, deflate"}  # what every browser sends, at least
+    for path, encoding in (
+        ("/today", "gzip"),
+        ("/static/js/outbox.js", "deflate"),
+        ("/static/css/app.css", "deflate"),
+    ):
+        response = api.client.get(path, headers=gzip)
+        assert response.status_code == 200, path
+        assert response.headers.get("Content-Encoding") == encoding, path
+        assert "Accept-Encoding" in response.headers.get("Vary", ""), path
+        body = zlib.decompress(
+            response.get_data(), 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+        )
+        assert len(body) > len(response.get_data()), path
+    plain = api.client.get("/today")
+    assert "Content-Encoding" not in plain.headers and b"<html" in plain.get_data()
+    # A small answer (a session's JSON) is not worth compressing.
+    small = api.client.get("/api/v1/session", headers=gzip)
+    assert "Content-Encoding" not in small.headers

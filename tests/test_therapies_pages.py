@@ -247,18 +247,20 @@ def test_charts_page_reads_without_javascript(client, patient):
     assert re.search(
         r"Leg pain \d+% lower than before the injection: substantial improvement", words
     )
-    assert (
-        "NAP: the share of day pairs where the later day hurt less; 0.5 means no change." in words
-    )
+    assert re.search(r"On \d+ of 100 pairs of days \(one before, one after\), the later", words)
+    assert "50 of 100 would mean no change" in words
+    # The injection and the physiotherapy share their weeks: both panels say so.
+    assert "the change since then may come from either" in words
     assert "95% interval of the change" in words
     assert "A before/after diary is not a controlled trial." in words
     assert "Pain now stops above the knee" in words and "centralization" in words
-    # Every chart's numbers are in a table, and the charts start hidden (drawn by JS).
+    # Every chart's numbers are in a table; the charts' boxes are there from the first paint
+    # (CSS hides them when scripting is off).
     assert "not reached yet (from" in words  # 6 and 12 months lie ahead
     assert words.count("Numbers for each period") == 2
     assert "Where it hurt, as a table" in words
     assert "Washing and dressing" in words
-    assert html.count("data-chart-area hidden") == 3
+    assert html.count("data-chart-area>") == 3 and "data-chart-area hidden" not in html
     # Vendored scripts as files, data as JSON: nothing inline for the strict CSP.
     assert re.findall(r"<script(?![^>]*\bsrc=)[^>]*>", html) == []
     assert ' style="' not in html
@@ -319,3 +321,21 @@ def test_forms_whose_id_belongs_to_another_kind_are_shown_again_not_a_500(client
     r = client.post("/today", data=today)
     assert r.status_code == 409
     assert len(patient.get("/api/v1/entries").get_json()["entries"]) == 1
+
+
+def test_a_window_still_running_is_shown_as_so_far_never_as_finished(client, patient):
+    start = TODAY - timedelta(days=90)  # 3 months runs T+77 .. T+105: 14 of 29 days so far
+    days = [start + timedelta(days=n) for n in [*range(-28, 0), *range(77, 91)]]
+    for day in days:
+        leg = 8 if day < start else 3
+        assert (
+            patient.post("/api/v1/entries", {"day": day.isoformat(), "leg_pain": leg}).status_code
+            == 201
+        )
+    patient.post("/api/v1/therapies", {"kind": "epidural_steroid", "start_day": start.isoformat()})
+    words = text_of(client.get("/charts"))
+    assert "in progress: 14 of 29 days so far" in words
+    assert "substantial improvement so far" in words
+    # The finished latest four weeks lead, in plain words; its numbers add up as shown.
+    assert "Leg pain 63% lower than before the injection: substantial improvement." in words
+    assert "Average leg pain: 8.0 before, 3.0 now: 5.0 points lower." in words

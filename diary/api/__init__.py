@@ -21,7 +21,17 @@ def json_body():
 
 def register_modules():
     # Imported for their routes; the order is the order of the OpenAPI document.
-    from diary.api import comparison, openapi, resources, session, sync, users  # noqa: F401
+    from diary.api import (  # noqa: F401
+        comparison,
+        exports,
+        openapi,
+        patients,
+        resources,
+        session,
+        sharing,
+        sync,
+        users,
+    )
 
 
 register_modules()

@@ -17,6 +17,7 @@ from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.schemas import TherapyOut, validate
+from diary.sharing import notes
 
 
 class ComparisonQuery(BaseModel):
@@ -58,7 +59,11 @@ class Window(BaseModel):
     from_: str | None = Field(alias="from", description="first day, inclusive")
     to: str | None = Field(description="last day, inclusive")
     days_logged: int
-    days_in_window: int = Field(description="calendar days of the window up to today")
+    days_in_window: int = Field(description="calendar days of the window, its whole length")
+    days_elapsed: int = Field(description="days of the window up to today (0: not reached yet)")
+    in_progress: bool = Field(
+        description="begun but not over: numbers (from 5 logged days) are so far, not final"
+    )
     enough_data: bool = Field(description=f"at least {analysis.MIN_DAYS} days logged")
     leg: PainSummary
     back: PainSummary
@@ -67,10 +72,24 @@ class Window(BaseModel):
     change: Change | None = Field(None, description="absent on baseline")
 
 
+class TherapyRef(BaseModel):
+    id: str
+    label: str = Field(description="the therapy's label, or its kind in words")
+    start_day: str
+
+
 class ComparisonOut(BaseModel):
     therapy: TherapyOut
     windows: list[Window]
     caveat: str
+    overlapping_therapies: list[TherapyRef] = Field(
+        description="therapies that started between this one's baseline and the last window "
+        "with numbers: the change after the two cannot be told apart"
+    )
+    baseline_after_therapies: list[TherapyRef] = Field(
+        description="earlier therapies whose year of follow-up covers this one's baseline: "
+        "it is not a before-any-therapy baseline"
+    )
 
 
 class TimelineDay(BaseModel):
@@ -108,41 +127,30 @@ def _query() -> ComparisonQuery:
         raise ApiError(422, "invalid", "Some query parameters are not valid.", fields) from None
 
 
-def _entries_for(db, patient_id, therapy, query) -> list[dict]:
-    """The patient's entries that the comparison can see, oldest first.
-
-    Only the days of its windows are read: reading and decoding every stored row of five
-    years costs more than all the statistics (docs/benchmarks.md).
-    """
-    last = store.latest_entry(db, patient_id)
-    spans = comparison.entry_spans(
-        therapy["start_day"],
-        last["day"] if last else None,
-        baseline_days=query.baseline_days,
-        exclusion_days=query.exclusion_days,
-    )
-    entries = []
-    for first, final in spans:
-        page, _ = store.list_entries(db, patient_id, day_from=first, day_to=final, limit=10**9)
-        entries += reversed(page)  # list_entries is newest first
-    return entries
-
-
-def comparison_response(patient_id, therapy_id):
+def comparison_response(patient_id, therapy_id, *, share_notes=True):
     """The comparison of one of ``patient_id``'s therapies as a JSON response.
 
     404 when the therapy is not theirs (or deleted); 422 naming ``baseline_days`` or
-    ``exclusion_days`` when a query value is out of range.
+    ``exclusion_days`` when a query value is out of range. ``share_notes=False`` blanks the
+    therapy's notes (for a reader the patient does not share them with).
     """
     query = _query()
     db = get_db()
     therapy = store.get(db, "therapy", patient_id, str(therapy_id))
     if therapy is None:
         raise ApiError(404)
+    therapy = notes.shared(therapy, "therapy", share_notes=share_notes)
     patient = accounts.get_user(db, patient_id)
     body = comparison.therapy_comparison(
         therapy,
-        _entries_for(db, patient_id, therapy, query),
+        store.entries_for_comparison(
+            db,
+            patient_id,
+            therapy["start_day"],
+            baseline_days=query.baseline_days,
+            exclusion_days=query.exclusion_days,
+        ),
+        therapies=store.list_therapies(db, patient_id),
         today=comparison.patient_today(patient.time_zone),
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,
@@ -162,14 +170,15 @@ def therapy_comparison(object_id):
 
 
 @bp.get("/patients/<int:patient_id>/therapies/<uuid:object_id>/comparison")
-@allow("physician_of_patient")
+@allow("physician_of_patient", shows="comparison")
 @spec(
     "The same comparison of a patient who shares with the physician",
     query=QUERY_DOC,
     responses={200: ComparisonOut, 422: ERROR},
 )
 def patient_therapy_comparison(patient_id, object_id):
-    return comparison_response(patient_id, object_id)
+    patient = accounts.get_user(get_db(), patient_id)
+    return comparison_response(patient_id, object_id, share_notes=patient.share_notes)
 
 
 @bp.get("/timeline")

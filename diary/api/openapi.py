@@ -5,6 +5,7 @@ from ``app.url_map`` so a route cannot exist without being described (a test che
 """
 
 import re
+from dataclasses import dataclass
 
 from flask import current_app, jsonify
 from pydantic import BaseModel
@@ -32,10 +33,20 @@ ERROR_SCHEMA = {
 }
 
 
+@dataclass(frozen=True)
+class Content:
+    """A response body of another media type than JSON (a CSV file, a FHIR Bundle) for
+    ``spec``'s ``responses``: its media type and schema (a model or a JSON schema dict)."""
+
+    media_type: str
+    schema: object
+
+
 def spec(summary, *, body=None, responses=None, query=None, links=None, tags=None):
     """Attach OpenAPI facts to a view: its request model, responses and query parameters.
 
-    ``responses`` maps a status to a pydantic model, a JSON schema dict or None (no body).
+    ``responses`` maps a status to a pydantic model, a JSON schema dict, a ``Content`` (a
+    body of another media type) or None (no body).
     ``query`` maps a parameter name to a JSON schema (``"required": True`` inside makes the
     parameter required). ``links`` maps a status to OpenAPI links from that answer to other
     operations, named by endpoint and method (``"api.entry_read:GET"``): what a client (or a
@@ -147,9 +158,10 @@ def _operation(rule, method, view, facts, components):
         }
     for status, source in facts["responses"].items():
         response = {"description": str(status)}
-        schema = _schema(source, components)
+        media_type = source.media_type if isinstance(source, Content) else "application/json"
+        schema = _schema(source.schema if isinstance(source, Content) else source, components)
         if schema is not None:
-            response["content"] = {"application/json": {"schema": schema}}
+            response["content"] = {media_type: {"schema": schema}}
         links = facts["links"].get(status)
         if links:
             response["links"] = {

@@ -180,22 +180,22 @@ DAY_PARAMETER = {
 }
 
 
+#: The query parameters of a list of entries (the patient's own, or a shared patient's).
+ENTRY_QUERY = {
+    "from": DAY_PARAMETER,
+    "to": DAY_PARAMETER,
+    "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
+    "after": {
+        "type": "string",
+        "pattern": cursors.PAGE_CURSOR_PATTERN,
+        "description": "the next value of the previous page",
+    },
+}
+
+
 @bp.get("/entries")
 @allow("patient")
-@spec(
-    "The patient's entries, newest first, paged",
-    query={
-        "from": DAY_PARAMETER,
-        "to": DAY_PARAMETER,
-        "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
-        "after": {
-            "type": "string",
-            "pattern": cursors.PAGE_CURSOR_PATTERN,
-            "description": "the next value of the previous page",
-        },
-    },
-    responses={200: EntryList},
-)
+@spec("The patient's entries, newest first, paged", query=ENTRY_QUERY, responses={200: EntryList})
 def list_entries():
     query = entry_query(request.args)
     entries, next_cursor = store.list_entries(get_db(), current_user.id, **query)

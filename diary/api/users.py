@@ -10,7 +10,7 @@ from diary.api.openapi import spec
 from diary.api.session import session_payload
 from diary.db import get_db
 from diary.errors import ApiError
-from diary.schemas import SessionOut, UserCreate, UserUpdate, validate
+from diary.schemas import SessionOut, UserCreate, UserOut, UserUpdate, validate
 from diary.security import limiter, registration_limit, sign_in, sign_out
 
 
@@ -34,19 +34,6 @@ def create_user():
     return jsonify(session_payload(user)), 201
 
 
-@bp.put("/users/me")
-@allow("signed_in")
-@spec(
-    "Change the account's settings: only the fields given change",
-    body=UserUpdate,
-    responses={200: SessionOut},
-)
-def update_me():
-    changes = validate(UserUpdate, json_body()).model_dump(exclude_unset=True)
-    user = accounts.update_profile(get_db(), current_user.id, changes)
-    return jsonify(session_payload(user))
-
-
 @bp.delete("/users/me")
 @allow("signed_in")
 @spec("Delete the account and all its data", responses={204: None})
@@ -55,3 +42,18 @@ def delete_me():
     sign_out()
     accounts.delete_user(get_db(), user_id)
     return "", 204
+
+
+@bp.put("/users/me")
+@allow("signed_in")
+@spec(
+    "Change the account's name, time zone or whether free-text notes are shared "
+    "(fields left out stay as they are)",
+    body=UserUpdate,
+    responses={200: UserOut},
+)
+def update_me():
+    data = validate(UserUpdate, json_body())
+    changes = {k: v for k, v in data.model_dump().items() if v is not None}
+    user = accounts.update(get_db(), current_user.id, changes)
+    return jsonify(user.to_json())

@@ -21,7 +21,19 @@ def safe_next(default_endpoint="pages.home"):
 
 
 def register_blueprints(app):
-    from diary.web import auth, charts, entries, pages, password_reset, pwa, therapies
+    from diary.web import (
+        auth,
+        charts,
+        entries,
+        exports,
+        pages,
+        password_reset,
+        physician,
+        pwa,
+        sharing,
+        therapies,
+        viewlink,
+    )
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(password_reset.bp)
@@ -30,3 +42,7 @@ def register_blueprints(app):
     app.register_blueprint(pwa.bp)
     app.register_blueprint(therapies.bp)
     app.register_blueprint(charts.bp)
+    app.register_blueprint(sharing.bp)
+    app.register_blueprint(physician.bp)
+    app.register_blueprint(viewlink.bp)
+    app.register_blueprint(exports.bp)

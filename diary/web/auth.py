@@ -24,11 +24,15 @@ from diary.security import (
     sign_out,
     sign_out_everywhere,
     signin_failed,
+    with_password_check_limit,
     with_signin_limits,
 )
 from diary.web import safe_next
 
 bp = Blueprint("auth", __name__)
+
+# The refusal's words (a constant: linters take a literal keyed "password" for a secret).
+NOT_THEIRS = "is not your password. Nothing was deleted"
 
 ROLES = [
     ("patient", "I keep a pain diary (patient)"),
@@ -91,12 +95,15 @@ def register():
         else:
             sign_in(user)
             flash(f"Welcome, {user.name}. Your account is ready.", "success")
-            return redirect(url_for("pages.home"))
+            return redirect(safe_next())
+    # Arriving from an invite's QR code (the accept page), the reader is a physician.
+    default_role = "physician" if safe_next().startswith("/patients/") else "patient"
     return render_template(
         "auth/register.html",
         errors=errors,
         form=request.form,
         roles=ROLES,
+        default_role=default_role,
         time_zones=time_zones.groups(),
         # A fresh form takes the browser's time zone (static/js/time-zone.js); one shown
         # again keeps what was sent.
@@ -175,7 +182,7 @@ def profile():
         changes = validate(UserUpdate, form, strict=False).model_dump(exclude_unset=True)
     except ApiError as err:
         return _account_page(profile_errors=err.fields, profile=form), 422
-    accounts.update_profile(get_db(), current_user.id, changes)
+    accounts.update(get_db(), current_user.id, changes)
     flash("Saved: your name and time zone.", "success")
     return redirect(url_for("auth.account"))
 
@@ -192,13 +199,23 @@ def _account_page(errors=None, profile_errors=None, profile=None):
     )
 
 
-@bp.post("/account/delete")
+@bp.route("/account/delete", methods=["GET", "POST"])
 @allow("signed_in")
+@with_password_check_limit
 def delete_account():
-    if request.form.get("confirm") != "delete":
-        flash("Type delete in the box to confirm. Nothing was deleted.", "error")
-        return redirect(url_for("auth.account"))
-    user_id, was_physician = current_user.id, current_user.is_physician
-    sign_out()
-    accounts.delete_user(get_db(), user_id)
-    return _signed_out("Your account and all its data are deleted.", was_physician)
+    """Delete the account after asking for the password again (a borrowed, unlocked phone
+    must not be enough to erase a diary)."""
+    errors, status = {}, 200
+    if request.method == "POST":
+        password = request.form.get("password", "")
+        db = get_db()
+        if accounts.check_password(
+            db, current_app.extensions["diary.hasher"], current_user, password
+        ):
+            user_id, was_physician = current_user.id, current_user.is_physician
+            sign_out()
+            accounts.delete_user(db, user_id)
+            return _signed_out("Your account and all its data are deleted.", was_physician)
+        signin_failed()
+        errors, status = {"password": NOT_THEIRS}, 422
+    return render_template("auth/delete.html", errors=errors), status

@@ -31,15 +31,24 @@ def index():
         today=today,
         today_url=_today_page(),
         caveat=analysis.CAVEAT,
-        min_days=analysis.MIN_DAYS,
-        nap_explained=comparison_words.NAP_EXPLAINED,
-        ci_explained=comparison_words.CI_EXPLAINED,
-        activities=clinical.ACTIVITIES,
-        regions=regions,
-        share_step=comparison.share_step,
-        limit_words=comparison_words.limit_words,
-        therapy_name=comparison_words.therapy_name,
+        **chart_context(),
     )
+
+
+def chart_context() -> dict:
+    """What the charts macros (templates/charts/macros.html) need besides the numbers: the
+    same for the patient's page and for the read-only pages of physicians and view links."""
+    return {
+        "min_days": analysis.MIN_DAYS,
+        "nap_explained": comparison_words.NAP_EXPLAINED,
+        "ci_explained": comparison_words.CI_EXPLAINED,
+        "activities": clinical.ACTIVITIES,
+        "regions": regions,
+        "share_step": comparison.share_step,
+        "words": comparison_words,
+        "therapy_name": comparison_words.therapy_name,
+        "red_flag_advice": clinical.RED_FLAG_ADVICE,
+    }
 
 
 def _today_page():

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import clinical, cursors, inputs, merge, regions, store
+from diary import clinical, comparison, cursors, inputs, merge, regions, store
 from diary.access import allow
 from diary.days import EARLIEST_DAY
 from diary.db import get_db
@@ -70,6 +70,13 @@ def long_day(day) -> str:
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
     words = f"{day:%A} {day.day} {day:%B}"
     return words if day.year == local_today().year else f"{words} {day.year}"
+
+
+@bp.app_template_filter("short_day")
+def short_day(day) -> str:
+    """``"2026-03-03"`` -> ``"3 Mar"`` (for the corner of a card)."""
+    day = dt.date.fromisoformat(day) if isinstance(day, str) else day
+    return f"{day.day} {day:%b}"
 
 
 def _number(text, field, problems):
@@ -261,13 +268,25 @@ def _render_form(template, values, errors=None, **context):
     )
 
 
+def logged_today():
+    """Today's live entries (in the patient's time zone), oldest first, with their summaries."""
+    today = local_today().isoformat()
+    entries, _ = store.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
+    return [(entry, summary(entry)) for entry in reversed(entries)]
+
+
 def _render_today(values, errors=None, status=None):
+    logged = logged_today()
     return _render_form(
         "entries/today.html",
         values,
         errors,
         copy=copy_source(_chosen_day(values)),
         status=status,
+        logged=logged,
+        # Another entry for today is a choice: the form opens by itself only when it holds
+        # what the patient typed (a refused save, "same as yesterday" without JavaScript).
+        form_open=not logged or bool(errors) or bool(status),
     )
 
 
@@ -384,13 +403,26 @@ def history():
     after = cursors.decode_page(cursor) if cursor else None
     if cursor and after is None:
         abort(400, BAD_PAGE_LINK)
-    entries, next_cursor = store.list_entries(
-        get_db(), current_user.id, limit=HISTORY_PAGE, after=after
-    )
+    db = get_db()
+    entries, next_cursor = store.list_entries(db, current_user.id, limit=HISTORY_PAGE, after=after)
+    week = None
+    if not cursor:
+        today = local_today()
+        recent, _ = store.list_entries(
+            db,
+            current_user.id,
+            day_from=(today - dt.timedelta(days=13)).isoformat(),
+            day_to=today.isoformat(),
+        )
+        week = comparison.week_on_week(recent, today)
     days = [
         (day, [(entry, summary(entry)) for entry in group])
         for day, group in itertools.groupby(entries, key=lambda e: e["day"])
     ]
     return render_template(
-        "entries/history.html", days=days, next_cursor=next_cursor, first_page=not cursor
+        "entries/history.html",
+        days=days,
+        next_cursor=next_cursor,
+        first_page=not cursor,
+        week=week,
     )

@@ -15,4 +15,4 @@ def home():
         return render_template("pages/welcome.html")
     if current_user.is_patient:
         return redirect(url_for("entries.today"))
-    return render_template("pages/home.html")
+    return redirect(url_for("physician.patients"))

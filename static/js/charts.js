@@ -87,8 +87,25 @@ function points(days, values, { gaps = false } = {}) {
   return out;
 }
 
-// A labelled line at each therapy's start; the windows of one therapy at a time are shaded
-// (several therapies' windows overlap and would blur into one band).
+// The pain scale runs 0-10; the timeline keeps a band above it for the therapies' numbers
+// and one below it for the periods' names, so no label is ever drawn over the data.
+const PAIN_TOP = 10;
+const MARKER_Y = 11.3;
+const AXIS_TOP = 12.2;
+const AXIS_BOTTOM = -1.8;
+const SHORT_NAMES = {
+  baseline: "Before",
+  "2w": "2-3 wk",
+  "6w": "5-8 wk",
+  "3m": "3 mo",
+  "6m": "6 mo",
+  "12m": "12 mo",
+};
+
+// Each therapy's start is a line with its number above the data (the key under the chart
+// names it); the periods of one therapy at a time are shaded and named under the data
+// (several therapies' periods overlap and would blur into one band). A period still
+// running has a dashed edge and "so far" in its name.
 function annotations(therapies, colours, shadedId) {
   const items = {};
   therapies.forEach((therapy, n) => {
@@ -96,39 +113,68 @@ function annotations(therapies, colours, shadedId) {
     therapy.windows.forEach((w) => {
       // "latest" overlaps the fixed windows; shading it too would only darken them.
       if (!w.from || !w.enough_data || w.name === "latest") return;
+      const name = SHORT_NAMES[w.name] + (w.in_progress ? " so far" : "");
       items[`w-${n}-${w.name}`] = {
         type: "box",
         xMin: dayTime(w.from),
         xMax: dayTime(w.to, 1),
+        yMin: AXIS_BOTTOM,
+        yMax: PAIN_TOP,
         backgroundColor: w.name === "baseline" ? colours.baseline : colours.followup,
-        borderWidth: 0,
+        borderWidth: w.in_progress ? 1.5 : 0,
+        borderDash: [5, 4],
+        borderColor: colours.muted,
         drawTime: "beforeDatasetsDraw",
+        label: {
+          // Only where the name fits inside its period (a 2-week period is narrow on a phone).
+          display: (ctx) => !ctx.element || ctx.element.width > name.length * 6.5 + 4,
+          content: name,
+          position: { x: "center", y: "end" },
+          color: colours.text,
+          font: { size: 11, weight: "600" },
+          padding: 2,
+        },
       };
     });
   });
   therapies.forEach((therapy, n) => {
+    const x = dayTime(therapy.start_day);
     items[`start-${n}`] = {
       type: "line",
-      xMin: dayTime(therapy.start_day),
-      xMax: dayTime(therapy.start_day),
+      xMin: x,
+      xMax: x,
+      yMin: 0,
+      yMax: PAIN_TOP,
       borderColor: colours.start,
       borderWidth: 2,
-      label: {
-        display: true,
-        content: therapy.name,
-        position: "start",
-        // Therapies close together would print their names on top of each other.
-        yAdjust: -(n % 3) * 26,
-        backgroundColor: colours.surface,
-        color: colours.text,
-        borderColor: colours.start,
-        borderWidth: 1,
-        padding: 4,
-        font: { size: 12, weight: "600" },
-      },
+    };
+    items[`marker-${n}`] = {
+      type: "label",
+      xValue: x,
+      yValue: MARKER_Y,
+      content: String(n + 1),
+      backgroundColor: colours.surface,
+      color: colours.text,
+      borderColor: colours.start,
+      borderWidth: 1.5,
+      borderRadius: 4,
+      padding: { x: 6, y: 2 },
+      font: { size: 12, weight: "700" },
     };
   });
   return items;
+}
+
+// Ticks, grid lines and the axis title only for the 0-10 pain scale, not the label bands.
+function timelineAxis(colours) {
+  return {
+    ...painAxis(colours),
+    min: AXIS_BOTTOM,
+    max: AXIS_TOP,
+    afterBuildTicks: (axis) => {
+      axis.ticks = [0, 2, 4, 6, 8, 10].map((value) => ({ value }));
+    },
+  };
 }
 
 function timelineChart(Chart, data, colours) {
@@ -192,7 +238,7 @@ function timelineChart(Chart, data, colours) {
           ticks: { color: colours.muted, maxRotation: 0, autoSkipPadding: 12 },
           grid: { color: colours.grid },
         },
-        y: painAxis(colours),
+        y: timelineAxis(colours),
       },
       plugins: {
         legend: { display: false },
@@ -262,6 +308,9 @@ const medianTicks = {
 
 function windowsChart(Chart, canvas, therapy, colours) {
   const shown = therapy.windows.filter((w) => w.enough_data);
+  // A period still running is paler, and its name says "so far".
+  const fill = (colour, alpha) =>
+    shown.map((w) => withAlpha(colour, w.in_progress ? alpha / 2.5 : alpha));
   const range = (side) => shown.map((w) => [w[side].q1, w[side].q3]);
   const medians = (side) => shown.map((w) => w[side].median);
   const quartiles = (side, w) =>
@@ -272,7 +321,8 @@ function windowsChart(Chart, canvas, therapy, colours) {
       // Two short lines under each bar pair: long labels would overlap on a phone.
       labels: shown.map((w) => {
         const space = w.label.indexOf(" ");
-        return space < 0 ? w.label : [w.label.slice(0, space), w.label.slice(space + 1)];
+        const lines = space < 0 ? [w.label] : [w.label.slice(0, space), w.label.slice(space + 1)];
+        return w.in_progress ? [...lines, "(so far)"] : lines;
       }),
       datasets: [
         {
@@ -280,7 +330,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
           data: range("leg"),
           medians: medians("leg"),
           medianColour: colours.text,
-          backgroundColor: withAlpha(colours.leg, 0.85),
+          backgroundColor: fill(colours.leg, 0.85),
           borderColor: colours.leg,
           borderWidth: 2,
           minBarLength: 4,
@@ -331,10 +381,8 @@ function main() {
   Chart.defaults.font.size = 13;
   Chart.defaults.color = colours.muted;
 
-  // Show the chart areas before drawing: a hidden box has no size to draw into.
-  document.querySelectorAll("[data-chart-area]").forEach((area) => {
-    area.hidden = false;
-  });
+  // The chart areas keep their space from the first paint (no layout shift); without
+  // scripting, CSS hides them and the tables say everything.
   const timeline = timelineChart(Chart, data, colours);
   if (timeline) {
     rangeButtons(timeline, data);

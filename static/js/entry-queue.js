@@ -80,13 +80,21 @@ async function wireCreate(form, draftId) {
     await box.save("entry", entryId, data);
     const what = entryTitle(data);
     const advice = data.red_flags.length ? ` ${form.querySelector("[data-red-flag-advice]")?.dataset.advice || ""}` : "";
-    say(form, `Saved on this phone for ${what}. It will be sent when you are online.${advice}`, "device");
+    const saved = `Saved on this phone for ${what}. It will be sent when you are online.${advice}`;
+    say(form, saved, "device");
     clearEntryForm(form, localToday());
+    // Today shows the entry at once and folds the form (today-view.js).
+    form.dispatchEvent(new CustomEvent("diary:entry-saved", { bubbles: true, detail: { id: entryId, message: saved } }));
     if (draftId && window.location.search) history.replaceState(null, "", window.location.pathname);
     await changed();
     const record = await box.record(entryId);
-    if (!record) say(form, `Saved for ${what}. Synced.${advice}`, "synced");
-    else if (record.status !== "pending") say(form, `Saved on this phone for ${what}, but it needs your attention: see History.${advice}`, record.status);
+    let outcome = null;
+    if (!record) outcome = [`Saved for ${what}. Synced.${advice}`, "synced"];
+    else if (record.status !== "pending") outcome = [`Saved on this phone for ${what}, but it needs your attention: see History.${advice}`, record.status];
+    if (outcome) {
+      say(form, ...outcome);
+      form.dispatchEvent(new CustomEvent("diary:entry-sent", { bubbles: true, detail: { id: entryId, message: outcome[0] } }));
+    }
   });
 }
 
@@ -144,6 +152,15 @@ async function wireEdit(form, id) {
 
 function becomeEditForm(form, item) {
   document.title = "Edit entry · diary";
+  // Today's parts that are not the form: what is logged today, and the fold around it.
+  document.querySelector("[data-logged-today]")?.remove();
+  document.querySelector("[data-today-status]")?.remove();
+  const fold = form.closest("[data-another-entry]");
+  if (fold) {
+    fold.querySelector(":scope > summary")?.remove();
+    fold.classList.remove("collapsible");
+    fold.open = true;
+  }
   const heading = document.querySelector("h1");
   if (heading) heading.textContent = `Edit the entry for ${dayWords(item.data.day)}`;
   form.dataset.mode = "edit";

@@ -249,6 +249,10 @@ async function start() {
   guardSignOut();
   await refresh();
   if (document.querySelector("[data-entry-form]")) import("./entry-queue.js").then((m) => m.wire());
+  // Only on Today itself: offline, an edit page never opened is the cached Today page.
+  if (document.querySelector("[data-logged-today]") && window.location.pathname === "/today") {
+    import("./today-view.js").then((m) => m.wire());
+  }
   if (document.querySelector("[data-history]") || document.querySelector("[data-outbox-panel]")) {
     import("./history-view.js").then((m) => m.wire());
   }

@@ -166,6 +166,36 @@ def assert_no_axe_violations(page):
     assert results.violations_count == 0, results.generate_report()
 
 
+def assert_no_axe_violations_light_and_dark(page):
+    """axe on the page as it is, then in the dark scheme (contrast differs), then back."""
+    assert_no_axe_violations(page)
+    page.emulate_media(color_scheme="dark")
+    try:
+        assert_no_axe_violations(page)
+    finally:
+        page.emulate_media(color_scheme="light")
+
+
+def seed_demo_diary(page, url):
+    """The demo patient's ~150 days and two therapies, ending today (UTC: the user's zone),
+    sent through the API as the signed-in user of ``page``; returns the therapies."""
+    from datetime import UTC, datetime
+
+    from diary import demo
+
+    today = datetime.now(UTC).date()
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+
+    def post(path, body):
+        response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
+        assert response.status == 201, response.text()
+        return response.json()
+
+    for entry in demo.diary_entries(today):
+        post("/api/v1/entries", entry)
+    return [post("/api/v1/therapies", t) for t in demo.therapies(today)]
+
+
 # ---- a signed-in phone, offline and back (tests/browser/test_offline*.py) -------------------
 
 

@@ -32,9 +32,17 @@ def rows_in_database(live_server, entry_id):
         db.close()
 
 
-def log_entry(page, leg, back=None, note=None):
-    """Fill Today's form with the taps a patient makes, then Save."""
+def open_the_form(page):
+    """Today folds its form once something is logged today: open it, as a patient would."""
     page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
+    if page.locator("[data-another-entry]:not([open])").count():
+        page.get_by_text("Add another entry").click()
+    expect(page.locator("[data-another-entry][open]")).to_be_attached()
+
+
+def log_entry(page, leg, back=None, note=None):
+    """Fill Today's form with the taps a patient makes, then Save (which folds the form)."""
+    open_the_form(page)
     page.locator(f"label[for='leg_pain-{leg}']").click()
     if back is not None:
         page.locator(f"label[for='back_pain-{back}']").click()
@@ -42,10 +50,11 @@ def log_entry(page, leg, back=None, note=None):
         page.locator("summary", has_text="Note").click()
         page.locator("#f-note").fill(note)
     page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("[data-another-entry]:not([open])")).to_be_attached()
 
 
 def set_leg(page, leg):
-    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
+    open_the_form(page)
     page.locator(f"label[for='leg_pain-{leg}']").click()
 
 
@@ -100,6 +109,12 @@ def test_offline_create_edit_delete_reach_the_server_once(patient_page, live_ser
     log_entry(page, 2, note="a mistake")
     wait_status(page, "offline", 2)
     expect(page.locator(".site-header [data-pending-count]")).to_have_text("2 unsynced changes")
+    # Today lists both at the top, as saved on this phone, and says so where it is seen.
+    logged = page.get_by_role("region", name="Entries logged today")
+    expect(logged.locator("[data-entry-id]")).to_have_count(2)
+    expect(logged.locator("[data-sync-badge]")).to_have_text(["Saved on this phone"] * 2)
+    expect(page.locator("[data-today-status]")).to_contain_text("Saved on this phone")
+    expect(page.get_by_role("heading", name="Logged today", level=1)).to_be_visible()
 
     # History (from the cache) lists them at the top.
     page.get_by_role("link", name="History").click()

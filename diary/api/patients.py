@@ -1,0 +1,76 @@
+"""A physician's read-only view of the patients who share with them (DESIGN.md section 5).
+
+The same shapes and paging as the patient's own lists; free-text notes are left out unless
+the patient shares them. diary/access.py lets only a physician with an active share in,
+and logs every read.
+"""
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from diary import accounts, store
+from diary.access import allow
+from diary.api import bp
+from diary.api.openapi import spec
+from diary.api.resources import ENTRY_QUERY, entry_query
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.schemas import EntryList, TherapyList
+from diary.sharing import dashboard, notes
+from diary.sharing.schemas import PatientList
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+@bp.get("/patients")
+@allow("physician")
+@spec(
+    "The patients sharing with the physician now, each with a summary (warning signs first "
+    "unless another order is asked for)",
+    query={"sort": {"type": "string", "enum": list(dashboard.SORTS), "default": "attention"}},
+    responses={200: PatientList, 422: ERROR},
+)
+def list_patients():
+    sort = request.args.get("sort", "attention")
+    if sort not in dashboard.SORTS:
+        raise ApiError(
+            422,
+            "invalid",
+            "Some query parameters are not valid.",
+            {"sort": f"must be one of {', '.join(dashboard.SORTS)}"},
+        )
+    db = get_db()
+    rows = dashboard.patients(db, current_user.id, sort=sort)
+    dashboard.log_listed(db, current_user, rows)
+    return jsonify({"patients": rows})
+
+
+def _share_notes(patient_id) -> bool:
+    return accounts.get_user(get_db(), patient_id).share_notes
+
+
+@bp.get("/patients/<int:patient_id>/entries")
+@allow("physician_of_patient", shows="entries")
+@spec(
+    "A sharing patient's entries, newest first, paged (notes only if the patient shares them)",
+    query=ENTRY_QUERY,
+    responses={200: EntryList, 422: ERROR},
+)
+def patient_entries(patient_id):
+    query = entry_query(request.args)
+    entries, next_cursor = store.list_entries(get_db(), patient_id, **query)
+    entries = notes.shared_all(entries, "entry", share_notes=_share_notes(patient_id))
+    return jsonify({"entries": entries, "next": next_cursor})
+
+
+@bp.get("/patients/<int:patient_id>/therapies")
+@allow("physician_of_patient", shows="therapies")
+@spec(
+    "A sharing patient's therapies, by start day (notes only if the patient shares them)",
+    responses={200: TherapyList},
+)
+def patient_therapies(patient_id):
+    therapies = store.list_therapies(get_db(), patient_id)
+    return jsonify(
+        {"therapies": notes.shared_all(therapies, "therapy", share_notes=_share_notes(patient_id))}
+    )

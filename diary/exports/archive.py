@@ -1,0 +1,310 @@
+"""The complete copy of a diary (format ``diary-export``, version 1) and its import.
+
+A copy holds every live entry and therapy with its id, version and times, so that importing
+it recreates the diary exactly: the same ids, versions and times, hence the same history
+and the same analysis. Deleted records (tombstones) are left out: the copy is the diary as
+the patient sees it, a deletion cannot be recreated on another server through the sync
+rules (a delete of an id the server never had is refused), and the content of a deleted
+entry should not come back in a file the patient carries around.
+
+Importing checks the whole file first and refuses it, writing nothing, when it is not JSON,
+not a diary copy, of another version, or holds a record that is not valid. Then every
+record goes through the sync rules (store.apply_change) in one transaction: a record the
+account does not have is created with its id; one it has with the same content is a
+duplicate; one whose content differs is a conflict, reported with both versions and never
+overwritten. A record whose id belongs to another account refuses the whole import.
+"""
+
+import json
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
+
+from diary import inputs, merge, store
+from diary.db import write
+from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
+from diary.schemas import (
+    EntryData,
+    EntryOut,
+    Strict,
+    TherapyData,
+    TherapyOut,
+    field_errors,
+)
+
+FORMAT = "diary-export"
+VERSION = 1
+#: Records of one kind a copy may hold (50 years of daily entries, several a day).
+MAX_RECORDS = 50_000
+#: The highest version a copy's record may carry: far more edits than any diary makes, and
+#: far from the 64-bit limit that the next edit's version must stay under.
+MAX_VERSION = 1_000_000_000
+#: Problems named in a refusal: the first ones are enough to see what is wrong.
+MAX_FIELDS_SHOWN = 20
+KINDS = (("therapies", "therapy"), ("entries", "entry"))
+
+
+class Refused(Exception):
+    """A copy that cannot be imported, and why; nothing was written."""
+
+    def __init__(self, status: int, code: str, message: str, fields: dict | None = None):
+        super().__init__(message)
+        self.status = status
+        self.code = code
+        self.message = message
+        self.fields = fields or {}
+
+
+class CopyUser(Strict):
+    """Who the diary belonged to where it was exported (shown, never applied here)."""
+
+    name: Words(100)
+    time_zone: Annotated[str, StringConstraints(max_length=64)]
+
+
+def _live(deleted: bool) -> bool:
+    if deleted:
+        raise ValueError("must be false (a copy holds no deleted records)")
+    return deleted
+
+
+class _Kept(Strict):
+    id: ClientId
+    version: Whole(1, MAX_VERSION)
+    created_at: Timestamp
+    updated_at: Timestamp
+    # A bool that must be false: Literal[False] would also take 0, which JSON tells apart.
+    deleted: Annotated[bool, Field(json_schema_extra={"const": False}), AfterValidator(_live)] = (
+        False
+    )
+
+
+class CopyEntry(EntryData, _Kept):
+    """An entry as the API shows it, with its id, version and times."""
+
+
+class CopyTherapy(TherapyData, _Kept):
+    """A therapy as the API shows it, with its id, version and times."""
+
+
+class DiaryCopy(Strict):
+    """A complete copy of a diary (docs/exports.md): what GET /api/v1/export.json gives and
+    POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
+
+    format: Literal["diary-export"]
+    version: Annotated[Literal[1], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
+    exported_at: Timestamp
+    user: CopyUser
+    entries: list[CopyEntry] = Field(max_length=MAX_RECORDS)
+    therapies: list[CopyTherapy] = Field(max_length=MAX_RECORDS)
+
+
+class KindCounts(BaseModel):
+    applied: int = Field(description="records added to the diary")
+    duplicate: int = Field(description="records the diary already held as they are")
+    conflict: int = Field(description="records the diary holds differently (kept as they are)")
+
+
+class ImportConflict(BaseModel):
+    kind: Literal["entry", "therapy"]
+    id: str
+    differs: list[str] = Field(
+        description="the fields that differ, and deleted when the diary has deleted it"
+    )
+    file: EntryOut | TherapyOut = Field(description="the record as the file holds it")
+    server: EntryOut | TherapyOut = Field(description="the record as the diary holds it (kept)")
+
+
+class ImportSummary(BaseModel):
+    entries: KindCounts
+    therapies: KindCounts
+    conflicts: list[ImportConflict]
+    exported_at: str = Field(description="when the copy was made")
+    user: CopyUser = Field(description="whose diary the copy was, as the file says")
+
+
+# ---- export ----------------------------------------------------------------------------
+
+
+def build(user: dict, entries: list[dict], therapies: list[dict], exported_at: str) -> dict:
+    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``entries`` and
+    ``therapies`` the live rows as the API shows them (tombstones are not part of a copy)."""
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "exported_at": exported_at,
+        "user": {"name": user["name"], "time_zone": user["time_zone"]},
+        "entries": entries,
+        "therapies": therapies,
+    }
+
+
+def dumps(copy: dict) -> str:
+    """The copy as JSON text with one record a line: compact, and readable by a person."""
+    lines = ["{"]
+    for key, value in copy.items():
+        if key in ("entries", "therapies"):
+            continue
+        lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},")
+    for name, end in (("entries", ","), ("therapies", "")):
+        records = ",\n".join(
+            "    " + json.dumps(row, ensure_ascii=False, separators=(",", ":"))
+            for row in copy[name]
+        )
+        lines.append(f'  "{name}": [\n{records}\n  ]{end}' if records else f'  "{name}": []{end}')
+    lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+# ---- import ----------------------------------------------------------------------------
+
+
+NOT_JSON = (
+    "This file is not a complete diary copy: it is not valid JSON. It may have been cut "
+    "short (an interrupted download) or be another kind of file. Download the copy again "
+    "and import that file."
+)
+NOT_A_COPY = (
+    'This file is not a diary copy from this app. Choose the file that "Download a full '
+    'copy" saved (its name starts with diary-copy- and ends with .json).'
+)
+FHIR_FILE = (
+    "This is the file for a clinic's record system (FHIR), which cannot be imported. "
+    "Choose the full copy instead (its name starts with diary-copy-)."
+)
+
+
+def parse(raw: bytes | str) -> DiaryCopy:
+    """The copy in ``raw`` (a file's bytes), checked whole; Refused saying what is wrong.
+
+    400 ``not_json`` when it is not JSON (a truncated file); 422 ``not_a_diary_copy`` for
+    another app's file, ``unsupported_version`` for another version of the format,
+    ``invalid`` naming the first problems (``entries.12.leg_pain``), ``duplicate_id`` when
+    two records share an id.
+    """
+    try:
+        data = inputs.parse_json(raw)
+    except inputs.BadInput as bad:
+        words = NOT_JSON if bad.message == "is not valid JSON" else f"This file {bad.message}."
+        raise Refused(400, "not_json", words, {"body": bad.message}) from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        fhir = isinstance(data, dict) and data.get("resourceType") == "Bundle"
+        message = FHIR_FILE if fhir else NOT_A_COPY
+        raise Refused(422, "not_a_diary_copy", message, {"format": f'must be "{FORMAT}"'})
+    _check_version(data.get("version"))
+    try:
+        copy = DiaryCopy.model_validate(data, strict=True)
+    except ValidationError as exc:
+        raise _invalid(field_errors(exc)) from None
+    _check_unique_ids(copy)
+    return copy
+
+
+def _check_version(version):
+    version = whole_value(version)
+    if version == VERSION and not isinstance(version, bool):
+        return
+    if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
+        message = (
+            f"This copy was made by a newer version of diary (copy format {version}); this "
+            f"server reads format {VERSION}. Update this server, then import the copy again."
+        )
+    else:
+        message = f"This copy does not say which format version it is (expected {VERSION})."
+    raise Refused(422, "unsupported_version", message, {"version": f"must be {VERSION}"})
+
+
+def _invalid(fields: dict) -> Refused:
+    count = len(fields)
+    first, problem = next(iter(fields.items()))
+    shown = dict(list(fields.items())[:MAX_FIELDS_SHOWN])
+    message = (
+        f"This copy has {count} problem{'s' if count > 1 else ''}, so nothing was imported. "
+        f"The first: {first} {problem}."
+    )
+    return Refused(422, "invalid", message, shown)
+
+
+def _check_unique_ids(copy: DiaryCopy):
+    seen = {}
+    for name, _kind in KINDS:
+        for i, row in enumerate(getattr(copy, name)):
+            where = f"{name}.{i}.id"
+            if row.id in seen:
+                raise Refused(
+                    422,
+                    "duplicate_id",
+                    f"Two records of this copy have the same id ({seen[row.id]} and {where}), "
+                    "so it cannot be a copy of one diary. Nothing was imported.",
+                    {where: f"is also the id of {seen[row.id].removesuffix('.id')}"},
+                )
+            seen[row.id] = where
+
+
+def differences(kind: str, row: BaseModel, server: dict) -> list[str]:
+    """The fields whose content differs between the file's record and the diary's, and
+    ``deleted`` when the diary has deleted it; empty when the diary holds it as it is."""
+    mine = row.model_dump(include=set(store.data_fields(kind)), mode="json")
+    differ = [name for name, value in mine.items() if server[name] != value]
+    return differ + ["deleted"] if server["deleted"] else differ
+
+
+def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
+    """Import ``copy`` into the patient's diary in one write transaction; the summary.
+
+    Returns ``{"entries": counts, "therapies": counts, "conflicts": [...], "exported_at",
+    "user"}`` (see ImportSummary). Raises Refused (409 ``id_taken``) and writes nothing
+    when a record's id is already another account's, or another kind of record's.
+    """
+    counts = {name: {"applied": 0, "duplicate": 0, "conflict": 0} for name, _ in KINDS}
+    conflicts, taken = [], {}
+    with write(db):
+        for name, kind in KINDS:
+            for i, row in enumerate(getattr(copy, name)):
+                stamps = store.Stamps(row.version, row.created_at, row.updated_at)
+                outcome = store.apply_change(
+                    db, patient_id, kind, row.id, None, False, row, want_row=False, stamps=stamps
+                )
+                status = outcome.status
+                if status == merge.REJECTED:
+                    taken[f"{name}.{i}.id"] = "is already another record's on this server"
+                    continue
+                # An older version of a row the diary has since changed or deleted is the
+                # sync rules' "already applied"; for an import it is a difference to show.
+                differ = [] if status == merge.APPLIED else differences(kind, row, outcome.row)
+                if status == merge.DUPLICATE and differ:
+                    status = merge.CONFLICT
+                counts[name][status] += 1
+                if status == merge.CONFLICT:
+                    conflicts.append(
+                        {
+                            "kind": kind,
+                            "id": row.id,
+                            "differs": differ,
+                            "file": row.model_dump(mode="json"),
+                            "server": outcome.row,
+                        }
+                    )
+        if taken:
+            raise Refused(
+                409,
+                "id_taken",
+                f"{len(taken)} record{'s' if len(taken) > 1 else ''} of this copy have ids "
+                "that other records on this server already use: most likely this copy is "
+                "already in another account here (a copy can be in one account only). "
+                "Nothing was imported.",
+                dict(list(taken.items())[:MAX_FIELDS_SHOWN]),
+            )
+    return {
+        **counts,
+        "conflicts": conflicts,
+        "exported_at": copy.exported_at,
+        "user": copy.user.model_dump(),
+    }

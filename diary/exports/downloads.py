@@ -1,0 +1,73 @@
+"""Each export as a file: read from the store, built, named and typed.
+
+The patient's routes and the physician's share these, so both get the same files; only
+``include_notes`` and the name differ. A file is named for the patient's today
+(``diary-2026-12-06.csv``); a physician's carries the patient's number too.
+"""
+
+import json
+from dataclasses import dataclass
+
+from diary import accounts, comparison, store
+from diary.db import server_uuid
+from diary.exports import archive, fhir, spreadsheet
+
+TABLES = ("entries", "therapies")
+CSV = "text/csv; charset=utf-8; header=present"
+FHIR_JSON = "application/fhir+json; charset=utf-8"
+JSON = "application/json; charset=utf-8"
+
+
+@dataclass(frozen=True)
+class Download:
+    """A file to send: its bytes, content type and the name it is saved under."""
+
+    body: bytes
+    content_type: str
+    filename: str
+
+
+def _stem(patient, prefix: str) -> str:
+    return f"diary-{prefix}{comparison.patient_today(patient.time_zone).isoformat()}"
+
+
+def spreadsheet_file(
+    db, patient_id: int, table: str, *, include_notes: bool, prefix: str = ""
+) -> Download:
+    """The CSV of the patient's ``table`` ("entries" or "therapies")."""
+    patient = accounts.get_user(db, patient_id)
+    if table == "therapies":
+        text = spreadsheet.therapies_csv(
+            store.list_therapies(db, patient_id), include_notes=include_notes
+        )
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'therapies-')}.csv")
+    text = spreadsheet.entries_csv(store.all_entries(db, patient_id), include_notes=include_notes)
+    return Download(text.encode(), CSV, f"{_stem(patient, prefix)}.csv")
+
+
+def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> Download:
+    """The FHIR R4 Bundle of the patient's diary."""
+    patient = accounts.get_user(db, patient_id)
+    bundle = fhir.bundle(
+        {"id": patient.id, "name": patient.name},
+        store.all_entries(db, patient_id),
+        store.list_therapies(db, patient_id),
+        server_uuid=server_uuid(db),
+        exported_at=accounts.now_iso(),
+        today=comparison.patient_today(patient.time_zone).isoformat(),
+        include_notes=include_notes,
+    )
+    body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
+    return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
+
+
+def copy_file(db, patient_id: int) -> Download:
+    """The complete copy of the patient's own diary (never a physician's to take)."""
+    patient = accounts.get_user(db, patient_id)
+    copy = archive.build(
+        {"name": patient.name, "time_zone": patient.time_zone},
+        store.all_entries(db, patient_id),
+        store.list_therapies(db, patient_id),
+        accounts.now_iso(),
+    )
+    return Download(archive.dumps(copy).encode(), JSON, f"{_stem(patient, 'copy-')}.json")

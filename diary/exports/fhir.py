@@ -1,0 +1,170 @@
+"""The diary as a FHIR R4 ``collection`` Bundle that a clinic's record system can read.
+
+One Patient; an Observation for each leg-pain and each back-pain score of every entry
+(LOINC 72514-3, the 0-10 numeric rating, reported by the patient); a Procedure for each
+injection or operation, a Procedure with a period for a course (physiotherapy, other), a
+MedicationStatement for a medication change. Every resource has a stable id, and its
+``fullUrl`` is ``urn:uuid:<id>``, so a second export of the same diary names the same
+resources again: a receiver that keeps resources by id updates them instead of adding
+copies. docs/exports.md documents every mapping and how each id is made.
+"""
+
+import uuid
+
+from diary import clinical, regions
+
+LOINC = "http://loinc.org"
+SNOMED = "http://snomed.info/sct"
+PAIN_SCORE = {
+    "system": LOINC,
+    "code": "72514-3",
+    "display": "Pain severity - 0-10 verbal numeric rating [Score] - Reported",
+}
+SURVEY = {
+    "coding": [
+        {
+            "system": "http://terminology.hl7.org/CodeSystem/observation-category",
+            "code": "survey",
+            "display": "Survey",
+        }
+    ]
+}
+# SNOMED CT body structures: the leg (with its side when the pain regions say it) and the
+# lower back.
+LEGS = {
+    frozenset({"l"}): ("32153003", "Structure of left lower limb", "Left leg"),
+    frozenset({"r"}): ("62175007", "Structure of right lower limb", "Right leg"),
+    frozenset({"l", "r"}): ("61685007", "Lower limb structure", "Both legs"),
+    frozenset(): ("61685007", "Lower limb structure", "Leg"),
+}
+LOWER_BACK = ("37822005", "Lower back structure", "Lower back")
+BACK_SIDES = {frozenset({"l"}): ", left side", frozenset({"r"}): ", right side"}
+
+SCORES = {
+    "leg_pain": "Average leg pain over the last 24 hours (0 no pain, 10 worst imaginable)",
+    "back_pain": "Average back pain over the last 24 hours (0 no pain, 10 worst imaginable)",
+}
+
+
+def patient_id(server_uuid: str, user_id: int) -> str:
+    """The Patient's id: a UUID derived (version 5) from this database's own random UUID and
+    the account's number, so it is the same in every export from this server and differs
+    between servers."""
+    return str(uuid.uuid5(uuid.UUID(server_uuid), f"patient/{user_id}"))
+
+
+def observation_id(entry_id: str, score: str) -> str:
+    """The id of one score's Observation: a UUID derived from the entry's id and the score's
+    name ("leg_pain" or "back_pain"), the same in every export."""
+    return str(uuid.uuid5(uuid.UUID(entry_id), score))
+
+
+def _entry(resource: dict) -> dict:
+    return {"fullUrl": f"urn:uuid:{resource['id']}", "resource": resource}
+
+
+def _body_site(entry: dict, score: str) -> dict:
+    """Where the score is felt: the leg(s) marked with pain, or the lower back."""
+    pain = [regions.get(code) for code, state in entry["regions"].items() if state == "pain"]
+    if score == "leg_pain":
+        sides = frozenset(r.side for r in pain if r.part != "low_back" and r.side in "lr")
+        code, display, text = LEGS[sides]
+    else:
+        sides = frozenset(r.side for r in pain if r.part == "low_back")
+        code, display, text = LOWER_BACK
+        text += BACK_SIDES.get(sides, "")
+    return {"coding": [{"system": SNOMED, "code": code, "display": display}], "text": text}
+
+
+def _observations(entry: dict, subject: dict, include_notes: bool) -> list[dict]:
+    out = []
+    for score in ("leg_pain", "back_pain"):
+        if entry[score] is None:
+            continue
+        resource = {
+            "resourceType": "Observation",
+            "id": observation_id(entry["id"], score),
+            "status": "final",
+            "category": [SURVEY],
+            "code": {"coding": [PAIN_SCORE], "text": SCORES[score]},
+            "subject": subject,
+            "effectiveDateTime": entry["day"],
+            "issued": entry["updated_at"],
+            "valueInteger": entry[score],
+            "bodySite": _body_site(entry, score),
+        }
+        # The entry's note once, on its first score (it is about the day, not one score).
+        if include_notes and entry["note"] and not out:
+            resource["note"] = [{"text": entry["note"]}]
+        out.append(resource)
+    return out
+
+
+def _therapy_text(therapy: dict) -> str:
+    kind = clinical.THERAPY_KINDS[therapy["kind"]]
+    return f"{kind}: {therapy['label']}" if therapy["label"] else kind
+
+
+def _therapy(therapy: dict, subject: dict, today: str, include_notes: bool) -> dict:
+    course = therapy["kind"] in clinical.COURSE_KINDS
+    ended = therapy["end_day"] is not None and therapy["end_day"] <= today
+    period = {"start": therapy["start_day"]}
+    if therapy["end_day"]:
+        period["end"] = therapy["end_day"]
+    if therapy["kind"] == "medication_change":
+        resource = {
+            "resourceType": "MedicationStatement",
+            "id": therapy["id"],
+            "status": "completed" if ended else "active",
+            "medicationCodeableConcept": {"text": _therapy_text(therapy)},
+            "subject": subject,
+            "effectivePeriod": period,
+            "dateAsserted": therapy["created_at"],
+        }
+    else:
+        resource = {
+            "resourceType": "Procedure",
+            "id": therapy["id"],
+            "status": "in-progress" if course and not ended else "completed",
+            "code": {"text": _therapy_text(therapy)},
+            "subject": subject,
+        }
+        if course:
+            resource["performedPeriod"] = period
+        else:
+            resource["performedDateTime"] = therapy["start_day"]
+    if include_notes and therapy["notes"]:
+        resource["note"] = [{"text": therapy["notes"]}]
+    return resource
+
+
+def bundle(
+    patient: dict,
+    entries: list[dict],
+    therapies: list[dict],
+    *,
+    server_uuid: str,
+    exported_at: str,
+    today: str,
+    include_notes: bool = True,
+) -> dict:
+    """The FHIR R4 Bundle (a dict ready for JSON) of one patient's diary.
+
+    ``patient`` is ``{"id": account number, "name"}``; ``entries`` and ``therapies`` are live
+    rows as the API shows them; ``today`` (the patient's, ISO) decides whether a course is
+    still going on. Notes (an entry's, a therapy's) are left out unless ``include_notes``.
+    """
+    pid = patient_id(server_uuid, patient["id"])
+    subject = {"reference": f"urn:uuid:{pid}", "display": patient["name"]}
+    resources = [{"resourceType": "Patient", "id": pid, "name": [{"text": patient["name"]}]}]
+    for entry in entries:
+        resources += _observations(entry, subject, include_notes)
+    resources += [_therapy(t, subject, today, include_notes) for t in therapies]
+    return {
+        "resourceType": "Bundle",
+        "id": str(uuid.uuid5(uuid.UUID(pid), f"bundle/{exported_at}")),
+        "meta": {"lastUpdated": exported_at},
+        "type": "collection",
+        "timestamp": exported_at,
+        "entry": [_entry(r) for r in resources],
+    }

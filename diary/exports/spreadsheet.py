@@ -1,0 +1,122 @@
+"""The diary as spreadsheets: one CSV of the entries (a row each) and one of the therapies.
+
+RFC 4180 (commas, double quotes, CRLF between records), UTF-8 with a byte-order mark so that
+spreadsheet programs read accents right, days as ISO dates (2026-03-31). A cell that begins
+with a character a spreadsheet takes for the start of a formula (``= + - @``, a tab or a
+carriage return) gets a leading apostrophe, so a note such as ``=HYPERLINK(...)`` is shown
+as text and never runs (OWASP's advice against CSV injection). docs/exports.md lists the
+columns.
+"""
+
+import csv
+import io
+
+from diary import clinical, regions
+
+#: What a spreadsheet may read as a formula when a cell starts with it.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+BYTE_ORDER_MARK = "\ufeff"
+
+REGION_COLUMNS = [f"region_{r.code}" for r in regions.REGIONS]
+ACTIVITY_COLUMNS = [f"activity_{code}" for code in clinical.ACTIVITIES]
+RED_FLAG_COLUMNS = [f"red_flag_{code}" for code in clinical.RED_FLAGS]
+
+
+def entry_columns(include_notes: bool = True) -> list[str]:
+    """The header of the entries CSV; without ``note`` when notes are not shared."""
+    return [
+        "day",
+        "leg_pain",
+        "back_pain",
+        "worst_leg_pain",
+        "most_distal_level",
+        *REGION_COLUMNS,
+        *ACTIVITY_COLUMNS,
+        "sitting_tolerance_min",
+        "walking_tolerance_min",
+        *RED_FLAG_COLUMNS,
+        *(["note"] if include_notes else []),
+        "id",
+        "created_at",
+        "updated_at",
+    ]
+
+
+def therapy_columns(include_notes: bool = True) -> list[str]:
+    """The header of the therapies CSV; without ``notes`` when notes are not shared."""
+    return [
+        "start_day",
+        "end_day",
+        "kind",
+        "kind_name",
+        "label",
+        *(["notes"] if include_notes else []),
+        "id",
+        "created_at",
+        "updated_at",
+    ]
+
+
+def inert(value) -> str:
+    """``value`` as the text of a cell no spreadsheet evaluates: None is empty, and text
+    starting like a formula gets a leading apostrophe (which spreadsheets show as text)."""
+    if value is None:
+        return ""
+    text = str(value)
+    return "'" + text if text.startswith(FORMULA_STARTS) else text
+
+
+def _entry_cells(entry: dict) -> dict:
+    marked = entry["regions"]
+    cells = {
+        "day": entry["day"],
+        "leg_pain": entry["leg_pain"],
+        "back_pain": entry["back_pain"],
+        "worst_leg_pain": entry["worst_leg_pain"],
+        "most_distal_level": regions.most_distal_level(marked),
+        "sitting_tolerance_min": entry["sitting_tolerance_min"],
+        "walking_tolerance_min": entry["walking_tolerance_min"],
+        "note": entry["note"],
+        "id": entry["id"],
+        "created_at": entry["created_at"],
+        "updated_at": entry["updated_at"],
+    }
+    for region in regions.REGIONS:
+        cells[f"region_{region.code}"] = marked.get(region.code)
+    for code in clinical.ACTIVITIES:
+        # Unanswered stays empty: unknown, not zero (CLINICAL.md section 1).
+        cells[f"activity_{code}"] = entry["activities"].get(code)
+    for code in clinical.RED_FLAGS:
+        cells[f"red_flag_{code}"] = "yes" if code in entry["red_flags"] else "no"
+    return cells
+
+
+def _therapy_cells(therapy: dict) -> dict:
+    return {
+        **{name: therapy[name] for name in ("start_day", "end_day", "kind", "label", "notes")},
+        "kind_name": clinical.THERAPY_KINDS[therapy["kind"]],
+        "id": therapy["id"],
+        "created_at": therapy["created_at"],
+        "updated_at": therapy["updated_at"],
+    }
+
+
+def _table(columns: list[str], rows) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(columns)
+    for cells in rows:
+        writer.writerow([inert(cells[name]) for name in columns])
+    return BYTE_ORDER_MARK + out.getvalue()
+
+
+def entries_csv(entries: list[dict], *, include_notes: bool = True) -> str:
+    """The entries (as the API shows them), one row each in the order given, as CSV text
+    starting with the byte-order mark. Without the note column when ``include_notes`` is
+    false. Refuses (ValueError) an entry with an unknown body-map region."""
+    return _table(entry_columns(include_notes), (_entry_cells(e) for e in entries))
+
+
+def therapies_csv(therapies: list[dict], *, include_notes: bool = True) -> str:
+    """The therapies (as the API shows them), one row each, as CSV text like entries_csv."""
+    return _table(therapy_columns(include_notes), (_therapy_cells(t) for t in therapies))

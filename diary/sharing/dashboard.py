@@ -1,0 +1,126 @@
+"""The physician's list of patients: who shares now, and what needs a look first.
+
+For each patient: the last day with an entry, the mean leg pain of their last 7 days, the
+latest therapy and the category of its change at the latest window with enough data, and
+any warning signs (red flags) of their last 14 days. Patients with warning signs come
+first unless another order is asked for.
+"""
+
+from datetime import date, timedelta
+from statistics import fmean
+
+from diary import clinical, comparison, store
+from diary.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
+from diary.sharing import invites, log
+
+RECENT_DAYS = 7
+RED_FLAG_DAYS = 14
+#: The orders the list can be shown in, and their words.
+SORTS = {
+    "attention": "warning signs first",
+    "name": "name",
+    "last_entry": "last entry",
+    "leg_pain": "leg pain this week",
+}
+
+
+def recent_leg_mean(entries: list[dict], today: date) -> tuple[float | None, int]:
+    """Mean of the daily leg pain over the RECENT_DAYS ending ``today`` and the days it
+    counts (a day with several entries counts once, at its mean)."""
+    first = (today - timedelta(days=RECENT_DAYS - 1)).isoformat()
+    daily: dict[str, list[int]] = {}
+    for entry in entries:
+        if first <= entry["day"] <= today.isoformat() and entry["leg_pain"] is not None:
+            daily.setdefault(entry["day"], []).append(entry["leg_pain"])
+    if not daily:
+        return None, 0
+    return round(fmean(fmean(values) for values in daily.values()), 1), len(daily)
+
+
+def red_flags(entries: list[dict]) -> list[dict]:
+    """Every warning sign reported in ``entries``, newest day first:
+    ``[{"day", "flag", "words"}]``, each flag once a day."""
+    seen = {(e["day"], flag) for e in entries for flag in e.get("red_flags") or ()}
+    order = list(clinical.RED_FLAGS)
+    return [
+        {"day": day, "flag": flag, "words": clinical.RED_FLAGS[flag]}
+        for day, flag in sorted(seen, key=lambda pair: (pair[0], -order.index(pair[1])))[::-1]
+    ]
+
+
+def latest_therapy(db, patient_id: int, today: date) -> dict | None:
+    """The therapy that started last, with the category of its change at the latest window
+    with enough data (None when no window has): ``{"id", "name", "kind", "start_day",
+    "window", "window_label", "category", "category_words"}``, or None without therapies."""
+    therapies = store.list_therapies(db, patient_id)
+    if not therapies:
+        return None
+    therapy = max(therapies, key=lambda t: (t["start_day"], t["created_at"]))
+    entries = store.entries_for_comparison(db, patient_id, therapy["start_day"])
+    result = comparison.therapy_comparison(
+        therapy, entries, today=today, baseline_days=28, exclusion_days=7
+    )
+    headline = comparison.headline_window(result["windows"])
+    category = headline["change"]["category"] if headline else None
+    return {
+        "id": therapy["id"],
+        "name": therapy_name(therapy),
+        "kind": therapy["kind"],
+        "start_day": therapy["start_day"],
+        "window": headline["name"] if headline else None,
+        "window_label": WINDOW_LABELS[headline["name"]] if headline else None,
+        "category": category,
+        "category_words": CATEGORY_WORDS.get(category),
+    }
+
+
+def patient_summary(db, patient: dict) -> dict:
+    """One row of the list for ``patient`` (a row of ``invites.patients_of``)."""
+    today = comparison.patient_today(patient["time_zone"])
+    first = today - timedelta(days=max(RECENT_DAYS, RED_FLAG_DAYS) - 1)
+    recent, _ = store.list_entries(
+        db, patient["id"], day_from=first.isoformat(), day_to=today.isoformat(), limit=10**6
+    )
+    flag_from = (today - timedelta(days=RED_FLAG_DAYS - 1)).isoformat()
+    last = store.latest_entry(db, patient["id"])
+    leg_mean, leg_days = recent_leg_mean(recent, today)
+    return {
+        "id": patient["id"],
+        "name": patient["name"],
+        "since": patient["since"],
+        "until": patient["until"],
+        "last_entry_day": last["day"] if last else None,
+        "leg_pain_7d": leg_mean,
+        "leg_pain_7d_days": leg_days,
+        "latest_therapy": latest_therapy(db, patient["id"], today),
+        "red_flags": red_flags([e for e in recent if e["day"] >= flag_from]),
+    }
+
+
+# Each order's key, and whether it runs highest first (a missing value always comes last).
+_ORDERS = {
+    "attention": (lambda row: (not row["red_flags"], row["name"].casefold(), row["id"]), False),
+    "name": (lambda row: (row["name"].casefold(), row["id"]), False),
+    "last_entry": (lambda row: row["last_entry_day"] or "", True),
+    "leg_pain": (lambda row: (row["leg_pain_7d"] is not None, row["leg_pain_7d"] or 0), True),
+}
+
+
+def patients(db, physician_id: int, *, sort: str = "attention") -> list[dict]:
+    """Every patient sharing with the physician now, as ``patient_summary`` rows, in the
+    order ``sort`` (one of SORTS) names. Refuses (ValueError) another order."""
+    if sort not in SORTS:
+        raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    rows = [patient_summary(db, patient) for patient in invites.patients_of(db, physician_id)]
+    key, highest_first = _ORDERS[sort]
+    return sorted(rows, key=key, reverse=highest_first)
+
+
+def log_listed(db, physician, rows: list[dict]) -> None:
+    """Write to each listed patient's access log that the physician's list showed them
+    (once per few minutes: the list is opened often)."""
+    for row in rows:
+        viewer = log.Viewer(
+            patient_id=row["id"], physician_id=physician.id, physician_name=physician.name
+        )
+        log.record(db, viewer, "patients", collapse=True)

@@ -1,0 +1,109 @@
+"""The access log: who saw what of a patient's diary, and when; shown to the patient.
+
+One event per page a physician or a view link opens. Reads through the API are logged
+too, but the same reader reading the same thing again within ``COLLAPSE`` is one event, so
+a script paging through entries does not bury the pages people opened.
+"""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from diary import cursors
+from diary.accounts import iso
+from diary.db import fetch_all, write
+
+COLLAPSE = timedelta(minutes=5)
+
+#: What was shown -> the words after "viewed" or "read" in the patient's log.
+WHAT = {
+    "charts": "viewed your charts",
+    "summary": "viewed your printable summary",
+    "patients": "saw you in their list of patients (your last entry, this week's leg pain "
+    "and any warning signs)",
+    "entries": "read your diary entries",
+    "therapies": "read your therapies",
+    "comparison": "read a before/after comparison",
+    "export_csv": "downloaded your diary as a spreadsheet (CSV)",
+    "export_fhir": "downloaded your diary as a FHIR file for a clinic's records",
+}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at ``patient_id``'s diary: a physician or a view link's holder."""
+
+    patient_id: int
+    physician_id: int | None = None
+    physician_name: str = ""
+    link_id: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return "link" if self.link_id is not None else "physician"
+
+
+def record(db, viewer: Viewer, what: str, *, collapse=False, now: datetime | None = None):
+    """Write one event; with ``collapse``, none when the same viewer saw the same thing of
+    the same patient within COLLAPSE. Returns True when an event was written."""
+    if what not in WHAT:
+        raise ValueError(f"unknown access-log subject {what!r}")
+    now = now or datetime.now(UTC)
+    with write(db):
+        if collapse:
+            recent = db.execute(
+                "SELECT 1 FROM access_log WHERE patient_id = ? AND physician_id IS ?"
+                " AND link_id IS ? AND what = ? AND at > ? LIMIT 1",
+                [
+                    viewer.patient_id,
+                    viewer.physician_id,
+                    viewer.link_id,
+                    what,
+                    iso(now - COLLAPSE),
+                ],
+            ).fetchone()
+            if recent:
+                return False
+        db.execute(
+            "INSERT INTO access_log (physician_id, physician_name, patient_id, what, at,"
+            " viewer, link_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                viewer.physician_id,
+                viewer.physician_name,
+                viewer.patient_id,
+                what,
+                iso(now),
+                viewer.kind,
+                viewer.link_id,
+            ],
+        )
+    return True
+
+
+def describe(event: dict) -> str:
+    """The event in words, without its time: "Dr Alex Demo viewed your charts"."""
+    who = "Someone with your view link" if event["viewer"] == "link" else event["physician_name"]
+    return f"{who} {WHAT.get(event['what'], 'saw your diary')}"
+
+
+def page(db, patient_id: int, *, limit: int = 50, after=None):
+    """The patient's log, newest first, a page at a time: ``(events, next_cursor)``.
+
+    Each event is ``{"id", "at", "viewer": "physician" | "link", "physician_id",
+    "physician_name", "link_id", "what", "words"}``. ``after`` is the decoded cursor of
+    the previous page ((at, id), ``cursors.decode_log``); ``next_cursor`` is None on the
+    last page.
+    """
+    at, event_id = after or (None, None)
+    rows = fetch_all(
+        db,
+        "SELECT id, at, viewer, physician_id, physician_name, link_id, what FROM access_log"
+        " WHERE patient_id = ? AND (? IS NULL OR (at, id) < (?, ?))"
+        " ORDER BY at DESC, id DESC LIMIT ?",
+        [patient_id, at, at, event_id, limit + 1],
+    )
+    events = [{**row, "words": describe(row)} for row in rows[:limit]]
+    following = None
+    if len(rows) > limit:
+        last = rows[limit - 1]
+        following = cursors.encode_log(last["at"], last["id"])
+    return events, following

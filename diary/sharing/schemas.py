@@ -1,0 +1,165 @@
+"""Declared shapes of the sharing API: request bodies (validated) and answers (documented).
+
+The OpenAPI document is generated from these, so what is validated and what is described
+cannot drift apart. Every request field is exact: a well-formed request is accepted (or
+answers 404/409/429 for what it names), any other is refused with 422 naming the field.
+"""
+
+import re
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, Field
+
+from diary.fields import UUID_PATTERN, Whole
+from diary.schemas import Strict
+from diary.sharing import invites, links
+
+DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
+Uuid = Annotated[str, Field(json_schema_extra={"format": "uuid", "pattern": UUID_PATTERN})]
+
+
+def _code(value: str) -> str:
+    # Python's re on the documented pattern: the document and the check are the same rule.
+    if not re.match(invites.CODE_PATTERN, value) or invites.normalise(value) is None:
+        raise ValueError(
+            f"must be the {invites.CODE_LENGTH} letters and digits of an invite code, "
+            "like 7KQ2M-XH4PB"
+        )
+    return value
+
+
+InviteCode = Annotated[
+    str,
+    Field(
+        max_length=invites.CODE_MAX_LENGTH,
+        json_schema_extra={"pattern": invites.CODE_PATTERN},
+        description="the code as the patient read it: case, spaces and dashes do not matter",
+    ),
+    AfterValidator(_code),
+]
+
+
+class InviteAccept(Strict):
+    code: InviteCode
+
+
+class InviteCreated(BaseModel):
+    id: Uuid
+    code: str = Field(description="shown once: only its hash is kept")
+    expires_at: DateTime
+
+
+class Person(BaseModel):
+    id: int | None = Field(description="null once the account is deleted")
+    name: str
+
+
+class ShareOut(BaseModel):
+    id: Uuid
+    status: Literal["pending", "active", "ended", "lapsed"] = Field(
+        description="pending: an invite not used yet; active: the physician sees the diary; "
+        "ended: revoked or expired after it was accepted; lapsed: an invite cancelled or "
+        "never used in time"
+    )
+    physician: Person | None
+    created_at: DateTime
+    expires_at: DateTime
+    accepted_at: DateTime | None
+    revoked_at: DateTime | None
+
+
+class ShareList(BaseModel):
+    shares: list[ShareOut]
+
+
+class Accepted(BaseModel):
+    patient: Person
+    share_id: Uuid
+    expires_at: DateTime
+
+
+def _days(value: int) -> int:
+    if value not in links.DAYS_CHOICES:
+        raise ValueError("must be 1, 7 or 30 (days)")
+    return value
+
+
+class LinkCreate(Strict):
+    # A whole number checked against the choices, not a Literal: true == 1 in Python, and a
+    # Literal would take it for one day (7.0 is 7, as in JSON Schema).
+    days: Annotated[
+        Whole(1, 30),
+        Field(
+            description="how long the link works: 1, 7 or 30 days",
+            json_schema_extra={"enum": list(links.DAYS_CHOICES)},
+        ),
+        AfterValidator(_days),
+    ]
+
+
+class LinkCreated(BaseModel):
+    id: Uuid
+    url: str = Field(description="shown once: only its token's hash is kept")
+    expires_at: DateTime
+
+
+class LinkOut(BaseModel):
+    id: Uuid
+    created_at: DateTime
+    expires_at: DateTime
+    revoked_at: DateTime | None
+    live: bool
+    uses: int = Field(description="how many times it was opened")
+    last_used_at: DateTime | None
+
+
+class LinkList(BaseModel):
+    links: list[LinkOut]
+
+
+class AccessEvent(BaseModel):
+    id: int
+    at: DateTime
+    viewer: Literal["physician", "link"]
+    physician: Person | None = Field(description="null when a view link was used")
+    link_id: Uuid | None
+    what: str
+    words: str = Field(description='the event in words, without its time ("Dr Lee viewed ...")')
+
+
+class AccessLog(BaseModel):
+    access_log: list[AccessEvent]
+    next: str | None
+
+
+class RedFlag(BaseModel):
+    day: str
+    flag: str
+    words: str
+
+
+class LatestTherapy(BaseModel):
+    id: Uuid
+    name: str
+    kind: str
+    start_day: str
+    window: str | None = Field(description="the latest window with enough data")
+    window_label: str | None
+    category: str | None
+    category_words: str | None
+
+
+class PatientSummary(BaseModel):
+    id: int
+    name: str
+    since: DateTime
+    until: DateTime
+    last_entry_day: str | None
+    leg_pain_7d: float | None = Field(description="mean daily leg pain of the last 7 days")
+    leg_pain_7d_days: int
+    latest_therapy: LatestTherapy | None
+    red_flags: list[RedFlag] = Field(description="warning signs of the last 14 days")
+
+
+class PatientList(BaseModel):
+    patients: list[PatientSummary]

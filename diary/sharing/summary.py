@@ -1,0 +1,113 @@
+"""What a physician or a view link sees of one patient: the charts page's numbers, read-only,
+and the one-minute printable summary built from them.
+
+The numbers come from ``comparison.charts_page`` (the patient's own charts page), never
+computed a second way; this module only picks what a reader needs first and adds the
+static timeline drawing (timeline_svg) that prints.
+"""
+
+from datetime import date, timedelta
+
+from diary import analysis, clinical, comparison, store
+from diary.comparison_words import CATEGORY_WORDS, therapy_name
+from diary.sharing import dashboard, notes, timeline_svg
+
+#: The printed timeline covers at most the last year: longer, a day is thinner than a dot.
+PRINT_DAYS = 365
+RECENT_NOTES = 8
+
+
+def _print_rows(panel: dict) -> list[dict]:
+    """The windows of one therapy worth a row on paper: those with enough data (a window
+    still running is marked ``in_progress``)."""
+    rows = []
+    for window in panel["windows"]:
+        if not window["enough_data"]:
+            continue
+        change = window.get("change") or {}
+        rows.append(
+            {
+                "label": window["label"],
+                "from": window["from"],
+                "to": window["to"],
+                "days_logged": window["days_logged"],
+                "days_in_window": window["days_in_window"],
+                "leg_mean": window["leg"]["mean"],
+                "back_mean": window["back"]["mean"],
+                # Points and percent as worked out from the means shown (they add up).
+                "shown": window.get("shown"),
+                "category": CATEGORY_WORDS.get(change.get("category")),
+                "baseline": window["name"] == "baseline",
+                "in_progress": window["in_progress"],
+                "progress": window["progress"],
+            }
+        )
+    return rows
+
+
+def focus_panel(panels: list[dict]) -> dict | None:
+    """The therapy whose body maps the summary shows: the latest one with enough data
+    before it and in its latest 4 weeks, else None."""
+    usable = [p for p in panels if p["baseline"]["enough_data"] and p["latest"]["enough_data"]]
+    return max(usable, key=lambda p: p["therapy"]["start_day"]) if usable else None
+
+
+def patient_view(db, patient, *, today: date | None = None) -> dict:
+    """Everything the physician's patient page and the printable summary show of
+    ``patient`` (an ``accounts.User``): notes left out unless the patient shares them.
+
+    Returns ``{"patient", "today", "page", "chart_data", "period", "red_flags", "notes",
+    "therapies", "tables", "focus", "timeline_svg", "caveat"}``; ``page`` and
+    ``chart_data`` are the charts page's own (``comparison.charts_page``/``chart_data``).
+    """
+    today = today or comparison.patient_today(patient.time_zone)
+    entries = notes.shared_all(
+        store.all_entries(db, patient.id), "entry", share_notes=patient.share_notes
+    )
+    therapies = notes.shared_all(
+        store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
+    )
+    page = comparison.charts_page(therapies, entries, today=today)
+    logged_days = sorted({e["day"] for e in entries})
+    printed_from = max(
+        date.fromisoformat(logged_days[0]) if logged_days else today,
+        today - timedelta(days=PRINT_DAYS - 1),
+    ).isoformat()
+    printed = [row for row in page["timeline"] if row["day"] >= printed_from]
+    return {
+        "patient": {"id": patient.id, "name": patient.name},
+        "today": today,
+        "page": page,
+        "chart_data": comparison.chart_data(page, today=today),
+        "period": {
+            "first": logged_days[0] if logged_days else None,
+            "last": logged_days[-1] if logged_days else None,
+            "days_logged": len(logged_days),
+            "printed_from": printed[0]["day"] if printed else None,
+        },
+        "red_flags": dashboard.red_flags(entries),
+        "notes": [{"day": e["day"], "note": e["note"]} for e in reversed(entries) if e["note"]][
+            :RECENT_NOTES
+        ]
+        if patient.share_notes
+        else None,
+        "therapies": [
+            {**t, "kind_label": clinical.THERAPY_KINDS.get(t["kind"], t["kind"])} for t in therapies
+        ],
+        "tables": [
+            {
+                "panel": panel,
+                "name": therapy_name(panel["therapy"]),
+                "rows": _print_rows(panel),
+            }
+            for panel in page["panels"]
+        ],
+        "focus": focus_panel(page["panels"]),
+        "timeline_svg": timeline_svg.render(
+            printed,
+            [{**t, "name": therapy_name(t)} for t in therapies],
+            title=f"Daily leg and back pain of {patient.name}",
+            ident=f"timeline-{patient.id}",
+        ),
+        "caveat": analysis.CAVEAT,
+    }

@@ -1,0 +1,105 @@
+"""The physician's pages: the list of patients who share, entering an invite code, a
+patient's charts (read-only) and their one-minute printable summary.
+
+Reads of a patient go through the ``physician_of_patient`` policy (diary/access.py): an
+active share or 404, and one access-log event per page. Physicians never see the entry
+form: those pages are the patient's alone.
+"""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from diary import accounts, comparison_words
+from diary.access import allow
+from diary.db import get_db
+from diary.security import invite_failed, with_invite_limit
+from diary.sharing import dashboard, invites, summary
+from diary.web.charts import chart_context
+
+bp = Blueprint("physician", __name__, url_prefix="/patients")
+bp.add_app_template_filter(comparison_words.day_words, "day_words")
+
+CODE_FORM = f"must be the {invites.CODE_LENGTH} letters and digits the patient gave you"
+WRONG_CODE = (
+    "This code does not work: it may be mistyped, used already or expired. "
+    "Check it with the patient, or ask them for a new one."
+)
+
+
+@bp.get("/")
+@allow("physician")
+def patients():
+    sort = request.args.get("sort", "attention")
+    if sort not in dashboard.SORTS:
+        sort = "attention"
+    db = get_db()
+    rows = dashboard.patients(db, current_user.id, sort=sort)
+    dashboard.log_listed(db, current_user, rows)
+    return render_template(
+        "physician/patients.html",
+        rows=rows,
+        sort=sort,
+        sorts=dashboard.SORTS,
+        errors={},
+        code="",
+    )
+
+
+@bp.route("/accept", methods=["GET", "POST"])
+@allow("physician")
+@with_invite_limit
+def accept():
+    if request.method == "GET":
+        # The invite's QR code leads here with the code filled in: one tap to accept.
+        return render_template(
+            "physician/accept.html", errors={}, code=request.args.get("code", "")
+        )
+    code = request.form.get("code", "")
+    if invites.normalise(code) is None:
+        errors = {"code": CODE_FORM}
+        return render_template("physician/accept.html", errors=errors, code=code), 422
+    accepted = invites.accept(
+        get_db(), current_user.id, code, share_days=current_app.config["SHARE_DAYS"]
+    )
+    if accepted is None:
+        invite_failed()
+        return render_template("physician/accept.html", errors={"form": WRONG_CODE}, code=code), 404
+    flash(f"{accepted['patient_name']} now shares their diary with you.", "success")
+    return redirect(url_for("physician.patient", patient_id=accepted["patient_id"]))
+
+
+def _patient(patient_id):
+    patient = accounts.get_user(get_db(), patient_id)
+    if patient is None:  # deleted between the access check and here
+        abort(404)
+    return patient
+
+
+@bp.get("/<int:patient_id>")
+@allow("physician_of_patient", shows="charts")
+def patient(patient_id):
+    view = summary.patient_view(get_db(), _patient(patient_id))
+    return render_template("physician/patient.html", view=view, **chart_context())
+
+
+@bp.get("/<int:patient_id>/summary")
+@allow("physician_of_patient", shows="summary")
+def printable(patient_id):
+    view = summary.patient_view(get_db(), _patient(patient_id))
+    return render_template(
+        "summary/summary.html",
+        view=view,
+        back_url=url_for("physician.patient", patient_id=patient_id),
+        back_words="Back to the charts",
+        charts_url=None,
+        **chart_context(),
+    )

@@ -1,0 +1,18 @@
+// The view-link page: copy the link in one tap where the browser allows it. Without a script
+// (or a clipboard) the read-only field still lets the patient select and copy it.
+const source = document.querySelector("[data-copy-source]");
+const button = document.querySelector("[data-copy-button]");
+const status = document.querySelector("[data-copy-status]");
+
+if (source && button && navigator.clipboard) {
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    try {
+      await navigator.clipboard.writeText(source.value);
+      status.textContent = "Copied.";
+    } catch {
+      source.select();
+      status.textContent = "Select the link and copy it.";
+    }
+  });
+}

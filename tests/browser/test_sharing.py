@@ -1,0 +1,205 @@
+"""Sharing in Chromium: a patient invites on a phone, a physician registers from the invite's
+link and reads the charts, the patient ends it and sees the visit in the log; a view link's
+summary prints on A4 and Letter; axe on every new page, light and dark."""
+
+import io
+import re
+import time
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    PHONE,
+    assert_no_axe_violations_light_and_dark,
+    register_via_api,
+    seed_demo_diary,
+)
+
+
+def _fits_the_phone(page):
+    # Nothing wider than the phone: a wide page makes the browser zoom out.
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+
+
+def _charts_drawn(page):
+    page.wait_for_function(
+        "() => window.Chart && document.querySelectorAll('canvas').length > 0"
+        " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
+    )
+
+
+def test_invite_accept_read_revoke_on_phones(browser, live_server, new_user):
+    url = live_server.url
+    patient_context = browser.new_context(**PHONE)
+    patient = patient_context.new_page()
+    patient.goto(url + "/signin")
+    user = new_user()
+    register_via_api(patient, url, user)
+    seed_demo_diary(patient, url)
+
+    # The patient opens Sharing from the bottom bar and creates a code.
+    patient.goto(url + "/today")
+    patient.get_by_role("navigation", name="Main").get_by_role("link", name="Sharing").click()
+    expect(patient.get_by_role("heading", name="Sharing", exact=True)).to_be_visible()
+    expect(patient.get_by_text("Nobody. Your diary is yours alone.")).to_be_visible()
+    assert_no_axe_violations_light_and_dark(patient)
+    patient.get_by_role("button", name="Create an invite code").click()
+    code = patient.locator("[data-invite-code]").inner_text()
+    assert re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", code)
+    expect(patient.get_by_role("img", name=re.compile("QR code"))).to_be_visible()
+    accept_link = patient.get_by_role("link", name=re.compile(r"patients.accept")).inner_text()
+    assert_no_axe_violations_light_and_dark(patient)
+    _fits_the_phone(patient)
+
+    # The physician follows the QR code's address on their phone: no account yet.
+    doctor_context = browser.new_context(**PHONE)
+    doctor = doctor_context.new_page()
+    started = time.monotonic()
+    doctor.goto(accept_link)
+    expect(doctor.get_by_role("heading", name="Sign in")).to_be_visible()
+    doctor.get_by_role("link", name="Create an account").click()
+    expect(doctor.get_by_label("I read diaries patients share with me (physician)")).to_be_checked()
+    doctor.get_by_label("Your name").fill("Dr Rivera")
+    doctor.get_by_label("Email").fill(f"rivera{time.time_ns()}@example.org")
+    doctor.get_by_label("Password").fill("a calm river at dawn")
+    doctor.get_by_role("button", name="Create account").click()
+    expect(doctor.get_by_label("Invite code from your patient")).to_have_value(code)
+    assert_no_axe_violations_light_and_dark(doctor)
+    doctor.get_by_role("button", name="Add patient").click()
+    expect(doctor.get_by_text(f"{user['name']} now shares their diary with you.")).to_be_visible()
+    expect(doctor.get_by_role("heading", name=user["name"], exact=True)).to_be_visible()
+    _charts_drawn(doctor)
+    sentence = doctor.locator("[data-change-sentence]").first
+    expect(sentence).to_contain_text("lower than before the injection")
+    seconds = time.monotonic() - started
+    # Five page loads and four form fields from the link to the before/after in words.
+    assert seconds < 60, seconds
+    expect(doctor.get_by_role("link", name=re.compile("^Edit "))).to_have_count(0)
+    assert_no_axe_violations_light_and_dark(doctor)
+    _fits_the_phone(doctor)
+
+    doctor.get_by_role("link", name="Printable summary").click()
+    expect(
+        doctor.get_by_role("heading", name=f"Pain diary summary: {user['name']}")
+    ).to_be_visible()
+    assert_no_axe_violations_light_and_dark(doctor)
+    doctor.get_by_role("link", name="Back to the charts").click()
+    doctor.get_by_role("link", name="All patients").click()
+    expect(doctor.get_by_role("link", name=user["name"], exact=True)).to_be_visible()
+    assert_no_axe_violations_light_and_dark(doctor)
+    doctor.get_by_role("link", name=user["name"], exact=True).click()
+    patient_page = doctor.url
+
+    # The patient sees who has access and what they looked at, and ends it in one tap.
+    patient.goto(url + "/sharing/")
+    expect(patient.get_by_text("Dr Rivera", exact=True)).to_be_visible()
+    log = patient.locator("[data-access-log]")
+    expect(log).to_contain_text("Dr Rivera viewed your charts on")
+    expect(log).to_contain_text("Dr Rivera viewed your printable summary on")
+    assert_no_axe_violations_light_and_dark(patient)
+    _fits_the_phone(patient)
+    patient.get_by_role("button", name="Stop sharing with Dr Rivera").click()
+    expect(patient.get_by_text("Dr Rivera can no longer see your diary.")).to_be_visible()
+    expect(patient.get_by_text("Nobody. Your diary is yours alone.")).to_be_visible()
+
+    # The physician's next page is refused.
+    response = doctor.goto(patient_page)
+    assert response.status == 404
+    doctor.goto(url + "/patients/")
+    expect(doctor.get_by_text("No patient shares with you yet")).to_be_visible()
+    assert_no_axe_violations_light_and_dark(doctor)
+    patient_context.close()
+    doctor_context.close()
+
+
+def _pdf_facts(pdf: bytes):
+    """Pages, all text, and per page the number of straight line segments and stroke colours."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf))
+    text, pages = "", []
+    for page in reader.pages:
+        content = page.get_contents().get_data().decode("latin-1")
+        text += page.extract_text() + "\n"
+        pages.append(
+            {
+                "text": page.extract_text(),
+                "lines": len(re.findall(r"(?m) l$", content)),
+                "strokes": set(re.findall(r"([\d.]+ [\d.]+ [\d.]+) RG\b", content)),
+            }
+        )
+    return reader, text, pages
+
+
+def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_user, page):
+    url = live_server.url
+    page.goto(url + "/signin")
+    user = new_user()
+    register_via_api(page, url, user)
+    seed_demo_diary(page, url)
+    page.goto(url + "/sharing/")
+    page.get_by_label("30 days").check()
+    page.get_by_role("button", name="Create a view link").click()
+    link = page.get_by_label("The link").input_value()
+    assert_no_axe_violations_light_and_dark(page)
+    comparison = page.request.get(url + "/api/v1/therapies").json()["therapies"][0]
+    windows = page.request.get(f"{url}/api/v1/therapies/{comparison['id']}/comparison").json()
+    by_name = {w["name"]: w for w in windows["windows"]}
+
+    # Someone without an account, at a desk, opens the link.
+    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    reader = desk.new_page()
+    errors = []
+    reader.on("pageerror", lambda e: errors.append(str(e)))
+    reader.goto(link)
+    expect(
+        reader.get_by_role("heading", name=f"Pain diary summary: {user['name']}")
+    ).to_be_visible()
+    expect(reader.get_by_role("button", name="Print or save as PDF")).to_be_visible()
+    assert_no_axe_violations_light_and_dark(reader)
+    reader.get_by_role("link", name="See the full charts").click()
+    _charts_drawn(reader)
+    assert_no_axe_violations_light_and_dark(reader)
+    reader.get_by_role("link", name="Back to the summary").click()
+
+    for paper in ("A4", "Letter"):
+        pdf = reader.pdf(format=paper, print_background=False)
+        document, text, pages = _pdf_facts(pdf)
+        assert 1 <= len(pages) <= 2, (paper, len(pages))
+        width = float(document.pages[0].mediabox.width)
+        assert abs(width - {"A4": 595.3, "Letter": 612}[paper]) < 1.5, width
+        flat = " ".join(text.split())
+        for words in ("substantial improvement", "Before", "Latest 4 weeks", "Keep in mind"):
+            assert words in flat, (paper, words)
+        for name in ("baseline", "latest"):
+            assert f"{by_name[name]['leg']['mean']:.1f}" in flat, (paper, name)
+        assert "Print or save as PDF" not in flat and "See the full charts" not in flat
+        chart = next(p for p in pages if "Daily pain" in p["text"])
+        # The timeline is drawn: hundreds of segments, in the leg line's colour (#414487).
+        assert chart["lines"] > 300, chart["lines"]
+        assert ".2549 .2667 .5294" in chart["strokes"]
+    assert errors == []
+    desk.close()
+
+
+def test_new_pages_pass_axe_empty_states_and_the_delete_page(page, live_server, new_user):
+    url = live_server.url
+    page.goto(url + "/signin")
+    register_via_api(page, url, new_user("physician"))
+    page.goto(url + "/")
+    expect(page.get_by_role("heading", name="Your patients")).to_be_visible()
+    assert_no_axe_violations_light_and_dark(page)
+    page.get_by_label("Invite code from your patient").fill("AAAAA-AAAAA")
+    page.get_by_role("button", name="Add patient").click()
+    expect(page.get_by_role("alert")).to_contain_text("This code does not work")
+    assert_no_axe_violations_light_and_dark(page)
+    page.get_by_role("link", name="Account").click()
+    page.get_by_role("link", name="Delete my account…").click()
+    expect(page.get_by_role("heading", name="Delete your account")).to_be_visible()
+    assert_no_axe_violations_light_and_dark(page)
+    page.get_by_label("Your password").fill("not my password")
+    page.get_by_role("button", name="Delete my account and data").click()
+    expect(
+        page.get_by_text("Your password is not your password. Nothing was deleted.")
+    ).to_be_visible()
+    assert_no_axe_violations_light_and_dark(page)

@@ -1,0 +1,109 @@
+"""Deleting an account: a patient's leaves nothing of them in any table; a physician's ends
+every share with them. The page asks for the password again."""
+
+import re
+
+from diary.db import get_db
+from tests.conftest import PASSWORD, form_token
+
+
+def _everything(app):
+    """Every value of every table: ``{(table, column): [values]}``."""
+    with app.app_context():
+        db = get_db()
+        tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
+        found = {}
+        for table in tables:
+            cursor = db.execute(f'SELECT * FROM "{table}"')  # noqa: S608  # nosec B608
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            for i, column in enumerate(columns):
+                found[(table, column)] = [row[i] for row in rows]
+        return found
+
+
+def _traces(app, user_id, texts):
+    """Where the database still holds the user: a reference to their id, or any of
+    ``texts`` (email, name, ids of their rows) inside any value."""
+    hits = []
+    for (table, column), values in _everything(app).items():
+        for value in values:
+            refers = (column.endswith("_id") or (table == "users" and column == "id")) and (
+                value == user_id
+            )
+            mentions = isinstance(value, str) and any(t in value for t in texts)
+            if refers or mentions:
+                hits.append((table, column, value))
+    return hits
+
+
+def _fill_a_diary(patient, doctor, client):
+    """Entries (one edited: revisions), a therapy, an active share, a pending invite, a used
+    view link and log events, and a second signed-in device."""
+    ids = []
+    entry = patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 4, "note": "x"})
+    ids.append(entry.get_json()["id"])
+    patient.put(
+        f"/api/v1/entries/{ids[0]}", {"day": "2026-01-05", "leg_pain": 5, "base_version": 1}
+    )
+    therapy = patient.post("/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-01"})
+    ids.append(therapy.get_json()["id"])
+    share = patient.post("/api/v1/shares").get_json()
+    doctor.post("/api/v1/shares/accept", {"code": share["code"]})
+    doctor.get(f"/patients/{patient.user['id']}")
+    ids.append(share["id"])
+    ids.append(patient.post("/api/v1/shares").get_json()["id"])
+    link = patient.post("/api/v1/links", {"days": 7}).get_json()
+    client.__class__(client.application).get(re.sub(r"^http://[^/]+", "", link["url"]))
+    ids.append(link["id"])
+    return ids
+
+
+def test_a_deleted_patient_leaves_nothing_in_any_table(app, patient, doctor, client, make_api):
+    patient.put("/api/v1/users/me", {"name": "Pat Quixotic"})
+    ids = _fill_a_diary(patient, doctor, client)
+    second_device = make_api()
+    second_device.signin()
+    # Someone else's diary, which must stay whole.
+    other = make_api()
+    other.register(email="other@example.org", name="Olga")
+    kept = other.post("/api/v1/entries", {"day": "2026-01-03", "leg_pain": 2}).get_json()["id"]
+    texts = ["pat@example.org", "Pat Quixotic", *ids]
+    assert len(_traces(app, patient.user["id"], texts)) > 10  # the scan finds what is there
+
+    page = patient.client.get("/account/delete")
+    assert page.status_code == 200 and 'type="password"' in page.get_data(as_text=True)
+    token = form_token(patient.client, "/account/delete")
+    done = patient.client.post("/account/delete", data={"csrf_token": token, "password": PASSWORD})
+    assert done.status_code == 302
+
+    assert _traces(app, patient.user["id"], texts) == []
+    assert second_device.get("/api/v1/session").get_json()["user"] is None
+    assert other.get(f"/api/v1/entries/{kept}").status_code == 200
+    assert doctor.get("/api/v1/patients").get_json() == {"patients": []}
+
+
+def test_the_api_deletes_the_same_way(app, patient, doctor, client):
+    ids = _fill_a_diary(patient, doctor, client)
+    assert patient.delete("/api/v1/users/me").status_code == 204
+    assert _traces(app, patient.user["id"], ["pat@example.org", *ids]) == []
+
+
+def test_a_wrong_password_deletes_nothing(patient):
+    token = form_token(patient.client, "/account/delete")
+    refused = patient.client.post("/account/delete", data={"csrf_token": token, "password": "no"})
+    assert refused.status_code == 422
+    assert "is not your password. Nothing was deleted" in refused.get_data(as_text=True)
+    assert patient.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
+
+
+def test_a_deleted_physician_sees_no_patient_again(app, shared):
+    patient, doctor = shared
+    pid = patient.user["id"]
+    token = form_token(doctor.client, "/account/delete")
+    doctor.client.post("/account/delete", data={"csrf_token": token, "password": PASSWORD})
+    # Their shares are gone (the patient's list is empty); the patient's diary is whole.
+    assert patient.get("/api/v1/shares").get_json()["shares"] == []
+    assert _traces(app, doctor.user["id"], ["doc@example.org"]) == []
+    assert patient.get("/api/v1/session").get_json()["user"]["id"] == pid
+    assert doctor.signin("doc@example.org").status_code == 401

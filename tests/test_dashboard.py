@@ -1,0 +1,108 @@
+"""The physician's list of patients: who shares now, and what needs a look first."""
+
+from datetime import UTC, datetime, timedelta
+
+from diary.sharing import dashboard
+
+
+def _day(days_ago):
+    return (datetime.now(UTC).date() - timedelta(days=days_ago)).isoformat()
+
+
+def _share(patient, doctor):
+    code = patient.post("/api/v1/shares").get_json()["code"]
+    assert doctor.post("/api/v1/shares/accept", {"code": code}).status_code == 200
+
+
+def test_each_patient_with_last_entry_week_mean_therapy_and_flags(shared):
+    patient, doctor = shared
+    # Leg pain 8 for five weeks, then a therapy, then 3: an important improvement.
+    for ago in range(70, -1, -1):
+        leg = 8 if ago > 35 else 3
+        entry = {"day": _day(ago), "leg_pain": leg}
+        if ago == 20:
+            entry["red_flags"] = ["leg_weakness"]  # older than 14 days: not listed
+        if ago == 2:
+            entry["red_flags"] = ["saddle_numbness", "bladder_bowel"]
+        assert patient.post("/api/v1/entries", entry).status_code == 201
+    patient.post("/api/v1/entries", {"day": _day(1), "leg_pain": 5})  # the day's mean is 4
+    patient.post(
+        "/api/v1/therapies", {"kind": "epidural_steroid", "label": "ESI", "start_day": _day(35)}
+    )
+    rows = doctor.get("/api/v1/patients").get_json()["patients"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["name"] == "Pat" and row["last_entry_day"] == _day(0)
+    assert row["leg_pain_7d"] == round((3 * 6 + 4) / 7, 1) and row["leg_pain_7d_days"] == 7
+    assert row["latest_therapy"]["name"] == "ESI"
+    assert row["latest_therapy"]["category"] == "substantial_improvement"
+    assert row["latest_therapy"]["window_label"] == "Latest 4 weeks"
+    assert [(f["day"], f["flag"]) for f in row["red_flags"]] == [
+        (_day(2), "saddle_numbness"),
+        (_day(2), "bladder_bowel"),
+    ]
+    html = doctor.client.get("/patients/").get_data(as_text=True)
+    assert "Warning signs in the last 14 days" in html
+    assert "substantial improvement" in html and "Printable summary" in html
+
+
+def test_patients_with_warning_signs_come_first_and_other_orders(make_api, doctor):
+    made = {}
+    for name, leg, flag, ago in [("Ann", 2, False, 3), ("Bob", 7, True, 1), ("Cy", 5, False, 0)]:
+        api = make_api()
+        api.register(email=f"{name}@example.org", name=name)
+        api.post(
+            "/api/v1/entries",
+            {"day": _day(ago), "leg_pain": leg, "red_flags": ["leg_weakness"] if flag else []},
+        )
+        _share(api, doctor)
+        made[name] = api
+    quiet = make_api()
+    quiet.register(email="dee@example.org", name="Dee")  # no entries at all
+    _share(quiet, doctor)
+
+    def order(sort=None):
+        query = f"?sort={sort}" if sort else ""
+        return [p["name"] for p in doctor.get(f"/api/v1/patients{query}").get_json()["patients"]]
+
+    assert order() == ["Bob", "Ann", "Cy", "Dee"]
+    assert order("name") == ["Ann", "Bob", "Cy", "Dee"]
+    assert order("last_entry") == ["Cy", "Bob", "Ann", "Dee"]
+    assert order("leg_pain") == ["Bob", "Cy", "Ann", "Dee"]
+    bad = doctor.get("/api/v1/patients?sort=age")
+    assert bad.status_code == 422 and "sort" in bad.get_json()["error"]["fields"]
+    html = doctor.client.get("/patients/?sort=name").get_data(as_text=True)
+    assert html.index("Ann") < html.index("Bob") < html.index("Cy")
+    assert doctor.client.get("/patients/?sort=age").status_code == 200  # falls back
+
+
+def test_an_empty_list_says_how_to_add_a_patient(doctor, patient):
+    assert doctor.get("/api/v1/patients").get_json() == {"patients": []}
+    html = doctor.client.get("/patients/").get_data(as_text=True)
+    assert "No patient shares with you yet" in html and 'name="code"' in html
+    assert patient.get("/api/v1/patients").status_code == 403
+
+
+def test_a_physician_lands_on_the_list(doctor):
+    response = doctor.client.get("/")
+    assert response.status_code == 302 and response.headers["Location"] == "/patients/"
+
+
+def test_physicians_never_see_the_entry_form(shared):
+    _, doctor = shared
+    for path in ("/today", "/history", "/charts", "/therapies/", "/sharing/"):
+        assert doctor.client.get(path).status_code == 403, path
+    assert doctor.post("/api/v1/entries", {"day": _day(0), "leg_pain": 3}).status_code == 403
+
+
+def test_recent_mean_counts_days_not_entries():
+    today = datetime(2026, 5, 10, tzinfo=UTC).date()
+    entries = [
+        {"day": "2026-05-10", "leg_pain": 2},
+        {"day": "2026-05-10", "leg_pain": 4},
+        {"day": "2026-05-04", "leg_pain": 6},
+        {"day": "2026-05-03", "leg_pain": 10},  # 8 days ago: outside
+        {"day": "2026-05-09", "leg_pain": None},
+    ]
+    assert dashboard.recent_leg_mean(entries, today) == (4.5, 2)
+    assert dashboard.recent_leg_mean([], today) == (None, 0)

@@ -1,0 +1,355 @@
+"""The complete copy: built from the store, read back whole, and imported through the sync
+rules, on real SQLite files (no HTTP here: tests/test_exports_api.py has that)."""
+
+import json
+import tempfile
+import uuid
+from datetime import date
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from diary import accounts, clinical, regions, store
+from diary.db import close_database, migrate, open_database
+from diary.exports import archive
+
+HASHER = accounts.make_hasher(
+    {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1}
+)
+
+
+class Diary:
+    """A patient's diary: on a fresh database file, or beside another one (``neighbour``)."""
+
+    def __init__(self, folder: Path, name="Pat", neighbour=None):
+        if neighbour is None:
+            path = folder / f"{uuid.uuid4()}.sqlite3"
+            migrate(path)
+            self.db = open_database(str(path))
+        else:
+            self.db = neighbour.db
+        self.user = accounts.register(
+            self.db,
+            HASHER,
+            email=f"{uuid.uuid4()}@example.org",
+            password="a calm river at dawn",
+            role="patient",
+            name=name,
+            time_zone="Europe/Paris",
+        )
+
+    def add(self, kind, data, object_id=None, base=None, deleted=False):
+        if data is not None:  # validated and normalised, as every API and page write is
+            data, problems = store.validate_change(kind, data)
+            assert problems is None, problems
+        with store.write(self.db):
+            outcome = store.apply_change(
+                self.db, self.user.id, kind, object_id or uuid.uuid4(), base, deleted, data
+            )
+        assert outcome.status == "applied", outcome
+        return outcome
+
+    def copy(self) -> dict:
+        return archive.build(
+            {"name": self.user.name, "time_zone": self.user.time_zone},
+            store.all_entries(self.db, self.user.id),
+            store.list_therapies(self.db, self.user.id),
+            "2026-12-06T10:00:00.000Z",
+        )
+
+    def tables(self):
+        return {
+            table: sorted(map(tuple, self.db.execute(f"SELECT * FROM {table}").fetchall()))  # noqa: S608
+            for table in ("entries", "therapies", "revisions", "change_seq")
+        }
+
+    def close(self):
+        close_database(self.db)
+
+
+@pytest.fixture
+def diaries(tmp_path):
+    made = []
+
+    def make(name="Pat"):
+        made.append(Diary(tmp_path, name))
+        return made[-1]
+
+    yield make
+    for diary in made:
+        diary.close()
+
+
+def entry(day="2026-03-03", leg=5, **more):
+    return {"day": day, "leg_pain": leg, **more}
+
+
+def import_into(diary, copy):
+    return archive.apply(diary.db, diary.user.id, archive.parse(archive.dumps(copy)))
+
+
+# ---- the file ------------------------------------------------------------------------------
+
+
+def test_the_copy_is_versioned_json_with_one_record_a_line(diaries):
+    pat = diaries()
+    pat.add("entry", entry(note='Ça va, "mieux"\naujourd\'hui'))
+    pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
+    text = archive.dumps(pat.copy())
+    data = json.loads(text)
+    assert data["format"] == "diary-export" and data["version"] == 1
+    assert data["user"] == {"name": "Pat", "time_zone": "Europe/Paris"}
+    lines = text.splitlines()
+    assert lines[5] == '  "entries": [' and lines[8] == '  "therapies": ['
+    assert json.loads(lines[6]) == data["entries"][0]  # one record a line
+    assert json.loads(lines[9]) == data["therapies"][0]
+    assert "Ça va" in text  # UTF-8 as it is, not \\u escapes
+    (row,) = data["entries"]
+    assert set(row) >= {"id", "version", "created_at", "updated_at", "deleted"}
+
+
+def test_deleted_records_are_not_in_the_copy(diaries):
+    pat = diaries()
+    kept = pat.add("entry", entry(day="2026-03-01"))
+    gone = pat.add("entry", entry(day="2026-03-02", note="regretted"))
+    pat.add("entry", None, object_id=gone.id, base=1, deleted=True)
+    copy = pat.copy()
+    assert [e["id"] for e in copy["entries"]] == [kept.id]
+    assert "regretted" not in archive.dumps(copy)
+
+
+# ---- refused whole, nothing written --------------------------------------------------------
+
+
+def refusal(raw):
+    with pytest.raises(archive.Refused) as caught:
+        archive.parse(raw)
+    return caught.value
+
+
+def valid_copy(diaries):
+    pat = diaries()
+    pat.add("entry", entry())
+    pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
+    return pat.copy()
+
+
+def test_a_truncated_file_is_not_json(diaries):
+    text = archive.dumps(valid_copy(diaries))
+    refused = refusal(text[: len(text) // 2])
+    assert (refused.status, refused.code) == (400, "not_json")
+    assert "cut short" in refused.message
+
+
+@pytest.mark.parametrize(
+    ("raw", "words"),
+    [
+        ('{"resourceType": "Bundle", "type": "collection"}', "clinic's record system"),
+        ('{"name": "another app", "records": []}', "not a diary copy"),
+        ("[1, 2, 3]", "not a diary copy"),
+        ('"diary-export"', "not a diary copy"),
+    ],
+)
+def test_another_apps_file_is_refused_saying_so(raw, words):
+    refused = refusal(raw)
+    assert (refused.status, refused.code) == (422, "not_a_diary_copy")
+    assert words in refused.message
+
+
+@pytest.mark.parametrize(("version", "words"), [(2, "newer version"), ("1", "format version")])
+def test_another_version_is_refused(diaries, version, words):
+    copy = {**valid_copy(diaries), "version": version}
+    refused = refusal(json.dumps(copy))
+    assert (refused.status, refused.code) == (422, "unsupported_version")
+    assert words in refused.message
+
+
+def test_a_record_that_is_not_valid_is_named(diaries):
+    copy = valid_copy(diaries)
+    copy["entries"][0]["leg_pain"] = 11
+    copy["therapies"][0]["kind"] = "massage"
+    refused = refusal(json.dumps(copy))
+    assert (refused.status, refused.code) == (422, "invalid")
+    assert refused.fields["entries.0.leg_pain"] == "must be at most 10"
+    assert "therapies.0.kind" in refused.fields
+    assert refused.message.startswith("This copy has 2 problems")
+
+
+def test_a_record_without_any_pain_score_names_the_field(diaries):
+    copy = valid_copy(diaries)
+    copy["entries"][0]["leg_pain"] = None
+    assert "entries.0.leg_pain" in refusal(json.dumps(copy)).fields
+
+
+def test_two_records_with_one_id_are_refused(diaries):
+    copy = valid_copy(diaries)
+    copy["therapies"][0]["id"] = copy["entries"][0]["id"].upper()
+    refused = refusal(json.dumps(copy))
+    assert (refused.status, refused.code) == (422, "duplicate_id")
+    assert "entries.0.id" in refused.fields
+
+
+def test_a_deleted_record_cannot_be_imported(diaries):
+    copy = valid_copy(diaries)
+    copy["entries"][0]["deleted"] = True
+    assert "entries.0.deleted" in refusal(json.dumps(copy)).fields
+
+
+def test_a_version_no_diary_reaches_is_refused(diaries):
+    # The next edit must still fit SQLite's 64-bit integers.
+    copy = valid_copy(diaries)
+    copy["entries"][0]["version"] = 2**63 - 1
+    assert refusal(json.dumps(copy)).fields["entries.0.version"] == "must be at most 1000000000"
+
+
+def test_times_are_read_in_any_offset_and_kept_in_utc(diaries):
+    copy = valid_copy(diaries)
+    copy["entries"][0]["created_at"] = "2026-03-03T09:30:00.5+01:00"
+    parsed = archive.parse(json.dumps(copy))
+    assert parsed.entries[0].created_at == "2026-03-03T08:30:00.500Z"
+
+
+# ---- importing -----------------------------------------------------------------------------
+
+
+def test_an_empty_diary_gets_every_record_as_it_was(diaries):
+    pat = diaries()
+    first = pat.add("entry", entry(day="2026-03-01", regions={"l_calf_back": "pain"}))
+    pat.add("entry", entry(day="2026-03-01", leg=7), object_id=first.id, base=1)
+    pat.add("therapy", {"kind": "physiotherapy", "start_day": "2026-02-01", "label": "Physio"})
+    copy = pat.copy()
+    elsewhere = diaries("Pat again")
+    summary = import_into(elsewhere, copy)
+    assert summary["entries"] == {"applied": 1, "duplicate": 0, "conflict": 0}
+    assert summary["therapies"]["applied"] == 1 and summary["conflicts"] == []
+    again = elsewhere.copy()
+    assert again["entries"] == copy["entries"] and again["therapies"] == copy["therapies"]
+    assert again["entries"][0]["version"] == 2  # the version it had, not a new 1
+
+
+def test_importing_twice_changes_nothing(diaries):
+    copy = valid_copy(diaries)
+    elsewhere = diaries()
+    import_into(elsewhere, copy)
+    before = elsewhere.tables()
+    summary = import_into(elsewhere, copy)
+    assert summary["entries"] == {"applied": 0, "duplicate": 1, "conflict": 0}
+    assert summary["therapies"] == {"applied": 0, "duplicate": 1, "conflict": 0}
+    assert elsewhere.tables() == before
+
+
+def test_a_record_that_differs_is_a_conflict_and_keeps_the_diarys_version(diaries):
+    pat = diaries()
+    made = pat.add("entry", entry(leg=5, note="before"))
+    copy = pat.copy()
+    pat.add("entry", entry(leg=3, note="after"), object_id=made.id, base=1)
+    before = pat.tables()
+    summary = import_into(pat, copy)
+    assert summary["entries"] == {"applied": 0, "duplicate": 0, "conflict": 1}
+    (conflict,) = summary["conflicts"]
+    assert conflict["differs"] == ["leg_pain", "note"]
+    assert conflict["file"]["leg_pain"] == 5 and conflict["server"]["leg_pain"] == 3
+    assert pat.tables() == before
+
+
+def test_a_record_deleted_since_the_copy_is_a_conflict_not_brought_back(diaries):
+    pat = diaries()
+    made = pat.add("entry", entry())
+    copy = pat.copy()
+    pat.add("entry", None, object_id=made.id, base=1, deleted=True)
+    summary = import_into(pat, copy)
+    assert summary["entries"]["conflict"] == 1
+    assert summary["conflicts"][0]["differs"] == ["deleted"]
+    assert store.all_entries(pat.db, pat.user.id) == []
+
+
+def test_ids_already_another_accounts_refuse_the_whole_import(tmp_path):
+    pat = Diary(tmp_path)
+    pat.add("entry", entry())
+    pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
+    copy = pat.copy()  # its owner still has every record on this server
+    other = Diary(tmp_path, "Someone else", neighbour=pat)
+    other.add("entry", entry(day="2026-04-01"))
+    copy["entries"].append({**copy["entries"][0], "id": str(uuid.uuid4()), "day": "2026-04-02"})
+    before = other.tables()
+    with pytest.raises(archive.Refused) as caught:
+        import_into(other, copy)
+    assert (caught.value.status, caught.value.code) == (409, "id_taken")
+    assert set(caught.value.fields) == {"therapies.0.id", "entries.0.id"}
+    assert other.tables() == before
+    pat.close()
+
+
+# ---- any diary makes the round trip --------------------------------------------------------
+
+days = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 1, 1)).map(date.isoformat)
+scores = st.none() | st.integers(0, 10)
+text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+entries = st.fixed_dictionaries(
+    {
+        "day": days,
+        "leg_pain": st.integers(0, 10),
+        "back_pain": scores,
+        "worst_leg_pain": scores,
+        "regions": st.dictionaries(
+            st.sampled_from(sorted(regions.CODES)), st.sampled_from(regions.STATES), max_size=6
+        ),
+        "activities": st.dictionaries(
+            st.sampled_from(list(clinical.ACTIVITIES)), st.integers(0, 4), max_size=8
+        ),
+        "sitting_tolerance_min": st.none() | st.integers(0, clinical.TOLERANCE_MAX_MIN),
+        "walking_tolerance_min": st.none() | st.integers(0, clinical.TOLERANCE_MAX_MIN),
+        "red_flags": st.lists(st.sampled_from(list(clinical.RED_FLAGS)), unique=True),
+        "note": text,
+    }
+)
+therapies = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(sorted(clinical.COURSE_KINDS)),
+        "label": text,
+        "start_day": st.just("2024-01-01"),
+        "end_day": st.none() | st.just("2024-03-01"),
+        "notes": text,
+    }
+) | st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(sorted(set(clinical.THERAPY_KINDS) - clinical.COURSE_KINDS)),
+        "start_day": days,
+    }
+)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(entries, max_size=12),
+    st.lists(therapies, max_size=4),
+    st.lists(st.booleans(), max_size=12),
+)
+def test_any_diary_comes_back_exactly_and_a_second_import_changes_nothing(
+    entry_rows, therapy_rows, edited
+):
+    with tempfile.TemporaryDirectory() as folder:
+        pat, elsewhere = Diary(Path(folder)), Diary(Path(folder))
+        try:
+            for data, edit in zip(entry_rows, edited + [False] * len(entry_rows), strict=False):
+                made = pat.add("entry", data)
+                if edit:  # a later version, as edits leave it
+                    changed = {**data, "leg_pain": (data["leg_pain"] + 1) % 11}
+                    pat.add("entry", changed, object_id=made.id, base=1)
+            for data in therapy_rows:
+                pat.add("therapy", data)
+            copy = pat.copy()
+            import_into(elsewhere, copy)
+            again = elsewhere.copy()
+            assert again["entries"] == copy["entries"]
+            assert again["therapies"] == copy["therapies"]
+            before = elsewhere.tables()
+            summary = import_into(elsewhere, copy)
+            assert summary["entries"]["duplicate"] == len(entry_rows)
+            assert summary["conflicts"] == []
+            assert elsewhere.tables() == before
+        finally:
+            pat.close()
+            elsewhere.close()

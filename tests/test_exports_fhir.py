@@ -1,0 +1,168 @@
+"""The FHIR R4 Bundle: valid for the fhir.resources R4B models (R4B is R4 for every resource
+used here), and each pain score an Observation a record system can file under the patient."""
+
+import uuid
+
+import pytest
+from fhir.resources.R4B.bundle import Bundle
+from pydantic import ValidationError
+
+from diary.exports import fhir
+
+SERVER = "7f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"
+PATIENT = {"id": 7, "name": "Pat Example"}
+
+
+def entry(day, leg=None, back=None, regions=None, note=""):
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, day + str(leg) + str(back))),
+        "day": day,
+        "leg_pain": leg,
+        "back_pain": back,
+        "worst_leg_pain": None,
+        "regions": regions or {},
+        "activities": {},
+        "sitting_tolerance_min": None,
+        "walking_tolerance_min": None,
+        "red_flags": [],
+        "note": note,
+        "version": 1,
+        "created_at": f"{day}T08:00:00.000Z",
+        "updated_at": f"{day}T09:00:00.000Z",
+        "deleted": False,
+    }
+
+
+def therapy(kind, start, end=None, label="", notes=""):
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, kind + start)),
+        "kind": kind,
+        "label": label,
+        "start_day": start,
+        "end_day": end,
+        "notes": notes,
+        "version": 1,
+        "created_at": f"{start}T08:00:00.000Z",
+        "updated_at": f"{start}T08:00:00.000Z",
+        "deleted": False,
+    }
+
+
+ENTRIES = [
+    entry("2026-02-01", leg=7, back=4, regions={"l_buttock": "pain", "l_calf_back": "pain"}),
+    entry("2026-02-02", leg=6, regions={"r_thigh_back": "pain", "l_foot_top": "numb"}),
+    entry("2026-02-03", back=2, regions={"r_low_back": "pain"}, note="Gardening"),
+    entry("2026-02-04", leg=0, back=0, regions={"l_knee": "pain", "r_knee": "pain"}),
+]
+THERAPIES = [
+    therapy("epidural_steroid", "2026-01-10", label="L5 left", notes="80 mg"),
+    therapy("physiotherapy", "2026-01-15", end="2026-03-01"),
+    therapy("other", "2026-02-01"),
+    therapy("medication_change", "2026-01-20", label="Pregabalin 75 mg"),
+]
+
+
+def export(include_notes=True, exported_at="2026-02-05T10:00:00.000Z"):
+    return fhir.bundle(
+        PATIENT,
+        ENTRIES,
+        THERAPIES,
+        server_uuid=SERVER,
+        exported_at=exported_at,
+        today="2026-02-05",
+        include_notes=include_notes,
+    )
+
+
+def resources(bundle, kind):
+    return [e["resource"] for e in bundle["entry"] if e["resource"]["resourceType"] == kind]
+
+
+def test_the_bundle_validates_with_the_fhir_r4b_models():
+    bundle = export()
+    model = Bundle.model_validate(bundle)
+    assert model.type == "collection"
+    kinds = [e.resource.__class__.__name__ for e in model.entry]
+    assert kinds.count("Patient") == 1 and kinds.count("Observation") == 6
+
+
+def test_the_validation_would_catch_a_broken_resource():
+    bundle = export()
+    resources(bundle, "Observation")[0]["valueInteger"] = "seven"
+    with pytest.raises(ValidationError):
+        Bundle.model_validate(bundle)
+
+
+def test_every_observation_is_a_loinc_pain_score_of_the_patient_in_the_bundle():
+    bundle = export()
+    full_urls = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    for observation in resources(bundle, "Observation"):
+        assert observation["code"]["coding"][0]["system"] == "http://loinc.org"
+        assert observation["code"]["coding"][0]["code"] == "72514-3"
+        assert isinstance(observation["valueInteger"], int)
+        assert 0 <= observation["valueInteger"] <= 10
+        assert observation["status"] == "final"
+        assert observation["effectiveDateTime"] in {e["day"] for e in ENTRIES}
+        subject = full_urls[observation["subject"]["reference"]]
+        assert subject["resourceType"] == "Patient" and subject["name"][0]["text"] == "Pat Example"
+
+
+def test_one_observation_per_score_given():
+    bundle = export()
+    scores = sum((e["leg_pain"] is not None) + (e["back_pain"] is not None) for e in ENTRIES)
+    assert len(resources(bundle, "Observation")) == scores == 6
+    legs = [o for o in resources(bundle, "Observation") if "leg" in o["code"]["text"]]
+    assert [o["valueInteger"] for o in legs] == [7, 6, 0]
+
+
+def test_the_body_site_says_the_side_where_the_pain_regions_do():
+    sites = [o["bodySite"] for o in resources(export(), "Observation")]
+    leg_left, back_1, leg_right, back_right, leg_both, back_0 = sites
+    assert leg_left["text"] == "Left leg" and leg_left["coding"][0]["code"] == "32153003"
+    assert leg_right["text"] == "Right leg" and leg_right["coding"][0]["code"] == "62175007"
+    assert leg_both["text"] == "Both legs" and leg_both["coding"][0]["code"] == "61685007"
+    assert back_1["text"] == "Lower back" and back_1["coding"][0]["code"] == "37822005"
+    assert back_right["text"] == "Lower back, right side"
+    assert back_0["text"] == "Lower back"
+
+
+def test_ids_are_stable_so_a_second_export_names_the_same_resources():
+    first = export(exported_at="2026-02-05T10:00:00.000Z")
+    second = export(exported_at="2026-02-06T11:00:00.000Z")
+    assert [e["fullUrl"] for e in first["entry"]] == [e["fullUrl"] for e in second["entry"]]
+    for item in first["entry"]:
+        assert item["fullUrl"] == f"urn:uuid:{item['resource']['id']}"
+    assert first["id"] != second["id"]  # the bundle itself is a new message each time
+
+
+def test_another_server_gives_the_same_account_number_another_patient_id():
+    here = fhir.patient_id(SERVER, 7)
+    assert here == fhir.patient_id(SERVER, 7)
+    assert here != fhir.patient_id(str(uuid.uuid4()), 7)
+    assert here != fhir.patient_id(SERVER, 8)
+
+
+def test_therapies_map_to_procedures_and_a_medication_statement():
+    bundle = export()
+    procedures = {p["id"]: p for p in resources(bundle, "Procedure")}
+    injection, course, other, medication = (t["id"] for t in THERAPIES)
+    assert procedures[injection]["performedDateTime"] == "2026-01-10"
+    assert procedures[injection]["status"] == "completed"
+    assert procedures[injection]["code"]["text"] == "Epidural steroid injection: L5 left"
+    assert procedures[course]["performedPeriod"] == {"start": "2026-01-15", "end": "2026-03-01"}
+    assert procedures[course]["status"] == "in-progress"  # ends after today
+    assert procedures[other]["performedPeriod"] == {"start": "2026-02-01"}
+    (statement,) = resources(bundle, "MedicationStatement")
+    assert statement["id"] == medication and statement["status"] == "active"
+    assert statement["medicationCodeableConcept"]["text"] == "Medication change: Pregabalin 75 mg"
+
+
+def test_notes_appear_only_when_shared():
+    with_notes = export()
+    notes = [o["note"] for o in resources(with_notes, "Observation") if "note" in o]
+    assert notes == [[{"text": "Gardening"}]]
+    procedures = resources(with_notes, "Procedure")
+    assert procedures[0]["note"] == [{"text": "80 mg"}]
+    without = export(include_notes=False)
+    assert "Gardening" not in str(without) and "80 mg" not in str(without)
+    Bundle.model_validate(without)

