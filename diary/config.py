@@ -67,6 +67,20 @@ DEFAULTS = {
         "text/csv",
     ],
     "JSON_SORT_KEYS": False,
+    # The site's public address (https://diary.example.org), for links in emails and those
+    # that `flask reset-password` prints; never taken from a request's Host header.
+    "BASE_URL": None,
+    # Email, for password reset links; nothing is sent without a host (see diary/mail.py).
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",  # "starttls", "ssl" (implicit TLS, port 465) or "none"
+    "SMTP_USERNAME": None,
+    # No password here: it comes from the environment (bandit reads None as one).
+    "SMTP_PASSWORD": None,  # nosec B105
+    "SMTP_FROM": None,
+    "SMTP_TIMEOUT": 10,
+    # "Email me a link": per address and per email asked for, so nobody floods an inbox.
+    "PASSWORD_RESET_LIMIT": "5 per hour",
 }
 
 # Names of settings, not their values (bandit takes "SECRET_KEY" for a password).
@@ -74,6 +88,13 @@ ENVIRONMENT = {  # nosec B105
     "DIARY_SECRET_KEY": "SECRET_KEY",
     "DIARY_DATABASE": "DATABASE",
     "DIARY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "DIARY_BASE_URL": "BASE_URL",
+    "DIARY_SMTP_HOST": "SMTP_HOST",
+    "DIARY_SMTP_PORT": "SMTP_PORT",
+    "DIARY_SMTP_SECURITY": "SMTP_SECURITY",
+    "DIARY_SMTP_USERNAME": "SMTP_USERNAME",
+    "DIARY_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "DIARY_SMTP_FROM": "SMTP_FROM",
 }
 
 

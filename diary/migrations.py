@@ -181,3 +181,23 @@ def m005_server_identity(db):
         "CREATE TABLE server_identity (id INTEGER PRIMARY KEY CHECK (id = 1), uuid TEXT NOT NULL)"
     )
     db.execute("INSERT INTO server_identity (id, uuid) VALUES (1, ?)", [str(uuid.uuid4())])
+
+
+@migrations()
+def m005_password_resets(db):
+    # One-time links to set a new password (diary/password_resets.py): only the token's
+    # SHA-256 is kept, so a copy of the database opens no account.
+    _run_script(
+        db,
+        """
+        CREATE TABLE password_resets (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX password_resets_user ON password_resets (user_id);
+        """,
+    )
