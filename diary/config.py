@@ -46,7 +46,41 @@ DEFAULTS = {
     # five years of daily entries with a note on each is about 2.5 MB (docs/exports.md).
     "IMPORT_MAX_BYTES": 16 * 1024 * 1024,
     "PROXY_FIX": False,
+    # The app compresses what it sends (Flask-Compress), so the quick start is as light on
+    # a phone as a deployment behind a gzipping proxy. Small answers (a save's JSON) are
+    # not worth the CPU; images other than SVG are compressed already.
+    "COMPRESS_ALGORITHM": ["gzip", "deflate"],
+    # Static files are sent as streams, which Flask-Compress does not gzip: every browser
+    # takes deflate as well.
+    "COMPRESS_ALGORITHM_STREAMING": ["deflate"],
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 1024,
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "application/fhir+json",
+        "image/svg+xml",
+        "text/csv",
+    ],
     "JSON_SORT_KEYS": False,
+    # The site's public address (https://diary.example.org), for links in emails and those
+    # that `flask reset-password` prints; never taken from a request's Host header.
+    "BASE_URL": None,
+    # Email, for password reset links; nothing is sent without a host (see diary/mail.py).
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",  # "starttls", "ssl" (implicit TLS, port 465) or "none"
+    "SMTP_USERNAME": None,
+    # No password here: it comes from the environment (bandit reads None as one).
+    "SMTP_PASSWORD": None,  # nosec B105
+    "SMTP_FROM": None,
+    "SMTP_TIMEOUT": 10,
+    # "Email me a link": per address and per email asked for, so nobody floods an inbox.
+    "PASSWORD_RESET_LIMIT": "5 per hour",
 }
 
 # Names of settings, not their values (bandit takes "SECRET_KEY" for a password).
@@ -54,6 +88,13 @@ ENVIRONMENT = {  # nosec B105
     "DIARY_SECRET_KEY": "SECRET_KEY",
     "DIARY_DATABASE": "DATABASE",
     "DIARY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "DIARY_BASE_URL": "BASE_URL",
+    "DIARY_SMTP_HOST": "SMTP_HOST",
+    "DIARY_SMTP_PORT": "SMTP_PORT",
+    "DIARY_SMTP_SECURITY": "SMTP_SECURITY",
+    "DIARY_SMTP_USERNAME": "SMTP_USERNAME",
+    "DIARY_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "DIARY_SMTP_FROM": "SMTP_FROM",
 }
 
 

@@ -27,6 +27,7 @@ def register_blueprints(app):
         entries,
         exports,
         pages,
+        password_reset,
         physician,
         pwa,
         questionnaires,
@@ -36,6 +37,7 @@ def register_blueprints(app):
     )
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(password_reset.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pwa.bp)
