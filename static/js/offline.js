@@ -292,17 +292,9 @@ async function start() {
   if (document.querySelector("[data-logged-today]") && window.location.pathname === "/today") {
     import("./today-view.js").then((m) => m.wire());
   }
-  if (document.querySelector("[data-history]") || document.querySelector("[data-outbox-panel]")) {
-    import("./history-view.js").then((m) => m.wire());
-  }
-  if (document.querySelector("[data-therapy-form], [data-therapy-delete-form]")) {
-    import("./therapy-queue.js").then((m) => m.wire());
-  }
-  if (document.querySelector("[data-therapy-list]")) import("./therapy-list.js").then((m) => m.wire());
-  if (document.querySelector("[data-response-form], [data-response-delete-form]")) {
-    import("./response-queue.js").then((m) => m.wire());
-  }
-  if (document.querySelector("[data-response-list]")) import("./response-list.js").then((m) => m.wire());
+  // History, the therapy pages and the questionnaire pages load their own modules (their
+  // templates): what this file imports weighs on every page's first load, Today's above all
+  // (DESIGN.md section 7).
   if (document.querySelector("[data-questionnaire-cards]")) import("./questionnaire-cards.js").then((m) => m.wire());
   // Changes waiting on this phone go at once; with none, pulling what other devices changed
   // waits until the page is idle, so a first visit's pull of a whole diary does not hold up

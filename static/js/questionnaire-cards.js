@@ -1,9 +1,6 @@
-// The questionnaire cards (Today, the questionnaires page) with this phone's answers: a card
-// hides as soon as this phone holds an answer that settles it (sent or not), a weekly card
-// shows once a week has passed even on a page kept offline, and "Not this week"/"Not now"
-// set it aside in a cookie of this browser, offline too. The cookie is the one the server's
-// plain form writes (diary/questionnaires/schedule.py): "<user id>~<key>~<key>...", a
-// weekly key "<questionnaire>.<day set aside>", a follow-up key "<questionnaire>.<therapy>.<window>".
+// Questionnaire cards with this phone's answers: hidden once an answer here settles one, a
+// weekly one shown when its week has passed (a cached page too), set aside offline in the
+// cookie the server's form writes: "<user>~<key>..." (diary/questionnaires/schedule.py).
 import { outbox, currentUserId } from "./offline.js";
 import { localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
@@ -19,8 +16,7 @@ export function wire() {
   if (!root) return;
   root.addEventListener("submit", setAside);
   document.addEventListener("diary:outbox-changed", render);
-  // On Today the cards wait for the day's entry: they show once "Logged today" does
-  // (today-view.js shows it after a save, also offline).
+  // On Today the cards wait until "Logged today" shows (today-view.js, after a save).
   const logged = document.querySelector("[data-logged-today]");
   if (root.hasAttribute("data-after-entry") && logged) {
     new MutationObserver(render).observe(logged, { attributes: true, attributeFilter: ["hidden"] });
@@ -34,7 +30,7 @@ function entryLogged(root) {
   return !!logged && !logged.hidden;
 }
 
-// "YYYY-MM-DD" ``n`` calendar days before ``day`` (local dates: no time zone shift).
+// ``n`` calendar days before "YYYY-MM-DD" (local dates: no time zone shift).
 function daysBefore(day, n) {
   const [year, month, date] = day.split("-").map(Number);
   const then = new Date(year, month - 1, date - n);
@@ -51,7 +47,7 @@ function readKeys() {
   return owner === String(currentUserId()) ? keys : [];
 }
 
-// A weekly key is stale once its week is over (as schedule._stale on the server).
+// A weekly key is stale once its week is over (schedule._stale).
 function stale(key, today) {
   const parts = key.split(".");
   return parts.length === 2 && parts[1] <= daysBefore(today, WEEK);
@@ -104,6 +100,6 @@ async function renderNow() {
       card.hidden = !may || answered || keys.includes(key) || today > to;
     }
   }
-  // Synchronous flag for tests: the cards show what IndexedDB held at this render.
+  // For tests: the cards show what IndexedDB held at this render.
   root.dataset.rendered = String(Number(root.dataset.rendered || 0) + 1);
 }
