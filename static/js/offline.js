@@ -1,6 +1,6 @@
 // Offline wiring for every page: the sync state in the header, when to flush, signing out
-// without losing changes, and the page-specific parts (the entry form, History) when the
-// page has them. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
+// without losing changes, and Today's parts (the entry form, what is logged today, the
+// questionnaire cards) when the page has them; other pages load their own modules. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
 import { Outbox } from "./outbox.js";
 import { flush, channelName, announce } from "./sync.js";
 import { ask } from "./dialog.js";
