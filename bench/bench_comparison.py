@@ -36,12 +36,14 @@ LEG_REGIONS = ("l_buttock", "l_thigh_back", "l_calf_back", "l_sole_heel")
 PASSWORD = "a calm river at dawn"  # noqa: S105 - a throwaway account in a temp database
 
 
-def entries(seed=2015):
-    """About one entry a day for five years: a second on one day in ten, a gap in twenty,
-    five activities answered, the body map marked down to a varying level."""
+def entries(seed=2015, days=DAYS):
+    """About one entry a day for ``days`` days ending today (five years by default): a second
+    on one day in ten, a gap in twenty, five activities answered, the body map marked down
+    to a varying level, a short note on one day in five."""
     rng = random.Random(seed)
+    first = date.today() - timedelta(days=days - 1)
     rows = []
-    for i in range(DAYS):
+    for i in range(days):
         if rng.random() < 0.05:
             continue
         level = 4 + 3 * ((i // 200) % 2)
@@ -49,7 +51,7 @@ def entries(seed=2015):
             reach = rng.randint(0, len(LEG_REGIONS))
             rows.append(
                 {
-                    "day": (FIRST_DAY + timedelta(days=i)).isoformat(),
+                    "day": (first + timedelta(days=i)).isoformat(),
                     "leg_pain": min(10, max(0, level + rng.randint(-2, 2))),
                     "back_pain": min(10, max(0, level - 1 + rng.randint(-2, 2))),
                     "worst_leg_pain": None,
@@ -60,7 +62,7 @@ def entries(seed=2015):
                     "sitting_tolerance_min": None,
                     "walking_tolerance_min": None,
                     "red_flags": [],
-                    "note": "",
+                    "note": "Slept badly; the drive to work hurt." if rng.random() < 0.2 else "",
                 }
             )
     return rows
