@@ -2,10 +2,10 @@
 
 Run: .venv/bin/python bench/bench_charts_scaling.py [--runs 31]
 
-The same generator as bench_comparison.py (about one entry a day, notes on one day in five)
-fills a fresh database per length, with four therapies in the last year (what the page
-compares). Served by the Flask test client in-process: median wall time per request. The
-target (issue 16): five years in at most 2 x the time of one year.
+The same made-up diary as the other benchmarks (bench/diaries.py: about one entry a day,
+notes on one day in five, four therapies spread over it) fills a fresh database per length.
+Served by the Flask test client in-process: median wall time per request. The target
+(issue 16): five years in at most 2 x the time of one year.
 """
 
 import argparse
@@ -13,49 +13,23 @@ import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_comparison import PASSWORD, entries  # noqa: E402
-
-from diary import create_app, store  # noqa: E402
-from diary.db import get_db, write  # noqa: E402
-
-KINDS = ("msc_injection", "epidural_steroid", "surgery", "physiotherapy")
+from diaries import bench_app, seed_patient  # noqa: E402
 
 
 def build(tmp, years):
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "DATABASE": str(Path(tmp) / f"{years}.sqlite3"),
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST_KIB": 8,
-        }
-    )
+    app = bench_app(Path(tmp) / f"{years}.sqlite3")
+    _, count, _ = seed_patient(app, days=365 * years)
     client = app.test_client()
-    token = client.get("/api/v1/session").get_json()["csrf_token"]
-    user = client.post(
-        "/api/v1/users",
-        json={"email": "bench@example.org", "password": PASSWORD, "name": "Bench"},
-        headers={"X-CSRFToken": token},
-    ).get_json()["user"]
-    rows = entries(days=365 * years)
-    with app.app_context():
-        db = get_db()
-        with write(db):
-            for row in rows:
-                store.apply_change(db, user["id"], "entry", uuid.uuid4(), None, False, row)
-            for n, kind in enumerate(KINDS):
-                start = (date.today() - timedelta(days=330 - 80 * n)).isoformat()
-                data = {"kind": kind, "label": "", "start_day": start, "end_day": None, "notes": ""}
-                store.apply_change(db, user["id"], "therapy", uuid.uuid4(), None, False, data)
-    return app, client, len(rows)
+    client.post(
+        "/api/v1/session",
+        json={"email": "bench@example.org", "password": "a calm river at dawn"},
+        headers={"X-CSRFToken": client.get("/api/v1/session").get_json()["csrf_token"]},
+    )
+    return app, client, count
 
 
 def median_ms(client, path, runs):
