@@ -130,7 +130,3 @@ function insertCard(history, node, day) {
   }
   section.querySelector(".entry-list").prepend(node);
 }
-
-// Loaded by its pages' templates, not through offline.js (whose imports weigh on every
-// page's first load), for a patient whose browser keeps an outbox, as offline.js checks.
-if (document.body.dataset.role === "patient" && "indexedDB" in window) wire();

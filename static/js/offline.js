@@ -1,6 +1,6 @@
 // Offline wiring for every page: the sync state in the header, when to flush, signing out
-// without losing changes, and Today's parts (the entry form, what is logged today, the
-// questionnaire cards) when the page has them; other pages load their own modules. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
+// without losing changes, and the page-specific parts (the entry form, History) when the
+// page has them. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
 import { Outbox } from "./outbox.js";
 import { flush, channelName, announce } from "./sync.js";
 import { ask } from "./dialog.js";
@@ -292,10 +292,25 @@ async function start() {
   if (document.querySelector("[data-logged-today]") && window.location.pathname === "/today") {
     import("./today-view.js").then((m) => m.wire());
   }
-  // History, the therapy pages and the questionnaire pages load their own modules (their
-  // templates): what this file imports weighs on every page's first load, Today's above all
-  // (DESIGN.md section 7).
-  if (document.querySelector("[data-questionnaire-cards]")) import("./questionnaire-cards.js").then((m) => m.wire());
+  if (document.querySelector("[data-history]") || document.querySelector("[data-outbox-panel]")) {
+    import("./history-view.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-therapy-form], [data-therapy-delete-form]")) {
+    import("./therapy-queue.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-therapy-list]")) import("./therapy-list.js").then((m) => m.wire());
+  if (document.querySelector("[data-response-form], [data-response-delete-form]")) {
+    import("./response-queue.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-response-list]")) import("./response-list.js").then((m) => m.wire());
+  const cards = document.querySelector("[data-questionnaire-cards]");
+  if (cards) {
+    // On Today the cards wait for the day's entry, and so does their script (a first visit
+    // with nothing logged never needs it).
+    const load = () => import("./questionnaire-cards.js").then((m) => m.wire());
+    if (!cards.hasAttribute("data-after-entry") || !document.querySelector("[data-logged-today]")?.hidden) load();
+    else document.addEventListener("diary:entry-saved", load, { once: true });
+  }
   // Changes waiting on this phone go at once; with none, pulling what other devices changed
   // waits until the page is idle, so a first visit's pull of a whole diary does not hold up
   // the page the patient came for.

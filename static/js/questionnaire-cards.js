@@ -1,9 +1,11 @@
-// Questionnaire cards with this phone's answers: hidden once an answer here settles one, a
-// weekly one shown when its week has passed (a cached page too), set aside offline in the
-// cookie the server's form writes: "<user>~<key>..." (diary/questionnaires/schedule.py).
+// The questionnaire cards (Today, the questionnaires page) with this phone's answers: a card
+// hides as soon as this phone holds an answer that settles it (sent or not), a weekly card
+// shows once a week has passed even on a page kept offline, and "Not this week"/"Not now"
+// set it aside in a cookie of this browser, offline too. The cookie is the one the server's
+// plain form writes (diary/questionnaires/schedule.py): "<user id>~<key>~<key>...", a
+// weekly key "<questionnaire>.<day set aside>", a follow-up key "<questionnaire>.<therapy>.<window>".
 import { outbox, currentUserId } from "./offline.js";
 import { localToday } from "./device-day.js";
-import { dayText } from "./therapy-render.js";
 import { oneAtATime } from "./outbox-render.js";
 
 const COOKIE = "diary_reminders";
@@ -16,7 +18,8 @@ export function wire() {
   if (!root) return;
   root.addEventListener("submit", setAside);
   document.addEventListener("diary:outbox-changed", render);
-  // On Today the cards wait until "Logged today" shows (today-view.js, after a save).
+  // On Today the cards wait for the day's entry: they show once "Logged today" does
+  // (today-view.js shows it after a save, also offline).
   const logged = document.querySelector("[data-logged-today]");
   if (root.hasAttribute("data-after-entry") && logged) {
     new MutationObserver(render).observe(logged, { attributes: true, attributeFilter: ["hidden"] });
@@ -30,7 +33,7 @@ function entryLogged(root) {
   return !!logged && !logged.hidden;
 }
 
-// ``n`` calendar days before "YYYY-MM-DD" (local dates: no time zone shift).
+// "YYYY-MM-DD" ``n`` calendar days before ``day`` (local dates: no time zone shift).
 function daysBefore(day, n) {
   const [year, month, date] = day.split("-").map(Number);
   const then = new Date(year, month - 1, date - n);
@@ -47,7 +50,7 @@ function readKeys() {
   return owner === String(currentUserId()) ? keys : [];
 }
 
-// A weekly key is stale once its week is over (schedule._stale).
+// A weekly key is stale once its week is over (as schedule._stale on the server).
 function stale(key, today) {
   const parts = key.split(".");
   return parts.length === 2 && parts[1] <= daysBefore(today, WEEK);
@@ -92,14 +95,12 @@ async function renderNow() {
       const due = !last || last <= daysBefore(today, WEEK);
       const dismissed = keys.some((k) => k.startsWith(`${questionnaire}.`) && k.split(".").length === 2 && !stale(k, today));
       card.hidden = !may || !due || dismissed;
-      const words = card.querySelector("[data-last-words]");
-      if (words && last) words.textContent = `You last answered it on ${dayText(last)}.`;
     } else {
       const { therapy, from, to, key } = card.dataset;
       const answered = mine.some((i) => i.data.therapy_id === therapy && from <= i.data.day && i.data.day <= to);
       card.hidden = !may || answered || keys.includes(key) || today > to;
     }
   }
-  // For tests: the cards show what IndexedDB held at this render.
+  // Synchronous flag for tests: the cards show what IndexedDB held at this render.
   root.dataset.rendered = String(Number(root.dataset.rendered || 0) + 1);
 }

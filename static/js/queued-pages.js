@@ -1,5 +1,7 @@
-// What the pages that queue changes share (therapies, questionnaires, History): the line a
-// form leaves for its list, a card with this phone's version and badge, a form replaced.
+// What the pages that queue changes into the outbox share: the line a form leaves for the
+// list it goes back to, a list's card shown with this phone's version and its sync badge,
+// and a form replaced by a notice when it cannot be used here. Used by the therapy and
+// questionnaire pages and by History; no state of its own.
 import { changedThenGo } from "./offline.js";
 import { badge, el } from "./outbox-render.js";
 
@@ -23,9 +25,10 @@ export function showLeftMessage() {
 }
 
 /**
- * Show ``item`` (outbox.view()'s) in the server's card ``node`` only when newer: a change made
- * here, a synced version the cached page lacks, or the synced one after a local one.
- * ``content()`` builds its inside, ``key`` tells a change, ``moved()`` places it again.
+ * Show ``item`` (an outbox.view() item) in the card ``node`` the server rendered, but only
+ * when it is newer: a change made here, a synced version the (cached) page did not have,
+ * or the synced one after a local one. ``content()`` builds the card's inside, ``key`` says
+ * whether it differs from what is shown, ``moved()`` puts the card in its place again.
  */
 export function refreshCard(node, item, { content, key, moved }) {
   const local = item.state !== "synced";
@@ -43,8 +46,11 @@ export function refreshCard(node, item, { content, key, moved }) {
   }
 }
 
-/** The card's badge: its state while not synced, "Synced" once a change the panel showed
- * this visit is sent, else none; first in the card's ``where`` (a selector). */
+/**
+ * The card's sync badge: its state in words while it is not synced, "Synced" once a change
+ * the panel showed during this visit is sent, nothing otherwise. The badge goes first in
+ * the card's ``where`` (a selector), or the card itself.
+ */
 export function showState(node, item, panel, where) {
   let state = item.state;
   if (state === "synced" && !panel.wasShown(item.id)) state = null;

@@ -98,7 +98,3 @@ function place(node, data) {
   if (older) older.before(node);
   else list.append(node);
 }
-
-// Loaded by its pages' templates, not through offline.js (whose imports weigh on every
-// page's first load), for a patient whose browser keeps an outbox, as offline.js checks.
-if (document.body.dataset.role === "patient" && "indexedDB" in window) wire();

@@ -197,7 +197,3 @@ function wireDeletePage(form) {
     await leave(LIST, `Deleted your answer of ${dayText(data.day)}.`);
   });
 }
-
-// Loaded by its pages' templates, not through offline.js (whose imports weigh on every
-// page's first load), for a patient whose browser keeps an outbox, as offline.js checks.
-if (document.body.dataset.role === "patient" && "indexedDB" in window) wire();

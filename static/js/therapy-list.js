@@ -89,7 +89,3 @@ function place(node, day) {
   if (later) later.before(node);
   else list.append(node);
 }
-
-// Loaded by its pages' templates, not through offline.js (whose imports weigh on every
-// page's first load), for a patient whose browser keeps an outbox, as offline.js checks.
-if (document.body.dataset.role === "patient" && "indexedDB" in window) wire();

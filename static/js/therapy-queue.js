@@ -191,7 +191,3 @@ function wireDeletePage(form) {
     await leave(LIST, `Deleted: ${therapyName(data, kindsOf(form))}.`);
   });
 }
-
-// Loaded by its pages' templates, not through offline.js (whose imports weigh on every
-// page's first load), for a patient whose browser keeps an outbox, as offline.js checks.
-if (document.body.dataset.role === "patient" && "indexedDB" in window) wire();

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     seed_demo_diary,
     wait_status,
 )
+from tests.browser.test_offline import log_entry
 
 TODAY = datetime.now(UTC).date()  # the test patients live in UTC
 NEW_ID = r"/questionnaires/#response-([0-9a-f-]{36})$"
@@ -69,9 +70,9 @@ def log_today(page, live_server, server):
 def test_the_rmdq_answered_offline_reaches_the_server_once(patient_page, live_server):
     page, user, server = patient_page()
     # Nothing logged today: the daily entry comes first, no questionnaire before it.
-    cards_rendered(page)
     expect(rmdq_card(page)).to_be_hidden()
-    log_today(page, live_server, server)
+    # The day's entry saved (through the outbox): the card shows below it.
+    log_entry(page, 4)
     card = rmdq_card(page)
     expect(card).to_be_visible()
     expect(card).to_contain_text("You have not answered it yet")
