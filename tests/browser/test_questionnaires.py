@@ -212,10 +212,17 @@ def test_the_questionnaire_pages_have_no_axe_violations(patient_page, live_serve
     page, user, server = patient_page()
     server.create_therapy(kind="surgery", start_day=(TODAY - timedelta(days=40)).isoformat())
     server.create(4, day=TODAY.isoformat())  # Today shows its cards once the day is logged
+    odi = server.api.post(
+        "/api/v1/responses",
+        data={"questionnaire": "odi", "day": TODAY.isoformat(), "answers": {"total": 46}},
+        headers={"X-CSRFToken": server.token},
+    ).json()
     for path in (
         "/questionnaires/",
         "/questionnaires/rmdq/new",
         "/questionnaires/odi/new",
+        f"/questionnaires/responses/{odi['id']}/edit",
+        f"/questionnaires/responses/{odi['id']}/delete",
         "/today",
     ):
         page.goto(live_server.url + path)
