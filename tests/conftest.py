@@ -1,14 +1,24 @@
 """Fixtures: an app on a temporary SQLite file, its test client, a CLI runner and helpers."""
 
 import pytest
+from py_vapid import Vapid02
 
 from diary import create_app
 
 PASSWORD = "a calm river at dawn"
 
+
+def _vapid_pem():
+    vapid = Vapid02()
+    vapid.generate_keys()
+    return vapid.private_pem().decode()
+
+
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
+    # Given, like the secret key, so that no test writes a key into the checkout's instance/.
+    "VAPID_PRIVATE_KEY": _vapid_pem(),
     # A cheap hash under test; production uses OWASP's argon2id minimum (see config.py).
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST_KIB": 8,

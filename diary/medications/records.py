@@ -1,0 +1,54 @@
+"""Reading a patient's medicines and doses. Every write goes through ``store.apply_change``
+(the one write path, with the sync rules), so only reads live here.
+"""
+
+from diary import store
+from diary.db import fetch_all
+
+
+def list_medications(db, patient_id) -> list[dict]:
+    """The patient's live medicines as the API shows them: by start day, then name."""
+    rows = fetch_all(
+        db,
+        "SELECT * FROM medications WHERE patient_id = ? AND deleted = 0 "
+        "ORDER BY start_day, name COLLATE NOCASE, id",
+        [patient_id],
+    )
+    return [store.row_to_json("medication", r) for r in rows]
+
+
+def list_doses(db, patient_id, *, since: str | None = None, until: str | None = None) -> list:
+    """The patient's live doses, newest first; ``since``/``until`` bound ``taken_at``
+    (UTC timestamps as stored: ``since`` inclusive, ``until`` exclusive)."""
+    sql = "SELECT * FROM doses WHERE patient_id = ? AND deleted = 0"
+    params: list = [patient_id]
+    if since is not None:
+        sql += " AND taken_at >= ?"
+        params.append(since)
+    if until is not None:
+        sql += " AND taken_at < ?"
+        params.append(until)
+    rows = fetch_all(db, sql + " ORDER BY taken_at DESC, id DESC", params)
+    return [store.row_to_json("dose", r) for r in rows]
+
+
+def earlier_names(db, patient_id) -> list[str]:
+    """Every name the patient gave a medicine, deleted ones too, for the form's suggestions
+    (there is no drug database): most recently used first, each once."""
+    rows = db.execute(
+        "SELECT name FROM medications WHERE patient_id = ? GROUP BY name COLLATE NOCASE "
+        "ORDER BY MAX(updated_at) DESC LIMIT 200",
+        [patient_id],
+    ).fetchall()
+    return [row[0] for row in rows]
+
+
+def orphan_dose_count(db, patient_id) -> int:
+    """Live doses whose medicine is not one of the patient's live medicines (not synced yet,
+    or deleted): kept, exported, but shown under no medicine."""
+    return db.execute(
+        "SELECT COUNT(*) FROM doses d WHERE d.patient_id = ? AND d.deleted = 0 AND NOT EXISTS "
+        "(SELECT 1 FROM medications m WHERE m.id = d.medication_id AND m.patient_id = ? "
+        "AND m.deleted = 0)",
+        [patient_id, patient_id],
+    ).fetchone()[0]
