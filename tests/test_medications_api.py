@@ -14,8 +14,13 @@ PREGABALIN = {
     "start_day": "2026-01-05",
     "changes": [{"day": "2026-02-01", "dose": "150 mg twice a day"}],
 }
-IBUPROFEN = {"name": "Ibuprofen", "strength": "400", "unit": "mg", "schedule": "as_needed",
-             "start_day": "2026-01-01"}  # fmt: skip
+IBUPROFEN = {
+    "name": "Ibuprofen",
+    "strength": "400",
+    "unit": "mg",
+    "schedule": "as_needed",
+    "start_day": "2026-01-01",
+}
 
 
 def test_a_medicine_is_created_read_listed_edited_and_deleted(patient):
@@ -121,8 +126,9 @@ def test_a_dose_for_a_medicine_not_synced_yet_or_deleted_is_kept(patient):
     assert statuses(sync(patient, [change(unknown, med, kind="medication")])) == [("applied", 1)]
     # Deleted on another device, while this phone records one more dose of it.
     assert patient.delete(f"/api/v1/medications/{unknown}").status_code == 204
-    late = sync(patient, [change(uuid.uuid4(), {**dose, "taken_at": "2026-03-03T08:00:00Z"},
-                                 kind="dose")])  # fmt: skip
+    late = sync(
+        patient, [change(uuid.uuid4(), {**dose, "taken_at": "2026-03-03T08:00:00Z"}, kind="dose")]
+    )
     assert statuses(late) == [("applied", 1)]
     assert len(patient.get("/api/v1/doses").get_json()["doses"]) == 2
 
@@ -145,8 +151,9 @@ def test_medicines_and_doses_sync_exactly_once_and_reach_another_device(patient,
         "taken_at": "2026-03-02T08:00:00.000Z",
     }
     # An edit and a conflicting edit from a device that did not see it.
-    moved = change(dose_id, {"medication_id": med_id, "taken_at": "2026-03-02T07:00:00Z"}, base=1,
-                   kind="dose")  # fmt: skip
+    moved = change(
+        dose_id, {"medication_id": med_id, "taken_at": "2026-03-02T07:00:00Z"}, base=1, kind="dose"
+    )
     assert statuses(sync(patient, [moved])) == [("applied", 2)]
     other = {"medication_id": med_id, "taken_at": "2026-03-02T06:00:00Z"}
     conflict = sync(patient, [change(dose_id, other, base=1, kind="dose")])

@@ -52,3 +52,27 @@ def orphan_dose_count(db, patient_id) -> int:
         "AND m.deleted = 0)",
         [patient_id, patient_id],
     ).fetchone()[0]
+
+
+def taken_days_in_windows(db, patient_id, medications, windows, time_zone) -> dict:
+    """``comparison.taken_days`` of the doses within one comparison's windows (only those
+    are read)."""
+    from diary.medications import comparison, doses
+
+    span = comparison.dose_span(windows)
+    found = []
+    if span is not None and any(m["schedule"] == "as_needed" for m in medications):
+        since, until = doses.day_bounds(span[0], span[1], time_zone)
+        found = list_doses(db, patient_id, since=since, until=until)
+    return comparison.taken_days(medications, found, time_zone)
+
+
+def medicine_panels(db, patient_id, panels, *, time_zone, today) -> list[dict]:
+    """The charts page's therapy panels (``comparison.charts_page``) with their medicines."""
+    from diary.medications import comparison
+
+    medications = list_medications(db, patient_id)
+    if not medications:
+        return comparison.with_medicine_panels(panels, [], {}, today=today)
+    taken = comparison.taken_days(medications, list_doses(db, patient_id), time_zone)
+    return comparison.with_medicine_panels(panels, medications, taken, today=today)
