@@ -188,3 +188,23 @@ def test_deleting_the_account_deletes_medicines_doses_and_their_revisions(patien
     db = app.extensions["diary.db"].get()
     for table in ("medications", "doses", "revisions"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0  # noqa: S608
+
+
+def test_medicines_and_doses_are_in_every_export(patient):
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    dose = {"medication_id": med["id"], "taken_at": "2026-03-02T08:00:00Z"}
+    patient.post("/api/v1/doses", dose)
+    medicines = patient.get("/api/v1/export.csv?table=medications")
+    assert "Ibuprofen" in medicines.get_data(as_text=True)
+    assert "medications-" in medicines.headers["Content-Disposition"]
+    doses = patient.get("/api/v1/export.csv?table=doses").get_data(as_text=True)
+    assert "2026-03-02,08:00,Ibuprofen 400 mg" in doses
+    bundle = patient.get("/api/v1/export.fhir.json").get_json()
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("MedicationAdministration") == 1
+    copy = patient.get("/api/v1/export.json").get_json()
+    assert copy["version"] == 2
+    assert [m["id"] for m in copy["medications"]] == [med["id"]]
+    assert len(copy["doses"]) == 1
+    refused = patient.get("/api/v1/export.csv?table=pills")
+    assert "medications" in refused.get_json()["error"]["fields"]["table"]
