@@ -4,6 +4,8 @@
 
 from diary import store
 from diary.db import fetch_all
+from diary.medications import comparison, doses
+from diary.medications import today as block
 
 
 def list_medications(db, patient_id) -> list[dict]:
@@ -57,8 +59,6 @@ def orphan_dose_count(db, patient_id) -> int:
 def taken_days_in_windows(db, patient_id, medications, windows, time_zone) -> dict:
     """``comparison.taken_days`` of the doses within one comparison's windows (only those
     are read)."""
-    from diary.medications import comparison, doses
-
     span = comparison.dose_span(windows)
     found = []
     if span is not None and any(m["schedule"] == "as_needed" for m in medications):
@@ -69,10 +69,18 @@ def taken_days_in_windows(db, patient_id, medications, windows, time_zone) -> di
 
 def medicine_panels(db, patient_id, panels, *, time_zone, today) -> list[dict]:
     """The charts page's therapy panels (``comparison.charts_page``) with their medicines."""
-    from diary.medications import comparison
-
     medications = list_medications(db, patient_id)
     if not medications:
         return comparison.with_medicine_panels(panels, [], {}, today=today)
     taken = comparison.taken_days(medications, list_doses(db, patient_id), time_zone)
     return comparison.with_medicine_panels(panels, medications, taken, today=today)
+
+
+def as_needed_today(db, patient_id, *, time_zone, today) -> list[dict]:
+    """Today's "Took one" block (``today.as_needed_today``), read from the store."""
+    medications = list_medications(db, patient_id)
+    if not any(m["schedule"] == "as_needed" for m in medications):
+        return []
+    since, until = doses.day_bounds(today, today, time_zone)
+    found = list_doses(db, patient_id, since=since, until=until)
+    return block.as_needed_today(medications, found, time_zone=time_zone, today=today)

@@ -26,6 +26,7 @@ def register_blueprints(app):
         charts,
         entries,
         exports,
+        medications,
         pages,
         physician,
         pwa,
@@ -44,3 +45,4 @@ def register_blueprints(app):
     app.register_blueprint(physician.bp)
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(medications.bp)
