@@ -30,6 +30,7 @@ def register_blueprints(app):
         pages,
         physician,
         pwa,
+        reminders,
         sharing,
         therapies,
         viewlink,
@@ -46,3 +47,4 @@ def register_blueprints(app):
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(medications.bp)
+    app.register_blueprint(reminders.bp)
