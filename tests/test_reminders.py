@@ -376,3 +376,38 @@ def test_a_session_that_expired_gets_no_reminder(app, patient):
         db = get_db()
         db.execute("UPDATE sessions SET expires_at = '2000-01-01T00:00:00.000Z'")
     assert run(app, utc("2026-06-10T20:00"), Deliveries()).due == 0
+
+
+# ---- the account page (HTML, without JavaScript) ---------------------------------------------
+
+
+def account_post(api, data):
+    from tests.conftest import form_token
+
+    token = form_token(api.client, "/account")
+    response = api.client.post("/account/reminders", data={**data, "csrf_token": token})
+    assert response.status_code == 302
+    return api.client.get("/account").get_data(as_text=True)
+
+
+def test_the_account_page_turns_the_reminder_on_and_off_for_this_phone(app, patient):
+    page = patient.client.get("/account").get_data(as_text=True)
+    assert "Off on this phone." in page and "Add to Home Screen" in page
+    # Without a subscription (no JavaScript), the time is kept and the page says what is missing.
+    page = account_post(patient, {"action": "on", "reminder_time": "07:30"})
+    assert "This phone is not set up for reminders yet" in page
+    assert patient.get("/api/v1/session").get_json()["user"]["reminder_time"] == "07:30"
+    subscribed(patient, clock="07:30")
+    page = account_post(patient, {"action": "on", "reminder_time": "21:15"})
+    assert "Reminders are on: every day at 21:15" in page
+    assert "On: every day at <strong>21:15</strong> (UTC time) on this phone." in page
+    page = account_post(patient, {"action": "off"})
+    assert "Reminders are off on this phone." in page
+    assert subscription_count(app) == 0
+    assert patient.get("/api/v1/session").get_json()["user"]["reminder_time"] is None
+    page = account_post(patient, {"action": "on", "reminder_time": "7 pm"})
+    assert "Choose the time of the reminder, like 20:30." in page
+
+
+def test_a_physician_has_no_reminder(doctor):
+    assert "Daily reminder" not in doctor.client.get("/account").get_data(as_text=True)
