@@ -27,8 +27,9 @@ BENCHMARKS = [
     ("page_weight", ["bench/bench_page_weight.py"]),
     ("sync", ["bench/bench_sync.py"]),
     ("server", ["bench/bench_server.py"]),
+    ("lighthouse", ["bench/bench_lighthouse.py"]),
 ]
-NEEDS = {"server": "wrk"}
+NEEDS = {"server": "wrk", "lighthouse": "npm"}
 
 
 def machine() -> str:

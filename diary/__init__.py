@@ -4,8 +4,11 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_compress import Compress
 
 from diary import config as config_module
+
+compress = Compress()
 
 
 def create_app(test_config=None):
@@ -46,6 +49,7 @@ def create_app(test_config=None):
     db.init_app(app)
     reminders.init_app(app)
     errors.init_app(app)
+    compress.init_app(app)
     security.init_app(app)
     access.init_app(app)
     app.before_request(security.check_csrf)

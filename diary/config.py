@@ -46,6 +46,26 @@ DEFAULTS = {
     # five years of daily entries with a note on each is about 2.5 MB (docs/exports.md).
     "IMPORT_MAX_BYTES": 16 * 1024 * 1024,
     "PROXY_FIX": False,
+    # The app compresses what it sends (Flask-Compress), so the quick start is as light on
+    # a phone as a deployment behind a gzipping proxy. Small answers (a save's JSON) are
+    # not worth the CPU; images other than SVG are compressed already.
+    "COMPRESS_ALGORITHM": ["gzip", "deflate"],
+    # Static files are sent as streams, which Flask-Compress does not gzip: every browser
+    # takes deflate as well.
+    "COMPRESS_ALGORITHM_STREAMING": ["deflate"],
+    "COMPRESS_LEVEL": 6,
+    "COMPRESS_MIN_SIZE": 1024,
+    "COMPRESS_MIMETYPES": [
+        "text/html",
+        "text/css",
+        "text/javascript",
+        "application/javascript",
+        "application/json",
+        "application/manifest+json",
+        "application/fhir+json",
+        "image/svg+xml",
+        "text/csv",
+    ],
     "JSON_SORT_KEYS": False,
     # Web Push reminders (docs/reminders.md). A subscription's endpoint is a URL the server
     # will POST to: only these prefixes are accepted ("*" stands for one or more host labels).

@@ -134,8 +134,14 @@ def migrate(path):
         os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
     db = open_database(str(path))
     try:
-        pending = [m.name for m in migrations.pending(db)]
-        migrations.apply(db)
+        # Every worker migrates as it starts, all at once after a crash or a deploy: they
+        # take turns on the writers' lock, or one would find the file locked and fail to boot.
+        fcntl.flock(db.write_lock, fcntl.LOCK_EX)
+        try:
+            pending = [m.name for m in migrations.pending(db)]
+            migrations.apply(db)
+        finally:
+            fcntl.flock(db.write_lock, fcntl.LOCK_UN)
         return pending
     finally:
         close_database(db)

@@ -3,6 +3,8 @@
 Every ``/api/`` failure answers ``{"error": {"code", "message", "fields"}}``.
 """
 
+import sqlite3
+
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
@@ -19,7 +21,23 @@ MESSAGES = {
     422: ("invalid", "Some fields are not valid."),
     429: ("rate_limited", "Too many attempts. Wait a little and try again."),
     500: ("server_error", "Something went wrong on our side. Nothing was saved."),
+    503: (
+        "storage_unavailable",
+        "The server cannot save anything right now (its storage is full or read-only). "
+        "Nothing was saved; your phone keeps your changes and sends them later.",
+    ),
 }
+
+# What SQLite says when the disk, not the request, is the problem: the write was rolled
+# back whole, and trying again later (once the operator has made room) will work.
+_STORAGE_TROUBLE = (
+    "readonly database",
+    "read-only",
+    "disk is full",
+    "database or disk is full",
+    "disk i/o error",
+    "unable to open database",
+)
 
 
 class ApiError(Exception):
@@ -97,6 +115,21 @@ def _public_description(exc):
     return desc if len(desc) < 300 else ""
 
 
+def _handle_storage(exc: sqlite3.Error):
+    if not any(words in str(exc).lower() for words in _STORAGE_TROUBLE):
+        return _handle_unexpected(exc)
+    # The operator needs to know at once: the log says what SQLite said.
+    current_app.logger.error("Storage unavailable on %s %s: %s", request.method, request.path, exc)
+    headers = [("Retry-After", "60")]
+    if wants_json():
+        return json_error(503, headers=headers)
+    return (
+        render_template("errors/error.html", status=503, error=exc, message=MESSAGES[503][1]),
+        503,
+        headers,
+    )
+
+
 def _handle_unexpected(exc):
     # The operator gets the traceback in the log; the client only learns that it failed.
     current_app.logger.error("Unhandled error on %s %s", request.method, request.path, exc_info=exc)
@@ -106,4 +139,5 @@ def _handle_unexpected(exc):
 def init_app(app):
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http)
+    app.register_error_handler(sqlite3.OperationalError, _handle_storage)
     app.register_error_handler(Exception, _handle_unexpected)

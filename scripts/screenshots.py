@@ -125,17 +125,20 @@ def charts_page(page, url, out: Path):
     """The top of the charts page down to the first therapy's body-map comparison."""
     page.goto(url + "/charts")
     page.wait_for_function(
-        "() => window.Chart && document.querySelectorAll('canvas').length > 0"
-        " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
+        "() => window.Chart && Chart.getChart(document.getElementById('timeline-chart'))"
     )
     figure = page.locator(".map-compare").first.bounding_box()
     # A viewport that tall keeps the phone's bottom bar at the bottom of the picture.
     height = int(figure["y"] + figure["height"]) + 24 + 60
     page.set_viewport_size({"width": 390, "height": height})
-    # The charts redraw for the new size: wait until every chart has its new width drawn.
+    # The charts redraw for the new size, and the first therapy's chart, now on screen, is
+    # drawn (each is drawn when it comes near the screen): wait for both.
     page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('canvas'))"
-        ".every((c) => Chart.getChart(c) && Chart.getChart(c).height > 0)"
+        """() => {
+            const timeline = Chart.getChart(document.getElementById("timeline-chart"));
+            const first = document.querySelector("[data-windows-chart]");
+            return timeline.height > 0 && (!first || Chart.getChart(first));
+        }"""
     )
     page.evaluate("() => new Promise((done) => requestAnimationFrame(() => done()))")
     # One image pixel per CSS pixel: the long page stays a small file.

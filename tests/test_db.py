@@ -120,3 +120,14 @@ def test_a_backup_is_private_to_its_owner_even_over_an_older_readable_copy(runne
         result = runner.invoke(args=["backup", str(target)])
         assert result.exit_code == 0, result.output
         assert stat.S_IMODE(os.stat(target).st_mode) == 0o600, target
+
+
+def test_workers_starting_together_each_migrate_without_finding_the_file_locked(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    path = tmp_path / "diary.sqlite3"
+    # Gunicorn's workers all run the migrations as they boot (after a deploy or a crash).
+    with ThreadPoolExecutor(max_workers=6) as pool:
+        applied = list(pool.map(lambda _: dbmod.migrate(path), range(6)))
+    assert sum(1 for names in applied if names) == 1  # one did the work, the rest found none
+    assert sqlite_utils.Database(path).execute("PRAGMA integrity_check").fetchone()[0] == "ok"

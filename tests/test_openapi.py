@@ -159,7 +159,13 @@ class SessionAuth:
 
     def set(self, case, data, ctx):
         case.cookies = {**(case.cookies or {}), "diary_session": data["cookie"]}
-        case.headers = {**(case.headers or {}), "X-CSRFToken": data["token"]}
+        # In-process, nothing decompresses the answers as an HTTP client would: ask for
+        # them uncompressed (tests/test_security.py checks the compression itself).
+        case.headers = {
+            **(case.headers or {}),
+            "X-CSRFToken": data["token"],
+            "Accept-Encoding": "identity",
+        }
 
 
 @schema.hook

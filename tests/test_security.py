@@ -95,3 +95,28 @@ def test_no_inline_script_or_style_in_pages(client, api):
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), path
         assert not re.search(r"\son[a-z]+=", html), path
         assert " style=" not in html, path
+
+
+def test_the_app_compresses_pages_scripts_and_styles_itself(api):
+    api.register()
+    import zlib
+
+    gzip = {"Accept-Encoding": "gzip, deflate"}  # what every browser sends, at least
+    for path, encoding in (
+        ("/today", "gzip"),
+        ("/static/js/outbox.js", "deflate"),
+        ("/static/css/app.css", "deflate"),
+    ):
+        response = api.client.get(path, headers=gzip)
+        assert response.status_code == 200, path
+        assert response.headers.get("Content-Encoding") == encoding, path
+        assert "Accept-Encoding" in response.headers.get("Vary", ""), path
+        body = zlib.decompress(
+            response.get_data(), 16 + zlib.MAX_WBITS if encoding == "gzip" else zlib.MAX_WBITS
+        )
+        assert len(body) > len(response.get_data()), path
+    plain = api.client.get("/today")
+    assert "Content-Encoding" not in plain.headers and b"<html" in plain.get_data()
+    # A small answer (a session's JSON) is not worth compressing.
+    small = api.client.get("/api/v1/session", headers=gzip)
+    assert "Content-Encoding" not in small.headers

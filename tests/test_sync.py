@@ -275,8 +275,10 @@ def test_a_cursor_we_did_not_give_out_is_refused(patient):
 
 
 def test_pulls_page_with_more(patient, app, monkeypatch):
-    original = store.changes_since
-    monkeypatch.setattr(store, "changes_since", lambda db, pid, seq: original(db, pid, seq, 2))
+    from diary.api import sync as sync_api
+
+    assert sync_api.PULL_PAGE == 500  # a first pull of five years comes in pieces of 500
+    monkeypatch.setattr(sync_api, "PULL_PAGE", 2)
     sync(patient, [change(i, entry(1)) for i in ids(5)])
     cursor, seen, rounds = None, [], 0
     while True:

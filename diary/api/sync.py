@@ -19,6 +19,9 @@ from diary.schemas import (
 )
 
 MAX_BYTES = 2 * 1024 * 1024
+# Rows changed elsewhere, handed back per answer: a phone pulling a whole diary for the first
+# time stores it in pieces (one IndexedDB transaction each), never one long task of years.
+PULL_PAGE = 500
 TOO_LARGE = (
     "A sync batch holds at most 1,000 changes and 2 MB. Split the outbox into "
     "smaller batches and send them one after another."
@@ -52,7 +55,7 @@ def sync():
     patient_id = current_user.id
     with write(db):
         results = [apply_one(db, patient_id, raw) for raw in body.changes]
-        changes, last, more = store.changes_since(db, patient_id, since)
+        changes, last, more = store.changes_since(db, patient_id, since, limit=PULL_PAGE)
     current_app.logger.debug("sync: %d changes from patient %s", len(results), patient_id)
     return jsonify(
         {

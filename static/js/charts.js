@@ -182,13 +182,14 @@ function timelineChart(Chart, data, colours) {
   if (!canvas) return null;
   const t = data.timeline;
   const small = window.matchMedia("(max-width: 40rem)").matches;
-  return new Chart(canvas, {
+  const chart = new Chart(canvas, {
     type: "line",
     data: {
       datasets: [
         {
           label: "Leg pain, 7-day average",
-          data: points(t.day, t.leg_avg7, { gaps: true }),
+          allPoints: points(t.day, t.leg_avg7, { gaps: true }),
+          data: [], // the span shown: setRange
           borderColor: colours.leg,
           backgroundColor: colours.leg,
           borderWidth: 3,
@@ -197,7 +198,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: "Back pain, 7-day average",
-          data: points(t.day, t.back_avg7, { gaps: true }),
+          allPoints: points(t.day, t.back_avg7, { gaps: true }),
+          data: [], // the span shown: setRange
           borderColor: colours.back,
           backgroundColor: colours.back,
           borderWidth: 3,
@@ -207,7 +209,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: "Leg pain, one day",
-          data: points(t.day, t.leg),
+          allPoints: points(t.day, t.leg),
+          data: [], // the span shown: setRange
           showLine: false,
           pointStyle: "circle",
           pointRadius: small ? 2 : 2.5,
@@ -216,7 +219,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: "Back pain, one day",
-          data: points(t.day, t.back),
+          allPoints: points(t.day, t.back),
+          data: [], // the span shown: setRange
           showLine: false,
           pointStyle: "triangle",
           pointRadius: small ? 2.5 : 3,
@@ -229,6 +233,9 @@ function timelineChart(Chart, data, colours) {
       animation: false,
       maintainAspectRatio: false,
       parsing: false,
+      // Days come sorted and once each: Chart.js may skip checking, and years of days are
+      // thinned to what the canvas can show (min-max keeps every peak and trough).
+      normalized: true,
       interaction: { mode: "nearest", axis: "x", intersect: false },
       scales: {
         x: {
@@ -242,17 +249,29 @@ function timelineChart(Chart, data, colours) {
       },
       plugins: {
         legend: { display: false },
+        decimation: { enabled: true, algorithm: "min-max" },
         annotation: { annotations: annotations(data.therapies, colours, data.therapies[0]?.id) },
       },
     },
   });
+  return chart;
+}
+
+// Only the days of the span shown go to Chart.js (and the day before, so a line enters
+// from the left edge): drawing five years to show one would cost a phone a long pause.
+function inSpan(points, min) {
+  if (min === undefined) return points;
+  const from = points.findIndex((p) => p.x >= min);
+  return from < 0 ? [] : points.slice(Math.max(0, from - 1));
 }
 
 function setRange(chart, data, days, buttons) {
   const first = data.timeline.day.length ? dayTime(data.timeline.day[0]) : undefined;
   const min = days === "all" ? first : dayTime(data.today, 1 - Number(days));
-  chart.options.scales.x.min = first !== undefined && min < first ? first : min;
+  const shownFrom = first !== undefined && min < first ? first : min;
+  chart.options.scales.x.min = shownFrom;
   chart.options.scales.x.time.unit = days === "91" ? "week" : "month";
+  for (const dataset of chart.data.datasets) dataset.data = inSpan(dataset.allPoints, shownFrom);
   chart.update();
   buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rangeDays === days)));
 }
@@ -269,15 +288,19 @@ function shadeButtons(chart, data, colours) {
   );
 }
 
+function firstRange(data) {
+  const span = data.timeline.day.length
+    ? (dayTime(data.today) - dayTime(data.timeline.day[0])) / DAY_MS
+    : 0;
+  return span > 365 ? "365" : "all";
+}
+
 function rangeButtons(chart, data) {
   const buttons = Array.from(document.querySelectorAll("[data-range-days]"));
   buttons.forEach((button) =>
     button.addEventListener("click", () => setRange(chart, data, button.dataset.rangeDays, buttons)),
   );
-  const span = data.timeline.day.length
-    ? (dayTime(data.today) - dayTime(data.timeline.day[0])) / DAY_MS
-    : 0;
-  setRange(chart, data, span > 365 ? "365" : "all", buttons);
+  setRange(chart, data, firstRange(data), buttons);
 }
 
 // Draws each window's median as a line across its bar (Chart.js has no box plot).
@@ -389,10 +412,27 @@ function main() {
     shadeButtons(timeline, data, colours);
   }
   const byId = new Map(data.therapies.map((t) => [t.id, t]));
-  document.querySelectorAll("[data-windows-chart]").forEach((canvas) => {
+  // Each therapy's chart is drawn when it comes near the screen, not all at load.
+  const draw = (canvas) => {
     const therapy = byId.get(canvas.dataset.windowsChart);
-    if (therapy) windowsChart(Chart, canvas, therapy, colours);
-  });
+    if (therapy && !Chart.getChart(canvas)) windowsChart(Chart, canvas, therapy, colours);
+  };
+  const canvases = document.querySelectorAll("[data-windows-chart]");
+  if (!("IntersectionObserver" in window)) {
+    canvases.forEach(draw);
+    return;
+  }
+  const observer = new IntersectionObserver(
+    (seen) => {
+      for (const entry of seen) {
+        if (!entry.isIntersecting) continue;
+        observer.unobserve(entry.target);
+        draw(entry.target);
+      }
+    },
+    { rootMargin: "400px 0px" },
+  );
+  canvases.forEach((canvas) => observer.observe(canvas));
 }
 
 main();

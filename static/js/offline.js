@@ -47,10 +47,41 @@ export async function changedThenGo(url) {
   window.location.assign(url);
 }
 
+// One worker per page runs the flushes (sync-worker.js); where module workers are missing,
+// the page flushes itself.
+let syncWorker;
+let asked = 0;
+const waiting = new Map();
+
+function flushOffThread(user) {
+  if (syncWorker === undefined) {
+    try {
+      syncWorker = new Worker(new URL("./sync-worker.js", import.meta.url), { type: "module" });
+      syncWorker.addEventListener("message", (event) => {
+        const { id, outcome } = event.data || {};
+        waiting.get(id)?.(outcome);
+        waiting.delete(id);
+      });
+      syncWorker.addEventListener("error", () => {
+        syncWorker = null; // could not start: flush here from now on
+        for (const [id, resolve] of waiting) resolve(null) || waiting.delete(id);
+      });
+    } catch {
+      syncWorker = null;
+    }
+  }
+  if (!syncWorker) return flush(user);
+  const id = ++asked;
+  return new Promise((resolve) => {
+    waiting.set(id, (outcome) => resolve(outcome || flush(user)));
+    syncWorker.postMessage({ id, userId: user });
+  });
+}
+
 /** Flush now (one at a time; see sync.js) and show the outcome. */
 export async function syncNow() {
   if (!userId) return null;
-  const outcome = await flush(userId);
+  const outcome = await flushOffThread(userId);
   status.reason = outcome.reason;
   if (outcome.reason === "signin" || outcome.reason === "other_user") tellWorker("SESSION_ENDED");
   await refresh();
@@ -219,6 +250,14 @@ function confirmDiscard(count) {
   });
 }
 
+function whenIdle(task, timeout = 4000) {
+  return new Promise((resolve) => {
+    const run = () => resolve(task());
+    if ("requestIdleCallback" in window) requestIdleCallback(run, { timeout });
+    else setTimeout(run, 1000);
+  });
+}
+
 function wireRetry() {
   for (const link of document.querySelectorAll("[data-retry]")) {
     link.addEventListener("click", (event) => {
@@ -276,7 +315,11 @@ async function start() {
   if (document.querySelector("[data-as-needed]") && window.location.pathname === "/today") {
     import("./as-needed.js").then((m) => m.wire());
   }
-  await syncNow();
+  // Changes waiting on this phone go at once; with none, pulling what other devices changed
+  // waits until the page is idle, so a first visit's pull of a whole diary does not hold up
+  // the page the patient came for.
+  if (status.counts.pending > 0) await syncNow();
+  else await whenIdle(syncNow);
   warmPages();
 }
 

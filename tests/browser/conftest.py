@@ -159,6 +159,20 @@ def register_via_api(page, base_url, user):
     return response.json()["user"]
 
 
+def charts_drawn(page):
+    """Wait for every chart of the page: the timeline at once, each therapy's chart once it
+    comes near the screen (it is drawn lazily); leaves the page scrolled to the top."""
+    page.wait_for_function(
+        "() => window.Chart && document.querySelectorAll('canvas').length > 0"
+        " && (!document.getElementById('timeline-chart')"
+        "     || Chart.getChart(document.getElementById('timeline-chart')))"
+    )
+    for canvas in page.locator("[data-windows-chart]").all():
+        canvas.scroll_into_view_if_needed()
+        page.wait_for_function("(c) => Chart.getChart(c)", arg=canvas.element_handle())
+    page.evaluate("() => window.scrollTo(0, 0)")
+
+
 def assert_no_axe_violations(page):
     from axe_playwright_python.sync_playwright import Axe
 

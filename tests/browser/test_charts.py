@@ -8,7 +8,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from diary import demo
-from tests.browser.conftest import assert_no_axe_violations, register_via_api, seed_demo_diary
+from tests.browser.conftest import (
+    assert_no_axe_violations,
+    charts_drawn,
+    register_via_api,
+    seed_demo_diary,
+)
 
 
 def _watch_errors(page):
@@ -32,12 +37,9 @@ def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
     errors = _watch_errors(page)
 
     page.goto(url + "/charts")
-    # One timeline and one before/after chart per therapy.
+    # The timeline at once; each therapy's chart once it comes near the screen.
     try:
-        page.wait_for_function(
-            "() => window.Chart && document.querySelectorAll('canvas').length === 3"
-            " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
-        )
+        charts_drawn(page)
     except PlaywrightTimeoutError:
         raise AssertionError(f"charts not drawn; console errors: {errors}") from None
     assert _drawn_charts(page) == 3

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from tests.browser.conftest import (
     PHONE,
     assert_no_axe_violations_light_and_dark,
+    charts_drawn,
     register_via_api,
     seed_demo_diary,
 )
@@ -19,13 +20,6 @@ from tests.browser.conftest import (
 def _fits_the_phone(page):
     # Nothing wider than the phone: a wide page makes the browser zoom out.
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
-
-
-def _charts_drawn(page):
-    page.wait_for_function(
-        "() => window.Chart && document.querySelectorAll('canvas').length > 0"
-        " && Array.from(document.querySelectorAll('canvas')).every((c) => Chart.getChart(c))"
-    )
 
 
 def test_invite_accept_read_revoke_on_phones(browser, live_server, new_user):
@@ -68,7 +62,7 @@ def test_invite_accept_read_revoke_on_phones(browser, live_server, new_user):
     doctor.get_by_role("button", name="Add patient").click()
     expect(doctor.get_by_text(f"{user['name']} now shares their diary with you.")).to_be_visible()
     expect(doctor.get_by_role("heading", name=user["name"], exact=True)).to_be_visible()
-    _charts_drawn(doctor)
+    charts_drawn(doctor)
     sentence = doctor.locator("[data-change-sentence]").first
     expect(sentence).to_contain_text("lower than before the injection")
     seconds = time.monotonic() - started
@@ -158,7 +152,7 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
     expect(reader.get_by_role("button", name="Print or save as PDF")).to_be_visible()
     assert_no_axe_violations_light_and_dark(reader)
     reader.get_by_role("link", name="See the full charts").click()
-    _charts_drawn(reader)
+    charts_drawn(reader)
     assert_no_axe_violations_light_and_dark(reader)
     reader.get_by_role("link", name="Back to the summary").click()
 
