@@ -33,6 +33,14 @@ def app(tmp_path):
 
 
 @pytest.fixture
+def local_push(app):
+    """The app, sending reminders to a push service on this machine (as DIARY_PUSH_ENDPOINTS
+    would allow one); returns the prefix allowed."""
+    app.config["PUSH_ENDPOINTS"] = ["http://127.0.0.1:"]
+    return "http://127.0.0.1:"
+
+
+@pytest.fixture
 def client(app):
     return app.test_client()
 
