@@ -16,6 +16,8 @@ from werkzeug.security import check_password_hash
 
 from diary import sessions
 from diary.db import fetch_all, write
+from diary.errors import ApiError
+from diary.schemas import UserCreate, validate
 
 MIN_PASSWORD_LENGTH = 10
 MAX_PASSWORD_LENGTH = 256
@@ -158,6 +160,25 @@ def open_session(db, user: User, config, *, remember=False, user_agent="") -> Us
 def get_user(db, user_id: int) -> User | None:
     rows = fetch_all(db, "SELECT * FROM users WHERE id = ?", [user_id])
     return User.from_row(rows[0]) if rows else None
+
+
+def validated_registration(data, *, strict=True) -> UserCreate:
+    """Return the registration in ``data``, or raise ApiError 422 naming every field at fault.
+
+    The declared rules and the password rules are checked together, so a weak password and
+    a mistyped email are both reported at once rather than one after the other. A taken
+    email is not a field error: ``register`` refuses it without saying so.
+    """
+    try:
+        return validate(UserCreate, data, strict=strict)
+    except ApiError as err:
+        if isinstance(data, dict) and "password" not in err.fields:
+            password, email = data.get("password"), data.get("email")
+            if isinstance(password, str):
+                problem = password_problem(password, email if isinstance(email, str) else "")
+                if problem:
+                    err.fields["password"] = problem
+        raise
 
 
 def register(db, hasher, *, email, password, role, name, time_zone="UTC") -> User:

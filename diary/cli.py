@@ -47,6 +47,34 @@ def init_app(app):
             ) from None
         click.echo(f"Created {user.role} {user.email} (id {user.id}).")
 
+    @app.cli.command("reset-password")
+    @click.argument("email")
+    @click.option(
+        "--base-url",
+        help="The site's address for the link (default: DIARY_BASE_URL).",
+    )
+    def reset_password(email, base_url):
+        """Print a one-time link that sets a new password for EMAIL (valid for one hour)."""
+        from diary import password_resets
+
+        db = get_db()
+        rows = db.execute(
+            "SELECT id, email FROM users WHERE email = ?", [accounts.normalise_email(email)]
+        ).fetchall()
+        if not rows:
+            raise click.ClickException(f"No account uses {email}.")
+        token = password_resets.create(db, rows[0][0])
+        base_url = base_url or current_app.config.get("BASE_URL")
+        link = password_resets.link(base_url, token)
+        click.echo(f"A link that sets a new password for {rows[0][1]}, once, within one hour:")
+        click.echo(f"  {link}")
+        if not base_url:
+            click.echo(
+                "Put the site's address in front of it (or set DIARY_BASE_URL, or pass "
+                "--base-url https://your.site)."
+            )
+        click.echo("Using it signs the account out on every device.")
+
 
 def _describe(fields):
     return "; ".join(f"{k} {v}" for k, v in fields.items())

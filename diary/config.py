@@ -83,6 +83,20 @@ DEFAULTS = {
     # but never after the patient's day has ended.
     "REMINDER_GRACE": timedelta(hours=3),
     "PUSH_TIMEOUT_SECONDS": 10,
+    # The site's public address (https://diary.example.org), for links in emails and those
+    # that `flask reset-password` prints; never taken from a request's Host header.
+    "BASE_URL": None,
+    # Email, for password reset links; nothing is sent without a host (see diary/mail.py).
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_SECURITY": "starttls",  # "starttls", "ssl" (implicit TLS, port 465) or "none"
+    "SMTP_USERNAME": None,
+    # No password here: it comes from the environment (bandit reads None as one).
+    "SMTP_PASSWORD": None,  # nosec B105
+    "SMTP_FROM": None,
+    "SMTP_TIMEOUT": 10,
+    # "Email me a link": per address and per email asked for, so nobody floods an inbox.
+    "PASSWORD_RESET_LIMIT": "5 per hour",
 }
 
 # Names of settings, not their values (bandit takes "SECRET_KEY" for a password).
@@ -91,6 +105,13 @@ ENVIRONMENT = {  # nosec B105
     "DIARY_DATABASE": "DATABASE",
     "DIARY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "DIARY_VAPID_SUBJECT": "VAPID_SUBJECT",
+    "DIARY_BASE_URL": "BASE_URL",
+    "DIARY_SMTP_HOST": "SMTP_HOST",
+    "DIARY_SMTP_PORT": "SMTP_PORT",
+    "DIARY_SMTP_SECURITY": "SMTP_SECURITY",
+    "DIARY_SMTP_USERNAME": "SMTP_USERNAME",
+    "DIARY_SMTP_PASSWORD": "SMTP_PASSWORD",
+    "DIARY_SMTP_FROM": "SMTP_FROM",
 }
 
 

@@ -184,6 +184,26 @@ def m005_server_identity(db):
 
 
 @migrations()
+def m005_password_resets(db):
+    # One-time links to set a new password (diary/password_resets.py): only the token's
+    # SHA-256 is kept, so a copy of the database opens no account.
+    _run_script(
+        db,
+        """
+        CREATE TABLE password_resets (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX password_resets_user ON password_resets (user_id);
+        """,
+    )
+
+
+@migrations()
 def m008_medications(db):
     # Medicines (DESIGN.md section 3): synced kinds like entries (client UUID, version,
     # tombstone, seq). A dose has no foreign key to its medicine on purpose: offline, a dose

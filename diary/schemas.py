@@ -66,6 +66,19 @@ class PasswordChange(Strict):
     new_password: NewPassword
 
 
+class PasswordReset(Strict):
+    """The new password a reset link sets (the same rules as at registration)."""
+
+    new_password: NewPassword
+
+
+class ResetRequest(Strict):
+    """The address to send a reset link to (the answer is the same whether or not an
+    account uses it)."""
+
+    email: Email
+
+
 FRIENDLY = {
     "missing": "is required",
     "extra_forbidden": "is not a field we know",

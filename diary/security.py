@@ -5,7 +5,7 @@ from datetime import datetime
 from flask import current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
-from flask_limiter.util import get_remote_address
+from flask_limiter.util import get_qualified_name, get_remote_address
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestURITooLarge
@@ -14,8 +14,22 @@ from diary import accounts, inputs, sessions
 from diary.db import get_db
 from diary.errors import json_error, wants_json
 
+
+class RouteLimiter(Limiter):
+    """Flask-Limiter, asked only by the routes that carry a limit (sign-in, registration,
+    invite codes, the password asked again). There are no app-wide limits, so for every
+    other request (a save, a page) its before-request work finds nothing: skip it."""
+
+    def _check_request_limit(self, callable_name=None, in_middleware=True):
+        if in_middleware:
+            view = current_app.view_functions.get(request.endpoint or "")
+            if view is None or get_qualified_name(view) not in self._marked_for_limiting:
+                return None
+        return super()._check_request_limit(callable_name, in_middleware)
+
+
 csrf = CSRFProtect()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+limiter = RouteLimiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 
 CSP = "; ".join(

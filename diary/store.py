@@ -102,7 +102,17 @@ def _server_state(db, row):
 
 
 def apply_change(
-    db, patient_id, kind, object_id, base_version, deleted, data, *, want_row=True, stamps=None
+    db,
+    patient_id,
+    kind,
+    object_id,
+    base_version,
+    deleted,
+    data,
+    *,
+    want_row=True,
+    stamps=None,
+    seqs=None,
 ) -> Outcome:
     """Apply one change for the patient inside the caller's write transaction.
 
@@ -111,14 +121,18 @@ def apply_change(
     ``want_row=False`` skips reading back an applied row (sync answers with versions only).
     ``stamps`` (an import) are used only when the change creates the row: it then arrives
     with the version and times it had in the copy, as if it had always been here; every
-    other outcome is decided by the same rules as any change.
+    other outcome is decided by the same rules as any change. ``seqs`` is an iterator of
+    change-sequence numbers reserved by the caller for a batch (a ``SeqRange``); without
+    it the sequence is advanced here, one number for this change (see ``SeqRange``).
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
         data = data.model_dump(include=set(data_fields(kind)), mode="json")
-    row = _get_row(db, kind, object_id)
+    # One statement tells which kinds hold the id (a new id, the usual case, stops here).
+    holders = _holders(db, object_id)
+    row = _get_row(db, kind, object_id) if kind in holders else None
     creating = base_version is None and not deleted
-    if creating and (row is None and _used_by_another_kind(db, kind, object_id)):
+    if creating and row is None and holders:
         return _id_taken(object_id, kind)
     if row is not None and row["patient_id"] != patient_id:
         if creating:
@@ -152,17 +166,45 @@ def apply_change(
         )
     stamps = stamps if row is None else None  # an import's stamps count for a new row only
     version = stamps.version if stamps else decision.version
-    _write_row(db, kind, patient_id, object_id, content, deleted, version, row, stamps)
+    seq = next(seqs) if seqs is not None else next_seq(db)
+    written = _write_row(
+        db, kind, patient_id, object_id, content, deleted, version, row, stamps, seq
+    )
     db.execute(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, version, incoming],
     )
-    written = row_to_json(kind, _get_row(db, kind, object_id)) if want_row else None
-    return Outcome(object_id, kind, merge.APPLIED, version, row=written)
+    return Outcome(object_id, kind, merge.APPLIED, version, row=written if want_row else None)
 
 
-def _used_by_another_kind(db, kind, object_id) -> bool:
-    return any(_get_row(db, other, object_id) for other in KINDS if other != kind)
+def _holders(db, object_id) -> set[str]:
+    """The kinds that hold a row with this id (any patient's): empty for a new id."""
+    union = " UNION ALL ".join(
+        f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
+        for kind, spec in KINDS.items()
+    )
+    return {kind for (kind,) in db.execute(union, [object_id] * len(KINDS))}
+
+
+class SeqRange:
+    """Change-sequence numbers for a batch of ``count`` changes, reserved in one statement
+    when the first change is applied (a batch that applies nothing leaves the sequence as it
+    was). Numbers the batch does not use leave gaps, which change nothing: a device asks for
+    what changed after its cursor. Use inside the batch's write transaction."""
+
+    def __init__(self, db, count: int):
+        self.db, self.count, self._numbers = db, count, None
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> int:
+        if self._numbers is None:
+            last = self.db.execute(
+                "UPDATE change_seq SET value = value + ? RETURNING value", [self.count]
+            ).fetchone()[0]
+            self._numbers = iter(range(last - self.count + 1, last + 1))
+        return next(self._numbers)
 
 
 def _id_taken(object_id, kind) -> Outcome:
@@ -177,12 +219,15 @@ def _id_taken(object_id, kind) -> Outcome:
     )
 
 
-def _write_row(db, kind, patient_id, object_id, content, deleted, version, existing, stamps=None):
+def _write_row(
+    db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq
+) -> dict:
+    """Insert or update the row; return it as the API shows it (no read back)."""
     table = KINDS[kind]["table"]
     now = now_iso()
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
     values = {name: json.dumps(v) if name in JSON_COLUMNS else v for name, v in content.items()}
-    values.update(version=version, deleted=int(deleted), updated_at=updated_at, seq=next_seq(db))
+    values.update(version=version, deleted=int(deleted), updated_at=updated_at, seq=seq)
     if existing is None:
         values.update(id=object_id, patient_id=patient_id, created_at=created_at)
         columns = ", ".join(values)
@@ -197,6 +242,15 @@ def _write_row(db, kind, patient_id, object_id, content, deleted, version, exist
             f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608  # nosec B608
             [*values.values(), object_id],
         )
+        created_at = existing["created_at"]
+    return {
+        "id": object_id,
+        **{name: content[name] for name in data_fields(kind)},
+        "version": version,
+        "created_at": created_at,
+        "updated_at": updated_at,
+        "deleted": bool(deleted),
+    }
 
 
 def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:

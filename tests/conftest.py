@@ -1,9 +1,15 @@
 """Fixtures: an app on a temporary SQLite file, its test client, a CLI runner and helpers."""
 
 import pytest
+from hypothesis import settings
 from py_vapid import Vapid02
 
 from diary import create_app
+
+# No time limit per example: the machines are shared and noisy, and speed is measured by
+# the benchmarks, never by the tests (hypothesis' default deadline is a timed assert).
+settings.register_profile("diary", deadline=None)
+settings.load_profile("diary")
 
 PASSWORD = "a calm river at dawn"
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from diary import create_app
+from diary import create_app, password_resets
 from diary.access import policy_of
 from diary.db import get_db, write
 from diary.sharing import invites, links
@@ -93,6 +93,7 @@ def world(app):
         dose = {"medication_id": world["medication"], "taken_at": "2026-01-02T08:00:00Z"}
         world["dose"] = owner.post("/api/v1/doses", dose).get_json()["id"]
         with app.app_context():
+            world["reset_token"] = password_resets.create(get_db(), ids["owner"])
             # An invite and a link of the owner's that a destructive call may end; the
             # view-link actors keep theirs.
             world["share"] = invites.create(get_db(), world["ids"]["owner"]).id
@@ -106,7 +107,9 @@ def world(app):
 def _url(rule, world, actor):
     values = {}
     for arg in rule.arguments:
-        if arg == "token":
+        if arg == "token" and rule.rule.startswith(password_resets.LINK_PATH):
+            values[arg] = world["reset_token"]  # a live reset link: anyone holding it may open it
+        elif arg == "token":
             # The link the actor holds; everyone else is handed the live one (a bearer token).
             values[arg] = world["tokens"].get(actor, world["tokens"]["link_live"])
         elif arg == "share_id":

@@ -172,19 +172,13 @@ def test_register_and_signin_forms(client):
     assert "Form Pat" in page and "Europe/Paris" in page
 
 
+def post_registration_form(client, **fields):
+    data = {"name": "Pat", "role": "patient", "time_zone": "UTC", **fields}
+    return client.post("/register", data={**data, "csrf_token": form_token(client, "/register")})
+
+
 def test_register_form_reshown_with_messages(client):
-    token = form_token(client, "/register")
-    r = client.post(
-        "/register",
-        data={
-            "name": "",
-            "email": "bad",
-            "password": "short",
-            "role": "patient",
-            "time_zone": "UTC",
-            "csrf_token": token,
-        },
-    )
+    r = post_registration_form(client, name="", email="bad", password="short")
     assert r.status_code == 422
     html = r.get_data(as_text=True)
     assert "Email must be an email address" in html
@@ -313,3 +307,111 @@ def test_create_user_command(runner, app):
         args=["create-user", "--email", "doc2@example.org", "--name", "D", "--password", "short"]
     )
     assert result.exit_code != 0 and "at least 10" in result.output
+
+
+# ---- every problem at once; the time zone from a list, changed later ------------------------
+
+
+def test_registration_names_every_problem_at_once(api):
+    # A common password passes the schema's length rule: it is still reported beside the
+    # mistyped email, not after the email is fixed.
+    response = api.post(
+        "/api/v1/users",
+        {"email": "pat@example", "password": "1234567890", "name": "", "role": "patient"},
+    )
+    assert response.status_code == 422
+    fields = response.get_json()["error"]["fields"]
+    assert set(fields) == {"email", "password", "name"}
+    assert "too common" in fields["password"]
+    assert api.get("/api/v1/session").get_json()["user"] is None
+
+
+def test_register_form_shows_every_problem_at_once(client):
+    r = post_registration_form(client, email="pat@example", password="password123")
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Email must be an email address" in html
+    assert "Password is too common" in html
+    assert html.count('aria-invalid="true"') == 2
+
+
+def test_register_form_offers_time_zones_by_region_with_utc_chosen(client):
+    html = client.get("/register").get_data(as_text=True)
+    assert '<select id="f-time_zone" name="time_zone"' in html
+    assert "data-time-zone-guess" in html  # the browser's zone, chosen by time-zone.js
+    assert '<option value="UTC" selected>' in html
+    assert '<optgroup label="Europe">' in html
+    assert '<option value="Europe/Oslo">Norway — Oslo</option>' in html
+    assert 'src="/static/js/time-zone.js"' in html
+
+
+def test_time_zone_choices_are_all_valid_and_findable():
+    from diary import time_zones
+    from diary.fields import time_zones as known
+
+    groups = time_zones.groups()
+    values = [c.value for _, choices in groups for c in choices]
+    assert groups[0][1][0].value == "UTC"
+    assert len(values) == len(set(values)) > 300
+    assert set(values) <= set(known())
+    for zone in ("Europe/Paris", "America/New_York", "Asia/Kolkata", "Australia/Sydney"):
+        assert time_zones.listed(zone)
+    assert not time_zones.listed("US/Eastern")  # an old alias: accepted, not offered
+
+
+def test_put_users_me_changes_the_time_zone_everywhere(patient, make_api):
+    before = patient.get("/api/v1/session").get_json()["user"]
+    r = patient.put("/api/v1/users/me", {"time_zone": "Europe/Oslo"})
+    assert r.status_code == 200
+    assert r.get_json() == {**before, "time_zone": "Europe/Oslo"}
+    # The days of every device follow the new zone: the session says so on each.
+    other = make_api()
+    other.signin()
+    assert other.get("/api/v1/session").get_json()["user"]["time_zone"] == "Europe/Oslo"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"time_zone": "Mars/Base"}, "time_zone"),
+        ({"name": ""}, "name"),
+        ({"email": "new@example.org"}, "email"),
+    ],
+)
+def test_put_users_me_refuses_bad_fields_and_changes_nothing(patient, body, field):
+    before = patient.get("/api/v1/session").get_json()["user"]
+    r = patient.put("/api/v1/users/me", body)
+    assert r.status_code == 422
+    assert set(r.get_json()["error"]["fields"]) == {field}
+    assert patient.get("/api/v1/session").get_json()["user"] == before
+
+
+def test_account_page_changes_name_and_time_zone(client, patient):
+    page = client.get("/account").get_data(as_text=True)
+    assert '<option value="UTC" selected>' in page and "data-time-zone-guess" not in page
+    token = form_token(client, "/account")
+    r = client.post(
+        "/account/profile",
+        data={"name": "Patricia", "time_zone": "America/Sao_Paulo", "csrf_token": token},
+    )
+    assert r.status_code == 302
+    page = client.get("/account").get_data(as_text=True)
+    assert "Saved: your name and time zone." in page
+    assert '<option value="America/Sao_Paulo" selected>' in page
+    assert "Signed in as <strong>Patricia</strong>" in page
+
+    r = client.post(
+        "/account/profile", data={"name": " ", "time_zone": "Nowhere", "csrf_token": token}
+    )
+    assert r.status_code == 422
+    html = r.get_data(as_text=True)
+    assert "Your name must not be empty." in html
+    assert "Time zone must be a time zone name" in html
+    user = patient.get("/api/v1/session").get_json()["user"]
+    assert (user["name"], user["time_zone"]) == ("Patricia", "America/Sao_Paulo")
+
+
+def test_a_zone_set_through_the_api_is_kept_by_the_account_form(client, patient):
+    patient.put("/api/v1/users/me", {"time_zone": "US/Eastern"})
+    page = client.get("/account").get_data(as_text=True)
+    assert '<option value="US/Eastern" selected>US/Eastern</option>' in page

@@ -1,6 +1,5 @@
 """The body-map catalogue (diary.regions) and the macro that draws it."""
 
-import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -326,15 +325,33 @@ def test_id_prefix_moves_the_form_ids_but_not_the_region_ids():
     assert {a["id"] for a in shapes(markup)} == CODES
 
 
+def _drawing_script():
+    import importlib.util
+
+    path = TEMPLATES.parent / "scripts" / "draw_bodymap.py"
+    spec = importlib.util.spec_from_file_location("draw_bodymap", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_template_holds_what_the_drawing_script_draws():
+    """The shapes are made by scripts/draw_bodymap.py; a hand edit, or a change to the script
+    not copied into the template, would let the two drift apart."""
+    assert _drawing_script().main(["--check"]) == 0
+
+
 def test_the_frame_holds_every_shape_and_the_words_around_them():
     """The charts' maps place "Left" and "Right" from frame.regions_bottom, and both maps
     draw titles above the shapes and sides under them: the numbers must fit the shapes."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True)
     module = env.get_template("macros/bodymap.html").module
-    frame, shapes = module.frame, module.shapes
-    ys = [float(n) for d in shapes.values() for n in re.findall(r"-?\d+(?:\.\d+)?", d)[1::2]]
-    assert max(ys) == frame["regions_bottom"]
-    assert frame["top"] + 20 <= min(ys)  # room for "Back view" and "Front view"
+    frame, shapes, outlines = module.frame, module.shapes, module.outlines
+    assert set(shapes) == CODES and set(outlines) == set(regions.VIEWS)
+    script = _drawing_script()
+    _, _, lowest = script.drawing()
+    assert lowest <= frame["regions_bottom"] < lowest + 1
+    assert frame["top"] + 20 <= script.REGIONS_TOP  # room for "Back view" and "Front view"
     assert frame["regions_bottom"] + 16 <= frame["side_y"] <= frame["top"] + frame["height"] - 4
 
 

@@ -54,7 +54,9 @@ def sync():
     db = get_db()
     patient_id = current_user.id
     with write(db):
-        results = [apply_one(db, patient_id, raw) for raw in body.changes]
+        # One statement reserves the batch's change-sequence numbers, not one per change.
+        seqs = store.SeqRange(db, len(body.changes))
+        results = [apply_one(db, patient_id, raw, seqs) for raw in body.changes]
         changes, last, more = store.changes_since(db, patient_id, since, limit=PULL_PAGE)
     current_app.logger.debug("sync: %d changes from patient %s", len(results), patient_id)
     return jsonify(
@@ -76,7 +78,7 @@ def raise_too_large():
     )
 
 
-def apply_one(db, patient_id, raw):
+def apply_one(db, patient_id, raw, seqs=None):
     """One change's result; an invalid change is rejected alone, never the whole batch."""
     from pydantic import ValidationError
 
@@ -104,6 +106,7 @@ def apply_one(db, patient_id, raw):
         change.deleted,
         data,
         want_row=False,
+        seqs=seqs,
     )
     return outcome.to_result()
 

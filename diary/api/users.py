@@ -1,4 +1,4 @@
-"""Registration and account deletion."""
+"""Registration, the account's settings and account deletion."""
 
 from flask import current_app, jsonify
 from flask_login import current_user
@@ -21,7 +21,7 @@ from diary.security import limiter, registration_limit, sign_in, sign_out
 def create_user():
     if not current_app.config["REGISTRATION_OPEN"]:
         raise ApiError(403, "registration_closed", "Registration is closed on this server.")
-    data = validate(UserCreate, json_body())
+    data = accounts.validated_registration(json_body())
     try:
         user = accounts.register(
             get_db(), current_app.extensions["diary.hasher"], **data.model_dump()

@@ -28,6 +28,7 @@ def register_blueprints(app):
         exports,
         medications,
         pages,
+        password_reset,
         physician,
         pwa,
         reminders,
@@ -37,6 +38,7 @@ def register_blueprints(app):
     )
 
     app.register_blueprint(auth.bp)
+    app.register_blueprint(password_reset.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pwa.bp)

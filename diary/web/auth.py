@@ -11,12 +11,12 @@ from flask import (
 )
 from flask_login import current_user
 
-from diary import accounts, sessions
+from diary import accounts, sessions, time_zones
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.fields import trim
-from diary.schemas import PasswordChange, SessionCreate, UserCreate, validate
+from diary.schemas import PasswordChange, SessionCreate, UserUpdate, validate
 from diary.security import (
     limiter,
     registration_limit,
@@ -84,7 +84,7 @@ def register():
         # A phone's keyboard adds a space after a suggested word; the API takes text as it is.
         data.update({k: trim(data[k]) for k in ("email", "name") if k in data})
         try:
-            fields = validate(UserCreate, data, strict=False)
+            fields = accounts.validated_registration(data, strict=False)
             user = accounts.register(
                 get_db(), current_app.extensions["diary.hasher"], **fields.model_dump()
             )
@@ -104,6 +104,10 @@ def register():
         form=request.form,
         roles=ROLES,
         default_role=default_role,
+        time_zones=time_zones.groups(),
+        # A fresh form takes the browser's time zone (static/js/time-zone.js); one shown
+        # again keeps what was sent.
+        guess_time_zone=request.method == "GET",
     ), status
 
 
@@ -165,8 +169,34 @@ def account():
         else:
             flash("Password changed. Other devices are signed out.", "success")
             return redirect(url_for("auth.account"))
-    devices = sessions.of_user(get_db(), current_user.id)
-    return render_template("auth/account.html", errors=errors, devices=devices), status
+    return _account_page(errors=errors), status
+
+
+@bp.post("/account/profile")
+@allow("signed_in")
+def profile():
+    """Name and time zone (schemas.UserUpdate, as PUT /api/v1/users/me)."""
+    form = _form_data("name", "time_zone")
+    form.update({k: trim(form[k]) for k in ("name",) if k in form})
+    try:
+        changes = validate(UserUpdate, form, strict=False).model_dump(exclude_unset=True)
+    except ApiError as err:
+        return _account_page(profile_errors=err.fields, profile=form), 422
+    accounts.update(get_db(), current_user.id, changes)
+    flash("Saved: your name and time zone.", "success")
+    return redirect(url_for("auth.account"))
+
+
+def _account_page(errors=None, profile_errors=None, profile=None):
+    user = current_user
+    return render_template(
+        "auth/account.html",
+        errors=errors or {},
+        profile_errors=profile_errors or {},
+        profile=profile or {"name": user.name, "time_zone": user.time_zone},
+        time_zones=time_zones.groups(),
+        devices=sessions.of_user(get_db(), user.id),
+    )
 
 
 @bp.route("/account/delete", methods=["GET", "POST"])

@@ -100,6 +100,104 @@ def test_every_region_is_at_least_24_px_at_360_px(open_map):
         assert hit == code
 
 
+# The largest square (in CSS px, to 0.5 px) that lies wholly inside each region's fill: a
+# curved shape's bounding box can be 24 px while no 24 px finger-sized square fits in it.
+SQUARES_JS = """() => Object.fromEntries(Array.from(document.querySelectorAll(".region"), (s) => {
+    const shape = s;
+    const scale = shape.ownerSVGElement.getBoundingClientRect().width
+        / shape.ownerSVGElement.viewBox.baseVal.width;
+    const box = shape.getBBox();
+    const inside = (x, y, side) => {
+        for (let i = 0; i <= 6; i++) for (let j = 0; j <= 6; j++) {
+            const point = new DOMPoint(x + side * i / 6, y + side * j / 6);
+            if (!shape.isPointInFill(point)) return false;
+        }
+        return true;
+    };
+    const fits = (side) => {
+        for (let x = box.x; x + side <= box.x + box.width; x += 0.5)
+            for (let y = box.y; y + side <= box.y + box.height; y += 0.5)
+                if (inside(x, y, side)) return true;
+        return false;
+    };
+    let px = 0;
+    while (fits((px + 0.5) / scale)) px += 0.5;
+    return [shape.id, px];
+}))"""
+
+
+def test_a_24_px_square_fits_inside_every_region_at_360_px(open_map):
+    page = open_map()
+    squares = page.evaluate(SQUARES_JS)
+    assert set(squares) == CODES
+    assert {code: px for code, px in squares.items() if px < 24} == {}
+
+
+# Points every 1.5 units along each region's edge, and whether the outline of its view holds
+# them (its fill, at least half its stroke's width inside the line).
+INSIDE_JS = """() => Array.from(document.querySelectorAll(".bodymap-drawing"), (view) => {
+    const body = view.querySelector(".bodymap-body");
+    const outside = {};
+    for (const shape of view.querySelectorAll(".region")) {
+        const total = shape.getTotalLength();
+        let points = 0;
+        for (let at = 0; at < total; at += 1.5) {
+            const p = shape.getPointAtLength(at);
+            const point = new DOMPoint(p.x, p.y);
+            if (!body.isPointInFill(point) || body.isPointInStroke(point)) points++;
+        }
+        if (points) outside[shape.id] = points;
+    }
+    return {view: view.getAttribute("aria-label"), regions: view.querySelectorAll(".region").length,
+            outside};
+})"""
+
+
+def test_every_region_lies_inside_the_outline_of_the_body(open_map):
+    page = open_map()
+    views = page.evaluate(INSIDE_JS)
+    assert [(v["view"], v["regions"]) for v in views] == [("Back view", 11), ("Front view", 14)]
+    assert [v["outside"] for v in views] == [{}, {}]
+    # The body is drawn under the regions, and is not a control.
+    body = page.locator(".bodymap-body").first
+    assert body.get_attribute("aria-hidden") == "true"
+    assert body.get_attribute("tabindex") is None
+
+
+def test_left_and_right_are_the_patients_own_and_labelled(open_map):
+    """Both views show the patient's left on the left (the back seen from behind, the front as
+    the patient looks down at their legs), with "Left" and "Right" under the legs and the
+    titles above the body."""
+    page = open_map()
+    for view, title in (("back", "Back view"), ("front", "Front view")):
+        drawing = page.get_by_role("group", name=title)
+        body = drawing.locator(".bodymap-body").bounding_box()
+        middle = body["x"] + body["width"] / 2
+        regions = [r for r in REGIONS if r.view == view]
+        for region in regions:
+            box = page.locator(f"#{region.code}").bounding_box()
+            centre = box["x"] + box["width"] / 2
+            if region.side == "l":
+                assert box["x"] + box["width"] < middle + 1, region.code
+            elif region.side == "r":
+                assert box["x"] > middle - 1, region.code
+            else:
+                assert centre == pytest.approx(middle, abs=1)
+        title_box = drawing.locator(".bodymap-title").bounding_box()
+        assert title_box["y"] + title_box["height"] <= body["y"] + 2
+        lowest = max(
+            page.locator(f"#{r.code}").bounding_box()["y"]
+            + page.locator(f"#{r.code}").bounding_box()["height"]
+            for r in regions
+        )
+        left, right = drawing.locator(".bodymap-side").all()
+        assert (left.text_content(), right.text_content()) == ("Left", "Right")
+        for side, box in (("l", left.bounding_box()), ("r", right.bounding_box())):
+            assert box["y"] >= lowest
+            centre = box["x"] + box["width"] / 2
+            assert (centre < middle) == (side == "l")
+
+
 def test_with_script_the_drawing_replaces_the_lists(open_map):
     page = open_map()
     assert page.locator("svg[data-bodymap-svg]").is_visible()
@@ -181,9 +279,11 @@ def test_set_and_get_regions_and_what_the_form_posts(open_map):
     assert page.evaluate("window.bodymap.get()") == {"c_low_back": "pain", "r_foot_top": "numb"}
 
 
-def test_the_map_passes_axe(open_map):
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_map_passes_axe(open_map, scheme):
     from axe_playwright_python.sync_playwright import Axe
 
     page = open_map({"l_calf_back": "pain", "r_shin_outer": "numb"})
+    page.emulate_media(color_scheme=scheme)
     results = Axe().run(page)
     assert results.violations_count == 0, results.generate_report()

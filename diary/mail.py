@@ -1,0 +1,63 @@
+"""Email: the server sends one kind, password reset links, and only when SMTP is configured.
+
+Python's smtplib, configured by the ``DIARY_SMTP_*`` settings (config.py). Pure of Flask:
+the callers pass the app's config.
+"""
+
+import logging
+import smtplib
+import ssl
+import threading
+from email.message import EmailMessage
+
+log = logging.getLogger(__name__)
+
+
+def configured(config) -> bool:
+    """True when the server can send email: an SMTP host, a sender, and the public address
+    of the site to put in links (never taken from a request, whose Host header anyone can
+    set)."""
+    return bool(config.get("SMTP_HOST") and config.get("SMTP_FROM") and config.get("BASE_URL"))
+
+
+def message(config, to: str, subject: str, body: str) -> EmailMessage:
+    mail = EmailMessage()
+    mail["From"] = config["SMTP_FROM"]
+    mail["To"] = to
+    mail["Subject"] = subject
+    mail.set_content(body)
+    return mail
+
+
+def send(config, mail: EmailMessage) -> None:
+    """Send ``mail`` through the configured server (TLS as SMTP_SECURITY says); raises
+    smtplib.SMTPException or OSError when it cannot."""
+    host, port = config["SMTP_HOST"], int(config["SMTP_PORT"])
+    security = config.get("SMTP_SECURITY", "starttls")
+    timeout = config.get("SMTP_TIMEOUT", 10)
+    context = ssl.create_default_context()
+    if security == "ssl":
+        client = smtplib.SMTP_SSL(host, port, timeout=timeout, context=context)
+    else:
+        client = smtplib.SMTP(host, port, timeout=timeout)
+    with client:
+        if security == "starttls":
+            client.starttls(context=context)
+        if config.get("SMTP_USERNAME"):
+            client.login(config["SMTP_USERNAME"], config.get("SMTP_PASSWORD") or "")
+        client.send_message(mail)
+
+
+def send_in_background(config, mail: EmailMessage) -> threading.Thread:
+    """Send ``mail`` from a thread, so the answer to the request takes as long whether or
+    not a message goes out (it must not tell who has an account). Failures are logged."""
+
+    def run():
+        try:
+            send(config, mail)
+        except (smtplib.SMTPException, OSError):
+            log.exception("could not send email to %s", mail["To"])
+
+    thread = threading.Thread(target=run, name="diary-mail", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,99 @@
+"""Focus is never hidden on a phone (WCAG 2.4.11): tabbing through the today page, every
+control that takes the focus is shown whole, above the sticky Save bar and the bottom
+navigation, never under them."""
+
+import pytest
+
+from tests.browser.conftest import register_via_api
+
+# What a sighted keyboard user sees of the focused control: the control, or for the drawn
+# radios and checkboxes (a 1 px input under its label) the label that shows it and its ring;
+# and the boxes of the bars that stay on screen.
+FOCUSED_JS = """() => {
+    const el = document.activeElement;
+    if (!el || el === document.body) return null;
+    const shown = (e) => {
+        const r = e.getBoundingClientRect();
+        return r.width > 4 && r.height > 4;
+    };
+    const seen = shown(el) ? el : Array.from(el.labels || []).find(shown) || el;
+    const box = (e) => { const r = e.getBoundingClientRect();
+        return {top: r.top, bottom: r.bottom, left: r.left, right: r.right}; };
+    const bar = (selector) => { const b = document.querySelector(selector);
+        return b && getComputedStyle(b).position !== "static" ? box(b) : null; };
+    return {
+        name: el.id || (el.name && `${el.name}=${el.value}`) || el.textContent.trim().slice(0, 40),
+        inBar: !!el.closest(".entry-actions, .main-nav"),
+        box: box(seen),
+        bars: [bar(".entry-actions"), bar(".main-nav")].filter(Boolean),
+        viewport: window.innerHeight,
+    };
+}"""
+
+
+def overlaps(a, b):
+    return a["top"] < b["bottom"] and b["top"] < a["bottom"]
+
+
+def tab_through(page, limit=400):
+    """Press Tab from the top of the page until the focus comes round again; return what was
+    focused, in order."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        focused = page.evaluate(FOCUSED_JS)
+        if focused is None:
+            continue
+        if seen and focused["name"] == seen[0]["name"]:  # round again
+            return seen
+        seen.append(focused)
+    raise AssertionError(f"the focus did not come round in {limit} presses of Tab")
+
+
+def hidden(visited):
+    """The visited controls (outside the bars) that were covered by a bar or off screen."""
+    found = []
+    for focused in visited:
+        if focused["inBar"]:
+            continue
+        box = focused["box"]
+        covered = [b for b in focused["bars"] if overlaps(box, b)]
+        if covered or box["top"] < 0 or box["bottom"] > focused["viewport"]:
+            found.append((focused["name"], box, focused["bars"]))
+    return found
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_tabbing_through_today_never_hides_the_focus_under_the_bars(
+    page, live_server, new_user, scheme
+):
+    register_via_api(page, live_server.url, new_user())
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.emulate_media(color_scheme=scheme)
+    page.goto(live_server.url + "/today")
+    page.wait_for_selector("[data-bodymap-ready]", state="attached")
+    # Unfolded without moving the focus, so that Tab starts from the top of the page.
+    page.evaluate("document.querySelector('details.more').open = true")
+
+    visited = tab_through(page)
+    names = [f["name"] for f in visited]
+    # The controls the audit found covered are among those visited, under both bars.
+    for name in ("rf-saddle_numbness", "activities-self_care-0", "l_sole_heel", "r_foot_top"):
+        assert name in names, names
+    assert sum(1 for f in visited if f["name"].endswith(("_shin_outer", "_shin_inner"))) == 4
+    assert len(visited) > 50
+    assert all(len(f["bars"]) == 2 for f in visited)
+    assert [h[0] for h in hidden(visited)] == [], hidden(visited)
+
+
+def test_tabbing_through_a_long_page_never_hides_the_focus_under_the_bottom_bar(
+    page, live_server, new_user
+):
+    register_via_api(page, live_server.url, new_user())
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(live_server.url + "/account")
+    assert page.evaluate("document.scrollingElement.scrollHeight") > 844  # it scrolls
+    visited = tab_through(page)
+    assert {"f-time_zone", "f-new_password", "Sign out everywhere"} <= {f["name"] for f in visited}
+    assert all(len(f["bars"]) == 1 for f in visited)  # the bottom navigation
+    assert [h[0] for h in hidden(visited)] == [], hidden(visited)
