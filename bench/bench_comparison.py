@@ -11,70 +11,25 @@ bootstrap not make it ten times slower than a plain per-day-mean chart route.
 """
 
 import argparse
-import random
 import statistics
 import sys
 import tempfile
 import time
-import uuid
-from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from diaries import DAYS, PASSWORD, bench_app, seed_patient  # noqa: E402
 from flask import jsonify  # noqa: E402
 from flask_login import current_user  # noqa: E402
 
-from diary import analysis, clinical, comparison, create_app, store  # noqa: E402
+from diary import analysis, comparison, store  # noqa: E402
 from diary.access import allow  # noqa: E402
-from diary.db import get_db, write  # noqa: E402
-
-DAYS = 1830
-FIRST_DAY = date.today() - timedelta(days=DAYS - 1)
-THERAPY_OFFSETS = (240, 640, 1040, 1440)  # days after FIRST_DAY
-LEG_REGIONS = ("l_buttock", "l_thigh_back", "l_calf_back", "l_sole_heel")
-PASSWORD = "a calm river at dawn"  # noqa: S105 - a throwaway account in a temp database
-
-
-def entries(seed=2015):
-    """About one entry a day for five years: a second on one day in ten, a gap in twenty,
-    five activities answered, the body map marked down to a varying level."""
-    rng = random.Random(seed)
-    rows = []
-    for i in range(DAYS):
-        if rng.random() < 0.05:
-            continue
-        level = 4 + 3 * ((i // 200) % 2)
-        for _ in range(2 if rng.random() < 0.1 else 1):
-            reach = rng.randint(0, len(LEG_REGIONS))
-            rows.append(
-                {
-                    "day": (FIRST_DAY + timedelta(days=i)).isoformat(),
-                    "leg_pain": min(10, max(0, level + rng.randint(-2, 2))),
-                    "back_pain": min(10, max(0, level - 1 + rng.randint(-2, 2))),
-                    "worst_leg_pain": None,
-                    "regions": {code: "pain" for code in LEG_REGIONS[:reach]},
-                    "activities": {
-                        a: rng.randint(0, 4) for a in rng.sample(list(clinical.ACTIVITIES), 5)
-                    },
-                    "sitting_tolerance_min": None,
-                    "walking_tolerance_min": None,
-                    "red_flags": [],
-                    "note": "",
-                }
-            )
-    return rows
+from diary.db import get_db  # noqa: E402
 
 
 def build(tmp):
-    app = create_app(
-        {
-            "SECRET_KEY": "bench",
-            "DATABASE": str(Path(tmp) / "bench.sqlite3"),
-            "ARGON2_TIME_COST": 1,
-            "ARGON2_MEMORY_COST_KIB": 8,
-        }
-    )
+    app = bench_app(Path(tmp) / "bench.sqlite3")
 
     # The baseline: what a plain chart of per-day means costs through the same app, the same
     # session and the same store read, with no statistics.
@@ -115,33 +70,14 @@ def build(tmp):
     app.add_url_rule("/bench/day-means", "bench_day_means", day_means)
     app.add_url_rule("/bench/day-means-sql", "bench_day_means_sql", day_means_sql)
 
+    _, count, therapies = seed_patient(app)
     client = app.test_client()
-    token = client.get("/api/v1/session").get_json()["csrf_token"]
-    user = client.post(
-        "/api/v1/users",
-        json={"email": "bench@example.org", "password": PASSWORD, "name": "Bench"},
-        headers={"X-CSRFToken": token},
-    ).get_json()["user"]
-    rows = entries()
-    therapies = []
-    with app.app_context():
-        db = get_db()
-        with write(db):
-            for row in rows:
-                store.apply_change(db, user["id"], "entry", uuid.uuid4(), None, False, row)
-            for n, offset in enumerate(THERAPY_OFFSETS):
-                data = {
-                    "kind": ("msc_injection", "epidural_steroid", "surgery", "physiotherapy")[n],
-                    "label": "",
-                    "start_day": (FIRST_DAY + timedelta(days=offset)).isoformat(),
-                    "end_day": None,
-                    "notes": "",
-                }
-                outcome = store.apply_change(
-                    db, user["id"], "therapy", uuid.uuid4(), None, False, data
-                )
-                therapies.append(outcome.row["id"])
-    return app, client, len(rows), therapies
+    client.post(
+        "/api/v1/session",
+        json={"email": "bench@example.org", "password": PASSWORD},
+        headers={"X-CSRFToken": client.get("/api/v1/session").get_json()["csrf_token"]},
+    )
+    return app, client, count, therapies
 
 
 def medians_ms(client, paths, runs):

@@ -11,7 +11,6 @@ session cookie, CSRF header, pydantic validation, a BEGIN IMMEDIATE write. DESIG
 """
 
 import argparse
-import http.cookiejar
 import json
 import os
 import re
@@ -20,9 +19,9 @@ import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
+from diaries import signed_in
 from served import free_port, start, stop
 
 LUA = """
@@ -58,39 +57,6 @@ def wrk(url, lua, seconds, connections):
     return rps, float(median.group(1)) * scale, int(non2xx.group(1)) if non2xx else 0
 
 
-def signed_in_patient(base):
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-
-    def call(method, path, body=None, token=None):
-        request = urllib.request.Request(  # noqa: S310 - our own http://127.0.0.1 URL
-            base + path, method=method, data=json.dumps(body).encode() if body else None
-        )
-        request.add_header("Content-Type", "application/json")
-        # The same agent as wrk's: flask-login's session protection hashes it, and a
-        # mismatch would re-save the session on every request (not what a phone sees).
-        request.add_header("User-Agent", "diary-bench")
-        if token:
-            request.add_header("X-CSRFToken", token)
-        return json.load(opener.open(request))  # noqa: S310 - our own http://127.0.0.1 URL
-
-    token = call("GET", "/api/v1/session")["csrf_token"]
-    call(
-        "POST",
-        "/api/v1/users",
-        {
-            "email": "bench@example.org",
-            "password": "a calm river at dawn",
-            "name": "Bench",
-            "role": "patient",
-        },
-        token,
-    )
-    token = call("GET", "/api/v1/session")["csrf_token"]
-    cookie = "; ".join(f"{c.name}={c.value}" for c in jar)
-    return cookie, token
-
-
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=int, default=10)
@@ -116,7 +82,11 @@ def main():
     port = free_port()
     diary = start("wsgi:app", env, port)
     try:
-        cookie, token = signed_in_patient(f"http://127.0.0.1:{port}")
+        # The same agent as wrk's: flask-login's session protection hashes it, and a
+        # mismatch would re-save the session on every request (not what a phone sees).
+        cookie, token = signed_in(
+            f"http://127.0.0.1:{port}", "bench@example.org", register=True, user_agent="diary-bench"
+        )
         body = json.dumps(
             {
                 "day": time.strftime("%Y-%m-%d"),

@@ -1,11 +1,12 @@
 """Run every benchmark in bench/ one after another (``make bench``); never part of the tests.
 
-Run: .venv/bin/python bench/run_all.py [--only NAME ...]
+Run: .venv/bin/python bench/run_all.py [--only NAME ...] [--no-docs]
 
 Each benchmark prints its own table with its baseline from the same run; this collects
-their output, with the date, the machine and the command, into
-bench/results/<date>-<time>.txt (git-ignored) so it can be copied into docs/benchmarks.md.
-The server load test needs wrk (`apt-get install -y wrk`); without it, it is listed as not
+their tables, with the date, the machine and the command, into the "Latest make bench"
+section of docs/benchmarks.md (replacing the previous run's) and into
+bench/results/<date>-<time>.txt (git-ignored). The server load test needs wrk
+(`apt-get install -y wrk`) and Lighthouse needs npm; without them they are listed as not
 run, and the others still run.
 """
 
@@ -37,9 +38,53 @@ def machine() -> str:
     return f"{platform.node()}: {platform.platform()}, {os.cpu_count()} CPUs, Python {python}"
 
 
+DOCS = ROOT / "docs" / "benchmarks.md"
+START, END = "<!-- make bench: start -->", "<!-- make bench: end -->"
+
+
+def write_docs(lines):
+    """Put this run in docs/benchmarks.md between the markers (the previous run goes)."""
+    title, machine_line, command_line, *rest = lines
+    body = "\n".join(
+        [
+            START,
+            "## Latest make bench",
+            "",
+            f"{title.removeprefix('# ')}; {machine_line}; "
+            f"`{command_line.removeprefix('command: ')}`.",
+            "",
+            *_fenced(rest),
+            END,
+        ]
+    )
+    text = DOCS.read_text()
+    if START in text and END in text:
+        text = text[: text.index(START)] + body + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + body + "\n"
+    DOCS.write_text(text)
+
+
+def _fenced(lines):
+    """Each benchmark's heading, then its printed table in a code block."""
+    out, block = [], []
+    for line in lines:
+        if line.startswith("## "):
+            if block:
+                out += ["```", *block, "```", ""]
+                block = []
+            out += ["#" + line, ""]
+        elif line.strip() or block:
+            block.append(line)
+    if block:
+        out += ["```", *block, "```", ""]
+    return [line.rstrip() for line in out]
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", nargs="*", choices=[name for name, _ in BENCHMARKS])
+    parser.add_argument("--no-docs", action="store_true", help="leave docs/benchmarks.md alone")
     args = parser.parse_args(argv)
     chosen = [(n, c) for n, c in BENCHMARKS if not args.only or n in args.only]
 
@@ -72,6 +117,9 @@ def main(argv=None):
     path = results / f"{started:%Y-%m-%d-%H%M}.txt"
     path.write_text("\n".join(lines) + "\n")
     print(f"Written to {path.relative_to(ROOT)}")
+    if not args.no_docs:
+        write_docs(lines)
+        print("Written to docs/benchmarks.md (Latest make bench)")
     if failed:
         raise SystemExit(f"Failed: {', '.join(failed)}")
 

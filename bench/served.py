@@ -20,10 +20,14 @@ def free_port():
 
 
 def start(app_spec, env, port):
-    """Start gunicorn for ``app_spec`` and return its process once the port answers."""
+    """Start gunicorn for ``app_spec`` with the repository's gunicorn.conf.py (as deployed),
+    2 sync workers on 127.0.0.1:``port``; return its process once the port answers."""
+    env = {**env, "DIARY_ACCESS_LOG": ""}
     proc = subprocess.Popen(
         [
             GUNICORN,
+            "-c",
+            str(ROOT / "gunicorn.conf.py"),
             "-w",
             "2",
             "-k",

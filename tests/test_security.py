@@ -120,3 +120,15 @@ def test_the_app_compresses_pages_scripts_and_styles_itself(api):
     # A small answer (a session's JSON) is not worth compressing.
     small = api.client.get("/api/v1/session", headers=gzip)
     assert "Content-Encoding" not in small.headers
+
+
+def test_static_files_carry_only_the_headers_that_apply_to_them(client):
+    script = client.get("/static/js/outbox.js")
+    assert script.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self'" in script.headers["Content-Security-Policy"]  # workers read it
+    style = client.get("/static/css/app.css")
+    assert style.headers["X-Content-Type-Options"] == "nosniff"
+    for response in (script, style):
+        for name in ("Referrer-Policy", "X-Frame-Options", "Permissions-Policy"):
+            assert name not in response.headers, name
+        assert "Content-Disposition" not in response.headers

@@ -1,0 +1,74 @@
+"""How the charts page and the timeline grow with the diary: 1, 2 and 5 years, same run.
+
+Run: .venv/bin/python bench/bench_charts_scaling.py [--runs 31]
+
+The same made-up diary as the other benchmarks (bench/diaries.py: about one entry a day,
+notes on one day in five, four therapies spread over it) fills a fresh database per length.
+Served by the Flask test client in-process: median wall time per request. The target
+(issue 16): five years in at most 2 x the time of one year.
+"""
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from diaries import bench_app, seed_patient  # noqa: E402
+
+
+def build(tmp, years):
+    app = bench_app(Path(tmp) / f"{years}.sqlite3")
+    _, count, _ = seed_patient(app, days=365 * years)
+    client = app.test_client()
+    client.post(
+        "/api/v1/session",
+        json={"email": "bench@example.org", "password": "a calm river at dawn"},
+        headers={"X-CSRFToken": client.get("/api/v1/session").get_json()["csrf_token"]},
+    )
+    return app, client, count
+
+
+def median_ms(client, path, runs):
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        response = client.get(path)
+        response.get_data()
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, path
+    return statistics.median(times)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=31)
+    args = parser.parse_args(argv)
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for years in (1, 2, 5):
+            app, client, count = build(tmp, years)
+            results[years] = {
+                "entries": count,
+                "/charts": median_ms(client, "/charts", args.runs),
+                "/api/v1/timeline": median_ms(client, "/api/v1/timeline", args.runs),
+            }
+            app.extensions["diary.db"].close_all()
+    print(f"median of {args.runs} runs, Flask test client in-process")
+    header = ("diary", "entries", "/charts ms", "x 1 year", "timeline ms", "x 1 year")
+    widths = (8, 11, 9, 12, 9)
+    cells = " ".join(f"{h:>{w}}" for h, w in zip(header[1:], widths, strict=True))
+    print(f"{header[0]:8} {cells}")
+    for years, r in results.items():
+        print(
+            f"{years} year{'s' if years > 1 else ' '} {r['entries']:8d} {r['/charts']:11.1f} "
+            f"{r['/charts'] / results[1]['/charts']:9.2f} {r['/api/v1/timeline']:12.1f} "
+            f"{r['/api/v1/timeline'] / results[1]['/api/v1/timeline']:9.2f}"
+        )
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+"""gunicorn settings for diary: ``gunicorn -c gunicorn.conf.py wsgi:app`` (docs/deploy.md).
+
+Sync workers, one per core: each request is short (a save is a few milliseconds) and SQLite
+has one writer at a time, so more workers than cores only queue; measured in
+docs/benchmarks.md. The app is loaded once in the master (preload): the migrations run
+once there, and workers start from it.
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("DIARY_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("DIARY_WORKERS", multiprocessing.cpu_count()))
+worker_class = "sync"
+preload_app = True
+# A 16 MB import of a whole diary is the longest request; nothing legitimate takes a minute.
+timeout = 60
+graceful_timeout = 30
+keepalive = 5
+# Behind the TLS proxy on the same machine (see DIARY_PROXY_FIX in docs/deploy.md).
+forwarded_allow_ips = "127.0.0.1"
+# The access log to standard output (journald keeps it); DIARY_ACCESS_LOG="" turns it off.
+accesslog = os.environ.get("DIARY_ACCESS_LOG", "-") or None
+errorlog = "-"
+# The access log names paths, never bodies or query strings of health data: a path with an
+# entry's id is enough to trace a request.
+access_log_format = '%(h)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'

@@ -1,0 +1,58 @@
+"""The deployment files in the repository fit the app they deploy (docs/deploy.md)."""
+
+import configparser
+import runpy
+from pathlib import Path
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+DEPLOY = ROOT / "deploy"
+
+
+def unit(name):
+    parser = configparser.ConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str
+    parser.read(DEPLOY / name)
+    return parser
+
+
+def test_gunicorn_runs_sync_workers_with_the_app_preloaded(monkeypatch):
+    monkeypatch.delenv("DIARY_BIND", raising=False)
+    monkeypatch.setenv("DIARY_WORKERS", "2")
+    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    assert config["worker_class"] == "sync" and config["workers"] == 2
+    assert config["preload_app"] is True  # migrations run once, in the master
+    assert config["bind"] == "127.0.0.1:8000"  # behind the proxy, never on every interface
+    assert "%(q)s" not in config["access_log_format"]  # no query strings in the log
+    monkeypatch.setenv("DIARY_ACCESS_LOG", "")
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["accesslog"] is None
+
+
+def test_the_service_runs_the_repositorys_gunicorn_config_behind_the_proxy():
+    service = unit("diary.service")["Service"]
+    assert service["ExecStart"].endswith("gunicorn -c gunicorn.conf.py wsgi:app")
+    assert (ROOT / "wsgi.py").exists() and (ROOT / "gunicorn.conf.py").exists()
+    environment = unit("diary.service")["Service"].get("Environment")
+    assert "DIARY_PROXY_FIX=1" in (DEPLOY / "diary.service").read_text()
+    assert environment and service["UMask"] == "0077"
+
+
+def test_the_nightly_backup_uses_the_backup_command_and_keeps_files_private():
+    service = unit("diary-backup.service")["Service"]
+    assert "flask --app diary backup" in service["ExecStart"]
+    assert service["UMask"] == "0077"
+    timer = unit("diary-backup.timer")["Timer"]
+    assert timer["OnCalendar"].startswith("*-*-*") and timer["Persistent"] == "true"
+
+
+def test_litestream_replicates_the_database_the_app_writes():
+    config = yaml.safe_load((DEPLOY / "litestream.yml").read_text())
+    (database,) = config["dbs"]
+    assert Path(database["path"]).name == "diary.sqlite3"  # the app's default file name
+    assert database["path"] == "/srv/diary/instance/diary.sqlite3"  # as in diary.service
+    (replica,) = database["replicas"]
+    assert replica["retention"] and replica["sync-interval"]
+    assert "secret" not in (DEPLOY / "litestream.yml").read_text().lower().replace(
+        "litestream_secret_access_key", ""
+    )
