@@ -146,15 +146,19 @@ def _trailing_mean(ordinals: np.ndarray, values: list, span: int) -> list:
     return [(sums[b] - sums[a]) / (b - a) if b > a else None for a, b in zip(lo, hi, strict=True)]
 
 
-def timeline(entries: Iterable[dict]) -> list[dict]:
+def timeline(
+    entries: Iterable[dict] | None = None, *, days: list[dict] | None = None
+) -> list[dict]:
     """Daily values for charts, with trailing 7-calendar-day means.
 
     Returns ``daily_values(entries)`` (day as an ISO string, pain rounded to 2 decimals,
     the activity index to 1) plus ``leg_avg7`` and ``back_avg7``: the mean of the logged
-    daily values in [day - 6, day], None when that span holds none. Refuses what
+    daily values in [day - 6, day], None when that span holds none. ``days`` may carry
+    ``daily_values(entries)`` computed already; ``entries`` is then ignored. Refuses what
     ``daily_values`` refuses.
     """
-    days = daily_values(entries)
+    if days is None:
+        days = daily_values(entries)
     if not days:
         return []
     ordinals = np.array([d["day"].toordinal() for d in days], dtype=np.int64)

@@ -346,15 +346,19 @@ def weekly_means(timeline: list[dict]) -> list[dict]:
     ]
 
 
-def charts_page(therapies: list[dict], entries: list[dict], *, today: date) -> dict:
+def charts_page(
+    therapies: list[dict], entries: list[dict], *, today: date, days: list[dict] | None = None
+) -> dict:
     """What the charts page shows: one panel per therapy, the timeline and its weekly table.
 
-    Daily values are computed once and shared by every therapy's comparison (the 25 ms
-    budget of DESIGN.md section 7 rests on it). ``entries`` are stored entries oldest
-    first; ``therapies`` in the order they are shown.
+    Daily values are computed once and shared by every therapy's comparison and the
+    timeline. ``days`` may carry them (``daily.daily_values``, from SQLite); then
+    ``entries`` need only cover ``panel_spans`` (the body maps and activity limits of each
+    therapy's baseline and latest weeks). ``entries`` are stored entries oldest first;
+    ``therapies`` in the order they are shown.
     """
-    rows = analysis_rows(entries)
-    days = analysis.daily_values(rows)
+    if days is None:
+        days = analysis.daily_values(analysis_rows(entries))
     panels = [
         therapy_panel(
             therapy,
@@ -364,8 +368,27 @@ def charts_page(therapies: list[dict], entries: list[dict], *, today: date) -> d
         )
         for therapy in therapies
     ]
-    timeline = analysis.timeline(rows)
+    timeline = analysis.timeline(days=days)
     return {"panels": panels, "timeline": timeline, "weeks": weekly_means(timeline)}
+
+
+def panel_spans(therapies: Iterable[dict], last_day: str | None) -> list[tuple[str, str]]:
+    """The days whose entries the charts page's panels read (every therapy's windows at the
+    page's default lengths), merged: ``[(first, last)]`` ISO pairs, sorted, not overlapping."""
+    spans = sorted(
+        span
+        for therapy in therapies
+        for span in entry_spans(therapy["start_day"], last_day, baseline_days=28, exclusion_days=7)
+    )
+    merged: list[list[str]] = []
+    for first, last in spans:
+        if merged and date.fromisoformat(first) <= date.fromisoformat(merged[-1][1]) + timedelta(
+            days=1
+        ):
+            merged[-1][1] = max(merged[-1][1], last)
+        else:
+            merged.append([first, last])
+    return [(first, last) for first, last in merged]
 
 
 def chart_data(page: dict, *, today: date) -> dict:

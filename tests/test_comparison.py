@@ -527,9 +527,27 @@ def test_charts_page_shares_one_set_of_daily_values(monkeypatch):
         {"id": str(n), "kind": "surgery", "label": "", "start_day": day(n)} for n in range(4)
     ]
     page = comparison.charts_page(therapies, entries, today=TODAY)
-    # Once for the four comparisons, once inside analysis.timeline.
-    assert len(calls) == 2
+    # Once, for the four comparisons and the timeline alike.
+    assert len(calls) == 1
     assert len(page["panels"]) == 4
     data = comparison.chart_data(page, today=TODAY)
     assert data["timeline"]["day"][0] == day(-28)
     assert [w["name"] for w in data["therapies"][0]["windows"]] == list(analysis.WINDOW_NAMES)
+
+
+def test_the_charts_page_from_sqlites_days_matches_the_page_from_every_entry(app, seeded):
+    from diary import daily
+
+    db = app.extensions["diary.db"].get()
+    patient_id = seeded.user["id"]
+    therapies = store.list_therapies(db, patient_id)
+    everything = comparison.charts_page(therapies, store.all_entries(db, patient_id), today=TODAY)
+    days = daily.daily_values(db, patient_id)
+    spans = comparison.panel_spans(therapies, days[-1]["day"].isoformat())
+    lean = comparison.charts_page(
+        therapies, daily.entries_within(db, patient_id, spans), today=TODAY, days=days
+    )
+    assert lean["timeline"] == everything["timeline"] and lean["weeks"] == everything["weeks"]
+    for mine, theirs in zip(lean["panels"], everything["panels"], strict=True):
+        assert mine["windows"] == theirs["windows"]
+        assert mine["regions"] == theirs["regions"] and mine["activities"] == theirs["activities"]

@@ -10,7 +10,7 @@ from flask import jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 
-from diary import accounts, analysis, comparison, store
+from diary import accounts, analysis, comparison, daily, store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
@@ -228,11 +228,10 @@ def patient_therapy_comparison(patient_id, object_id):
 )
 def timeline():
     db = get_db()
-    entries = store.all_entries(db, current_user.id)
     return jsonify(
         {
             "today": comparison.patient_today(current_user.time_zone).isoformat(),
-            "days": analysis.timeline(comparison.analysis_rows(entries)),
+            "days": analysis.timeline(days=daily.daily_values(db, current_user.id)),
             "therapies": store.list_therapies(db, current_user.id),
         }
     )

@@ -8,7 +8,7 @@ from the same numbers, passed in a JSON block.
 from flask import Blueprint, current_app, render_template, url_for
 from flask_login import current_user
 
-from diary import analysis, clinical, comparison, comparison_words, regions, store
+from diary import analysis, clinical, comparison, comparison_words, daily, regions, store
 from diary.access import allow
 from diary.db import get_db
 from diary.medications import records
@@ -21,10 +21,15 @@ bp.add_app_template_filter(comparison_words.day_words, "day_words")
 @allow("patient")
 def index():
     db = get_db()
-    entries = store.all_entries(db, current_user.id)
+    # One row a day from SQLite, and the entries themselves only on the days the therapies'
+    # panels show: five years of a diary cost little more than one.
+    days = daily.daily_values(db, current_user.id)
     therapies = store.list_therapies(db, current_user.id)
+    last_day = days[-1]["day"].isoformat() if days else None
+    spans = comparison.panel_spans(therapies, last_day)
+    entries = daily.entries_within(db, current_user.id, spans)
     today = comparison.patient_today(current_user.time_zone)
-    page = comparison.charts_page(therapies, entries, today=today)
+    page = comparison.charts_page(therapies, entries, today=today, days=days)
     page["panels"] = records.medicine_panels(
         db, current_user.id, page["panels"], time_zone=current_user.time_zone, today=today
     )
