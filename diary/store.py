@@ -14,13 +14,16 @@ from diary import cursors, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
+from diary.medications.schemas import DoseData, MedicationData
 from diary.schemas import EntryData, TherapyData, field_errors
 
 KINDS = {
     "entry": {"table": "entries", "model": EntryData},
     "therapy": {"table": "therapies", "model": TherapyData},
+    "medication": {"table": "medications", "model": MedicationData},
+    "dose": {"table": "doses", "model": DoseData},
 }
-JSON_COLUMNS = {"regions", "activities", "red_flags"}
+JSON_COLUMNS = {"regions", "activities", "red_flags", "changes"}
 
 
 def data_fields(kind):
@@ -336,7 +339,7 @@ def latest_entry(db, patient_id, before_day=None):
 
 
 def changes_since(db, patient_id, seq, limit=5000):
-    """Rows (entries and therapies, tombstones included) changed after ``seq``, in order.
+    """Rows of every kind (tombstones included) changed after ``seq``, in order.
 
     Returns ``(changes, last_seq, more)``.
     """

@@ -31,7 +31,9 @@ FHIR_BUNDLE = Content(
     {
         "type": "object",
         "description": "A FHIR R4 Bundle of type collection: the Patient, an Observation per "
-        "pain score, a Procedure or MedicationStatement per therapy (docs/exports.md)",
+        "pain score, a Procedure or MedicationStatement per therapy, a MedicationStatement "
+        "per medicine and a MedicationAdministration per dose taken when needed "
+        "(docs/exports.md)",
         "required": ["resourceType", "type", "timestamp", "entry"],
         "properties": {
             "resourceType": {"const": "Bundle"},
@@ -54,6 +56,7 @@ FHIR_BUNDLE = Content(
                                         "Observation",
                                         "Procedure",
                                         "MedicationStatement",
+                                        "MedicationAdministration",
                                     ]
                                 }
                             },
@@ -69,7 +72,8 @@ TABLE = {
         "type": "string",
         "enum": list(downloads.TABLES),
         "default": "entries",
-        "description": "entries (one row per entry) or therapies (one row per therapy)",
+        "description": "entries (one row per entry), therapies, medications (one row per "
+        "medicine) or doses (one row per dose taken when needed)",
     }
 }
 
@@ -89,7 +93,7 @@ def _table() -> str:
             422,
             "invalid",
             "Some query parameters are not valid.",
-            {"table": "must be one of: entries, therapies"},
+            {"table": f"must be one of: {', '.join(downloads.TABLES)}"},
         )
     return table
 
@@ -97,7 +101,7 @@ def _table() -> str:
 @bp.get("/export.csv")
 @allow("patient")
 @spec(
-    "The patient's entries (or, with table=therapies, therapies) as a CSV file",
+    "The patient's entries (or, with table=, therapies, medications or doses) as a CSV file",
     query=TABLE,
     responses={200: CSV_FILE},
 )
@@ -152,7 +156,8 @@ def _shares_notes(db, patient_id) -> bool:
 @bp.get("/patients/<int:patient_id>/export.csv")
 @allow("physician_of_patient", shows="export_csv")
 @spec(
-    "A sharing patient's entries (or, with table=therapies, therapies) as a CSV file; "
+    "A sharing patient's entries (or, with table=, therapies, medications or doses) as a CSV "
+    "file; "
     "notes only if the patient shares them",
     query=TABLE,
     responses={200: CSV_FILE},

@@ -1,6 +1,8 @@
-"""The complete copy of a diary (format ``diary-export``, version 1) and its import.
+"""The complete copy of a diary (format ``diary-export``, version 2) and its import.
 
-A copy holds every live entry and therapy with its id, version and times, so that importing
+A copy holds every live entry, therapy, medicine and dose with its id, version and times
+(version 1 copies, made before medicines, hold entries and therapies and are still
+imported), so that importing
 it recreates the diary exactly: the same ids, versions and times, hence the same history
 and the same analysis. Deleted records (tombstones) are left out: the copy is the diary as
 the patient sees it, a deletion cannot be recreated on another server through the sync
@@ -30,6 +32,7 @@ from pydantic import (
 from diary import inputs, merge, store
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
+from diary.medications.schemas import DoseData, DoseOut, MedicationData, MedicationOut
 from diary.schemas import (
     EntryData,
     EntryOut,
@@ -40,7 +43,9 @@ from diary.schemas import (
 )
 
 FORMAT = "diary-export"
-VERSION = 1
+VERSION = 2
+#: Versions this server imports: 1 (before medicines) and 2.
+READABLE = (1, 2)
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
 #: The highest version a copy's record may carry: far more edits than any diary makes, and
@@ -48,7 +53,16 @@ MAX_RECORDS = 50_000
 MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
-KINDS = (("therapies", "therapy"), ("entries", "entry"))
+#: The lists of a copy, in the file's order.
+LISTS = ("entries", "therapies", "medications", "doses")
+# The order of the import. Medicines before their doses, as a phone sends them (a dose is
+# kept either way).
+KINDS = (
+    ("therapies", "therapy"),
+    ("entries", "entry"),
+    ("medications", "medication"),
+    ("doses", "dose"),
+)
 
 
 class Refused(Exception):
@@ -94,16 +108,30 @@ class CopyTherapy(TherapyData, _Kept):
     """A therapy as the API shows it, with its id, version and times."""
 
 
+class CopyMedication(MedicationData, _Kept):
+    """A medicine as the API shows it, with its id, version and times."""
+
+
+class CopyDose(DoseData, _Kept):
+    """An as-needed dose as the API shows it, with its id, version and times."""
+
+
 class DiaryCopy(Strict):
     """A complete copy of a diary (docs/exports.md): what GET /api/v1/export.json gives and
     POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
 
     format: Literal["diary-export"]
-    version: Annotated[Literal[1], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
+    version: Annotated[Literal[READABLE], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
     exported_at: Timestamp
     user: CopyUser
     entries: list[CopyEntry] = Field(max_length=MAX_RECORDS)
     therapies: list[CopyTherapy] = Field(max_length=MAX_RECORDS)
+    medications: list[CopyMedication] = Field(
+        default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
+    )
+    doses: list[CopyDose] = Field(
+        default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
+    )
 
 
 class KindCounts(BaseModel):
@@ -113,18 +141,24 @@ class KindCounts(BaseModel):
 
 
 class ImportConflict(BaseModel):
-    kind: Literal["entry", "therapy"]
+    kind: Literal["entry", "therapy", "medication", "dose"]
     id: str
     differs: list[str] = Field(
         description="the fields that differ, and deleted when the diary has deleted it"
     )
-    file: EntryOut | TherapyOut = Field(description="the record as the file holds it")
-    server: EntryOut | TherapyOut = Field(description="the record as the diary holds it (kept)")
+    file: EntryOut | TherapyOut | MedicationOut | DoseOut = Field(
+        description="the record as the file holds it"
+    )
+    server: EntryOut | TherapyOut | MedicationOut | DoseOut = Field(
+        description="the record as the diary holds it (kept)"
+    )
 
 
 class ImportSummary(BaseModel):
     entries: KindCounts
     therapies: KindCounts
+    medications: KindCounts
+    doses: KindCounts
     conflicts: list[ImportConflict]
     exported_at: str = Field(description="when the copy was made")
     user: CopyUser = Field(description="whose diary the copy was, as the file says")
@@ -133,27 +167,28 @@ class ImportSummary(BaseModel):
 # ---- export ----------------------------------------------------------------------------
 
 
-def build(user: dict, entries: list[dict], therapies: list[dict], exported_at: str) -> dict:
-    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``entries`` and
-    ``therapies`` the live rows as the API shows them (tombstones are not part of a copy)."""
+def build(user: dict, records: dict[str, list[dict]], exported_at: str) -> dict:
+    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``records`` the live
+    rows of each kind as the API shows them, by plural name (``entries``, ``therapies``,
+    ``medications``, ``doses``; tombstones are not part of a copy)."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": exported_at,
         "user": {"name": user["name"], "time_zone": user["time_zone"]},
-        "entries": entries,
-        "therapies": therapies,
+        **{name: records.get(name, []) for name in LISTS},
     }
 
 
 def dumps(copy: dict) -> str:
     """The copy as JSON text with one record a line: compact, and readable by a person."""
     lines = ["{"]
+    lists = [name for name in LISTS if name in copy]
     for key, value in copy.items():
-        if key in ("entries", "therapies"):
+        if key in lists:
             continue
         lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},")
-    for name, end in (("entries", ","), ("therapies", "")):
+    for name, end in ((name, "," if name != lists[-1] else "") for name in lists):
         records = ",\n".join(
             "    " + json.dumps(row, ensure_ascii=False, separators=(",", ":"))
             for row in copy[name]
@@ -209,16 +244,18 @@ def parse(raw: bytes | str) -> DiaryCopy:
 
 def _check_version(version):
     version = whole_value(version)
-    if version == VERSION and not isinstance(version, bool):
+    if version in READABLE and not isinstance(version, bool):
         return
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         message = (
             f"This copy was made by a newer version of diary (copy format {version}); this "
-            f"server reads format {VERSION}. Update this server, then import the copy again."
+            f"server reads formats up to {VERSION}. Update this server, then import the copy "
+            "again."
         )
     else:
         message = f"This copy does not say which format version it is (expected {VERSION})."
-    raise Refused(422, "unsupported_version", message, {"version": f"must be {VERSION}"})
+    words = " or ".join(str(v) for v in READABLE)
+    raise Refused(422, "unsupported_version", message, {"version": f"must be {words}"})
 
 
 def _invalid(fields: dict) -> Refused:
@@ -259,9 +296,10 @@ def differences(kind: str, row: BaseModel, server: dict) -> list[str]:
 def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
     """Import ``copy`` into the patient's diary in one write transaction; the summary.
 
-    Returns ``{"entries": counts, "therapies": counts, "conflicts": [...], "exported_at",
-    "user"}`` (see ImportSummary). Raises Refused (409 ``id_taken``) and writes nothing
-    when a record's id is already another account's, or another kind of record's.
+    Returns ``{"entries": counts, "therapies": counts, "medications": counts, "doses":
+    counts, "conflicts": [...], "exported_at", "user"}`` (see ImportSummary). Raises
+    Refused (409 ``id_taken``) and writes nothing when a record's id is already another
+    account's, or another kind of record's.
     """
     counts = {name: {"applied": 0, "duplicate": 0, "conflict": 0} for name, _ in KINDS}
     conflicts, taken = [], {}

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from diary import accounts, comparison, store
 from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
+from diary.medications import records
 
-TABLES = ("entries", "therapies")
+TABLES = ("entries", "therapies", "medications", "doses")
 CSV = "text/csv; charset=utf-8; header=present"
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -34,13 +35,23 @@ def _stem(patient, prefix: str) -> str:
 def spreadsheet_file(
     db, patient_id: int, table: str, *, include_notes: bool, prefix: str = ""
 ) -> Download:
-    """The CSV of the patient's ``table`` ("entries" or "therapies")."""
+    """The CSV of the patient's ``table`` (one of TABLES)."""
     patient = accounts.get_user(db, patient_id)
     if table == "therapies":
         text = spreadsheet.therapies_csv(
             store.list_therapies(db, patient_id), include_notes=include_notes
         )
         return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'therapies-')}.csv")
+    if table == "medications":
+        text = spreadsheet.medications_csv(records.list_medications(db, patient_id))
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'medications-')}.csv")
+    if table == "doses":
+        text = spreadsheet.doses_csv(
+            records.list_doses(db, patient_id)[::-1],
+            records.list_medications(db, patient_id),
+            patient.time_zone,
+        )
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'doses-')}.csv")
     text = spreadsheet.entries_csv(store.all_entries(db, patient_id), include_notes=include_notes)
     return Download(text.encode(), CSV, f"{_stem(patient, prefix)}.csv")
 
@@ -56,6 +67,8 @@ def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> 
         exported_at=accounts.now_iso(),
         today=comparison.patient_today(patient.time_zone).isoformat(),
         include_notes=include_notes,
+        medications=records.list_medications(db, patient_id),
+        doses=records.list_doses(db, patient_id)[::-1],
     )
     body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
     return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
@@ -66,8 +79,13 @@ def copy_file(db, patient_id: int) -> Download:
     patient = accounts.get_user(db, patient_id)
     copy = archive.build(
         {"name": patient.name, "time_zone": patient.time_zone},
-        store.all_entries(db, patient_id),
-        store.list_therapies(db, patient_id),
+        {
+            "entries": store.all_entries(db, patient_id),
+            "therapies": store.list_therapies(db, patient_id),
+            "medications": records.list_medications(db, patient_id),
+            # Oldest first, as entries are.
+            "doses": records.list_doses(db, patient_id)[::-1],
+        },
         accounts.now_iso(),
     )
     return Download(archive.dumps(copy).encode(), JSON, f"{_stem(patient, 'copy-')}.json")

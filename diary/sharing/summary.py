@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from diary import analysis, clinical, comparison, store
 from diary.comparison_words import CATEGORY_WORDS, therapy_name
+from diary.medications import records
 from diary.sharing import dashboard, notes, timeline_svg
 
 #: The printed timeline covers at most the last year: longer, a day is thinner than a dot.
@@ -68,6 +69,9 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
     page = comparison.charts_page(therapies, entries, today=today)
+    page["panels"] = records.medicine_panels(
+        db, patient.id, page["panels"], time_zone=patient.time_zone, today=today
+    )
     logged_days = sorted({e["day"] for e in entries})
     printed_from = max(
         date.fromisoformat(logged_days[0]) if logged_days else today,

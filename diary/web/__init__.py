@@ -26,10 +26,12 @@ def register_blueprints(app):
         charts,
         entries,
         exports,
+        medications,
         pages,
         password_reset,
         physician,
         pwa,
+        reminders,
         sharing,
         therapies,
         viewlink,
@@ -46,3 +48,5 @@ def register_blueprints(app):
     app.register_blueprint(physician.bp)
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(medications.bp)
+    app.register_blueprint(reminders.bp)

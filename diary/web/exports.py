@@ -35,6 +35,13 @@ FIELD_WORDS = {
     "start_day": "start day",
     "end_day": "end day",
     "notes": "notes",
+    "name": "name",
+    "strength": "strength",
+    "unit": "unit",
+    "schedule": "how it is taken",
+    "changes": "dose changes",
+    "medication_id": "medicine",
+    "taken_at": "time taken",
     "deleted": "deleted in your diary",
 }
 #: Conflicts listed on the page; the API answer lists them all.

@@ -2,7 +2,7 @@
 // chooser), and the list reconciled with IndexedDB, so a History page served from the cache
 // offline still shows every entry synced since it was cached and every change made here.
 import { outbox } from "./offline.js";
-import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
+import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
 import { badge, el, oneAtATime } from "./outbox-render.js";
 
@@ -42,10 +42,14 @@ const render = oneAtATime(renderNow);
 async function renderNow() {
   const box = await outbox();
   const items = await box.view("entry");
-  const therapies = (await box.records()).filter((r) => r.kind === "therapy").length;
+  const records = await box.records();
+  const therapies = records.filter((r) => r.kind === "therapy").length;
   panel.render(
     items.filter((item) => item.record),
-    elsewhereNote(therapies, "therapy", "/therapies/#outbox", "see your therapies"),
+    elsewhereNotes(
+      elsewhereNote(therapies, "therapy", "/therapies/#outbox", "see your therapies"),
+      elsewhereNote(medicineChanges(records), "medicine", "/medications/#outbox", "see your medicines"),
+    ),
   );
   reconcileList(items);
 }
