@@ -80,6 +80,8 @@ class User(UserMixin):
     created_at: str
     # Whether people the patient shares with see their free-text notes (off by default).
     share_notes: bool = False
+    # "HH:MM" on the patient's clock for the daily reminder, or None: no reminders.
+    reminder_time: str | None = None
     # The server-side session this request came with (see sessions.py); None outside one.
     session: sessions.Session | None = None
     session_token: str | None = None
@@ -90,6 +92,7 @@ class User(UserMixin):
         return cls(
             **{k: row[k] for k in fields},
             share_notes=bool(row["share_notes"]),
+            reminder_time=row["reminder_time"],
             session=session,
             session_token=session_token,
         )
@@ -116,6 +119,7 @@ class User(UserMixin):
             "time_zone": self.time_zone,
             "created_at": self.created_at,
             "share_notes": self.share_notes,
+            "reminder_time": self.reminder_time,
         }
 
 
@@ -273,7 +277,9 @@ def check_password(db, hasher, user: User, password: str) -> bool:
 
 
 #: The account fields a user may change with ``update``.
-EDITABLE = ("name", "time_zone", "share_notes")
+EDITABLE = ("name", "time_zone", "share_notes", "reminder_time")
+#: Of those, the ones that may be cleared (set to None): no reminders.
+CLEARABLE = ("reminder_time",)
 
 
 def update(db, user_id: int, changes: dict) -> User:
@@ -295,15 +301,18 @@ def _password_hash(db, user_id):
 
 def delete_user(db, user_id: int):
     """Delete the account and every row of its data, by cascade: a patient's entries,
-    therapies, questionnaire responses, shares, view links, sessions and the access log
-    about them; a physician's shares (which ends them) and sessions. The access log keeps a
-    deleted physician's name, so a patient can still see who looked at their diary."""
+    therapies, medicines, doses, questionnaire responses, reminders, shares, view links,
+    sessions (and the push subscriptions of each) and the access log about them; a
+    physician's shares (which ends them) and sessions. The access log keeps a deleted
+    physician's name, so a patient can still see who looked at their diary."""
     with write(db):
         # The revision hashes have no foreign key to the user: remove them first.
         db.execute(
             "DELETE FROM revisions WHERE id IN (SELECT id FROM entries WHERE patient_id = ?"
             " UNION SELECT id FROM therapies WHERE patient_id = ?"
+            " UNION SELECT id FROM medications WHERE patient_id = ?"
+            " UNION SELECT id FROM doses WHERE patient_id = ?"
             " UNION SELECT id FROM responses WHERE patient_id = ?)",
-            [user_id, user_id, user_id],
+            [user_id] * 5,
         )
         db.execute("DELETE FROM users WHERE id = ?", [user_id])

@@ -49,12 +49,17 @@ def analysis_rows(entries: Iterable[dict]) -> list[dict]:
     ]
 
 
+def zone_of(time_zone: str) -> ZoneInfo:
+    """The patient's time zone (UTC when the name is not one this server knows)."""
+    try:
+        return ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
 def patient_today(time_zone: str, now: datetime | None = None) -> date:
     """The calendar date in the patient's time zone (UTC when the zone is unknown)."""
-    try:
-        zone = ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")
+    zone = zone_of(time_zone)
     moment = now if now is not None else datetime.now(zone)
     return moment.astimezone(zone).date()
 

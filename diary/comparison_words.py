@@ -148,19 +148,29 @@ ACTIVITY_INDEX_EXPLAINED = (
 )
 
 
+def therapy_words(kind: str) -> str:
+    """A therapy as a sentence names it after "before": "the injection", "physiotherapy"."""
+    return _BEFORE_WORDS.get(kind, "this therapy")
+
+
+def relative_day(day: str, therapy: dict) -> str:
+    """When ``day`` is, from the therapy's start: "21 days after the injection", "3 days
+    before the injection, in the weeks compared before it", "on the same day as ..."."""
+    this = therapy_words(therapy["kind"])
+    gap = (date.fromisoformat(day) - date.fromisoformat(therapy["start_day"])).days
+    if gap > 0:
+        return f"{_days(gap)} after {this}"
+    if gap < 0:
+        return f"{_days(-gap)} before {this}, in the weeks compared before it"
+    return f"on the same day as {this}"
+
+
 def overlap_sentences(kind: str, therapy: dict, comparison: dict) -> list[str]:
     """What other therapies do to this comparison, in words (CLINICAL.md section 4)."""
-    this = _BEFORE_WORDS.get(kind, "this therapy")
-    start = date.fromisoformat(therapy["start_day"])
+    this = therapy_words(kind)
     sentences = []
     for other in comparison.get("overlapping_therapies", []):
-        gap = (date.fromisoformat(other["start_day"]) - start).days
-        if gap > 0:
-            when = f"started {_days(gap)} after {this}"
-        elif gap < 0:
-            when = f"started {_days(-gap)} before {this}, in the weeks compared before it"
-        else:
-            when = f"started on the same day as {this}"
+        when = f"started {relative_day(other['start_day'], {**therapy, 'kind': kind})}"
         sentences.append(f"{other['label']} {when}: the change since then may come from either.")
     for other in comparison.get("baseline_after_therapies", []):
         sentences.append(

@@ -67,6 +67,22 @@ DEFAULTS = {
         "text/csv",
     ],
     "JSON_SORT_KEYS": False,
+    # Web Push reminders (docs/reminders.md). A subscription's endpoint is a URL the server
+    # will POST to: only these prefixes are accepted ("*" stands for one or more host labels).
+    "PUSH_ENDPOINTS": [
+        "https://fcm.googleapis.com/",
+        "https://updates.push.services.mozilla.com/",
+        "https://web.push.apple.com/",
+        "https://*.notify.windows.com/",
+    ],
+    # The VAPID key (PEM); generated into instance/vapid_private_key.pem when not given.
+    "VAPID_PRIVATE_KEY": None,
+    # Who push services may contact about this server's pushes (a mailto: or https: URL).
+    "VAPID_SUBJECT": "mailto:diary@localhost",
+    # A reminder not sent at its time (the server was down) is still sent this long after,
+    # but never after the patient's day has ended.
+    "REMINDER_GRACE": timedelta(hours=3),
+    "PUSH_TIMEOUT_SECONDS": 10,
     # The site's public address (https://diary.example.org), for links in emails and those
     # that `flask reset-password` prints; never taken from a request's Host header.
     "BASE_URL": None,
@@ -88,6 +104,7 @@ ENVIRONMENT = {  # nosec B105
     "DIARY_SECRET_KEY": "SECRET_KEY",
     "DIARY_DATABASE": "DATABASE",
     "DIARY_RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
+    "DIARY_VAPID_SUBJECT": "VAPID_SUBJECT",
     "DIARY_BASE_URL": "BASE_URL",
     "DIARY_SMTP_HOST": "SMTP_HOST",
     "DIARY_SMTP_PORT": "SMTP_PORT",
@@ -105,6 +122,9 @@ def apply_environment(config, environ=os.environ):
             config[key] = environ[variable]
     if environ.get("DIARY_PROXY_FIX"):
         config["PROXY_FIX"] = environ["DIARY_PROXY_FIX"] not in ("0", "false", "no")
+    if environ.get("DIARY_PUSH_ENDPOINTS"):
+        prefixes = environ["DIARY_PUSH_ENDPOINTS"].split(",")
+        config["PUSH_ENDPOINTS"] = [p.strip() for p in prefixes if p.strip()]
 
 
 def ensure_secret_key(config, instance_path):
@@ -115,17 +135,25 @@ def ensure_secret_key(config, instance_path):
     if config.get("SECRET_KEY"):
         return config["SECRET_KEY"]
     path = Path(instance_path) / "secret_key"
+    return write_once(path, lambda: secrets.token_hex(32)).strip()
+
+
+def write_once(path: Path, make) -> str:
+    """The text of ``path``, a file only its owner may read (0600), written with ``make()``
+    the first time.
+
+    Write then link: the file appears whole or not at all, even when several workers
+    start at once; the first link wins and the others read it.
+    """
     if not path.exists():
-        # Write then link: the key appears whole or not at all, even when several
-        # workers start at once; the first link wins and the others read it.
-        tmp = path.with_name(f".secret_key.{os.getpid()}.{secrets.token_hex(4)}")
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
-            f.write(secrets.token_hex(32))
+            f.write(make())
         try:
             os.link(tmp, path)
         except FileExistsError:
             pass
         finally:
             tmp.unlink()
-    return path.read_text().strip()
+    return path.read_text()

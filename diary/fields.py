@@ -154,6 +154,47 @@ Timestamp = Annotated[
 ]
 
 
+def _past_timestamp_pattern() -> str:
+    # The date written in the text, as for an entry's day: from 2000 to tomorrow in UTC.
+    dates = days.pattern(days.EARLIEST_DAY, days.latest_allowed_day())
+    return "^" + dates[1:-1] + TIMESTAMP_PATTERN[len(days.pattern()) - 1 :]
+
+
+def _past_timestamp(value: str) -> str:
+    if not re.match(_past_timestamp_pattern(), value):
+        if re.match(TIMESTAMP_PATTERN, value):
+            raise ValueError("is in the future; you can record now or an earlier time")
+        raise ValueError("must be a date and time like 2026-03-31T08:15:00.000Z")
+    return _timestamp(value)
+
+
+#: A moment that has happened (a dose taken): a Timestamp whose written date is no later
+#: than the last day an entry may carry (tomorrow in UTC), stored in UTC like Timestamp.
+PastTimestamp = Annotated[
+    str,
+    Field(
+        json_schema_extra=lambda schema: schema.update(
+            format="date-time", pattern=_past_timestamp_pattern()
+        )
+    ),
+    AfterValidator(_past_timestamp),
+]
+
+#: A time of day on the patient's clock, "HH:MM" from 00:00 to 23:59.
+LOCAL_TIME_PATTERN = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
+
+
+def _local_time(value: str) -> str:
+    if not re.match(LOCAL_TIME_PATTERN, value):
+        raise ValueError("must be a time like 20:30 (hours 00-23, minutes 00-59)")
+    return value
+
+
+LocalTime = Annotated[
+    str, Field(json_schema_extra={"pattern": LOCAL_TIME_PATTERN}), AfterValidator(_local_time)
+]
+
+
 def whole_value(value):
     """A float that is a whole number (6.0) as the int it is; anything else as it is."""
     # JSON Schema counts 6.0 as an integer, so a client keeping to the document may send

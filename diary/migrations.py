@@ -204,6 +204,85 @@ def m006_password_resets(db):
 
 
 @migrations()
+def m008_medications(db):
+    # Medicines (DESIGN.md section 3): synced kinds like entries (client UUID, version,
+    # tombstone, seq). A dose has no foreign key to its medicine on purpose: offline, a dose
+    # may reach the server before its medicine, or after the medicine was deleted on another
+    # device, and a dose the patient took is never refused or lost for that
+    # (docs/sync-protocol.md).
+    _run_script(
+        db,
+        """
+        CREATE TABLE medications (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            name TEXT NOT NULL,
+            strength TEXT NOT NULL DEFAULT '',
+            unit TEXT NOT NULL DEFAULT '',
+            schedule TEXT NOT NULL CHECK (schedule IN ('regular', 'as_needed')),
+            start_day TEXT NOT NULL,
+            end_day TEXT,
+            changes TEXT NOT NULL DEFAULT '[]',
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX medications_patient_start ON medications (patient_id, start_day);
+        CREATE INDEX medications_patient_seq ON medications (patient_id, seq);
+
+        CREATE TABLE doses (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            medication_id TEXT NOT NULL,
+            taken_at TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX doses_patient_taken ON doses (patient_id, taken_at);
+        CREATE INDEX doses_patient_seq ON doses (patient_id, seq);
+        """,
+    )
+
+
+@migrations()
+def m009_push(db):
+    # Reminders by Web Push (DESIGN.md sections 3 and 6). A subscription belongs to the
+    # signed-in session (the device) that made it: ending that session (signing out, "sign
+    # out everywhere", a password change) deletes it by cascade. reminders_sent is the
+    # per-user, per-local-day marker that a run of send-reminders claims inside a write
+    # transaction, so two runs at once never send twice.
+    _run_script(
+        db,
+        """
+        ALTER TABLE users ADD COLUMN reminder_time TEXT;
+        CREATE TABLE push_subscriptions (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
+            endpoint TEXT NOT NULL UNIQUE,
+            p256dh TEXT NOT NULL,
+            auth TEXT NOT NULL,
+            device TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX push_subscriptions_user ON push_subscriptions (user_id);
+        CREATE INDEX push_subscriptions_session ON push_subscriptions (session_id);
+        CREATE TABLE reminders_sent (
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            day TEXT NOT NULL,
+            claimed_at TEXT NOT NULL,
+            PRIMARY KEY (user_id, day)
+        ) WITHOUT ROWID;
+        """,
+    )
+
+
+@migrations()
 def m007_questionnaires(db):
     # Questionnaire responses (DESIGN.md section 3): a synced kind like entries (a client's
     # UUID, version, tombstone, seq). answers is JSON by item (linkId -> answer); the score

@@ -23,6 +23,7 @@ from diary.fields import (
     ClientId,
     Email,
     EntryDay,
+    LocalTime,
     TimeZone,
     Trimmed,
     Version,
@@ -164,14 +165,23 @@ class UserOut(BaseModel):
     share_notes: bool = Field(
         description="whether people the patient shares with see their free-text notes"
     )
+    reminder_time: str | None = Field(
+        description="HH:MM in the user's time zone for the daily reminder; null: none"
+    )
 
 
 class UserUpdate(Strict):
-    """The account fields a user may change; those left out stay as they are."""
+    """The account fields a user may change; those left out stay as they are (and so does
+    a null, except reminder_time, where null turns the daily reminder off)."""
 
     name: Words(100) | None = None
     time_zone: TimeZone | None = None
     share_notes: bool | None = None
+    reminder_time: LocalTime | None = Field(
+        None,
+        description="HH:MM on the user's clock (time_zone) for the daily reminder, sent only "
+        "when nothing is logged for that day; null turns it off (docs/reminders.md)",
+    )
 
 
 class SessionOut(BaseModel):
@@ -364,7 +374,7 @@ class TherapyList(BaseModel):
 class SyncChange(Strict):
     """One change in a sync batch; checked on its own (a bad one is rejected alone)."""
 
-    kind: Literal["entry", "therapy", "response"]
+    kind: Literal["entry", "therapy", "medication", "dose", "response"]
     id: ClientId
     base_version: Version | None = None
     deleted: bool = False
@@ -397,7 +407,7 @@ class SyncResult(BaseModel):
 
 
 class SyncChangeOut(BaseModel):
-    kind: Literal["entry", "therapy", "response"]
+    kind: Literal["entry", "therapy", "medication", "dose", "response"]
     id: str
     version: int
     deleted: bool

@@ -125,7 +125,11 @@ def sign_in(user: accounts.User, remember=False) -> accounts.User:
 
 
 def sign_out():
-    """End this browser's session on the server (and so every copy of its cookies)."""
+    """End this browser's session on the server (and so every copy of its cookies).
+
+    The device's push subscription goes with the session: the database deletes it by
+    cascade (m009_push), as it does for every other way a session ends.
+    """
     if current_user.is_authenticated and current_user.session is not None:
         sessions.end(get_db(), current_user.session.id)
     # The CSRF token is left as it is: requests still in flight from the page that signed

@@ -15,6 +15,7 @@ from diary import cursors, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
+from diary.medications.schemas import DoseData, MedicationData
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import ResponseData
 from diary.schemas import EntryData, TherapyData, field_errors
@@ -22,6 +23,8 @@ from diary.schemas import EntryData, TherapyData, field_errors
 KINDS = {
     "entry": {"table": "entries", "model": EntryData},
     "therapy": {"table": "therapies", "model": TherapyData},
+    "medication": {"table": "medications", "model": MedicationData},
+    "dose": {"table": "doses", "model": DoseData},
     # A response comes back with its score (DESIGN.md section 5), worked out when read.
     "response": {
         "table": "responses",
@@ -29,7 +32,7 @@ KINDS = {
         "derived": lambda out: {"score": engine.score_of(out["questionnaire"], out["answers"])},
     },
 }
-JSON_COLUMNS = {"regions", "activities", "red_flags", "answers"}
+JSON_COLUMNS = {"regions", "activities", "red_flags", "changes", "answers"}
 
 
 def data_fields(kind):
@@ -377,7 +380,7 @@ def latest_entry(db, patient_id, before_day=None):
 
 
 def changes_since(db, patient_id, seq, limit=5000):
-    """Rows of every synced kind (tombstones included) changed after ``seq``, in order.
+    """Rows of every kind (tombstones included) changed after ``seq``, in order.
 
     Returns ``(changes, last_seq, more)``.
     """

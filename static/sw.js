@@ -10,7 +10,7 @@ const PAGE_CACHE_PREFIX = "diary-pages-";
 const META_CACHE = "diary-meta";
 const USER_KEY = "/__diary/current-user";
 // Pages worth having offline; per user, because they hold that user's diary.
-const PAGE_PATH = /^\/(today|history|charts|therapies|sharing|entries|questionnaires)(\/|$)/;
+const PAGE_PATH = /^\/(today|history|charts|therapies|medications|sharing|entries|questionnaires)(\/|$)/;
 // An entry's edit page that was never opened online: the Today form stands in for it and
 // offline.js fills it from IndexedDB (see entry-queue.js).
 const EDIT_PATH = /^\/entries\/[0-9a-f-]{36}\/edit$/;
@@ -232,3 +232,41 @@ self.addEventListener("sync", (event) => {
     })(),
   );
 });
+
+// The daily reminder (docs/reminders.md). Whatever a push says, a tap opens Today: the
+// worker never opens an address a message names.
+const REMINDER_URL = "/today";
+
+self.addEventListener("push", (event) => {
+  let message = {};
+  try {
+    message = event.data ? event.data.json() : {};
+  } catch {
+    // not JSON: the default words below
+  }
+  event.waitUntil(
+    self.registration.showNotification(message.title || "Time for your diary", {
+      body: message.body || "Tap to add today's entry.",
+      tag: "diary-reminder",
+      icon: "/static/icons/icon-192.png",
+      badge: "/static/icons/icon-192.png",
+    }),
+  );
+});
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  event.waitUntil(openToday());
+});
+
+async function openToday() {
+  const url = new URL(REMINDER_URL, self.location.origin).href;
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const today = windows.find((client) => new URL(client.url).pathname === REMINDER_URL);
+  if (today) return today.focus();
+  if (windows.length && "navigate" in windows[0]) {
+    const client = await windows[0].focus();
+    return client.navigate(url);
+  }
+  return self.clients.openWindow(url);
+}

@@ -2,6 +2,7 @@
 
 import pytest
 from hypothesis import settings
+from py_vapid import Vapid02
 
 from diary import create_app
 
@@ -12,9 +13,18 @@ settings.load_profile("diary")
 
 PASSWORD = "a calm river at dawn"
 
+
+def _vapid_pem():
+    vapid = Vapid02()
+    vapid.generate_keys()
+    return vapid.private_pem().decode()
+
+
 TEST_CONFIG = {
     "TESTING": True,
     "SECRET_KEY": "test-secret-key",
+    # Given, like the secret key, so that no test writes a key into the checkout's instance/.
+    "VAPID_PRIVATE_KEY": _vapid_pem(),
     # A cheap hash under test; production uses OWASP's argon2id minimum (see config.py).
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST_KIB": 8,
@@ -26,6 +36,14 @@ def app(tmp_path):
     app = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "diary.sqlite3")})
     yield app
     app.extensions["diary.db"].close_all()
+
+
+@pytest.fixture
+def local_push(app):
+    """The app, sending reminders to a push service on this machine (as DIARY_PUSH_ENDPOINTS
+    would allow one); returns the prefix allowed."""
+    app.config["PUSH_ENDPOINTS"] = ["http://127.0.0.1:"]
+    return "http://127.0.0.1:"
 
 
 @pytest.fixture

@@ -48,7 +48,7 @@ def app(tmp_path):
 
 @pytest.fixture
 def world(app):
-    """Registered users, the owner's entry and therapy, and the shares."""
+    """Registered users, the owner's entry, therapy, medicine and dose, and the shares."""
     emails = {}
     ids = {}
     for actor in filter(signed_in, ACTORS):
@@ -90,6 +90,10 @@ def world(app):
         world["therapy"] = owner.post("/api/v1/therapies", therapy).get_json()["id"]
         response = {"questionnaire": "rmdq", "day": "2026-01-02", "answers": {"3": True}}
         world["response"] = owner.post("/api/v1/responses", response).get_json()["id"]
+        medication = {"name": "Ibuprofen", "schedule": "as_needed", "start_day": "2026-01-01"}
+        world["medication"] = owner.post("/api/v1/medications", medication).get_json()["id"]
+        dose = {"medication_id": world["medication"], "taken_at": "2026-01-02T08:00:00Z"}
+        world["dose"] = owner.post("/api/v1/doses", dose).get_json()["id"]
         with app.app_context():
             world["reset_token"] = password_resets.create(get_db(), ids["owner"])
             # An invite and a link of the owner's that a destructive call may end; the
@@ -126,6 +130,10 @@ def _url(rule, world, actor):
             values[arg] = world["entry"]
         elif arg == "session_id":
             values[arg] = world["session"]
+        elif "dose" in arg or "/doses/" in rule.rule:
+            values[arg] = world["dose"]
+        elif "medication" in arg or "/medications/" in rule.rule:
+            values[arg] = world["medication"]
         else:
             raise AssertionError(f"teach test_access_matrix the argument {arg!r} of {rule.rule}")
     path = rule.rule

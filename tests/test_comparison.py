@@ -106,12 +106,15 @@ def test_comparison_has_the_issue_shape(seeded):
         "caveat",
         "overlapping_therapies",
         "baseline_after_therapies",
+        "medication_changes",
     }
     assert body["therapy"] == seeded.therapy
     assert body["caveat"] == analysis.CAVEAT
     assert [w["name"] for w in body["windows"]] == list(analysis.WINDOW_NAMES)
     for window in body["windows"]:
-        expected = WINDOW_KEYS | ({"change"} if window["name"] != "baseline" else set())
+        expected = (
+            WINDOW_KEYS | {"as_needed"} | ({"change"} if window["name"] != "baseline" else set())
+        )
         assert set(window) == expected, window["name"]
         assert set(window["leg"]) == {"mean", "median", "q1", "q3", "worst", "pct_days_high"}
         if "change" in window:
@@ -155,8 +158,10 @@ def test_numbers_are_those_of_analysis_on_the_same_data(seeded):
         for e in section_6_entries()
     ]
     expected = analysis.compare(T, rows, today=TODAY, baseline_days=21, exclusion_days=3)
-    # No questionnaire answered: every window says so with an empty list.
-    assert body.get_json()["windows"] == [{**w, "questionnaires": []} for w in expected["windows"]]
+    # No medicine and no questionnaire in this diary: nothing to add to any window.
+    assert body.get_json()["windows"] == [
+        {**w, "as_needed": [], "questionnaires": []} for w in expected["windows"]
+    ]
     assert body.get_json()["windows"][0]["from"] == day(-21)
 
 
@@ -198,7 +203,9 @@ def test_reading_only_the_windows_changes_nothing(app, patient):
             baseline_days=lengths[0],
             exclusion_days=lengths[1],
         )
-        assert body["windows"] == [{**w, "questionnaires": []} for w in expected["windows"]]
+        assert body["windows"] == [
+            {**w, "as_needed": [], "questionnaires": []} for w in expected["windows"]
+        ]
     spans = comparison.entry_spans(start, rows[-1]["day"], baseline_days=28, exclusion_days=7)
     assert spans == [
         ((start - timedelta(days=28)).isoformat(), (start - timedelta(days=1)).isoformat()),

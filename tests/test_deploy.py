@@ -56,3 +56,18 @@ def test_litestream_replicates_the_database_the_app_writes():
     assert "secret" not in (DEPLOY / "litestream.yml").read_text().lower().replace(
         "litestream_secret_access_key", ""
     )
+
+
+def test_the_reminders_timer_runs_the_command_every_few_minutes_as_the_app():
+    service = unit("diary-reminders.service")["Service"]
+    assert service["ExecStart"].endswith("flask --app diary send-reminders")
+    app = unit("diary.service")["Service"]
+    # The same user and instance folder as the app: the same database and VAPID key.
+    assert (service["User"], service["WorkingDirectory"]) == (app["User"], app["WorkingDirectory"])
+    assert (
+        "DIARY_INSTANCE_PATH=/srv/diary/instance"
+        in (DEPLOY / "diary-reminders.service").read_text()
+    )
+    assert service["UMask"] == "0077"
+    timer = unit("diary-reminders.timer")["Timer"]
+    assert timer["OnCalendar"] == "*:0/5" and timer["Persistent"] == "true"

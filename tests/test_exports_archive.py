@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from diary import accounts, clinical, regions, store
 from diary.db import close_database, migrate, open_database
 from diary.exports import archive
+from diary.medications import records
 
 HASHER = accounts.make_hasher(
     {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1}
@@ -54,16 +55,28 @@ class Diary:
     def copy(self) -> dict:
         return archive.build(
             {"name": self.user.name, "time_zone": self.user.time_zone},
-            store.all_entries(self.db, self.user.id),
-            store.list_therapies(self.db, self.user.id),
+            {
+                "entries": store.all_entries(self.db, self.user.id),
+                "therapies": store.list_therapies(self.db, self.user.id),
+                "medications": records.list_medications(self.db, self.user.id),
+                "doses": records.list_doses(self.db, self.user.id)[::-1],
+                "responses": store.list_responses(self.db, self.user.id),
+            },
             "2026-12-06T10:00:00.000Z",
-            responses=store.list_responses(self.db, self.user.id),
         )
 
     def tables(self):
         return {
             table: sorted(map(tuple, self.db.execute(f"SELECT * FROM {table}").fetchall()))  # noqa: S608
-            for table in ("entries", "therapies", "responses", "revisions", "change_seq")
+            for table in (
+                "entries",
+                "therapies",
+                "medications",
+                "doses",
+                "responses",
+                "revisions",
+                "change_seq",
+            )
         }
 
     def close(self):
@@ -100,7 +113,7 @@ def test_the_copy_is_versioned_json_with_one_record_a_line(diaries):
     pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
     text = archive.dumps(pat.copy())
     data = json.loads(text)
-    assert data["format"] == "diary-export" and data["version"] == 2
+    assert data["format"] == "diary-export" and data["version"] == 3
     assert data["user"] == {"name": "Pat", "time_zone": "Europe/Paris"}
     lines = text.splitlines()
     assert lines[5] == '  "entries": [' and lines[8] == '  "therapies": ['
@@ -156,11 +169,11 @@ def test_questionnaire_answers_come_back_exactly(diaries):
     )
 
 
-def test_a_copy_of_format_1_from_before_questionnaires_still_imports(diaries):
+def test_a_version_2_copy_made_before_questionnaires_is_still_imported(diaries):
     pat = diaries()
     pat.add("entry", entry())
     old = {k: v for k, v in pat.copy().items() if k != "responses"}
-    old["version"] = 1
+    old["version"] = 2
     moved = diaries("Pat elsewhere")
     summary = import_into(moved, old)
     assert summary["entries"]["applied"] == 1
@@ -205,7 +218,7 @@ def test_another_apps_file_is_refused_saying_so(raw, words):
     assert words in refused.message
 
 
-@pytest.mark.parametrize(("version", "words"), [(3, "newer version"), ("1", "format version")])
+@pytest.mark.parametrize(("version", "words"), [(4, "newer version"), ("1", "format version")])
 def test_another_version_is_refused(diaries, version, words):
     copy = {**valid_copy(diaries), "version": version}
     refused = refusal(json.dumps(copy))
@@ -400,3 +413,59 @@ def test_any_diary_comes_back_exactly_and_a_second_import_changes_nothing(
         finally:
             pat.close()
             elsewhere.close()
+
+
+# ---- medicines and doses (format version 2) --------------------------------------------------
+
+MEDICINE = {
+    "name": "Pregabalin",
+    "strength": "75",
+    "unit": "mg",
+    "schedule": "regular",
+    "start_day": "2026-01-05",
+    "changes": [{"day": "2026-02-01", "dose": "150 mg twice a day"}],
+}
+
+
+def test_medicines_and_doses_come_back_with_their_ids_versions_and_times(diaries):
+    pat = diaries()
+    med = pat.add("medication", MEDICINE)
+    pat.add("medication", {**MEDICINE, "name": "Lyrica"}, object_id=med.id, base=1)
+    pat.add("dose", {"medication_id": med.id, "taken_at": "2026-02-02T08:00:00Z"})
+    copy = pat.copy()
+    assert [m["version"] for m in copy["medications"]] == [2]
+    other = diaries("Sam")
+    summary = import_into(other, copy)
+    assert summary["medications"] == {"applied": 1, "duplicate": 0, "conflict": 0}
+    assert summary["doses"] == {"applied": 1, "duplicate": 0, "conflict": 0}
+    assert other.copy()["medications"] == copy["medications"]
+    assert other.copy()["doses"] == copy["doses"]
+    # Once more: nothing new, nothing changed.
+    again = import_into(other, copy)
+    assert again["medications"]["duplicate"] == again["doses"]["duplicate"] == 1
+
+
+def test_a_medicine_held_differently_is_a_conflict_and_kept(diaries):
+    pat = diaries()
+    med = pat.add("medication", MEDICINE)
+    copy = pat.copy()
+    pat.add("medication", {**MEDICINE, "unit": "mcg"}, object_id=med.id, base=1)
+    summary = import_into(pat, copy)
+    [conflict] = summary["conflicts"]
+    assert (conflict["kind"], conflict["differs"]) == ("medication", ["unit"])
+    assert records.list_medications(pat.db, pat.user.id)[0]["unit"] == "mcg"
+    archive.ImportSummary.model_validate(summary)
+
+
+def test_a_version_1_copy_made_before_medicines_is_still_imported(diaries):
+    pat = diaries()
+    pat.add("entry", entry())
+    copy = pat.copy()
+    old = {k: v for k, v in copy.items() if k not in ("medications", "doses")}
+    old["version"] = 1
+    other = diaries("Sam")
+    summary = import_into(other, old)
+    assert summary["entries"]["applied"] == 1
+    assert (
+        summary["medications"] == summary["doses"] == {"applied": 0, "duplicate": 0, "conflict": 0}
+    )

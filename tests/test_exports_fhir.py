@@ -168,6 +168,109 @@ def test_notes_appear_only_when_shared():
     Bundle.model_validate(without)
 
 
+# ---- medicines and doses ----------------------------------------------------------------------
+
+MEDICINES = [
+    {
+        "id": "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        "name": "Pregabalin",
+        "strength": "75",
+        "unit": "mg",
+        "schedule": "regular",
+        "start_day": "2026-01-05",
+        "end_day": "2026-03-31",
+        "changes": [
+            {"day": "2026-01-05", "dose": "75 mg twice a day"},
+            {"day": "2026-02-01", "dose": "150 mg twice a day"},
+        ],
+        "version": 2,
+        "created_at": "2026-01-05T08:00:00.000Z",
+        "updated_at": "2026-02-01T08:00:00.000Z",
+        "deleted": False,
+    },
+    {
+        "id": "1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        "name": "Ibuprofen",
+        "strength": "400",
+        "unit": "mg",
+        "schedule": "as_needed",
+        "start_day": "2026-01-01",
+        "end_day": None,
+        "changes": [],
+        "version": 1,
+        "created_at": "2026-01-01T08:00:00.000Z",
+        "updated_at": "2026-01-01T08:00:00.000Z",
+        "deleted": False,
+    },
+]
+DOSES = [
+    {
+        "id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+        "medication_id": MEDICINES[1]["id"],
+        "taken_at": "2026-02-03T07:15:00.000Z",
+        "version": 1,
+        "created_at": "2026-02-03T07:15:01.000Z",
+        "updated_at": "2026-02-03T07:15:01.000Z",
+        "deleted": False,
+    },
+    {
+        # Its medicine was deleted since: the dose is kept, and says so.
+        "id": "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b",
+        "medication_id": "4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c",
+        "taken_at": "2026-02-04T21:00:00.000Z",
+        "version": 1,
+        "created_at": "2026-02-04T21:00:01.000Z",
+        "updated_at": "2026-02-04T21:00:01.000Z",
+        "deleted": False,
+    },
+]
+
+
+def with_medicines():
+    return fhir.bundle(
+        PATIENT,
+        ENTRIES,
+        THERAPIES,
+        server_uuid=SERVER,
+        exported_at="2026-02-05T10:00:00.000Z",
+        today="2026-02-05",
+        medications=MEDICINES,
+        doses=DOSES,
+    )
+
+
+def test_medicines_and_doses_validate_with_the_fhir_r4b_models():
+    model = Bundle.model_validate(with_medicines())
+    kinds = [e.resource.__class__.__name__ for e in model.entry]
+    assert kinds.count("MedicationStatement") == 3  # the medication change and two medicines
+    assert kinds.count("MedicationAdministration") == 2
+
+
+def test_a_medicine_is_a_statement_with_its_course_and_dose_changes():
+    statements = {s["id"]: s for s in resources(with_medicines(), "MedicationStatement")}
+    regular, as_needed = statements[MEDICINES[0]["id"]], statements[MEDICINES[1]["id"]]
+    assert regular["medicationCodeableConcept"] == {"text": "Pregabalin 75 mg"}
+    assert regular["effectivePeriod"] == {"start": "2026-01-05", "end": "2026-03-31"}
+    assert regular["status"] == "active"
+    assert [(d["text"], d["timing"]["repeat"]["boundsPeriod"]) for d in regular["dosage"]] == [
+        ("75 mg twice a day", {"start": "2026-01-05", "end": "2026-01-31"}),
+        ("150 mg twice a day", {"start": "2026-02-01", "end": "2026-03-31"}),
+    ]
+    assert as_needed["dosage"] == [{"text": "When needed", "asNeededBoolean": True}]
+
+
+def test_a_dose_is_an_administration_by_the_patient_at_its_moment():
+    bundle = with_medicines()
+    full_urls = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    taken, orphan = resources(bundle, "MedicationAdministration")
+    assert taken["effectiveDateTime"] == "2026-02-03T07:15:00.000Z"
+    assert taken["performer"][0]["actor"] == taken["subject"]
+    statement = full_urls[taken["supportingInformation"][0]["reference"]]
+    assert statement["medicationCodeableConcept"]["text"] == "Ibuprofen 400 mg"
+    assert orphan["medicationCodeableConcept"]["text"] == fhir.UNKNOWN_MEDICINE
+    assert "supportingInformation" not in orphan
+
+
 # ---- questionnaire answers ------------------------------------------------------------------
 
 
@@ -198,10 +301,10 @@ def with_answers():
         PATIENT,
         ENTRIES,
         THERAPIES,
-        RESPONSES,
         server_uuid=SERVER,
         exported_at="2026-02-05T10:00:00.000Z",
         today="2026-02-05",
+        responses=RESPONSES,
     )
 
 

@@ -158,3 +158,38 @@ def test_the_responses_csv_has_a_row_per_answer_with_its_score_and_answers():
         "Nerve block",
         '{"1":2}',
     )
+
+
+def test_medicines_and_doses_have_their_own_tables():
+    from diary.exports.spreadsheet import doses_csv, medications_csv
+
+    medicine = {
+        "id": "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
+        "name": "=Pregabalin",
+        "strength": "75",
+        "unit": "mg",
+        "schedule": "regular",
+        "start_day": "2026-01-05",
+        "end_day": None,
+        "changes": [{"day": "2026-02-01", "dose": "150 mg twice a day"}],
+        "created_at": "2026-01-05T08:00:00.000Z",
+        "updated_at": "2026-01-05T08:00:00.000Z",
+    }
+    rows = list(csv.DictReader(io.StringIO(medications_csv([medicine]).lstrip("\ufeff"))))
+    assert rows[0]["name"] == "'=Pregabalin"  # never a formula
+    assert rows[0]["schedule_words"] == "Regularly (every day, or on a schedule)"
+    assert rows[0]["dose_changes"] == "2026-02-01: 150 mg twice a day"
+    dose = {
+        "id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
+        "medication_id": medicine["id"],
+        "taken_at": "2026-02-03T23:15:00.000Z",
+        "created_at": "2026-02-03T23:15:01.000Z",
+        "updated_at": "2026-02-03T23:15:01.000Z",
+    }
+    orphan = {**dose, "medication_id": "4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c"}
+    text = doses_csv([dose, orphan], [medicine], "Europe/Paris")
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    # 23:15 UTC is 00:15 the next day in Paris: the patient's day and time.
+    assert (rows[0]["day"], rows[0]["time"]) == ("2026-02-04", "00:15")
+    assert rows[0]["medication"] == "'=Pregabalin 75 mg"
+    assert rows[1]["medication"] == ""

@@ -24,8 +24,10 @@ def register_modules():
     from diary.api import (  # noqa: F401
         comparison,
         exports,
+        medications,
         openapi,
         patients,
+        push,
         questionnaires,
         resources,
         session,

@@ -16,6 +16,8 @@ from diary.api import bp
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.medications import comparison as medicine_comparison
+from diary.medications import records
 from diary.questionnaires.schemas import QuestionnaireResult
 from diary.schemas import TherapyOut, validate
 from diary.sharing import notes
@@ -54,6 +56,29 @@ class Change(BaseModel):
     )
 
 
+class AsNeededUse(BaseModel):
+    """One as-needed medicine in one window: a fall is shown as fewer doses, never as less
+    pain."""
+
+    medication_id: str
+    name: str = Field(description="the medicine's name with its strength")
+    doses: int
+    days_recorded: int = Field(
+        description="days of the window, up to today, within the medicine's course"
+    )
+    per_week: float | None = Field(
+        description=f"doses x 7 / days_recorded; null under {analysis.MIN_DAYS} days recorded"
+    )
+
+
+class MedicationEvent(BaseModel):
+    medication_id: str
+    name: str = Field(description="the medicine's name with its strength")
+    event: Literal["started", "stopped", "dose_changed"]
+    day: str
+    dose: str | None = Field(description="the new dose of a dose change, else null")
+
+
 class Window(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
     name: Literal[analysis.WINDOW_NAMES]  # type: ignore[valid-type]
@@ -75,6 +100,11 @@ class Window(BaseModel):
         description="each questionnaire the patient answers (a PGIC: about this therapy; not "
         "at baseline), with the response inside this window or null (docs/clinical-method.md)"
     )
+    as_needed: list[AsNeededUse] = Field(
+        default_factory=list,
+        description="doses of each medicine taken when needed, in this window "
+        "(docs/medications.md)",
+    )
 
 
 class TherapyRef(BaseModel):
@@ -94,6 +124,10 @@ class ComparisonOut(BaseModel):
     baseline_after_therapies: list[TherapyRef] = Field(
         description="earlier therapies whose year of follow-up covers this one's baseline: "
         "it is not a before-any-therapy baseline"
+    )
+    medication_changes: list[MedicationEvent] = Field(
+        description="regular medicines started, stopped or changed between this therapy's "
+        "baseline and the last window with numbers: the change may come from them too"
     )
 
 
@@ -146,6 +180,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
         raise ApiError(404)
     therapy = notes.shared(therapy, "therapy", share_notes=share_notes)
     patient = accounts.get_user(db, patient_id)
+    today = comparison.patient_today(patient.time_zone)
     body = comparison.therapy_comparison(
         therapy,
         store.entries_for_comparison(
@@ -157,11 +192,15 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
         ),
         therapies=store.list_therapies(db, patient_id),
         responses=store.list_responses(db, patient_id),
-        today=comparison.patient_today(patient.time_zone),
+        today=today,
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,
     )
-    return jsonify(body)
+    medications = records.list_medications(db, patient_id)
+    taken = records.taken_days_in_windows(
+        db, patient_id, medications, body["windows"], patient.time_zone
+    )
+    return jsonify(medicine_comparison.with_medicines(body, medications, taken, today=today))
 
 
 @bp.get("/therapies/<uuid:object_id>/comparison")

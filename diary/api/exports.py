@@ -31,8 +31,10 @@ FHIR_BUNDLE = Content(
     {
         "type": "object",
         "description": "A FHIR R4 Bundle of type collection: the Patient, an Observation per "
-        "pain score, a Procedure or MedicationStatement per therapy, a QuestionnaireResponse "
-        "and an Observation of its score per questionnaire answer (docs/exports.md)",
+        "pain score, a Procedure or MedicationStatement per therapy, a MedicationStatement "
+        "per medicine and a MedicationAdministration per dose taken when needed, a "
+        "QuestionnaireResponse and an Observation of its score per questionnaire answer "
+        "(docs/exports.md)",
         "required": ["resourceType", "type", "timestamp", "entry"],
         "properties": {
             "resourceType": {"const": "Bundle"},
@@ -55,6 +57,7 @@ FHIR_BUNDLE = Content(
                                         "Observation",
                                         "Procedure",
                                         "MedicationStatement",
+                                        "MedicationAdministration",
                                         "QuestionnaireResponse",
                                     ]
                                 }
@@ -71,8 +74,9 @@ TABLE = {
         "type": "string",
         "enum": list(downloads.TABLES),
         "default": "entries",
-        "description": "entries (one row per entry), therapies (one row per therapy) or "
-        "responses (one row per questionnaire answer)",
+        "description": "entries (one row per entry), therapies, medications (one row per "
+        "medicine), doses (one row per dose taken when needed) or responses (one row per "
+        "questionnaire answer)",
     }
 }
 
@@ -100,8 +104,8 @@ def _table() -> str:
 @bp.get("/export.csv")
 @allow("patient")
 @spec(
-    "The patient's entries (or, with table=therapies or responses, therapies or "
-    "questionnaire answers) as a CSV file",
+    "The patient's entries (or, with table=, therapies, medications, doses or questionnaire "
+    "responses) as a CSV file",
     query=TABLE,
     responses={200: CSV_FILE},
 )
@@ -156,8 +160,8 @@ def _shares_notes(db, patient_id) -> bool:
 @bp.get("/patients/<int:patient_id>/export.csv")
 @allow("physician_of_patient", shows="export_csv")
 @spec(
-    "A sharing patient's entries (or, with table=therapies or responses, therapies or "
-    "questionnaire answers) as a CSV file; notes only if the patient shares them",
+    "A sharing patient's entries (or, with table=, therapies, medications, doses or "
+    "questionnaire responses) as a CSV file; notes only if the patient shares them",
     query=TABLE,
     responses={200: CSV_FILE},
 )

@@ -100,8 +100,10 @@ def links_from(kind):
     return links
 
 
-def register(kind):
-    names = RESOURCES[kind]
+def register(kind, names=None):
+    """Add the create, read, update and delete routes of ``kind``; ``names`` (the shape of
+    a RESOURCES value) describes a kind declared elsewhere (medicines, doses)."""
+    names = names or RESOURCES[kind]
     plural = names["plural"]
     links = links_from(kind)
 

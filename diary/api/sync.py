@@ -114,7 +114,7 @@ def apply_one(db, patient_id, raw, seqs=None):
 def _rejected(ident, kind, fields):
     return {
         "id": ident if isinstance(ident, str) else None,
-        "kind": kind if kind in store.KINDS else None,
+        "kind": kind if isinstance(kind, str) and kind in store.KINDS else None,
         "status": "rejected",
         "version": None,
         "error": {"code": "invalid", "message": "This change is not valid.", "fields": fields},

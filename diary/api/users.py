@@ -47,13 +47,17 @@ def delete_me():
 @bp.put("/users/me")
 @allow("signed_in")
 @spec(
-    "Change the account's name, time zone or whether free-text notes are shared "
-    "(fields left out stay as they are)",
+    "Change the account's name, time zone, daily reminder time or whether free-text notes "
+    "are shared (fields left out stay as they are)",
     body=UserUpdate,
     responses={200: UserOut},
 )
 def update_me():
     data = validate(UserUpdate, json_body())
-    changes = {k: v for k, v in data.model_dump().items() if v is not None}
+    changes = {
+        k: v
+        for k, v in data.model_dump(exclude_unset=True).items()
+        if v is not None or k in accounts.CLEARABLE
+    }
     user = accounts.update(get_db(), current_user.id, changes)
     return jsonify(user.to_json())

@@ -1,10 +1,11 @@
-"""The complete copy of a diary (format ``diary-export``, version 2) and its import.
+"""The complete copy of a diary (format ``diary-export``, version 3) and its import.
 
-A copy holds every live entry, therapy and questionnaire response with its id, version and
-times, so that importing
+A copy holds every live entry, therapy, medicine, dose and questionnaire response with its
+id, version and times (older copies are still imported: version 1, made before medicines,
+holds entries and therapies; version 2, made before questionnaires, adds medicines and
+doses), so that importing
 it recreates the diary exactly: the same ids, versions and times, hence the same history
-and the same analysis. Version 1 (before questionnaires) had no responses; its copies are
-still read. Deleted records (tombstones) are left out: the copy is the diary as
+and the same analysis. Deleted records (tombstones) are left out: the copy is the diary as
 the patient sees it, a deletion cannot be recreated on another server through the sync
 rules (a delete of an id the server never had is refused), and the content of a deleted
 entry should not come back in a file the patient carries around.
@@ -32,6 +33,7 @@ from pydantic import (
 from diary import inputs, merge, store
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
+from diary.medications.schemas import DoseData, DoseOut, MedicationData, MedicationOut
 from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import (
     EntryData,
@@ -43,9 +45,9 @@ from diary.schemas import (
 )
 
 FORMAT = "diary-export"
-#: The version written; every version in READS is read (1: before questionnaires).
-VERSION = 2
-READS = (1, 2)
+VERSION = 3
+#: Versions this server imports: 1 (before medicines), 2 (before questionnaires) and 3.
+READABLE = (1, 2, 3)
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
 #: The highest version a copy's record may carry: far more edits than any diary makes, and
@@ -53,7 +55,17 @@ MAX_RECORDS = 50_000
 MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
-KINDS = (("therapies", "therapy"), ("entries", "entry"), ("responses", "response"))
+#: The lists of a copy, in the file's order.
+LISTS = ("entries", "therapies", "medications", "doses", "responses")
+# The order of the import. Medicines before their doses, as a phone sends them (a dose is
+# kept either way).
+KINDS = (
+    ("therapies", "therapy"),
+    ("entries", "entry"),
+    ("medications", "medication"),
+    ("doses", "dose"),
+    ("responses", "response"),
+)
 
 
 class Refused(Exception):
@@ -99,6 +111,14 @@ class CopyTherapy(TherapyData, _Kept):
     """A therapy as the API shows it, with its id, version and times."""
 
 
+class CopyMedication(MedicationData, _Kept):
+    """A medicine as the API shows it, with its id, version and times."""
+
+
+class CopyDose(DoseData, _Kept):
+    """An as-needed dose as the API shows it, with its id, version and times."""
+
+
 class CopyResponse(ResponseData, _Kept):
     """A questionnaire response as the API shows it, with its id, version and times (its
     score, worked out from the answers, may be there too and is not read)."""
@@ -111,15 +131,21 @@ class DiaryCopy(Strict):
     POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
 
     format: Literal["diary-export"]
-    version: Annotated[Literal[READS], BeforeValidator(whole_value)]  # 2.0 is 2 in JSON Schema
+    version: Annotated[Literal[READABLE], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
     exported_at: Timestamp
     user: CopyUser
     entries: list[CopyEntry] = Field(max_length=MAX_RECORDS)
     therapies: list[CopyTherapy] = Field(max_length=MAX_RECORDS)
+    medications: list[CopyMedication] = Field(
+        default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
+    )
+    doses: list[CopyDose] = Field(
+        default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
+    )
     responses: list[CopyResponse] = Field(
         default_factory=list,
         max_length=MAX_RECORDS,
-        description="questionnaire answers (version 2; a version 1 copy has none)",
+        description="questionnaire answers; absent before version 3",
     )
 
 
@@ -130,13 +156,15 @@ class KindCounts(BaseModel):
 
 
 class ImportConflict(BaseModel):
-    kind: Literal["entry", "therapy", "response"]
+    kind: Literal["entry", "therapy", "medication", "dose", "response"]
     id: str
     differs: list[str] = Field(
         description="the fields that differ, and deleted when the diary has deleted it"
     )
-    file: EntryOut | TherapyOut | ResponseOut = Field(description="the record as the file holds it")
-    server: EntryOut | TherapyOut | ResponseOut = Field(
+    file: EntryOut | TherapyOut | MedicationOut | DoseOut | ResponseOut = Field(
+        description="the record as the file holds it"
+    )
+    server: EntryOut | TherapyOut | MedicationOut | DoseOut | ResponseOut = Field(
         description="the record as the diary holds it (kept)"
     )
 
@@ -144,6 +172,8 @@ class ImportConflict(BaseModel):
 class ImportSummary(BaseModel):
     entries: KindCounts
     therapies: KindCounts
+    medications: KindCounts
+    doses: KindCounts
     responses: KindCounts
     conflicts: list[ImportConflict]
     exported_at: str = Field(description="when the copy was made")
@@ -153,38 +183,28 @@ class ImportSummary(BaseModel):
 # ---- export ----------------------------------------------------------------------------
 
 
-def build(
-    user: dict,
-    entries: list[dict],
-    therapies: list[dict],
-    exported_at: str,
-    *,
-    responses: list[dict] = (),
-) -> dict:
-    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``entries``,
-    ``therapies`` and ``responses`` the live rows as the API shows them (tombstones are not
-    part of a copy)."""
+def build(user: dict, records: dict[str, list[dict]], exported_at: str) -> dict:
+    """The copy of a diary: ``user`` is ``{"name", "time_zone"}``, ``records`` the live
+    rows of each kind as the API shows them, by plural name (``entries``, ``therapies``,
+    ``medications``, ``doses``; tombstones are not part of a copy)."""
     return {
         "format": FORMAT,
         "version": VERSION,
         "exported_at": exported_at,
         "user": {"name": user["name"], "time_zone": user["time_zone"]},
-        "entries": entries,
-        "therapies": therapies,
-        "responses": list(responses),
+        **{name: records.get(name, []) for name in LISTS},
     }
 
 
 def dumps(copy: dict) -> str:
     """The copy as JSON text with one record a line: compact, and readable by a person."""
     lines = ["{"]
-    lists = [name for name in ("entries", "therapies", "responses") if name in copy]
+    lists = [name for name in LISTS if name in copy]
     for key, value in copy.items():
         if key in lists:
             continue
         lines.append(f"  {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},")
-    for name in lists:
-        end = "," if name != lists[-1] else ""
+    for name, end in ((name, "," if name != lists[-1] else "") for name in lists):
         records = ",\n".join(
             "    " + json.dumps(row, ensure_ascii=False, separators=(",", ":"))
             for row in copy[name]
@@ -240,18 +260,18 @@ def parse(raw: bytes | str) -> DiaryCopy:
 
 def _check_version(version):
     version = whole_value(version)
-    if version in READS and not isinstance(version, bool):
+    if version in READABLE and not isinstance(version, bool):
         return
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
         message = (
             f"This copy was made by a newer version of diary (copy format {version}); this "
-            f"server reads formats {' and '.join(map(str, READS))}. Update this server, then "
-            "import the copy again."
+            f"server reads formats up to {VERSION}. Update this server, then import the copy "
+            "again."
         )
     else:
         message = f"This copy does not say which format version it is (expected {VERSION})."
-    allowed = " or ".join(map(str, READS))
-    raise Refused(422, "unsupported_version", message, {"version": f"must be {allowed}"})
+    words = " or ".join(str(v) for v in READABLE)
+    raise Refused(422, "unsupported_version", message, {"version": f"must be {words}"})
 
 
 def _invalid(fields: dict) -> Refused:
@@ -292,9 +312,10 @@ def differences(kind: str, row: BaseModel, server: dict) -> list[str]:
 def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
     """Import ``copy`` into the patient's diary in one write transaction; the summary.
 
-    Returns ``{"entries": counts, "therapies": counts, "conflicts": [...], "exported_at",
-    "user"}`` (see ImportSummary). Raises Refused (409 ``id_taken``) and writes nothing
-    when a record's id is already another account's, or another kind of record's.
+    Returns ``{"entries": counts, "therapies": counts, "medications": counts, "doses":
+    counts, "conflicts": [...], "exported_at", "user"}`` (see ImportSummary). Raises
+    Refused (409 ``id_taken``) and writes nothing when a record's id is already another
+    account's, or another kind of record's.
     """
     counts = {name: {"applied": 0, "duplicate": 0, "conflict": 0} for name, _ in KINDS}
     conflicts, taken = [], {}

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 from diary import accounts, comparison, store
 from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
+from diary.medications import records
 
-TABLES = ("entries", "therapies", "responses")
+TABLES = ("entries", "therapies", "medications", "doses", "responses")
 CSV = "text/csv; charset=utf-8; header=present"
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -34,7 +35,7 @@ def _stem(patient, prefix: str) -> str:
 def spreadsheet_file(
     db, patient_id: int, table: str, *, include_notes: bool, prefix: str = ""
 ) -> Download:
-    """The CSV of the patient's ``table`` ("entries", "therapies" or "responses")."""
+    """The CSV of the patient's ``table`` (one of TABLES)."""
     patient = accounts.get_user(db, patient_id)
     if table == "responses":
         text = spreadsheet.responses_csv(
@@ -46,6 +47,16 @@ def spreadsheet_file(
             store.list_therapies(db, patient_id), include_notes=include_notes
         )
         return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'therapies-')}.csv")
+    if table == "medications":
+        text = spreadsheet.medications_csv(records.list_medications(db, patient_id))
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'medications-')}.csv")
+    if table == "doses":
+        text = spreadsheet.doses_csv(
+            records.list_doses(db, patient_id)[::-1],
+            records.list_medications(db, patient_id),
+            patient.time_zone,
+        )
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'doses-')}.csv")
     text = spreadsheet.entries_csv(store.all_entries(db, patient_id), include_notes=include_notes)
     return Download(text.encode(), CSV, f"{_stem(patient, prefix)}.csv")
 
@@ -57,11 +68,13 @@ def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> 
         {"id": patient.id, "name": patient.name},
         store.all_entries(db, patient_id),
         store.list_therapies(db, patient_id),
-        store.list_responses(db, patient_id),
         server_uuid=server_uuid(db),
         exported_at=accounts.now_iso(),
         today=comparison.patient_today(patient.time_zone).isoformat(),
         include_notes=include_notes,
+        medications=records.list_medications(db, patient_id),
+        doses=records.list_doses(db, patient_id)[::-1],
+        responses=store.list_responses(db, patient_id),
     )
     body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
     return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
@@ -72,9 +85,14 @@ def copy_file(db, patient_id: int) -> Download:
     patient = accounts.get_user(db, patient_id)
     copy = archive.build(
         {"name": patient.name, "time_zone": patient.time_zone},
-        store.all_entries(db, patient_id),
-        store.list_therapies(db, patient_id),
+        {
+            "entries": store.all_entries(db, patient_id),
+            "therapies": store.list_therapies(db, patient_id),
+            "medications": records.list_medications(db, patient_id),
+            # Oldest first, as entries are.
+            "doses": records.list_doses(db, patient_id)[::-1],
+            "responses": store.list_responses(db, patient_id),
+        },
         accounts.now_iso(),
-        responses=store.list_responses(db, patient_id),
     )
     return Download(archive.dumps(copy).encode(), JSON, f"{_stem(patient, 'copy-')}.json")

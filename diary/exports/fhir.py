@@ -3,17 +3,21 @@
 One Patient; an Observation for each leg-pain and each back-pain score of every entry
 (LOINC 72514-3, the 0-10 numeric rating, reported by the patient); a Procedure for each
 injection or operation, a Procedure with a period for a course (physiotherapy, other), a
-MedicationStatement for a medication change; a QuestionnaireResponse for each questionnaire
-answer (naming its Questionnaire by canonical URL) and an Observation of its score. Every
-resource has a stable id, and its ``fullUrl`` is ``urn:uuid:<id>``, so a second export of
-the same diary names the same resources again: a receiver that keeps resources by id
-updates them instead of adding copies. docs/exports.md documents every mapping and how
-each id is made.
+MedicationStatement for a medication change; a MedicationStatement for each medicine (its
+course, and each dose change as a dosage with its period), and a MedicationAdministration
+for each dose taken when needed, taken by the patient; a QuestionnaireResponse for each
+questionnaire answer (naming its Questionnaire by canonical URL) and an Observation of its
+score. Every resource has a stable id, and its ``fullUrl`` is ``urn:uuid:<id>``, so a
+second export of the same diary names the same resources again: a receiver that keeps
+resources by id updates them instead of adding copies. docs/exports.md documents every
+mapping and how each id is made.
 """
 
 import uuid
+from datetime import date, timedelta
 
 from diary import clinical, regions
+from diary.medications.words import medication_name
 from diary.questionnaires import engine, words
 
 LOINC = "http://loinc.org"
@@ -141,6 +145,75 @@ def _therapy(therapy: dict, subject: dict, today: str, include_notes: bool) -> d
     return resource
 
 
+def _dosages(medication: dict) -> list[dict]:
+    """A regular medicine's dose changes as dosages, each with the days it applied; "when
+    needed" for a medicine taken as needed."""
+    if medication["schedule"] == "as_needed":
+        return [{"text": "When needed", "asNeededBoolean": True}]
+    changes = medication["changes"]
+    dosages = []
+    for i, change in enumerate(changes):
+        bounds = {"start": change["day"]}
+        if i + 1 < len(changes):
+            last = date.fromisoformat(changes[i + 1]["day"]) - timedelta(days=1)
+            bounds["end"] = last.isoformat()
+        elif medication["end_day"]:
+            bounds["end"] = medication["end_day"]
+        dosages.append(
+            {
+                "sequence": i + 1,
+                "text": change["dose"],
+                "timing": {"repeat": {"boundsPeriod": bounds}},
+                "asNeededBoolean": False,
+            }
+        )
+    return dosages
+
+
+def _medication(medication: dict, subject: dict, today: str) -> dict:
+    period = {"start": medication["start_day"]}
+    if medication["end_day"]:
+        period["end"] = medication["end_day"]
+    ended = medication["end_day"] is not None and medication["end_day"] <= today
+    resource = {
+        "resourceType": "MedicationStatement",
+        "id": medication["id"],
+        "status": "completed" if ended else "active",
+        "medicationCodeableConcept": {"text": medication_name(medication)},
+        "subject": subject,
+        "effectivePeriod": period,
+        "dateAsserted": medication["created_at"],
+    }
+    dosages = _dosages(medication)
+    if dosages:
+        resource["dosage"] = dosages
+    return resource
+
+
+UNKNOWN_MEDICINE = "A medicine no longer in the diary"
+
+
+def _dose(dose: dict, subject: dict, medications: dict) -> dict:
+    """A dose the patient took as a MedicationAdministration by the patient: an event at one
+    moment, which is what a MedicationAdministration records."""
+    medicine = medications.get(dose["medication_id"])
+    resource = {
+        "resourceType": "MedicationAdministration",
+        "id": dose["id"],
+        "status": "completed",
+        "medicationCodeableConcept": {
+            "text": medication_name(medicine) if medicine else UNKNOWN_MEDICINE
+        },
+        "subject": subject,
+        "effectiveDateTime": dose["taken_at"],
+        "performer": [{"actor": subject}],
+    }
+    if medicine:
+        # The statement of the medicine it is a dose of.
+        resource["supportingInformation"] = [{"reference": f"urn:uuid:{medicine['id']}"}]
+    return resource
+
+
 def score_id(response_id: str) -> str:
     """The id of a response's score Observation: a UUID derived from the response's id."""
     return str(uuid.uuid5(uuid.UUID(response_id), "score"))
@@ -210,19 +283,21 @@ def bundle(
     patient: dict,
     entries: list[dict],
     therapies: list[dict],
-    responses: list[dict] = (),
     *,
     server_uuid: str,
     exported_at: str,
     today: str,
     include_notes: bool = True,
+    medications: list[dict] = (),
+    doses: list[dict] = (),
+    responses: list[dict] = (),
 ) -> dict:
     """The FHIR R4 Bundle (a dict ready for JSON) of one patient's diary.
 
-    ``patient`` is ``{"id": account number, "name"}``; ``entries``, ``therapies`` and
-    ``responses`` (with their scores) are live rows as the API shows them; ``today`` (the
-    patient's, ISO) decides whether a course is still going on. Notes (an entry's, a
-    therapy's) are left out unless ``include_notes``.
+    ``patient`` is ``{"id": account number, "name"}``; ``entries``, ``therapies``,
+    ``medications``, ``doses`` and ``responses`` (with their scores) are live rows as the
+    API shows them; ``today`` (the patient's, ISO) decides whether a course is still going
+    on. Notes (an entry's, a therapy's) are left out unless ``include_notes``.
     """
     pid = patient_id(server_uuid, patient["id"])
     subject = {"reference": f"urn:uuid:{pid}", "display": patient["name"]}
@@ -230,6 +305,9 @@ def bundle(
     for entry in entries:
         resources += _observations(entry, subject, include_notes)
     resources += [_therapy(t, subject, today, include_notes) for t in therapies]
+    resources += [_medication(m, subject, today) for m in medications]
+    known = {m["id"]: m for m in medications}
+    resources += [_dose(d, subject, known) for d in doses]
     therapy_ids = {t["id"] for t in therapies}
     for response in responses:
         resources += _questionnaire_response(response, subject, therapy_ids)

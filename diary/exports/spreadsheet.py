@@ -1,5 +1,6 @@
-"""The diary as spreadsheets: one CSV of the entries (a row each), one of the therapies and
-one of the questionnaire responses.
+"""The diary as spreadsheets: one CSV of the entries (a row each), one of the therapies,
+one of the medicines, one of the doses taken when needed and one of the questionnaire
+responses.
 
 RFC 4180 (commas, double quotes, CRLF between records), UTF-8 with a byte-order mark so that
 spreadsheet programs read accents right, days as ISO dates (2026-03-31). A cell that begins
@@ -15,6 +16,9 @@ import json
 
 from diary import clinical, regions
 from diary.comparison_words import therapy_name
+from diary.medications import doses as dose_days
+from diary.medications.schemas import SCHEDULES
+from diary.medications.words import medication_name
 from diary.questionnaires import engine, words
 
 #: What a spreadsheet may read as a formula when a cell starts with it.
@@ -164,3 +168,59 @@ def responses_csv(responses: list[dict], therapies: list[dict]) -> str:
     response is about (one no longer among them is left unnamed)."""
     by_id = {t["id"]: t for t in therapies}
     return _table(RESPONSE_COLUMNS, (_response_cells(r, by_id) for r in responses))
+
+
+MEDICATION_COLUMNS = [
+    "start_day",
+    "end_day",
+    "name",
+    "strength",
+    "unit",
+    "schedule",
+    "schedule_words",
+    "dose_changes",
+    "id",
+    "created_at",
+    "updated_at",
+]
+DOSE_COLUMNS = [
+    "day",
+    "time",
+    "medication",
+    "taken_at",
+    "medication_id",
+    "id",
+    "created_at",
+    "updated_at",
+]
+
+
+def _medication_cells(medication: dict) -> dict:
+    return {
+        **{name: medication[name] for name in MEDICATION_COLUMNS if name in medication},
+        "schedule_words": SCHEDULES[medication["schedule"]],
+        # One cell, day order: "2026-02-01: 150 mg twice a day; 2026-03-01: ..."
+        "dose_changes": "; ".join(f"{c['day']}: {c['dose']}" for c in medication["changes"]),
+    }
+
+
+def medications_csv(medications: list[dict]) -> str:
+    """The medicines (as the API shows them), one row each, as CSV text like entries_csv."""
+    return _table(MEDICATION_COLUMNS, (_medication_cells(m) for m in medications))
+
+
+def doses_csv(doses: list[dict], medications: list[dict], time_zone: str) -> str:
+    """The doses (as the API shows them), one row each in the order given, as CSV text like
+    entries_csv: the patient's day and time in ``time_zone`` beside the UTC moment, and the
+    medicine's name (empty for a medicine deleted since, or not on the server yet)."""
+    names = {m["id"]: medication_name(m) for m in medications}
+
+    def cells(dose):
+        return {
+            **dose,
+            "day": dose_days.local_day(dose["taken_at"], time_zone),
+            "time": dose_days.local_time(dose["taken_at"], time_zone),
+            "medication": names.get(dose["medication_id"], ""),
+        }
+
+    return _table(DOSE_COLUMNS, (cells(d) for d in doses))

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from diary import analysis, clinical, comparison, store
 from diary.comparison_words import CATEGORY_WORDS, span_words, therapy_name
+from diary.medications import records
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import dashboard, notes, timeline_svg
 
@@ -77,6 +78,9 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
     )
     responses = store.list_responses(db, patient.id)
     page = comparison.charts_page(therapies, entries, today=today, responses=responses)
+    page["panels"] = records.medicine_panels(
+        db, patient.id, page["panels"], time_zone=patient.time_zone, today=today
+    )
     logged_days = sorted({e["day"] for e in entries})
     printed_from = max(
         date.fromisoformat(logged_days[0]) if logged_days else today,

@@ -26,11 +26,13 @@ def register_blueprints(app):
         charts,
         entries,
         exports,
+        medications,
         pages,
         password_reset,
         physician,
         pwa,
         questionnaires,
+        reminders,
         sharing,
         therapies,
         viewlink,
@@ -48,3 +50,5 @@ def register_blueprints(app):
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(questionnaires.bp)
+    app.register_blueprint(medications.bp)
+    app.register_blueprint(reminders.bp)

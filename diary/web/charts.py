@@ -11,6 +11,7 @@ from flask_login import current_user
 from diary import analysis, clinical, comparison, comparison_words, daily, regions, store
 from diary.access import allow
 from diary.db import get_db
+from diary.medications import records
 
 bp = Blueprint("charts", __name__)
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
@@ -30,6 +31,9 @@ def index():
     today = comparison.patient_today(current_user.time_zone)
     responses = store.list_responses(db, current_user.id)
     page = comparison.charts_page(therapies, entries, today=today, days=days, responses=responses)
+    page["panels"] = records.medicine_panels(
+        db, current_user.id, page["panels"], time_zone=current_user.time_zone, today=today
+    )
     return render_template(
         "charts/index.html",
         page=page,

@@ -19,6 +19,7 @@ from diary.access import allow
 from diary.days import EARLIEST_DAY
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.medications import records as medication_records
 from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
 from diary.web.questionnaires import today_cards
 
@@ -289,6 +290,9 @@ def _render_today(values, errors=None, status=None):
         # what the patient typed (a refused save, "same as yesterday" without JavaScript).
         form_open=not logged or bool(errors) or bool(status),
         questionnaire_cards=today_cards(get_db(), current_user.id, local_today()),
+        as_needed=medication_records.as_needed_today(
+            get_db(), current_user.id, time_zone=current_user.time_zone, today=local_today()
+        ),
     )
 
 

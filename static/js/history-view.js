@@ -2,7 +2,7 @@
 // chooser), and the list reconciled with IndexedDB, so a History page served from the cache
 // offline still shows every entry synced since it was cached and every change made here.
 import { outbox } from "./offline.js";
-import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
+import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
 import { el, oneAtATime } from "./outbox-render.js";
 import { showState } from "./queued-pages.js";
@@ -45,13 +45,13 @@ async function renderNow() {
   const items = await box.view("entry");
   const records = await box.records();
   const count = (kind) => records.filter((r) => r.kind === kind).length;
-  const notes = [
-    elsewhereNote(count("therapy"), "therapy", "/therapies/#outbox", "see your therapies"),
-    elsewhereNote(count("response"), "questionnaire", "/questionnaires/#outbox", "see your questionnaires"),
-  ].filter(Boolean);
   panel.render(
     items.filter((item) => item.record),
-    notes.length ? el("div", {}, ...notes) : null,
+    elsewhereNotes(
+      elsewhereNote(count("therapy"), "therapy", "/therapies/#outbox", "see your therapies"),
+      elsewhereNote(medicineChanges(records), "medicine", "/medications/#outbox", "see your medicines"),
+      elsewhereNote(count("response"), "questionnaire", "/questionnaires/#outbox", "see your questionnaires"),
+    ),
   );
   reconcileList(items);
 }

@@ -218,8 +218,17 @@ async function forgetThisUser() {
   (await outbox()).close();
   outboxPromise = null;
   await Outbox.destroy(userId).catch(() => {});
+  // The server forgets this device's reminder with its session; the browser does too.
+  await stopReminders().catch(() => {});
   await caches.delete(`diary-pages-${userId}`).catch(() => {});
   await tellWorker("SIGNED_OUT");
+}
+
+/** Unsubscribe this browser from the daily reminder (signing out, or turning it off). */
+export async function stopReminders() {
+  const registration = await navigator.serviceWorker?.getRegistration?.();
+  const subscription = await registration?.pushManager?.getSubscription();
+  await subscription?.unsubscribe();
 }
 
 // The session is over (signed out, or the server no longer knows it): the worker drops this
@@ -310,6 +319,13 @@ async function start() {
     const load = () => import("./questionnaire-cards.js").then((m) => m.wire());
     if (!cards.hasAttribute("data-after-entry") || !document.querySelector("[data-logged-today]")?.hidden) load();
     else document.addEventListener("diary:entry-saved", load, { once: true });
+  }
+  if (document.querySelector("[data-medication-form], [data-medication-delete-form]")) {
+    import("./medication-queue.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-medication-list]")) import("./medication-list.js").then((m) => m.wire());
+  if (document.querySelector("[data-as-needed]") && window.location.pathname === "/today") {
+    import("./as-needed.js").then((m) => m.wire());
   }
   // Changes waiting on this phone go at once; with none, pulling what other devices changed
   // waits until the page is idle, so a first visit's pull of a whole diary does not hold up

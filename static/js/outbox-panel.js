@@ -5,7 +5,8 @@
 //
 // ``kind`` describes the objects: {name ("entry"), noun ("entry"), Noun, fields,
 // valueText (for the conflict chooser), title(data), editHref(item), fixHref(item),
-// deleteQuestion(data) -> the ask() options}.
+// deleteQuestion(data) -> the ask() options}. A panel listing several kinds (medicines and
+// their doses) passes {of(name) -> that kind's description} instead.
 import { outbox, changed } from "./offline.js";
 import { ask } from "./dialog.js";
 import { badge, conflictVersions, el } from "./outbox-render.js";
@@ -56,8 +57,11 @@ function lead(items) {
     .join(" ");
 }
 
-function item(view, kind) {
+const kindFor = (kind, name) => (kind.of ? kind.of(name) : kind);
+
+function item(view, kinds) {
   const record = view.record;
+  const kind = kindFor(kinds, record.kind);
   const data = record.desired.data || record.server || {};
   const title = kind.title(data);
   const what = record.desired.deleted ? "Deleted" : record.known_version === null ? "New" : "Edited";
@@ -117,12 +121,13 @@ async function onClick(event, kind) {
   const choice = button.dataset.choose;
   if (choice === "delete") {
     const record = await box.record(id);
-    const sure = await ask({ ...kind.deleteQuestion(record?.desired.data || {}), danger: true });
+    const described = kindFor(kind, record?.kind);
+    const sure = await ask({ ...described.deleteQuestion(record?.desired.data || {}), danger: true });
     if (!sure) {
       button.disabled = false;
       return;
     }
-    await box.remove(kind.name, id);
+    await box.remove(described.name, id);
   } else if (choice === "discard") {
     await box.discard(id);
   } else {
@@ -137,3 +142,12 @@ export function elsewhereNote(count, what, href, linkText) {
   const lead = count === 1 ? `1 ${what} change is` : `${count} ${what} changes are`;
   return el("p", { dataset: { outboxElsewhere: "" } }, `${lead} not synced yet: `, el("a", { href }, linkText), ".");
 }
+
+/** Several such lines as one node for ``render`` (null when there is none). */
+export function elsewhereNotes(...notes) {
+  const shown = notes.filter(Boolean);
+  return shown.length ? el("div", {}, ...shown) : null;
+}
+
+/** How many changes of medicines (and their doses) are waiting, for the other pages' notes. */
+export const medicineChanges = (records) => records.filter((r) => r.kind === "medication" || r.kind === "dose").length;

@@ -3,7 +3,7 @@
 // page works offline from the cache: every therapy synced since it was cached and every
 // change made here is shown at once, each card with its state.
 import { outbox } from "./offline.js";
-import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
+import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, editHref, kindsOf, therapyFields, therapyName, therapyTitle } from "./therapy-render.js";
 import { oneAtATime } from "./outbox-render.js";
 import { refreshCard, showLeftMessage, showState } from "./queued-pages.js";
@@ -44,10 +44,14 @@ const render = oneAtATime(renderNow);
 async function renderNow() {
   const box = await outbox();
   const items = await box.view("therapy");
-  const entries = (await box.records()).filter((r) => r.kind === "entry").length;
+  const records = await box.records();
+  const entries = records.filter((r) => r.kind === "entry").length;
   panel.render(
     items.filter((item) => item.record),
-    elsewhereNote(entries, "diary entry", "/history#outbox", "see History"),
+    elsewhereNotes(
+      elsewhereNote(entries, "diary entry", "/history#outbox", "see History"),
+      elsewhereNote(medicineChanges(records), "medicine", "/medications/#outbox", "see your medicines"),
+    ),
   );
   reconcile(items);
   // Synchronous flag for tests: the list shows what IndexedDB held at this render.

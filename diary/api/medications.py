@@ -1,0 +1,92 @@
+"""Medicines and as-needed doses as REST resources (DESIGN.md section 5).
+
+Both are synced kinds (``medication``, ``dose``): their create, read, update and delete
+routes are the same set as entries' and therapies' (api/resources.py), through the same
+write path and rules; this module adds their lists.
+"""
+
+from flask import jsonify, request
+from flask_login import current_user
+
+from diary import days
+from diary.access import allow
+from diary.api import bp, resources
+from diary.api.openapi import spec
+from diary.db import get_db
+from diary.errors import ApiError
+from diary.medications import doses, records
+from diary.medications.schemas import (
+    DoseCreate,
+    DoseList,
+    DoseOut,
+    DoseUpdate,
+    MedicationCreate,
+    MedicationList,
+    MedicationOut,
+    MedicationUpdate,
+)
+
+resources.register(
+    "medication",
+    {
+        "plural": "medications",
+        "create": MedicationCreate,
+        "update": MedicationUpdate,
+        "out": MedicationOut,
+        "list": MedicationList,
+    },
+)
+resources.register(
+    "dose",
+    {
+        "plural": "doses",
+        "create": DoseCreate,
+        "update": DoseUpdate,
+        "out": DoseOut,
+        "list": DoseList,
+    },
+)
+
+
+@bp.get("/medications")
+@allow("patient")
+@spec("The patient's medicines, by start day", responses={200: MedicationList})
+def list_medications():
+    return jsonify({"medications": records.list_medications(get_db(), current_user.id)})
+
+
+DOSE_QUERY = {
+    "from": {
+        **resources.DAY_PARAMETER,
+        "description": "the first day, in the patient's time zone (inclusive)",
+    },
+    "to": {
+        **resources.DAY_PARAMETER,
+        "description": "the last day, in the patient's time zone (inclusive)",
+    },
+}
+
+
+@bp.get("/doses")
+@allow("patient")
+@spec(
+    "The patient's as-needed doses, newest first; from and to are days on the patient's "
+    "calendar (their time zone), both inclusive",
+    query=DOSE_QUERY,
+    responses={200: DoseList},
+)
+def list_doses():
+    fields, bounds = {}, {}
+    for name in ("from", "to"):
+        if name in request.args:
+            try:
+                bounds[name] = days.parse_day(request.args[name])
+            except ValueError as err:
+                fields[name] = str(err)
+    if fields:
+        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields)
+    zone = current_user.time_zone
+    since = doses.day_start(bounds["from"], zone) if "from" in bounds else None
+    until = doses.day_bounds(bounds["to"], bounds["to"], zone)[1] if "to" in bounds else None
+    found = records.list_doses(get_db(), current_user.id, since=since, until=until)
+    return jsonify({"doses": found})

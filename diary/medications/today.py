@@ -1,0 +1,49 @@
+"""What Today shows of medicines: each medicine taken when needed whose course includes the
+day, with the doses taken that day, for "Took one". Pure: no Flask, nothing stored."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from diary.medications import doses as dose_days
+from diary.medications.words import medication_name
+
+
+def in_course(medication: dict, day: str) -> bool:
+    """True when ``day`` (ISO) lies within the medicine's course."""
+    return medication["start_day"] <= day and (
+        medication["end_day"] is None or day <= medication["end_day"]
+    )
+
+
+def as_needed_today(
+    medications: Iterable[dict], doses: Iterable[dict], *, time_zone: str, today: date
+) -> list[dict]:
+    """``[{"medication", "name", "doses": [{"id", "time", "taken_at", "version"}]}]``: the
+    medicines taken as needed whose course includes ``today``, by name, each with the
+    doses taken on the patient's ``today`` (in ``time_zone``), earliest first."""
+    day = today.isoformat()
+    shown = [m for m in medications if m["schedule"] == "as_needed" and in_course(m, day)]
+    taken = dose_days.by_medication(
+        sorted(
+            (d for d in doses if dose_days.local_day(d["taken_at"], time_zone) == day),
+            key=lambda d: d["taken_at"],
+        )
+    )
+    return [
+        {
+            "medication": medication,
+            "name": medication_name(medication),
+            "doses": [
+                {
+                    "id": dose["id"],
+                    "time": dose_days.local_time(dose["taken_at"], time_zone),
+                    "taken_at": dose["taken_at"],
+                    "version": dose["version"],
+                }
+                for dose in taken.get(medication["id"], [])
+            ],
+        }
+        for medication in sorted(shown, key=lambda m: medication_name(m).casefold())
+    ]

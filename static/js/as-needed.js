@@ -1,0 +1,171 @@
+// Today's "Took one" with JavaScript: a tap queues a dose in the outbox (kind "dose") with
+// this phone's clock and shows it at once, online or not; a dose's time opens a small editor
+// to change the time or remove it, queued the same way. The block is reconciled with
+// IndexedDB, so a Today page from the cache shows the medicines and doses synced since, and
+// those recorded here. Without JavaScript the same forms and links go to the server.
+import { outbox, changed } from "./offline.js";
+import { el, oneAtATime } from "./outbox-render.js";
+import { localToday } from "./device-day.js";
+import { clockTime, inCourse, localDayOf, medicationName } from "./medication-render.js";
+
+let section;
+
+export function wire() {
+  section = document.querySelector("[data-as-needed]");
+  if (!section) return;
+  section.addEventListener("submit", onTook);
+  section.addEventListener("click", onDose);
+  document.addEventListener("diary:outbox-changed", render);
+  render().then(() => {
+    section.dataset.queueReady = ""; // taps now go to the outbox: tests wait on it
+  });
+}
+
+function say(text) {
+  const status = section.querySelector("[data-as-needed-status]");
+  if (status) status.textContent = text;
+}
+
+async function onTook(event) {
+  const form = event.target.closest("[data-took-one]");
+  if (!form) return;
+  event.preventDefault();
+  const item = form.closest("[data-medication-id]");
+  const data = { medication_id: item.dataset.medicationId, taken_at: new Date().toISOString() };
+  await (await outbox()).save("dose", crypto.randomUUID(), data);
+  say(`Recorded: ${item.dataset.name} at ${clockTime(data.taken_at)}.`);
+  await render();
+  changed();
+}
+
+// ---- the list ------------------------------------------------------------------------------
+
+const render = oneAtATime(renderNow);
+
+async function renderNow() {
+  const box = await outbox();
+  const today = localToday();
+  const list = section.querySelector(".as-needed-list");
+  const items = new Map([...list.querySelectorAll("[data-medication-id]")].map((li) => [li.dataset.medicationId, li]));
+  for (const medicine of await box.view("medication")) {
+    const shown = !medicine.deleted && medicine.data?.schedule === "as_needed" && inCourse(medicine.data, today);
+    let li = items.get(medicine.id);
+    if (!li && shown) {
+      li = newItem(medicine, list);
+      items.set(medicine.id, li);
+    }
+    if (li) li.hidden = !shown;
+  }
+  const doses = (await box.view("dose")).filter((d) => d.data);
+  // A dose this page added that the phone no longer holds (removed before it was sent).
+  const held = new Set(doses.map((d) => d.id));
+  for (const link of section.querySelectorAll("[data-dose-id][data-local]")) {
+    if (!held.has(link.dataset.doseId)) link.remove();
+  }
+  for (const dose of doses) {
+    const existing = section.querySelector(`[data-dose-id="${dose.id}"]`);
+    const li = items.get(dose.data.medication_id);
+    if (dose.deleted || localDayOf(dose.data.taken_at) !== today || !li) {
+      existing?.remove();
+      continue;
+    }
+    const link = existing || li.querySelector("[data-dose-list]").appendChild(doseLink(dose.id, li.dataset.name));
+    link.dataset.takenAt = dose.data.taken_at;
+    link.dataset.version = String(dose.version ?? "");
+    link.dataset.state = dose.state;
+    link.firstChild.textContent = clockTime(dose.data.taken_at);
+    link.querySelector(".visually-hidden").textContent =
+      `, ${li.dataset.name}${dose.state === "device" ? ", saved on this phone" : ""}: change or remove`;
+  }
+  for (const li of items.values()) {
+    const links = [...li.querySelectorAll("[data-dose-id]")].sort((a, b) => a.dataset.takenAt.localeCompare(b.dataset.takenAt));
+    li.querySelector("[data-dose-list]").append(...links);
+    li.querySelector("[data-none]").hidden = links.length > 0;
+  }
+  section.hidden = ![...items.values()].some((li) => !li.hidden);
+  section.dataset.rendered = String(Number(section.dataset.rendered || 0) + 1);
+}
+
+function doseLink(id, name) {
+  return el(
+    "a",
+    { className: "dose-time", href: `/medications/doses/${id}/edit`, dataset: { doseId: id, local: "" } },
+    document.createTextNode(""),
+    el("span", { className: "visually-hidden" }, `, ${name}: change or remove`),
+  );
+}
+
+// A medicine taken when needed that the page the server rendered did not have.
+function newItem(medicine, list) {
+  const name = medicationName(medicine.data);
+  const button = el("button", { type: "submit", className: "button", "aria-label": `Took one: ${name}` }, "Took one");
+  const li = el(
+    "li",
+    { className: "as-needed-item", dataset: { medicationId: medicine.id, name } },
+    el("form", { className: "took-one", dataset: { tookOne: "" } }, button, el("span", { className: "took-name", "aria-hidden": "true" }, name)),
+    el(
+      "p",
+      { className: "doses-today", dataset: { dosesToday: "" } },
+      el("span", { className: "muted" }, "Today:"),
+      " ",
+      el("span", { dataset: { doseList: "" } }),
+      el("span", { className: "muted", dataset: { none: "" } }, "none yet"),
+    ),
+  );
+  list.append(li);
+  return li;
+}
+
+// ---- changing or removing a dose --------------------------------------------------------------
+
+function onDose(event) {
+  const link = event.target.closest("[data-dose-id]");
+  if (!link) return;
+  event.preventDefault();
+  const li = link.closest("[data-medication-id]");
+  li.querySelector(".dose-editor")?.remove();
+  const id = link.dataset.doseId;
+  const inputId = `dose-time-${id}`;
+  const input = el("input", { id: inputId, type: "time", value: clockTime(link.dataset.takenAt) });
+  const close = () => {
+    editor.remove();
+    link.focus();
+  };
+  const save = el("button", { type: "button", className: "button primary" }, "Save time");
+  const remove = el("button", { type: "button", className: "button danger" }, "Remove dose");
+  const cancel = el("button", { type: "button", className: "button" }, "Cancel");
+  const editor = el(
+    "div",
+    { className: "dose-editor", role: "group", "aria-label": `Dose of ${li.dataset.name} at ${clockTime(link.dataset.takenAt)}` },
+    el("div", { className: "field" }, el("label", { htmlFor: inputId }, "Time taken"), input),
+    save,
+    remove,
+    cancel,
+  );
+  li.append(editor);
+  input.focus();
+  const base = () => ({ baseVersion: Number(link.dataset.version) || null });
+  const data = () => ({ medication_id: li.dataset.medicationId, taken_at: link.dataset.takenAt });
+  save.addEventListener("click", async () => {
+    if (!/^\d{2}:\d{2}$/.test(input.value)) return input.focus();
+    const moment = new Date(`${localToday()}T${input.value}`);
+    if (moment > new Date()) {
+      say("That time has not come yet today: choose an earlier one.");
+      return input.focus();
+    }
+    await (await outbox()).save("dose", id, { ...data(), taken_at: moment.toISOString() }, base());
+    say(`Saved: taken at ${input.value}.`);
+    close();
+    await render();
+    changed();
+  });
+  remove.addEventListener("click", async () => {
+    await (await outbox()).remove("dose", id, { ...base(), data: data() });
+    say(`Removed the dose taken at ${clockTime(link.dataset.takenAt)}.`);
+    editor.remove();
+    await render();
+    section.querySelector("button")?.focus();
+    changed();
+  });
+  cancel.addEventListener("click", close);
+}

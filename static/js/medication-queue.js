@@ -1,0 +1,207 @@
+// The medicine forms with JavaScript: Save and Delete go into the outbox first (IndexedDB),
+// then to the server, so a medicine can be added or changed without signal, like a therapy
+// (therapy-queue.js). A new medicine gets its id here; an edit or a delete carries the
+// version it was made from. Without JavaScript the forms post to the server as before.
+//   /medications/new                 adds a medicine (…?draft=<id>: one not sent yet)
+//   /medications/<id>/edit           edits it, with its dose changes; "Delete" asks, then queues
+//   /medications/<id>/delete         the no-JS confirmation page, queued as well
+import { outbox, changedThenGo } from "./offline.js";
+import { ask } from "./dialog.js";
+import { latestDay, localToday } from "./device-day.js";
+import { dayText } from "./therapy-render.js";
+import { medicationName } from "./medication-render.js";
+
+const LIST = "/medications/";
+const MESSAGE_KEY = "diary-medication-message";
+
+/** The "Saved: …" line a form left for the list (once), or null. */
+export function takeMessage() {
+  const text = sessionStorage.getItem(MESSAGE_KEY);
+  sessionStorage.removeItem(MESSAGE_KEY);
+  return text;
+}
+
+function leave(url, message) {
+  sessionStorage.setItem(MESSAGE_KEY, message);
+  return changedThenGo(url);
+}
+
+export async function wire() {
+  const form = document.querySelector("[data-medication-form]");
+  if (form) {
+    if (form.dataset.mode === "edit") await wireEdit(form);
+    else await wireCreate(form);
+    form.dataset.queueReady = ""; // saves now go to the outbox: tests wait on it
+  }
+  const deleteForm = document.querySelector("[data-medication-delete-form]");
+  if (deleteForm) {
+    wireDeletePage(deleteForm);
+    deleteForm.dataset.queueReady = "";
+  }
+}
+
+function say(form, text, state) {
+  const status = form.querySelector("[data-medication-status]");
+  if (!status) return;
+  status.textContent = text;
+  status.dataset.saveState = state;
+}
+
+/** The form's medicine as the server's schema wants it (the rules of diary/web/medications.py). */
+function readForm(form) {
+  const value = (name) => (form.elements[name]?.value ?? "").trim();
+  const data = {
+    name: value("name"),
+    strength: value("strength"),
+    unit: value("unit"),
+    schedule: form.querySelector('input[name="schedule"]:checked')?.value || "",
+    start_day: value("start_day"),
+    end_day: value("end_day") || null,
+    changes: [],
+  };
+  if (form.dataset.mode === "edit") {
+    for (const row of form.querySelectorAll("[data-dose-change]")) {
+      const day = row.querySelector('[name="change_day"]').value.trim();
+      const dose = row.querySelector('[name="change_dose"]').value.trim();
+      if (dose) data.changes.push({ day, dose });
+    }
+    data.changes.sort((a, b) => a.day.localeCompare(b.day));
+  } else if (value("start_dose")) {
+    data.changes.push({ day: data.start_day, dose: value("start_dose") });
+  }
+  return data;
+}
+
+function fillForm(form, data) {
+  for (const name of ["name", "strength", "unit", "start_day", "end_day"]) {
+    if (form.elements[name]) form.elements[name].value = data[name] ?? "";
+  }
+  const radio = form.querySelector(`input[name="schedule"][value="${data.schedule}"]`);
+  if (radio) radio.checked = true;
+  if (form.elements.start_dose) form.elements.start_dose.value = data.changes?.[0]?.dose ?? "";
+  const rows = form.querySelector("[data-dose-changes]");
+  if (rows) fillRows(rows, data.changes || []);
+}
+
+// The edit form's dose rows, as the server renders them: one per change and a blank one.
+function fillRows(fieldset, changes) {
+  const rows = [...fieldset.querySelectorAll("[data-dose-change]")];
+  const template = rows[rows.length - 1];
+  for (const row of rows.slice(0, -1)) row.remove();
+  changes.forEach((change, i) => {
+    const row = template.cloneNode(true);
+    for (const input of row.querySelectorAll("input")) input.id = `${input.id}-copy-${i}`;
+    for (const label of row.querySelectorAll("label")) {
+      label.htmlFor = `${label.htmlFor}-copy-${i}`;
+      label.textContent = label.htmlFor.includes("day") ? "From" : "Dose";
+    }
+    row.querySelector('[name="change_day"]').value = change.day;
+    row.querySelector('[name="change_dose"]').value = change.dose;
+    template.before(row);
+  });
+}
+
+// The rules worth checking before queueing, in the words of the server's form (the server
+// checks everything again; a refusal shows on the medicine list with its reason).
+function problemWith(data) {
+  if (!data.name) return "Write the medicine's name, then tap Save.";
+  if (!data.schedule) return "Choose how you take it, then tap Save.";
+  if (!data.start_day) return "Choose the start day, then tap Save.";
+  if (data.start_day > latestDay()) return "The start day is in the future. Choose today or an earlier day.";
+  if (data.end_day && data.end_day < data.start_day) return "The end day must be on or after the start day.";
+  const days = new Set();
+  for (const change of data.changes) {
+    if (!change.day) return "Give the day of each dose change.";
+    if (change.day < data.start_day) return `The dose change of ${dayText(change.day)} is before the start day.`;
+    if (data.end_day && change.day > data.end_day) return `The dose change of ${dayText(change.day)} is after the end day.`;
+    if (days.has(change.day)) return `There are two dose changes on ${dayText(change.day)}; keep one.`;
+    days.add(change.day);
+  }
+  return null;
+}
+
+async function queue(form, id, options, goTo) {
+  const data = readForm(form);
+  const problem = problemWith(data);
+  if (problem) {
+    say(form, problem, "invalid");
+    return;
+  }
+  await (await outbox()).save("medication", id, data, options);
+  say(form, `Saved on this phone: ${medicationName(data)}.`, "device");
+  await leave(goTo(id), `Saved: ${medicationName(data)}.`);
+}
+
+async function wireCreate(form) {
+  const start = form.elements.start_day;
+  // A form from the cache may be days old: its default day must not be reused.
+  if (start && start.value === start.defaultValue) start.value = localToday();
+  if (start && start.max && start.max < localToday()) start.max = localToday();
+  let id = crypto.randomUUID();
+  const draftId = new URLSearchParams(window.location.search).get("draft");
+  if (draftId) {
+    const record = await (await outbox()).record(draftId);
+    if (record && record.kind === "medication" && !record.desired.deleted) {
+      id = draftId;
+      fillForm(form, record.desired.data);
+      say(form, "This medicine is saved on this phone only. Change it, then tap Save.", "device");
+    }
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await queue(form, id, {}, (saved) => `${LIST}#medication-${saved}`);
+  });
+}
+
+async function wireEdit(form) {
+  const id = form.dataset.objectId;
+  const box = await outbox();
+  const item = (await box.view("medication")).find((i) => i.id === id);
+  const pageVersion = Number(form.elements.base_version?.value) || null;
+  if (item && item.deleted) {
+    form.replaceWith(Object.assign(document.createElement("p"), { textContent: "This medicine was deleted, here or on another device." }));
+    document.querySelector("[data-medication-delete]")?.closest("p")?.remove();
+    return;
+  }
+  // Show this phone's version when it is newer than the page, and build the edit on it.
+  let baseVersion = pageVersion;
+  if (item && item.data && (item.state !== "synced" || (item.version || 0) > (pageVersion || 0))) {
+    fillForm(form, item.data);
+    baseVersion = item.version ?? pageVersion;
+    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+  }
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    await queue(form, id, { baseVersion }, (saved) => `${LIST}#medication-${saved}`);
+  });
+  const link = document.querySelector("[data-medication-delete]");
+  link?.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const data = readForm(form);
+    const sure = await ask({
+      title: `Delete “${medicationName(data)}”?`,
+      text: "Your diary entries stay, and so do the doses you recorded of it.",
+      yes: "Delete medicine",
+      no: "Keep it",
+      danger: true,
+    });
+    if (!sure) return;
+    await box.remove("medication", id, { baseVersion, data });
+    await leave(LIST, `Deleted: ${medicationName(data)}.`);
+  });
+}
+
+function wireDeletePage(form) {
+  const id = form.dataset.objectId;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = await outbox();
+    const item = (await box.view("medication")).find((i) => i.id === id);
+    const row = JSON.parse(form.dataset.medication || "{}");
+    const fields = ["name", "strength", "unit", "schedule", "start_day", "end_day", "changes"];
+    const data = Object.fromEntries(fields.map((name) => [name, row[name]]));
+    const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
+    await box.remove("medication", id, { baseVersion, data });
+    await leave(LIST, `Deleted: ${medicationName(data)}.`);
+  });
+}

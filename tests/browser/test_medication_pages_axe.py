@@ -1,0 +1,40 @@
+"""Every new page of medicines and reminders passes axe-core, light and dark, on a phone."""
+
+from datetime import UTC, datetime, timedelta
+
+from tests.browser.conftest import assert_no_axe_violations_light_and_dark, seed_demo_diary
+from tests.browser.test_offline_medications import IBUPROFEN, api_post
+
+
+def test_medicine_and_reminder_pages_have_no_axe_violations(patient_page, live_server):
+    page, _, _ = patient_page()
+    url = live_server.url
+    therapies = seed_demo_diary(page, url)
+    start = datetime.fromisoformat(therapies[-1]["start_day"]).date()
+    ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
+    regular = {
+        "name": "Pregabalin",
+        "strength": "75",
+        "unit": "mg",
+        "schedule": "regular",
+        "start_day": (start - timedelta(days=10)).isoformat(),
+        "changes": [{"day": (start + timedelta(days=9)).isoformat(), "dose": "150 mg twice a day"}],
+    }
+    pregabalin = api_post(page, url, "/api/v1/medications", regular)
+    now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+    dose = api_post(page, url, "/api/v1/doses", {"medication_id": ibuprofen["id"], "taken_at": now})
+    pages = [
+        "/medications/",
+        "/medications/new",
+        f"/medications/{pregabalin['id']}/edit",
+        f"/medications/{pregabalin['id']}/delete",
+        f"/medications/doses/{dose['id']}/edit",
+        "/today",
+        "/account",
+        "/charts",
+    ]
+    for path in pages:
+        page.goto(url + path)
+        page.wait_for_load_state("networkidle")
+        assert_no_axe_violations_light_and_dark(page)
+    assert "may come from either" in page.locator("[data-medicine-change]").first.inner_text()

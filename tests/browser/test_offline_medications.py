@@ -1,0 +1,161 @@
+"""Medicines and "Took one" offline in a real Chromium against the live server (DESIGN.md
+section 4): recorded with the network really cut, shown at once with their state, and held
+by the server exactly once when the phone is back, even when the first answer is lost."""
+
+import json
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import (
+    assert_no_axe_violations_light_and_dark,
+    lose_the_first_sync_answer,
+    poll,
+    wait_status,
+)
+
+IBUPROFEN = {
+    "name": "Ibuprofen",
+    "strength": "400",
+    "unit": "mg",
+    "schedule": "as_needed",
+    "start_day": "2025-01-01",
+}
+NEW_ID = re.compile(r"/medications/#medication-([0-9a-f-]{36})$")
+
+
+def api_post(page, base_url, path, body):
+    token = page.request.get(base_url + "/api/v1/session").json()["csrf_token"]
+    response = page.request.post(base_url + path, data=body, headers={"X-CSRFToken": token})
+    assert response.status == 201, response.text()
+    return response.json()
+
+
+def held(page, base_url, what):
+    response = page.request.get(f"{base_url}/api/v1/{what}")
+    assert response.ok, response.text()
+    return {row["id"]: row for row in response.json()[what]}
+
+
+def cached(page, user, *paths):
+    listed = json.dumps(list(paths))
+    poll(
+        page,
+        f"""caches.open('diary-pages-{user["id"]}').then(async (c) =>
+            (await Promise.all({listed}.map((p) => c.match(p)))).every(Boolean))""",
+    )
+
+
+def rendered(page, selector):
+    poll(page, f"Number(document.querySelector('{selector}')?.dataset.rendered || 0)")
+
+
+def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page, live_server):
+    page, user, _ = patient_page()
+    url = live_server.url
+    ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
+    page.goto(url + "/medications/")
+    rendered(page, "[data-medication-list]")
+    page.goto(url + "/today")
+    page.wait_for_selector("[data-as-needed][data-queue-ready]", state="attached")
+    cached(page, user, "/today", "/medications/", "/medications/new")
+
+    page.context.set_offline(True)
+    page.reload()  # Today from the worker's cache
+    page.wait_for_selector("[data-as-needed][data-queue-ready]", state="attached")
+    took = page.get_by_role("button", name="Took one: Ibuprofen 400 mg")
+    took.click()
+    expect(page.locator("[data-dose-id]")).to_have_count(1)
+    took.click()
+    doses = page.locator("[data-dose-id]")
+    expect(doses).to_have_count(2)
+    expect(doses.first).to_have_attribute("data-state", "device")
+    expect(page.locator("[data-as-needed-status]")).to_contain_text("Recorded: Ibuprofen 400 mg at")
+
+    # The second one was a mistake: removed on this phone before it was ever sent.
+    doses.nth(1).click()
+    page.get_by_role("button", name="Remove dose").click()
+    expect(doses).to_have_count(1)
+
+    # A regular medicine, added with the form from the cache.
+    page.goto(url + "/medications/new")
+    page.wait_for_selector("[data-medication-form][data-queue-ready]", state="attached")
+    page.get_by_label("Name").fill("Pregabalin")
+    page.get_by_label("Strength (optional)").fill("75")
+    page.get_by_label("Unit (optional)").fill("mg")
+    page.get_by_label("Regularly (every day, or on a schedule)").check()
+    page.get_by_label("Start day").fill("2025-02-01")
+    page.get_by_label("Dose (optional)").fill("75 mg twice a day")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(NEW_ID)
+    new_id = NEW_ID.search(page.url).group(1)
+    rendered(page, "[data-medication-list]")
+    card = page.locator(f"[data-medication-id='{new_id}']")
+    expect(card).to_contain_text("Pregabalin 75 mg")
+    expect(card.locator("[data-sync-badge]")).to_have_text("Saved on this phone")
+    panel = page.locator("[data-outbox-panel]")
+    expect(panel.locator("[data-outbox-id]")).to_have_count(2)  # the medicine and the dose
+    assert_no_axe_violations_light_and_dark(page)
+    assert list(held(page, url, "doses")) == []  # nothing sent yet
+
+    # Back online, and the first answer is lost on the way: sent again, applied once.
+    seen = lose_the_first_sync_answer(page.context)
+    page.context.set_offline(False)
+    poll(page, "1", lambda _: seen["lost"] == 1)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_status(page, "synced", 0)
+    page.context.unroute("**/api/v1/sync")
+    assert seen["sent"] >= 2
+    expect(card.locator("[data-sync-badge]")).to_be_hidden()
+    medicines = held(page, url, "medications")
+    assert set(medicines) == {ibuprofen["id"], new_id}
+    assert medicines[new_id]["version"] == 1
+    assert medicines[new_id]["changes"] == [{"day": "2025-02-01", "dose": "75 mg twice a day"}]
+    [dose] = held(page, url, "doses").values()
+    assert (dose["medication_id"], dose["version"]) == (ibuprofen["id"], 1)
+
+    page.goto(url + "/today")
+    expect(page.locator(f"[data-dose-id='{dose['id']}']")).to_have_count(1)
+    assert_no_axe_violations_light_and_dark(page)
+
+
+def test_a_dose_changed_here_and_elsewhere_meets_the_conflict_chooser(patient_page, live_server):
+    page, user, _ = patient_page()
+    url = live_server.url
+    ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
+    page.goto(url + "/today")
+    page.wait_for_selector("[data-as-needed][data-queue-ready]", state="attached")
+    page.get_by_role("button", name="Took one: Ibuprofen 400 mg").click()
+    expect(page.locator("[data-dose-id][data-state='synced']")).to_have_count(1)
+    [dose] = held(page, url, "doses").values()
+
+    page.context.set_offline(True)
+    page.locator(f"[data-dose-id='{dose['id']}']").click()
+    page.get_by_label("Time taken").fill("00:01")
+    page.get_by_role("button", name="Save time").click()
+    expect(page.locator(f"[data-dose-id='{dose['id']}']")).to_have_attribute("data-state", "device")
+    # Meanwhile another device moves the same dose.
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    moved = page.request.put(
+        f"{url}/api/v1/doses/{dose['id']}",
+        data={
+            "medication_id": ibuprofen["id"],
+            "taken_at": dose["taken_at"][:11] + "00:00:30Z",
+            "base_version": 1,
+        },
+        headers={"X-CSRFToken": token},
+    )
+    assert moved.ok, moved.text()
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_status(page, "conflict")
+    page.goto(url + "/medications/")
+    rendered(page, "[data-medication-list]")
+    mine = page.locator(f"[data-outbox-id='{dose['id']}']")
+    expect(mine.locator(".conflict-version")).to_have_count(2)
+    expect(mine).to_contain_text("Ibuprofen 400 mg, taken")
+    assert_no_axe_violations_light_and_dark(page)
+    mine.get_by_role("button", name="Keep mine").click()
+    wait_status(page, "synced", 0)
+    assert held(page, url, "doses")[dose["id"]]["version"] == 3

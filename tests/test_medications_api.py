@@ -1,0 +1,211 @@
+"""Medicines and as-needed doses over the JSON API and through sync (DESIGN.md sections 4-5):
+the same write path and conflict rules as entries, each change applied exactly once, and a
+dose that is never refused or lost for its medicine (docs/sync-protocol.md)."""
+
+import uuid
+
+from diary.exports import archive
+from tests.test_sync import change, statuses, sync
+
+PREGABALIN = {
+    "name": "Pregabalin",
+    "strength": "75",
+    "unit": "mg",
+    "schedule": "regular",
+    "start_day": "2026-01-05",
+    "changes": [{"day": "2026-02-01", "dose": "150 mg twice a day"}],
+}
+IBUPROFEN = {
+    "name": "Ibuprofen",
+    "strength": "400",
+    "unit": "mg",
+    "schedule": "as_needed",
+    "start_day": "2026-01-01",
+}
+
+
+def test_a_medicine_is_created_read_listed_edited_and_deleted(patient):
+    created = patient.post("/api/v1/medications", PREGABALIN)
+    assert created.status_code == 201
+    med = created.get_json()
+    assert med["version"] == 1 and med["end_day"] is None
+    assert med["changes"] == [{"day": "2026-02-01", "dose": "150 mg twice a day"}]
+    assert patient.get(f"/api/v1/medications/{med['id']}").get_json() == med
+    listed = patient.get("/api/v1/medications").get_json()["medications"]
+    assert [m["id"] for m in listed] == [med["id"]]
+
+    changes = [
+        {"day": "2026-03-01", "dose": "300 mg twice a day"},
+        {"day": "2026-02-01", "dose": "150 mg twice a day"},
+    ]
+    edited = patient.put(
+        f"/api/v1/medications/{med['id']}",
+        {**PREGABALIN, "changes": changes, "end_day": "2026-04-30", "base_version": 1},
+    ).get_json()
+    assert edited["version"] == 2 and edited["end_day"] == "2026-04-30"
+    # Kept in day order, whatever order the client sent.
+    assert [c["day"] for c in edited["changes"]] == ["2026-02-01", "2026-03-01"]
+
+    assert patient.delete(f"/api/v1/medications/{med['id']}?base_version=2").status_code == 204
+    assert patient.get(f"/api/v1/medications/{med['id']}").status_code == 404
+    assert patient.get("/api/v1/medications").get_json()["medications"] == []
+
+
+def test_a_stale_edit_is_a_conflict_with_the_server_copy(patient):
+    med = patient.post("/api/v1/medications", PREGABALIN).get_json()
+    patient.put(
+        f"/api/v1/medications/{med['id']}", {**PREGABALIN, "name": "Lyrica", "base_version": 1}
+    )
+    stale = patient.put(
+        f"/api/v1/medications/{med['id']}", {**PREGABALIN, "unit": "mcg", "base_version": 1}
+    )
+    assert stale.status_code == 409
+    assert stale.get_json()["server"]["name"] == "Lyrica"
+
+
+def test_rules_between_fields_are_422_naming_the_field(patient):
+    cases = [
+        ({"end_day": "2026-01-01"}, "end_day"),
+        ({"changes": [{"day": "2026-01-01", "dose": "1"}]}, "changes"),
+        ({"end_day": "2026-01-31", "changes": [{"day": "2026-02-01", "dose": "x"}]}, "changes"),
+        (
+            {"changes": [{"day": "2026-02-01", "dose": "a"}, {"day": "2026-02-01", "dose": "b"}]},
+            "changes",
+        ),
+        ({"schedule": "sometimes"}, "schedule"),
+        ({"name": "   "}, "name"),
+        ({"changes": [{"day": "2026-02-01", "dose": ""}]}, "changes.0.dose"),
+    ]
+    for change_, field in cases:
+        response = patient.post("/api/v1/medications", {**PREGABALIN, **change_})
+        assert response.status_code == 422, change_
+        assert field in response.get_json()["error"]["fields"], (change_, response.get_json())
+    assert patient.get("/api/v1/medications").get_json()["medications"] == []
+
+
+def test_doses_are_listed_by_the_patients_days(patient):
+    patient.put("/api/v1/users/me", {"time_zone": "America/New_York"})
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    times = ["2026-03-02T04:30:00Z", "2026-03-02T05:30:00Z", "2026-03-03T04:59:59.999Z"]
+    made = [
+        patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": t}).get_json()
+        for t in times
+    ]
+    # 04:30 UTC on 2 March is 23:30 on 1 March in New York.
+    on_the_2nd = patient.get("/api/v1/doses?from=2026-03-02&to=2026-03-02").get_json()["doses"]
+    assert [d["id"] for d in on_the_2nd] == [made[2]["id"], made[1]["id"]]
+    assert len(patient.get("/api/v1/doses").get_json()["doses"]) == 3
+    assert patient.get("/api/v1/doses?from=2026-02-30").status_code == 422
+
+
+def test_a_dose_time_is_stored_in_utc_and_never_in_the_future(patient):
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    dose = patient.post(
+        "/api/v1/doses", {"medication_id": med["id"], "taken_at": "2026-03-02T09:15:00+02:00"}
+    ).get_json()
+    assert dose["taken_at"] == "2026-03-02T07:15:00.000Z"
+    future = patient.post(
+        "/api/v1/doses", {"medication_id": med["id"], "taken_at": "2098-01-01T00:00:00Z"}
+    )
+    assert future.status_code == 422
+    assert "future" in future.get_json()["error"]["fields"]["taken_at"]
+    moved = patient.put(
+        f"/api/v1/doses/{dose['id']}",
+        {"medication_id": med["id"], "taken_at": "2026-03-02T06:00:00Z", "base_version": 1},
+    ).get_json()
+    assert moved["version"] == 2 and moved["taken_at"] == "2026-03-02T06:00:00.000Z"
+
+
+def test_a_dose_for_a_medicine_not_synced_yet_or_deleted_is_kept(patient):
+    """The documented rule: a dose is never refused for its medicine, and nothing breaks."""
+    unknown = str(uuid.uuid4())
+    dose = {"medication_id": unknown, "taken_at": "2026-03-02T08:00:00Z"}
+    answer = sync(patient, [change(uuid.uuid4(), dose, kind="dose")])
+    assert statuses(answer) == [("applied", 1)]
+    # The medicine arrives later, from another device: the dose is its dose.
+    med = {**IBUPROFEN}
+    assert statuses(sync(patient, [change(unknown, med, kind="medication")])) == [("applied", 1)]
+    # Deleted on another device, while this phone records one more dose of it.
+    assert patient.delete(f"/api/v1/medications/{unknown}").status_code == 204
+    late = sync(
+        patient, [change(uuid.uuid4(), {**dose, "taken_at": "2026-03-03T08:00:00Z"}, kind="dose")]
+    )
+    assert statuses(late) == [("applied", 1)]
+    assert len(patient.get("/api/v1/doses").get_json()["doses"]) == 2
+
+
+def test_medicines_and_doses_sync_exactly_once_and_reach_another_device(patient, make_api):
+    med_id, dose_id = str(uuid.uuid4()), str(uuid.uuid4())
+    batch = [
+        change(med_id, IBUPROFEN, kind="medication"),
+        change(dose_id, {"medication_id": med_id, "taken_at": "2026-03-02T08:00:00Z"}, kind="dose"),
+    ]
+    first = sync(patient, batch)
+    assert statuses(first) == [("applied", 1), ("applied", 1)]
+    # The answer was lost: the phone sends the same batch again.
+    again = sync(patient, batch)
+    assert statuses(again) == [("duplicate", 1), ("duplicate", 1)]
+    kinds = {c["kind"]: c for c in again["changes"]}
+    assert kinds["medication"]["data"]["name"] == "Ibuprofen"
+    assert kinds["dose"]["data"] == {
+        "medication_id": med_id,
+        "taken_at": "2026-03-02T08:00:00.000Z",
+    }
+    # An edit and a conflicting edit from a device that did not see it.
+    moved = change(
+        dose_id, {"medication_id": med_id, "taken_at": "2026-03-02T07:00:00Z"}, base=1, kind="dose"
+    )
+    assert statuses(sync(patient, [moved])) == [("applied", 2)]
+    other = {"medication_id": med_id, "taken_at": "2026-03-02T06:00:00Z"}
+    conflict = sync(patient, [change(dose_id, other, base=1, kind="dose")])
+    assert conflict["results"][0]["status"] == "conflict"
+    assert conflict["results"][0]["server"]["taken_at"] == "2026-03-02T07:00:00.000Z"
+
+
+def test_a_medicines_id_cannot_be_reused_by_another_kind_or_patient(patient, make_api):
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    as_entry = sync(patient, [change(med["id"], {"day": "2026-03-01", "leg_pain": 3})])
+    assert as_entry["results"][0]["error"]["code"] == "id_taken"
+    other = make_api()
+    other.register(email="other@example.org")
+    assert other.get(f"/api/v1/medications/{med['id']}").status_code == 404
+    taken = other.post("/api/v1/medications", {**IBUPROFEN, "id": med["id"]})
+    assert taken.status_code == 409
+    assert other.get("/api/v1/medications").get_json()["medications"] == []
+
+
+def test_invalid_medicine_changes_are_rejected_alone(patient):
+    bad = change(uuid.uuid4(), {**IBUPROFEN, "schedule": "daily"}, kind="medication")
+    good = change(uuid.uuid4(), IBUPROFEN, kind="medication")
+    answer = sync(patient, [bad, good])
+    assert [r["status"] for r in answer["results"]] == ["rejected", "applied"]
+    assert "data.schedule" in answer["results"][0]["error"]["fields"]
+
+
+def test_deleting_the_account_deletes_medicines_doses_and_their_revisions(patient, app):
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": "2026-03-02T08:00:00Z"})
+    assert patient.delete("/api/v1/users/me").status_code == 204
+    db = app.extensions["diary.db"].get()
+    for table in ("medications", "doses", "revisions"):
+        assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0  # noqa: S608
+
+
+def test_medicines_and_doses_are_in_every_export(patient):
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    dose = {"medication_id": med["id"], "taken_at": "2026-03-02T08:00:00Z"}
+    patient.post("/api/v1/doses", dose)
+    medicines = patient.get("/api/v1/export.csv?table=medications")
+    assert "Ibuprofen" in medicines.get_data(as_text=True)
+    assert "medications-" in medicines.headers["Content-Disposition"]
+    doses = patient.get("/api/v1/export.csv?table=doses").get_data(as_text=True)
+    assert "2026-03-02,08:00,Ibuprofen 400 mg" in doses
+    bundle = patient.get("/api/v1/export.fhir.json").get_json()
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("MedicationAdministration") == 1
+    copy = patient.get("/api/v1/export.json").get_json()
+    assert copy["version"] == archive.VERSION
+    assert [m["id"] for m in copy["medications"]] == [med["id"]]
+    assert len(copy["doses"]) == 1
+    refused = patient.get("/api/v1/export.csv?table=pills")
+    assert "medications" in refused.get_json()["error"]["fields"]["table"]

@@ -1,0 +1,180 @@
+"""The medicine pages and "Took one" on Today, without JavaScript (plain HTML forms)."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+from tests.conftest import form_token
+
+TODAY = datetime.now(UTC).date().isoformat()
+
+
+def post(api, path, data, token_from=None):
+    token = form_token(api.client, token_from or path)
+    return api.client.post(path, data={**data, "csrf_token": token})
+
+
+def text_of(response):
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
+
+
+def add(patient, **fields):
+    page = patient.client.get("/medications/new").get_data(as_text=True)
+    form_id = re.search(r'name="id" value="([^"]+)"', page).group(1)
+    data = {
+        "id": form_id,
+        "name": "Pregabalin",
+        "strength": "75",
+        "unit": "mg",
+        "schedule": "regular",
+        "start_day": "2026-01-05",
+        "end_day": "",
+        "start_dose": "75 mg twice a day",
+        **fields,
+    }
+    return post(patient, "/medications/new", data), data
+
+
+def test_a_medicine_is_added_listed_changed_and_deleted(patient):
+    assert "No medicines yet" in text_of(patient.client.get("/medications/"))
+    response, data = add(patient)
+    assert response.status_code == 302
+    # The form sent again (a double tap, the back button) adds nothing more.
+    assert post(patient, "/medications/new", data).status_code == 302
+    [med] = patient.get("/api/v1/medications").get_json()["medications"]
+    assert med["changes"] == [{"day": "2026-01-05", "dose": "75 mg twice a day"}]
+    listed = text_of(patient.client.get("/medications/"))
+    assert "Pregabalin 75 mg" in listed and "from 5 Jan 2026, ongoing" in listed
+
+    edit = f"/medications/{med['id']}/edit"
+    changed = post(
+        patient,
+        edit,
+        {
+            "base_version": "1",
+            "name": "Pregabalin",
+            "strength": "75",
+            "unit": "mg",
+            "schedule": "regular",
+            "start_day": "2026-01-05",
+            "end_day": "",
+            "change_day": ["2026-01-05", "2026-02-01"],
+            "change_dose": ["75 mg twice a day", "150 mg twice a day"],
+        },
+    )
+    assert changed.status_code == 302
+    med = patient.get(f"/api/v1/medications/{med['id']}").get_json()
+    assert [c["dose"] for c in med["changes"]] == ["75 mg twice a day", "150 mg twice a day"]
+    assert "1 Feb 2026: 150 mg twice a day" in text_of(patient.client.get("/medications/"))
+
+    delete = f"/medications/{med['id']}/delete"
+    assert "Delete “Pregabalin 75 mg”?" in text_of(patient.client.get(delete))
+    assert post(patient, delete, {}).status_code == 302
+    assert patient.get("/api/v1/medications").get_json()["medications"] == []
+
+
+def test_a_refused_form_comes_back_with_what_was_typed_and_why(patient):
+    response, _ = add(patient, name="")
+    assert response.status_code == 422
+    assert "Name must not be empty." in text_of(response)
+    assert 'value="75 mg twice a day"' in response.get_data(as_text=True)
+    response, _ = add(patient, end_day="2026-01-01")
+    assert "End day (optional) must be on or after the start day." in text_of(response)
+    med = patient.post(
+        "/api/v1/medications",
+        {"name": "Naproxen", "schedule": "regular", "start_day": "2026-01-05"},
+    ).get_json()
+    before = post(
+        patient,
+        f"/medications/{med['id']}/edit",
+        {
+            "base_version": "1",
+            "name": "Naproxen",
+            "schedule": "regular",
+            "start_day": "2026-01-05",
+            "change_day": ["2025-12-01"],
+            "change_dose": ["500 mg"],
+        },
+    )
+    assert before.status_code == 422
+    assert "Dose changes: the change of 1 Dec 2025 is before the start day." in text_of(before)
+
+
+def test_earlier_names_are_suggested_there_is_no_drug_database(patient):
+    add(patient, name="Pregabalin")
+    add(patient, name="Amitriptyline")
+    page = patient.client.get("/medications/new").get_data(as_text=True)
+    assert 'list="earlier-names"' in page
+    suggested = re.findall(r'<option value="([^"]+)">', page.split('id="earlier-names"')[1])
+    assert suggested[:2] == ["Amitriptyline", "Pregabalin"]
+
+
+def test_took_one_on_today_records_a_dose_once_and_its_time_can_be_changed(patient):
+    patient.post(
+        "/api/v1/medications",
+        {
+            "name": "Ibuprofen",
+            "strength": "400",
+            "unit": "mg",
+            "schedule": "as_needed",
+            "start_day": "2026-01-01",
+        },
+    )
+    patient.post(
+        "/api/v1/medications",
+        {"name": "Pregabalin", "schedule": "regular", "start_day": "2026-01-01"},
+    )
+    today = patient.client.get("/today").get_data(as_text=True)
+    assert today.count("data-took-one") == 1  # only what is taken when needed
+    assert 'aria-label="Took one: Ibuprofen 400 mg">Took one</button>' in today
+    form = today.split("data-took-one")[1]
+    fields = dict(re.findall(r'name="(medication_id|id)" value="([^"]+)"', form))
+    sent = post(patient, "/medications/doses", fields, token_from="/today")
+    assert sent.status_code == 302
+    after = patient.client.get("/today")
+    assert "Recorded: Ibuprofen 400 mg at" in text_of(after)
+    # The same form sent again records nothing more.
+    assert post(patient, "/medications/doses", fields, token_from="/today").status_code == 302
+    [dose] = patient.get("/api/v1/doses").get_json()["doses"]
+    assert f'data-dose-id="{dose["id"]}"' in after.get_data(as_text=True)
+
+    edit = f"/medications/doses/{dose['id']}/edit"
+    earlier = post(patient, edit, {"base_version": "1", "day": TODAY, "time": "00:05"})
+    assert earlier.status_code == 302
+    moved = patient.get(f"/api/v1/doses/{dose['id']}").get_json()
+    assert moved["taken_at"] == f"{TODAY}T00:05:00.000Z"  # the patient's zone is UTC
+    bad = post(patient, edit, {"base_version": "2", "day": TODAY, "time": "25:00"})
+    assert bad.status_code == 422
+    future = (datetime.now(UTC).date() + timedelta(days=5)).isoformat()
+    assert (
+        post(patient, edit, {"base_version": "2", "day": future, "time": "08:00"}).status_code
+        == 422
+    )
+    removed = post(patient, f"/medications/doses/{dose['id']}/delete", {}, token_from=edit)
+    assert removed.status_code == 302
+    assert patient.get("/api/v1/doses").get_json()["doses"] == []
+
+
+def test_today_shows_no_medicine_block_without_medicines_taken_when_needed(patient):
+    hidden = '<section class="as-needed" aria-labelledby="as-needed-heading" data-as-needed hidden>'
+    assert hidden in patient.client.get("/today").get_data(as_text=True)
+    patient.post(
+        "/api/v1/medications",
+        {
+            "name": "Ibuprofen",
+            "schedule": "as_needed",
+            "start_day": "2020-01-01",
+            "end_day": "2020-02-01",
+        },
+    )
+    assert hidden in patient.client.get("/today").get_data(as_text=True)
+
+
+def test_a_dose_whose_medicine_was_deleted_is_kept_and_said(patient):
+    med = patient.post(
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": "2026-01-01"},
+    ).get_json()
+    patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": "2026-03-02T08:00:00Z"})
+    patient.delete(f"/api/v1/medications/{med['id']}")
+    listed = text_of(patient.client.get("/medications/"))
+    assert "1 dose you recorded belongs to a medicine that is no longer in this list" in listed
