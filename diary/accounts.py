@@ -301,17 +301,18 @@ def _password_hash(db, user_id):
 
 def delete_user(db, user_id: int):
     """Delete the account and every row of its data, by cascade: a patient's entries,
-    therapies, medicines, doses, reminders, shares, view links, sessions (and the push
-    subscriptions of each) and the access log about them; a physician's
-    shares (which ends them) and sessions. The access log keeps a deleted physician's name,
-    so a patient can still see who looked at their diary."""
+    therapies, medicines, doses, questionnaire responses, reminders, shares, view links,
+    sessions (and the push subscriptions of each) and the access log about them; a
+    physician's shares (which ends them) and sessions. The access log keeps a deleted
+    physician's name, so a patient can still see who looked at their diary."""
     with write(db):
         # The revision hashes have no foreign key to the user: remove them first.
         db.execute(
             "DELETE FROM revisions WHERE id IN (SELECT id FROM entries WHERE patient_id = ?"
             " UNION SELECT id FROM therapies WHERE patient_id = ?"
             " UNION SELECT id FROM medications WHERE patient_id = ?"
-            " UNION SELECT id FROM doses WHERE patient_id = ?)",
-            [user_id] * 4,
+            " UNION SELECT id FROM doses WHERE patient_id = ?"
+            " UNION SELECT id FROM responses WHERE patient_id = ?)",
+            [user_id] * 5,
         )
         db.execute("DELETE FROM users WHERE id = ?", [user_id])

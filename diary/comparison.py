@@ -19,7 +19,6 @@ from diary import analysis, clinical, regions
 from diary.comparison_words import (
     CATEGORY_WORDS,
     WINDOW_LABELS,
-    change_sentence,
     distal_sentence,
     nap_words,
     overlap_sentences,
@@ -27,6 +26,8 @@ from diary.comparison_words import (
     shown_change,
     therapy_name,
 )
+from diary.questionnaires import compare as questionnaire_compare
+from diary.questionnaires import words as questionnaire_words
 
 
 def analysis_rows(entries: Iterable[dict]) -> list[dict]:
@@ -145,8 +146,10 @@ def therapy_panel(
     follow-ups ``sentence``, ``verdict`` and ``shown``: the change worked out from the means
     as shown), the headline window and sentence, the words about other therapies that cloud
     it (``overlaps``), region shares and activity limits for the baseline and the latest
-    window, and the distal-level sentence. ``entries`` are the stored entries sorted by day;
-    ``therapies`` all of the patient's, this one included.
+    window, and the distal-level sentence. Each window also carries its ``questionnaires``
+    results (``with_questionnaires``), each with its ``words``, and the verdict uses them;
+    ``questionnaires`` lists the instruments shown. ``entries`` are the stored entries sorted
+    by day; ``therapies`` all of the patient's, this one included.
     """
     kind = therapy["kind"]
     windows = []
@@ -157,8 +160,12 @@ def therapy_panel(
             "label": WINDOW_LABELS[window["name"]],
             "progress": progress_words(window),
         }
+        shown["questionnaires"] = [
+            {**result, "words": questionnaire_words.result_words(result, window)}
+            for result in window.get("questionnaires") or []
+        ]
         if window["name"] != "baseline":
-            shown["sentence"] = change_sentence(kind, window, baseline_window)
+            shown["sentence"] = questionnaire_words.verdict(kind, window, baseline_window)
             shown["verdict"] = CATEGORY_WORDS.get(window["change"]["category"])
             if window["enough_data"] and baseline_window["enough_data"]:
                 shown["shown"] = shown_change(baseline_window["leg"]["mean"], window["leg"]["mean"])
@@ -186,6 +193,7 @@ def therapy_panel(
         "distal_sentence": distal_sentence(
             baseline["distal_level_median"], latest["distal_level_median"]
         ),
+        "questionnaires": questionnaire_words.instruments_shown(windows),
         **clouded,
         "overlap_sentences": overlap_sentences(kind, therapy, clouded),
     }
@@ -266,11 +274,21 @@ def entry_spans(
     return [(begin.isoformat(), end.isoformat()) for begin, end in merged]
 
 
+def with_questionnaires(therapy: dict, result: dict, responses: Iterable[dict]) -> dict:
+    """``analysis.compare``'s ``result`` with each window's questionnaire results
+    (``questionnaires.compare.window_results``) as its ``questionnaires``."""
+    per_window = questionnaire_compare.window_results(therapy, result["windows"], list(responses))
+    for window, results in zip(result["windows"], per_window, strict=True):
+        window["questionnaires"] = results
+    return result
+
+
 def therapy_comparison(
     therapy: dict,
     entries: Iterable[dict],
     *,
     therapies: Iterable[dict] = (),
+    responses: Iterable[dict] = (),
     today: date,
     baseline_days: int,
     exclusion_days: int,
@@ -279,9 +297,10 @@ def therapy_comparison(
     "overlapping_therapies", "baseline_after_therapies"}``.
 
     ``windows`` and ``caveat`` are ``analysis.compare``'s, over the patient's stored entries
-    (all of them, or at least those within ``entry_spans`` and the last one); the overlaps
-    are ``overlaps`` against the patient's ``therapies``. Refuses (ValueError) what
-    ``compare`` refuses.
+    (all of them, or at least those within ``entry_spans`` and the last one), each window
+    with its questionnaire results from the patient's ``responses``; the overlaps are
+    ``overlaps`` against the patient's ``therapies``. Refuses (ValueError) what ``compare``
+    refuses.
     """
     result = analysis.compare(
         therapy["start_day"],
@@ -290,6 +309,7 @@ def therapy_comparison(
         baseline_days=baseline_days,
         exclusion_days=exclusion_days,
     )
+    with_questionnaires(therapy, result, responses)
     return {"therapy": therapy, **result, **overlaps(therapy, therapies, result["windows"])}
 
 
@@ -347,7 +367,12 @@ def weekly_means(timeline: list[dict]) -> list[dict]:
 
 
 def charts_page(
-    therapies: list[dict], entries: list[dict], *, today: date, days: list[dict] | None = None
+    therapies: list[dict],
+    entries: list[dict],
+    *,
+    today: date,
+    days: list[dict] | None = None,
+    responses: Iterable[dict] = (),
 ) -> dict:
     """What the charts page shows: one panel per therapy, the timeline and its weekly table.
 
@@ -355,15 +380,21 @@ def charts_page(
     timeline. ``days`` may carry them (``daily.daily_values``, from SQLite); then
     ``entries`` need only cover ``panel_spans`` (the body maps and activity limits of each
     therapy's baseline and latest weeks). ``entries`` are stored entries oldest first;
-    ``therapies`` in the order they are shown.
+    ``therapies`` in the order they are shown; ``responses`` the patient's live
+    questionnaire responses, shown in each window beside the pain.
     """
     if days is None:
         days = analysis.daily_values(analysis_rows(entries))
+    responses = list(responses)
     panels = [
         therapy_panel(
             therapy,
             entries,
-            analysis.compare(therapy["start_day"], None, today=today, days=days),
+            with_questionnaires(
+                therapy,
+                analysis.compare(therapy["start_day"], None, today=today, days=days),
+                responses,
+            ),
             therapies,
         )
         for therapy in therapies

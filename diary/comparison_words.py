@@ -63,6 +63,11 @@ _REACH_WORDS = {
 }
 
 
+def before_words(kind: str) -> str:
+    """What "than before ..." calls a therapy of ``kind``: "the injection", "physiotherapy"."""
+    return _BEFORE_WORDS.get(kind, "this therapy")
+
+
 def shown_change(before_mean: float | None, after_mean: float | None) -> dict | None:
     """The change between two means as the page shows it: ``{"before", "after", "points",
     "percent"}``, all worked out from the means rounded to one decimal, so that what a
@@ -208,12 +213,44 @@ def distal_sentence(before: float | None, after: float | None) -> str | None:
     return f"Pain reaches as far as before: {where}."
 
 
+# "Since ... on 10 Aug 2026" for each therapy kind (the PGIC's question).
+_SINCE_WORDS = {
+    "msc_injection": "your injection",
+    "prp_injection": "your injection",
+    "epidural_steroid": "your injection",
+    "nerve_block": "your nerve block",
+    "surgery": "your surgery",
+    "medication_change": "your medication change",
+}
+
+
+def since_words(therapy: dict, day: str) -> str:
+    """What a question "Since ...?" calls a therapy and its day: "your injection on 10 Aug
+    2026", "you started physiotherapy on 3 Mar 2026"."""
+    what = _SINCE_WORDS.get(therapy["kind"])
+    if what is None:
+        kind = clinical.THERAPY_KINDS.get(therapy["kind"], "This therapy")
+        label = therapy.get("label") or ""
+        # The kind's own words read in a sentence in lower case; a label of the patient's as typed.
+        name = label if label and label.lower() != kind.lower() else kind[:1].lower() + kind[1:]
+        return f"you started {name} on {day}"
+    return f"{what} on {day}"
+
+
 def day_words(day: str | date | None) -> str:
     """A day as people write it ("3 Aug 2026"), "" for None."""
     if day is None:
         return ""
     day = day if isinstance(day, date) else date.fromisoformat(day)
     return f"{day.day} {day:%b %Y}"
+
+
+def span_words(first: str, last: str) -> str:
+    """Two days as a span, the year said once when both share it: "17 Jul – 13 Aug 2026"."""
+    begin, end = date.fromisoformat(first), date.fromisoformat(last)
+    if begin.year != end.year:
+        return f"{day_words(begin)} \u2013 {day_words(end)}"
+    return f"{begin.day} {begin:%b} \u2013 {day_words(end)}"
 
 
 def therapy_name(therapy: dict) -> str:

@@ -3,8 +3,10 @@
 The story (CLINICAL.md's vocabulary): four weeks and more of leg pain around 7 reaching the
 foot, a stem-cell (MSC) injection, a few days' flare, then gradual improvement with
 day-to-day noise while the pain retreats from the foot to the buttock; a physiotherapy
-course from the third week. The numbers come from a seeded generator, so every run tells
-the same story; only the account passwords and the row ids are new each time.
+course from the third week. A weekly RMDQ follows the pain down, a PGIC is answered at each
+follow-up after the injection, and the clinic's ODI was taken before it and at 3 months.
+The numbers come from a seeded generator, so every run tells the same story; only the
+account passwords and the row ids are new each time.
 """
 
 import math
@@ -21,6 +23,7 @@ from flask.cli import with_appcontext
 from diary import accounts, store
 from diary.comparison import patient_today
 from diary.db import get_db, write
+from diary.questionnaires.schemas import ResponseData
 from diary.schemas import EntryData, TherapyData
 from diary.sharing import invites
 
@@ -72,6 +75,7 @@ class Seeded:
     entries: int
     days: int
     therapies: list[dict]
+    responses: int
     first_day: date
     last_day: date
 
@@ -179,6 +183,76 @@ def therapies(today: date) -> list[dict]:
     ]
 
 
+# RMDQ statements in the order a sciatica patient stops ticking them as they recover.
+_RMDQ_ORDER = (
+    13,
+    2,
+    18,
+    17,
+    3,
+    10,
+    11,
+    21,
+    12,
+    9,
+    23,
+    6,
+    14,
+    16,
+    20,
+    7,
+    4,
+    22,
+    5,
+    8,
+    1,
+    15,
+    19,
+    24,
+)
+# PGIC answers by follow-up (days after the injection): 1 very much ... 7 very much worse.
+_PGIC = ((16, 3), (40, 2), (90, 2))
+# The clinic's ODI totals (days after the injection).
+_ODI = ((-6, 52), (91, 24))
+
+
+def questionnaire_responses(today: date, injection_id: str) -> list[dict]:
+    """The demo patient's questionnaire answers up to ``today``: a weekly RMDQ whose score
+    follows the leg pain (about 14 before the injection, 5 to 6 at three months), a PGIC at
+    each follow-up of the injection, and two ODI totals from the clinic."""
+    injection = today - timedelta(days=DAYS - 1 - INJECTION_INDEX)
+    out = []
+    for rel in range(-INJECTION_INDEX + 3, DAYS - INJECTION_INDEX, 7):
+        score = _clip(_leg_level(rel) * 2 - (1 if rel > 5 else 0), 0, 24)
+        ticked = set(_RMDQ_ORDER[:score])
+        answers = {str(n): n in ticked for n in range(1, 25)}
+        out.append(
+            {"questionnaire": "rmdq", "day": injection + timedelta(days=rel), "answers": answers}
+        )
+    for rel, answer in _PGIC:
+        out.append(
+            {
+                "questionnaire": "pgic",
+                "day": injection + timedelta(days=rel),
+                "answers": {"1": answer},
+                "therapy_id": injection_id,
+            }
+        )
+    for rel, total in _ODI:
+        out.append(
+            {
+                "questionnaire": "odi",
+                "day": injection + timedelta(days=rel),
+                "answers": {"total": total},
+            }
+        )
+    return [
+        {**r, "day": r["day"].isoformat()}
+        for r in sorted(out, key=lambda r: r["day"])
+        if r["day"] <= today
+    ]
+
+
 def _existing(db) -> list[accounts.User]:
     rows = db.query("SELECT id FROM users WHERE email IN (?, ?)", [PATIENT_EMAIL, PHYSICIAN_EMAIL])
     return [accounts.get_user(db, row["id"]) for row in rows]
@@ -232,6 +306,10 @@ def seed(db, hasher, *, reset: bool = False, today: date | None = None) -> Seede
                 db, patient.id, "therapy", uuid.uuid4(), None, False, model
             )
             saved.append(outcome.row)
+        answers = questionnaire_responses(today, saved[0]["id"])
+        for data in answers:
+            model = ResponseData.model_validate(data, strict=True)
+            store.apply_change(db, patient.id, "response", uuid.uuid4(), None, False, model)
         _share(db, patient.id, physician.id)
     return Seeded(
         patient=patient,
@@ -241,6 +319,7 @@ def seed(db, hasher, *, reset: bool = False, today: date | None = None) -> Seede
         entries=len(entries),
         days=len({e["day"] for e in entries}),
         therapies=saved,
+        responses=len(answers),
         first_day=today - timedelta(days=DAYS - 1),
         last_day=today,
     )
@@ -272,7 +351,7 @@ def seed_demo_command(reset):
     click.echo(f"Demo patient:   {result.patient.email}   password: {result.patient_password}")
     click.echo(
         f"  {result.entries} entries on {result.days} days, {result.first_day} to "
-        f"{result.last_day}; therapies: {names}."
+        f"{result.last_day}; therapies: {names}; {result.responses} questionnaire answers."
     )
     click.echo(f"Demo physician: {result.physician.email}   password: {result.physician_password}")
     click.echo(

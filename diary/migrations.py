@@ -280,3 +280,32 @@ def m009_push(db):
         ) WITHOUT ROWID;
         """,
     )
+
+
+@migrations()
+def m007_questionnaires(db):
+    # Questionnaire responses (DESIGN.md section 3): a synced kind like entries (a client's
+    # UUID, version, tombstone, seq). answers is JSON by item (linkId -> answer); the score
+    # is worked out from it when read. therapy_id names the therapy a PGIC is about, without
+    # a foreign key: a response synced from a phone must not be refused because the
+    # therapy it names was deleted meanwhile on another device.
+    _run_script(
+        db,
+        """
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            patient_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            questionnaire TEXT NOT NULL,
+            day TEXT NOT NULL,
+            answers TEXT NOT NULL DEFAULT '{}',
+            therapy_id TEXT,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            version INTEGER NOT NULL DEFAULT 1,
+            deleted INTEGER NOT NULL DEFAULT 0,
+            seq INTEGER NOT NULL
+        );
+        CREATE INDEX responses_patient_day ON responses (patient_id, questionnaire, day);
+        CREATE INDEX responses_patient_seq ON responses (patient_id, seq);
+        """,
+    )

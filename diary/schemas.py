@@ -92,8 +92,9 @@ FRIENDLY = {
 def field_errors(exc: ValidationError) -> dict[str, str]:
     """Map a pydantic error to ``{"field.path": "plain message"}``, first error per field.
 
-    A whole-model rule names its field by starting its message with ``"field: "``; for a
-    model inside a list (``entries.3``) the field joins the path (``entries.3.leg_pain``).
+    A whole-model rule names its field by starting its message with ``"field: "`` (or a
+    path into it, ``"answers.3: "``); for a model inside a list (``entries.3``) the field
+    joins the path (``entries.3.leg_pain``).
     """
     fields = {}
     for error in exc.errors(include_url=False):
@@ -102,12 +103,18 @@ def field_errors(exc: ValidationError) -> dict[str, str]:
         message = _message(error)
         if not path or isinstance(path[-1], int):
             name, sep, rest = message.partition(": ")
-            if sep and name.isidentifier():
+            if sep and _field_path(name):
                 loc, message = (f"{loc}.{name}" if loc else name), rest
             elif not loc:
                 loc = "body"
         fields.setdefault(loc, message)
     return fields
+
+
+def _field_path(name: str) -> bool:
+    # "leg_pain", or a path into a field: "answers.3", "answers.total".
+    head, *rest = name.split(".")
+    return head.isidentifier() and all(p.isidentifier() or p.isdigit() for p in rest)
 
 
 def _message(error) -> str:
@@ -367,7 +374,7 @@ class TherapyList(BaseModel):
 class SyncChange(Strict):
     """One change in a sync batch; checked on its own (a bad one is rejected alone)."""
 
-    kind: Literal["entry", "therapy", "medication", "dose"]
+    kind: Literal["entry", "therapy", "medication", "dose", "response"]
     id: ClientId
     base_version: Version | None = None
     deleted: bool = False
@@ -400,7 +407,7 @@ class SyncResult(BaseModel):
 
 
 class SyncChangeOut(BaseModel):
-    kind: Literal["entry", "therapy", "medication", "dose"]
+    kind: Literal["entry", "therapy", "medication", "dose", "response"]
     id: str
     version: int
     deleted: bool

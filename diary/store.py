@@ -1,4 +1,5 @@
-"""Every query of entries and therapies: reads, paging, and changes through the sync rules.
+"""Every query of the synced kinds (entries, therapies, questionnaire responses): reads,
+paging, and changes through the sync rules.
 
 REST calls and sync batches both go through ``apply_change`` so there is one write path and
 one set of rules (merge.py) for both.
@@ -15,6 +16,8 @@ from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
 from diary.medications.schemas import DoseData, MedicationData
+from diary.questionnaires import engine
+from diary.questionnaires.schemas import ResponseData
 from diary.schemas import EntryData, TherapyData, field_errors
 
 KINDS = {
@@ -22,8 +25,14 @@ KINDS = {
     "therapy": {"table": "therapies", "model": TherapyData},
     "medication": {"table": "medications", "model": MedicationData},
     "dose": {"table": "doses", "model": DoseData},
+    # A response comes back with its score (DESIGN.md section 5), worked out when read.
+    "response": {
+        "table": "responses",
+        "model": ResponseData,
+        "derived": lambda out: {"score": engine.score_of(out["questionnaire"], out["answers"])},
+    },
 }
-JSON_COLUMNS = {"regions", "activities", "red_flags", "changes"}
+JSON_COLUMNS = {"regions", "activities", "red_flags", "changes", "answers"}
 
 
 def data_fields(kind):
@@ -42,6 +51,13 @@ def row_to_json(kind, row) -> dict:
         updated_at=row["updated_at"],
         deleted=bool(row["deleted"]),
     )
+    return _derived(kind, out)
+
+
+def _derived(kind, out: dict) -> dict:
+    """``out`` with what a kind works out from its content when shown (a response's score)."""
+    if "derived" in KINDS[kind]:
+        out.update(KINDS[kind]["derived"](out))
     return out
 
 
@@ -243,14 +259,17 @@ def _write_row(
             [*values.values(), object_id],
         )
         created_at = existing["created_at"]
-    return {
-        "id": object_id,
-        **{name: content[name] for name in data_fields(kind)},
-        "version": version,
-        "created_at": created_at,
-        "updated_at": updated_at,
-        "deleted": bool(deleted),
-    }
+    return _derived(
+        kind,
+        {
+            "id": object_id,
+            **{name: content[name] for name in data_fields(kind)},
+            "version": version,
+            "created_at": created_at,
+            "updated_at": updated_at,
+            "deleted": bool(deleted),
+        },
+    )
 
 
 def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
@@ -325,6 +344,28 @@ def all_entries(db, patient_id):
         [patient_id],
     )
     return [row_to_json("entry", r) for r in rows]
+
+
+def list_responses(db, patient_id, *, questionnaire=None, day_from=None, day_to=None):
+    """The patient's live questionnaire responses, oldest first (by day, then time saved),
+    of one questionnaire when given, between two days (inclusive) when given."""
+    where = ["patient_id = ?", "deleted = 0"]
+    params: list = [patient_id]
+    for clause, value in (
+        ("questionnaire = ?", questionnaire),
+        ("day >= ?", day_from),
+        ("day <= ?", day_to),
+    ):
+        if value is not None:
+            where.append(clause)
+            params.append(value)
+    rows = fetch_all(
+        db,
+        f"SELECT * FROM responses WHERE {' AND '.join(where)} "  # noqa: S608  # nosec B608
+        "ORDER BY day, created_at, id",
+        params,
+    )
+    return [row_to_json("response", r) for r in rows]
 
 
 def latest_entry(db, patient_id, before_day=None):

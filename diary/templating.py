@@ -7,6 +7,7 @@ from flask import url_for
 from flask_login import current_user
 
 from diary import clinical
+from diary.questionnaires import engine
 
 NAV = {
     "patient": [
@@ -43,9 +44,9 @@ def navigation(app):
 def offline_pages(app):
     """The URLs a patient's phone keeps for offline use (static/sw.js caches them per user).
 
-    The navigation, the therapy list with every form of "Add a therapy" (one per kind), and
-    the medicine list with its form, which the navigation does not link to. Empty for
-    anyone but a signed-in patient.
+    The navigation, the therapy list with every form of "Add a therapy" (one per kind), the
+    medicine list with its form, and the questionnaires with each one's form, which the
+    navigation does not link to. Empty for anyone but a signed-in patient.
     """
     if not current_user.is_authenticated or current_user.role != "patient":
         return []
@@ -53,6 +54,9 @@ def offline_pages(app):
     if "therapies.index" in app.view_functions:
         urls += [url_for("therapies.new")]
         urls += [url_for("therapies.new", kind=kind) for kind in clinical.THERAPY_KINDS]
+    if "questionnaires.index" in app.view_functions:
+        urls += [url_for("questionnaires.index")]
+        urls += [url_for("questionnaires.new", questionnaire=q) for q in engine.catalogue()]
     if "medications.index" in app.view_functions:
         urls += [url_for("medications.index"), url_for("medications.new")]
     return urls

@@ -10,7 +10,7 @@ const PAGE_CACHE_PREFIX = "diary-pages-";
 const META_CACHE = "diary-meta";
 const USER_KEY = "/__diary/current-user";
 // Pages worth having offline; per user, because they hold that user's diary.
-const PAGE_PATH = /^\/(today|history|charts|therapies|medications|sharing|entries)(\/|$)/;
+const PAGE_PATH = /^\/(today|history|charts|therapies|medications|sharing|entries|questionnaires)(\/|$)/;
 // An entry's edit page that was never opened online: the Today form stands in for it and
 // offline.js fills it from IndexedDB (see entry-queue.js).
 const EDIT_PATH = /^\/entries\/[0-9a-f-]{36}\/edit$/;

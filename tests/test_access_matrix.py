@@ -88,6 +88,8 @@ def world(app):
         therapy = {"kind": "surgery", "start_day": "2026-01-01"}
         world["entry"] = owner.post("/api/v1/entries", entry).get_json()["id"]
         world["therapy"] = owner.post("/api/v1/therapies", therapy).get_json()["id"]
+        response = {"questionnaire": "rmdq", "day": "2026-01-02", "answers": {"3": True}}
+        world["response"] = owner.post("/api/v1/responses", response).get_json()["id"]
         medication = {"name": "Ibuprofen", "schedule": "as_needed", "start_day": "2026-01-01"}
         world["medication"] = owner.post("/api/v1/medications", medication).get_json()["id"]
         dose = {"medication_id": world["medication"], "taken_at": "2026-01-02T08:00:00Z"}
@@ -118,6 +120,10 @@ def _url(rule, world, actor):
             values[arg] = world["link"]
         elif arg == "patient_id":
             values[arg] = world["ids"]["owner"]
+        elif arg == "questionnaire":
+            values[arg] = "rmdq"  # a form, not someone's object: every patient may open it
+        elif "responses" in rule.rule:
+            values[arg] = world["response"]
         elif "therap" in arg or arg == "tid" or ("therapies" in rule.rule and arg != "entry_id"):
             values[arg] = world["therapy"]
         elif "entr" in arg or "entries" in rule.rule:
@@ -205,7 +211,7 @@ def test_every_route_refuses_whoever_may_not_call_it(app, world):
         is_api = rule.rule.startswith("/api/")
         if _destructive(rule, method):
             world["fresh_objects"]()
-        object_route = bool(rule.arguments - {"patient_id"})
+        object_route = bool(rule.arguments - {"patient_id", "questionnaire"})
         for actor in ACTORS:
             path = _url(rule, world, actor)
             api = _client(app, world, actor)

@@ -30,6 +30,7 @@ WINDOW_KEYS = {
     "back",
     "activity_index",
     "distal_level_median",
+    "questionnaires",
 }
 CHANGE_KEYS = {"leg_abs", "leg_pct_reduction", "category", "responder", "nap", "nap_band", "ci95"}
 
@@ -157,8 +158,10 @@ def test_numbers_are_those_of_analysis_on_the_same_data(seeded):
         for e in section_6_entries()
     ]
     expected = analysis.compare(T, rows, today=TODAY, baseline_days=21, exclusion_days=3)
-    # No medicine in this diary: no as-needed doses to add to any window.
-    assert body.get_json()["windows"] == [{**w, "as_needed": []} for w in expected["windows"]]
+    # No medicine and no questionnaire in this diary: nothing to add to any window.
+    assert body.get_json()["windows"] == [
+        {**w, "as_needed": [], "questionnaires": []} for w in expected["windows"]
+    ]
     assert body.get_json()["windows"][0]["from"] == day(-21)
 
 
@@ -200,7 +203,9 @@ def test_reading_only_the_windows_changes_nothing(app, patient):
             baseline_days=lengths[0],
             exclusion_days=lengths[1],
         )
-        assert body["windows"] == [{**w, "as_needed": []} for w in expected["windows"]]
+        assert body["windows"] == [
+            {**w, "as_needed": [], "questionnaires": []} for w in expected["windows"]
+        ]
     spans = comparison.entry_spans(start, rows[-1]["day"], baseline_days=28, exclusion_days=7)
     assert spans == [
         ((start - timedelta(days=28)).isoformat(), (start - timedelta(days=1)).isoformat()),

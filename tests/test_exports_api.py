@@ -110,6 +110,23 @@ def test_the_therapies_csv_and_a_wrong_table(diary):
     assert "table" in wrong.get_json()["error"]["fields"]
 
 
+def test_the_questionnaires_csv_and_their_fhir_resources(diary):
+    diary.post(
+        "/api/v1/responses",
+        {"questionnaire": "odi", "day": "2026-01-10", "answers": {"total": 46}},
+    )
+    response = diary.get("/api/v1/export.csv?table=responses")
+    assert response.headers["Content-Disposition"].startswith(
+        'attachment; filename="diary-questionnaires-'
+    )
+    (row,) = rows(response)
+    assert (row["questionnaire"], row["score"], row["answers"]) == ("odi", "46", '{"total":46}')
+    bundle = json.loads(diary.get("/api/v1/export.fhir.json").get_data())
+    Bundle.model_validate(bundle)
+    kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
+    assert kinds.count("QuestionnaireResponse") == 1
+
+
 def test_the_fhir_bundle_validates_and_counts_every_score(diary):
     response = diary.get("/api/v1/export.fhir.json")
     assert response.status_code == 200
@@ -184,7 +201,7 @@ def test_importing_the_same_copy_twice_changes_nothing(app, diary):
         (lambda raw: raw[: len(raw) // 2], 400, "not_json"),
         (lambda raw: b"", 400, "not_json"),
         (lambda raw: b'{"data": [1, 2]}', 422, "not_a_diary_copy"),
-        (lambda raw: raw.replace(b'"version": 2', b'"version": 7'), 422, "unsupported_version"),
+        (lambda raw: raw.replace(b'"version": 3', b'"version": 7'), 422, "unsupported_version"),
         (lambda raw: raw.replace(b'"leg_pain":6', b'"leg_pain":16'), 422, "invalid"),
     ],
 )

@@ -60,6 +60,7 @@ class Diary:
                 "therapies": store.list_therapies(self.db, self.user.id),
                 "medications": records.list_medications(self.db, self.user.id),
                 "doses": records.list_doses(self.db, self.user.id)[::-1],
+                "responses": store.list_responses(self.db, self.user.id),
             },
             "2026-12-06T10:00:00.000Z",
         )
@@ -67,7 +68,15 @@ class Diary:
     def tables(self):
         return {
             table: sorted(map(tuple, self.db.execute(f"SELECT * FROM {table}").fetchall()))  # noqa: S608
-            for table in ("entries", "therapies", "medications", "doses", "revisions", "change_seq")
+            for table in (
+                "entries",
+                "therapies",
+                "medications",
+                "doses",
+                "responses",
+                "revisions",
+                "change_seq",
+            )
         }
 
     def close(self):
@@ -104,7 +113,7 @@ def test_the_copy_is_versioned_json_with_one_record_a_line(diaries):
     pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
     text = archive.dumps(pat.copy())
     data = json.loads(text)
-    assert data["format"] == "diary-export" and data["version"] == 2
+    assert data["format"] == "diary-export" and data["version"] == 3
     assert data["user"] == {"name": "Pat", "time_zone": "Europe/Paris"}
     lines = text.splitlines()
     assert lines[5] == '  "entries": [' and lines[8] == '  "therapies": ['
@@ -123,6 +132,52 @@ def test_deleted_records_are_not_in_the_copy(diaries):
     copy = pat.copy()
     assert [e["id"] for e in copy["entries"]] == [kept.id]
     assert "regretted" not in archive.dumps(copy)
+
+
+def test_questionnaire_answers_come_back_exactly(diaries):
+    pat = diaries()
+    therapy = pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
+    rmdq = pat.add(
+        "response", {"questionnaire": "rmdq", "day": "2026-01-01", "answers": {"3": True}}
+    )
+    pgic = {"questionnaire": "pgic", "day": "2026-02-01", "answers": {"1": 2}}
+    pat.add("response", {**pgic, "therapy_id": therapy.id})
+    pat.add("response", {"questionnaire": "rmdq", "day": "2026-01-01", "answers": {}}, rmdq.id, 1)
+    copy = pat.copy()
+    assert [(r["questionnaire"], r["score"], r["version"]) for r in copy["responses"]] == [
+        ("rmdq", 0, 2),
+        ("pgic", 2, 1),
+    ]
+    moved = diaries("Pat elsewhere")
+    summary = import_into(moved, copy)
+    assert summary["responses"] == {"applied": 2, "duplicate": 0, "conflict": 0}
+    assert moved.copy()["responses"] == copy["responses"]
+    again = import_into(moved, copy)
+    assert again["responses"] == {"applied": 0, "duplicate": 2, "conflict": 0}
+    # An answer changed since is a conflict, kept as the diary has it.
+    moved.add(
+        "response",
+        {**pgic, "answers": {"1": 4}, "therapy_id": therapy.id},
+        copy["responses"][1]["id"],
+        1,
+    )
+    (conflict,) = import_into(moved, copy)["conflicts"]
+    assert (conflict["kind"], conflict["differs"], conflict["server"]["score"]) == (
+        "response",
+        ["answers"],
+        4,
+    )
+
+
+def test_a_version_2_copy_made_before_questionnaires_is_still_imported(diaries):
+    pat = diaries()
+    pat.add("entry", entry())
+    old = {k: v for k, v in pat.copy().items() if k != "responses"}
+    old["version"] = 2
+    moved = diaries("Pat elsewhere")
+    summary = import_into(moved, old)
+    assert summary["entries"]["applied"] == 1
+    assert summary["responses"] == {"applied": 0, "duplicate": 0, "conflict": 0}
 
 
 # ---- refused whole, nothing written --------------------------------------------------------
@@ -163,7 +218,7 @@ def test_another_apps_file_is_refused_saying_so(raw, words):
     assert words in refused.message
 
 
-@pytest.mark.parametrize(("version", "words"), [(3, "newer version"), ("1", "format version")])
+@pytest.mark.parametrize(("version", "words"), [(4, "newer version"), ("1", "format version")])
 def test_another_version_is_refused(diaries, version, words):
     copy = {**valid_copy(diaries), "version": version}
     refused = refusal(json.dumps(copy))

@@ -269,3 +269,94 @@ def test_a_dose_is_an_administration_by_the_patient_at_its_moment():
     assert statement["medicationCodeableConcept"]["text"] == "Ibuprofen 400 mg"
     assert orphan["medicationCodeableConcept"]["text"] == fhir.UNKNOWN_MEDICINE
     assert "supportingInformation" not in orphan
+
+
+# ---- questionnaire answers ------------------------------------------------------------------
+
+
+def response(questionnaire, day, answers, score, therapy_id=None):
+    return {
+        "id": str(uuid.uuid5(uuid.NAMESPACE_URL, questionnaire + day)),
+        "questionnaire": questionnaire,
+        "day": day,
+        "answers": answers,
+        "therapy_id": therapy_id,
+        "score": score,
+        "version": 1,
+        "created_at": f"{day}T08:00:00.000Z",
+        "updated_at": f"{day}T08:00:00.000Z",
+        "deleted": False,
+    }
+
+
+RESPONSES = [
+    response("rmdq", "2026-01-08", {str(n): n in (2, 13) for n in range(1, 25)}, 2),
+    response("pgic", "2026-02-01", {"1": 2}, 2, therapy_id=THERAPIES[0]["id"]),
+    response("odi", "2026-02-02", {"total": 46}, 46, therapy_id="gone-therapy"),
+]
+
+
+def with_answers():
+    return fhir.bundle(
+        PATIENT,
+        ENTRIES,
+        THERAPIES,
+        server_uuid=SERVER,
+        exported_at="2026-02-05T10:00:00.000Z",
+        today="2026-02-05",
+        responses=RESPONSES,
+    )
+
+
+def test_each_answer_is_a_questionnaire_response_naming_its_questionnaire():
+    bundle = with_answers()
+    Bundle.model_validate(bundle)
+    answered = resources(bundle, "QuestionnaireResponse")
+    assert [(q["id"], q["questionnaire"], q["status"], q["authored"]) for q in answered] == [
+        (RESPONSES[0]["id"], "urn:diary:questionnaire:rmdq|1", "completed", "2026-01-08"),
+        (RESPONSES[1]["id"], "urn:diary:questionnaire:pgic|1", "completed", "2026-02-01"),
+        (RESPONSES[2]["id"], "urn:diary:questionnaire:odi|1", "completed", "2026-02-02"),
+    ]
+    rmdq, pgic, odi = answered
+    assert len(rmdq["item"]) == 24
+    assert rmdq["item"][12] == {
+        "linkId": "13",
+        "text": "My back is painful almost all the time.",
+        "answer": [{"valueBoolean": True}],
+    }
+    assert pgic["item"][0]["answer"] == [
+        {
+            "valueCoding": {
+                "system": "urn:diary:questionnaire:pgic",
+                "code": "2",
+                "display": "Much improved",
+            }
+        }
+    ]
+    assert odi["item"][0]["answer"] == [{"valueInteger": 46}]
+    patient_url = bundle["entry"][0]["fullUrl"]
+    assert {q["subject"]["reference"] for q in answered} == {patient_url}
+
+
+def test_each_score_is_an_observation_derived_from_its_answers():
+    bundle = with_answers()
+    full_urls = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
+    scores = {
+        o["derivedFrom"][0]["reference"]: o
+        for o in resources(bundle, "Observation")
+        if "derivedFrom" in o
+    }
+    assert len(scores) == 3 and all(url in full_urls for url in scores)
+    rmdq = scores[f"urn:uuid:{RESPONSES[0]['id']}"]
+    assert rmdq["id"] == fhir.score_id(RESPONSES[0]["id"])
+    assert (rmdq["valueInteger"], rmdq["effectiveDateTime"]) == (2, "2026-01-08")
+    assert rmdq["code"] == {
+        "text": "Roland-Morris Disability Questionnaire score, 0 to 24, lower is better"
+    }
+    # No LOINC code is claimed for these instruments (docs/exports.md says why).
+    assert all("coding" not in o["code"] for o in scores.values())
+    pgic = scores[f"urn:uuid:{RESPONSES[1]['id']}"]
+    assert pgic["valueCodeableConcept"]["text"] == "Much improved"
+    assert full_urls[pgic["focus"][0]["reference"]]["resourceType"] == "Procedure"
+    odi = scores[f"urn:uuid:{RESPONSES[2]['id']}"]
+    assert "focus" not in odi  # its therapy is not in the bundle (deleted, say)

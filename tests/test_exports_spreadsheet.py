@@ -2,6 +2,7 @@
 
 import csv
 import io
+import json
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -121,6 +122,42 @@ def test_therapies_one_row_each_with_the_kind_in_words():
     assert rows[0]["label"] == "'+2 sessions a week" and rows[0]["notes"] == "'@home exercises"
     hidden = read(spreadsheet.therapies_csv([therapy], include_notes=False))
     assert "notes" not in hidden[0]
+
+
+def test_the_responses_csv_has_a_row_per_answer_with_its_score_and_answers():
+    therapy = {"id": "t-1", "kind": "nerve_block", "label": "", "start_day": "2026-01-01"}
+    base = {"created_at": "2026-03-03T08:00:00.000Z", "updated_at": "2026-03-03T08:00:00.000Z"}
+    responses = [
+        {
+            **base,
+            "id": "r-1",
+            "questionnaire": "rmdq",
+            "day": "2026-03-03",
+            "answers": {str(n): n == 5 for n in range(1, 25)},
+            "therapy_id": None,
+            "score": 1,
+        },
+        {
+            **base,
+            "id": "r-2",
+            "questionnaire": "pgic",
+            "day": "2026-03-04",
+            "answers": {"1": 2},
+            "therapy_id": "t-1",
+            "score": 2,
+        },
+    ]
+    rows = read(spreadsheet.responses_csv(responses, [therapy]))
+    assert list(rows[0]) == spreadsheet.RESPONSE_COLUMNS
+    rmdq, pgic = rows
+    assert (rmdq["questionnaire"], rmdq["score"], rmdq["score_words"]) == ("rmdq", "1", "1 of 24")
+    assert rmdq["questionnaire_title"] == "Roland-Morris Disability Questionnaire"
+    assert json.loads(rmdq["answers"])["5"] is True and rmdq["therapy"] == ""
+    assert (pgic["score_words"], pgic["therapy"], pgic["answers"]) == (
+        "Much improved",
+        "Nerve block",
+        '{"1":2}',
+    )
 
 
 def test_medicines_and_doses_have_their_own_tables():

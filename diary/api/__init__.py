@@ -28,6 +28,7 @@ def register_modules():
         openapi,
         patients,
         push,
+        questionnaires,
         resources,
         session,
         sharing,

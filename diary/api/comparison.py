@@ -18,6 +18,7 @@ from diary.db import get_db
 from diary.errors import ApiError
 from diary.medications import comparison as medicine_comparison
 from diary.medications import records
+from diary.questionnaires.schemas import QuestionnaireResult
 from diary.schemas import TherapyOut, validate
 from diary.sharing import notes
 
@@ -95,6 +96,10 @@ class Window(BaseModel):
     activity_index: float | None
     distal_level_median: float | None
     change: Change | None = Field(None, description="absent on baseline")
+    questionnaires: list[QuestionnaireResult] = Field(
+        description="each questionnaire the patient answers (a PGIC: about this therapy; not "
+        "at baseline), with the response inside this window or null (docs/clinical-method.md)"
+    )
     as_needed: list[AsNeededUse] = Field(
         default_factory=list,
         description="doses of each medicine taken when needed, in this window "
@@ -186,6 +191,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
             exclusion_days=query.exclusion_days,
         ),
         therapies=store.list_therapies(db, patient_id),
+        responses=store.list_responses(db, patient_id),
         today=today,
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,

@@ -32,7 +32,8 @@ FHIR_BUNDLE = Content(
         "type": "object",
         "description": "A FHIR R4 Bundle of type collection: the Patient, an Observation per "
         "pain score, a Procedure or MedicationStatement per therapy, a MedicationStatement "
-        "per medicine and a MedicationAdministration per dose taken when needed "
+        "per medicine and a MedicationAdministration per dose taken when needed, a "
+        "QuestionnaireResponse and an Observation of its score per questionnaire answer "
         "(docs/exports.md)",
         "required": ["resourceType", "type", "timestamp", "entry"],
         "properties": {
@@ -57,6 +58,7 @@ FHIR_BUNDLE = Content(
                                         "Procedure",
                                         "MedicationStatement",
                                         "MedicationAdministration",
+                                        "QuestionnaireResponse",
                                     ]
                                 }
                             },
@@ -73,7 +75,8 @@ TABLE = {
         "enum": list(downloads.TABLES),
         "default": "entries",
         "description": "entries (one row per entry), therapies, medications (one row per "
-        "medicine) or doses (one row per dose taken when needed)",
+        "medicine), doses (one row per dose taken when needed) or responses (one row per "
+        "questionnaire answer)",
     }
 }
 
@@ -101,7 +104,8 @@ def _table() -> str:
 @bp.get("/export.csv")
 @allow("patient")
 @spec(
-    "The patient's entries (or, with table=, therapies, medications or doses) as a CSV file",
+    "The patient's entries (or, with table=, therapies, medications, doses or questionnaire "
+    "responses) as a CSV file",
     query=TABLE,
     responses={200: CSV_FILE},
 )
@@ -156,9 +160,8 @@ def _shares_notes(db, patient_id) -> bool:
 @bp.get("/patients/<int:patient_id>/export.csv")
 @allow("physician_of_patient", shows="export_csv")
 @spec(
-    "A sharing patient's entries (or, with table=, therapies, medications or doses) as a CSV "
-    "file; "
-    "notes only if the patient shares them",
+    "A sharing patient's entries (or, with table=, therapies, medications, doses or "
+    "questionnaire responses) as a CSV file; notes only if the patient shares them",
     query=TABLE,
     responses={200: CSV_FILE},
 )

@@ -1,4 +1,5 @@
-"""Entries and therapies as REST resources: one set of routes, registered for each kind.
+"""Entries, therapies and questionnaire responses as REST resources: one set of routes,
+registered for each kind.
 
 Every write goes through store.change, the same path (and the same rules) as sync.
 """
@@ -12,6 +13,7 @@ from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.questionnaires.schemas import ResponseCreate, ResponseList, ResponseOut, ResponseUpdate
 from diary.schemas import (
     EntryCreate,
     EntryList,
@@ -38,6 +40,13 @@ RESOURCES = {
         "update": TherapyUpdate,
         "out": TherapyOut,
         "list": TherapyList,
+    },
+    "response": {
+        "plural": "responses",
+        "create": ResponseCreate,
+        "update": ResponseUpdate,
+        "out": ResponseOut,
+        "list": ResponseList,
     },
 }
 
@@ -172,6 +181,7 @@ def register(kind, names=None):
 
 register("entry")
 register("therapy")
+register("response")
 
 
 DAY_PARAMETER = {
@@ -204,15 +214,21 @@ def list_entries():
     return jsonify({"entries": entries, "next": next_cursor})
 
 
-def entry_query(args):
-    """Validate the list parameters; 422 naming each bad one."""
-    fields, query = {}, {}
+def day_bounds(args, fields: dict, query: dict) -> None:
+    """Read ``from`` and ``to`` (inclusive days) into ``query`` as ``day_from``/``day_to``;
+    a bad one is named in ``fields``."""
     for name, key in (("from", "day_from"), ("to", "day_to")):
         if name in args:
             try:
                 query[key] = days.parse_day(args[name]).isoformat()
             except ValueError as err:
                 fields[name] = str(err)
+
+
+def entry_query(args):
+    """Validate the list parameters; 422 naming each bad one."""
+    fields, query = {}, {}
+    day_bounds(args, fields, query)
     try:
         query["limit"] = inputs.whole_number(args.get("limit", "1000"), "limit", low=1, high=5000)
     except inputs.BadInput as bad:

@@ -1,8 +1,9 @@
-"""The complete copy of a diary (format ``diary-export``, version 2) and its import.
+"""The complete copy of a diary (format ``diary-export``, version 3) and its import.
 
-A copy holds every live entry, therapy, medicine and dose with its id, version and times
-(version 1 copies, made before medicines, hold entries and therapies and are still
-imported), so that importing
+A copy holds every live entry, therapy, medicine, dose and questionnaire response with its
+id, version and times (older copies are still imported: version 1, made before medicines,
+holds entries and therapies; version 2, made before questionnaires, adds medicines and
+doses), so that importing
 it recreates the diary exactly: the same ids, versions and times, hence the same history
 and the same analysis. Deleted records (tombstones) are left out: the copy is the diary as
 the patient sees it, a deletion cannot be recreated on another server through the sync
@@ -33,6 +34,7 @@ from diary import inputs, merge, store
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
 from diary.medications.schemas import DoseData, DoseOut, MedicationData, MedicationOut
+from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import (
     EntryData,
     EntryOut,
@@ -43,9 +45,9 @@ from diary.schemas import (
 )
 
 FORMAT = "diary-export"
-VERSION = 2
-#: Versions this server imports: 1 (before medicines) and 2.
-READABLE = (1, 2)
+VERSION = 3
+#: Versions this server imports: 1 (before medicines), 2 (before questionnaires) and 3.
+READABLE = (1, 2, 3)
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
 #: The highest version a copy's record may carry: far more edits than any diary makes, and
@@ -54,7 +56,7 @@ MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
 #: The lists of a copy, in the file's order.
-LISTS = ("entries", "therapies", "medications", "doses")
+LISTS = ("entries", "therapies", "medications", "doses", "responses")
 # The order of the import. Medicines before their doses, as a phone sends them (a dose is
 # kept either way).
 KINDS = (
@@ -62,6 +64,7 @@ KINDS = (
     ("entries", "entry"),
     ("medications", "medication"),
     ("doses", "dose"),
+    ("responses", "response"),
 )
 
 
@@ -116,6 +119,13 @@ class CopyDose(DoseData, _Kept):
     """An as-needed dose as the API shows it, with its id, version and times."""
 
 
+class CopyResponse(ResponseData, _Kept):
+    """A questionnaire response as the API shows it, with its id, version and times (its
+    score, worked out from the answers, may be there too and is not read)."""
+
+    score: int | float | None = Field(None, description="ignored: worked out from answers")
+
+
 class DiaryCopy(Strict):
     """A complete copy of a diary (docs/exports.md): what GET /api/v1/export.json gives and
     POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
@@ -132,6 +142,11 @@ class DiaryCopy(Strict):
     doses: list[CopyDose] = Field(
         default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
     )
+    responses: list[CopyResponse] = Field(
+        default_factory=list,
+        max_length=MAX_RECORDS,
+        description="questionnaire answers; absent before version 3",
+    )
 
 
 class KindCounts(BaseModel):
@@ -141,15 +156,15 @@ class KindCounts(BaseModel):
 
 
 class ImportConflict(BaseModel):
-    kind: Literal["entry", "therapy", "medication", "dose"]
+    kind: Literal["entry", "therapy", "medication", "dose", "response"]
     id: str
     differs: list[str] = Field(
         description="the fields that differ, and deleted when the diary has deleted it"
     )
-    file: EntryOut | TherapyOut | MedicationOut | DoseOut = Field(
+    file: EntryOut | TherapyOut | MedicationOut | DoseOut | ResponseOut = Field(
         description="the record as the file holds it"
     )
-    server: EntryOut | TherapyOut | MedicationOut | DoseOut = Field(
+    server: EntryOut | TherapyOut | MedicationOut | DoseOut | ResponseOut = Field(
         description="the record as the diary holds it (kept)"
     )
 
@@ -159,6 +174,7 @@ class ImportSummary(BaseModel):
     therapies: KindCounts
     medications: KindCounts
     doses: KindCounts
+    responses: KindCounts
     conflicts: list[ImportConflict]
     exported_at: str = Field(description="when the copy was made")
     user: CopyUser = Field(description="whose diary the copy was, as the file says")

@@ -13,7 +13,7 @@ from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
 from diary.medications import records
 
-TABLES = ("entries", "therapies", "medications", "doses")
+TABLES = ("entries", "therapies", "medications", "doses", "responses")
 CSV = "text/csv; charset=utf-8; header=present"
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -37,6 +37,11 @@ def spreadsheet_file(
 ) -> Download:
     """The CSV of the patient's ``table`` (one of TABLES)."""
     patient = accounts.get_user(db, patient_id)
+    if table == "responses":
+        text = spreadsheet.responses_csv(
+            store.list_responses(db, patient_id), store.list_therapies(db, patient_id)
+        )
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'questionnaires-')}.csv")
     if table == "therapies":
         text = spreadsheet.therapies_csv(
             store.list_therapies(db, patient_id), include_notes=include_notes
@@ -69,6 +74,7 @@ def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> 
         include_notes=include_notes,
         medications=records.list_medications(db, patient_id),
         doses=records.list_doses(db, patient_id)[::-1],
+        responses=store.list_responses(db, patient_id),
     )
     body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
     return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
@@ -85,6 +91,7 @@ def copy_file(db, patient_id: int) -> Download:
             "medications": records.list_medications(db, patient_id),
             # Oldest first, as entries are.
             "doses": records.list_doses(db, patient_id)[::-1],
+            "responses": store.list_responses(db, patient_id),
         },
         accounts.now_iso(),
     )

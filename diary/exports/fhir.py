@@ -5,10 +5,12 @@ One Patient; an Observation for each leg-pain and each back-pain score of every 
 injection or operation, a Procedure with a period for a course (physiotherapy, other), a
 MedicationStatement for a medication change; a MedicationStatement for each medicine (its
 course, and each dose change as a dosage with its period), and a MedicationAdministration
-for each dose taken when needed, taken by the patient. Every resource has a stable id, and its
-``fullUrl`` is ``urn:uuid:<id>``, so a second export of the same diary names the same
-resources again: a receiver that keeps resources by id updates them instead of adding
-copies. docs/exports.md documents every mapping and how each id is made.
+for each dose taken when needed, taken by the patient; a QuestionnaireResponse for each
+questionnaire answer (naming its Questionnaire by canonical URL) and an Observation of its
+score. Every resource has a stable id, and its ``fullUrl`` is ``urn:uuid:<id>``, so a
+second export of the same diary names the same resources again: a receiver that keeps
+resources by id updates them instead of adding copies. docs/exports.md documents every
+mapping and how each id is made.
 """
 
 import uuid
@@ -16,6 +18,7 @@ from datetime import date, timedelta
 
 from diary import clinical, regions
 from diary.medications.words import medication_name
+from diary.questionnaires import engine, words
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
@@ -211,6 +214,71 @@ def _dose(dose: dict, subject: dict, medications: dict) -> dict:
     return resource
 
 
+def score_id(response_id: str) -> str:
+    """The id of a response's score Observation: a UUID derived from the response's id."""
+    return str(uuid.uuid5(uuid.UUID(response_id), "score"))
+
+
+def _answer(definition, item, value) -> dict:
+    if item.type == "boolean":
+        return {"valueBoolean": value}
+    if item.type == "choice":
+        coding = {"system": definition.url, "code": str(value), "display": item.words(value)}
+        return {"valueCoding": coding}
+    return {"valueInteger": value}
+
+
+def _questionnaire_response(response: dict, subject: dict, therapy_ids: set) -> list[dict]:
+    """A response as a QuestionnaireResponse and an Observation of its score; none for a
+    questionnaire this server does not know."""
+    definition = engine.catalogue().get(response["questionnaire"])
+    if definition is None:
+        return []
+    answers = response["answers"]
+    items = [
+        {"linkId": item.link_id, "text": item.text, "answer": [_answer(definition, item, value)]}
+        for item in definition.answerable
+        if (value := answers.get(item.link_id)) is not None
+    ]
+    answered = {
+        "resourceType": "QuestionnaireResponse",
+        "id": response["id"],
+        "questionnaire": f"{definition.url}|{definition.version}",
+        "status": "completed",
+        "subject": subject,
+        "authored": response["day"],
+        "item": items,
+    }
+    if response["score"] is None:
+        return [answered]
+    scored = {
+        "resourceType": "Observation",
+        "id": score_id(response["id"]),
+        "status": "final",
+        "category": [SURVEY],
+        "code": {"text": f"{definition.title} score, {words.scale_words(definition)}"},
+        "subject": subject,
+        "effectiveDateTime": response["day"],
+        "issued": response["updated_at"],
+        "derivedFrom": [{"reference": f"urn:uuid:{response['id']}"}],
+    }
+    if definition.codes:
+        scored["code"]["coding"] = definition.codes
+    if definition.rates_change:
+        coding = {
+            "system": definition.url,
+            "code": str(response["score"]),
+            "display": words.score_words(definition, response["score"]),
+        }
+        scored["valueCodeableConcept"] = {"coding": [coding], "text": coding["display"]}
+    else:
+        scored["valueInteger"] = response["score"]
+    if response["therapy_id"] in therapy_ids:
+        # What the answer is about: the therapy's Procedure or MedicationStatement.
+        scored["focus"] = [{"reference": f"urn:uuid:{response['therapy_id']}"}]
+    return [answered, scored]
+
+
 def bundle(
     patient: dict,
     entries: list[dict],
@@ -222,13 +290,14 @@ def bundle(
     include_notes: bool = True,
     medications: list[dict] = (),
     doses: list[dict] = (),
+    responses: list[dict] = (),
 ) -> dict:
     """The FHIR R4 Bundle (a dict ready for JSON) of one patient's diary.
 
     ``patient`` is ``{"id": account number, "name"}``; ``entries``, ``therapies``,
-    ``medications`` and ``doses`` are live rows as the API shows them; ``today`` (the
-    patient's, ISO) decides whether a course is still going on. Notes (an entry's, a
-    therapy's) are left out unless ``include_notes``.
+    ``medications``, ``doses`` and ``responses`` (with their scores) are live rows as the
+    API shows them; ``today`` (the patient's, ISO) decides whether a course is still going
+    on. Notes (an entry's, a therapy's) are left out unless ``include_notes``.
     """
     pid = patient_id(server_uuid, patient["id"])
     subject = {"reference": f"urn:uuid:{pid}", "display": patient["name"]}
@@ -239,6 +308,9 @@ def bundle(
     resources += [_medication(m, subject, today) for m in medications]
     known = {m["id"]: m for m in medications}
     resources += [_dose(d, subject, known) for d in doses]
+    therapy_ids = {t["id"] for t in therapies}
+    for response in responses:
+        resources += _questionnaire_response(response, subject, therapy_ids)
     return {
         "resourceType": "Bundle",
         "id": str(uuid.uuid5(uuid.UUID(pid), f"bundle/{exported_at}")),

@@ -1,5 +1,6 @@
 """The diary as spreadsheets: one CSV of the entries (a row each), one of the therapies,
-one of the medicines and one of the doses taken when needed.
+one of the medicines, one of the doses taken when needed and one of the questionnaire
+responses.
 
 RFC 4180 (commas, double quotes, CRLF between records), UTF-8 with a byte-order mark so that
 spreadsheet programs read accents right, days as ISO dates (2026-03-31). A cell that begins
@@ -11,11 +12,14 @@ columns.
 
 import csv
 import io
+import json
 
 from diary import clinical, regions
+from diary.comparison_words import therapy_name
 from diary.medications import doses as dose_days
 from diary.medications.schemas import SCHEDULES
 from diary.medications.words import medication_name
+from diary.questionnaires import engine, words
 
 #: What a spreadsheet may read as a formula when a cell starts with it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -59,6 +63,22 @@ def therapy_columns(include_notes: bool = True) -> list[str]:
         "created_at",
         "updated_at",
     ]
+
+
+#: The header of the responses CSV.
+RESPONSE_COLUMNS = [
+    "day",
+    "questionnaire",
+    "questionnaire_title",
+    "score",
+    "score_words",
+    "therapy_id",
+    "therapy",
+    "answers",
+    "id",
+    "created_at",
+    "updated_at",
+]
 
 
 def inert(value) -> str:
@@ -105,6 +125,22 @@ def _therapy_cells(therapy: dict) -> dict:
     }
 
 
+def _response_cells(response: dict, therapies: dict) -> dict:
+    definition = engine.catalogue().get(response["questionnaire"])
+    therapy = therapies.get(response["therapy_id"])
+    return {
+        **{name: response[name] for name in ("day", "questionnaire", "score", "therapy_id")},
+        "questionnaire_title": definition.title if definition else "",
+        "score_words": words.score_words(definition, response["score"]) if definition else "",
+        "therapy": therapy_name(therapy) if therapy else "",
+        # Every answer exactly, by item (linkId), as JSON: one column whatever the instrument.
+        "answers": json.dumps(response["answers"], separators=(",", ":")),
+        "id": response["id"],
+        "created_at": response["created_at"],
+        "updated_at": response["updated_at"],
+    }
+
+
 def _table(columns: list[str], rows) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -124,6 +160,14 @@ def entries_csv(entries: list[dict], *, include_notes: bool = True) -> str:
 def therapies_csv(therapies: list[dict], *, include_notes: bool = True) -> str:
     """The therapies (as the API shows them), one row each, as CSV text like entries_csv."""
     return _table(therapy_columns(include_notes), (_therapy_cells(t) for t in therapies))
+
+
+def responses_csv(responses: list[dict], therapies: list[dict]) -> str:
+    """The questionnaire responses (as the API shows them, with their scores), one row each
+    in the order given, as CSV text like entries_csv; ``therapies`` name the therapy a
+    response is about (one no longer among them is left unnamed)."""
+    by_id = {t["id"]: t for t in therapies}
+    return _table(RESPONSE_COLUMNS, (_response_cells(r, by_id) for r in responses))
 
 
 MEDICATION_COLUMNS = [

@@ -1,8 +1,9 @@
 """The physician's list of patients: who shares now, and what needs a look first.
 
 For each patient: the last day with an entry, the mean leg pain of their last 7 days, the
-latest therapy and the category of its change at the latest window with enough data, and
-any warning signs (red flags) of their last 14 days. Patients with warning signs come
+latest therapy and the category of its change at the latest window with enough data, the
+latest answer to each questionnaire with its change, and any warning signs (red flags) of
+their last 14 days. Patients with warning signs come
 first unless another order is asked for.
 """
 
@@ -11,6 +12,7 @@ from statistics import fmean
 
 from diary import clinical, comparison, store
 from diary.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
+from diary.questionnaires import words as questionnaire_words
 from diary.sharing import invites, log
 
 RECENT_DAYS = 7
@@ -94,6 +96,9 @@ def patient_summary(db, patient: dict) -> dict:
         "leg_pain_7d_days": leg_days,
         "latest_therapy": latest_therapy(db, patient["id"], today),
         "red_flags": red_flags([e for e in recent if e["day"] >= flag_from]),
+        "questionnaires": questionnaire_words.latest_answers(
+            store.list_responses(db, patient["id"]), store.list_therapies(db, patient["id"])
+        ),
     }
 
 

@@ -23,6 +23,7 @@ WHAT = {
     "entries": "read your diary entries",
     "therapies": "read your therapies",
     "comparison": "read a before/after comparison",
+    "responses": "read your questionnaire answers",
     "export_csv": "downloaded your diary as a spreadsheet (CSV)",
     "export_fhir": "downloaded your diary as a FHIR file for a clinic's records",
 }

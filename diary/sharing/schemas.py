@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from diary.fields import UUID_PATTERN, Whole
+from diary.questionnaires.schemas import LatestQuestionnaire
 from diary.schemas import Strict
 from diary.sharing import invites, links
 
@@ -159,6 +160,9 @@ class PatientSummary(BaseModel):
     leg_pain_7d_days: int
     latest_therapy: LatestTherapy | None
     red_flags: list[RedFlag] = Field(description="warning signs of the last 14 days")
+    questionnaires: list[LatestQuestionnaire] = Field(
+        description="the latest answer to each questionnaire the patient answers, with its change"
+    )
 
 
 class PatientList(BaseModel):

@@ -9,8 +9,9 @@ static timeline drawing (timeline_svg) that prints.
 from datetime import date, timedelta
 
 from diary import analysis, clinical, comparison, store
-from diary.comparison_words import CATEGORY_WORDS, therapy_name
+from diary.comparison_words import CATEGORY_WORDS, span_words, therapy_name
 from diary.medications import records
+from diary.questionnaires import words as questionnaire_words
 from diary.sharing import dashboard, notes, timeline_svg
 
 #: The printed timeline covers at most the last year: longer, a day is thinner than a dot.
@@ -19,11 +20,12 @@ RECENT_NOTES = 8
 
 
 def _print_rows(panel: dict) -> list[dict]:
-    """The windows of one therapy worth a row on paper: those with enough data (a window
-    still running is marked ``in_progress``)."""
+    """The windows of one therapy worth a row on paper: those with enough data or a
+    questionnaire answer (a window still running is marked ``in_progress``)."""
     rows = []
     for window in panel["windows"]:
-        if not window["enough_data"]:
+        answered = [q for q in window["questionnaires"] if q["response"] is not None]
+        if not window["enough_data"] and not answered:
             continue
         change = window.get("change") or {}
         rows.append(
@@ -31,6 +33,7 @@ def _print_rows(panel: dict) -> list[dict]:
                 "label": window["label"],
                 "from": window["from"],
                 "to": window["to"],
+                "span": span_words(window["from"], window["to"]),
                 "days_logged": window["days_logged"],
                 "days_in_window": window["days_in_window"],
                 "leg_mean": window["leg"]["mean"],
@@ -41,6 +44,11 @@ def _print_rows(panel: dict) -> list[dict]:
                 "baseline": window["name"] == "baseline",
                 "in_progress": window["in_progress"],
                 "progress": window["progress"],
+                "enough_data": window["enough_data"],
+                # Every instrument the window shows: one without an answer here says so.
+                "questionnaires": [
+                    questionnaire_words.short_words(q) for q in window["questionnaires"]
+                ],
             }
         )
     return rows
@@ -58,7 +66,7 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
     ``patient`` (an ``accounts.User``): notes left out unless the patient shares them.
 
     Returns ``{"patient", "today", "page", "chart_data", "period", "red_flags", "notes",
-    "therapies", "tables", "focus", "timeline_svg", "caveat"}``; ``page`` and
+    "therapies", "tables", "focus", "questionnaires", "timeline_svg", "caveat"}``; ``page`` and
     ``chart_data`` are the charts page's own (``comparison.charts_page``/``chart_data``).
     """
     today = today or comparison.patient_today(patient.time_zone)
@@ -68,7 +76,8 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
     therapies = notes.shared_all(
         store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
-    page = comparison.charts_page(therapies, entries, today=today)
+    responses = store.list_responses(db, patient.id)
+    page = comparison.charts_page(therapies, entries, today=today, responses=responses)
     page["panels"] = records.medicine_panels(
         db, patient.id, page["panels"], time_zone=patient.time_zone, today=today
     )
@@ -107,6 +116,7 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
             for panel in page["panels"]
         ],
         "focus": focus_panel(page["panels"]),
+        "questionnaires": questionnaire_words.latest_answers(responses, therapies),
         "timeline_svg": timeline_svg.render(
             printed,
             [{**t, "name": therapy_name(t)} for t in therapies],

@@ -31,6 +31,7 @@ def register_blueprints(app):
         password_reset,
         physician,
         pwa,
+        questionnaires,
         reminders,
         sharing,
         therapies,
@@ -48,5 +49,6 @@ def register_blueprints(app):
     app.register_blueprint(physician.bp)
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(questionnaires.bp)
     app.register_blueprint(medications.bp)
     app.register_blueprint(reminders.bp)

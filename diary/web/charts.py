@@ -29,7 +29,8 @@ def index():
     spans = comparison.panel_spans(therapies, last_day)
     entries = daily.entries_within(db, current_user.id, spans)
     today = comparison.patient_today(current_user.time_zone)
-    page = comparison.charts_page(therapies, entries, today=today, days=days)
+    responses = store.list_responses(db, current_user.id)
+    page = comparison.charts_page(therapies, entries, today=today, days=days, responses=responses)
     page["panels"] = records.medicine_panels(
         db, current_user.id, page["panels"], time_zone=current_user.time_zone, today=today
     )
@@ -39,6 +40,9 @@ def index():
         chart_data=comparison.chart_data(page, today=today),
         today=today,
         today_url=_today_page(),
+        questionnaires_url=url_for("questionnaires.index")
+        if "questionnaires.index" in current_app.view_functions
+        else None,
         caveat=analysis.CAVEAT,
         **chart_context(),
     )

@@ -21,6 +21,7 @@ from diary.db import get_db
 from diary.errors import ApiError
 from diary.medications import records as medication_records
 from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
+from diary.web.questionnaires import today_cards
 
 bp = Blueprint("entries", __name__)
 
@@ -288,6 +289,7 @@ def _render_today(values, errors=None, status=None):
         # Another entry for today is a choice: the form opens by itself only when it holds
         # what the patient typed (a refused save, "same as yesterday" without JavaScript).
         form_open=not logged or bool(errors) or bool(status),
+        questionnaire_cards=today_cards(get_db(), current_user.id, local_today()),
         as_needed=medication_records.as_needed_today(
             get_db(), current_user.id, time_zone=current_user.time_zone, today=local_today()
         ),

@@ -42,6 +42,9 @@ FIELD_WORDS = {
     "changes": "dose changes",
     "medication_id": "medicine",
     "taken_at": "time taken",
+    "questionnaire": "questionnaire",
+    "answers": "answers",
+    "therapy_id": "the therapy it is about",
     "deleted": "deleted in your diary",
 }
 #: Conflicts listed on the page; the API answer lists them all.

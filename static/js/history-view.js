@@ -4,7 +4,8 @@
 import { outbox } from "./offline.js";
 import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
-import { badge, el, oneAtATime } from "./outbox-render.js";
+import { el, oneAtATime } from "./outbox-render.js";
+import { showState } from "./queued-pages.js";
 
 // Entries as the "Not synced yet" panel names them and where it sends the patient.
 const ENTRIES = {
@@ -43,12 +44,13 @@ async function renderNow() {
   const box = await outbox();
   const items = await box.view("entry");
   const records = await box.records();
-  const therapies = records.filter((r) => r.kind === "therapy").length;
+  const count = (kind) => records.filter((r) => r.kind === kind).length;
   panel.render(
     items.filter((item) => item.record),
     elsewhereNotes(
-      elsewhereNote(therapies, "therapy", "/therapies/#outbox", "see your therapies"),
+      elsewhereNote(count("therapy"), "therapy", "/therapies/#outbox", "see your therapies"),
       elsewhereNote(medicineChanges(records), "medicine", "/medications/#outbox", "see your medicines"),
+      elsewhereNote(count("response"), "questionnaire", "/questionnaires/#outbox", "see your questionnaires"),
     ),
   );
   reconcileList(items);
@@ -96,17 +98,7 @@ function showItem(node, item) {
       node.dataset.version = String(item.version);
     }
   }
-  let state = item.state;
-  if (state === "synced" && !panel.wasShown(item.id)) state = null;
-  const current = node.querySelector("[data-sync-badge]");
-  if (!state) {
-    if (current) current.remove();
-  } else if (!current || current.dataset.state !== state) {
-    const fresh = badge(state);
-    if (current) current.replaceWith(fresh);
-    else (node.querySelector(".entry-meta") || node).prepend(fresh);
-  }
-  node.dataset.sync = state || "synced";
+  showState(node, item, panel, ".entry-meta");
 }
 
 function firstPage() {

@@ -308,6 +308,18 @@ async function start() {
     import("./therapy-queue.js").then((m) => m.wire());
   }
   if (document.querySelector("[data-therapy-list]")) import("./therapy-list.js").then((m) => m.wire());
+  if (document.querySelector("[data-response-form], [data-response-delete-form]")) {
+    import("./response-queue.js").then((m) => m.wire());
+  }
+  if (document.querySelector("[data-response-list]")) import("./response-list.js").then((m) => m.wire());
+  const cards = document.querySelector("[data-questionnaire-cards]");
+  if (cards) {
+    // On Today the cards wait for the day's entry, and so does their script (a first visit
+    // with nothing logged never needs it).
+    const load = () => import("./questionnaire-cards.js").then((m) => m.wire());
+    if (!cards.hasAttribute("data-after-entry") || !document.querySelector("[data-logged-today]")?.hidden) load();
+    else document.addEventListener("diary:entry-saved", load, { once: true });
+  }
   if (document.querySelector("[data-medication-form], [data-medication-delete-form]")) {
     import("./medication-queue.js").then((m) => m.wire());
   }

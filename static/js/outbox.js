@@ -312,5 +312,6 @@ function rowFromServer(kind, row) {
 }
 
 // A server row (a conflict's "server") is its fields plus these; a therapy's "kind" is one
-// of its fields (the kind of therapy), not the object's kind.
-const ROW_META = new Set(["id", "version", "deleted", "created_at", "updated_at"]);
+// of its fields (the kind of therapy), not the object's kind. A response's score is worked
+// out from its answers, not one of its fields.
+const ROW_META = new Set(["id", "version", "deleted", "created_at", "updated_at", "score"]);

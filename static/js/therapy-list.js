@@ -5,8 +5,8 @@
 import { outbox } from "./offline.js";
 import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, editHref, kindsOf, therapyFields, therapyName, therapyTitle } from "./therapy-render.js";
-import { takeMessage } from "./therapy-queue.js";
-import { badge, el, oneAtATime } from "./outbox-render.js";
+import { oneAtATime } from "./outbox-render.js";
+import { refreshCard, showLeftMessage, showState } from "./queued-pages.js";
 
 let list;
 let kinds;
@@ -33,18 +33,9 @@ export function wire() {
     },
     (node) => list.before(node),
   );
-  showMessage(takeMessage());
+  showLeftMessage();
   document.addEventListener("diary:outbox-changed", render);
   render();
-}
-
-// The line a form left ("Saved: Physio."), where the server puts its flashes.
-function showMessage(text) {
-  const main = document.querySelector("main");
-  if (!text || !main) return;
-  const flashes = main.querySelector(".flashes") || el("div", { className: "flashes" });
-  flashes.replaceChildren(el("p", { className: "flash flash-success", role: "status" }, text));
-  main.prepend(flashes);
 }
 
 // wire() runs after this module is evaluated, so render exists by then.
@@ -87,34 +78,12 @@ function reconcile(items) {
 }
 
 function show(node, item) {
-  // Replace what the server rendered only with something newer: a change made here, or a
-  // synced version the (cached) page did not have yet, or the synced one after a local one.
-  const local = item.state !== "synced";
-  const newer = (item.version || 0) > (Number(node.dataset.version) || 0);
-  if (item.data && (local || newer || node.dataset.shown === "local")) {
-    const key = JSON.stringify([item.data, editHref(item)]);
-    if (node.dataset.content !== key) {
-      node.replaceChildren(...cardContent(item, kinds));
-      node.dataset.content = key;
-      if (node.dataset.startDay !== item.data.start_day) place(node, item.data.start_day);
-    }
-    if (local) node.dataset.shown = "local";
-    else {
-      delete node.dataset.shown;
-      node.dataset.version = String(item.version);
-    }
-  }
-  let state = item.state;
-  if (state === "synced" && !panel.wasShown(item.id)) state = null;
-  const current = node.querySelector("[data-sync-badge]");
-  if (!state) {
-    if (current) current.remove();
-  } else if (!current || current.dataset.state !== state) {
-    const fresh = badge(state);
-    if (current) current.replaceWith(fresh);
-    else (node.querySelector(".therapy-actions") || node).prepend(fresh);
-  }
-  node.dataset.sync = state || "synced";
+  refreshCard(node, item, {
+    content: () => cardContent(item, kinds),
+    key: JSON.stringify([item.data, editHref(item)]),
+    moved: () => node.dataset.startDay !== item.data.start_day && place(node, item.data.start_day),
+  });
+  showState(node, item, panel, ".therapy-actions");
 }
 
 // In start-day order, as the server lists them.

@@ -5,26 +5,13 @@
 //   /therapies/new?kind=…            records a therapy (…&draft=<id>: one not sent yet)
 //   /therapies/<id>/edit             edits it; its "Delete this therapy" asks, then queues
 //   /therapies/<id>/delete           the no-JS confirmation page, queued as well
-import { outbox, changedThenGo } from "./offline.js";
+import { outbox } from "./offline.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";
+import { leaveFor as leave, replaceForm as replaced } from "./queued-pages.js";
 
 const LIST = "/therapies/";
-// What the list says once there, as the server's flash does without JavaScript.
-const MESSAGE_KEY = "diary-therapy-message";
-
-/** The "Saved: …" line a form left for the list (once), or null. */
-export function takeMessage() {
-  const text = sessionStorage.getItem(MESSAGE_KEY);
-  sessionStorage.removeItem(MESSAGE_KEY);
-  return text;
-}
-
-function leave(url, message) {
-  sessionStorage.setItem(MESSAGE_KEY, message);
-  return changedThenGo(url);
-}
 
 export async function wire() {
   const form = document.querySelector("[data-therapy-form]");
@@ -185,18 +172,7 @@ function gone(form) {
 }
 
 function replaceForm(form, title, words) {
-  const heading = document.querySelector("h1");
-  if (heading) heading.textContent = title;
-  const text = document.createElement("p");
-  text.textContent = words;
-  const back = document.createElement("p");
-  const link = document.createElement("a");
-  link.className = "button";
-  link.href = LIST;
-  link.textContent = "Back to your therapies";
-  back.append(link);
-  document.querySelector("[data-therapy-delete]")?.closest("p")?.remove();
-  form.replaceWith(text, back);
+  replaced(form, { title, words, back: LIST, backText: "Back to your therapies", alsoRemove: "[data-therapy-delete]" });
 }
 
 // ---- the delete page (reached without the dialog: a bookmark, an old tab) ----------------------

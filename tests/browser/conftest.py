@@ -191,8 +191,9 @@ def assert_no_axe_violations_light_and_dark(page):
 
 
 def seed_demo_diary(page, url):
-    """The demo patient's ~150 days and two therapies, ending today (UTC: the user's zone),
-    sent through the API as the signed-in user of ``page``; returns the therapies."""
+    """The demo patient's ~150 days, two therapies and questionnaire answers, ending today
+    (UTC: the user's zone), sent through the API as the signed-in user of ``page``; returns
+    the therapies."""
     from datetime import UTC, datetime
 
     from diary import demo
@@ -207,7 +208,10 @@ def seed_demo_diary(page, url):
 
     for entry in demo.diary_entries(today):
         post("/api/v1/entries", entry)
-    return [post("/api/v1/therapies", t) for t in demo.therapies(today)]
+    therapies = [post("/api/v1/therapies", t) for t in demo.therapies(today)]
+    for response in demo.questionnaire_responses(today, therapies[0]["id"]):
+        post("/api/v1/responses", response)
+    return therapies
 
 
 # ---- a signed-in phone, offline and back (tests/browser/test_offline*.py) -------------------

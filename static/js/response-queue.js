@@ -1,0 +1,199 @@
+// The questionnaire forms with JavaScript: Save and Delete go into the outbox first
+// (IndexedDB), then to the server, so a questionnaire can be answered without signal, like
+// an entry (entry-queue.js) or a therapy (therapy-queue.js). A new answer gets its id here;
+// an edit or a delete carries the version it was made from. Without JavaScript the forms
+// post to the server as before.
+//   /questionnaires/<q>/new[?therapy=<id>]     answers a questionnaire (…?draft=<id>: one not sent yet)
+//   /questionnaires/responses/<id>/edit        changes an answer; its "Delete this answer" asks, then queues
+//   /questionnaires/responses/<id>/delete      the no-JS confirmation page, queued as well
+import { outbox } from "./offline.js";
+import { ask } from "./dialog.js";
+import { latestDay, localToday } from "./device-day.js";
+import { dayText } from "./therapy-render.js";
+import { leaveFor as leave, replaceForm } from "./queued-pages.js";
+
+const LIST = "/questionnaires/";
+const NEW_PATH = /^\/questionnaires\/([a-z0-9_]+)\/new$/;
+
+export async function wire() {
+  const form = document.querySelector("[data-response-form]");
+  if (form) {
+    if (form.dataset.mode === "edit") await wireEdit(form);
+    else await wireCreate(form);
+    // Saves now go to the outbox: tests wait on it.
+    form.dataset.queueReady = "";
+  }
+  const deleteForm = document.querySelector("[data-response-delete-form]");
+  if (deleteForm) {
+    wireDeletePage(deleteForm);
+    deleteForm.dataset.queueReady = "";
+  }
+}
+
+function say(form, text, state) {
+  const status = form.querySelector("[data-response-status]");
+  if (!status) return;
+  status.textContent = text;
+  status.dataset.saveState = state;
+}
+
+/** The form's response as the server's schema wants it. */
+export function readForm(form) {
+  const answers = {};
+  for (const field of form.querySelectorAll("[name^='answers.']")) {
+    const key = field.name.slice("answers.".length);
+    if (field.type === "checkbox") answers[key] = field.checked;
+    else if (field.type === "radio") {
+      if (field.checked) answers[key] = Number(field.value);
+    } else if (field.value.trim() !== "") {
+      const text = field.value.trim();
+      answers[key] = /^[0-9]{1,9}$/.test(text) ? Number(text) : text;
+    }
+  }
+  const therapy = form.elements.therapy_id;
+  return {
+    questionnaire: form.dataset.questionnaire,
+    day: (form.elements.day?.value || "").trim(),
+    answers,
+    therapy_id: therapy ? therapy.value || null : null,
+  };
+}
+
+function fillForm(form, data) {
+  if (form.elements.day) form.elements.day.value = data.day || "";
+  if (form.elements.therapy_id && data.therapy_id) form.elements.therapy_id.value = data.therapy_id;
+  for (const field of form.querySelectorAll("[name^='answers.']")) {
+    const value = (data.answers || {})[field.name.slice("answers.".length)];
+    if (field.type === "checkbox") field.checked = value === true;
+    else if (field.type === "radio") field.checked = String(value) === field.value;
+    else field.value = value ?? "";
+  }
+}
+
+// The rules worth checking before queueing, in the words the server's form uses (the server
+// checks everything again; a refusal shows on the questionnaires page with its reason).
+function problemWith(form, data) {
+  if (!data.day) return "Choose the day, then tap Save.";
+  if (data.day > latestDay()) return "That day is in the future. Choose today or an earlier day.";
+  if (form.elements.therapy_id && !data.therapy_id) return "Choose the therapy this answer is about.";
+  for (const fieldset of form.querySelectorAll("fieldset.choices")) {
+    if (!fieldset.querySelector("input:checked")) return "Choose one answer, then tap Save.";
+  }
+  for (const field of form.querySelectorAll("input[type='number'][name^='answers.']")) {
+    const value = data.answers[field.name.slice("answers.".length)];
+    if (value === undefined) return "Give a number, then tap Save.";
+    if (!Number.isInteger(value) || value < Number(field.min) || value > Number(field.max)) {
+      return `The number must be a whole number from ${field.min} to ${field.max}.`;
+    }
+  }
+  return null;
+}
+
+function named(form) {
+  return form.dataset.short || form.dataset.questionnaire;
+}
+
+// ---- a new answer --------------------------------------------------------------------------
+
+async function wireCreate(form) {
+  const params = new URLSearchParams(window.location.search);
+  const path = NEW_PATH.exec(window.location.pathname);
+  if (path && path[1] !== form.dataset.questionnaire) {
+    notHere(form, "This form is not on this phone", "It cannot be opened without a connection. Try again when you are online.");
+    return;
+  }
+  const day = form.elements.day;
+  // A form from the cache may be days old: its default day must not be reused.
+  if (day && day.value === day.defaultValue) day.value = localToday();
+  if (day && day.max && day.max < localToday()) day.max = localToday();
+  const therapy = form.elements.therapy_id;
+  if (therapy && params.get("therapy") && [...therapy.options].some((o) => o.value === params.get("therapy"))) {
+    therapy.value = params.get("therapy");
+  }
+  let id = crypto.randomUUID();
+  const draftId = params.get("draft");
+  if (draftId) {
+    const record = await (await outbox()).record(draftId);
+    if (record && record.kind === "response" && !record.desired.deleted) {
+      id = draftId;
+      fillForm(form, record.desired.data);
+      say(form, "This answer is saved on this phone only. Change it, then tap Save.", "device");
+    }
+  }
+  if (form.elements.id) form.elements.id.value = id;
+  queueOnSubmit(form, id, null);
+}
+
+// Save: checked, into the outbox, then back to the list, which shows it at once.
+function queueOnSubmit(form, id, baseVersion) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const data = readForm(form);
+    const problem = problemWith(form, data);
+    if (problem) {
+      say(form, problem, "invalid");
+      return;
+    }
+    await (await outbox()).save("response", id, data, { baseVersion });
+    say(form, "Saved on this phone. It will be sent when you are online.", "device");
+    await leave(`${LIST}#response-${id}`, `Saved your ${named(form)} for ${dayText(data.day)}.`);
+  });
+}
+
+// ---- an existing answer: edit and delete ------------------------------------------------------
+
+async function wireEdit(form) {
+  const id = form.dataset.objectId;
+  const box = await outbox();
+  const item = (await box.view("response")).find((i) => i.id === id);
+  const pageVersion = Number(form.elements.base_version?.value) || null;
+  if (item && item.deleted) {
+    notHere(form, "This answer was deleted", "It was deleted, here or on another device.");
+    return;
+  }
+  // Show this phone's version when it is newer than the page, and build the edit on it.
+  let baseVersion = pageVersion;
+  if (item && item.data && (item.state !== "synced" || (item.version || 0) > (pageVersion || 0))) {
+    fillForm(form, item.data);
+    baseVersion = item.version ?? pageVersion;
+    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+  }
+  queueOnSubmit(form, id, baseVersion);
+  const link = document.querySelector("[data-response-delete]");
+  if (!link) return;
+  link.addEventListener("click", async (event) => {
+    event.preventDefault();
+    const data = readForm(form);
+    const sure = await ask({
+      title: `Delete your ${named(form)} of ${dayText(data.day)}?`,
+      text: "Only this answer goes, on every device. Your diary entries stay.",
+      yes: "Delete answer",
+      no: "Keep it",
+      danger: true,
+    });
+    if (!sure) return;
+    await box.remove("response", id, { baseVersion, data });
+    await leave(LIST, `Deleted your ${named(form)} of ${dayText(data.day)}.`);
+  });
+}
+
+function notHere(form, title, words) {
+  replaceForm(form, { title, words, back: LIST, backText: "Back to your questionnaires", alsoRemove: "[data-response-delete]" });
+}
+
+// ---- the delete page (reached without the dialog: a bookmark, an old tab) ----------------------
+
+function wireDeletePage(form) {
+  const id = form.dataset.objectId;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = await outbox();
+    const item = (await box.view("response")).find((i) => i.id === id);
+    const row = JSON.parse(form.dataset.response || "{}");
+    const data = { questionnaire: row.questionnaire, day: row.day, answers: row.answers, therapy_id: row.therapy_id };
+    // The newer of the page's version and this phone's: a cached page may be behind.
+    const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
+    await box.remove("response", id, { baseVersion, data });
+    await leave(LIST, `Deleted your answer of ${dayText(data.day)}.`);
+  });
+}

@@ -1,0 +1,199 @@
+"""Questionnaire responses over JSON: the definitions, the resource with its score, the sync
+kind `response` under the same rules as entries, a sharing physician's read, deletion."""
+
+import uuid
+
+import pytest
+
+from diary.db import get_db
+
+DAY = "2026-03-02"
+RMDQ = {"questionnaire": "rmdq", "day": DAY, "answers": {"1": True, "13": True, "24": False}}
+
+
+def test_the_definitions_are_served_to_anyone_signed_in(api, client):
+    assert client.get("/api/v1/questionnaires").status_code == 401
+    api.register()
+    body = api.get("/api/v1/questionnaires").get_json()
+    ids = [q["id"] for q in body["questionnaires"]]
+    assert ids == ["rmdq", "pgic", "odi"]
+    rmdq = body["questionnaires"][0]
+    assert rmdq["url"] == "urn:diary:questionnaire:rmdq"
+    assert rmdq["diary"]["important_change"] == {"points": 5, "percent": 30}
+    assert len([i for i in rmdq["item"] if i["type"] == "boolean"]) == 24
+
+
+def test_a_response_comes_back_with_its_score_and_every_answer(patient):
+    created = patient.post("/api/v1/responses", RMDQ)
+    assert created.status_code == 201
+    body = created.get_json()
+    assert (body["questionnaire"], body["day"], body["score"], body["version"]) == (
+        "rmdq",
+        DAY,
+        2,
+        1,
+    )
+    assert len(body["answers"]) == 24 and body["answers"]["2"] is False
+    assert patient.get(f"/api/v1/responses/{body['id']}").get_json() == body
+    listed = patient.get("/api/v1/responses").get_json()["responses"]
+    assert [r["id"] for r in listed] == [body["id"]]
+
+
+def test_responses_are_edited_with_their_version_and_deleted_as_tombstones(patient):
+    made = patient.post("/api/v1/responses", {**RMDQ, "answers": {"1": True}}).get_json()
+    edited = patient.put(
+        f"/api/v1/responses/{made['id']}", {**RMDQ, "base_version": made["version"]}
+    )
+    assert edited.status_code == 200 and edited.get_json()["score"] == 2
+    stale = patient.put(f"/api/v1/responses/{made['id']}", {**RMDQ, "base_version": 1})
+    assert stale.status_code == 200  # the same content: a duplicate, not a conflict
+    other = patient.put(
+        f"/api/v1/responses/{made['id']}",
+        {**RMDQ, "answers": {"5": True}, "base_version": 1},
+    )
+    assert other.status_code == 409
+    assert other.get_json()["error"]["code"] == "conflict"
+    assert patient.delete(f"/api/v1/responses/{made['id']}?base_version=2").status_code == 204
+    assert patient.get(f"/api/v1/responses/{made['id']}").status_code == 404
+    assert patient.get("/api/v1/responses").get_json()["responses"] == []
+
+
+@pytest.mark.parametrize(
+    ("body", "fields"),
+    [
+        ({**RMDQ, "questionnaire": "sf36"}, {"questionnaire"}),
+        ({**RMDQ, "answers": {"1": "yes"}}, {"answers.1"}),
+        ({**RMDQ, "answers": {"0": True}}, {"answers.0"}),
+        ({"questionnaire": "pgic", "day": DAY, "answers": {"1": 2}}, {"therapy_id"}),
+        (
+            {"questionnaire": "pgic", "day": DAY, "answers": {}, "therapy_id": str(uuid.uuid4())},
+            {"answers.1"},
+        ),
+        ({"questionnaire": "odi", "day": DAY, "answers": {"total": 101}}, {"answers.total"}),
+        ({"questionnaire": "odi", "day": "2999-01-01", "answers": {"total": 4}}, {"day"}),
+        ({**RMDQ, "score": 24}, {"score"}),
+    ],
+)
+def test_a_bad_response_is_refused_naming_the_field_and_nothing_is_written(patient, body, fields):
+    response = patient.post("/api/v1/responses", body)
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == fields
+    assert patient.get("/api/v1/responses").get_json()["responses"] == []
+
+
+def test_the_list_filters_by_questionnaire_and_days(patient):
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-05"}
+    ).get_json()
+    patient.post("/api/v1/responses", RMDQ)
+    patient.post(
+        "/api/v1/responses",
+        {
+            "questionnaire": "pgic",
+            "day": "2026-03-20",
+            "answers": {"1": 1},
+            "therapy_id": therapy["id"],
+        },
+    )
+    only = patient.get("/api/v1/responses?questionnaire=pgic").get_json()["responses"]
+    assert [(r["questionnaire"], r["score"], r["therapy_id"]) for r in only] == [
+        ("pgic", 1, therapy["id"])
+    ]
+    assert len(patient.get("/api/v1/responses?from=2026-03-10").get_json()["responses"]) == 1
+    refused = patient.get("/api/v1/responses?questionnaire=x&to=soon")
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"questionnaire", "to"}
+
+
+# ---- sync ------------------------------------------------------------------------------
+
+
+def sync(api, changes, cursor=None):
+    response = api.post("/api/v1/sync", {"cursor": cursor, "changes": changes})
+    assert response.status_code == 200, response.get_json()
+    return response.get_json()
+
+
+def change(ident, data, base=None, deleted=False):
+    return {
+        "kind": "response",
+        "id": str(ident),
+        "base_version": base,
+        "deleted": deleted,
+        "data": data,
+    }
+
+
+def test_a_response_synced_twice_is_stored_once_with_the_same_rules_as_entries(patient):
+    ident = uuid.uuid4()
+    first = sync(patient, [change(ident, RMDQ)])
+    assert [(r["status"], r["kind"], r["version"]) for r in first["results"]] == [
+        ("applied", "response", 1)
+    ]
+    pulled = [c for c in first["changes"] if c["kind"] == "response"]
+    assert pulled[0]["data"]["answers"]["13"] is True and "score" not in pulled[0]["data"]
+    # Sent again (its answer was lost): a duplicate; the same content written out in full too.
+    full = {**RMDQ, "answers": {str(n): n in (1, 13) for n in range(1, 25)}, "therapy_id": None}
+    assert [r["status"] for r in sync(patient, [change(ident, full)])["results"]] == ["duplicate"]
+    assert [r["status"] for r in sync(patient, [change(ident, RMDQ)])["results"]] == ["duplicate"]
+    # An edit on version 1 applies; another device's edit on version 1 is then a conflict.
+    edit = {**RMDQ, "answers": {"2": True}}
+    assert sync(patient, [change(ident, edit, base=1)])["results"][0]["status"] == "applied"
+    other = sync(patient, [change(ident, {**RMDQ, "answers": {"9": True}}, base=1)])
+    (result,) = other["results"]
+    assert result["status"] == "conflict" and result["server"]["answers"]["2"] is True
+    bad = sync(patient, [change(uuid.uuid4(), {**RMDQ, "answers": {"1": 3}})])
+    assert bad["results"][0]["error"]["fields"] == {
+        "data.answers.1": "must be true (ticked) or false"
+    }
+    assert len(patient.get("/api/v1/responses").get_json()["responses"]) == 1
+
+
+def test_an_id_is_unique_across_kinds(patient):
+    entry = patient.post("/api/v1/entries", {"day": DAY, "leg_pain": 4}).get_json()
+    (result,) = sync(patient, [change(entry["id"], RMDQ)])["results"]
+    assert (result["status"], result["error"]["code"]) == ("rejected", "id_taken")
+    taken = patient.post("/api/v1/responses", {**RMDQ, "id": entry["id"]})
+    assert taken.status_code == 409
+
+
+def test_another_patients_response_is_not_found(patient, make_api):
+    mine = patient.post("/api/v1/responses", RMDQ).get_json()
+    other = make_api()
+    other.register(email="other@example.org")
+    assert other.get(f"/api/v1/responses/{mine['id']}").status_code == 404
+    assert (
+        other.put(f"/api/v1/responses/{mine['id']}", {**RMDQ, "base_version": 1}).status_code == 404
+    )
+    (result,) = sync(other, [change(mine["id"], RMDQ, base=1)])["results"]
+    assert result["error"]["code"] == "not_found"
+
+
+# ---- others' eyes, and leaving -------------------------------------------------------------
+
+
+def test_a_sharing_physician_reads_them_and_the_patient_sees_it_logged(shared):
+    patient, doctor = shared
+    patient.post("/api/v1/responses", RMDQ)
+    path = f"/api/v1/patients/{patient.user['id']}/responses"
+    answer = doctor.get(path)
+    assert answer.status_code == 200
+    assert [r["score"] for r in answer.get_json()["responses"]] == [2]
+    log = patient.get("/api/v1/access-log").get_json()["access_log"]
+    assert [e["words"] for e in log][0].endswith("read your questionnaire answers")
+    listed = doctor.get("/api/v1/patients").get_json()["patients"][0]
+    assert listed["questionnaires"][0]["sentence"] == (
+        "RMDQ 2 of 24 on 2 Mar 2026 (nothing earlier to compare with)."
+    )
+
+
+def test_deleting_the_account_deletes_every_response_and_its_history(app, patient):
+    made = patient.post("/api/v1/responses", RMDQ).get_json()
+    assert patient.delete("/api/v1/users/me").status_code == 204
+    with app.app_context():
+        db = get_db()
+        assert db.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 0
+        assert (
+            db.execute("SELECT COUNT(*) FROM revisions WHERE id = ?", [made["id"]]).fetchone()[0]
+            == 0
+        )
