@@ -83,7 +83,17 @@ async function renderNow() {
     li.querySelector("[data-none]").hidden = links.length > 0;
   }
   section.hidden = ![...items.values()].some((li) => !li.hidden);
+  if (!section.hidden) ensureStyles();
   section.dataset.rendered = String(Number(section.dataset.rendered || 0) + 1);
+}
+
+// The server links the block's stylesheet only when it shows the block; a page from the
+// cache that learns of a medicine here adds it (the service worker keeps it offline).
+function ensureStyles() {
+  if (document.querySelector("[data-medications-css]")) return;
+  document.head.append(
+    el("link", { rel: "stylesheet", href: "/static/css/medications.css", dataset: { medicationsCss: "" } }),
+  );
 }
 
 function doseLink(id, name) {

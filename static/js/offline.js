@@ -324,8 +324,12 @@ async function start() {
     import("./medication-queue.js").then((m) => m.wire());
   }
   if (document.querySelector("[data-medication-list]")) import("./medication-list.js").then((m) => m.wire());
-  if (document.querySelector("[data-as-needed]") && window.location.pathname === "/today") {
-    import("./as-needed.js").then((m) => m.wire());
+  // Today's "Took one" block only for a patient who keeps medicines (shown by the server, or
+  // synced to this phone since the page was cached): the others never load its modules.
+  const asNeeded = document.querySelector("[data-as-needed]");
+  if (asNeeded && window.location.pathname === "/today") {
+    const keeps = !asNeeded.hidden || (await (await outbox()).view("medication")).some((m) => !m.deleted);
+    if (keeps) import("./as-needed.js").then((m) => m.wire());
   }
   // Changes waiting on this phone go at once; with none, pulling what other devices changed
   // waits until the page is idle, so a first visit's pull of a whole diary does not hold up
