@@ -82,6 +82,8 @@ class User(UserMixin):
     share_notes: bool = False
     # "HH:MM" on the patient's clock for the daily reminder, or None: no reminders.
     reminder_time: str | None = None
+    # The language chosen on the account page ("en", "es"), or None: the browser decides.
+    locale: str | None = None
     # The server-side session this request came with (see sessions.py); None outside one.
     session: sessions.Session | None = None
     session_token: str | None = None
@@ -93,6 +95,7 @@ class User(UserMixin):
             **{k: row[k] for k in fields},
             share_notes=bool(row["share_notes"]),
             reminder_time=row["reminder_time"],
+            locale=row["locale"],
             session=session,
             session_token=session_token,
         )
@@ -120,6 +123,7 @@ class User(UserMixin):
             "created_at": self.created_at,
             "share_notes": self.share_notes,
             "reminder_time": self.reminder_time,
+            "locale": self.locale,
         }
 
 
@@ -277,9 +281,9 @@ def check_password(db, hasher, user: User, password: str) -> bool:
 
 
 #: The account fields a user may change with ``update``.
-EDITABLE = ("name", "time_zone", "share_notes", "reminder_time")
-#: Of those, the ones that may be cleared (set to None): no reminders.
-CLEARABLE = ("reminder_time",)
+EDITABLE = ("name", "time_zone", "share_notes", "reminder_time", "locale")
+#: Of those, the ones that may be cleared (set to None): no reminders; the browser's language.
+CLEARABLE = ("reminder_time", "locale")
 
 
 def update(db, user_id: int, changes: dict) -> User:

@@ -41,7 +41,14 @@ CATEGORIES = (
 )
 RESPONDER_CATEGORIES = frozenset(CATEGORIES[:2])
 
-CAVEAT = (
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+    """Mark ``message`` for the translation catalogue (this module imports nothing of the app)."""
+    return message
+
+
+#: In English: the API and the pages say it in the reader's language (gettext it there).
+CAVEAT = N_(
     "A before/after diary is not a controlled trial. Sciatica often improves on its own, "
     "and scores recorded at a bad time tend to drift back towards usual levels (regression "
     "to the mean), so a change after a therapy does not show that the therapy caused it. "

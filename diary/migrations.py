@@ -309,3 +309,10 @@ def m007_questionnaires(db):
         CREATE INDEX responses_patient_seq ON responses (patient_id, seq);
         """,
     )
+
+
+@migrations()
+def m010_user_locale(db):
+    # The language a user chose on the account page ("en", "es"); null: none chosen, so the
+    # browser's Accept-Language (or the sign-in page's cookie) decides.
+    _run_script(db, "ALTER TABLE users ADD COLUMN locale TEXT;")

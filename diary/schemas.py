@@ -30,6 +30,7 @@ from diary.fields import (
     Whole,
     Words,
 )
+from diary.i18n import SUPPORTED as SUPPORTED_LOCALES
 
 
 class Strict(BaseModel):
@@ -168,6 +169,11 @@ class UserOut(BaseModel):
     reminder_time: str | None = Field(
         description="HH:MM in the user's time zone for the daily reminder; null: none"
     )
+    locale: Literal[SUPPORTED_LOCALES] | None = Field(
+        None,
+        description="the language chosen for pages, messages and e-mails; null: the "
+        "browser's Accept-Language decides",
+    )
 
 
 class UserUpdate(Strict):
@@ -181,6 +187,11 @@ class UserUpdate(Strict):
         None,
         description="HH:MM on the user's clock (time_zone) for the daily reminder, sent only "
         "when nothing is logged for that day; null turns it off (docs/reminders.md)",
+    )
+    locale: Literal[SUPPORTED_LOCALES] | None = Field(
+        None,
+        description="the language of pages, messages and e-mails (docs/translations.md); "
+        "null goes back to the browser's Accept-Language",
     )
 
 

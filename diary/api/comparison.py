@@ -16,6 +16,7 @@ from diary.api import bp
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext
 from diary.medications import comparison as medicine_comparison
 from diary.medications import records
 from diary.questionnaires.schemas import QuestionnaireResult
@@ -200,6 +201,8 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
     taken = records.taken_days_in_windows(
         db, patient_id, medications, body["windows"], patient.time_zone
     )
+    # The statistics keep their English words; the reader gets the caveat in their language.
+    body["caveat"] = gettext(body["caveat"])
     return jsonify(medicine_comparison.with_medicines(body, medications, taken, today=today))
 
 

@@ -10,6 +10,7 @@ from datetime import date, timedelta
 
 from diary import analysis, clinical, comparison, store
 from diary.comparison_words import CATEGORY_WORDS, span_words, therapy_name
+from diary.i18n.text import gettext
 from diary.medications import records
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import dashboard, notes, timeline_svg
@@ -123,5 +124,5 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
             title=f"Daily leg and back pain of {patient.name}",
             ident=f"timeline-{patient.id}",
         ),
-        "caveat": analysis.CAVEAT,
+        "caveat": gettext(analysis.CAVEAT),
     }

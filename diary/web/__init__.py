@@ -26,6 +26,7 @@ def register_blueprints(app):
         charts,
         entries,
         exports,
+        language,
         medications,
         pages,
         password_reset,
@@ -52,3 +53,4 @@ def register_blueprints(app):
     app.register_blueprint(questionnaires.bp)
     app.register_blueprint(medications.bp)
     app.register_blueprint(reminders.bp)
+    app.register_blueprint(language.bp)

@@ -11,6 +11,7 @@ from flask_login import current_user
 from diary import analysis, clinical, comparison, comparison_words, daily, regions, store
 from diary.access import allow
 from diary.db import get_db
+from diary.i18n.text import gettext as _
 from diary.medications import records
 
 bp = Blueprint("charts", __name__)
@@ -43,7 +44,7 @@ def index():
         questionnaires_url=url_for("questionnaires.index")
         if "questionnaires.index" in current_app.view_functions
         else None,
-        caveat=analysis.CAVEAT,
+        caveat=_(analysis.CAVEAT),
         **chart_context(),
     )
 
@@ -60,7 +61,7 @@ def chart_context() -> dict:
         "share_step": comparison.share_step,
         "words": comparison_words,
         "therapy_name": comparison_words.therapy_name,
-        "red_flag_advice": clinical.RED_FLAG_ADVICE,
+        "red_flag_advice": _(clinical.RED_FLAG_ADVICE),
     }
 
 
