@@ -10,8 +10,17 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from diary import clinical
-from diary.i18n.text import format_date, format_decimal, format_percent, gettext, ngettext
+from babel.support import LazyProxy
+
+from diary import analysis, clinical
+from diary.i18n.text import (
+    format_date,
+    format_decimal,
+    format_fixed,
+    format_percent,
+    gettext,
+    ngettext,
+)
 from diary.i18n.text import lazy_gettext as _l
 
 #: What each window is called on screen (the API keeps the short names).
@@ -39,9 +48,17 @@ NAP_EXPLAINED = _l(
     "50 of 100 would mean no change, 93 or more is a strong effect."
 )
 CI_EXPLAINED = _l(
-    "95% interval: where the change in average leg pain probably lies, allowing for "
-    "day-to-day ups and downs."
+    "%(level)s interval: where the change in average leg pain probably lies, allowing for "
+    "day-to-day ups and downs.",
+    level=LazyProxy(format_percent, 0.95, enable_cache=False),
 )
+
+
+def caveat_words() -> str:
+    """analysis.CAVEAT in the reader's language, its shares written as the language does."""
+    shares = {name: format_percent(share) for name, share in analysis.CAVEAT_SHARES.items()}
+    return gettext(analysis.CAVEAT_TEMPLATE, **shares)
+
 
 # A therapy of each kind after "before", "after" and "on the same day as": whole phrases,
 # since languages join a preposition and an article differently ("antes del bloqueo").
@@ -215,7 +232,7 @@ def activity_number(level: float | None) -> str:
     # The non-breaking spaces keep "3.6 of 4" on one line.
     if level is None:
         return ""
-    return gettext("%(level)s\u00a0of\u00a04", level=format_decimal(level, "0.0"))
+    return gettext("%(level)s\u00a0of\u00a04", level=format_fixed(level, 1))
 
 
 ACTIVITY_SCALE = _l("0 means pain did not limit it, 4 that you could not do it.")

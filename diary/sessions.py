@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from diary.db import fetch_all, write
+from diary.i18n.text import gettext as _
 
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -176,7 +177,7 @@ def describe_device(user_agent: str) -> str:
     browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
     if browser and system:
-        return f"{browser} on {system}"
+        return _("%(browser)s on %(system)s", browser=browser, system=system)
     if browser or system:
         return browser or system
-    return "An app or browser we do not recognise"
+    return _("An app or browser we do not recognise")

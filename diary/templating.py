@@ -7,7 +7,8 @@ from flask import url_for
 from flask_login import current_user
 
 from diary import clinical
-from diary.i18n.text import format_date, format_decimal, format_percent
+from diary.i18n.text import and_list as text_and_list
+from diary.i18n.text import format_date, format_decimal, format_fixed, format_percent
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine
@@ -70,7 +71,8 @@ def moment_words(iso: str, time_zone: str = "UTC") -> str:
     local = datetime.fromisoformat(iso).astimezone(ZoneInfo(time_zone))
     # Translators: a day in Babel's date pattern language ("3 Dec 2026").
     day = format_date(local.date(), _("d MMM y"))
-    return _("%(day)s at %(time)s", day=day, time=f"{local:%H:%M}")
+    time = local.strftime("%H:%M")
+    return _("%(day)s at %(time)s", day=day, time=time)
 
 
 def init_app(app):
@@ -82,16 +84,14 @@ def init_app(app):
     @app.template_filter("one_decimal")
     def one_decimal(number):
         """A number with one decimal, as the reader's language writes it: "4.5", "4,5"."""
-        return "" if number is None else format_decimal(number, "0.0")
+        return "" if number is None else format_fixed(number, 1)
 
     @app.template_filter("decimal")
     def decimal(number, digits=None):
         """A number as the reader's language writes it, with ``digits`` decimals if given."""
         if number is None:
             return ""
-        return format_decimal(
-            number, None if digits is None else "0." + "0" * digits if digits else "0"
-        )
+        return format_decimal(number) if digits is None else format_fixed(number, digits)
 
     @app.template_filter("percent")
     def percent(number):
@@ -101,10 +101,7 @@ def init_app(app):
     @app.template_filter("and_list")
     def and_list(items):
         """ "a, b and c", as the reader's language joins a list."""
-        items = [str(item) for item in items]
-        if len(items) < 2:
-            return "".join(items)
-        return _("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+        return text_and_list(items)
 
     @app.context_processor
     def inject():

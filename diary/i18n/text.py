@@ -17,13 +17,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
+from decimal import Decimal
+from functools import cache
 from gettext import NullTranslations
 
 from babel import Locale
 from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
-from babel.support import LazyProxy
+from babel.support import LazyProxy, Translations
+
+from diary.i18n import catalogues
 
 DEFAULT_LOCALE = "en"
 _NULL = NullTranslations()
@@ -37,22 +41,39 @@ def _english():
 _provider = _english
 
 
-#: True inside ``english()``: what is made there is a documented format, always in English.
-_english_only: ContextVar[bool] = ContextVar("english_only", default=False)
+#: The language forced by ``in_language``/``english`` (None: the provider's, the request's).
+_forced: ContextVar[str | None] = ContextVar("forced_language", default=None)
+
+
+@cache
+def _catalogue(code: str):
+    if code == DEFAULT_LOCALE:
+        return _NULL
+    return Translations.load(str(catalogues.TRANSLATIONS), [code], catalogues.DOMAIN)
 
 
 def _current():
-    return _english() if _english_only.get() else _provider()
+    code = _forced.get()
+    if code is None:
+        return _provider()
+    return _catalogue(code), Locale.parse(code)
 
 
 @contextmanager
-def english() -> Iterator[None]:
-    """Say everything in English within the block (the exports: docs/exports.md)."""
-    token = _english_only.set(True)
+def in_language(code: str | None) -> Iterator[None]:
+    """Say everything in the language ``code`` within the block, request or not (a
+    reminder sent to a patient by the timer). None or an unknown language: English."""
+    known = code if code and (code == DEFAULT_LOCALE or catalogues.po_path(code).exists()) else None
+    token = _forced.set(known or DEFAULT_LOCALE)
     try:
         yield
     finally:
-        _english_only.reset(token)
+        _forced.reset(token)
+
+
+def english():
+    """Say everything in English within the block (the exports: docs/exports.md)."""
+    return in_language(DEFAULT_LOCALE)
 
 
 def use(provider) -> None:
@@ -98,6 +119,13 @@ def format_decimal(number, format: str | None = None) -> str:  # noqa: A002 - Ba
     return _babel_format_decimal(number, format=format, locale=current_locale())
 
 
+def format_fixed(number, digits: int) -> str:
+    """``number`` with exactly ``digits`` decimals, rounded as Python's ``%.1f`` rounds (the
+    binary value, not its shortest text: 7.45 is 7.5), in the current locale ("7,5")."""
+    rounded = Decimal(f"{number:.{digits}f}")
+    return format_decimal(rounded, "0." + "0" * digits if digits else "0")
+
+
 def format_percent(fraction, format: str | None = None) -> str:  # noqa: A002 - Babel's name
     """``fraction`` (0.63) as a percentage in the current locale ("63%", "63 %")."""
     return _babel_format_percent(fraction, format=format, locale=current_locale())
@@ -106,3 +134,19 @@ def format_percent(fraction, format: str | None = None) -> str:  # noqa: A002 - 
 def format_date(day: date, format: str = "medium") -> str:  # noqa: A002 - Babel's name
     """``day`` in the current locale, with a Babel pattern or "short"/"medium"/"long"."""
     return _babel_format_date(day, format=format, locale=current_locale())
+
+
+def and_list(items) -> str:
+    """ "a, b and c" as the reader's language joins a list."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(items)s and %(last)s", items=", ".join(items[:-1]), last=items[-1])
+
+
+def or_list(items) -> str:
+    """ "a, b or c" as the reader's language offers a choice."""
+    items = [str(item) for item in items]
+    if len(items) < 2:
+        return "".join(items)
+    return gettext("%(items)s or %(last)s", items=", ".join(items[:-1]), last=items[-1])

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from diary.i18n.text import gettext as _
 from diary.i18n.text import language
 
 #: The shipped instruments.
@@ -373,31 +374,35 @@ def check_answers(definition: Definition, answers) -> dict:
     range, a missing required answer and an answer to an item the definition lacks.
     """
     if not isinstance(answers, dict):
-        raise AnswerError("answers", "must be an object of answers by item")
+        raise AnswerError("answers", _("must be an object of answers by item"))
     items = {i.link_id: i for i in definition.answerable}
     for key in answers:
         if key not in items:
-            raise AnswerError(f"answers.{key}", f"is not an item of the {definition.short}")
+            raise AnswerError(
+                f"answers.{key}", _("is not an item of the %(short)s", short=definition.short)
+            )
     out = {}
     for link_id, item in items.items():
         where = f"answers.{link_id}"
         value = _whole(answers.get(link_id))
         if value is None:
             if item.required:
-                raise AnswerError(where, "is required")
+                raise AnswerError(where, _("is required"))
             if item.type == "boolean":
                 out[link_id] = False
             continue
         if item.type == "boolean":
             if not isinstance(value, bool):
-                raise AnswerError(where, "must be true (ticked) or false")
+                raise AnswerError(where, _("must be true (ticked) or false"))
         elif isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(where, "must be a whole number")
+            raise AnswerError(where, _("must be a whole number"))
         elif item.type == "choice" and item.words(value) is None:
             allowed = ", ".join(str(o.value) for o in item.options)
-            raise AnswerError(where, f"must be one of {allowed}")
+            raise AnswerError(where, _("must be one of %(allowed)s", allowed=allowed))
         elif item.type == "integer" and not item.low <= value <= item.high:
-            raise AnswerError(where, f"must be from {item.low} to {item.high}")
+            raise AnswerError(
+                where, _("must be from %(low)s to %(high)s", low=item.low, high=item.high)
+            )
         out[link_id] = value
     return out
 

@@ -18,7 +18,7 @@ from diary.comparison_words import (
     therapy_name,
     therapy_of_day,
 )
-from diary.i18n.text import format_decimal, gettext, ngettext
+from diary.i18n.text import format_decimal, gettext, ngettext, or_list
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import compare, engine
 from diary.questionnaires.engine import Definition
@@ -249,14 +249,8 @@ def threshold_words(definition: Definition) -> str:
 
 
 def _or(choices: list[str]) -> str:
-    # "5 points or 30%": Babel's list patterns say "or" as each language does.
-    from babel.lists import format_list
-
-    from diary.i18n.text import current_locale
-
-    if len(choices) < 2:
-        return "".join(choices)
-    return format_list(choices, style="or", locale=current_locale())
+    # "5 points or 30%"
+    return or_list(choices)
 
 
 def scale_words(definition: Definition) -> str:

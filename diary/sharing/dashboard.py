@@ -12,6 +12,7 @@ from statistics import fmean
 
 from diary import clinical, comparison, store
 from diary.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
+from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import invites, log
 
@@ -19,10 +20,10 @@ RECENT_DAYS = 7
 RED_FLAG_DAYS = 14
 #: The orders the list can be shown in, and their words.
 SORTS = {
-    "attention": "warning signs first",
-    "name": "name",
-    "last_entry": "last entry",
-    "leg_pain": "leg pain this week",
+    "attention": _l("warning signs first"),
+    "name": _l("name"),
+    "last_entry": _l("last entry"),
+    "leg_pain": _l("leg pain this week"),
 }
 
 

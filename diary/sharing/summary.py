@@ -8,8 +8,8 @@ static timeline drawing (timeline_svg) that prints.
 
 from datetime import date, timedelta
 
-from diary import analysis, clinical, comparison, store
-from diary.comparison_words import CATEGORY_WORDS, span_words, therapy_name
+from diary import clinical, comparison, store
+from diary.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
 from diary.i18n.text import gettext
 from diary.medications import records
 from diary.questionnaires import words as questionnaire_words
@@ -121,8 +121,8 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "timeline_svg": timeline_svg.render(
             printed,
             [{**t, "name": therapy_name(t)} for t in therapies],
-            title=f"Daily leg and back pain of {patient.name}",
+            title=gettext("Daily leg and back pain of %(name)s", name=patient.name),
             ident=f"timeline-{patient.id}",
         ),
-        "caveat": gettext(analysis.CAVEAT),
+        "caveat": caveat_words(),
     }

@@ -44,7 +44,7 @@ def index():
         questionnaires_url=url_for("questionnaires.index")
         if "questionnaires.index" in current_app.view_functions
         else None,
-        caveat=_(analysis.CAVEAT),
+        caveat=comparison_words.caveat_words(),
         **chart_context(),
     )
 

@@ -292,7 +292,7 @@ def _render_form(template, values, errors=None, **context):
 def logged_today():
     """Today's live entries (in the patient's time zone), oldest first, with their summaries."""
     today = local_today().isoformat()
-    entries, _ = store.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
+    entries, _next = store.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
     return [(entry, summary(entry)) for entry in reversed(entries)]
 
 
@@ -436,7 +436,7 @@ def history():
     week = None
     if not cursor:
         today = local_today()
-        recent, _ = store.list_entries(
+        recent, _next = store.list_entries(
             db,
             current_user.id,
             day_from=(today - dt.timedelta(days=13)).isoformat(),

@@ -13,13 +13,15 @@ from diary import clinical, comparison, comparison_words, merge, store
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import TherapyCreate, TherapyUpdate, validate
 
 bp = Blueprint("therapies", __name__, url_prefix="/therapies")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
 FIELDS = ("kind", "label", "start_day", "end_day", "notes")
-STALE_FORM = (
+STALE_FORM = _l(
     "This form was saved already, then changed. To change that therapy, open it from the "
     "list; to record another one, tap Save again."
 )
@@ -105,7 +107,7 @@ def new():
             editing=False,
             status=409,
         )
-    flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
+    flash(_("Saved: %(name)s.", name=comparison_words.therapy_name(data)), "success")
     return redirect(url_for("therapies.index"))
 
 
@@ -128,12 +130,14 @@ def edit(object_id):
             {},
             editing=True,
             status=409,
-            message="This therapy was changed on another device while you were editing. "
-            "The form now shows the saved version: make your change again.",
+            message=_(
+                "This therapy was changed on another device while you were editing. "
+                "The form now shows the saved version: make your change again."
+            ),
         )
     if outcome.status == merge.REJECTED:
         abort(404)
-    flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
+    flash(_("Saved: %(name)s.", name=comparison_words.therapy_name(data)), "success")
     return redirect(url_for("therapies.index"))
 
 
@@ -151,5 +155,5 @@ def delete(object_id):
     store.change(
         get_db(), current_user.id, "therapy", therapy["id"], therapy["version"], True, None
     )
-    flash(f"Deleted: {comparison_words.therapy_name(therapy)}.", "success")
+    flash(_("Deleted: %(name)s.", name=comparison_words.therapy_name(therapy)), "success")
     return redirect(url_for("therapies.index"))

@@ -1,6 +1,7 @@
 // The charts page: draws the timeline and each therapy's before/after chart from the JSON
 // the server rendered into #chart-data's data-chart attribute, with the vendored Chart.js (window.Chart, loaded
 // as classic scripts before this module). Without it the page keeps its tables.
+import { t } from "./i18n.js";
 
 const DAY_MS = 86400000;
 
@@ -73,7 +74,7 @@ function painAxis(colours) {
     max: 10,
     ticks: { stepSize: 2, color: colours.muted },
     grid: { color: colours.grid },
-    title: { display: true, text: "Pain (0-10)", color: colours.muted },
+    title: { display: true, text: t("Pain (0-10)"), color: colours.muted },
   };
 }
 
@@ -94,12 +95,12 @@ const MARKER_Y = 11.3;
 const AXIS_TOP = 12.2;
 const AXIS_BOTTOM = -1.8;
 const SHORT_NAMES = {
-  baseline: "Before",
-  "2w": "2-3 wk",
-  "6w": "5-8 wk",
-  "3m": "3 mo",
-  "6m": "6 mo",
-  "12m": "12 mo",
+  baseline: t("Before"),
+  "2w": t("2-3 wk"),
+  "6w": t("5-8 wk"),
+  "3m": t("3 mo"),
+  "6m": t("6 mo"),
+  "12m": t("12 mo"),
 };
 
 // Each therapy's start is a line with its number above the data (the key under the chart
@@ -113,7 +114,7 @@ function annotations(therapies, colours, shadedId) {
     therapy.windows.forEach((w) => {
       // "latest" overlaps the fixed windows; shading it too would only darken them.
       if (!w.from || !w.enough_data || w.name === "latest") return;
-      const name = SHORT_NAMES[w.name] + (w.in_progress ? " so far" : "");
+      const name = SHORT_NAMES[w.name] + (w.in_progress ? t(" so far") : "");
       items[`w-${n}-${w.name}`] = {
         type: "box",
         xMin: dayTime(w.from),
@@ -187,7 +188,7 @@ function timelineChart(Chart, data, colours) {
     data: {
       datasets: [
         {
-          label: "Leg pain, 7-day average",
+          label: t("Leg pain, 7-day average"),
           allPoints: points(t.day, t.leg_avg7, { gaps: true }),
           data: [], // the span shown: setRange
           borderColor: colours.leg,
@@ -197,7 +198,7 @@ function timelineChart(Chart, data, colours) {
           tension: 0.2,
         },
         {
-          label: "Back pain, 7-day average",
+          label: t("Back pain, 7-day average"),
           allPoints: points(t.day, t.back_avg7, { gaps: true }),
           data: [], // the span shown: setRange
           borderColor: colours.back,
@@ -208,7 +209,7 @@ function timelineChart(Chart, data, colours) {
           tension: 0.2,
         },
         {
-          label: "Leg pain, one day",
+          label: t("Leg pain, one day"),
           allPoints: points(t.day, t.leg),
           data: [], // the span shown: setRange
           showLine: false,
@@ -218,7 +219,7 @@ function timelineChart(Chart, data, colours) {
           borderColor: withAlpha(colours.leg, 0.45),
         },
         {
-          label: "Back pain, one day",
+          label: t("Back pain, one day"),
           allPoints: points(t.day, t.back),
           data: [], // the span shown: setRange
           showLine: false,
@@ -337,7 +338,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
   const range = (side) => shown.map((w) => [w[side].q1, w[side].q3]);
   const medians = (side) => shown.map((w) => w[side].median);
   const quartiles = (side, w) =>
-    `median ${w[side].median}, middle half ${w[side].q1} to ${w[side].q3}`;
+    t("median %(median)s, middle half %(low)s to %(high)s", { median: w[side].median, low: w[side].q1, high: w[side].q3 });
   return new Chart(canvas, {
     type: "bar",
     data: {
@@ -345,11 +346,11 @@ function windowsChart(Chart, canvas, therapy, colours) {
       labels: shown.map((w) => {
         const space = w.label.indexOf(" ");
         const lines = space < 0 ? [w.label] : [w.label.slice(0, space), w.label.slice(space + 1)];
-        return w.in_progress ? [...lines, "(so far)"] : lines;
+        return w.in_progress ? [...lines, t("(so far)")] : lines;
       }),
       datasets: [
         {
-          label: "Leg pain",
+          label: t("Leg pain"),
           data: range("leg"),
           medians: medians("leg"),
           medianColour: colours.text,
@@ -359,7 +360,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
           minBarLength: 4,
         },
         {
-          label: "Back pain",
+          label: t("Back pain"),
           data: range("back"),
           medians: medians("back"),
           medianColour: colours.text,

@@ -45,8 +45,30 @@ export function tn(singular, plural, n, values) {
   return fill(text, { num: n, ...values });
 }
 
-/** The page's language code ("en", "es"), for dates and numbers (Intl). */
+/** The page's language code ("en", "es"). */
 export const lang = () => LANG;
 
+/** The locale for Intl's dates and numbers: British English for English ("Tuesday 3 March",
+ * as the server writes it), the page's language otherwise. */
+export const intlLocale = () => (LANG === "en" ? "en-GB" : LANG);
+
 /** A number as the page's language writes it ("2.5", "2,5"). */
-export const number = (value, options) => new Intl.NumberFormat(LANG, options).format(value);
+export const number = (value, options) => new Intl.NumberFormat(intlLocale(), options).format(value);
+
+/**
+ * A message whose placeholders hold nodes (a link in a sentence): the sentence as a list of
+ * strings and nodes, for ``element.append(...)``. Text values are filled in as text.
+ */
+export function tNodes(message, values = {}) {
+  const text = t(message);
+  const parts = [];
+  let last = 0;
+  for (const match of text.matchAll(/%\((\w+)\)s/g)) {
+    parts.push(text.slice(last, match.index));
+    const value = values[match[1]];
+    parts.push(value === undefined ? match[0] : typeof value === "object" ? value : String(value));
+    last = match.index + match[0].length;
+  }
+  parts.push(text.slice(last));
+  return parts.filter((part) => part !== "");
+}
