@@ -25,7 +25,8 @@ let current; // undefined: not read from META_CACHE yet
 // the server while a session lives and removed when it ends (diary/security.py).
 const MARKER_COOKIE = "diary_user";
 
-const pageCacheName = (userId, lang) => `${PAGE_CACHE_PREFIX}${userId}-${lang || "en"}`;
+// English pages under the user's id alone, other languages with theirs: "diary-pages-7-es".
+const pageCacheName = (userId, lang) => `${PAGE_CACHE_PREFIX}${userId}${lang && lang !== "en" ? `-${lang}` : ""}`;
 
 async function getCurrent() {
   if (current === undefined) {
@@ -125,13 +126,14 @@ self.addEventListener("message", (event) => {
   } else if (message.type === "SIGNED_OUT" || message.type === "SESSION_ENDED") {
     event.waitUntil(forgetUser(message.userId));
   } else if (message.type === "WARM") {
-    event.waitUntil(warm(message.userId, message.urls || []));
+    event.waitUntil(warm(message.userId, message.urls || [], message.lang));
   }
 });
 
 async function forgetUser(userId) {
+  const mine = pageCacheName(userId);
   for (const name of await caches.keys()) {
-    if (name.startsWith(`${PAGE_CACHE_PREFIX}${userId}-`)) await caches.delete(name);
+    if (name === mine || name.startsWith(`${mine}-`)) await caches.delete(name);
   }
   if ((await getCurrentUser()) === String(userId)) await setCurrentUser(null);
 }
@@ -139,12 +141,12 @@ async function forgetUser(userId) {
 // Fetch the signed-in pages the patient has not opened yet, so History works offline
 // even when only Today was visited. The server, not the page, says who is signed in: a
 // stale tab of someone signed out must not make the worker serve that person's pages.
-async function warm(userId, urls) {
+async function warm(userId, urls, pageLang) {
   try {
     const session = await (await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" })).json();
     if (!session.user || String(session.user.id) !== String(userId)) return;
     const known = await getCurrent();
-    await setCurrentUser(String(userId), known.id === String(userId) ? known.expires : null);
+    await setCurrentUser(String(userId), known.id === String(userId) ? known.expires : null, pageLang || known.lang);
     const lang = (await getCurrent()).lang;
     const cache = await caches.open(pageCacheName(userId, lang));
     for (const url of urls) {

@@ -305,7 +305,8 @@ def catalogue() -> dict[str, Definition]:
 
 def translated(definition: Definition, code: str) -> Definition:
     """``definition`` in the language ``code`` as far as its ``diary.translations`` block
-    says it: our own words (``measures``, ``description``, ``licence``, ``prompt``) always;
+    says it: our own words (``measures``, ``description``, ``licence``, ``prompt``,
+    ``source``) always;
     the instrument's words (``title`` and every item with its answers) only when the block
     translates all of them, which it may only for an instrument whose licence allows it.
     Anything missing stays in English; ``language`` says which the instrument's words are.
@@ -315,7 +316,7 @@ def translated(definition: Definition, code: str) -> Definition:
         return definition
     ours = {
         name: block[name]
-        for name in ("measures", "description", "licence", "prompt")
+        for name in ("measures", "description", "licence", "prompt", "source")
         if isinstance(block.get(name), str)
     }
     items = block.get("items") or {}

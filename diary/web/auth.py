@@ -1,5 +1,7 @@
 """Sign in, register, sign out and the account page."""
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     current_app,
@@ -209,7 +211,10 @@ def _account_page(errors=None, profile_errors=None, profile=None, language_error
         language_errors=language_errors or {},
         profile=profile or {"name": user.name, "time_zone": user.time_zone},
         time_zones=time_zones.groups(),
-        devices=sessions.of_user(get_db(), user.id),
+        devices=[
+            replace(device, device=sessions.device_words(device.device))
+            for device in sessions.of_user(get_db(), user.id)
+        ],
     )
 
 

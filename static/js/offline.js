@@ -163,7 +163,9 @@ function warmPages() {
   const linked = [...document.querySelectorAll(".main-nav a[href], a[data-warm][href]")].map((a) => a.getAttribute("href"));
   const urls = [...new Set([...listed, ...linked])];
   navigator.serviceWorker.ready.then((registration) => {
-    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls });
+    // The page's language: the worker keeps the pages it fetches in that language's cache.
+    const lang = document.documentElement.lang || "en";
+    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls, lang });
   });
 }
 
