@@ -26,8 +26,9 @@ def message(config, to: str, subject: str, body: str, language: str = "en") -> E
     mail["From"] = config["SMTP_FROM"]
     mail["To"] = to
     mail["Subject"] = subject
-    mail["Content-Language"] = language
     mail.set_content(body)
+    # After the content: set_content replaces every Content-* header.
+    mail["Content-Language"] = language
     return mail
 
 

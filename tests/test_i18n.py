@@ -244,3 +244,13 @@ def test_long_days_in_spanish(patient):
     patient.post("/api/v1/entries", {"day": day.isoformat(), "leg_pain": 4})
     html = patient.client.get("/history").get_data(as_text=True)
     assert f"3 de marzo de {day.year}" in html
+
+
+def test_imported_macros_speak_each_pages_language_not_the_first_ones(patient):
+    # Jinja keeps an imported template's top level once per app: words set there would stay
+    # in the language of the first page that imported it.
+    english_page = patient.client.get("/today").get_data(as_text=True)
+    assert 'data-words-numb="numbness or pins and needles"' in english_page
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    spanish_page = patient.client.get("/today").get_data(as_text=True)
+    assert 'data-words-numb="entumecimiento u hormigueo"' in spanish_page

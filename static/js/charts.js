@@ -181,7 +181,7 @@ function timelineAxis(colours) {
 function timelineChart(Chart, data, colours) {
   const canvas = document.getElementById("timeline-chart");
   if (!canvas) return null;
-  const t = data.timeline;
+  const timeline = data.timeline;
   const small = window.matchMedia("(max-width: 40rem)").matches;
   const chart = new Chart(canvas, {
     type: "line",
@@ -189,7 +189,7 @@ function timelineChart(Chart, data, colours) {
       datasets: [
         {
           label: t("Leg pain, 7-day average"),
-          allPoints: points(t.day, t.leg_avg7, { gaps: true }),
+          allPoints: points(timeline.day, timeline.leg_avg7, { gaps: true }),
           data: [], // the span shown: setRange
           borderColor: colours.leg,
           backgroundColor: colours.leg,
@@ -199,7 +199,7 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Back pain, 7-day average"),
-          allPoints: points(t.day, t.back_avg7, { gaps: true }),
+          allPoints: points(timeline.day, timeline.back_avg7, { gaps: true }),
           data: [], // the span shown: setRange
           borderColor: colours.back,
           backgroundColor: colours.back,
@@ -210,7 +210,7 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Leg pain, one day"),
-          allPoints: points(t.day, t.leg),
+          allPoints: points(timeline.day, timeline.leg),
           data: [], // the span shown: setRange
           showLine: false,
           pointStyle: "circle",
@@ -220,7 +220,7 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Back pain, one day"),
-          allPoints: points(t.day, t.back),
+          allPoints: points(timeline.day, timeline.back),
           data: [], // the span shown: setRange
           showLine: false,
           pointStyle: "triangle",
@@ -412,7 +412,7 @@ function main() {
     rangeButtons(timeline, data);
     shadeButtons(timeline, data, colours);
   }
-  const byId = new Map(data.therapies.map((t) => [t.id, t]));
+  const byId = new Map(data.therapies.map((therapy) => [therapy.id, therapy]));
   // Each therapy's chart is drawn when it comes near the screen, not all at load.
   const draw = (canvas) => {
     const therapy = byId.get(canvas.dataset.windowsChart);

@@ -58,7 +58,8 @@ def assert_spanish(page, path):
     assert page.locator("html").get_attribute("lang") == "es", path
     text = " ".join(what_a_reader_meets(page).split())
     found = sorted(piece for piece in english_only() if piece in text)
-    assert not found, f"{path} shows English: {found[:8]}"
+    where = [text[max(0, text.index(p) - 60) : text.index(p) + len(p) + 20] for p in found[:3]]
+    assert not found, f"{path} shows English: {found[:8]} in {where}"
 
 
 def test_the_list_of_english_is_the_catalogues_not_a_handful():
