@@ -74,6 +74,30 @@ def daily_values(db, patient_id, day_from: str = "0000-00-00", day_to: str = "99
     ]
 
 
+def flagged_entries(db, patient_id) -> list[dict]:
+    """Every live entry that reports a warning sign, as ``{"day", "red_flags"}`` (decoded):
+    few rows whatever the diary's length."""
+    import json
+
+    rows = fetch_all(
+        db,
+        "SELECT day, red_flags FROM entries WHERE patient_id = ? AND deleted = 0"
+        " AND red_flags != '[]'",
+        [patient_id],
+    )
+    return [{"day": row["day"], "red_flags": json.loads(row["red_flags"])} for row in rows]
+
+
+def latest_notes(db, patient_id, limit: int) -> list[dict]:
+    """The ``limit`` newest notes of live entries, newest first: ``[{"day", "note"}]``."""
+    return fetch_all(
+        db,
+        "SELECT day, note FROM entries WHERE patient_id = ? AND deleted = 0 AND note != ''"
+        " ORDER BY day DESC, created_at DESC, id DESC LIMIT ?",
+        [patient_id, limit],
+    )
+
+
 def entries_within(db, patient_id, spans) -> list[dict]:
     """The live entries on the days of ``spans`` (``[(first, last)]`` ISO days, inclusive),
     oldest first, with what region shares and activity limits need: day, regions,
