@@ -79,10 +79,11 @@ function painAxis(colours) {
 
 // Single days skip unlogged days; averages keep them as gaps, so a week without entries
 // shows as a break in the line instead of a made-up slope.
-function points(days, values, { gaps = false } = {}) {
+// ``times`` are the days as timestamps, computed once for the four series.
+function points(times, values, { gaps = false } = {}) {
   const out = [];
   values.forEach((y, i) => {
-    if (y !== null || gaps) out.push({ x: dayTime(days[i]), y });
+    if (y !== null || gaps) out.push({ x: times[i], y });
   });
   return out;
 }
@@ -181,15 +182,16 @@ function timelineChart(Chart, data, colours) {
   const canvas = document.getElementById("timeline-chart");
   if (!canvas) return null;
   const t = data.timeline;
+  const times = t.day.map((day) => dayTime(day));
   const small = window.matchMedia("(max-width: 40rem)").matches;
-  const chart = new Chart(canvas, {
+  const config = {
     type: "line",
     data: {
       datasets: [
         {
           label: "Leg pain, 7-day average",
-          allPoints: points(t.day, t.leg_avg7, { gaps: true }),
-          data: [], // the span shown: setRange
+          allPoints: points(times, t.leg_avg7, { gaps: true }),
+          data: [], // the span shown: applyRange
           borderColor: colours.leg,
           backgroundColor: colours.leg,
           borderWidth: 3,
@@ -198,8 +200,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: "Back pain, 7-day average",
-          allPoints: points(t.day, t.back_avg7, { gaps: true }),
-          data: [], // the span shown: setRange
+          allPoints: points(times, t.back_avg7, { gaps: true }),
+          data: [], // the span shown: applyRange
           borderColor: colours.back,
           backgroundColor: colours.back,
           borderWidth: 3,
@@ -209,8 +211,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: "Leg pain, one day",
-          allPoints: points(t.day, t.leg),
-          data: [], // the span shown: setRange
+          allPoints: points(times, t.leg),
+          data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "circle",
           pointRadius: small ? 2 : 2.5,
@@ -219,8 +221,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: "Back pain, one day",
-          allPoints: points(t.day, t.back),
-          data: [], // the span shown: setRange
+          allPoints: points(times, t.back),
+          data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "triangle",
           pointRadius: small ? 2.5 : 3,
@@ -253,8 +255,11 @@ function timelineChart(Chart, data, colours) {
         annotation: { annotations: annotations(data.therapies, colours, data.therapies[0]?.id) },
       },
     },
-  });
-  return chart;
+  };
+  // Created with its first span and data: an empty chart laid out over every month since
+  // 1970 and then redrawn cost a phone a long first pause.
+  applyRange(config.options, config.data.datasets, data, firstRange(data));
+  return new Chart(canvas, config);
 }
 
 // Only the days of the span shown go to Chart.js (and the day before, so a line enters
@@ -265,15 +270,32 @@ function inSpan(points, min) {
   return from < 0 ? [] : points.slice(Math.max(0, from - 1));
 }
 
-function setRange(chart, data, days, buttons) {
+// The x axis's start and tick unit for a span of ``days`` ("91", "365" or "all").
+function span(data, days) {
   const first = data.timeline.day.length ? dayTime(data.timeline.day[0]) : undefined;
   const min = days === "all" ? first : dayTime(data.today, 1 - Number(days));
-  const shownFrom = first !== undefined && min < first ? first : min;
-  chart.options.scales.x.min = shownFrom;
-  chart.options.scales.x.time.unit = days === "91" ? "week" : "month";
-  for (const dataset of chart.data.datasets) dataset.data = inSpan(dataset.allPoints, shownFrom);
-  chart.update();
+  return {
+    min: first !== undefined && min < first ? first : min,
+    unit: days === "91" ? "week" : "month",
+  };
+}
+
+// Puts the span into the chart's options and data; the caller draws (or creates) it.
+function applyRange(options, datasets, data, days) {
+  const { min, unit } = span(data, days);
+  options.scales.x.min = min;
+  options.scales.x.time.unit = unit;
+  for (const dataset of datasets) dataset.data = inSpan(dataset.allPoints, min);
+}
+
+function pressed(buttons, days) {
   buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rangeDays === days)));
+}
+
+function setRange(chart, data, days, buttons) {
+  applyRange(chart.options, chart.data.datasets, data, days);
+  chart.update();
+  pressed(buttons, days);
 }
 
 function shadeButtons(chart, data, colours) {
@@ -300,7 +322,7 @@ function rangeButtons(chart, data) {
   buttons.forEach((button) =>
     button.addEventListener("click", () => setRange(chart, data, button.dataset.rangeDays, buttons)),
   );
-  setRange(chart, data, firstRange(data), buttons);
+  pressed(buttons, firstRange(data)); // the chart was created with this span
 }
 
 // Draws each window's median as a line across its bar (Chart.js has no box plot).
