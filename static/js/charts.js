@@ -71,7 +71,9 @@ function painAxis(colours) {
   return {
     min: 0,
     max: 10,
-    ticks: { stepSize: 2, color: colours.muted },
+    // Whole numbers said as they are: Chart.js's own formatter builds an Intl.NumberFormat,
+    // whose first use costs a phone tens of milliseconds loading locale data.
+    ticks: { stepSize: 2, color: colours.muted, callback: (value) => String(value) },
     grid: { color: colours.grid },
     title: { display: true, text: "Pain (0-10)", color: colours.muted },
   };
