@@ -90,7 +90,10 @@ function main() {
       maintainAspectRatio: false,
       interaction: { mode: "nearest", intersect: true },
       scales: {
-        x: { ticks: { color: colours.muted, maxRotation: 0 }, grid: { color: colours.grid } },
+        x: {
+          ticks: { color: colours.muted, maxRotation: 0, autoSkip: false },
+          grid: { color: colours.grid },
+        },
         y: painAxis(colours, data.words.axis),
       },
       plugins: {
