@@ -348,3 +348,6 @@ def test_a_research_file_of_fewer_than_5_patients_is_not_made(clinic):
     response = elsewhere.get(f"/api/v1/cohorts/patients.csv?kind={world.KIND}")
     assert response.status_code == 422
     assert response.get_json()["error"]["code"] == "too_few_patients"
+    page = elsewhere.client.get(f"/clinic/cohorts?kind={world.KIND}").get_data(as_text=True)
+    assert "A research file needs at least 5 patients" in page
+    assert "patients.csv" not in page and "table.csv" in page

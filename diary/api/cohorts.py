@@ -15,7 +15,7 @@ from diary.access import allow
 from diary.api import bp
 from diary.api.exports import CSV_FILE, send
 from diary.api.openapi import spec
-from diary.cohorts import export, selection
+from diary.cohorts import export, selection, words
 from diary.cohorts.schemas import QUERY_DOC, CohortOut, read_query
 from diary.db import get_db
 from diary.errors import ApiError
@@ -87,9 +87,8 @@ def cohort_research_csv():
         raise ApiError(
             422,
             "too_few_patients",
-            f"A research file needs at least {MIN_RESEARCH_PATIENTS} patients: with fewer, "
-            "each could be picked out.",
-            {"kind": f"counts {table['patients']} patients here"},
+            words.RESEARCH_TOO_FEW.format(n=MIN_RESEARCH_PATIENTS),
+            {"kind": words.RESEARCH_COUNTS.format(n=table["patients"])},
         )
     _log(db, found, table, "cohort_export")
     body = export.research_csv([m.outcome for m in found], table).encode()

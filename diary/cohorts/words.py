@@ -135,6 +135,10 @@ SUPPRESSION_NOTE = (
     "Small cells: any number resting on 1 to 4 patients is shown as \u201cfewer than 5\u201d "
     "so that no patient can be picked out."
 )
+RESEARCH_TOO_FEW = (
+    "A research file needs at least {n} patients: with fewer, each could be picked out."
+)
+RESEARCH_COUNTS = "counts {n} patients here"
 RESEARCH_NOTE = (
     "De-identified: patients are P1, P2 ... drawn at random for this file; no names, "
     "emails, notes, therapy labels or dates; days are counted from the therapy day (0)."
