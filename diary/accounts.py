@@ -80,6 +80,9 @@ class User(UserMixin):
     created_at: str
     # Whether people the patient shares with see their free-text notes (off by default).
     share_notes: bool = False
+    # Whether the patient's numbers count in the cohort tables of physicians they share
+    # with (de-identified, aggregated; on by default, docs/cohorts.md).
+    in_cohorts: bool = True
     # "HH:MM" on the patient's clock for the daily reminder, or None: no reminders.
     reminder_time: str | None = None
     # The server-side session this request came with (see sessions.py); None outside one.
@@ -92,6 +95,7 @@ class User(UserMixin):
         return cls(
             **{k: row[k] for k in fields},
             share_notes=bool(row["share_notes"]),
+            in_cohorts=bool(row["in_cohorts"]),
             reminder_time=row["reminder_time"],
             session=session,
             session_token=session_token,
@@ -119,6 +123,7 @@ class User(UserMixin):
             "time_zone": self.time_zone,
             "created_at": self.created_at,
             "share_notes": self.share_notes,
+            "in_cohorts": self.in_cohorts,
             "reminder_time": self.reminder_time,
         }
 
@@ -277,7 +282,7 @@ def check_password(db, hasher, user: User, password: str) -> bool:
 
 
 #: The account fields a user may change with ``update``.
-EDITABLE = ("name", "time_zone", "share_notes", "reminder_time")
+EDITABLE = ("name", "time_zone", "share_notes", "in_cohorts", "reminder_time")
 #: Of those, the ones that may be cleared (set to None): no reminders.
 CLEARABLE = ("reminder_time",)
 

@@ -309,3 +309,11 @@ def m007_questionnaires(db):
         CREATE INDEX responses_patient_seq ON responses (patient_id, seq);
         """,
     )
+
+
+@migrations()
+def m010_in_cohorts(db):
+    # Whether a patient's numbers count (de-identified, aggregated) in the cohort tables of
+    # the physicians they share with (docs/cohorts.md). On unless the patient turns it off:
+    # sharing for care stays possible without it.
+    _run_script(db, "ALTER TABLE users ADD COLUMN in_cohorts INTEGER NOT NULL DEFAULT 1;")

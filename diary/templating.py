@@ -17,7 +17,7 @@ NAV = {
         ("therapies.index", "Therapies"),
         ("sharing.index", "Sharing"),
     ],
-    "physician": [("physician.patients", "Patients")],
+    "physician": [("physician.patients", "Patients"), ("cohorts.index", "Cohorts")],
 }
 
 

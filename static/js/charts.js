@@ -2,48 +2,14 @@
 // the server rendered into #chart-data's data-chart attribute, with the vendored Chart.js (window.Chart, loaded
 // as classic scripts before this module). Without it the page keeps its tables.
 
-const DAY_MS = 86400000;
+import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
 
-function readData() {
-  const block = document.getElementById("chart-data");
-  if (!block) return null;
-  try {
-    return JSON.parse(block.dataset.chart);
-  } catch {
-    return null;
-  }
-}
+const DAY_MS = 86400000;
 
 // Local midnight of an ISO day, as a timestamp (the time axis works in local time).
 function dayTime(iso, offsetDays = 0) {
   const [y, m, d] = iso.split("-").map(Number);
   return new Date(y, m - 1, d + offsetDays).getTime();
-}
-
-function cssColour(name, fallback) {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
-}
-
-function withAlpha(colour, alpha) {
-  const hex = colour.replace("#", "");
-  if (!/^[0-9a-f]{6}$/i.test(hex)) return colour;
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
-}
-
-function palette() {
-  return {
-    leg: cssColour("--chart-leg", "#414487"),
-    back: cssColour("--chart-back", "#21918c"),
-    grid: cssColour("--chart-grid", "#d5dbe0"),
-    text: cssColour("--fg", "#1b1f23"),
-    muted: cssColour("--muted", "#4a5560"),
-    surface: cssColour("--surface", "#ffffff"),
-    baseline: cssColour("--chart-baseline", "rgba(120,120,120,0.14)"),
-    followup: cssColour("--chart-followup", "rgba(33,145,140,0.12)"),
-    start: cssColour("--chart-start", "#4a5560"),
-  };
 }
 
 // Stripes for back pain, so the two bars differ by pattern as well as colour.
@@ -65,18 +31,6 @@ function stripes(colour) {
   ctx.lineTo(10, 6);
   ctx.stroke();
   return ctx.createPattern(tile, "repeat");
-}
-
-function painAxis(colours) {
-  return {
-    min: 0,
-    max: 10,
-    // Whole numbers said as they are: Chart.js's own formatter builds an Intl.NumberFormat,
-    // whose first use costs a phone tens of milliseconds loading locale data.
-    ticks: { stepSize: 2, color: colours.muted, callback: (value) => String(value) },
-    grid: { color: colours.grid },
-    title: { display: true, text: "Pain (0-10)", color: colours.muted },
-  };
 }
 
 // Single days skip unlogged days; averages keep them as gaps, so a week without entries
@@ -419,7 +373,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
 
 function main() {
   const Chart = window.Chart;
-  const data = readData();
+  const data = readChartData();
   if (!Chart || !data) return; // the tables already say everything
   const annotation = window["chartjs-plugin-annotation"];
   if (annotation) Chart.register(annotation);
