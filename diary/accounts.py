@@ -82,6 +82,9 @@ class User(UserMixin):
     created_at: str
     # Whether people the patient shares with see their free-text notes (off by default).
     share_notes: bool = False
+    # Whether the patient's numbers count in the cohort tables of physicians they share
+    # with (de-identified, aggregated; on by default, docs/cohorts.md).
+    in_cohorts: bool = True
     # "HH:MM" on the patient's clock for the daily reminder, or None: no reminders.
     reminder_time: str | None = None
     # The language chosen on the account page ("en", "es"), or None: the browser decides.
@@ -96,6 +99,7 @@ class User(UserMixin):
         return cls(
             **{k: row[k] for k in fields},
             share_notes=bool(row["share_notes"]),
+            in_cohorts=bool(row["in_cohorts"]),
             reminder_time=row["reminder_time"],
             locale=row["locale"],
             session=session,
@@ -124,6 +128,7 @@ class User(UserMixin):
             "time_zone": self.time_zone,
             "created_at": self.created_at,
             "share_notes": self.share_notes,
+            "in_cohorts": self.in_cohorts,
             "reminder_time": self.reminder_time,
             "locale": self.locale,
         }
@@ -283,7 +288,7 @@ def check_password(db, hasher, user: User, password: str) -> bool:
 
 
 #: The account fields a user may change with ``update``.
-EDITABLE = ("name", "time_zone", "share_notes", "reminder_time", "locale")
+EDITABLE = ("name", "time_zone", "share_notes", "in_cohorts", "reminder_time", "locale")
 #: Of those, the ones that may be cleared (set to None): no reminders; the browser's language.
 CLEARABLE = ("reminder_time", "locale")
 

@@ -237,6 +237,29 @@ def windows(
     return result
 
 
+def days_within(days: Sequence[dict], begin: date | None, end: date | None) -> Sequence[dict]:
+    """The daily values (``daily_values``' rows, sorted by day) with begin <= day <= end;
+    none when the window has no days (``windows`` gave it None ends)."""
+    if begin is None or end is None:
+        return []
+    return days[bisect_left(days, begin, key=_day_key) : bisect_right(days, end, key=_day_key)]
+
+
+def window_progress(begin: date | None, end: date | None, today: date) -> tuple[int, int]:
+    """``(days_in_window, days_elapsed)`` of the window [begin, end] on ``today``: its whole
+    length in calendar days, and how many of them are not after today (0 for a window not
+    reached yet, or one without days)."""
+    if begin is None or end is None:
+        return 0, 0
+    return (end - begin).days + 1, max(0, (min(end, today) - begin).days + 1)
+
+
+def in_progress(days_in_window: int, days_elapsed: int) -> bool:
+    """Begun and not over (CLINICAL.md section 4): numbers from it are "so far", never final,
+    and a window not reached yet is not in progress."""
+    return 0 < days_elapsed < days_in_window
+
+
 # --- small statistics ---------------------------------------------------------------------
 
 
@@ -443,15 +466,8 @@ def compare(
     baseline_means = None
     out = []
     for name, begin, end in spans:
-        if begin is None or end is None:
-            in_window: list[dict] = []
-            calendar_days = elapsed = 0
-        else:
-            lo = bisect_left(days, begin, key=_day_key)
-            hi = bisect_right(days, end, key=_day_key)
-            in_window = days[lo:hi]
-            calendar_days = (end - begin).days + 1
-            elapsed = max(0, (min(end, today) - begin).days + 1)
+        in_window = days_within(days, begin, end)
+        calendar_days, elapsed = window_progress(begin, end, today)
         leg = [d["leg"] for d in in_window if d["leg"] is not None]
         enough = len(leg) >= MIN_DAYS
         # Without enough leg days the window says "not enough data" and shows no number
@@ -471,7 +487,7 @@ def compare(
             "days_in_window": calendar_days,
             "days_elapsed": elapsed,
             # Begun but not over: its numbers (from 5 logged days) are "so far", never final.
-            "in_progress": 0 < elapsed < calendar_days,
+            "in_progress": in_progress(calendar_days, elapsed),
             "enough_data": enough,
             "leg": _pain_summary(leg),
             "back": _pain_summary(back),

@@ -12,23 +12,33 @@ from datetime import date
 from diary import analysis, regions
 from diary.db import fetch_all
 
-_LEVELS = ", ".join(f"('{r.code}', {r.level})" for r in regions.REGIONS)
+# A region's level by its code, as one CASE: a join with a table of levels let SQLite put
+# that table outermost and parse every entry's body map once per region.
+_LEVEL_OF_KEY = (
+    "CASE region.key "
+    + " ".join(f"WHEN '{r.code}' THEN {r.level}" for r in regions.REGIONS)
+    + " END"
+)
 
+# Each entry's most distal level is a subquery of that entry alone, and the day's activity
+# index meets the day's scores in one GROUP BY over both: an earlier form joined GROUP BY
+# results to each other, which SQLite did without an index, so the time grew with the square
+# of the diary's length (five years took 12 x one year).
 _DAILY_SQL = f"""
-WITH live AS (
-    SELECT id, day, leg_pain, back_pain, activities, regions FROM entries
+WITH live AS MATERIALIZED (
+    SELECT day, leg_pain, back_pain, activities, regions FROM entries
     WHERE patient_id = ? AND deleted = 0 AND day BETWEEN ? AND ?
 ),
-levels(code, level) AS (VALUES {_LEVELS}),
-distal AS (
-    SELECT live.id, max(levels.level) AS level
-    FROM live, json_each(live.regions) AS region JOIN levels ON levels.code = region.key
-    WHERE region.value = 'pain'
-    GROUP BY live.id
+per_entry AS (
+    SELECT day, leg_pain, back_pain, (
+        SELECT max({_LEVEL_OF_KEY}) FROM json_each(live.regions) AS region
+        WHERE region.value = 'pain'
+    ) AS level
+    FROM live
 ),
 per_activity AS (
     SELECT live.day, activity.key, avg(activity.value) AS level
-    FROM live, json_each(live.activities) AS activity
+    FROM live CROSS JOIN json_each(live.activities) AS activity
     WHERE activity.value IS NOT NULL
     GROUP BY live.day, activity.key
 ),
@@ -36,13 +46,14 @@ activity_index AS (
     SELECT day, CASE WHEN count(*) >= {analysis.MIN_ACTIVITIES} THEN avg(level) * 25 END AS value
     FROM per_activity GROUP BY day
 )
-SELECT live.day, avg(live.leg_pain), avg(live.back_pain), max(activity_index.value),
-       coalesce(max(distal.level), 0)
-FROM live
-LEFT JOIN distal ON distal.id = live.id
-LEFT JOIN activity_index ON activity_index.day = live.day
-GROUP BY live.day
-ORDER BY live.day
+SELECT day, avg(leg_pain), avg(back_pain), max(activity_index), coalesce(max(level), 0)
+FROM (
+    SELECT day, leg_pain, back_pain, NULL AS activity_index, level FROM per_entry
+    UNION ALL
+    SELECT day, NULL, NULL, value, NULL FROM activity_index
+)
+GROUP BY day
+ORDER BY day
 """  # noqa: S608  # nosec B608 - region codes and levels are our own catalogue's
 
 
@@ -61,6 +72,30 @@ def daily_values(db, patient_id, day_from: str = "0000-00-00", day_to: str = "99
         }
         for day, leg, back, index, distal in cursor
     ]
+
+
+def flagged_entries(db, patient_id) -> list[dict]:
+    """Every live entry that reports a warning sign, as ``{"day", "red_flags"}`` (decoded):
+    few rows whatever the diary's length."""
+    import json
+
+    rows = fetch_all(
+        db,
+        "SELECT day, red_flags FROM entries WHERE patient_id = ? AND deleted = 0"
+        " AND red_flags != '[]'",
+        [patient_id],
+    )
+    return [{"day": row["day"], "red_flags": json.loads(row["red_flags"])} for row in rows]
+
+
+def latest_notes(db, patient_id, limit: int) -> list[dict]:
+    """The ``limit`` newest notes of live entries, newest first: ``[{"day", "note"}]``."""
+    return fetch_all(
+        db,
+        "SELECT day, note FROM entries WHERE patient_id = ? AND deleted = 0 AND note != ''"
+        " ORDER BY day DESC, created_at DESC, id DESC LIMIT ?",
+        [patient_id, limit],
+    )
 
 
 def entries_within(db, patient_id, spans) -> list[dict]:

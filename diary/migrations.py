@@ -312,7 +312,15 @@ def m007_questionnaires(db):
 
 
 @migrations()
-def m010_user_locale(db):
+def m010_in_cohorts(db):
+    # Whether a patient's numbers count (de-identified, aggregated) in the cohort tables of
+    # the physicians they share with (docs/cohorts.md). On unless the patient turns it off:
+    # sharing for care stays possible without it.
+    _run_script(db, "ALTER TABLE users ADD COLUMN in_cohorts INTEGER NOT NULL DEFAULT 1;")
+
+
+@migrations()
+def m011_user_locale(db):
     # The language a user chose on the account page ("en", "es"); null: none chosen, so the
     # browser's Accept-Language (or the sign-in page's cookie) decides.
     _run_script(db, "ALTER TABLE users ADD COLUMN locale TEXT;")

@@ -172,6 +172,10 @@ class UserOut(BaseModel):
     share_notes: bool = Field(
         description="whether people the patient shares with see their free-text notes"
     )
+    in_cohorts: bool = Field(
+        description="whether the patient's numbers count, de-identified and aggregated, in "
+        "the cohort tables of the physicians they share with (docs/cohorts.md)"
+    )
     reminder_time: str | None = Field(
         description="HH:MM in the user's time zone for the daily reminder; null: none"
     )
@@ -189,6 +193,11 @@ class UserUpdate(Strict):
     name: Words(100) | None = None
     time_zone: TimeZone | None = None
     share_notes: bool | None = None
+    in_cohorts: bool | None = Field(
+        None,
+        description="false leaves the patient's numbers out of the cohort tables of the "
+        "physicians they share with, while they still share for care",
+    )
     reminder_time: LocalTime | None = Field(
         None,
         description="HH:MM on the user's clock (time_zone) for the daily reminder, sent only "

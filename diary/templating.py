@@ -21,7 +21,7 @@ NAV = {
         ("therapies.index", _l("Therapies")),
         ("sharing.index", _l("Sharing")),
     ],
-    "physician": [("physician.patients", _l("Patients"))],
+    "physician": [("physician.patients", _l("Patients")), ("cohorts.index", _l("Cohorts"))],
 }
 
 

@@ -14,4 +14,5 @@ fi
 .venv/bin/python -m pip install --quiet -e '.[test,dev]'
 .venv/bin/ruff check .
 # pytest exits 5 when it collected no test: that fails this script like any other failure.
-exec .venv/bin/python -m pytest -q "$@"
+# -n auto: one worker per core, each with its own live server and browser (pytest-xdist).
+exec .venv/bin/python -m pytest -q -n auto "$@"

@@ -141,7 +141,17 @@ def _url(rule, world, actor):
         path = path.replace(f"<{arg}>", str(value))
         for converter in ("int", "string", "uuid"):
             path = path.replace(f"<{converter}:{arg}>", str(value))
-    return path
+    return path + QUERIES.get(rule.rule, "")
+
+
+#: A query some routes need to answer more than "a parameter is missing": the cohort of the
+#: owner's therapy kind, so that each physician's call reaches the table itself.
+QUERIES = {
+    "/api/v1/cohorts": "?kind=surgery",
+    "/api/v1/cohorts/table.csv": "?kind=surgery",
+    "/api/v1/cohorts/patients.csv": "?kind=surgery",
+    "/clinic/cohorts": "?kind=surgery",
+}
 
 
 def signed_in(actor):

@@ -41,6 +41,10 @@ def error_of(response):
         (b"\xff\xfe\x00", "is not valid JSON"),
         ('{"note": "\\ud800"}', "not valid text"),
         ('{"\\udfff": 1}', "not valid text"),
+        ('{"changes": [{"data": {"note": "fine"}}, {"data": {"note": "x\\udc00"}}]}', "not valid"),
+        ("[" * 33 + "]" * 33, "nested too deeply"),
+        ('{"note": "\ud800"}', "not valid text"),
+        (b'{"note": "\xed\xa0\x80"}', "is not valid JSON"),
     ],
 )
 def test_parse_json_refuses_what_it_cannot_hold(raw, words):
@@ -52,6 +56,10 @@ def test_parse_json_refuses_what_it_cannot_hold(raw, words):
 def test_parse_json_keeps_what_requests_really_send():
     body = {"changes": [{"kind": "entry", "data": {"regions": {"l_buttock": "pain"}}}]}
     assert inputs.parse_json(json.dumps(body)) == body
+    # An emoji, escaped as a surrogate pair or sent as UTF-8, is text like any other.
+    assert inputs.parse_json('{"note": "\\ud83d\\ude00"}') == {"note": "\U0001f600"}
+    assert inputs.parse_json('{"note": "ok 😀"}'.encode()) == {"note": "ok 😀"}
+    assert inputs.parse_json("[" * 32 + "]" * 32) is not None
 
 
 @pytest.mark.parametrize("text", HOSTILE_NUMBERS)

@@ -4,7 +4,7 @@ prints, and notes only when the patient shares them."""
 import re
 from datetime import UTC, datetime, timedelta
 
-from diary import demo
+from diary import accounts, demo
 from diary.sharing import summary, timeline_svg
 from tests.conftest import form_token
 
@@ -149,3 +149,35 @@ def test_the_patient_page_offers_the_files_for_the_physicians_records(shared):
     assert "Notes are left out: the patient does not share them." in html
     for link in links:
         assert doctor.client.get(link).status_code == 200
+
+
+def test_warning_signs_of_any_day_and_the_eight_newest_notes_are_shown(app, shared):
+    patient, _ = shared
+    pid = patient.user["id"]
+    first = datetime(2025, 1, 1).date()
+    for i in range(12):
+        day = (first + timedelta(days=30 * i)).isoformat()
+        patient.post("/api/v1/entries", {"day": day, "leg_pain": 5, "note": f"note of {day}"})
+    # A warning sign a year and a half ago still shows; a deleted entry's never does.
+    patient.post(
+        "/api/v1/entries",
+        {"day": "2024-06-03", "leg_pain": 8, "red_flags": ["saddle_numbness"]},
+    )
+    gone = patient.post(
+        "/api/v1/entries",
+        {"day": "2025-12-01", "leg_pain": 8, "red_flags": ["bladder_bowel"], "note": "gone"},
+    ).get_json()
+    assert patient.delete(f"/api/v1/entries/{gone['id']}").status_code == 204
+    patient.put("/api/v1/users/me", {"share_notes": True})
+    db = app.extensions["diary.db"].get()
+    view = summary.patient_view(db, accounts.get_user(db, pid), today=first + timedelta(days=400))
+    assert [(f["day"], f["flag"]) for f in view["red_flags"]] == [("2024-06-03", "saddle_numbness")]
+    expected = [(first + timedelta(days=30 * i)).isoformat() for i in range(11, 3, -1)]
+    assert [n["day"] for n in view["notes"]] == expected
+    assert [n["note"] for n in view["notes"]] == [f"note of {day}" for day in expected]
+    assert view["period"] == {
+        "first": "2024-06-03",
+        "last": (first + timedelta(days=330)).isoformat(),
+        "days_logged": 13,
+        "printed_from": view["period"]["printed_from"],
+    }

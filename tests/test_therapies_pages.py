@@ -234,6 +234,25 @@ def test_charts_empty_states(client, patient):
     assert 'href="/therapies/new"' in page.get_data(as_text=True)
 
 
+def test_the_weekly_table_shows_a_year_and_every_week_on_request(client, patient):
+    # One entry a week for 60 weeks: the table lists the latest 52, and links to the rest.
+    for week in range(60):
+        day = TODAY - timedelta(weeks=week)
+        response = patient.post("/api/v1/entries", {"day": day.isoformat(), "leg_pain": 5})
+        assert response.status_code == 201
+    html = client.get("/charts").get_data(as_text=True)
+    table = html[html.index('id="weekly-averages"') :]
+    assert table[: table.index("</tbody>")].count('<th scope="row">') == 52
+    assert "Show all 60 weeks, back to" in text_of(client.get("/charts"))
+    every = client.get("/charts?weeks=all").get_data(as_text=True)
+    table = every[every.index('id="weekly-averages"') :]
+    assert table[: table.index("</tbody>")].count('<th scope="row">') == 60
+    assert "Show all" not in table[: table.index("</details>")]
+    refused = client.get("/charts?weeks=7")
+    assert refused.status_code == 400
+    assert "The only choice for weeks is" in text_of(refused)
+
+
 def test_charts_page_reads_without_javascript(client, patient):
     for entry in demo.diary_entries(TODAY):
         assert patient.post("/api/v1/entries", entry).status_code == 201

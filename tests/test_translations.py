@@ -15,7 +15,8 @@ from diary.i18n import catalogues
 
 ROOT = Path(__file__).resolve().parents[1]
 SPANISH_PO = catalogues.po_path("es")
-PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+# Named placeholders: gettext's %(name)s, and str.format's {name} (the cohort pages' words).
+PLACEHOLDER = re.compile(r"%\((\w+)\)s|\{(\w+)\}")
 
 
 def pybabel(*args):
@@ -44,6 +45,10 @@ def extracted(tmp_path_factory):
 
 def ids(catalogue):
     return {message.id for message in catalogue if message.id}
+
+
+def names(text: str) -> set[str]:
+    return {a or b for a, b in PLACEHOLDER.findall(text)}
 
 
 def strings(message):
@@ -90,11 +95,11 @@ def test_every_translation_keeps_the_placeholders_of_its_source(extracted):
         if not message.id:
             continue
         sources = message.id if isinstance(message.id, tuple) else (message.id,)
-        wanted = set(PLACEHOLDER.findall(" ".join(sources)))
+        wanted = names(" ".join(sources))
         for text in strings(message):
             # A plural form may leave out the count it is chosen by (as English "one" may).
-            assert set(PLACEHOLDER.findall(text)) | {"num"} >= wanted - {"num"}, message.id
-            assert set(PLACEHOLDER.findall(text)) <= wanted | {"num"}, message.id
+            assert names(text) | {"num"} >= wanted - {"num"}, message.id
+            assert names(text) <= wanted | {"num"}, message.id
         # "%%" in a source stays "%%" (templates always format their messages).
         if any("%%" in s for s in sources):
             assert all("%%" in t for t in strings(message)), message.id

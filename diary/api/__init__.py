@@ -26,6 +26,7 @@ def json_body():
 def register_modules():
     # Imported for their routes; the order is the order of the OpenAPI document.
     from diary.api import (  # noqa: F401
+        cohorts,
         comparison,
         exports,
         medications,

@@ -461,7 +461,7 @@ def change(definition: Definition, before: float, after: float) -> dict:
         raise ValueError(f"the {definition.short} is a rating of change, not compared")
     points = after - before
     gain = -points if definition.better == "lower" else points
-    percent = None if before == 0 else 100.0 * gain / abs(before)
+    percent = improvement_percent(definition, before, after)
     limit = definition.threshold
     crosses = (limit.points is not None and abs(gain) >= limit.points - TOLERANCE) or (
         limit.percent is not None
@@ -475,6 +475,13 @@ def change(definition: Definition, before: float, after: float) -> dict:
         "direction": direction,
         "important": bool(crosses and direction != "same"),
     }
+
+
+def improvement_percent(definition: Definition, before: float, after: float) -> float | None:
+    """The improvement from ``before`` to ``after`` as a percent of ``before``, unrounded:
+    positive when better (lower or higher, as the instrument has it); None when before is 0."""
+    gain = before - after if definition.better == "lower" else after - before
+    return None if before == 0 else 100.0 * gain / abs(before)
 
 
 def rating(definition: Definition, value: int) -> dict:

@@ -189,10 +189,11 @@ def is_active(db, patient_id, physician_id, *, now: datetime | None = None) -> b
 
 def patients_of(db, physician_id: int, *, now: datetime | None = None) -> list[dict]:
     """The patients sharing with the physician now: ``[{"id", "name", "time_zone",
-    "share_notes", "since", "until"}]`` by name."""
+    "share_notes", "in_cohorts", "since", "until"}]`` by name."""
     return fetch_all(
         db,
-        "SELECT u.id, u.name, u.time_zone, u.share_notes, MIN(s.accepted_at) AS since,"
+        "SELECT u.id, u.name, u.time_zone, u.share_notes, u.in_cohorts,"
+        " MIN(s.accepted_at) AS since,"
         " MAX(s.expires_at) AS until FROM shares s JOIN users u ON u.id = s.patient_id"
         " WHERE s.physician_id = ? AND s.accepted_at IS NOT NULL AND s.revoked_at IS NULL"
         " AND s.expires_at > ? GROUP BY u.id ORDER BY u.name COLLATE NOCASE, u.id",

@@ -30,6 +30,16 @@ WHAT = {
     "responses": _l("read your questionnaire answers"),
     "export_csv": _l("downloaded your diary as a spreadsheet (CSV)"),
     "export_fhir": _l("downloaded your diary as a FHIR file for a clinic's records"),
+    # Cohort tables (docs/cohorts.md): the page draws each patient's line, with the name on
+    # the physician's own screen, and the files carry each patient's numbers without it.
+    "cohort": _l(
+        "counted you in their table of patients after a therapy (your pain before "
+        "and after it, beside other patients')"
+    ),
+    "cohort_export": _l(
+        "downloaded a cohort table or research file that includes your numbers "
+        "(without your name, email, notes or dates)"
+    ),
 }
 
 

@@ -8,7 +8,7 @@ static timeline drawing (timeline_svg) that prints.
 
 from datetime import date, timedelta
 
-from diary import clinical, comparison, store
+from diary import clinical, comparison, daily, store
 from diary.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
 from diary.i18n.text import gettext
 from diary.medications import records
@@ -71,18 +71,21 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
     ``chart_data`` are the charts page's own (``comparison.charts_page``/``chart_data``).
     """
     today = today or comparison.patient_today(patient.time_zone)
-    entries = notes.shared_all(
-        store.all_entries(db, patient.id), "entry", share_notes=patient.share_notes
-    )
+    # As the patient's own charts page reads: one row a day from SQLite, the entries
+    # themselves only on the days the panels show, and the flags and notes by their own
+    # queries, so a five-year diary costs the physician's page little more than one year.
+    days = daily.daily_values(db, patient.id)
     therapies = notes.shared_all(
         store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
+    last_day = days[-1]["day"].isoformat() if days else None
+    entries = daily.entries_within(db, patient.id, comparison.panel_spans(therapies, last_day))
     responses = store.list_responses(db, patient.id)
-    page = comparison.charts_page(therapies, entries, today=today, responses=responses)
+    page = comparison.charts_page(therapies, entries, today=today, days=days, responses=responses)
     page["panels"] = records.medicine_panels(
         db, patient.id, page["panels"], time_zone=patient.time_zone, today=today
     )
-    logged_days = sorted({e["day"] for e in entries})
+    logged_days = [row["day"].isoformat() for row in days]
     printed_from = max(
         date.fromisoformat(logged_days[0]) if logged_days else today,
         today - timedelta(days=PRINT_DAYS - 1),
@@ -99,12 +102,8 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
             "days_logged": len(logged_days),
             "printed_from": printed[0]["day"] if printed else None,
         },
-        "red_flags": dashboard.red_flags(entries),
-        "notes": [{"day": e["day"], "note": e["note"]} for e in reversed(entries) if e["note"]][
-            :RECENT_NOTES
-        ]
-        if patient.share_notes
-        else None,
+        "red_flags": dashboard.red_flags(daily.flagged_entries(db, patient.id)),
+        "notes": daily.latest_notes(db, patient.id, RECENT_NOTES) if patient.share_notes else None,
         "therapies": [
             {**t, "kind_label": clinical.THERAPY_KINDS.get(t["kind"], t["kind"])} for t in therapies
         ],

@@ -24,6 +24,7 @@ def register_blueprints(app):
     from diary.web import (
         auth,
         charts,
+        cohorts,
         entries,
         exports,
         language,
@@ -48,6 +49,7 @@ def register_blueprints(app):
     app.register_blueprint(charts.bp)
     app.register_blueprint(sharing.bp)
     app.register_blueprint(physician.bp)
+    app.register_blueprint(cohorts.bp)
     app.register_blueprint(viewlink.bp)
     app.register_blueprint(exports.bp)
     app.register_blueprint(questionnaires.bp)

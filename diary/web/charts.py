@@ -5,7 +5,7 @@ without JavaScript and offline from the cached page; static/js/charts.js draws t
 from the same numbers, passed in a JSON block.
 """
 
-from flask import Blueprint, current_app, render_template, url_for
+from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
 from diary import analysis, clinical, comparison, comparison_words, daily, regions, store
@@ -16,6 +16,22 @@ from diary.medications import records
 
 bp = Blueprint("charts", __name__)
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
+
+#: The weekly table under the timeline shows this many weeks unless every week is asked for:
+#: a page that grows with the whole diary would make five years cost five times one.
+RECENT_WEEKS = 52
+bp.record_once(lambda state: state.app.jinja_env.globals.update(recent_weeks=RECENT_WEEKS))
+BAD_WEEKS = "The only choice for weeks is 'all' (every week of the diary in the table)."
+
+
+@bp.app_template_global()
+def every_week() -> bool:
+    """Whether this page's weekly table lists every week (``?weeks=all``); any other value
+    of ``weeks`` is a link we did not make: 400 saying so."""
+    value = request.args.get("weeks")
+    if value not in (None, "all"):
+        abort(400, BAD_WEEKS)
+    return value == "all"
 
 
 @bp.get("/charts")

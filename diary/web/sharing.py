@@ -105,3 +105,24 @@ def notes_choice():
     else:
         flash(_("Your notes are now private: only you see them."), "success")
     return redirect(url_for("sharing.index", _anchor="notes-heading"))
+
+
+@bp.post("/cohorts")
+@allow("patient")
+def cohorts_choice():
+    counted = request.form.get("in_cohorts") == "on"
+    accounts.update(get_db(), current_user.id, {"in_cohorts": counted})
+    if counted:
+        flash(
+            _("Your numbers now count in your physicians' cohort tables, without your name."),
+            "success",
+        )
+    else:
+        flash(
+            _(
+                "Your numbers are now left out of cohort tables. Your physicians still see "
+                "your diary for your care."
+            ),
+            "success",
+        )
+    return redirect(url_for("sharing.index", _anchor="cohorts-heading"))

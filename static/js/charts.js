@@ -3,48 +3,14 @@
 // as classic scripts before this module). Without it the page keeps its tables.
 import { t } from "./i18n.js";
 
-const DAY_MS = 86400000;
+import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
 
-function readData() {
-  const block = document.getElementById("chart-data");
-  if (!block) return null;
-  try {
-    return JSON.parse(block.dataset.chart);
-  } catch {
-    return null;
-  }
-}
+const DAY_MS = 86400000;
 
 // Local midnight of an ISO day, as a timestamp (the time axis works in local time).
 function dayTime(iso, offsetDays = 0) {
   const [y, m, d] = iso.split("-").map(Number);
   return new Date(y, m - 1, d + offsetDays).getTime();
-}
-
-function cssColour(name, fallback) {
-  const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
-  return value || fallback;
-}
-
-function withAlpha(colour, alpha) {
-  const hex = colour.replace("#", "");
-  if (!/^[0-9a-f]{6}$/i.test(hex)) return colour;
-  const [r, g, b] = [0, 2, 4].map((i) => parseInt(hex.slice(i, i + 2), 16));
-  return `rgba(${r}, ${g}, ${b}, ${alpha})`;
-}
-
-function palette() {
-  return {
-    leg: cssColour("--chart-leg", "#414487"),
-    back: cssColour("--chart-back", "#21918c"),
-    grid: cssColour("--chart-grid", "#d5dbe0"),
-    text: cssColour("--fg", "#1b1f23"),
-    muted: cssColour("--muted", "#4a5560"),
-    surface: cssColour("--surface", "#ffffff"),
-    baseline: cssColour("--chart-baseline", "rgba(120,120,120,0.14)"),
-    followup: cssColour("--chart-followup", "rgba(33,145,140,0.12)"),
-    start: cssColour("--chart-start", "#4a5560"),
-  };
 }
 
 // Stripes for back pain, so the two bars differ by pattern as well as colour.
@@ -68,22 +34,13 @@ function stripes(colour) {
   return ctx.createPattern(tile, "repeat");
 }
 
-function painAxis(colours) {
-  return {
-    min: 0,
-    max: 10,
-    ticks: { stepSize: 2, color: colours.muted },
-    grid: { color: colours.grid },
-    title: { display: true, text: t("Pain (0-10)"), color: colours.muted },
-  };
-}
-
 // Single days skip unlogged days; averages keep them as gaps, so a week without entries
 // shows as a break in the line instead of a made-up slope.
-function points(days, values, { gaps = false } = {}) {
+// ``times`` are the days as timestamps, computed once for the four series.
+function points(times, values, { gaps = false } = {}) {
   const out = [];
   values.forEach((y, i) => {
-    if (y !== null || gaps) out.push({ x: dayTime(days[i]), y });
+    if (y !== null || gaps) out.push({ x: times[i], y });
   });
   return out;
 }
@@ -182,15 +139,16 @@ function timelineChart(Chart, data, colours) {
   const canvas = document.getElementById("timeline-chart");
   if (!canvas) return null;
   const timeline = data.timeline;
+  const times = timeline.day.map((day) => dayTime(day));
   const small = window.matchMedia("(max-width: 40rem)").matches;
-  const chart = new Chart(canvas, {
+  const config = {
     type: "line",
     data: {
       datasets: [
         {
           label: t("Leg pain, 7-day average"),
-          allPoints: points(timeline.day, timeline.leg_avg7, { gaps: true }),
-          data: [], // the span shown: setRange
+          allPoints: points(times, timeline.leg_avg7, { gaps: true }),
+          data: [], // the span shown: applyRange
           borderColor: colours.leg,
           backgroundColor: colours.leg,
           borderWidth: 3,
@@ -199,8 +157,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Back pain, 7-day average"),
-          allPoints: points(timeline.day, timeline.back_avg7, { gaps: true }),
-          data: [], // the span shown: setRange
+          allPoints: points(times, timeline.back_avg7, { gaps: true }),
+          data: [], // the span shown: applyRange
           borderColor: colours.back,
           backgroundColor: colours.back,
           borderWidth: 3,
@@ -210,8 +168,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Leg pain, one day"),
-          allPoints: points(timeline.day, timeline.leg),
-          data: [], // the span shown: setRange
+          allPoints: points(times, timeline.leg),
+          data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "circle",
           pointRadius: small ? 2 : 2.5,
@@ -220,8 +178,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Back pain, one day"),
-          allPoints: points(timeline.day, timeline.back),
-          data: [], // the span shown: setRange
+          allPoints: points(times, timeline.back),
+          data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "triangle",
           pointRadius: small ? 2.5 : 3,
@@ -254,8 +212,11 @@ function timelineChart(Chart, data, colours) {
         annotation: { annotations: annotations(data.therapies, colours, data.therapies[0]?.id) },
       },
     },
-  });
-  return chart;
+  };
+  // Created with its first span and data: an empty chart laid out over every month since
+  // 1970 and then redrawn cost a phone a long first pause.
+  applyRange(config.options, config.data.datasets, data, firstRange(data));
+  return new Chart(canvas, config);
 }
 
 // Only the days of the span shown go to Chart.js (and the day before, so a line enters
@@ -266,15 +227,32 @@ function inSpan(points, min) {
   return from < 0 ? [] : points.slice(Math.max(0, from - 1));
 }
 
-function setRange(chart, data, days, buttons) {
+// The x axis's start and tick unit for a span of ``days`` ("91", "365" or "all").
+function span(data, days) {
   const first = data.timeline.day.length ? dayTime(data.timeline.day[0]) : undefined;
   const min = days === "all" ? first : dayTime(data.today, 1 - Number(days));
-  const shownFrom = first !== undefined && min < first ? first : min;
-  chart.options.scales.x.min = shownFrom;
-  chart.options.scales.x.time.unit = days === "91" ? "week" : "month";
-  for (const dataset of chart.data.datasets) dataset.data = inSpan(dataset.allPoints, shownFrom);
-  chart.update();
+  return {
+    min: first !== undefined && min < first ? first : min,
+    unit: days === "91" ? "week" : "month",
+  };
+}
+
+// Puts the span into the chart's options and data; the caller draws (or creates) it.
+function applyRange(options, datasets, data, days) {
+  const { min, unit } = span(data, days);
+  options.scales.x.min = min;
+  options.scales.x.time.unit = unit;
+  for (const dataset of datasets) dataset.data = inSpan(dataset.allPoints, min);
+}
+
+function pressed(buttons, days) {
   buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rangeDays === days)));
+}
+
+function setRange(chart, data, days, buttons) {
+  applyRange(chart.options, chart.data.datasets, data, days);
+  chart.update();
+  pressed(buttons, days);
 }
 
 function shadeButtons(chart, data, colours) {
@@ -301,7 +279,7 @@ function rangeButtons(chart, data) {
   buttons.forEach((button) =>
     button.addEventListener("click", () => setRange(chart, data, button.dataset.rangeDays, buttons)),
   );
-  setRange(chart, data, firstRange(data), buttons);
+  pressed(buttons, firstRange(data)); // the chart was created with this span
 }
 
 // Draws each window's median as a line across its bar (Chart.js has no box plot).
@@ -396,7 +374,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
 
 function main() {
   const Chart = window.Chart;
-  const data = readData();
+  const data = readChartData();
   if (!Chart || !data) return; // the tables already say everything
   const annotation = window["chartjs-plugin-annotation"];
   if (annotation) Chart.register(annotation);

@@ -60,10 +60,27 @@ def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
     expect(page.get_by_text("50 of 100 would mean no change")).to_have_count(2)
     expect(page.get_by_text("Pain now stops above the knee").first).to_be_visible()
 
-    # The range buttons say which span is shown.
+    # The range buttons say which span is shown, and the chart holds only that span's days
+    # (and the one before it, so a line enters from the edge).
+    shown = """() => {
+        const chart = Chart.getChart(document.getElementById('timeline-chart'));
+        const min = chart.options.scales.x.min;
+        const days = chart.data.datasets[0].data;
+        return {
+            pressed: document.querySelector('[data-range-days][aria-pressed=true]')
+                ?.dataset.rangeDays,
+            spanDays: Math.round((Date.now() - min) / 86400000),
+            before: days.filter((p) => p.x < min).length,
+        };
+    }"""
+    first = page.evaluate(shown)
+    assert first["pressed"] in ("365", "all") and first["before"] <= 1, first
     three_months = page.get_by_role("button", name="3 months")
     three_months.click()
     expect(three_months).to_have_attribute("aria-pressed", "true")
+    after = page.evaluate(shown)
+    assert after["pressed"] == "91" and after["before"] <= 1, after
+    assert 89 <= after["spanDays"] <= 92, after
     expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "false")
 
     assert_no_axe_violations(page)

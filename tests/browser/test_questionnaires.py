@@ -180,6 +180,8 @@ def test_a_conflicting_answer_offers_the_same_chooser(patient_page, live_server)
     ).json()
     page.goto(f"{live_server.url}/questionnaires/responses/{made['id']}/edit")
     page.wait_for_selector("[data-response-form][data-queue-ready]", state="attached")
+    # Saving offline lands on the list of answers: wait until the worker keeps it.
+    keep_offline(page, user, "/questionnaires/")
     page.context.set_offline(True)
     page.get_by_label("ODI total score").fill("38")
     page.get_by_role("button", name="Save", exact=True).click()

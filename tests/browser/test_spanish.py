@@ -184,6 +184,8 @@ def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
     assert_spanish(page, url + f"/patients/{patient['id']}")
     assert_spanish(page, url + f"/patients/{patient['id']}/summary")
     assert_spanish(page, url + "/patients/accept")
+    assert_spanish(page, url + "/clinic/cohorts")
+    assert_spanish(page, url + "/clinic/cohorts?kind=msc_injection&population=all&through=3m")
     assert_spanish(page, url + "/account")
 
 
