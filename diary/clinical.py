@@ -1,38 +1,44 @@
 """The clinical catalogue beside the body map: activities, red flags, therapy kinds, anchors.
 
 Pure data (CLINICAL.md sections 1 and 3). Validation, forms and summaries read it from here.
-The words are translated when they are shown (``lazy_gettext``); exports that are a
-documented format say them in English (docs/exports.md).
+The words here are English, marked for the catalogue (N_): ``said`` gives a table of them
+in the reader's language where they are shown; exports, a documented format, keep them
+English (docs/exports.md).
 """
 
-from diary.i18n.text import N_
-from diary.i18n.text import lazy_gettext as _l
+from diary.i18n.text import N_, gettext
+
+
+def said(words: dict) -> dict:
+    """One of the tables below (code -> English words) in the reader's language."""
+    return {code: gettext(text) for code, text in words.items()}
+
 
 #: Activity code -> the patient's words. Limits are 0-4; unanswered means unknown, not 0.
 ACTIVITIES = {
-    "sitting": _l("Sitting"),
-    "standing": _l("Standing"),
-    "walking": _l("Walking"),
-    "sleeping": _l("Sleeping"),
-    "bending_lifting": _l("Bending or lifting"),
-    "driving_travel": _l("Driving or travelling"),
-    "work_chores": _l("Work or chores"),
-    "self_care": _l("Washing and dressing"),
+    "sitting": N_("Sitting"),
+    "standing": N_("Standing"),
+    "walking": N_("Walking"),
+    "sleeping": N_("Sleeping"),
+    "bending_lifting": N_("Bending or lifting"),
+    "driving_travel": N_("Driving or travelling"),
+    "work_chores": N_("Work or chores"),
+    "self_care": N_("Washing and dressing"),
 }
 
 LIMIT_WORDS = {
-    0: _l("None"),
-    1: _l("Mild"),
-    2: _l("Moderate"),
-    3: _l("Severe"),
-    4: _l("Could not do it"),
+    0: N_("None"),
+    1: N_("Mild"),
+    2: N_("Moderate"),
+    3: N_("Severe"),
+    4: N_("Could not do it"),
 }
 
 #: Red flag code -> the checkbox text. Any of them means: seek urgent care.
 RED_FLAGS = {
-    "leg_weakness": _l("New weakness in a leg or foot"),
-    "saddle_numbness": _l("Numbness between the legs or around the bottom (saddle area)"),
-    "bladder_bowel": _l("New trouble controlling or passing urine or stools"),
+    "leg_weakness": N_("New weakness in a leg or foot"),
+    "saddle_numbness": N_("Numbness between the legs or around the bottom (saddle area)"),
+    "bladder_bowel": N_("New trouble controlling or passing urine or stools"),
 }
 
 #: Said in the reader's language where it is shown (gettext it there); kept as the English
@@ -43,20 +49,20 @@ RED_FLAG_ADVICE = N_(
 )
 
 THERAPY_KINDS = {
-    "msc_injection": _l("Stem-cell (MSC) injection"),
-    "prp_injection": _l("PRP injection"),
-    "epidural_steroid": _l("Epidural steroid injection"),
-    "nerve_block": _l("Nerve block"),
-    "surgery": _l("Surgery"),
-    "physiotherapy": _l("Physiotherapy"),
-    "medication_change": _l("Medication change"),
-    "other": _l("Other"),
+    "msc_injection": N_("Stem-cell (MSC) injection"),
+    "prp_injection": N_("PRP injection"),
+    "epidural_steroid": N_("Epidural steroid injection"),
+    "nerve_block": N_("Nerve block"),
+    "surgery": N_("Surgery"),
+    "physiotherapy": N_("Physiotherapy"),
+    "medication_change": N_("Medication change"),
+    "other": N_("Other"),
 }
 
 #: Kinds given as a course, which may carry an end day.
 COURSE_KINDS = {"physiotherapy", "medication_change", "other"}
 
-PAIN_ANCHORS = {0: _l("no pain"), 10: _l("worst pain imaginable")}
+PAIN_ANCHORS = {0: N_("no pain"), 10: N_("worst pain imaginable")}
 NOTE_MAX = 2000
 TOLERANCE_MAX_MIN = 24 * 60
 

@@ -358,7 +358,11 @@ def since_words(therapy: dict, day: str) -> str:
         return gettext("your surgery on %(day)s", day=day)
     if kind == "medication_change":
         return gettext("your medication change on %(day)s", day=day)
-    words = str(clinical.THERAPY_KINDS.get(kind, gettext("This therapy")))
+    words = (
+        gettext(clinical.THERAPY_KINDS[kind])
+        if kind in clinical.THERAPY_KINDS
+        else gettext("This therapy")
+    )
     label = therapy.get("label") or ""
     # The kind's own words read in a sentence in lower case; a label of the patient's as typed.
     name = label if label and label.lower() != words.lower() else words[:1].lower() + words[1:]
@@ -389,4 +393,6 @@ def span_words(first: str, last: str) -> str:
 
 def therapy_name(therapy: dict) -> str:
     """What a therapy is called on screen: its label, or its kind in words."""
-    return therapy.get("label") or str(clinical.THERAPY_KINDS.get(therapy["kind"], therapy["kind"]))
+    return therapy.get("label") or gettext(
+        clinical.THERAPY_KINDS.get(therapy["kind"], therapy["kind"])
+    )

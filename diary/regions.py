@@ -9,7 +9,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from diary.i18n.text import N_, gettext
-from diary.i18n.text import lazy_gettext as _l
 
 #: What a region can hold in an entry. ``numb`` covers numbness, tingling, pins and needles.
 STATES = ("pain", "numb")
@@ -110,10 +109,10 @@ CODES: frozenset[str] = frozenset(BY_CODE)
 
 #: Summary bands of the most distal level (Quebec Task Force grading), in patient words.
 BAND_WORDS = {
-    "none": _l("no pain marked on the body map"),
-    "back": _l("pain stays in the back"),
-    "above_knee": _l("pain reaches above the knee"),
-    "below_knee": _l("pain reaches below the knee"),
+    "none": N_("no pain marked on the body map"),
+    "back": N_("pain stays in the back"),
+    "above_knee": N_("pain reaches above the knee"),
+    "below_knee": N_("pain reaches below the knee"),
 }
 
 

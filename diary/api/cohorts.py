@@ -93,8 +93,8 @@ def cohort_research_csv():
         raise ApiError(
             422,
             "too_few_patients",
-            words.RESEARCH_TOO_FEW.format(n=MIN_RESEARCH_PATIENTS),
-            {"kind": words.RESEARCH_COUNTS.format(n=table["patients"])},
+            words.say(words.RESEARCH_TOO_FEW, n=MIN_RESEARCH_PATIENTS),
+            {"kind": words.say(words.RESEARCH_COUNTS, n=table["patients"])},
         )
     _log(db, found, table, "cohort_export")
     with english():

@@ -35,9 +35,9 @@ def mean_cell(block: dict) -> dict:
     if not block["n"]:
         return _cell(words.NO_NUMBER, 0)
     if block["sd"] is None:
-        return _cell(words.MEAN_CELL_ONE.format(mean=_number(block["mean"]), n=block["n"]), 1)
-    text = words.MEAN_CELL.format(
-        mean=_number(block["mean"]), sd=_number(block["sd"]), n=block["n"]
+        return _cell(words.say(words.MEAN_CELL_ONE, mean=_number(block["mean"]), n=block["n"]), 1)
+    text = words.say(
+        words.MEAN_CELL, mean=_number(block["mean"]), sd=_number(block["sd"]), n=block["n"]
     )
     return _cell(text, block["n"])
 
@@ -52,7 +52,7 @@ def change_cell(change: float | None, n: int | None) -> dict:
 def percent_cell(percent: float | None, n: int | None) -> dict:
     if percent is None:
         return _cell(words.NO_NUMBER, None)
-    return _cell(words.PCT_CELL.format(pct=_number(percent), n=n), n)
+    return _cell(words.say(words.PCT_CELL, pct=_number(percent), n=n), n)
 
 
 def responder_cell(block: dict) -> dict:
@@ -60,7 +60,8 @@ def responder_cell(block: dict) -> dict:
     if not block.get("n_paired"):
         return _cell(words.NO_NUMBER, None)
     lo, hi = block["responder_rate_ci95"]
-    text = words.RESPONDER_CELL.format(
+    text = words.say(
+        words.RESPONDER_CELL,
         count=block["responders"],
         n=block["n_paired"],
         rate=_number(100 * block["responder_rate"], 0),
@@ -78,7 +79,11 @@ def _pain_rows(windows: list[dict]) -> list[dict]:
     baseline = windows[0]
 
     def row(key, make):
-        return {"key": key, "label": words.ROW_LABELS[key], "cells": [make(w) for w in windows]}
+        return {
+            "key": key,
+            "label": words.say(words.ROW_LABELS[key]),
+            "cells": [make(w) for w in windows],
+        }
 
     def change(side):
         # The change of the means rests on the patients at baseline and those at the window.
@@ -122,7 +127,11 @@ def _questionnaire_rows(block: dict, names: list[str]) -> list[dict]:
         "responders": responder_cell,
     }
     return [
-        {"key": f"{block['questionnaire']}_{key}", "label": label, "cells": cells(makers[key])}
+        {
+            "key": f"{block['questionnaire']}_{key}",
+            "label": words.say(label),
+            "cells": cells(makers[key]),
+        }
         for key, label in labels.items()
     ]
 
@@ -140,7 +149,7 @@ def suppressed(cell: dict) -> str:
     """The cell's text for a file leaving the clinic: "fewer than 5" when it rests on 1 to
     MIN_CELL - 1 patients."""
     n = cell["n"]
-    return words.SUPPRESSED if n is not None and 0 < n < MIN_CELL else cell["text"]
+    return words.say(words.SUPPRESSED) if n is not None and 0 < n < MIN_CELL else cell["text"]
 
 
 def window_notes(table: dict) -> list[str]:
@@ -148,11 +157,14 @@ def window_notes(table: dict) -> list[str]:
     notes = []
     for window in table["windows"]:
         if window["name"] == "baseline":
-            notes.append(words.BASELINE_SPAN.format(days=-window["from_day"]))
+            notes.append(words.say(words.BASELINE_SPAN, days=-window["from_day"]))
         else:
             notes.append(
-                words.WINDOW_SPAN.format(
-                    heading=window["label"], first=window["from_day"], last=window["to_day"]
+                words.say(
+                    words.WINDOW_SPAN,
+                    heading=window["label"],
+                    first=window["from_day"],
+                    last=window["to_day"],
                 )
             )
     return notes

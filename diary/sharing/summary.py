@@ -105,7 +105,8 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "red_flags": dashboard.red_flags(daily.flagged_entries(db, patient.id)),
         "notes": daily.latest_notes(db, patient.id, RECENT_NOTES) if patient.share_notes else None,
         "therapies": [
-            {**t, "kind_label": clinical.THERAPY_KINDS.get(t["kind"], t["kind"])} for t in therapies
+            {**t, "kind_label": gettext(clinical.THERAPY_KINDS.get(t["kind"], t["kind"]))}
+            for t in therapies
         ],
         "tables": [
             {

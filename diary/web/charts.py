@@ -72,7 +72,7 @@ def chart_context() -> dict:
         "min_days": analysis.MIN_DAYS,
         "nap_explained": comparison_words.NAP_EXPLAINED,
         "ci_explained": comparison_words.CI_EXPLAINED,
-        "activities": clinical.ACTIVITIES,
+        "activities": clinical.said(clinical.ACTIVITIES),
         "regions": regions,
         "share_step": comparison.share_step,
         "words": comparison_words,

@@ -143,7 +143,7 @@ def _sentence(field, message):
     # "activities.walking" -> "Walking must be at most 4"; a message that is not a predicate
     # ("give a leg pain or a back pain score") follows a colon.
     head, _dot, code = field.partition(".")
-    label = clinical.ACTIVITIES.get(code) if head == "activities" else None
+    label = clinical.said(clinical.ACTIVITIES).get(code) if head == "activities" else None
     label = label or LABELS.get(head)
     if label is None:
         return message[:1].upper() + message[1:]
@@ -239,14 +239,14 @@ def summary(entry):
         "leg": entry.get("leg_pain"),
         "back": entry.get("back_pain"),
         "worst": entry.get("worst_leg_pain"),
-        "reach": regions.BAND_WORDS[regions.band(level)] if marked else None,
+        "reach": _(regions.BAND_WORDS[regions.band(level)]) if marked else None,
         "numb": sum(1 for state in marked.values() if state == "numb"),
         "limits": [
-            (str(clinical.ACTIVITIES[code]), clinical.LIMIT_WORDS[v].lower())
+            (_(clinical.ACTIVITIES[code]), _(clinical.LIMIT_WORDS[v]).lower())
             for code, v in (entry.get("activities") or {}).items()
             if v >= 3
         ],
-        "red_flags": [clinical.RED_FLAGS[code] for code in entry.get("red_flags") or []],
+        "red_flags": [_(clinical.RED_FLAGS[code]) for code in entry.get("red_flags") or []],
         "logged_on": logged_on,
         "time": time,
     }
@@ -280,9 +280,9 @@ def _render_form(template, values, errors=None, **context):
         values=values,
         errors=errors or {},
         regions_catalogue=regions.REGIONS,
-        activities=clinical.ACTIVITIES,
-        limit_words=clinical.LIMIT_WORDS,
-        red_flags=clinical.RED_FLAGS,
+        activities=clinical.said(clinical.ACTIVITIES),
+        limit_words=clinical.said(clinical.LIMIT_WORDS),
+        red_flags=clinical.said(clinical.RED_FLAGS),
         red_flag_advice=_(clinical.RED_FLAG_ADVICE),
         max_day=local_today().isoformat(),
         **context,

@@ -61,7 +61,7 @@ def _page(*, result=None, error=None, status=200):
         max_bytes=current_app.config["IMPORT_MAX_BYTES"],
         max_size=size_words(current_app.config["IMPORT_MAX_BYTES"]),
         field_words=FIELD_WORDS,
-        kinds=clinical.THERAPY_KINDS,
+        kinds=clinical.said(clinical.THERAPY_KINDS),
         conflicts_shown=CONFLICTS_SHOWN,
     ), status
 

@@ -65,7 +65,7 @@ def _render_form(therapy, errors, *, editing, status=200, message=None):
         errors=errors,
         editing=editing,
         message=message,
-        kinds=clinical.THERAPY_KINDS,
+        kinds=clinical.said(clinical.THERAPY_KINDS),
         course_kinds=clinical.COURSE_KINDS,
         today=_today().isoformat(),
     ), status
@@ -78,7 +78,7 @@ def index():
     return render_template(
         "therapies/index.html",
         therapies=therapies,
-        kinds=clinical.THERAPY_KINDS,
+        kinds=clinical.said(clinical.THERAPY_KINDS),
         course_kinds=clinical.COURSE_KINDS,
     )
 
@@ -89,7 +89,7 @@ def new():
     kind = request.values.get("kind", "")
     if kind not in clinical.THERAPY_KINDS:
         # First choose the kind: it decides whether the form offers an end day.
-        return render_template("therapies/kind.html", kinds=clinical.THERAPY_KINDS)
+        return render_template("therapies/kind.html", kinds=clinical.said(clinical.THERAPY_KINDS))
     if request.method == "GET":
         blank = {"kind": kind, "label": "", "start_day": _today().isoformat(), "end_day": None}
         return _render_form({**blank, "notes": "", "id": str(uuid.uuid4())}, {}, editing=False)
@@ -150,7 +150,7 @@ def delete(object_id):
             "therapies/delete.html",
             therapy=therapy,
             name=comparison_words.therapy_name(therapy),
-            kinds=clinical.THERAPY_KINDS,
+            kinds=clinical.said(clinical.THERAPY_KINDS),
         )
     store.change(
         get_db(), current_user.id, "therapy", therapy["id"], therapy["version"], True, None
