@@ -113,6 +113,9 @@ def test_the_browser_language_decides_on_a_first_visit(client):
 
 
 def test_the_sign_in_page_chooser_keeps_the_choice_in_a_cookie(client):
+    page = client.get("/signin").get_data(as_text=True)
+    assert 'value="es" lang="es"' in page and ">Español</button>" in page
+    assert 'value="en" lang="en" class="button" aria-pressed="true">English</button>' in page
     token = form_token(client, "/signin")
     response = client.post("/language?next=/signin", data={"locale": "es", "csrf_token": token})
     assert response.status_code == 302 and response.headers["Location"].endswith("/signin")
@@ -151,6 +154,8 @@ def test_an_unsupported_locale_is_refused_naming_the_field(patient):
 
 
 def test_the_account_page_sets_the_language(patient):
+    page = patient.client.get("/account").get_data(as_text=True)
+    assert '<option value="es" lang="es">Español</option>' in page
     token = form_token(patient.client, "/account")
     response = patient.client.post(
         "/account/profile", data={"locale": "es", "csrf_token": token}, follow_redirects=True

@@ -111,12 +111,12 @@ def init_app(app):
     app.after_request(_say_the_language)
     # A function rather than a context variable: imported macros see globals, not context.
     app.jinja_env.globals["ui_language"] = current_language
+    app.jinja_env.globals["language_names"] = language_names
 
     @app.context_processor
     def inject():
         language = current_language()
         return {
             "html_lang": language,
-            "language_names": language_names(),
             "js_messages": catalogues.js_messages(language) if language != DEFAULT else {},
         }
