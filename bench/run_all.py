@@ -23,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BENCHMARKS = [
     ("analysis", ["bench/bench_analysis.py"]),
     ("comparison", ["bench/bench_comparison.py"]),
+    ("charts_scaling", ["bench/bench_charts_scaling.py"]),
     ("history", ["bench/bench_history.py"]),
     ("import", ["bench/bench_import.py"]),
     ("page_weight", ["bench/bench_page_weight.py"]),
@@ -35,7 +36,11 @@ NEEDS = {"server": "wrk", "lighthouse": "npm"}
 
 def machine() -> str:
     python = sys.version.split()[0]
-    return f"{platform.node()}: {platform.platform()}, {os.cpu_count()} CPUs, Python {python}"
+    load = ", ".join(f"{n:.1f}" for n in os.getloadavg())
+    return (
+        f"{platform.node()}: {platform.platform()}, {os.cpu_count()} CPUs, Python {python}, "
+        f"load average at the start {load}"
+    )
 
 
 DOCS = ROOT / "docs" / "benchmarks.md"
