@@ -6,12 +6,9 @@ in the reader's language where they are shown; exports, a documented format, kee
 English (docs/exports.md).
 """
 
-from diary.i18n.text import N_, gettext
+from diary.i18n.text import N_, said
 
-
-def said(words: dict) -> dict:
-    """One of the tables below (code -> English words) in the reader's language."""
-    return {code: gettext(text) for code, text in words.items()}
+__all__ = ["said"]  # the tables below in the reader's language: clinical.said(ACTIVITIES)
 
 
 #: Activity code -> the patient's words. Limits are 0-4; unanswered means unknown, not 0.

@@ -19,11 +19,6 @@ def say(text: str, **values) -> str:
     return words.format(**values) if values else words
 
 
-def said(words: dict) -> dict:
-    """A dict of the words here with each value in the reader's language."""
-    return {key: say(value) for key, value in words.items()}
-
-
 #: The column of each window, as trials head them.
 WINDOW_HEADINGS = {
     "baseline": N_("Baseline"),

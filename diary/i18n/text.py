@@ -109,6 +109,11 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's usual name for it
     return message
 
 
+def said(words: dict) -> dict:
+    """A table of English words (values marked with N_) in the current language."""
+    return {key: gettext(text) for key, text in words.items()}
+
+
 def lazy_gettext(message: str, **variables):
     """``gettext`` evaluated each time the text is used (for text defined at import time)."""
     return LazyProxy(gettext, message, enable_cache=False, **variables)

@@ -17,6 +17,7 @@ from diary.cohorts.outcomes import FOLLOW_UPS
 from diary.cohorts.schemas import read_query
 from diary.cohorts.table import POPULATIONS
 from diary.db import get_db
+from diary.i18n.text import said
 
 bp = Blueprint("cohorts", __name__, url_prefix="/clinic")
 
@@ -49,7 +50,7 @@ def index():
         notes=rows.window_notes(table),
         chart_data={
             **chart.chart_data(table, [(m.name, m.outcome) for m in found]),
-            "words": words.said(words.CHART_WORDS),
+            "words": said(words.CHART_WORDS),
         },
         words=words,
         min_days=analysis.MIN_DAYS,

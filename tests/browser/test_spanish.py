@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from diary.i18n import catalogues
-from tests.browser.conftest import PHONE, flushed, poll, register_via_api, seed_demo_diary
+from tests.browser.conftest import PHONE, ready, register_via_api, seed_demo_diary
 
 SPANISH = {**PHONE, "locale": "es-ES"}
 # Fragments of English that are the same word in Spanish, or that the Spanish pages show on
@@ -196,17 +196,8 @@ def test_offline_a_spanish_phone_stays_in_spanish(spanish_context, live_server, 
     user = new_user()
     user["id"] = register_via_api(page, url, user)["id"]
     page.goto(url + "/today")
-    poll(page, "navigator.serviceWorker.ready.then((r) => r.active.state === 'activated')")
-    if not page.evaluate("!!navigator.serviceWorker.controller"):
-        page.reload()
-    poll(page, "!!navigator.serviceWorker.controller")
-    flushed(page)
     # The pages are kept per language: this user's Spanish ones.
-    poll(
-        page,
-        f"""caches.open('diary-pages-{user["id"]}-es').then(async (c) =>
-            !!(await c.match('/today')) && !!(await c.match('/history')))""",
-    )
+    ready(page, user["id"], lang="es")
     page.context.set_offline(True)
     page.reload()
     expect(page.get_by_role("heading", name="¿Cómo está su dolor hoy?")).to_be_visible()
