@@ -38,7 +38,18 @@ def create_app(test_config=None):
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
-    from diary import access, accounts, cli, db, errors, inputs, reminders, security, templating
+    from diary import (
+        access,
+        accounts,
+        cli,
+        db,
+        errors,
+        i18n,
+        inputs,
+        reminders,
+        security,
+        templating,
+    )
 
     # Before any route is added: every <int:...> in a URL is one SQLite can look up.
     app.url_map.converters["int"] = inputs.BoundedIntConverter
@@ -47,6 +58,7 @@ def create_app(test_config=None):
     # the access check, so that anyone not signed in hears "sign in" (401) rather than
     # "CSRF token missing"; then the CSRF check on every state-changing request.
     db.init_app(app)
+    i18n.init_app(app)
     reminders.init_app(app)
     errors.init_app(app)
     compress.init_app(app)

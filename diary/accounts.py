@@ -17,6 +17,8 @@ from werkzeug.security import check_password_hash
 from diary import sessions
 from diary.db import fetch_all, write
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import UserCreate, validate
 
 MIN_PASSWORD_LENGTH = 10
@@ -34,14 +36,14 @@ def common_passwords() -> frozenset[str]:
 def password_problem(password: str, email: str = "") -> str | None:
     """Return why ``password`` is refused, or None when it is acceptable."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"must be at least {MIN_PASSWORD_LENGTH} characters long"
+        return _("must be at least %(count)s characters long", count=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"must be at most {MAX_PASSWORD_LENGTH} characters long"
+        return _("must be at most %(count)s characters long", count=MAX_PASSWORD_LENGTH)
     lowered = password.lower()
     if lowered in common_passwords() or len(set(password)) < 3:
-        return "is too common; choose one that is harder to guess"
+        return _("is too common; choose one that is harder to guess")
     if email and lowered == email.lower():
-        return "must not be your email address"
+        return _("must not be your email address")
     return None
 
 
@@ -85,6 +87,8 @@ class User(UserMixin):
     in_cohorts: bool = True
     # "HH:MM" on the patient's clock for the daily reminder, or None: no reminders.
     reminder_time: str | None = None
+    # The language chosen on the account page ("en", "es"), or None: the browser decides.
+    locale: str | None = None
     # The server-side session this request came with (see sessions.py); None outside one.
     session: sessions.Session | None = None
     session_token: str | None = None
@@ -97,6 +101,7 @@ class User(UserMixin):
             share_notes=bool(row["share_notes"]),
             in_cohorts=bool(row["in_cohorts"]),
             reminder_time=row["reminder_time"],
+            locale=row["locale"],
             session=session,
             session_token=session_token,
         )
@@ -125,10 +130,11 @@ class User(UserMixin):
             "share_notes": self.share_notes,
             "in_cohorts": self.in_cohorts,
             "reminder_time": self.reminder_time,
+            "locale": self.locale,
         }
 
 
-REGISTRATION_REFUSED = (
+REGISTRATION_REFUSED = _l(
     "Registration was refused. Check the fields, or sign in if you already have an account."
 )
 
@@ -265,7 +271,7 @@ def change_password(db, hasher, user: User, current, new) -> User:
     """
     if not _verify(hasher, _password_hash(db, user.id), current):
         # A message about the field, not a password (bandit B105).
-        wrong = "is not your current password"  # nosec B105
+        wrong = _("is not your current password")  # nosec B105
         raise RegistrationRefused({"current_password": wrong})
     problem = password_problem(new, user.email)
     if problem:
@@ -282,9 +288,9 @@ def check_password(db, hasher, user: User, password: str) -> bool:
 
 
 #: The account fields a user may change with ``update``.
-EDITABLE = ("name", "time_zone", "share_notes", "in_cohorts", "reminder_time")
-#: Of those, the ones that may be cleared (set to None): no reminders.
-CLEARABLE = ("reminder_time",)
+EDITABLE = ("name", "time_zone", "share_notes", "in_cohorts", "reminder_time", "locale")
+#: Of those, the ones that may be cleared (set to None): no reminders; the browser's language.
+CLEARABLE = ("reminder_time", "locale")
 
 
 def update(db, user_id: int, changes: dict) -> User:

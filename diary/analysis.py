@@ -41,13 +41,25 @@ CATEGORIES = (
 )
 RESPONDER_CATEGORIES = frozenset(CATEGORIES[:2])
 
-CAVEAT = (
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for "translate later"
+    """Mark ``message`` for the translation catalogue (this module imports nothing of the app)."""
+    return message
+
+
+#: The caveat every comparison carries. The shares are placeholders so that a translation
+#: writes them as its language does ("74 %"); CAVEAT is the English text the API's
+#: statistics carry, and pages say CAVEAT_TEMPLATE in the reader's language.
+CAVEAT_TEMPLATE = N_(
     "A before/after diary is not a controlled trial. Sciatica often improves on its own, "
     "and scores recorded at a bad time tend to drift back towards usual levels (regression "
     "to the mean), so a change after a therapy does not show that the therapy caused it. "
-    "In the RESPINE trial, 74% of patients given stem cells and 69% given a sham "
-    "procedure were responders at 12 months."
+    "In the RESPINE trial, %(stem_cells)s of patients given stem cells and %(sham)s given a "
+    "sham procedure were responders at 12 months."
 )
+#: The RESPINE trial's responder shares at 12 months.
+CAVEAT_SHARES = {"stem_cells": 0.74, "sham": 0.69}
+CAVEAT = CAVEAT_TEMPLATE % {name: f"{share:.0%}" for name, share in CAVEAT_SHARES.items()}
 
 _PAIN_KEYS = ("mean", "median", "q1", "q3", "worst", "pct_days_high")
 _CHANGE_KEYS = ("leg_abs", "leg_pct_reduction", "category", "responder", "nap", "nap_band", "ci95")

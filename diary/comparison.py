@@ -26,6 +26,7 @@ from diary.comparison_words import (
     shown_change,
     therapy_name,
 )
+from diary.i18n.text import gettext
 from diary.questionnaires import compare as questionnaire_compare
 from diary.questionnaires import words as questionnaire_words
 
@@ -177,7 +178,7 @@ def therapy_panel(
     headline = headline_window(windows)
     return {
         "therapy": therapy,
-        "kind_label": clinical.THERAPY_KINDS.get(kind, kind),
+        "kind_label": gettext(clinical.THERAPY_KINDS.get(kind, kind)),
         "windows": windows,
         "baseline": baseline,
         "latest": latest,

@@ -10,62 +10,117 @@ from __future__ import annotations
 import math
 from datetime import date
 
-from diary import clinical
+from babel.support import LazyProxy
+
+from diary import analysis, clinical
+from diary.i18n.text import (
+    format_date,
+    format_decimal,
+    format_fixed,
+    format_percent,
+    gettext,
+    ngettext,
+)
+from diary.i18n.text import lazy_gettext as _l
 
 #: What each window is called on screen (the API keeps the short names).
 WINDOW_LABELS = {
-    "baseline": "Before",
-    "2w": "Weeks 2-3",
-    "6w": "Weeks 5-8",
-    "3m": "3 months",
-    "6m": "6 months",
-    "12m": "12 months",
-    "latest": "Latest 4 weeks",
+    "baseline": _l("Before"),
+    "2w": _l("Weeks 2-3"),
+    "6w": _l("Weeks 5-8"),
+    "3m": _l("3 months"),
+    "6m": _l("6 months"),
+    "12m": _l("12 months"),
+    "latest": _l("Latest 4 weeks"),
 }
 
 CATEGORY_WORDS = {
-    "substantial_improvement": "substantial improvement",
-    "important_improvement": "clinically important improvement",
-    "minimal_improvement": "minimal improvement",
-    "no_important_change": "no important change",
-    "worse": "worse",
-    "important_worsening": "clinically important worsening",
+    "substantial_improvement": _l("substantial improvement"),
+    "important_improvement": _l("clinically important improvement"),
+    "minimal_improvement": _l("minimal improvement"),
+    "no_important_change": _l("no important change"),
+    "worse": _l("worse"),
+    "important_worsening": _l("clinically important worsening"),
 }
 
-NAP_EXPLAINED = (
+NAP_EXPLAINED = _l(
     "NAP (non-overlap of all pairs) compares every day before with every day after; "
     "50 of 100 would mean no change, 93 or more is a strong effect."
 )
-CI_EXPLAINED = (
-    "95% interval: where the change in average leg pain probably lies, allowing for "
-    "day-to-day ups and downs."
+CI_EXPLAINED = _l(
+    "%(level)s interval: where the change in average leg pain probably lies, allowing for "
+    "day-to-day ups and downs.",
+    level=LazyProxy(format_percent, 0.95, enable_cache=False),
 )
 
-# "than before ..." for each therapy kind.
+
+def caveat_words() -> str:
+    """analysis.CAVEAT in the reader's language, its shares written as the language does."""
+    shares = {name: format_percent(share) for name, share in analysis.CAVEAT_SHARES.items()}
+    return gettext(analysis.CAVEAT_TEMPLATE, **shares)
+
+
+# A therapy of each kind after "before", "after" and "on the same day as": whole phrases,
+# since languages join a preposition and an article differently ("antes del bloqueo").
 _BEFORE_WORDS = {
-    "msc_injection": "the injection",
-    "prp_injection": "the injection",
-    "epidural_steroid": "the injection",
-    "nerve_block": "the nerve block",
-    "surgery": "the surgery",
-    "physiotherapy": "physiotherapy",
-    "medication_change": "the medication change",
-    "other": "this therapy",
+    "msc_injection": _l("before the injection"),
+    "prp_injection": _l("before the injection"),
+    "epidural_steroid": _l("before the injection"),
+    "nerve_block": _l("before the nerve block"),
+    "surgery": _l("before the surgery"),
+    "physiotherapy": _l("before physiotherapy"),
+    "medication_change": _l("before the medication change"),
+    "other": _l("before this therapy"),
+}
+_AFTER_WORDS = {
+    "msc_injection": _l("after the injection"),
+    "prp_injection": _l("after the injection"),
+    "epidural_steroid": _l("after the injection"),
+    "nerve_block": _l("after the nerve block"),
+    "surgery": _l("after the surgery"),
+    "physiotherapy": _l("after physiotherapy"),
+    "medication_change": _l("after the medication change"),
+    "other": _l("after this therapy"),
+}
+_SAME_DAY_WORDS = {
+    "msc_injection": _l("on the same day as the injection"),
+    "prp_injection": _l("on the same day as the injection"),
+    "epidural_steroid": _l("on the same day as the injection"),
+    "nerve_block": _l("on the same day as the nerve block"),
+    "surgery": _l("on the same day as the surgery"),
+    "physiotherapy": _l("on the same day as physiotherapy"),
+    "medication_change": _l("on the same day as the medication change"),
+    "other": _l("on the same day as this therapy"),
 }
 
 # How far down the leg pain reaches, per most-distal level (CLINICAL.md section 2).
 _REACH_WORDS = {
-    1: "in the back",
-    2: "above the knee, at the buttock",
-    3: "above the knee, in the thigh",
-    4: "below the knee, in the lower leg",
-    5: "below the knee, down to the foot",
+    1: _l("in the back"),
+    2: _l("above the knee, at the buttock"),
+    3: _l("above the knee, in the thigh"),
+    4: _l("below the knee, in the lower leg"),
+    5: _l("below the knee, down to the foot"),
 }
 
 
 def before_words(kind: str) -> str:
-    """What "than before ..." calls a therapy of ``kind``: "the injection", "physiotherapy"."""
-    return _BEFORE_WORDS.get(kind, "this therapy")
+    """ "before the injection", "before physiotherapy": a therapy of ``kind`` after "than"."""
+    return str(_BEFORE_WORDS.get(kind, _BEFORE_WORDS["other"]))
+
+
+def after_words(kind: str) -> str:
+    """ "after the injection", "after physiotherapy"."""
+    return str(_AFTER_WORDS.get(kind, _AFTER_WORDS["other"]))
+
+
+def percent_words(percent: float) -> str:
+    """A percentage (63 for 63%) as the reader's language writes it: "63%", "63 %"."""
+    return format_percent(percent / 100)
+
+
+def number_words(value: float) -> str:
+    """A number as the reader's language writes it, without needless decimals: "4.8", "4,8"."""
+    return format_decimal(value)
 
 
 def shown_change(before_mean: float | None, after_mean: float | None) -> dict | None:
@@ -93,7 +148,11 @@ def progress_words(window: dict) -> str | None:
     """ "in progress: 14 of 29 days so far" for a window begun and not over, else None."""
     if not window.get("in_progress"):
         return None
-    return f"in progress: {window['days_elapsed']} of {window['days_in_window']} days so far"
+    return gettext(
+        "in progress: %(elapsed)s of %(total)s days so far",
+        elapsed=window["days_elapsed"],
+        total=window["days_in_window"],
+    )
 
 
 def change_sentence(kind: str, window: dict, baseline: dict) -> str | None:
@@ -106,20 +165,50 @@ def change_sentence(kind: str, window: dict, baseline: dict) -> str | None:
     change = window.get("change") or {}
     if not window.get("enough_data") or change.get("category") is None:
         return None
-    before = _BEFORE_WORDS.get(kind, "this therapy")
+    before = before_words(kind)
     shown = shown_change(baseline["leg"]["mean"], window["leg"]["mean"])
-    verdict = CATEGORY_WORDS[change["category"]]
+    verdict = str(CATEGORY_WORDS[change["category"]])
     if window.get("in_progress"):
-        verdict = f"{verdict} so far ({progress_words(window)})"
+        verdict = so_far_words(verdict, window)
     if shown["percent"] is None:
         points = shown["points"]
         if points == 0:
-            return f"Leg pain the same as before {before}: {verdict}."
-        return f"Leg pain {abs(points):g} points higher than before {before}: {verdict}."
+            return gettext(
+                "Leg pain the same as %(before)s: %(verdict)s.", before=before, verdict=verdict
+            )
+        return ngettext(
+            "Leg pain %(points)s point higher than %(before)s: %(verdict)s.",
+            "Leg pain %(points)s points higher than %(before)s: %(verdict)s.",
+            abs(points),
+            points=number_words(abs(points)),
+            before=before,
+            verdict=verdict,
+        )
     if shown["percent"] == 0:
-        return f"Leg pain about the same as before {before}: {verdict}."
-    direction = "lower" if shown["percent"] > 0 else "higher"
-    return f"Leg pain {abs(shown['percent'])}% {direction} than before {before}: {verdict}."
+        return gettext(
+            "Leg pain about the same as %(before)s: %(verdict)s.", before=before, verdict=verdict
+        )
+    if shown["percent"] > 0:
+        return gettext(
+            "Leg pain %(percent)s lower than %(before)s: %(verdict)s.",
+            percent=percent_words(shown["percent"]),
+            before=before,
+            verdict=verdict,
+        )
+    return gettext(
+        "Leg pain %(percent)s higher than %(before)s: %(verdict)s.",
+        percent=percent_words(-shown["percent"]),
+        before=before,
+        verdict=verdict,
+    )
+
+
+def so_far_words(verdict: str, window: dict) -> str:
+    """A verdict of a window still in progress: "substantial improvement so far (in
+    progress: 14 of 29 days so far)"."""
+    return gettext(
+        "%(verdict)s so far (%(progress)s)", verdict=verdict, progress=progress_words(window)
+    )
 
 
 def nap_words(nap: float | None) -> str | None:
@@ -132,56 +221,69 @@ def nap_words(nap: float | None) -> str | None:
         share = 99
     if share == 0 and nap > 0:
         share = 1
-    return f"On {share} of 100 pairs of days (one before, one after), the later day hurt less."
+    return gettext(
+        "On %(share)s of 100 pairs of days (one before, one after), the later day hurt less.",
+        share=share,
+    )
 
 
 def activity_number(level: float | None) -> str:
     """A mean activity limit as a number on its 0-4 scale ("3.6 of 4"), "" when unknown."""
-    return "" if level is None else f"{level:.1f}\u00a0of\u00a04"  # kept on one line
+    # The non-breaking spaces keep "3.6 of 4" on one line.
+    if level is None:
+        return ""
+    return gettext("%(level)s\u00a0of\u00a04", level=format_fixed(level, 1))
 
 
-ACTIVITY_SCALE = "0 means pain did not limit it, 4 that you could not do it."
-ACTIVITY_INDEX_EXPLAINED = (
+ACTIVITY_SCALE = _l("0 means pain did not limit it, 4 that you could not do it.")
+ACTIVITY_INDEX_EXPLAINED = _l(
     "Activity limit index: 0 means pain limited none of the activities you answered, 100 "
     "that you could do none of them (the average of your answers on the 0-4 scale, x 25). "
     "It is our own measure, not a validated questionnaire."
 )
 
 
-def therapy_words(kind: str) -> str:
-    """A therapy as a sentence names it after "before": "the injection", "physiotherapy"."""
-    return _BEFORE_WORDS.get(kind, "this therapy")
-
-
 def relative_day(day: str, therapy: dict) -> str:
     """When ``day`` is, from the therapy's start: "21 days after the injection", "3 days
     before the injection, in the weeks compared before it", "on the same day as ..."."""
-    this = therapy_words(therapy["kind"])
+    kind = therapy["kind"]
     gap = (date.fromisoformat(day) - date.fromisoformat(therapy["start_day"])).days
     if gap > 0:
-        return f"{_days(gap)} after {this}"
+        return ngettext(
+            "%(num)s day %(after)s", "%(num)s days %(after)s", gap, after=after_words(kind)
+        )
     if gap < 0:
-        return f"{_days(-gap)} before {this}, in the weeks compared before it"
-    return f"on the same day as {this}"
+        return ngettext(
+            "%(num)s day %(before)s, in the weeks compared before it",
+            "%(num)s days %(before)s, in the weeks compared before it",
+            -gap,
+            before=before_words(kind),
+        )
+    return str(_SAME_DAY_WORDS.get(kind, _SAME_DAY_WORDS["other"]))
 
 
 def overlap_sentences(kind: str, therapy: dict, comparison: dict) -> list[str]:
     """What other therapies do to this comparison, in words (CLINICAL.md section 4)."""
-    this = therapy_words(kind)
     sentences = []
     for other in comparison.get("overlapping_therapies", []):
-        when = f"started {relative_day(other['start_day'], {**therapy, 'kind': kind})}"
-        sentences.append(f"{other['label']} {when}: the change since then may come from either.")
+        sentences.append(
+            gettext(
+                "%(therapy)s started %(when)s: the change since then may come from either.",
+                therapy=other["label"],
+                when=relative_day(other["start_day"], {**therapy, "kind": kind}),
+            )
+        )
     for other in comparison.get("baseline_after_therapies", []):
         sentences.append(
-            f"The weeks before {this} were within the year after {other['label']} "
-            f"({day_words(other['start_day'])}): this is not a before-any-therapy baseline."
+            gettext(
+                "The weeks %(before)s were within the year after %(therapy)s (%(day)s): "
+                "this is not a before-any-therapy baseline.",
+                before=before_words(kind),
+                therapy=other["label"],
+                day=day_words(other["start_day"]),
+            )
         )
     return sentences
-
-
-def _days(n: int) -> str:
-    return "1 day" if n == 1 else f"{n} days"
 
 
 def distal_sentence(before: float | None, after: float | None) -> str | None:
@@ -194,55 +296,91 @@ def distal_sentence(before: float | None, after: float | None) -> str | None:
         return None
     was, now = (math.floor(v + 0.5) for v in (before, after))
     if now == 0:
-        return "No pain is marked on the body map now." if was else None
-    where = _REACH_WORDS[now]
+        return gettext("No pain is marked on the body map now.") if was else None
+    where, earlier = str(_REACH_WORDS[now]), str(_REACH_WORDS.get(was, ""))
     if was == 0:
-        return f"Pain now reaches {where}; none was marked before."
+        return gettext("Pain now reaches %(where)s; none was marked before.", where=where)
     if now < was:
-        stop = "stays" if now == 1 else "stops"
-        return (
-            f"Pain now {stop} {where}; before, it reached {_REACH_WORDS[was]}. "
+        if now == 1:
+            moved = gettext(
+                "Pain now stays %(where)s; before, it reached %(earlier)s.",
+                where=where,
+                earlier=earlier,
+            )
+        else:
+            moved = gettext(
+                "Pain now stops %(where)s; before, it reached %(earlier)s.",
+                where=where,
+                earlier=earlier,
+            )
+        good = gettext(
             "Pain moving back towards the spine (centralization) is usually a good sign."
         )
+        return f"{moved} {good}"
     if now > was:
-        return (
-            f"Pain now reaches {where}; before, it stopped {_REACH_WORDS[was]}. "
+        moved = gettext(
+            "Pain now reaches %(where)s; before, it stopped %(earlier)s.",
+            where=where,
+            earlier=earlier,
+        )
+        tell = gettext(
             "Pain spreading further down the leg (peripheralization) is worth telling "
             "your physician about."
         )
-    return f"Pain reaches as far as before: {where}."
+        return f"{moved} {tell}"
+    return gettext("Pain reaches as far as before: %(where)s.", where=where)
 
 
-# "Since ... on 10 Aug 2026" for each therapy kind (the PGIC's question).
-_SINCE_WORDS = {
-    "msc_injection": "your injection",
-    "prp_injection": "your injection",
-    "epidural_steroid": "your injection",
-    "nerve_block": "your nerve block",
-    "surgery": "your surgery",
-    "medication_change": "your medication change",
-}
+def therapy_of_day(kind: str, day: str) -> str:
+    """A therapy and its day, after "about": "the injection of 3 Mar 2026"."""
+    if kind in ("msc_injection", "prp_injection", "epidural_steroid"):
+        return gettext("the injection of %(day)s", day=day)
+    if kind == "nerve_block":
+        return gettext("the nerve block of %(day)s", day=day)
+    if kind == "surgery":
+        return gettext("the surgery of %(day)s", day=day)
+    if kind == "physiotherapy":
+        return gettext("physiotherapy of %(day)s", day=day)
+    if kind == "medication_change":
+        return gettext("the medication change of %(day)s", day=day)
+    return gettext("this therapy of %(day)s", day=day)
 
 
 def since_words(therapy: dict, day: str) -> str:
     """What a question "Since ...?" calls a therapy and its day: "your injection on 10 Aug
     2026", "you started physiotherapy on 3 Mar 2026"."""
-    what = _SINCE_WORDS.get(therapy["kind"])
-    if what is None:
-        kind = clinical.THERAPY_KINDS.get(therapy["kind"], "This therapy")
-        label = therapy.get("label") or ""
-        # The kind's own words read in a sentence in lower case; a label of the patient's as typed.
-        name = label if label and label.lower() != kind.lower() else kind[:1].lower() + kind[1:]
-        return f"you started {name} on {day}"
-    return f"{what} on {day}"
+    kind = therapy["kind"]
+    if kind in ("msc_injection", "prp_injection", "epidural_steroid"):
+        return gettext("your injection on %(day)s", day=day)
+    if kind == "nerve_block":
+        return gettext("your nerve block on %(day)s", day=day)
+    if kind == "surgery":
+        return gettext("your surgery on %(day)s", day=day)
+    if kind == "medication_change":
+        return gettext("your medication change on %(day)s", day=day)
+    words = (
+        gettext(clinical.THERAPY_KINDS[kind])
+        if kind in clinical.THERAPY_KINDS
+        else gettext("This therapy")
+    )
+    label = therapy.get("label") or ""
+    # The kind's own words read in a sentence in lower case; a label of the patient's as typed.
+    name = label if label and label.lower() != words.lower() else words[:1].lower() + words[1:]
+    return gettext("you started %(name)s on %(day)s", name=name, day=day)
+
+
+#: A day as people write it, in Babel's pattern language: translators give their own.
+DAY_PATTERN = _l("d MMM y")
+#: A span's first day when both days share the year ("17 Jul – 13 Aug 2026").
+DAY_WITHOUT_YEAR_PATTERN = _l("d MMM")
 
 
 def day_words(day: str | date | None) -> str:
-    """A day as people write it ("3 Aug 2026"), "" for None."""
+    """A day as people write it ("3 Aug 2026", "3 ago 2026"), "" for None."""
     if day is None:
         return ""
     day = day if isinstance(day, date) else date.fromisoformat(day)
-    return f"{day.day} {day:%b %Y}"
+    return format_date(day, str(DAY_PATTERN))
 
 
 def span_words(first: str, last: str) -> str:
@@ -250,9 +388,11 @@ def span_words(first: str, last: str) -> str:
     begin, end = date.fromisoformat(first), date.fromisoformat(last)
     if begin.year != end.year:
         return f"{day_words(begin)} \u2013 {day_words(end)}"
-    return f"{begin.day} {begin:%b} \u2013 {day_words(end)}"
+    return f"{format_date(begin, str(DAY_WITHOUT_YEAR_PATTERN))} \u2013 {day_words(end)}"
 
 
 def therapy_name(therapy: dict) -> str:
     """What a therapy is called on screen: its label, or its kind in words."""
-    return therapy.get("label") or clinical.THERAPY_KINDS.get(therapy["kind"], therapy["kind"])
+    return therapy.get("label") or gettext(
+        clinical.THERAPY_KINDS.get(therapy["kind"], therapy["kind"])
+    )

@@ -11,6 +11,8 @@ import calendar
 import datetime as dt
 import re
 
+from diary.i18n.text import gettext as _
+
 EARLIEST_DAY = dt.date(2000, 1, 1)
 LATEST_DAY = dt.date(2099, 12, 31)
 _SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -27,18 +29,18 @@ def parse_day(value, *, last: dt.date = LATEST_DAY) -> dt.date:
     if isinstance(value, dt.date):
         day = value
     elif not isinstance(value, str) or not _SHAPE.fullmatch(value):
-        raise ValueError("must be a date like 2026-03-31")
+        raise ValueError(_("must be a date like 2026-03-31"))
     else:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            raise ValueError("must be a real calendar date like 2026-03-31") from None
+            raise ValueError(_("must be a real calendar date like 2026-03-31")) from None
     if day < EARLIEST_DAY:
-        raise ValueError("is too far in the past")
+        raise ValueError(_("is too far in the past"))
     if day > last:
         if last == LATEST_DAY:
-            raise ValueError(f"must be on or before {LATEST_DAY.isoformat()}")
-        raise ValueError("is in the future; you can log today or earlier days")
+            raise ValueError(_("must be on or before %(day)s", day=LATEST_DAY.isoformat()))
+        raise ValueError(_("is in the future; you can log today or earlier days"))
     return day
 
 

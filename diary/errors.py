@@ -8,23 +8,29 @@ import sqlite3
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from diary.i18n.text import format_decimal, language
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
+
 MESSAGES = {
-    400: ("bad_request", "The request could not be understood."),
-    401: ("unauthenticated", "Sign in first."),
-    403: ("forbidden", "You may not do that."),
-    404: ("not_found", "There is nothing here."),
-    405: ("method_not_allowed", "This address does not accept that method."),
-    409: ("conflict", "This changed on the server since you loaded it."),
-    413: ("too_large", "The request is too large."),
-    414: ("uri_too_long", "The address is too long."),
-    415: ("unsupported_media_type", "Send JSON with Content-Type: application/json."),
-    422: ("invalid", "Some fields are not valid."),
-    429: ("rate_limited", "Too many attempts. Wait a little and try again."),
-    500: ("server_error", "Something went wrong on our side. Nothing was saved."),
+    400: ("bad_request", _l("The request could not be understood.")),
+    401: ("unauthenticated", _l("Sign in first.")),
+    403: ("forbidden", _l("You may not do that.")),
+    404: ("not_found", _l("There is nothing here.")),
+    405: ("method_not_allowed", _l("This address does not accept that method.")),
+    409: ("conflict", _l("This changed on the server since you loaded it.")),
+    413: ("too_large", _l("The request is too large.")),
+    414: ("uri_too_long", _l("The address is too long.")),
+    415: ("unsupported_media_type", _l("Send JSON with Content-Type: application/json.")),
+    422: ("invalid", _l("Some fields are not valid.")),
+    429: ("rate_limited", _l("Too many attempts. Wait a little and try again.")),
+    500: ("server_error", _l("Something went wrong on our side. Nothing was saved.")),
     503: (
         "storage_unavailable",
-        "The server cannot save anything right now (its storage is full or read-only). "
-        "Nothing was saved; your phone keeps your changes and sends them later.",
+        _l(
+            "The server cannot save anything right now (its storage is full or read-only). "
+            "Nothing was saved; your phone keeps your changes and sends them later."
+        ),
     ),
 }
 
@@ -45,11 +51,13 @@ class ApiError(Exception):
 
     def __init__(self, status, code=None, message=None, fields=None, extra=None):
         super().__init__(message)
-        default_code, default_message = MESSAGES.get(status, ("error", "Request failed."))
+        default_code, default_message = MESSAGES.get(status, ("error", _l("Request failed.")))
         self.status = status
+        # The code stays English and stable for clients; the words follow the reader's
+        # language, and are made text here (a message may be translated lazily).
         self.code = code or default_code
-        self.message = message or default_message
-        self.fields = fields or {}
+        self.message = str(message or default_message)
+        self.fields = {name: str(words) for name, words in (fields or {}).items()}
         self.extra = extra or {}
 
 
@@ -80,13 +88,18 @@ def _handle_http(exc: HTTPException):
     headers = [(k, v) for k, v in exc.get_headers() if k.lower() != "content-type"]
     if wants_json():
         status = exc.code or 500
-        code, message = MESSAGES.get(status, ("error", exc.description or "Request failed."))
+        code, message = MESSAGES.get(status, ("error", exc.description or _("Request failed.")))
         if status in (400, 413) and exc.description and status != 500:
-            message = _public_description(exc) or message
+            # Werkzeug's own descriptions are English: other languages get ours.
+            own = _own_words(exc) if language() != "en" else _public_description(exc)
+            message = own or message
         if status == 413 and request.max_content_length:
             # Werkzeug's words do not say the limit, which differs from one address to another.
             limit = size_words(request.max_content_length)
-            message = f"The request is larger than this address accepts (at most {limit})."
+            message = _(
+                "The request is larger than this address accepts (at most %(limit)s).",
+                limit=limit,
+            )
         return json_error(status, code, message, headers=headers)
     return (
         render_template("errors/error.html", status=exc.code, error=exc, message=_own_words(exc)),
@@ -97,7 +110,7 @@ def _handle_http(exc: HTTPException):
 
 def size_words(size: int) -> str:
     """A number of bytes as people say it: "16 MB", "2.1 MB"."""
-    return f"{round(size / 2**20, 1):g} MB"
+    return _("%(size)s MB", size=format_decimal(round(size / 2**20, 1)))
 
 
 def _own_words(exc):

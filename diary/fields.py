@@ -16,6 +16,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints
 
 from diary import days
+from diary.i18n.text import gettext as _
 from diary.inputs import MAX_INTEGER
 
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
@@ -35,7 +36,7 @@ BLANK_CHARACTERS = (
 
 def _uuid_text(value: str) -> str:
     if not re.match(UUID_PATTERN, value):
-        raise ValueError("must be a UUID like 3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f")
+        raise ValueError(_("must be a UUID like 3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"))
     return value.lower()
 
 
@@ -49,7 +50,7 @@ ClientId = Annotated[
 
 def _email(value: str) -> str:
     if not re.match(EMAIL_PATTERN, value):
-        raise ValueError("must be an email address like name@example.org")
+        raise ValueError(_("must be an email address like name@example.org"))
     return value
 
 
@@ -68,7 +69,7 @@ def trim(value: str) -> str:
 
 def _some_text(value: str) -> str:
     if not re.search(SOME_TEXT, value):
-        raise ValueError("must not be empty")
+        raise ValueError(_("must not be empty"))
     return trim(value)
 
 
@@ -95,7 +96,7 @@ def time_zones() -> tuple[str, ...]:
 
 def _time_zone(value: str) -> str:
     if value not in time_zones():
-        raise ValueError("must be a time zone name like Europe/Paris")
+        raise ValueError(_("must be a time zone name like Europe/Paris"))
     return value
 
 
@@ -141,7 +142,7 @@ TIMESTAMP_PATTERN = (
 
 def _timestamp(value: str) -> str:
     if not re.match(TIMESTAMP_PATTERN, value):
-        raise ValueError("must be a date and time like 2026-03-31T08:15:00.000Z")
+        raise ValueError(_("must be a date and time like 2026-03-31T08:15:00.000Z"))
     moment = datetime.datetime.fromisoformat(value).astimezone(datetime.UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -163,8 +164,8 @@ def _past_timestamp_pattern() -> str:
 def _past_timestamp(value: str) -> str:
     if not re.match(_past_timestamp_pattern(), value):
         if re.match(TIMESTAMP_PATTERN, value):
-            raise ValueError("is in the future; you can record now or an earlier time")
-        raise ValueError("must be a date and time like 2026-03-31T08:15:00.000Z")
+            raise ValueError(_("is in the future; you can record now or an earlier time"))
+        raise ValueError(_("must be a date and time like 2026-03-31T08:15:00.000Z"))
     return _timestamp(value)
 
 
@@ -186,7 +187,7 @@ LOCAL_TIME_PATTERN = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 
 def _local_time(value: str) -> str:
     if not re.match(LOCAL_TIME_PATTERN, value):
-        raise ValueError("must be a time like 20:30 (hours 00-23, minutes 00-59)")
+        raise ValueError(_("must be a time like 20:30 (hours 00-23, minutes 00-59)"))
     return value
 
 

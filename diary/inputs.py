@@ -11,6 +11,8 @@ import re
 
 from werkzeug.routing import IntegerConverter
 
+from diary.i18n.text import gettext as _
+
 #: Deeper JSON than any request of ours needs (a sync change is four levels deep) is refused
 #: before anything walks it recursively.
 MAX_JSON_DEPTH = 32
@@ -54,9 +56,11 @@ def parse_json(raw: bytes | str):
     try:
         data = json.loads(text)
     except RecursionError:
-        raise BadInput("body", f"is nested too deeply (at most {MAX_JSON_DEPTH} levels)") from None
+        raise BadInput(
+            "body", _("is nested too deeply (at most %(count)s levels)", count=MAX_JSON_DEPTH)
+        ) from None
     except (ValueError, TypeError):
-        raise BadInput("body", "is not valid JSON") from None
+        raise BadInput("body", _("is not valid JSON")) from None
     _check_depth(data)
     # Only an escape can have put a surrogate in the decoded strings: walk them only then
     # (a 1,000-change sync spent a third of its time looking at every string otherwise).
@@ -77,7 +81,9 @@ def _check_depth(data):
     while stack:
         value, depth = stack.pop()
         if depth > MAX_JSON_DEPTH:
-            raise BadInput("body", f"is nested too deeply (at most {MAX_JSON_DEPTH} levels)")
+            raise BadInput(
+                "body", _("is nested too deeply (at most %(count)s levels)", count=MAX_JSON_DEPTH)
+            )
         stack.extend(
             (child, depth + 1) for child in _children(value) if isinstance(child, (dict, list))
         )
@@ -101,13 +107,13 @@ def _check_text(text: str):
         text.encode("utf-8")
     except UnicodeEncodeError:
         raise BadInput(
-            "body", "holds characters that are not valid text (lone surrogates)"
+            "body", _("holds characters that are not valid text (lone surrogates)")
         ) from None
 
 
 def whole_number(text: str, field: str, *, low: int = 0, high: int = MAX_INTEGER) -> int:
     """``text`` as an integer from ``low`` to ``high``; BadInput naming ``field`` otherwise."""
-    words = f"must be a whole number from {low} to {high}"
+    words = _("must be a whole number from %(low)s to %(high)s", low=low, high=high)
     if not isinstance(text, str) or not _WHOLE_NUMBER.fullmatch(text):
         raise BadInput(field, words)
     number = int(text)

@@ -20,12 +20,15 @@ def configured(config) -> bool:
     return bool(config.get("SMTP_HOST") and config.get("SMTP_FROM") and config.get("BASE_URL"))
 
 
-def message(config, to: str, subject: str, body: str) -> EmailMessage:
+def message(config, to: str, subject: str, body: str, language: str = "en") -> EmailMessage:
+    """An email in ``language`` (said in its Content-Language header, RFC 3282)."""
     mail = EmailMessage()
     mail["From"] = config["SMTP_FROM"]
     mail["To"] = to
     mail["Subject"] = subject
     mail.set_content(body)
+    # After the content: set_content replaces every Content-* header.
+    mail["Content-Language"] = language
     return mail
 
 

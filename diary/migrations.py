@@ -317,3 +317,10 @@ def m010_in_cohorts(db):
     # the physicians they share with (docs/cohorts.md). On unless the patient turns it off:
     # sharing for care stays possible without it.
     _run_script(db, "ALTER TABLE users ADD COLUMN in_cohorts INTEGER NOT NULL DEFAULT 1;")
+
+
+@migrations()
+def m011_user_locale(db):
+    # The language a user chose on the account page ("en", "es"); null: none chosen, so the
+    # browser's Accept-Language (or the sign-in page's cookie) decides.
+    _run_script(db, "ALTER TABLE users ADD COLUMN locale TEXT;")

@@ -8,6 +8,8 @@ entries accepts only these codes, and the analysis reads ``most_distal_level``.
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from diary.i18n.text import N_, gettext
+
 #: What a region can hold in an entry. ``numb`` covers numbness, tingling, pins and needles.
 STATES = ("pain", "numb")
 
@@ -27,10 +29,15 @@ class Region:
     code: str
     side: str
     part: str
-    label: str
+    #: The name in English, as the catalogue holds it; ``label`` says it in the reader's language.
+    english: str
     view: str
     level: int
     roots: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return gettext(self.english)
 
 
 # part -> (view, level, roots, label after "Left"/"Right"), in CLINICAL.md section 2's order.
@@ -51,24 +58,47 @@ _PARTS = {
     "sole_heel": ("back", 5, ("S1",), "sole and heel"),
 }
 
-_SIDE_WORDS = {"l": "Left", "r": "Right"}
+_SIDES = ("l", "r")
+
+#: Each region's whole name, side included: languages put the side in different places
+#: ("Left back of calf", "Pantorrilla izquierda, parte posterior").
+_LABELS = {
+    "l_low_back": N_("Left lower back"),
+    "c_low_back": N_("Lower back, middle"),
+    "r_low_back": N_("Right lower back"),
+    "l_buttock": N_("Left buttock"),
+    "r_buttock": N_("Right buttock"),
+    "l_thigh_back": N_("Left back of thigh"),
+    "r_thigh_back": N_("Right back of thigh"),
+    "l_thigh_side": N_("Left outer side of thigh"),
+    "r_thigh_side": N_("Right outer side of thigh"),
+    "l_thigh_front": N_("Left front of thigh and groin"),
+    "r_thigh_front": N_("Right front of thigh and groin"),
+    "l_knee": N_("Left knee"),
+    "r_knee": N_("Right knee"),
+    "l_calf_back": N_("Left back of calf"),
+    "r_calf_back": N_("Right back of calf"),
+    "l_shin_inner": N_("Left inner shin and ankle"),
+    "r_shin_inner": N_("Right inner shin and ankle"),
+    "l_shin_outer": N_("Left outer side of lower leg"),
+    "r_shin_outer": N_("Right outer side of lower leg"),
+    "l_foot_top": N_("Left top of foot and big toe"),
+    "r_foot_top": N_("Right top of foot and big toe"),
+    "l_foot_outer": N_("Left outer edge of foot and little toe"),
+    "r_foot_outer": N_("Right outer edge of foot and little toe"),
+    "l_sole_heel": N_("Left sole and heel"),
+    "r_sole_heel": N_("Right sole and heel"),
+}
 
 
 def _build() -> tuple[Region, ...]:
     regions = []
-    for part, (view, level, roots, words) in _PARTS.items():
-        if part == "low_back":
-            # Left, middle, right: the order a patient reads across their back.
-            regions.append(Region("l_low_back", "l", part, "Left lower back", view, level, roots))
-            regions.append(
-                Region("c_low_back", "c", part, "Lower back, middle", view, level, roots)
-            )
-            regions.append(Region("r_low_back", "r", part, "Right lower back", view, level, roots))
-            continue
-        for side, side_word in _SIDE_WORDS.items():
-            regions.append(
-                Region(f"{side}_{part}", side, part, f"{side_word} {words}", view, level, roots)
-            )
+    for part, (view, level, roots, _words) in _PARTS.items():
+        # Left, middle, right: the order a patient reads across their back.
+        sides = ("l", "c", "r") if part == "low_back" else _SIDES
+        for side in sides:
+            code = f"{side}_{part}"
+            regions.append(Region(code, side, part, _LABELS[code], view, level, roots))
     return tuple(regions)
 
 
@@ -79,10 +109,10 @@ CODES: frozenset[str] = frozenset(BY_CODE)
 
 #: Summary bands of the most distal level (Quebec Task Force grading), in patient words.
 BAND_WORDS = {
-    "none": "no pain marked on the body map",
-    "back": "pain stays in the back",
-    "above_knee": "pain reaches above the knee",
-    "below_knee": "pain reaches below the knee",
+    "none": N_("no pain marked on the body map"),
+    "back": N_("pain stays in the back"),
+    "above_knee": N_("pain reaches above the knee"),
+    "below_knee": N_("pain reaches below the knee"),
 }
 
 
@@ -109,9 +139,12 @@ def roots_text(code: str) -> str:
     if not roots:
         return ""
     if len(roots) == 1:
-        return f"often associated with the {roots[0]} nerve root"
-    listed = ", ".join(roots[:-1]) + f" or {roots[-1]}"
-    return f"often associated with the {listed} nerve roots"
+        return gettext("often associated with the %(root)s nerve root", root=roots[0])
+    return gettext(
+        "often associated with the %(roots)s or %(last)s nerve roots",
+        roots=", ".join(roots[:-1]),
+        last=roots[-1],
+    )
 
 
 def most_distal_level(regions: Mapping[str, str]) -> int:

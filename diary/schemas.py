@@ -30,6 +30,9 @@ from diary.fields import (
     Whole,
     Words,
 )
+from diary.i18n import SUPPORTED as SUPPORTED_LOCALES
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 
 
 class Strict(BaseModel):
@@ -80,11 +83,11 @@ class ResetRequest(Strict):
 
 
 FRIENDLY = {
-    "missing": "is required",
-    "extra_forbidden": "is not a field we know",
-    "int_type": "must be a whole number",
-    "string_type": "must be text",
-    "bool_type": "must be true or false",
+    "missing": _l("is required"),
+    "extra_forbidden": _l("is not a field we know"),
+    "int_type": _l("must be a whole number"),
+    "string_type": _l("must be text"),
+    "bool_type": _l("must be true or false"),
     "literal_error": None,  # pydantic's message lists the allowed values: keep it
 }
 
@@ -121,18 +124,22 @@ def _message(error) -> str:
     ctx = error.get("ctx") or {}
     kind = error["type"]
     if kind == "less_than_equal":
-        return f"must be at most {ctx['le']}"
+        return _("must be at most %(limit)s", limit=ctx["le"])
     if kind == "greater_than_equal":
-        return f"must be at least {ctx['ge']}"
-    if kind in ("too_long", "string_too_long"):
-        unit = "characters" if kind == "string_too_long" else "items"
-        return f"is too long (at most {ctx.get('max_length')} {unit})"
+        return _("must be at least %(limit)s", limit=ctx["ge"])
+    if kind == "string_too_long":
+        return _("is too long (at most %(count)s characters)", count=ctx.get("max_length"))
+    if kind == "too_long":
+        return _("is too long (at most %(count)s items)", count=ctx.get("max_length"))
     if kind == "string_too_short":
         shortest = ctx.get("min_length", 1)
-        return (
-            "must not be empty" if shortest == 1 else f"must be at least {shortest} characters long"
-        )
-    return FRIENDLY.get(kind) or _clean(error["msg"])
+        if shortest == 1:
+            return _("must not be empty")
+        return _("must be at least %(count)s characters long", count=shortest)
+    if kind == "literal_error":
+        # pydantic's words list the allowed values: "Input should be 'en' or 'es'".
+        return _("must be one of %(allowed)s", allowed=ctx.get("expected", ""))
+    return str(FRIENDLY.get(kind) or _clean(error["msg"]))
 
 
 def _clean(message: str) -> str:
@@ -147,12 +154,12 @@ def validate(model: type[BaseModel], data, *, strict=True):
     """
     if not isinstance(data, dict):
         raise ApiError(
-            422, "invalid", "The body must be a JSON object.", {"body": "must be an object"}
+            422, "invalid", _("The body must be a JSON object."), {"body": _("must be an object")}
         )
     try:
         return model.model_validate(data, strict=strict)
     except ValidationError as exc:
-        raise ApiError(422, "invalid", "Some fields are not valid.", field_errors(exc)) from None
+        raise ApiError(422, "invalid", _("Some fields are not valid."), field_errors(exc)) from None
 
 
 class UserOut(BaseModel):
@@ -172,6 +179,11 @@ class UserOut(BaseModel):
     reminder_time: str | None = Field(
         description="HH:MM in the user's time zone for the daily reminder; null: none"
     )
+    locale: Literal[SUPPORTED_LOCALES] | None = Field(
+        None,
+        description="the language chosen for pages, messages and e-mails; null: the "
+        "browser's Accept-Language decides",
+    )
 
 
 class UserUpdate(Strict):
@@ -190,6 +202,11 @@ class UserUpdate(Strict):
         None,
         description="HH:MM on the user's clock (time_zone) for the daily reminder, sent only "
         "when nothing is logged for that day; null turns it off (docs/reminders.md)",
+    )
+    locale: Literal[SUPPORTED_LOCALES] | None = Field(
+        None,
+        description="the language of pages, messages and e-mails (docs/translations.md); "
+        "null goes back to the browser's Accept-Language",
     )
 
 
@@ -260,7 +277,7 @@ class EntryData(Strict):
     def _known_regions(cls, value):
         unknown = sorted(set(value) - regions.CODES)
         if unknown:
-            raise ValueError(f"has unknown region codes: {', '.join(unknown[:5])}")
+            raise ValueError(_("has unknown region codes: %(codes)s", codes=", ".join(unknown[:5])))
         order = {r.code: i for i, r in enumerate(regions.REGIONS)}
         return dict(sorted(value.items(), key=lambda kv: order[kv[0]]))
 
@@ -269,7 +286,9 @@ class EntryData(Strict):
     def _known_activities(cls, value):
         unknown = sorted(set(value) - set(clinical.ACTIVITIES))
         if unknown:
-            raise ValueError(f"has unknown activity codes: {', '.join(unknown[:5])}")
+            raise ValueError(
+                _("has unknown activity codes: %(codes)s", codes=", ".join(unknown[:5]))
+            )
         order = list(clinical.ACTIVITIES)
         return dict(sorted(value.items(), key=lambda kv: order.index(kv[0])))
 
@@ -278,13 +297,13 @@ class EntryData(Strict):
     def _known_flags(cls, value):
         unknown = sorted(set(value) - set(clinical.RED_FLAGS))
         if unknown:
-            raise ValueError(f"has unknown red flags: {', '.join(unknown)}")
+            raise ValueError(_("has unknown red flags: %(codes)s", codes=", ".join(unknown)))
         return [f for f in clinical.RED_FLAGS if f in value]
 
     @model_validator(mode="after")
     def _some_pain_score(self):
         if self.leg_pain is None and self.back_pain is None:
-            raise ValueError("leg_pain: give a leg pain or a back pain score (or both)")
+            raise ValueError("leg_pain: " + _("give a leg pain or a back pain score (or both)"))
         return self
 
 
@@ -324,11 +343,14 @@ class TherapyData(Strict):
     def _end_after_start(self):
         if self.end_day is not None and self.kind not in clinical.COURSE_KINDS:
             raise ValueError(
-                "end_day: is only for courses (physiotherapy, a medication change or other); "
-                "clear it to save this kind"
+                "end_day: "
+                + _(
+                    "is only for courses (physiotherapy, a medication change or other); "
+                    "clear it to save this kind"
+                )
             )
         if self.end_day is not None and self.end_day < self.start_day:
-            raise ValueError("end_day: must be on or after the start day")
+            raise ValueError("end_day: " + _("must be on or after the start day"))
         return self
 
 

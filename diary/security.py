@@ -13,6 +13,8 @@ from werkzeug.exceptions import RequestURITooLarge
 from diary import accounts, inputs, sessions
 from diary.db import get_db
 from diary.errors import json_error, wants_json
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 
 
 class RouteLimiter(Limiter):
@@ -190,8 +192,10 @@ def _csrf_refused(err: CSRFError):
         return json_error(
             400,
             "csrf_failed",
-            "The CSRF token is missing or invalid: send the X-CSRFToken header with the token "
-            "from GET /api/v1/session.",
+            _(
+                "The CSRF token is missing or invalid: send the X-CSRFToken header with the "
+                "token from GET /api/v1/session."
+            ),
         )
     from flask import render_template
 
@@ -320,5 +324,5 @@ def init_app(app):
     app.after_request(set_headers)
     login_manager.init_app(app)
     login_manager.login_view = "auth.signin"
-    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message = _l("Please sign in to continue.")
     login_manager.session_protection = "basic"

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from diary.db import fetch_all, write
+from diary.i18n.text import N_, gettext
 
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -170,13 +171,30 @@ _SYSTEMS = [
 ]
 
 
+#: A device's words are stored in English (the session outlives any one page's language)
+#: and said in the reader's language when shown (``device_words``).
+BROWSER_ON_SYSTEM = N_("%(browser)s on %(system)s")
+UNKNOWN_DEVICE = N_("An app or browser we do not recognise")
+
+
 def describe_device(user_agent: str) -> str:
     """A user agent in words a patient recognises ("Chrome on Android"), at most 80 chars."""
     user_agent = user_agent or ""
     browser = next((name for mark, name in _BROWSERS if mark in user_agent), None)
     system = next((name for mark, name in _SYSTEMS if mark in user_agent), None)
     if browser and system:
-        return f"{browser} on {system}"
+        return BROWSER_ON_SYSTEM % {"browser": browser, "system": system}
     if browser or system:
         return browser or system
-    return "An app or browser we do not recognise"
+    return UNKNOWN_DEVICE
+
+
+def device_words(device: str) -> str:
+    """A stored device description in the reader's language."""
+    if device == UNKNOWN_DEVICE:
+        return gettext(UNKNOWN_DEVICE)
+    browser, on, system = device.partition(" on ")
+    browsers, systems = {n for _m, n in _BROWSERS}, {n for _m, n in _SYSTEMS}
+    if on and browser in browsers and system in systems:
+        return gettext(BROWSER_ON_SYSTEM, browser=browser, system=system)
+    return device

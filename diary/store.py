@@ -15,6 +15,7 @@ from diary import cursors, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
+from diary.i18n.text import gettext as _
 from diary.medications.schemas import DoseData, MedicationData
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import ResponseData
@@ -157,7 +158,7 @@ def apply_change(
             object_id,
             kind,
             merge.REJECTED,
-            error={"code": "not_found", "message": "No such object.", "fields": {}},
+            error={"code": "not_found", "message": _("No such object."), "fields": {}},
         )
     # A delete keeps the server's content and marks it deleted (a tombstone).
     content = data if not deleted else (row_data(kind, row) if row is not None else None)
@@ -165,8 +166,8 @@ def apply_change(
     decision = merge.decide(_server_state(db, row), base_version, deleted, incoming)
     if decision.status == merge.REJECTED:
         message = {
-            "not_found": "No such object.",
-            "version_ahead": "base_version is ahead of the server's version.",
+            "not_found": _("No such object."),
+            "version_ahead": _("base_version is ahead of the server's version."),
         }[decision.reason]
         field = {} if decision.reason == "not_found" else {"base_version": message}
         return Outcome(
@@ -226,12 +227,12 @@ class SeqRange:
 def _id_taken(object_id, kind) -> Outcome:
     # Ids are unique across kinds and users (DESIGN.md section 3). The same answer whoever
     # holds the id and whatever it is, so nothing is learnt of another patient's rows.
-    message = "This id is already used by another record. Create it with a new id."
+    message = _("This id is already used by another record. Create it with a new id.")
     return Outcome(
         object_id,
         kind,
         merge.REJECTED,
-        error={"code": "id_taken", "message": message, "fields": {"id": "is already in use"}},
+        error={"code": "id_taken", "message": message, "fields": {"id": _("is already in use")}},
     )
 
 
@@ -431,6 +432,6 @@ def entries_for_comparison(db, patient_id, therapy_start, *, baseline_days=28, e
     )
     entries = []
     for first, final in spans:
-        page, _ = list_entries(db, patient_id, day_from=first, day_to=final, limit=10**9)
+        page, _next = list_entries(db, patient_id, day_from=first, day_to=final, limit=10**9)
         entries += reversed(page)  # list_entries is newest first
     return entries

@@ -7,17 +7,21 @@ from flask import url_for
 from flask_login import current_user
 
 from diary import clinical
+from diary.i18n.text import and_list as text_and_list
+from diary.i18n.text import format_date, format_decimal, format_fixed, format_percent
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine
 
 NAV = {
     "patient": [
-        ("entries.today", "Today"),
-        ("entries.history", "History"),
-        ("charts.index", "Charts"),
-        ("therapies.index", "Therapies"),
-        ("sharing.index", "Sharing"),
+        ("entries.today", _l("Today")),
+        ("entries.history", _l("History")),
+        ("charts.index", _l("Charts")),
+        ("therapies.index", _l("Therapies")),
+        ("sharing.index", _l("Sharing")),
     ],
-    "physician": [("physician.patients", "Patients"), ("cohorts.index", "Cohorts")],
+    "physician": [("physician.patients", _l("Patients")), ("cohorts.index", _l("Cohorts"))],
 }
 
 
@@ -65,7 +69,10 @@ def offline_pages(app):
 def moment_words(iso: str, time_zone: str = "UTC") -> str:
     """A server timestamp in the reader's time zone, in words: "3 Dec 2026 at 10:42"."""
     local = datetime.fromisoformat(iso).astimezone(ZoneInfo(time_zone))
-    return f"{local.day} {local:%b %Y} at {local:%H:%M}"
+    # Translators: a day in Babel's date pattern language ("3 Dec 2026").
+    day = format_date(local.date(), _("d MMM y"))
+    time = local.strftime("%H:%M")
+    return _("%(day)s at %(time)s", day=day, time=time)
 
 
 def init_app(app):
@@ -73,6 +80,28 @@ def init_app(app):
     def moment(iso):
         zone = current_user.time_zone if current_user.is_authenticated else "UTC"
         return moment_words(iso, zone)
+
+    @app.template_filter("one_decimal")
+    def one_decimal(number):
+        """A number with one decimal, as the reader's language writes it: "4.5", "4,5"."""
+        return "" if number is None else format_fixed(number, 1)
+
+    @app.template_filter("decimal")
+    def decimal(number, digits=None):
+        """A number as the reader's language writes it, with ``digits`` decimals if given."""
+        if number is None:
+            return ""
+        return format_decimal(number) if digits is None else format_fixed(number, digits)
+
+    @app.template_filter("percent")
+    def percent(number):
+        """A percentage (63 for 63%) as the reader's language writes it: "63%", "63 %"."""
+        return format_percent(number / 100)
+
+    @app.template_filter("and_list")
+    def and_list(items):
+        """ "a, b and c", as the reader's language joins a list."""
+        return text_and_list(items)
 
     @app.context_processor
     def inject():

@@ -13,19 +13,20 @@ from functools import cache
 from pathlib import Path
 
 from diary.fields import time_zones
+from diary.i18n.text import N_, current_locale, gettext, language
 
 #: The regions of zone names, in the order shown, with the words for each.
 REGIONS = {
-    "Africa": "Africa",
-    "America": "Americas",
-    "Antarctica": "Antarctica",
-    "Arctic": "Arctic",
-    "Asia": "Asia",
-    "Atlantic": "Atlantic Ocean",
-    "Australia": "Australia",
-    "Europe": "Europe",
-    "Indian": "Indian Ocean",
-    "Pacific": "Pacific Ocean",
+    "Africa": N_("Africa"),
+    "America": N_("Americas"),
+    "Antarctica": N_("Antarctica"),
+    "Arctic": N_("Arctic"),
+    "Asia": N_("Asia"),
+    "Atlantic": N_("Atlantic Ocean"),
+    "Australia": N_("Australia"),
+    "Europe": N_("Europe"),
+    "Indian": N_("Indian Ocean"),
+    "Pacific": N_("Pacific Ocean"),
 }
 DEFAULT = "UTC"
 
@@ -51,12 +52,21 @@ def _city(zone: str) -> str:
     return zone.split("/", 1)[1].replace("_", " ").replace("/", " / ")
 
 
-@cache
 def groups() -> tuple[tuple[str, tuple[Choice, ...]], ...]:
+    """``groups_in`` the reader's language."""
+    return groups_in(language())
+
+
+@cache
+def groups_in(code: str) -> tuple[tuple[str, tuple[Choice, ...]], ...]:
     """``((region words, (Choice, ...)), ...)``: "Universal" (UTC) first, then each region's
     zones sorted by their words. Without the database's tables, every known zone of each
     region is listed by its city."""
-    countries = {row[0]: row[1] for row in _table("iso3166.tab") if len(row) >= 2}
+    # The database's English names; other languages take Babel's (CLDR) where it has one.
+    names = current_locale().territories if code != "en" else {}
+    countries = {
+        row[0]: names.get(row[0], row[1]) for row in _table("iso3166.tab") if len(row) >= 2
+    }
     known = set(time_zones())
     listed = {}
     for row in _table("zone.tab"):
@@ -71,10 +81,12 @@ def groups() -> tuple[tuple[str, tuple[Choice, ...]], ...]:
         region = zone.split("/", 1)[0]
         if region in by_region:
             by_region[region].append(Choice(zone, label))
-    result = [("Universal", (Choice(DEFAULT, "UTC (Coordinated Universal Time)"),))]
+    result = [
+        (gettext("Universal"), (Choice(DEFAULT, gettext("UTC (Coordinated Universal Time)")),))
+    ]
     for region, choices in by_region.items():
         if choices:
-            result.append((REGIONS[region], tuple(sorted(choices, key=lambda c: c.label))))
+            result.append((gettext(REGIONS[region]), tuple(sorted(choices, key=lambda c: c.label))))
     return tuple(result)
 
 

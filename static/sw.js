@@ -3,31 +3,35 @@
 // version (a hash of the static files and templates) and the list of files to precache.
 import { flush } from "/static/js/sync.js";
 
-const BUILD = /*BUILD*/ { version: "dev", shell: [], offline: "/offline" } /*END*/;
+const BUILD = /*BUILD*/ { version: "dev", shell: [], offline: { en: "/offline" } } /*END*/;
 const SHELL_CACHE = `diary-shell-${BUILD.version}`;
 const PAGE_CACHE_PREFIX = "diary-pages-";
 // Survives the worker being stopped: whose pages the last navigation showed.
 const META_CACHE = "diary-meta";
 const USER_KEY = "/__diary/current-user";
-// Pages worth having offline; per user, because they hold that user's diary.
+// Pages worth having offline; per user, because they hold that user's diary, and per
+// language: the pages are kept in the language they were rendered in (Content-Language),
+// and a change of language drops the others, so an offline page never mixes two.
 const PAGE_PATH = /^\/(today|history|charts|therapies|medications|sharing|entries|questionnaires)(\/|$)/;
 // An entry's edit page that was never opened online: the Today form stands in for it and
 // offline.js fills it from IndexedDB (see entry-queue.js).
 const EDIT_PATH = /^\/entries\/[0-9a-f-]{36}\/edit$/;
 const SYNC_TAG = "diary-outbox";
 
-// Whose pages the worker may serve, and until when: {id, expires} (expires in ms, or null).
+// Whose pages the worker may serve, until when, in which language: {id, expires, lang}
+// (expires in ms, or null; lang as the server's Content-Language said, or null).
 let current; // undefined: not read from META_CACHE yet
 // Readable by scripts (the session cookie is not): "<user id>.<session expiry in s>", set by
 // the server while a session lives and removed when it ends (diary/security.py).
 const MARKER_COOKIE = "diary_user";
 
-const pageCacheName = (userId) => `${PAGE_CACHE_PREFIX}${userId}`;
+// English pages under the user's id alone, other languages with theirs: "diary-pages-7-es".
+const pageCacheName = (userId, lang) => `${PAGE_CACHE_PREFIX}${userId}${lang && lang !== "en" ? `-${lang}` : ""}`;
 
 async function getCurrent() {
   if (current === undefined) {
     const stored = await (await caches.open(META_CACHE)).match(USER_KEY);
-    current = (stored && (await stored.json())) || { id: null, expires: null };
+    current = (stored && (await stored.json())) || { id: null, expires: null, lang: null };
   }
   return current;
 }
@@ -36,14 +40,16 @@ async function getCurrentUser() {
   return (await getCurrent()).id;
 }
 
-// The server told us who is signed in (null: nobody). Another person's pages never stay:
-// on a shared phone the next person must not reach them, even offline.
-async function setCurrentUser(id, expires = null) {
+// The server told us who is signed in (null: nobody) and in which language. Another
+// person's pages never stay: on a shared phone the next person must not reach them, even
+// offline; pages in another language go too (warm() fetches them again in this one).
+async function setCurrentUser(id, expires = null, lang = undefined) {
   const before = await getCurrent();
-  if (id === before.id && expires === before.expires) return;
-  current = { id, expires };
+  const language = lang === undefined ? before.lang : lang;
+  if (id === before.id && expires === before.expires && language === before.lang) return;
+  current = { id, expires, lang: language };
   for (const name of await caches.keys()) {
-    if (name.startsWith(PAGE_CACHE_PREFIX) && name !== pageCacheName(id)) await caches.delete(name);
+    if (name.startsWith(PAGE_CACHE_PREFIX) && name !== pageCacheName(id, language)) await caches.delete(name);
   }
   const meta = await caches.open(META_CACHE);
   await meta.put(USER_KEY, new Response(JSON.stringify(current)));
@@ -120,30 +126,35 @@ self.addEventListener("message", (event) => {
   } else if (message.type === "SIGNED_OUT" || message.type === "SESSION_ENDED") {
     event.waitUntil(forgetUser(message.userId));
   } else if (message.type === "WARM") {
-    event.waitUntil(warm(message.userId, message.urls || []));
+    event.waitUntil(warm(message.userId, message.urls || [], message.lang));
   }
 });
 
 async function forgetUser(userId) {
-  await caches.delete(pageCacheName(userId));
+  const mine = pageCacheName(userId);
+  for (const name of await caches.keys()) {
+    if (name === mine || name.startsWith(`${mine}-`)) await caches.delete(name);
+  }
   if ((await getCurrentUser()) === String(userId)) await setCurrentUser(null);
 }
 
 // Fetch the signed-in pages the patient has not opened yet, so History works offline
 // even when only Today was visited. The server, not the page, says who is signed in: a
 // stale tab of someone signed out must not make the worker serve that person's pages.
-async function warm(userId, urls) {
+async function warm(userId, urls, pageLang) {
   try {
     const session = await (await fetch("/api/v1/session", { credentials: "same-origin", cache: "no-store" })).json();
     if (!session.user || String(session.user.id) !== String(userId)) return;
     const known = await getCurrent();
-    await setCurrentUser(String(userId), known.id === String(userId) ? known.expires : null);
-    const cache = await caches.open(pageCacheName(userId));
+    await setCurrentUser(String(userId), known.id === String(userId) ? known.expires : null, pageLang || known.lang);
+    const lang = (await getCurrent()).lang;
+    const cache = await caches.open(pageCacheName(userId, lang));
     for (const url of urls) {
       const path = new URL(url, self.location.origin).pathname;
       if (!PAGE_PATH.test(path) || (await cache.match(url))) continue;
       const response = await fetch(url, { credentials: "same-origin" });
-      if (response.ok && !response.redirected && response.headers.get("X-Diary-User") === String(userId)) {
+      const sameLanguage = (response.headers.get("Content-Language") || "en") === (lang || "en");
+      if (response.ok && !response.redirected && response.headers.get("X-Diary-User") === String(userId) && sameLanguage) {
         await cache.put(url, response);
       }
     }
@@ -158,14 +169,17 @@ self.addEventListener("fetch", (event) => {
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
   if (request.mode === "navigate") {
     event.respondWith(navigate(event));
-  } else if (BUILD.shell.includes(url.pathname)) {
+  } else if (BUILD.shell.includes(url.pathname) || BUILD.shell.includes(url.pathname + url.search)) {
     event.respondWith(fromShell(request));
   }
   // Everything else (the API above all) goes to the network untouched.
 });
 
 async function fromShell(request) {
-  const cached = await caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true });
+  // The exact address first (the manifest in one language), else the file whatever its query.
+  const cached =
+    (await caches.match(request, { cacheName: SHELL_CACHE })) ||
+    (await caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true }));
   return cached || fetch(request);
 }
 
@@ -178,8 +192,9 @@ async function navigate(event) {
     return response;
   } catch (error) {
     const userId = await liveOfflineUser();
+    const lang = (await getCurrent()).lang;
     if (userId) {
-      const cache = await caches.open(pageCacheName(userId));
+      const cache = await caches.open(pageCacheName(userId, lang));
       const page =
         (await cache.match(request)) ||
         (await cache.match(withoutDraft(request.url))) ||
@@ -190,7 +205,9 @@ async function navigate(event) {
         if (form) return form;
       }
     }
-    const offline = await caches.match(BUILD.offline, { cacheName: SHELL_CACHE });
+    // The offline page in the language the last pages were in (else the browser's).
+    const wanted = lang || (self.navigator.language || "en").split("-")[0];
+    const offline = await caches.match(BUILD.offline[wanted] || BUILD.offline.en, { cacheName: SHELL_CACHE });
     if (offline) return offline;
     throw error;
   }
@@ -212,10 +229,11 @@ async function remember(request, response) {
   // page a redirect led to, too) was rendered for nobody: that session has ended.
   const userId = response.headers.get("X-Diary-User");
   const expires = Number(response.headers.get("X-Diary-Session-Expires")) * 1000 || null;
-  await setCurrentUser(userId, userId ? expires : null);
+  const lang = response.headers.get("Content-Language") || "en";
+  await setCurrentUser(userId, userId ? expires : null, lang);
   const path = new URL(request.url).pathname;
   if (userId && response.ok && !response.redirected && PAGE_PATH.test(path)) {
-    await (await caches.open(pageCacheName(userId))).put(request, response);
+    await (await caches.open(pageCacheName(userId, lang))).put(request, response);
   }
 }
 

@@ -5,6 +5,7 @@ import re
 import socket
 import time
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes, policy
 
 import pytest
 
@@ -278,3 +279,17 @@ def test_the_new_password_also_signs_in_through_the_api(client, api, runner):
     set_password(client, f"/reset/{token}", NEW_PASSWORD)
     assert api.signin(password=PASSWORD).status_code == 401
     assert api.signin(password=NEW_PASSWORD).status_code == 200
+
+
+def test_the_link_is_emailed_in_the_accounts_language(mail_app, inbox):
+    account = Api(mail_app.test_client())
+    account.register(email="pat@example.org")
+    account.put("/api/v1/users/me", {"locale": "es"})
+    ask_for_a_link(mail_app.test_client(), "pat@example.org")  # an English page asks
+    (message,) = inbox.wait_for(1)
+    email = message_from_bytes(message.content, policy=policy.default)
+    assert email["Content-Language"] == "es"
+    assert email["Subject"] == "Cree una contraseña nueva para su diario"
+    body = email.get_content()
+    assert "Abra este enlace para elegirla" in body
+    assert link_from(body)[0].startswith("https://diary.example.org/reset/")

@@ -275,3 +275,22 @@ def test_the_account_page_turns_the_reminder_on_and_off_for_this_phone(app, pati
 
 def test_a_physician_has_no_reminder(doctor):
     assert "Daily reminder" not in doctor.client.get("/account").get_data(as_text=True)
+
+
+def test_the_reminder_speaks_the_patients_language(app, patient):
+    subscribed(patient, clock="20:00")
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    said = []
+
+    def deliver(subscription, **kwargs):
+        said.append(push.reminder())
+        return push.Delivery(push.SENT)
+
+    assert run(app, utc("2026-06-10T20:00"), deliver).sent == 1
+    assert said == [
+        {
+            **push.REMINDER,
+            "title": "Es la hora de su diario",
+            "body": "Toque para anotar el día de hoy.",
+        }
+    ]

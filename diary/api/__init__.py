@@ -4,6 +4,7 @@ from flask import Blueprint, request
 
 from diary import inputs
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
@@ -15,7 +16,10 @@ def json_body():
         return inputs.parse_json(request.get_data(cache=True))
     except inputs.BadInput as bad:
         raise ApiError(
-            400, "bad_json", f"The body {bad.message}.", {bad.field: bad.message}
+            400,
+            "bad_json",
+            _("The body %(problem)s.", problem=bad.message),
+            {bad.field: bad.message},
         ) from None
 
 

@@ -20,6 +20,8 @@ from diary.cohorts.schemas import QUERY_DOC, CohortOut, read_query
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.exports.downloads import CSV, Download
+from diary.i18n.text import english
+from diary.i18n.text import gettext as _
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 MIN_RESEARCH_PATIENTS = export.MIN_RESEARCH_PATIENTS
@@ -28,7 +30,7 @@ MIN_RESEARCH_PATIENTS = export.MIN_RESEARCH_PATIENTS
 def _cohort():
     query, errors = read_query(request.args.to_dict(flat=False))
     if errors:
-        raise ApiError(422, "invalid", "Some query parameters are not valid.", errors)
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), errors)
     db = get_db()
     found, table = selection.cohort(db, current_user.id, **query)
     return db, found, table
@@ -66,9 +68,12 @@ def cohort():
     responses={200: CSV_FILE, 422: ERROR},
 )
 def cohort_table_csv():
-    db, found, table = _cohort()
+    # A file for spreadsheets and scripts: its words are English whatever the reader's
+    # language (docs/exports.md), so the table is built in English for it.
+    with english():
+        db, found, table = _cohort()
+        body = export.table_csv(table).encode()
     _log(db, found, table, "cohort_export")
-    body = export.table_csv(table).encode()
     return send(Download(body, CSV, _filename(table, "table")))
 
 
@@ -82,14 +87,16 @@ def cohort_table_csv():
     responses={200: CSV_FILE, 422: ERROR},
 )
 def cohort_research_csv():
-    db, found, table = _cohort()
+    with english():
+        db, found, table = _cohort()
     if table["patients"] < MIN_RESEARCH_PATIENTS:
         raise ApiError(
             422,
             "too_few_patients",
-            words.RESEARCH_TOO_FEW.format(n=MIN_RESEARCH_PATIENTS),
-            {"kind": words.RESEARCH_COUNTS.format(n=table["patients"])},
+            words.say(words.RESEARCH_TOO_FEW, n=MIN_RESEARCH_PATIENTS),
+            {"kind": words.say(words.RESEARCH_COUNTS, n=table["patients"])},
         )
     _log(db, found, table, "cohort_export")
-    body = export.research_csv([m.outcome for m in found], table).encode()
+    with english():
+        body = export.research_csv([m.outcome for m in found], table).encode()
     return send(Download(body, CSV, _filename(table, "patients")))

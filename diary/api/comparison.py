@@ -14,8 +14,10 @@ from diary import accounts, analysis, comparison, daily, store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
+from diary.comparison_words import caveat_words
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.medications import comparison as medicine_comparison
 from diary.medications import records
 from diary.questionnaires.schemas import QuestionnaireResult
@@ -162,8 +164,10 @@ def _query() -> ComparisonQuery:
         for name in err.fields:
             if name in QUERY_DOC:
                 low, high = QUERY_DOC[name]["minimum"], QUERY_DOC[name]["maximum"]
-                fields[name] = f"must be a whole number from {low} to {high}"
-        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields) from None
+                fields[name] = _(
+                    "must be a whole number from %(low)s to %(high)s", low=low, high=high
+                )
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields) from None
 
 
 def comparison_response(patient_id, therapy_id, *, share_notes=True):
@@ -200,6 +204,8 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
     taken = records.taken_days_in_windows(
         db, patient_id, medications, body["windows"], patient.time_zone
     )
+    # The statistics keep their English words; the reader gets the caveat in their language.
+    body["caveat"] = caveat_words()
     return jsonify(medicine_comparison.with_medicines(body, medications, taken, today=today))
 
 

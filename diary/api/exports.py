@@ -15,6 +15,7 @@ from diary.api.openapi import Content, spec
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.exports import archive, downloads
+from diary.i18n.text import gettext as _
 from diary.security import accepts_body_up_to
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -95,8 +96,8 @@ def _table() -> str:
         raise ApiError(
             422,
             "invalid",
-            "Some query parameters are not valid.",
-            {"table": f"must be one of: {', '.join(downloads.TABLES)}"},
+            _("Some query parameters are not valid."),
+            {"table": _("must be one of: %(allowed)s", allowed=", ".join(downloads.TABLES))},
         )
     return table
 

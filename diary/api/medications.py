@@ -14,6 +14,7 @@ from diary.api import bp, resources
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.medications import doses, records
 from diary.medications.schemas import (
     DoseCreate,
@@ -84,7 +85,7 @@ def list_doses():
             except ValueError as err:
                 fields[name] = str(err)
     if fields:
-        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields)
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     zone = current_user.time_zone
     since = doses.day_start(bounds["from"], zone) if "from" in bounds else None
     until = doses.day_bounds(bounds["to"], bounds["to"], zone)[1] if "to" in bounds else None

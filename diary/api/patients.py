@@ -15,6 +15,7 @@ from diary.api.openapi import spec
 from diary.api.resources import ENTRY_QUERY, entry_query
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.schemas import EntryList, TherapyList
 from diary.sharing import dashboard, notes
 from diary.sharing.schemas import PatientList
@@ -36,8 +37,8 @@ def list_patients():
         raise ApiError(
             422,
             "invalid",
-            "Some query parameters are not valid.",
-            {"sort": f"must be one of {', '.join(dashboard.SORTS)}"},
+            _("Some query parameters are not valid."),
+            {"sort": _("must be one of %(allowed)s", allowed=", ".join(dashboard.SORTS))},
         )
     db = get_db()
     rows = dashboard.patients(db, current_user.id, sort=sort)

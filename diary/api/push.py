@@ -9,6 +9,7 @@ from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.reminders import subscriptions
 from diary.reminders.schemas import PushKeyOut, PushSubscriptionIn, PushSubscriptionOut
 from diary.schemas import validate
@@ -39,8 +40,8 @@ def subscribe():
         raise ApiError(
             422,
             "invalid",
-            "This push service is not one this server sends reminders through.",
-            {"endpoint": "is not a push service this server allows"},
+            _("This push service is not one this server sends reminders through."),
+            {"endpoint": _("is not a push service this server allows")},
         )
     saved = subscriptions.save(
         get_db(),

@@ -13,6 +13,7 @@ from diary.api.openapi import spec
 from diary.api.resources import DAY_PARAMETER, day_bounds
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import QuestionnaireList, ResponseList
 
@@ -46,11 +47,13 @@ def response_query(args) -> dict:
     questionnaire = args.get("questionnaire")
     if questionnaire is not None:
         if questionnaire not in engine.catalogue():
-            fields["questionnaire"] = f"must be one of {', '.join(engine.catalogue())}"
+            fields["questionnaire"] = _(
+                "must be one of %(allowed)s", allowed=", ".join(engine.catalogue())
+            )
         query["questionnaire"] = questionnaire
     day_bounds(args, fields, query)
     if fields:
-        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields)
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     return query
 
 

@@ -13,6 +13,7 @@ from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.questionnaires.schemas import ResponseCreate, ResponseList, ResponseOut, ResponseUpdate
 from diary.schemas import (
     EntryCreate,
@@ -61,9 +62,11 @@ def outcome_response(outcome, created_status=200):
         raise ApiError(
             409,
             "conflict",
-            "This changed on another device since you loaded it. "
-            "The server's copy is included; edit it or send yours again with its "
-            "version as base_version.",
+            _(
+                "This changed on another device since you loaded it. "
+                "The server's copy is included; edit it or send yours again with its "
+                "version as base_version."
+            ),
             extra={"server": outcome.row},
         )
     if outcome.error["code"] == "not_found":
@@ -164,7 +167,7 @@ def register(kind, names=None):
             )
         except inputs.BadInput as bad:
             raise ApiError(
-                422, "invalid", "Some query parameters are not valid.", {bad.field: bad.message}
+                422, "invalid", _("Some query parameters are not valid."), {bad.field: bad.message}
             ) from None
         outcome = store.change(db, current_user.id, kind, object_id, base, True, None)
         if outcome.status in (merge.APPLIED, merge.DUPLICATE):
@@ -236,10 +239,10 @@ def entry_query(args):
     if "after" in args:
         after = cursors.decode_page(args["after"])
         if after is None:
-            fields["after"] = "must be the next value of a previous page"
+            fields["after"] = _("must be the next value of a previous page")
         query["after"] = after
     if fields:
-        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields)
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     return query
 
 

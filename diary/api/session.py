@@ -10,6 +10,7 @@ from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.schemas import PasswordChange, SessionCreate, SessionList, SessionOut, validate
 from diary.security import (
     sign_in,
@@ -42,7 +43,7 @@ def create_session():
     user = accounts.authenticate(get_db(), hasher, data.email, data.password)
     if user is None:
         signin_failed()
-        raise ApiError(401, "bad_credentials", "The email or password is not right.")
+        raise ApiError(401, "bad_credentials", _("The email or password is not right."))
     user = sign_in(user, remember=data.remember)
     return jsonify(session_payload(user))
 
@@ -126,5 +127,5 @@ def change_password():
             data.new_password,
         )
     except accounts.RegistrationRefused as refused:
-        raise ApiError(422, "invalid", "The password was not changed.", refused.fields) from None
+        raise ApiError(422, "invalid", _("The password was not changed."), refused.fields) from None
     return jsonify(session_payload(user))

@@ -10,6 +10,7 @@ from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.schemas import validate
 from diary.security import invite_failed, with_invite_limit
 from diary.sharing import invites, links, log
@@ -95,9 +96,11 @@ def accept_share():
         raise ApiError(
             404,
             "invite_not_found",
-            "This code does not work: it may be mistyped, used already or expired. "
-            "Ask the patient for a new one.",
-            {"code": "is not a live invite code"},
+            _(
+                "This code does not work: it may be mistyped, used already or expired. "
+                "Ask the patient for a new one."
+            ),
+            {"code": _("is not a live invite code")},
         )
     return jsonify(
         {
@@ -176,9 +179,9 @@ def access_log():
     if "after" in request.args:
         after = cursors.decode_log(request.args["after"])
         if after is None:
-            fields["after"] = "must be the next value of a previous page"
+            fields["after"] = _("must be the next value of a previous page")
     if fields:
-        raise ApiError(422, "invalid", "Some query parameters are not valid.", fields)
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     events, following = log.page(get_db(), current_user.id, limit=limit, after=after)
     return jsonify({"access_log": [event_json(e) for e in events], "next": following})
 

@@ -9,6 +9,8 @@ from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db, write
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import (
     MAX_SYNC_CHANGES,
     SyncChange,
@@ -22,7 +24,7 @@ MAX_BYTES = 2 * 1024 * 1024
 # Rows changed elsewhere, handed back per answer: a phone pulling a whole diary for the first
 # time stores it in pieces (one IndexedDB transaction each), never one long task of years.
 PULL_PAGE = 500
-TOO_LARGE = (
+TOO_LARGE = _l(
     "A sync batch holds at most 1,000 changes and 2 MB. Split the outbox into "
     "smaller batches and send them one after another."
 )
@@ -48,8 +50,8 @@ def sync():
             raise ApiError(
                 422,
                 "invalid",
-                "The cursor is not one this server gave out.",
-                {"cursor": "must be a cursor from a previous sync, or null"},
+                _("The cursor is not one this server gave out."),
+                {"cursor": _("must be a cursor from a previous sync, or null")},
             )
     db = get_db()
     patient_id = current_user.id
@@ -117,5 +119,5 @@ def _rejected(ident, kind, fields):
         "kind": kind if isinstance(kind, str) and kind in store.KINDS else None,
         "status": "rejected",
         "version": None,
-        "error": {"code": "invalid", "message": "This change is not valid.", "fields": fields},
+        "error": {"code": "invalid", "message": _("This change is not valid."), "fields": fields},
     }

@@ -10,6 +10,7 @@ from diary.api.openapi import spec
 from diary.api.session import session_payload
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.schemas import SessionOut, UserCreate, UserOut, UserUpdate, validate
 from diary.security import limiter, registration_limit, sign_in, sign_out
 
@@ -20,7 +21,7 @@ from diary.security import limiter, registration_limit, sign_in, sign_out
 @spec("Register (signs the new user in)", body=UserCreate, responses={201: SessionOut})
 def create_user():
     if not current_app.config["REGISTRATION_OPEN"]:
-        raise ApiError(403, "registration_closed", "Registration is closed on this server.")
+        raise ApiError(403, "registration_closed", _("Registration is closed on this server."))
     data = accounts.validated_registration(json_body())
     try:
         user = accounts.register(

@@ -51,8 +51,8 @@ def _csv(comments: list[str], header: list[str], body: list[list]) -> str:
 
 def _title(table: dict) -> list[str]:
     return [
-        words.TABLE_TITLE.format(kind=table["kind_name"]),
-        words.POPULATIONS[table["population"]],
+        words.say(words.TABLE_TITLE, kind=table["kind_name"]),
+        words.say(words.POPULATIONS[table["population"]]),
     ]
 
 
@@ -63,12 +63,12 @@ def table_csv(table: dict) -> str:
     patients = table_rows.suppressed({"text": str(table["patients"]), "n": table["patients"]})
     comments = [
         *_title(table),
-        words.PATIENTS_COUNTED.format(n=patients),
+        words.say(words.PATIENTS_COUNTED, n=patients),
         *table["caution"],
-        words.SUPPRESSION_NOTE,
+        words.say(words.SUPPRESSION_NOTE),
         *table_rows.window_notes(table),
     ]
-    header = [words.MEASURE, *(w["label"] for w in table["windows"])]
+    header = [words.say(words.MEASURE), *(w["label"] for w in table["windows"])]
     body = [
         [row["label"], *(table_rows.suppressed(cell) for cell in row["cells"])]
         for row in table_rows.table_rows(table)
@@ -150,5 +150,5 @@ def research_csv(outcomes: Sequence[dict], table: dict, *, rng: random.Random | 
         for number, outcome in enumerate(kept, start=1)
         for name in names
     ]
-    comments = [*_title(table), *table["caution"], words.RESEARCH_NOTE]
+    comments = [*_title(table), *table["caution"], words.say(words.RESEARCH_NOTE)]
     return _csv(comments, research_columns(), body)

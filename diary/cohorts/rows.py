@@ -8,14 +8,17 @@ out, the words from ``words``. The page shows every cell; the CSV suppresses sma
 from __future__ import annotations
 
 from diary.cohorts import words
+from diary.i18n.text import format_fixed
 
 #: A cell resting on fewer patients than this (but some) is suppressed in the export.
 MIN_CELL = 5
 
 
 def _number(value: float, digits: int = 1) -> str:
-    text = f"{abs(value):.{digits}f}"
-    return f"\u2212{text}" if value < 0 and float(text) != 0 else text
+    # Rounded first, so that -0.04 is "0.0", never "−0.0"; then written as the reader's
+    # language writes it ("7,5"); a file for programs is built in English.
+    shown = format_fixed(abs(value), digits)
+    return f"\u2212{shown}" if value < 0 and float(f"{abs(value):.{digits}f}") != 0 else shown
 
 
 def _signed(value: float) -> str:
@@ -32,9 +35,9 @@ def mean_cell(block: dict) -> dict:
     if not block["n"]:
         return _cell(words.NO_NUMBER, 0)
     if block["sd"] is None:
-        return _cell(words.MEAN_CELL_ONE.format(mean=_number(block["mean"]), n=block["n"]), 1)
-    text = words.MEAN_CELL.format(
-        mean=_number(block["mean"]), sd=_number(block["sd"]), n=block["n"]
+        return _cell(words.say(words.MEAN_CELL_ONE, mean=_number(block["mean"]), n=block["n"]), 1)
+    text = words.say(
+        words.MEAN_CELL, mean=_number(block["mean"]), sd=_number(block["sd"]), n=block["n"]
     )
     return _cell(text, block["n"])
 
@@ -49,7 +52,7 @@ def change_cell(change: float | None, n: int | None) -> dict:
 def percent_cell(percent: float | None, n: int | None) -> dict:
     if percent is None:
         return _cell(words.NO_NUMBER, None)
-    return _cell(words.PCT_CELL.format(pct=_number(percent), n=n), n)
+    return _cell(words.say(words.PCT_CELL, pct=_number(percent), n=n), n)
 
 
 def responder_cell(block: dict) -> dict:
@@ -57,7 +60,8 @@ def responder_cell(block: dict) -> dict:
     if not block.get("n_paired"):
         return _cell(words.NO_NUMBER, None)
     lo, hi = block["responder_rate_ci95"]
-    text = words.RESPONDER_CELL.format(
+    text = words.say(
+        words.RESPONDER_CELL,
         count=block["responders"],
         n=block["n_paired"],
         rate=_number(100 * block["responder_rate"], 0),
@@ -75,7 +79,11 @@ def _pain_rows(windows: list[dict]) -> list[dict]:
     baseline = windows[0]
 
     def row(key, make):
-        return {"key": key, "label": words.ROW_LABELS[key], "cells": [make(w) for w in windows]}
+        return {
+            "key": key,
+            "label": words.say(words.ROW_LABELS[key]),
+            "cells": [make(w) for w in windows],
+        }
 
     def change(side):
         # The change of the means rests on the patients at baseline and those at the window.
@@ -119,7 +127,11 @@ def _questionnaire_rows(block: dict, names: list[str]) -> list[dict]:
         "responders": responder_cell,
     }
     return [
-        {"key": f"{block['questionnaire']}_{key}", "label": label, "cells": cells(makers[key])}
+        {
+            "key": f"{block['questionnaire']}_{key}",
+            "label": words.say(label),
+            "cells": cells(makers[key]),
+        }
         for key, label in labels.items()
     ]
 
@@ -137,7 +149,7 @@ def suppressed(cell: dict) -> str:
     """The cell's text for a file leaving the clinic: "fewer than 5" when it rests on 1 to
     MIN_CELL - 1 patients."""
     n = cell["n"]
-    return words.SUPPRESSED if n is not None and 0 < n < MIN_CELL else cell["text"]
+    return words.say(words.SUPPRESSED) if n is not None and 0 < n < MIN_CELL else cell["text"]
 
 
 def window_notes(table: dict) -> list[str]:
@@ -145,11 +157,14 @@ def window_notes(table: dict) -> list[str]:
     notes = []
     for window in table["windows"]:
         if window["name"] == "baseline":
-            notes.append(words.BASELINE_SPAN.format(days=-window["from_day"]))
+            notes.append(words.say(words.BASELINE_SPAN, days=-window["from_day"]))
         else:
             notes.append(
-                words.WINDOW_SPAN.format(
-                    heading=window["label"], first=window["from_day"], last=window["to_day"]
+                words.say(
+                    words.WINDOW_SPAN,
+                    heading=window["label"],
+                    first=window["from_day"],
+                    last=window["to_day"],
                 )
             )
     return notes

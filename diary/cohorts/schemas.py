@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from diary import clinical
 from diary.cohorts.outcomes import FOLLOW_UPS, WINDOWS
 from diary.cohorts.table import POPULATIONS
+from diary.i18n.text import gettext as _
 
 #: Each query parameter: its allowed values, its default (None: required) and the words
 #: of its error.
@@ -44,13 +45,13 @@ def read_query(args: dict[str, list[str]], *, need_kind: bool = True) -> tuple[d
     for name, (allowed, default) in PARAMETERS.items():
         given = args.get(name) or []
         if len(given) > 1:
-            errors[name] = "must be given once"
+            errors[name] = _("must be given once")
         elif not given or given[0] == "" and default is None:
             if default is None and need_kind:
-                errors[name] = f"is required: one of {', '.join(allowed)}"
+                errors[name] = _("is required: one of %(allowed)s", allowed=", ".join(allowed))
             values[name] = default
         elif given[0] not in allowed:
-            errors[name] = f"must be one of {', '.join(allowed)}"
+            errors[name] = _("must be one of %(allowed)s", allowed=", ".join(allowed))
         else:
             values[name] = given[0]
     return values, errors

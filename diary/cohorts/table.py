@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from diary import analysis, clinical
 from diary.cohorts import stats, words
 from diary.cohorts.outcomes import FOLLOW_UPS, OFFSETS, WINDOWS
+from diary.i18n.text import gettext
 from diary.questionnaires import engine
 
 POPULATIONS = ("all", "completers")
@@ -94,7 +95,7 @@ def _window(members: list[dict], name: str) -> dict:
     paired = [flag for flag in paired if flag is not None]
     window = {
         "name": name,
-        "label": words.WINDOW_HEADINGS[name],
+        "label": words.say(words.WINDOW_HEADINGS[name]),
         "from_day": OFFSETS[name][0],
         "to_day": OFFSETS[name][1],
         "n": statuses.count("data"),
@@ -196,7 +197,7 @@ def cohort_table(
     members = population(outcomes, population_kind, through)
     return {
         "kind": kind,
-        "kind_name": clinical.THERAPY_KINDS[kind],
+        "kind_name": gettext(clinical.THERAPY_KINDS[kind]),
         "population": population_kind,
         "through": through,
         "patients": len(members),
@@ -204,6 +205,6 @@ def cohort_table(
         "windows": [_window(members, name) for name in names],
         "questionnaires": _questionnaires(members, names),
         "caution": words.caution(
-            clinical.THERAPY_KINDS[kind], population_kind, min_days=analysis.MIN_DAYS
+            gettext(clinical.THERAPY_KINDS[kind]), population_kind, min_days=analysis.MIN_DAYS
         ),
     }

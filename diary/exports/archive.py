@@ -33,6 +33,9 @@ from pydantic import (
 from diary import inputs, merge, store
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
+from diary.i18n.text import ngettext, or_list
 from diary.medications.schemas import DoseData, DoseOut, MedicationData, MedicationOut
 from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import (
@@ -88,7 +91,7 @@ class CopyUser(Strict):
 
 def _live(deleted: bool) -> bool:
     if deleted:
-        raise ValueError("must be false (a copy holds no deleted records)")
+        raise ValueError(_("must be false (a copy holds no deleted records)"))
     return deleted
 
 
@@ -217,16 +220,16 @@ def dumps(copy: dict) -> str:
 # ---- import ----------------------------------------------------------------------------
 
 
-NOT_JSON = (
+NOT_JSON = _l(
     "This file is not a complete diary copy: it is not valid JSON. It may have been cut "
     "short (an interrupted download) or be another kind of file. Download the copy again "
     "and import that file."
 )
-NOT_A_COPY = (
+NOT_A_COPY = _l(
     'This file is not a diary copy from this app. Choose the file that "Download a full '
     'copy" saved (its name starts with diary-copy- and ends with .json).'
 )
-FHIR_FILE = (
+FHIR_FILE = _l(
     "This is the file for a clinic's record system (FHIR), which cannot be imported. "
     "Choose the full copy instead (its name starts with diary-copy-)."
 )
@@ -243,12 +246,17 @@ def parse(raw: bytes | str) -> DiaryCopy:
     try:
         data = inputs.parse_json(raw)
     except inputs.BadInput as bad:
-        words = NOT_JSON if bad.message == "is not valid JSON" else f"This file {bad.message}."
+        if bad.message == _("is not valid JSON"):
+            words = str(NOT_JSON)
+        else:
+            words = _("This file %(problem)s.", problem=bad.message)
         raise Refused(400, "not_json", words, {"body": bad.message}) from None
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         fhir = isinstance(data, dict) and data.get("resourceType") == "Bundle"
-        message = FHIR_FILE if fhir else NOT_A_COPY
-        raise Refused(422, "not_a_diary_copy", message, {"format": f'must be "{FORMAT}"'})
+        message = str(FHIR_FILE if fhir else NOT_A_COPY)
+        raise Refused(
+            422, "not_a_diary_copy", message, {"format": _('must be "%(format)s"', format=FORMAT)}
+        )
     _check_version(data.get("version"))
     try:
         copy = DiaryCopy.model_validate(data, strict=True)
@@ -263,24 +271,35 @@ def _check_version(version):
     if version in READABLE and not isinstance(version, bool):
         return
     if isinstance(version, int) and not isinstance(version, bool) and version > VERSION:
-        message = (
-            f"This copy was made by a newer version of diary (copy format {version}); this "
-            f"server reads formats up to {VERSION}. Update this server, then import the copy "
-            "again."
+        message = _(
+            "This copy was made by a newer version of diary (copy format %(version)s); this "
+            "server reads formats up to %(latest)s. Update this server, then import the copy "
+            "again.",
+            version=version,
+            latest=VERSION,
         )
     else:
-        message = f"This copy does not say which format version it is (expected {VERSION})."
-    words = " or ".join(str(v) for v in READABLE)
-    raise Refused(422, "unsupported_version", message, {"version": f"must be {words}"})
+        message = _(
+            "This copy does not say which format version it is (expected %(latest)s).",
+            latest=VERSION,
+        )
+    words = or_list(READABLE)
+    raise Refused(
+        422, "unsupported_version", message, {"version": _("must be %(allowed)s", allowed=words)}
+    )
 
 
 def _invalid(fields: dict) -> Refused:
     count = len(fields)
     first, problem = next(iter(fields.items()))
     shown = dict(list(fields.items())[:MAX_FIELDS_SHOWN])
-    message = (
-        f"This copy has {count} problem{'s' if count > 1 else ''}, so nothing was imported. "
-        f"The first: {first} {problem}."
+    message = ngettext(
+        "This copy has %(num)s problem, so nothing was imported. The first: %(field)s %(problem)s.",
+        "This copy has %(num)s problems, so nothing was imported. The first: %(field)s "
+        "%(problem)s.",
+        count,
+        field=first,
+        problem=problem,
     )
     return Refused(422, "invalid", message, shown)
 
@@ -294,9 +313,17 @@ def _check_unique_ids(copy: DiaryCopy):
                 raise Refused(
                     422,
                     "duplicate_id",
-                    f"Two records of this copy have the same id ({seen[row.id]} and {where}), "
-                    "so it cannot be a copy of one diary. Nothing was imported.",
-                    {where: f"is also the id of {seen[row.id].removesuffix('.id')}"},
+                    _(
+                        "Two records of this copy have the same id (%(first)s and %(second)s), "
+                        "so it cannot be a copy of one diary. Nothing was imported.",
+                        first=seen[row.id],
+                        second=where,
+                    ),
+                    {
+                        where: _(
+                            "is also the id of %(other)s", other=seen[row.id].removesuffix(".id")
+                        )
+                    },
                 )
             seen[row.id] = where
 
@@ -328,7 +355,7 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
                 )
                 status = outcome.status
                 if status == merge.REJECTED:
-                    taken[f"{name}.{i}.id"] = "is already another record's on this server"
+                    taken[f"{name}.{i}.id"] = _("is already another record's on this server")
                     continue
                 # An older version of a row the diary has since changed or deleted is the
                 # sync rules' "already applied"; for an import it is a difference to show.
@@ -350,10 +377,15 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
             raise Refused(
                 409,
                 "id_taken",
-                f"{len(taken)} record{'s' if len(taken) > 1 else ''} of this copy have ids "
-                "that other records on this server already use: most likely this copy is "
-                "already in another account here (a copy can be in one account only). "
-                "Nothing was imported.",
+                ngettext(
+                    "%(num)s record of this copy has an id that another record on this server "
+                    "already uses: most likely this copy is already in another account here (a "
+                    "copy can be in one account only). Nothing was imported.",
+                    "%(num)s records of this copy have ids that other records on this server "
+                    "already use: most likely this copy is already in another account here (a "
+                    "copy can be in one account only). Nothing was imported.",
+                    len(taken),
+                ),
                 dict(list(taken.items())[:MAX_FIELDS_SHOWN]),
             )
     return {

@@ -1,5 +1,9 @@
 """Each export as a file: read from the store, built, named and typed.
 
+Every export is a documented format (docs/exports.md), so its words are English whatever
+language the patient reads the app in: a clinic's system or a script reading it gets the
+same headings and values from everyone.
+
 The patient's routes and the physician's share these, so both get the same files; only
 ``include_notes`` and the name differ. A file is named for the patient's today
 (``diary-2026-12-06.csv``); a physician's carries the patient's number too.
@@ -11,6 +15,7 @@ from dataclasses import dataclass
 from diary import accounts, comparison, store
 from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
+from diary.i18n.text import english
 from diary.medications import records
 
 TABLES = ("entries", "therapies", "medications", "doses", "responses")
@@ -36,63 +41,68 @@ def spreadsheet_file(
     db, patient_id: int, table: str, *, include_notes: bool, prefix: str = ""
 ) -> Download:
     """The CSV of the patient's ``table`` (one of TABLES)."""
-    patient = accounts.get_user(db, patient_id)
-    if table == "responses":
-        text = spreadsheet.responses_csv(
-            store.list_responses(db, patient_id), store.list_therapies(db, patient_id)
+    with english():
+        patient = accounts.get_user(db, patient_id)
+        if table == "responses":
+            text = spreadsheet.responses_csv(
+                store.list_responses(db, patient_id), store.list_therapies(db, patient_id)
+            )
+            return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'questionnaires-')}.csv")
+        if table == "therapies":
+            text = spreadsheet.therapies_csv(
+                store.list_therapies(db, patient_id), include_notes=include_notes
+            )
+            return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'therapies-')}.csv")
+        if table == "medications":
+            text = spreadsheet.medications_csv(records.list_medications(db, patient_id))
+            return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'medications-')}.csv")
+        if table == "doses":
+            text = spreadsheet.doses_csv(
+                records.list_doses(db, patient_id)[::-1],
+                records.list_medications(db, patient_id),
+                patient.time_zone,
+            )
+            return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'doses-')}.csv")
+        text = spreadsheet.entries_csv(
+            store.all_entries(db, patient_id), include_notes=include_notes
         )
-        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'questionnaires-')}.csv")
-    if table == "therapies":
-        text = spreadsheet.therapies_csv(
-            store.list_therapies(db, patient_id), include_notes=include_notes
-        )
-        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'therapies-')}.csv")
-    if table == "medications":
-        text = spreadsheet.medications_csv(records.list_medications(db, patient_id))
-        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'medications-')}.csv")
-    if table == "doses":
-        text = spreadsheet.doses_csv(
-            records.list_doses(db, patient_id)[::-1],
-            records.list_medications(db, patient_id),
-            patient.time_zone,
-        )
-        return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'doses-')}.csv")
-    text = spreadsheet.entries_csv(store.all_entries(db, patient_id), include_notes=include_notes)
-    return Download(text.encode(), CSV, f"{_stem(patient, prefix)}.csv")
+        return Download(text.encode(), CSV, f"{_stem(patient, prefix)}.csv")
 
 
 def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> Download:
     """The FHIR R4 Bundle of the patient's diary."""
-    patient = accounts.get_user(db, patient_id)
-    bundle = fhir.bundle(
-        {"id": patient.id, "name": patient.name},
-        store.all_entries(db, patient_id),
-        store.list_therapies(db, patient_id),
-        server_uuid=server_uuid(db),
-        exported_at=accounts.now_iso(),
-        today=comparison.patient_today(patient.time_zone).isoformat(),
-        include_notes=include_notes,
-        medications=records.list_medications(db, patient_id),
-        doses=records.list_doses(db, patient_id)[::-1],
-        responses=store.list_responses(db, patient_id),
-    )
-    body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
-    return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
+    with english():
+        patient = accounts.get_user(db, patient_id)
+        bundle = fhir.bundle(
+            {"id": patient.id, "name": patient.name},
+            store.all_entries(db, patient_id),
+            store.list_therapies(db, patient_id),
+            server_uuid=server_uuid(db),
+            exported_at=accounts.now_iso(),
+            today=comparison.patient_today(patient.time_zone).isoformat(),
+            include_notes=include_notes,
+            medications=records.list_medications(db, patient_id),
+            doses=records.list_doses(db, patient_id)[::-1],
+            responses=store.list_responses(db, patient_id),
+        )
+        body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
+        return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
 
 
 def copy_file(db, patient_id: int) -> Download:
     """The complete copy of the patient's own diary (never a physician's to take)."""
-    patient = accounts.get_user(db, patient_id)
-    copy = archive.build(
-        {"name": patient.name, "time_zone": patient.time_zone},
-        {
-            "entries": store.all_entries(db, patient_id),
-            "therapies": store.list_therapies(db, patient_id),
-            "medications": records.list_medications(db, patient_id),
-            # Oldest first, as entries are.
-            "doses": records.list_doses(db, patient_id)[::-1],
-            "responses": store.list_responses(db, patient_id),
-        },
-        accounts.now_iso(),
-    )
-    return Download(archive.dumps(copy).encode(), JSON, f"{_stem(patient, 'copy-')}.json")
+    with english():
+        patient = accounts.get_user(db, patient_id)
+        copy = archive.build(
+            {"name": patient.name, "time_zone": patient.time_zone},
+            {
+                "entries": store.all_entries(db, patient_id),
+                "therapies": store.list_therapies(db, patient_id),
+                "medications": records.list_medications(db, patient_id),
+                # Oldest first, as entries are.
+                "doses": records.list_doses(db, patient_id)[::-1],
+                "responses": store.list_responses(db, patient_id),
+            },
+            accounts.now_iso(),
+        )
+        return Download(archive.dumps(copy).encode(), JSON, f"{_stem(patient, 'copy-')}.json")

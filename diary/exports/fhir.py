@@ -108,7 +108,7 @@ def _observations(entry: dict, subject: dict, include_notes: bool) -> list[dict]
 
 
 def _therapy_text(therapy: dict) -> str:
-    kind = clinical.THERAPY_KINDS[therapy["kind"]]
+    kind = str(clinical.THERAPY_KINDS[therapy["kind"]])
     return f"{kind}: {therapy['label']}" if therapy["label"] else kind
 
 

@@ -11,13 +11,15 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from diary.comparison_words import day_words
 from diary.fields import AnyDay, ClientId, EntryDay, PastTimestamp, Trimmed, Version, Words
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import Strict
 
 #: Dose changes one medicine may carry: years of monthly changes.
 MAX_CHANGES = 200
 SCHEDULES = {
-    "regular": "Regularly (every day, or on a schedule)",
-    "as_needed": "Only when needed",
+    "regular": _l("Regularly (every day, or on a schedule)"),
+    "as_needed": _l("Only when needed"),
 }
 
 
@@ -59,17 +61,23 @@ class MedicationData(Strict):
     @model_validator(mode="after")
     def _within_the_course(self):
         if self.end_day is not None and self.end_day < self.start_day:
-            raise ValueError("end_day: must be on or after the start day")
+            raise ValueError("end_day: " + _("must be on or after the start day"))
         self.changes = sorted(self.changes, key=lambda change: change.day)
         seen = set()
         for change in self.changes:
             when = day_words(change.day)
             if change.day < self.start_day:
-                raise ValueError(f"changes: the change of {when} is before the start day")
+                raise ValueError(
+                    "changes: " + _("the change of %(day)s is before the start day", day=when)
+                )
             if self.end_day is not None and change.day > self.end_day:
-                raise ValueError(f"changes: the change of {when} is after the end day")
+                raise ValueError(
+                    "changes: " + _("the change of %(day)s is after the end day", day=when)
+                )
             if change.day in seen:
-                raise ValueError(f"changes: there are two changes on {when}; keep one")
+                raise ValueError(
+                    "changes: " + _("there are two changes on %(day)s; keep one", day=when)
+                )
             seen.add(change.day)
         return self
 

@@ -7,16 +7,24 @@ Pure: no Flask, nothing stored.
 
 from __future__ import annotations
 
-from diary.comparison_words import day_words, relative_day, therapy_words
+from diary.comparison_words import (
+    before_words,
+    day_words,
+    number_words,
+    percent_words,
+    relative_day,
+)
+from diary.i18n.text import gettext, ngettext
+from diary.i18n.text import lazy_gettext as _l
 
 #: "... 3 doses a week <when>" for each follow-up window.
 _WHEN = {
-    "2w": "in weeks 2-3",
-    "6w": "in weeks 5-8",
-    "3m": "at 3 months",
-    "6m": "at 6 months",
-    "12m": "at 12 months",
-    "latest": "in the latest 4 weeks",
+    "2w": _l("in weeks 2-3"),
+    "6w": _l("in weeks 5-8"),
+    "3m": _l("at 3 months"),
+    "6m": _l("at 6 months"),
+    "12m": _l("at 12 months"),
+    "latest": _l("in the latest 4 weeks"),
 }
 
 
@@ -30,8 +38,10 @@ def course_words(medication: dict) -> str:
     """ "from 3 Mar 2026, ongoing" or "from 3 Mar 2026 to 30 Apr 2026"."""
     start = day_words(medication["start_day"])
     if medication["end_day"]:
-        return f"from {start} to {day_words(medication['end_day'])}"
-    return f"from {start}, ongoing"
+        return gettext(
+            "from %(start)s to %(end)s", start=start, end=day_words(medication["end_day"])
+        )
+    return gettext("from %(start)s, ongoing", start=start)
 
 
 def confounder_sentences(therapy: dict, events: list[dict]) -> list[str]:
@@ -41,16 +51,41 @@ def confounder_sentences(therapy: dict, events: list[dict]) -> list[str]:
     sentences = []
     for event in events:
         when = relative_day(event["day"], therapy)
-        if event["event"] == "dose_changed":
-            what = f"The dose of {event['name']} changed to “{event['dose']}” {when}"
-        else:
-            what = f"{event['name']} was {event['event']} {when}"
-        sentences.append(f"{what}: the change since then may come from either.")
+        sentences.append(_event_sentence(event, when))
     return sentences
 
 
-def _doses(value: float) -> str:
-    return "1 dose" if value == 1 else f"{value:g} doses"
+def _event_sentence(event: dict, when: str) -> str:
+    name = event["name"]
+    if event["event"] == "dose_changed":
+        return gettext(
+            "The dose of %(name)s changed to “%(dose)s” %(when)s: the change since then may "
+            "come from either.",
+            name=name,
+            dose=event["dose"],
+            when=when,
+        )
+    if event["event"] == "started":
+        return gettext(
+            "%(name)s was started %(when)s: the change since then may come from either.",
+            name=name,
+            when=when,
+        )
+    return gettext(
+        "%(name)s was stopped %(when)s: the change since then may come from either.",
+        name=name,
+        when=when,
+    )
+
+
+def _doses_a_week(value: float, when) -> str:
+    return ngettext(
+        "%(doses)s dose a week %(when)s",
+        "%(doses)s doses a week %(when)s",
+        value,
+        doses=number_words(value),
+        when=when,
+    )
 
 
 def as_needed_sentences(therapy: dict, windows: list[dict], headline: dict | None) -> list[str]:
@@ -63,7 +98,7 @@ def as_needed_sentences(therapy: dict, windows: list[dict], headline: dict | Non
     """
     by_name = {w["name"]: w for w in windows}
     baseline = {u["medication_id"]: u for u in by_name["baseline"].get("as_needed", [])}
-    this = therapy_words(therapy["kind"])
+    this = before_words(therapy["kind"])
     after = headline
     if after is None:
         rated = [w for w in windows if w["name"] != "baseline" and _rated(w)]
@@ -75,28 +110,58 @@ def as_needed_sentences(therapy: dict, windows: list[dict], headline: dict | Non
         if use["per_week"] is None:
             continue
         before = baseline.get(use["medication_id"], {}).get("per_week")
-        now = f"{_doses(use['per_week'])} a week {_WHEN[after['name']]}"
+        now = _doses_a_week(use["per_week"], _WHEN[after["name"]])
         if before is None:
             sentences.append(
-                f"{use['name']}, taken when needed: {now}; not recorded in the weeks before "
-                f"{this}, so there is nothing to compare with."
+                gettext(
+                    "%(name)s, taken when needed: %(now)s; not recorded in the weeks "
+                    "%(before)s, so there is nothing to compare with.",
+                    name=use["name"],
+                    now=now,
+                    before=this,
+                )
             )
             continue
-        start = f"{use['name']}, taken when needed: {_doses(before)} a week before {this}, {now}"
+        start = gettext(
+            "%(name)s, taken when needed: %(then)s, %(now)s",
+            name=use["name"],
+            then=_doses_a_week(before, this),
+            now=now,
+        )
         difference = round(before - use["per_week"], 1)
         if difference > 0:
-            share = f" ({round(100 * difference / before)}% fewer)" if before else ""
-            sentences.append(
-                f"{start}: {difference:g} fewer a week{share}. Needing less of it is a change "
-                "for the better in itself."
-            )
+            fewer = number_words(difference)
+            if before:
+                share = percent_words(round(100 * difference / before))
+                sentences.append(
+                    gettext(
+                        "%(start)s: %(fewer)s fewer a week (%(share)s fewer). Needing less of "
+                        "it is a change for the better in itself.",
+                        start=start,
+                        fewer=fewer,
+                        share=share,
+                    )
+                )
+            else:
+                sentences.append(
+                    gettext(
+                        "%(start)s: %(fewer)s fewer a week. Needing less of it is a change for "
+                        "the better in itself.",
+                        start=start,
+                        fewer=fewer,
+                    )
+                )
         elif difference < 0:
             sentences.append(
-                f"{start}: {-difference:g} more a week. Pain may look better than it is "
-                "while more of it is taken."
+                gettext(
+                    "%(start)s: %(more)s more a week. Pain may look better than it is while "
+                    "more of it is taken.",
+                    start=start,
+                    more=number_words(-difference),
+                )
             )
         else:
-            sentences.append(f"{start}: the same.")
+            sentences.append(gettext("%(start)s: the same.", start=start))
     return sentences
 
 

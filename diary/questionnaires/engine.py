@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
+
+from diary.i18n.text import gettext as _
+from diary.i18n.text import language
 
 #: The shipped instruments.
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -102,6 +105,9 @@ class Definition:
     licence: str
     order: int
     resource: dict = field(repr=False, compare=False)
+    #: The language of the instrument's own words (title, items, answers): "en" unless a
+    #: complete translation we may ship is in the definition (docs/translations.md).
+    language: str = "en"
 
     @property
     def answerable(self) -> tuple[Item, ...]:
@@ -282,9 +288,67 @@ def load(folder: str | Path) -> dict[str, Definition]:
 
 
 @cache
-def catalogue() -> dict[str, Definition]:
-    """The shipped definitions (``definitions/``), loaded once."""
+def _shipped() -> dict[str, Definition]:
     return load(DEFINITIONS)
+
+
+@cache
+def _catalogue_in(code: str) -> dict[str, Definition]:
+    return {key: translated(d, code) for key, d in _shipped().items()}
+
+
+def catalogue() -> dict[str, Definition]:
+    """The shipped definitions (``definitions/``), loaded once, in the reader's language
+    where a definition carries a translation (English otherwise, and in the exports)."""
+    return _catalogue_in(language())
+
+
+def translated(definition: Definition, code: str) -> Definition:
+    """``definition`` in the language ``code`` as far as its ``diary.translations`` block
+    says it: our own words (``measures``, ``description``, ``licence``, ``prompt``,
+    ``source``) always;
+    the instrument's words (``title`` and every item with its answers) only when the block
+    translates all of them, which it may only for an instrument whose licence allows it.
+    Anything missing stays in English; ``language`` says which the instrument's words are.
+    """
+    block = ((definition.resource.get("diary") or {}).get("translations") or {}).get(code)
+    if not isinstance(block, dict):
+        return definition
+    ours = {
+        name: block[name]
+        for name in ("measures", "description", "licence", "prompt", "source")
+        if isinstance(block.get(name), str)
+    }
+    items = block.get("items") or {}
+    complete = isinstance(block.get("title"), str) and all(
+        isinstance(items.get(i.link_id), dict) and _options_complete(i, items[i.link_id])
+        for i in definition.items
+    )
+    if not complete:
+        return replace(definition, **ours)
+    return replace(
+        definition,
+        **ours,
+        title=block["title"],
+        items=tuple(_translated_item(i, items[i.link_id]) for i in definition.items),
+        language=code,
+    )
+
+
+def _options_complete(item: Item, words: dict) -> bool:
+    options = words.get("options") or {}
+    return isinstance(words.get("text"), str) and all(
+        isinstance(options.get(str(o.value)), str) for o in item.options
+    )
+
+
+def _translated_item(item: Item, words: dict) -> Item:
+    options = words.get("options") or {}
+    return replace(
+        item,
+        text=words["text"],
+        options=tuple(replace(o, words=options[str(o.value)]) for o in item.options),
+    )
 
 
 def get(questionnaire: str) -> Definition:
@@ -311,31 +375,35 @@ def check_answers(definition: Definition, answers) -> dict:
     range, a missing required answer and an answer to an item the definition lacks.
     """
     if not isinstance(answers, dict):
-        raise AnswerError("answers", "must be an object of answers by item")
+        raise AnswerError("answers", _("must be an object of answers by item"))
     items = {i.link_id: i for i in definition.answerable}
     for key in answers:
         if key not in items:
-            raise AnswerError(f"answers.{key}", f"is not an item of the {definition.short}")
+            raise AnswerError(
+                f"answers.{key}", _("is not an item of the %(short)s", short=definition.short)
+            )
     out = {}
     for link_id, item in items.items():
         where = f"answers.{link_id}"
         value = _whole(answers.get(link_id))
         if value is None:
             if item.required:
-                raise AnswerError(where, "is required")
+                raise AnswerError(where, _("is required"))
             if item.type == "boolean":
                 out[link_id] = False
             continue
         if item.type == "boolean":
             if not isinstance(value, bool):
-                raise AnswerError(where, "must be true (ticked) or false")
+                raise AnswerError(where, _("must be true (ticked) or false"))
         elif isinstance(value, bool) or not isinstance(value, int):
-            raise AnswerError(where, "must be a whole number")
+            raise AnswerError(where, _("must be a whole number"))
         elif item.type == "choice" and item.words(value) is None:
             allowed = ", ".join(str(o.value) for o in item.options)
-            raise AnswerError(where, f"must be one of {allowed}")
+            raise AnswerError(where, _("must be one of %(allowed)s", allowed=allowed))
         elif item.type == "integer" and not item.low <= value <= item.high:
-            raise AnswerError(where, f"must be from {item.low} to {item.high}")
+            raise AnswerError(
+                where, _("must be from %(low)s to %(high)s", low=item.low, high=item.high)
+            )
         out[link_id] = value
     return out
 

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from diary.fields import UUID_PATTERN, ClientId, EntryDay, Version
+from diary.i18n.text import gettext as _
 from diary.questionnaires import engine
 from diary.schemas import Strict
 
@@ -58,7 +59,7 @@ class ResponseData(Strict):
         except engine.AnswerError as err:
             raise ValueError(f"{err.field}: {err.message}") from None
         if definition.anchored and self.therapy_id is None:
-            raise ValueError("therapy_id: is required (the therapy this answer is about)")
+            raise ValueError("therapy_id: " + _("is required (the therapy this answer is about)"))
         return self
 
 

@@ -12,63 +12,82 @@ from diary.comparison_words import (
     before_words,
     change_sentence,
     day_words,
-    progress_words,
+    percent_words,
     shown_change,
+    so_far_words,
     therapy_name,
+    therapy_of_day,
 )
+from diary.i18n.text import format_decimal, gettext, ngettext, or_list
+from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import compare, engine
 from diary.questionnaires.engine import Definition
 
-NO_ANSWER = "no answer in this period"
-NOT_REACHED = "not reached yet"
+NO_ANSWER = _l("no answer in this period")
+NOT_REACHED = _l("not reached yet")
 
 
 def _number(value) -> str:
-    return f"{value:g}" if isinstance(value, (int, float)) else str(value)
+    return format_decimal(value) if isinstance(value, (int, float)) else str(value)
 
 
 def score_words(definition: Definition, score) -> str:
     """A score as people read it: "12 of 24", "46 of 100", or a rating's words."""
     if score is None:
-        return "not scored"
+        return gettext("not scored")
     if definition.rates_change:
         return definition.item(definition.scoring_item).words(score) or _number(score)
-    return f"{_number(score)} of {_number(definition.high)}"
-
-
-def _points(points) -> str:
-    return f"{_number(abs(points))} {'point' if abs(points) == 1 else 'points'}"
+    return gettext("%(score)s of %(high)s", score=_number(score), high=_number(definition.high))
 
 
 def points_phrase(definition: Definition, points) -> str:
     """ "disability (RMDQ) 9 points lower", or "no change in disability (RMDQ)"."""
-    what = f"{definition.measures} ({definition.short})"
+    what, short = definition.measures, definition.short
     if points == 0:
-        return f"no change in {what}"
-    return f"{what} {_points(points)} {'lower' if points < 0 else 'higher'}"
+        return gettext("no change in %(what)s (%(short)s)", what=what, short=short)
+    count = _number(abs(points))
+    if points < 0:
+        return ngettext(
+            "%(what)s (%(short)s) %(count)s point lower",
+            "%(what)s (%(short)s) %(count)s points lower",
+            abs(points),
+            what=what,
+            short=short,
+            count=count,
+        )
+    return ngettext(
+        "%(what)s (%(short)s) %(count)s point higher",
+        "%(what)s (%(short)s) %(count)s points higher",
+        abs(points),
+        what=what,
+        short=short,
+        count=count,
+    )
 
 
 def importance(change: dict) -> str:
     """Whether a change reaches the instrument's threshold, in words."""
     if not change["important"]:
-        return "not a clinically important change"
-    return (
-        "clinically important"
-        if change["direction"] == "better"
-        else ("clinically important worsening")
-    )
+        return gettext("not a clinically important change")
+    if change["direction"] == "better":
+        return gettext("clinically important")
+    return gettext("clinically important worsening")
 
 
 def rating_importance(rating: dict) -> str:
     """Whether a rating of change is an important improvement, in words."""
-    return (
-        "clinically important" if rating["important"] else "not a clinically important improvement"
-    )
+    if rating["important"]:
+        return gettext("clinically important")
+    return gettext("not a clinically important improvement")
 
 
 def rating_words(rating: dict) -> str:
     """A rating of change in words: "much improved, clinically important"."""
-    return f"{(rating['words'] or '').lower()}, {rating_importance(rating)}"
+    return gettext(
+        "%(rating)s, %(importance)s",
+        rating=(rating["words"] or "").lower(),
+        importance=rating_importance(rating),
+    )
 
 
 def result_words(result: dict, window: dict, definitions=None) -> str:
@@ -77,18 +96,43 @@ def result_words(result: dict, window: dict, definitions=None) -> str:
     definition = (definitions or engine.catalogue())[result["questionnaire"]]
     response = result["response"]
     if response is None:
-        return NOT_REACHED if window["from"] is None or window["days_elapsed"] == 0 else NO_ANSWER
-    said = f"{score_words(definition, response['score'])} on {day_words(response['day'])}"
+        reached = not (window["from"] is None or window["days_elapsed"] == 0)
+        return str(NO_ANSWER if reached else NOT_REACHED)
+    said = gettext(
+        "%(score)s on %(day)s",
+        score=score_words(definition, response["score"]),
+        day=day_words(response["day"]),
+    )
     if result["rating"] is not None:
-        return f"{said}, {rating_importance(result['rating'])}"
+        return gettext(
+            "%(said)s, %(importance)s", said=said, importance=rating_importance(result["rating"])
+        )
     change = result["change"]
     if change is not None:
-        if change["points"] == 0:
-            return f"{said}: the same as before, {importance(change)}"
-        moved = "lower" if change["points"] < 0 else "higher"
-        return f"{said}: {_points(change['points'])} {moved} than before, {importance(change)}"
+        points, verdict = change["points"], importance(change)
+        if points == 0:
+            return gettext(
+                "%(said)s: the same as before, %(importance)s", said=said, importance=verdict
+            )
+        if points < 0:
+            return ngettext(
+                "%(said)s: %(count)s point lower than before, %(importance)s",
+                "%(said)s: %(count)s points lower than before, %(importance)s",
+                abs(points),
+                said=said,
+                count=_number(abs(points)),
+                importance=verdict,
+            )
+        return ngettext(
+            "%(said)s: %(count)s point higher than before, %(importance)s",
+            "%(said)s: %(count)s points higher than before, %(importance)s",
+            abs(points),
+            said=said,
+            count=_number(abs(points)),
+            importance=verdict,
+        )
     if window["name"] != "baseline":
-        return f"{said} (no answer before the therapy to compare with)"
+        return gettext("%(said)s (no answer before the therapy to compare with)", said=said)
     return said
 
 
@@ -113,8 +157,12 @@ def verdict(kind: str, window: dict, baseline: dict, definitions=None) -> str | 
     ratings = [r for r in results if r["rating"] is not None]
     if not changes and not ratings:
         return pain
-    before = f"than before {before_words(kind)}"
-    so_far = f" so far ({progress_words(window)})" if window.get("in_progress") else ""
+    before = before_words(kind)
+    in_progress = bool(window.get("in_progress"))
+
+    def so_far(verdict: str) -> str:
+        return so_far_words(verdict, window) if in_progress else verdict
+
     parts = [
         (points_phrase(definitions[r["questionnaire"]], r["change"]["points"]), r["change"])
         for r in changes
@@ -130,18 +178,38 @@ def verdict(kind: str, window: dict, baseline: dict, definitions=None) -> str | 
         phrases = [p for p, _ in parts]
         if pain is not None:
             shown = shown_change(baseline["leg"]["mean"], window["leg"]["mean"])
-            phrases.insert(0, f"Leg pain {shown['percent']}% lower")
-        count = {1: "", 2: "both "}.get(len(phrases), "all ")
+            phrases.insert(
+                0, gettext("Leg pain %(percent)s lower", percent=percent_words(shown["percent"]))
+            )
+        if len(phrases) == 1:
+            verdict = so_far(gettext("clinically important"))
+        elif len(phrases) == 2:
+            verdict = so_far(gettext("both clinically important"))
+        else:
+            verdict = so_far(gettext("all clinically important"))
         sentences.append(
-            f"{_capital('; '.join(phrases))} {before}: {count}clinically important{so_far}."
+            gettext(
+                "%(changes)s than %(before)s: %(verdict)s.",
+                changes=_capital("; ".join(phrases)),
+                before=before,
+                verdict=verdict,
+            )
         )
     elif parts:
-        clauses = [f"{p}: {importance(c)}" for p, c in parts]
+        clauses = [
+            gettext("%(change)s: %(importance)s", change=p, importance=importance(c))
+            for p, c in parts
+        ]
         if pain is None:
             first, *rest = clauses
             phrase, change = parts[0]
-            clauses = [f"{phrase} {before}: {importance(change)}{so_far}", *rest]
-            sentences.append(_capital("; ".join(clauses)) + ".")
+            first = gettext(
+                "%(change)s than %(before)s: %(importance)s",
+                change=phrase,
+                before=before,
+                importance=so_far(importance(change)),
+            )
+            sentences.append(_capital("; ".join([first, *rest])) + ".")
         else:
             sentences.append(f"{pain.removesuffix('.')}; {'; '.join(clauses)}.")
     elif pain is not None:
@@ -149,8 +217,12 @@ def verdict(kind: str, window: dict, baseline: dict, definitions=None) -> str | 
     for result in ratings:
         definition = definitions[result["questionnaire"]]
         sentences.append(
-            f"{_capital(definition.measures)} ({definition.short}): "
-            f"{rating_words(result['rating'])}{so_far}."
+            gettext(
+                "%(measures)s (%(short)s): %(rating)s.",
+                measures=_capital(definition.measures),
+                short=definition.short,
+                rating=so_far(rating_words(result["rating"])),
+            )
         )
     return " ".join(sentences)
 
@@ -163,22 +235,37 @@ def threshold_words(definition: Definition) -> str:
         item = definition.item(definition.scoring_item)
         # Nearest the middle of the scale first: "much improved or very much improved".
         chosen = [o.words.lower() for o in item.options if o.value in limit.answers]
-        return " or ".join(reversed(chosen))
+        return _or(list(reversed(chosen)))
     parts = []
     if limit.points is not None:
-        parts.append(f"{_number(limit.points)} points")
+        parts.append(
+            ngettext(
+                "%(count)s point", "%(count)s points", limit.points, count=_number(limit.points)
+            )
+        )
     if limit.percent is not None:
-        parts.append(f"{_number(limit.percent)}%")
-    return " or ".join(parts)
+        parts.append(percent_words(limit.percent))
+    return _or(parts)
+
+
+def _or(choices: list[str]) -> str:
+    # "5 points or 30%"
+    return or_list(choices)
 
 
 def scale_words(definition: Definition) -> str:
     """ "0 to 24, lower is better" (a rating of change: its answers, first to last)."""
     if definition.rates_change:
         item = definition.item(definition.scoring_item)
-        return f"from {item.options[0].words.lower()} to {item.options[-1].words.lower()}"
+        return gettext(
+            "from %(first)s to %(last)s",
+            first=item.options[0].words.lower(),
+            last=item.options[-1].words.lower(),
+        )
     low, high = _number(definition.low), _number(definition.high)
-    return f"{low} to {high}, {definition.better} is better"
+    if definition.better == "lower":
+        return gettext("%(low)s to %(high)s, lower is better", low=low, high=high)
+    return gettext("%(low)s to %(high)s, higher is better", low=low, high=high)
 
 
 def latest_sentence(result: dict, definitions=None) -> str:
@@ -189,26 +276,72 @@ def latest_sentence(result: dict, definitions=None) -> str:
     response = result["response"]
     when = day_words(response["day"])
     if result["rating"] is not None:
-        about = ""
+        rating = rating_words(result["rating"])
         if result["therapy"] is not None:
             therapy = result["therapy"]
-            about = f" about {before_words(therapy['kind'])} of {day_words(therapy['start_day'])}"
-        return f"{definition.short} on {when}{about}: {rating_words(result['rating'])}."
-    said = f"{definition.short} {score_words(definition, response['score'])} on {when}"
+            return gettext(
+                "%(short)s on %(when)s about %(therapy)s: %(rating)s.",
+                short=definition.short,
+                when=when,
+                therapy=therapy_of_day(therapy["kind"], day_words(therapy["start_day"])),
+                rating=rating,
+            )
+        return gettext(
+            "%(short)s on %(when)s: %(rating)s.", short=definition.short, when=when, rating=rating
+        )
+    said = gettext(
+        "%(short)s %(score)s on %(when)s",
+        short=definition.short,
+        score=score_words(definition, response["score"]),
+        when=when,
+    )
     change, against = result["change"], result["against"]
     if change is None:
-        return f"{said} (nothing earlier to compare with)."
-    reference = (
-        f"before {before_words(against['therapy']['kind'])}"
-        if against["therapy"] is not None
-        else "the first answer"
+        return gettext("%(said)s (nothing earlier to compare with).", said=said)
+    earlier = gettext(
+        "%(score)s on %(day)s",
+        score=score_words(definition, against["score"]),
+        day=day_words(against["day"]),
     )
-    earlier = f"{score_words(definition, against['score'])} on {day_words(against['day'])}"
-    if change["points"] == 0:
-        return f"{said}: the same as {reference} ({earlier}), {importance(change)}."
-    moved = "lower" if change["points"] < 0 else "higher"
-    than = f"than {reference}"
-    return f"{said}: {_points(change['points'])} {moved} {than} ({earlier}), {importance(change)}."
+    words = {"said": said, "earlier": earlier, "importance": importance(change)}
+    points = change["points"]
+    words["count"] = _number(abs(points))
+    if against["therapy"] is not None:
+        words["before"] = before_words(against["therapy"]["kind"])
+        if points == 0:
+            return gettext(
+                "%(said)s: the same as %(before)s (%(earlier)s), %(importance)s.", **words
+            )
+        if points < 0:
+            return ngettext(
+                "%(said)s: %(count)s point lower than %(before)s (%(earlier)s), %(importance)s.",
+                "%(said)s: %(count)s points lower than %(before)s (%(earlier)s), %(importance)s.",
+                abs(points),
+                **words,
+            )
+        return ngettext(
+            "%(said)s: %(count)s point higher than %(before)s (%(earlier)s), %(importance)s.",
+            "%(said)s: %(count)s points higher than %(before)s (%(earlier)s), %(importance)s.",
+            abs(points),
+            **words,
+        )
+    if points == 0:
+        return gettext(
+            "%(said)s: the same as the first answer (%(earlier)s), %(importance)s.", **words
+        )
+    if points < 0:
+        return ngettext(
+            "%(said)s: %(count)s point lower than the first answer (%(earlier)s), %(importance)s.",
+            "%(said)s: %(count)s points lower than the first answer (%(earlier)s), %(importance)s.",
+            abs(points),
+            **words,
+        )
+    return ngettext(
+        "%(said)s: %(count)s point higher than the first answer (%(earlier)s), %(importance)s.",
+        "%(said)s: %(count)s points higher than the first answer (%(earlier)s), %(importance)s.",
+        abs(points),
+        **words,
+    )
 
 
 def instruments_shown(windows: list[dict], definitions=None) -> list[dict]:
@@ -265,14 +398,20 @@ def short_words(result: dict) -> str:
     definition = engine.catalogue()[result["questionnaire"]]
     response = result["response"]
     if response is None:
-        return f"{definition.short}: none"
+        return gettext("%(short)s: none", short=definition.short)
     if result["rating"] is not None:
-        mark = " (important)" if result["rating"]["important"] else ""
-        return f"{definition.short}: {(result['rating']['words'] or '').lower()}{mark}"
+        rating = (result["rating"]["words"] or "").lower()
+        if result["rating"]["important"]:
+            return gettext(
+                "%(short)s: %(rating)s (important)", short=definition.short, rating=rating
+            )
+        return gettext("%(short)s: %(rating)s", short=definition.short, rating=rating)
     said = f"{definition.short} {_number(response['score'])}"
     change = result["change"]
     if change is None:
         return said
     sign = "+" if change["points"] > 0 else "\u2212" if change["points"] < 0 else "\u00b1"
-    mark = ", important" if change["important"] else ""
-    return f"{said} ({sign}{_number(abs(change['points']))}{mark})"
+    moved = f"{sign}{_number(abs(change['points']))}"
+    if change["important"]:
+        return gettext("%(said)s (%(moved)s, important)", said=said, moved=moved)
+    return f"{said} ({moved})"

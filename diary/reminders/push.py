@@ -10,14 +10,21 @@ from dataclasses import dataclass
 import requests
 from pywebpush import WebPushException, webpush
 
+from diary.i18n.text import N_, gettext
+
 #: What every reminder says, and where tapping it leads. Nothing about the patient's pain.
 REMINDER = {
-    "title": "Time for your diary",
-    "body": "Tap to add today's entry.",
+    "title": N_("Time for your diary"),
+    "body": N_("Tap to add today's entry."),
     "url": "/today",
     "tag": "diary-reminder",
 }
 SENT, GONE, FAILED = "sent", "gone", "failed"
+
+
+def reminder() -> dict:
+    """REMINDER in the language in force (the patient's: see sender.send_due)."""
+    return {**REMINDER, "title": gettext(REMINDER["title"]), "body": gettext(REMINDER["body"])}
 
 
 @dataclass(frozen=True)
@@ -38,7 +45,7 @@ def deliver(subscription: dict, *, signer, subject: str, ttl: int, timeout: floa
     try:
         webpush(
             info,
-            data=json.dumps(REMINDER),
+            data=json.dumps(reminder()),
             vapid_private_key=signer,
             # A new dict each time: pywebpush writes the endpoint's origin ("aud") into it.
             vapid_claims={"sub": subject},

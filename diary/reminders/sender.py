@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 
 from diary.accounts import iso
 from diary.db import fetch_all, write
+from diary.i18n.text import in_language
 from diary.reminders import push, schedule, subscriptions
 
 #: Claims older than this are of no use to anyone: removed on each pass.
@@ -48,7 +49,8 @@ def candidates(db, at: str) -> list[dict]:
     """Patients with a reminder time and at least one subscription on a live session."""
     return fetch_all(
         db,
-        "SELECT u.id, u.time_zone, u.reminder_time FROM users u WHERE u.role = 'patient'"
+        "SELECT u.id, u.time_zone, u.reminder_time, u.locale FROM users u"
+        " WHERE u.role = 'patient'"
         " AND u.reminder_time IS NOT NULL AND EXISTS (SELECT 1 FROM push_subscriptions p"
         " JOIN sessions s ON s.id = p.session_id WHERE p.user_id = u.id AND s.expires_at > ?)"
         " ORDER BY u.id",
@@ -106,13 +108,15 @@ def send_due(db, *, now: datetime, config, signer, deliver=push.deliver) -> Repo
                 # The operator no longer allows this push service: never POST there again.
                 delivery = push.Delivery(push.GONE, "push service no longer allowed")
             else:
-                delivery = deliver(
-                    sub,
-                    signer=signer,
-                    subject=config["VAPID_SUBJECT"],
-                    ttl=ttl,
-                    timeout=config["PUSH_TIMEOUT_SECONDS"],
-                )
+                # The reminder's words in the patient's language (none chosen: English).
+                with in_language(user["locale"]):
+                    delivery = deliver(
+                        sub,
+                        signer=signer,
+                        subject=config["VAPID_SUBJECT"],
+                        ttl=ttl,
+                        timeout=config["PUSH_TIMEOUT_SECONDS"],
+                    )
             statuses.append(delivery.status)
             if delivery.status == push.GONE:
                 subscriptions.remove(db, sub["id"])

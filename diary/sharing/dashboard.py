@@ -12,6 +12,8 @@ from statistics import fmean
 
 from diary import clinical, comparison, store
 from diary.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
+from diary.i18n.text import gettext
+from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import invites, log
 
@@ -19,10 +21,10 @@ RECENT_DAYS = 7
 RED_FLAG_DAYS = 14
 #: The orders the list can be shown in, and their words.
 SORTS = {
-    "attention": "warning signs first",
-    "name": "name",
-    "last_entry": "last entry",
-    "leg_pain": "leg pain this week",
+    "attention": _l("warning signs first"),
+    "name": _l("name"),
+    "last_entry": _l("last entry"),
+    "leg_pain": _l("leg pain this week"),
 }
 
 
@@ -45,7 +47,7 @@ def red_flags(entries: list[dict]) -> list[dict]:
     seen = {(e["day"], flag) for e in entries for flag in e.get("red_flags") or ()}
     order = list(clinical.RED_FLAGS)
     return [
-        {"day": day, "flag": flag, "words": clinical.RED_FLAGS[flag]}
+        {"day": day, "flag": flag, "words": gettext(clinical.RED_FLAGS[flag])}
         for day, flag in sorted(seen, key=lambda pair: (pair[0], -order.index(pair[1])))[::-1]
     ]
 

@@ -11,27 +11,35 @@ from datetime import UTC, datetime, timedelta
 from diary import cursors
 from diary.accounts import iso
 from diary.db import fetch_all, write
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 
 COLLAPSE = timedelta(minutes=5)
 
 #: What was shown -> the words after "viewed" or "read" in the patient's log.
 WHAT = {
-    "charts": "viewed your charts",
-    "summary": "viewed your printable summary",
-    "patients": "saw you in their list of patients (your last entry, this week's leg pain "
-    "and any warning signs)",
-    "entries": "read your diary entries",
-    "therapies": "read your therapies",
-    "comparison": "read a before/after comparison",
-    "responses": "read your questionnaire answers",
-    "export_csv": "downloaded your diary as a spreadsheet (CSV)",
-    "export_fhir": "downloaded your diary as a FHIR file for a clinic's records",
+    "charts": _l("viewed your charts"),
+    "summary": _l("viewed your printable summary"),
+    "patients": _l(
+        "saw you in their list of patients (your last entry, this week's leg pain "
+        "and any warning signs)"
+    ),
+    "entries": _l("read your diary entries"),
+    "therapies": _l("read your therapies"),
+    "comparison": _l("read a before/after comparison"),
+    "responses": _l("read your questionnaire answers"),
+    "export_csv": _l("downloaded your diary as a spreadsheet (CSV)"),
+    "export_fhir": _l("downloaded your diary as a FHIR file for a clinic's records"),
     # Cohort tables (docs/cohorts.md): the page draws each patient's line, with the name on
     # the physician's own screen, and the files carry each patient's numbers without it.
-    "cohort": "counted you in their table of patients after a therapy (your pain before "
-    "and after it, beside other patients')",
-    "cohort_export": "downloaded a cohort table or research file that includes your numbers "
-    "(without your name, email, notes or dates)",
+    "cohort": _l(
+        "counted you in their table of patients after a therapy (your pain before "
+        "and after it, beside other patients')"
+    ),
+    "cohort_export": _l(
+        "downloaded a cohort table or research file that includes your numbers "
+        "(without your name, email, notes or dates)"
+    ),
 }
 
 
@@ -88,8 +96,10 @@ def record(db, viewer: Viewer, what: str, *, collapse=False, now: datetime | Non
 
 def describe(event: dict) -> str:
     """The event in words, without its time: "Dr Alex Demo viewed your charts"."""
-    who = "Someone with your view link" if event["viewer"] == "link" else event["physician_name"]
-    return f"{who} {WHAT.get(event['what'], 'saw your diary')}"
+    what = WHAT.get(event["what"], _l("saw your diary"))
+    if event["viewer"] == "link":
+        return _("Someone with your view link %(what)s", what=what)
+    return _("%(name)s %(what)s", name=event["physician_name"], what=what)
 
 
 def page(db, patient_id: int, *, limit: int = 50, after=None):

@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, BaseModel, Field
 
 from diary.fields import UUID_PATTERN, Whole
+from diary.i18n.text import gettext as _
 from diary.questionnaires.schemas import LatestQuestionnaire
 from diary.schemas import Strict
 from diary.sharing import invites, links
@@ -23,8 +24,10 @@ def _code(value: str) -> str:
     # Python's re on the documented pattern: the document and the check are the same rule.
     if not re.match(invites.CODE_PATTERN, value) or invites.normalise(value) is None:
         raise ValueError(
-            f"must be the {invites.CODE_LENGTH} letters and digits of an invite code, "
-            "like 7KQ2M-XH4PB"
+            _(
+                "must be the %(count)s letters and digits of an invite code, like 7KQ2M-XH4PB",
+                count=invites.CODE_LENGTH,
+            )
         )
     return value
 
@@ -81,7 +84,7 @@ class Accepted(BaseModel):
 
 def _days(value: int) -> int:
     if value not in links.DAYS_CHOICES:
-        raise ValueError("must be 1, 7 or 30 (days)")
+        raise ValueError(_("must be 1, 7 or 30 (days)"))
     return value
 
 

@@ -8,8 +8,9 @@ static timeline drawing (timeline_svg) that prints.
 
 from datetime import date, timedelta
 
-from diary import analysis, clinical, comparison, daily, store
-from diary.comparison_words import CATEGORY_WORDS, span_words, therapy_name
+from diary import clinical, comparison, daily, store
+from diary.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
+from diary.i18n.text import gettext
 from diary.medications import records
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import dashboard, notes, timeline_svg
@@ -104,7 +105,8 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "red_flags": dashboard.red_flags(daily.flagged_entries(db, patient.id)),
         "notes": daily.latest_notes(db, patient.id, RECENT_NOTES) if patient.share_notes else None,
         "therapies": [
-            {**t, "kind_label": clinical.THERAPY_KINDS.get(t["kind"], t["kind"])} for t in therapies
+            {**t, "kind_label": gettext(clinical.THERAPY_KINDS.get(t["kind"], t["kind"]))}
+            for t in therapies
         ],
         "tables": [
             {
@@ -119,8 +121,8 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "timeline_svg": timeline_svg.render(
             printed,
             [{**t, "name": therapy_name(t)} for t in therapies],
-            title=f"Daily leg and back pain of {patient.name}",
+            title=gettext("Daily leg and back pain of %(name)s", name=patient.name),
             ident=f"timeline-{patient.id}",
         ),
-        "caveat": analysis.CAVEAT,
+        "caveat": caveat_words(),
     }

@@ -8,6 +8,8 @@ numbers in, markup out (every text escaped); colours come from CSS classes (tl-*
 from datetime import date, timedelta
 from html import escape
 
+from diary.i18n.text import format_date, gettext
+
 WIDTH, HEIGHT = 720, 240
 LEFT, RIGHT, TOP, BOTTOM = 36, 12, 34, 26
 PLOT_W, PLOT_H = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
@@ -60,6 +62,16 @@ def _month_ticks(first: date, last: date) -> list[date]:
     return ticks
 
 
+def _desc(first, last) -> str:
+    return gettext(
+        "Daily leg and back pain from 0 to 10, from %(first)s to %(last)s: 7-day averages as "
+        "lines (leg solid, back dashed), single days as dots, each therapy's start as a "
+        "vertical line.",
+        first=first.isoformat(),
+        last=last.isoformat(),
+    )
+
+
 def render(timeline: list[dict], therapies: list[dict], *, title: str, ident: str) -> str:
     """The timeline as ``<svg>`` markup, or "" when there is no day to draw.
 
@@ -78,9 +90,7 @@ def render(timeline: list[dict], therapies: list[dict], *, title: str, ident: st
         'xmlns="http://www.w3.org/2000/svg" role="img" '
         f'aria-labelledby="{ident}-title {ident}-desc">',
         f'<title id="{ident}-title">{escape(title)}</title>',
-        f'<desc id="{ident}-desc">Daily leg and back pain from 0 to 10, from '
-        f"{first.isoformat()} to {last.isoformat()}: 7-day averages as lines (leg solid, "
-        "back dashed), single days as dots, each therapy's start as a vertical line.</desc>",
+        f'<desc id="{ident}-desc">{escape(_desc(first, last))}</desc>',
     ]
     for value in range(0, 11, 2):
         y = _number(scale.y(value))
@@ -90,7 +100,8 @@ def render(timeline: list[dict], therapies: list[dict], *, title: str, ident: st
         )
     for tick in _month_ticks(first, last):
         x = _number(scale.x(tick))
-        words = f"{tick:%b %Y}" if tick.month == 1 else f"{tick:%b}"
+        # Translators: month ticks on the printed timeline, in Babel's date pattern language.
+        words = format_date(tick, gettext("MMM y") if tick.month == 1 else gettext("MMM"))
         parts.append(
             f'<line class="tl-axis" x1="{x}" x2="{x}" y1="{HEIGHT - BOTTOM}" '
             f'y2="{HEIGHT - BOTTOM + 5}"/>'

@@ -27,6 +27,7 @@ def register_blueprints(app):
         cohorts,
         entries,
         exports,
+        language,
         medications,
         pages,
         password_reset,
@@ -54,3 +55,4 @@ def register_blueprints(app):
     app.register_blueprint(questionnaires.bp)
     app.register_blueprint(medications.bp)
     app.register_blueprint(reminders.bp)
+    app.register_blueprint(language.bp)

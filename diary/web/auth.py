@@ -1,5 +1,7 @@
 """Sign in, register, sign out and the account page."""
 
+from dataclasses import replace
+
 from flask import (
     Blueprint,
     current_app,
@@ -9,13 +11,16 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import force_locale
 from flask_login import current_user
 
-from diary import accounts, sessions, time_zones
+from diary import accounts, i18n, sessions, time_zones
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.fields import trim
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import PasswordChange, SessionCreate, UserUpdate, validate
 from diary.security import (
     limiter,
@@ -32,11 +37,11 @@ from diary.web import safe_next
 bp = Blueprint("auth", __name__)
 
 # The refusal's words (a constant: linters take a literal keyed "password" for a secret).
-NOT_THEIRS = "is not your password. Nothing was deleted"
+NOT_THEIRS = _l("is not your password. Nothing was deleted")
 
 ROLES = [
-    ("patient", "I keep a pain diary (patient)"),
-    ("physician", "I read diaries patients share with me (physician)"),
+    ("patient", _l("I keep a pain diary (patient)")),
+    ("physician", _l("I read diaries patients share with me (physician)")),
 ]
 
 
@@ -66,7 +71,7 @@ def signin():
                 sign_in(user, remember=creds.remember)
                 return redirect(safe_next())
             signin_failed()
-            errors, status = {"form": "The email or password is not right."}, 401
+            errors, status = {"form": _("The email or password is not right.")}, 401
     return render_template(
         "auth/signin.html", errors=errors, email=request.form.get("email", "")
     ), status
@@ -94,7 +99,7 @@ def register():
             errors, status = {"form": accounts.REGISTRATION_REFUSED, **refused.fields}, 400
         else:
             sign_in(user)
-            flash(f"Welcome, {user.name}. Your account is ready.", "success")
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.name), "success")
             return redirect(safe_next())
     # Arriving from an invite's QR code (the accept page), the reader is a physician.
     default_role = "physician" if safe_next().startswith("/patients/") else "patient"
@@ -116,7 +121,7 @@ def register():
 def signout():
     was_physician = current_user.is_authenticated and current_user.is_physician
     sign_out()
-    return _signed_out("You are signed out.", was_physician)
+    return _signed_out(_("You are signed out."), was_physician)
 
 
 @bp.post("/account/signout-everywhere")
@@ -124,7 +129,7 @@ def signout():
 def signout_everywhere():
     was_physician = current_user.is_physician
     sign_out_everywhere()
-    return _signed_out("You are signed out on every device.", was_physician)
+    return _signed_out(_("You are signed out on every device."), was_physician)
 
 
 def _signed_out(message, was_physician):
@@ -142,7 +147,7 @@ def _signed_out(message, was_physician):
 @allow("signed_in")
 def end_session(session_id):
     if sessions.end_of_user(get_db(), current_user.id, session_id):
-        flash("That device is signed out.", "success")
+        flash(_("That device is signed out."), "success")
     return redirect(url_for("auth.account", _anchor="devices-heading"))
 
 
@@ -167,7 +172,7 @@ def account():
         except accounts.RegistrationRefused as refused:
             errors, status = refused.fields, 422
         else:
-            flash("Password changed. Other devices are signed out.", "success")
+            flash(_("Password changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.account"))
     return _account_page(errors=errors), status
 
@@ -175,27 +180,41 @@ def account():
 @bp.post("/account/profile")
 @allow("signed_in")
 def profile():
-    """Name and time zone (schemas.UserUpdate, as PUT /api/v1/users/me)."""
-    form = _form_data("name", "time_zone")
+    """Name, time zone and language (schemas.UserUpdate, as PUT /api/v1/users/me)."""
+    form = _form_data("name", "time_zone", "locale")
     form.update({k: trim(form[k]) for k in ("name",) if k in form})
+    data = dict(form)
+    if data.get("locale") == "":
+        data["locale"] = None  # "your browser's language"
     try:
-        changes = validate(UserUpdate, form, strict=False).model_dump(exclude_unset=True)
+        changes = validate(UserUpdate, data, strict=False).model_dump(exclude_unset=True)
     except ApiError as err:
+        if set(form) == {"locale"}:
+            return _account_page(language_errors=err.fields), 422
         return _account_page(profile_errors=err.fields, profile=form), 422
-    accounts.update(get_db(), current_user.id, changes)
-    flash("Saved: your name and time zone.", "success")
+    user = accounts.update(get_db(), current_user.id, changes)
+    if set(form) == {"locale"}:
+        # Said in the language just chosen, as the next page will be.
+        with force_locale(user.locale or i18n.select_locale_without_account()):
+            flash(_("Saved: your language."), "success")
+    else:
+        flash(_("Saved: your name and time zone."), "success")
     return redirect(url_for("auth.account"))
 
 
-def _account_page(errors=None, profile_errors=None, profile=None):
+def _account_page(errors=None, profile_errors=None, profile=None, language_errors=None):
     user = current_user
     return render_template(
         "auth/account.html",
         errors=errors or {},
         profile_errors=profile_errors or {},
+        language_errors=language_errors or {},
         profile=profile or {"name": user.name, "time_zone": user.time_zone},
         time_zones=time_zones.groups(),
-        devices=sessions.of_user(get_db(), user.id),
+        devices=[
+            replace(device, device=sessions.device_words(device.device))
+            for device in sessions.of_user(get_db(), user.id)
+        ],
     )
 
 
@@ -215,7 +234,7 @@ def delete_account():
             user_id, was_physician = current_user.id, current_user.is_physician
             sign_out()
             accounts.delete_user(db, user_id)
-            return _signed_out("Your account and all its data are deleted.", was_physician)
+            return _signed_out(_("Your account and all its data are deleted."), was_physician)
         signin_failed()
         errors, status = {"password": NOT_THEIRS}, 422
     return render_template("auth/delete.html", errors=errors), status

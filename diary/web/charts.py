@@ -11,6 +11,7 @@ from flask_login import current_user
 from diary import analysis, clinical, comparison, comparison_words, daily, regions, store
 from diary.access import allow
 from diary.db import get_db
+from diary.i18n.text import gettext as _
 from diary.medications import records
 
 bp = Blueprint("charts", __name__)
@@ -59,7 +60,7 @@ def index():
         questionnaires_url=url_for("questionnaires.index")
         if "questionnaires.index" in current_app.view_functions
         else None,
-        caveat=analysis.CAVEAT,
+        caveat=comparison_words.caveat_words(),
         **chart_context(),
     )
 
@@ -71,12 +72,12 @@ def chart_context() -> dict:
         "min_days": analysis.MIN_DAYS,
         "nap_explained": comparison_words.NAP_EXPLAINED,
         "ci_explained": comparison_words.CI_EXPLAINED,
-        "activities": clinical.ACTIVITIES,
+        "activities": clinical.said(clinical.ACTIVITIES),
         "regions": regions,
         "share_step": comparison.share_step,
         "words": comparison_words,
         "therapy_name": comparison_words.therapy_name,
-        "red_flag_advice": clinical.RED_FLAG_ADVICE,
+        "red_flag_advice": _(clinical.RED_FLAG_ADVICE),
     }
 
 

@@ -17,6 +17,7 @@ from diary.cohorts.outcomes import FOLLOW_UPS
 from diary.cohorts.schemas import read_query
 from diary.cohorts.table import POPULATIONS
 from diary.db import get_db
+from diary.i18n.text import said
 
 bp = Blueprint("cohorts", __name__, url_prefix="/clinic")
 
@@ -30,9 +31,9 @@ def index():
         "query": query,
         "errors": errors,
         "counts": selection.kinds_counted(db, current_user.id),
-        "kinds": clinical.THERAPY_KINDS,
-        "populations": {key: words.POPULATIONS[key] for key in POPULATIONS},
-        "throughs": {key: words.THROUGH[key] for key in FOLLOW_UPS},
+        "kinds": clinical.said(clinical.THERAPY_KINDS),
+        "populations": {key: words.say(words.POPULATIONS[key]) for key in POPULATIONS},
+        "throughs": {key: words.say(words.THROUGH[key]) for key in FOLLOW_UPS},
         "table": None,
     }
     if errors:
@@ -49,7 +50,7 @@ def index():
         notes=rows.window_notes(table),
         chart_data={
             **chart.chart_data(table, [(m.name, m.outcome) for m in found]),
-            "words": words.CHART_WORDS,
+            "words": said(words.CHART_WORDS),
         },
         words=words,
         min_days=analysis.MIN_DAYS,

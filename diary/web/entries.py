@@ -19,6 +19,9 @@ from diary.access import allow
 from diary.days import EARLIEST_DAY
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import format_date
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.medications import records as medication_records
 from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
 from diary.web.questionnaires import today_cards
@@ -32,22 +35,22 @@ HISTORY_PAGE = 30
 # be, before int() is asked to parse a megabyte of digits. ASCII digits only ("²" is not 2).
 WHOLE_NUMBER = re.compile(r"-?[0-9]{1,9}")
 LABELS = {
-    "day": "Day",
-    "leg_pain": "Leg pain",
-    "back_pain": "Back pain",
-    "worst_leg_pain": "Worst leg pain",
-    "regions": "Body map",
-    "activities": "Activities",
-    "sitting_tolerance_min": "Sitting time",
-    "walking_tolerance_min": "Walking time",
-    "red_flags": "Warning signs",
-    "note": "Note",
+    "day": _l("Day"),
+    "leg_pain": _l("Leg pain"),
+    "back_pain": _l("Back pain"),
+    "worst_leg_pain": _l("Worst leg pain"),
+    "regions": _l("Body map"),
+    "activities": _l("Activities"),
+    "sitting_tolerance_min": _l("Sitting time"),
+    "walking_tolerance_min": _l("Walking time"),
+    "red_flags": _l("Warning signs"),
+    "note": _l("Note"),
 }
-BAD_PAGE_LINK = (
+BAD_PAGE_LINK = _l(
     "This link to a page of your history is not one we made (perhaps it was cut short). "
     "Open History again to start from your newest entries."
 )
-STALE_FORM = (
+STALE_FORM = _l(
     "This form was saved already, then changed. To change that entry, open it from History; "
     "to log another entry, tap Save again."
 )
@@ -68,17 +71,22 @@ def local_today() -> dt.date:
 
 @bp.app_template_filter("long_day")
 def long_day(day) -> str:
-    """``"2026-03-03"`` -> ``"Tuesday 3 March"``, with the year when it is not this year."""
+    """``"2026-03-03"`` -> ``"Tuesday 3 March"`` ("martes, 3 de marzo"), with the year when
+    it is not this year."""
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    words = f"{day:%A} {day.day} {day:%B}"
-    return words if day.year == local_today().year else f"{words} {day.year}"
+    if day.year == local_today().year:
+        # Translators: a day this year, in Babel's date pattern language.
+        return format_date(day, _("EEEE d MMMM"))
+    # Translators: a day of another year, in Babel's date pattern language.
+    return format_date(day, _("EEEE d MMMM y"))
 
 
 @bp.app_template_filter("short_day")
 def short_day(day) -> str:
     """``"2026-03-03"`` -> ``"3 Mar"`` (for the corner of a card)."""
     day = dt.date.fromisoformat(day) if isinstance(day, str) else day
-    return f"{day.day} {day:%b}"
+    # Translators: a day without its year, in Babel's date pattern language.
+    return format_date(day, _("d MMM"))
 
 
 def _number(text, field, problems):
@@ -88,7 +96,7 @@ def _number(text, field, problems):
         return None
     if WHOLE_NUMBER.fullmatch(text):
         return int(text)
-    problems[field] = "must be a whole number"
+    problems[field] = _("must be a whole number")
     return text
 
 
@@ -116,7 +124,7 @@ def read_form(form):
     try:
         values["regions"] = regions.selection_from_form(pain, numb)
     except ValueError:
-        problems["regions"] = "has an area we do not know: tick the areas again"
+        problems["regions"] = _("has an area we do not know: tick the areas again")
         values["regions"] = regions.selection_from_form(
             [c for c in pain if c in regions.CODES], [c for c in numb if c in regions.CODES]
         )
@@ -134,13 +142,16 @@ def read_form(form):
 def _sentence(field, message):
     # "activities.walking" -> "Walking must be at most 4"; a message that is not a predicate
     # ("give a leg pain or a back pain score") follows a colon.
-    head, _, code = field.partition(".")
-    label = clinical.ACTIVITIES.get(code) if head == "activities" else None
+    head, _dot, code = field.partition(".")
+    label = clinical.said(clinical.ACTIVITIES).get(code) if head == "activities" else None
     label = label or LABELS.get(head)
     if label is None:
         return message[:1].upper() + message[1:]
-    joiner = " " if message.split(" ", 1)[0] in ("is", "must", "has") else ": "
-    return f"{label}{joiner}{message}"
+    # The schema's messages are predicates ("must be at most 4") or sentences of their own,
+    # in English and in every translation alike (docs/translations.md).
+    if message.split(" ", 1)[0] in (_("is"), _("must"), _("has"), "is", "must", "has"):
+        return _("%(field)s %(problem)s", field=label, problem=message)
+    return _("%(field)s: %(problem)s", field=label, problem=message)
 
 
 def validate_form(model, data, problems):
@@ -228,31 +239,39 @@ def summary(entry):
         "leg": entry.get("leg_pain"),
         "back": entry.get("back_pain"),
         "worst": entry.get("worst_leg_pain"),
-        "reach": regions.BAND_WORDS[regions.band(level)] if marked else None,
+        "reach": _(regions.BAND_WORDS[regions.band(level)]) if marked else None,
         "numb": sum(1 for state in marked.values() if state == "numb"),
         "limits": [
-            (clinical.ACTIVITIES[code], clinical.LIMIT_WORDS[v].lower())
+            (_(clinical.ACTIVITIES[code]), _(clinical.LIMIT_WORDS[v]).lower())
             for code, v in (entry.get("activities") or {}).items()
             if v >= 3
         ],
-        "red_flags": [clinical.RED_FLAGS[code] for code in entry.get("red_flags") or []],
+        "red_flags": [_(clinical.RED_FLAGS[code]) for code in entry.get("red_flags") or []],
         "logged_on": logged_on,
         "time": time,
     }
 
 
-def _flash_saved(entry, verb="Saved"):
-    scores = [
-        f"{words} {entry[name]}"
-        for name, words in (("leg_pain", "leg pain"), ("back_pain", "back pain"))
-        if entry[name] is not None
-    ]
+def _flash_saved(entry, changed=False):
+    scores = []
+    if entry["leg_pain"] is not None:
+        scores.append(_("leg pain %(score)s", score=entry["leg_pain"]))
+    if entry["back_pain"] is not None:
+        scores.append(_("back pain %(score)s", score=entry["back_pain"]))
     reach = summary(entry)["reach"]
-    text = f"{verb} for {long_day(entry['day'])}: {', '.join(scores)}"
-    flash(f"{text}; {reach}." if reach else f"{text}.", "success")
+    words = {"day": long_day(entry["day"]), "scores": ", ".join(scores), "reach": reach}
+    if changed and reach:
+        text = _("Saved your changes for %(day)s: %(scores)s; %(reach)s.", **words)
+    elif changed:
+        text = _("Saved your changes for %(day)s: %(scores)s.", **words)
+    elif reach:
+        text = _("Saved for %(day)s: %(scores)s; %(reach)s.", **words)
+    else:
+        text = _("Saved for %(day)s: %(scores)s.", **words)
+    flash(text, "success")
     if entry["red_flags"]:
         # Shown again after the redirect, so a patient without JavaScript sees it too.
-        flash(clinical.RED_FLAG_ADVICE, "error")
+        flash(_(clinical.RED_FLAG_ADVICE), "error")
 
 
 def _render_form(template, values, errors=None, **context):
@@ -261,10 +280,10 @@ def _render_form(template, values, errors=None, **context):
         values=values,
         errors=errors or {},
         regions_catalogue=regions.REGIONS,
-        activities=clinical.ACTIVITIES,
-        limit_words=clinical.LIMIT_WORDS,
-        red_flags=clinical.RED_FLAGS,
-        red_flag_advice=clinical.RED_FLAG_ADVICE,
+        activities=clinical.said(clinical.ACTIVITIES),
+        limit_words=clinical.said(clinical.LIMIT_WORDS),
+        red_flags=clinical.said(clinical.RED_FLAGS),
+        red_flag_advice=_(clinical.RED_FLAG_ADVICE),
         max_day=local_today().isoformat(),
         **context,
     )
@@ -273,7 +292,7 @@ def _render_form(template, values, errors=None, **context):
 def logged_today():
     """Today's live entries (in the patient's time zone), oldest first, with their summaries."""
     today = local_today().isoformat()
-    entries, _ = store.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
+    entries, _next = store.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
     return [(entry, summary(entry)) for entry in reversed(entries)]
 
 
@@ -323,13 +342,14 @@ def _copy_yesterday(values):
     activities of the latest entry before the chosen day; nothing is saved."""
     source = copy_source(_chosen_day(values))
     if source is None:
-        status = "There is no earlier entry to copy yet."
+        status = _("There is no earlier entry to copy yet.")
     else:
         values["regions"] = dict(source["regions"])
         values["activities"] = {code: str(v) for code, v in source["activities"].items()}
-        status = (
-            f"Copied where it hurt and your activities from {long_day(source['day'])}. "
-            "Choose your two scores, then tap Save."
+        status = _(
+            "Copied where it hurt and your activities from %(day)s. "
+            "Choose your two scores, then tap Save.",
+            day=long_day(source["day"]),
         )
     return _render_today(values, status=status)
 
@@ -354,7 +374,7 @@ def edit(entry_id):
     if current is None:
         abort(404)
     if current["deleted"]:
-        flash("This entry was deleted, perhaps on another device. Nothing was changed.", "error")
+        flash(_("This entry was deleted, perhaps on another device. Nothing was changed."), "error")
         return redirect(url_for("entries.history"))
     if request.method == "GET":
         return _render_edit(current, entry_values(current))
@@ -373,9 +393,9 @@ def edit(entry_id):
         conflict = {"entry": mine, "summary": summary(mine)}
         return _render_edit(outcome.row, entry_values(outcome.row), conflict=conflict), 409
     if outcome.status == merge.REJECTED:
-        errors = {"form": "This form is out of date. Open the entry again from History."}
+        errors = {"form": _("This form is out of date. Open the entry again from History.")}
         return _render_edit(current, values, errors), 422
-    _flash_saved(outcome.row, "Saved your changes")
+    _flash_saved(outcome.row, changed=True)
     return redirect(url_for("entries.history", _anchor=f"entry-{current['id']}"))
 
 
@@ -393,12 +413,14 @@ def delete(entry_id):
     outcome = store.change(get_db(), current_user.id, "entry", current["id"], base, True, None)
     if outcome.status not in (merge.APPLIED, merge.DUPLICATE):
         flash(
-            "This entry changed on another device before you deleted it. Here it is as it is "
-            "now; delete it again if you still want to.",
+            _(
+                "This entry changed on another device before you deleted it. Here it is as it "
+                "is now; delete it again if you still want to."
+            ),
             "error",
         )
         return redirect(url_for("entries.edit", entry_id=current["id"]))
-    flash(f"Deleted the entry for {long_day(current['day'])}.", "success")
+    flash(_("Deleted the entry for %(day)s.", day=long_day(current["day"])), "success")
     return redirect(url_for("entries.history"))
 
 
@@ -414,7 +436,7 @@ def history():
     week = None
     if not cursor:
         today = local_today()
-        recent, _ = store.list_entries(
+        recent, _next = store.list_entries(
             db,
             current_user.id,
             day_from=(today - dt.timedelta(days=13)).isoformat(),

@@ -16,6 +16,8 @@ from diary import comparison, comparison_words, merge, store
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.medications import doses, records
 from diary.medications.schemas import (
     SCHEDULES,
@@ -33,11 +35,11 @@ bp.add_app_template_filter(comparison_words.day_words, "day_words")
 bp.add_app_template_global(lambda: str(uuid.uuid4()), "uuid4")
 
 FIELDS = ("name", "strength", "unit", "schedule", "start_day", "end_day")
-STALE_FORM = (
+STALE_FORM = _l(
     "This form was saved already, then changed. To change that medicine, open it from the "
     "list; to add another one, tap Save again."
 )
-CHANGED_ELSEWHERE = (
+CHANGED_ELSEWHERE = _l(
     "This was changed on another device while you were editing. The form now shows the "
     "saved version: make your change again."
 )
@@ -136,7 +138,7 @@ def new():
     if outcome.status in (merge.CONFLICT, merge.REJECTED):
         fresh = {**data, "id": str(uuid.uuid4())}
         return _render_form(fresh, {"form": STALE_FORM}, editing=False, status=409)
-    flash(f"Saved: {medication_name(outcome.row)}.", "success")
+    flash(_("Saved: %(name)s.", name=medication_name(outcome.row)), "success")
     return redirect(url_for("medications.index"))
 
 
@@ -157,7 +159,7 @@ def edit(object_id):
         return _render_form(outcome.row, {}, editing=True, status=409, message=CHANGED_ELSEWHERE)
     if outcome.status == merge.REJECTED:
         abort(404)
-    flash(f"Saved: {medication_name(outcome.row)}.", "success")
+    flash(_("Saved: %(name)s.", name=medication_name(outcome.row)), "success")
     return redirect(url_for("medications.index"))
 
 
@@ -171,7 +173,7 @@ def delete(object_id):
     store.change(
         get_db(), current_user.id, "medication", medication["id"], medication["version"], True, None
     )
-    flash(f"Deleted: {name}.", "success")
+    flash(_("Deleted: %(name)s.", name=name), "success")
     return redirect(url_for("medications.index"))
 
 
@@ -189,12 +191,15 @@ def took_one():
     valid, errors = _validated(DoseCreate, {**data, "taken_at": doses.now_iso()})
     medication = store.get(db, "medication", current_user.id, medication_id) if not errors else None
     if medication is None:
-        flash("That medicine is not in your list any more. Nothing was recorded.", "error")
+        flash(_("That medicine is not in your list any more. Nothing was recorded."), "error")
         return redirect(url_for("entries.today"))
     outcome = store.change(db, current_user.id, "dose", valid.id, None, False, valid)
     if outcome.status == merge.APPLIED:
         time = doses.local_time(outcome.row["taken_at"], current_user.time_zone)
-        flash(f"Recorded: {medication_name(medication)} at {time}.", "success")
+        flash(
+            _("Recorded: %(name)s at %(time)s.", name=medication_name(medication), time=time),
+            "success",
+        )
     return redirect(url_for("entries.today", _anchor="as-needed-heading"))
 
 
@@ -204,7 +209,7 @@ def _dose_page(dose, errors=None, values=None, status=200, message=None):
     return render_template(
         "medications/dose.html",
         dose=dose,
-        name=medication_name(medication) if medication else "a medicine no longer in your list",
+        name=medication_name(medication) if medication else _("a medicine no longer in your list"),
         values=values
         or {
             "day": doses.local_day(dose["taken_at"], zone),
@@ -226,7 +231,7 @@ def edit_dose(object_id):
     try:
         taken_at = doses.at_local(values["day"], values["time"], current_user.time_zone)
     except ValueError:
-        errors = {"time": "must be a day and a time, like 2026-03-02 and 08:15"}
+        errors = {"time": _("must be a day and a time, like 2026-03-02 and 08:15")}
         return _dose_page(dose, errors, values, status=422)
     data = {
         "medication_id": dose["medication_id"],
@@ -244,7 +249,7 @@ def edit_dose(object_id):
         return _dose_page(outcome.row, status=409, message=CHANGED_ELSEWHERE)
     if outcome.status == merge.REJECTED:
         abort(404)
-    flash(f"Saved: taken at {values['time']}.", "success")
+    flash(_("Saved: taken at %(time)s.", time=values["time"]), "success")
     return redirect(url_for("entries.today", _anchor="as-needed-heading"))
 
 
@@ -254,5 +259,5 @@ def delete_dose(object_id):
     dose = _own("dose", object_id)
     store.change(get_db(), current_user.id, "dose", dose["id"], dose["version"], True, None)
     time = doses.local_time(dose["taken_at"], current_user.time_zone)
-    flash(f"Removed the dose taken at {time}.", "success")
+    flash(_("Removed the dose taken at %(time)s.", time=time), "success")
     return redirect(url_for("entries.today", _anchor="as-needed-heading"))

@@ -1,18 +1,21 @@
 """Forgotten passwords: how to get a reset link, and the page a link opens."""
 
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
+from flask_babel import force_locale
 
-from diary import accounts, mail, password_resets
+from diary import accounts, i18n, mail, password_resets
 from diary.access import allow
 from diary.db import fetch_all, get_db
 from diary.errors import ApiError
 from diary.fields import trim
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import PasswordReset, ResetRequest, validate
 from diary.security import email_key, limiter
 
 bp = Blueprint("password_reset", __name__)
 
-SENT = (
+SENT = _l(
     "If an account uses that address, we have emailed it a link to set a new password. "
     "The link works once, for one hour. Nothing there? Look in your spam folder, or ask "
     "the people who run this diary."
@@ -48,19 +51,26 @@ def _email_a_link(email):
     """Send a link when an account uses ``email``; the answer is the same either way."""
     db = get_db()
     rows = fetch_all(
-        db, "SELECT id, email FROM users WHERE email = ?", [accounts.normalise_email(email)]
+        db,
+        "SELECT id, email, locale FROM users WHERE email = ?",
+        [accounts.normalise_email(email)],
     )
     if not rows:
         return
     config = current_app.config
     token = password_resets.create(db, rows[0]["id"])
-    body = (
-        "Someone (we hope you) asked to set a new password for your pain diary.\n\n"
-        f"Open this link to choose one. It works once, for one hour:\n\n"
-        f"{password_resets.link(config['BASE_URL'], token)}\n\n"
-        "If you did not ask for it, ignore this email: your password stays as it is.\n"
-    )
-    message = mail.message(config, rows[0]["email"], "Set a new password for your diary", body)
+    # In the account's language when it chose one, else in the language of this page.
+    language = i18n.supported(rows[0]["locale"]) or i18n.current_language()
+    with force_locale(language):
+        body = _(
+            "Someone (we hope you) asked to set a new password for your pain diary.\n\n"
+            "Open this link to choose one. It works once, for one hour:\n\n"
+            "%(link)s\n\n"
+            "If you did not ask for it, ignore this email: your password stays as it is.\n",
+            link=password_resets.link(config["BASE_URL"], token),
+        )
+        subject = _("Set a new password for your diary")
+    message = mail.message(config, rows[0]["email"], subject, body, language)
     mail.send_in_background(config, message)
 
 
@@ -70,7 +80,7 @@ def reset(token):
     """The form a link opens: a new password, under the registration rules."""
     g.private = True  # the address holds the token: kept out of every cache
     db = get_db()
-    found, _ = password_resets.state(db, token)
+    found, _row = password_resets.state(db, token)
     if found != password_resets.VALID:
         return _not_usable(found)
     errors, status = {}, 200
@@ -90,7 +100,7 @@ def reset(token):
             return _not_usable(gone.state)
         else:
             flash(
-                "Your new password is set, and every device was signed out. Sign in with it.",
+                _("Your new password is set, and every device was signed out. Sign in with it."),
                 "success",
             )
             return redirect(url_for("auth.signin"))

@@ -21,6 +21,8 @@ from flask_login import current_user
 from diary import accounts, comparison_words
 from diary.access import allow
 from diary.db import get_db
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.security import invite_failed, with_invite_limit
 from diary.sharing import dashboard, invites, summary
 from diary.web.charts import chart_context
@@ -28,8 +30,10 @@ from diary.web.charts import chart_context
 bp = Blueprint("physician", __name__, url_prefix="/patients")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
-CODE_FORM = f"must be the {invites.CODE_LENGTH} letters and digits the patient gave you"
-WRONG_CODE = (
+CODE_FORM = _l(
+    "must be the %(count)s letters and digits the patient gave you", count=invites.CODE_LENGTH
+)
+WRONG_CODE = _l(
     "This code does not work: it may be mistyped, used already or expired. "
     "Check it with the patient, or ask them for a new one."
 )
@@ -73,7 +77,7 @@ def accept():
     if accepted is None:
         invite_failed()
         return render_template("physician/accept.html", errors={"form": WRONG_CODE}, code=code), 404
-    flash(f"{accepted['patient_name']} now shares their diary with you.", "success")
+    flash(_("%(name)s now shares their diary with you.", name=accepted["patient_name"]), "success")
     return redirect(url_for("physician.patient", patient_id=accepted["patient_id"]))
 
 
@@ -99,7 +103,7 @@ def printable(patient_id):
         "summary/summary.html",
         view=view,
         back_url=url_for("physician.patient", patient_id=patient_id),
-        back_words="Back to the charts",
+        back_words=_("Back to the charts"),
         charts_url=None,
         **chart_context(),
     )

@@ -12,10 +12,13 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, render_template, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
+from flask_babel import force_locale
 from flask_login import current_user
 
+from diary import i18n
 from diary.access import allow
+from diary.i18n.text import gettext as _
 
 bp = Blueprint("pwa", __name__)
 
@@ -75,10 +78,14 @@ def build_info(app) -> dict:
 def service_worker():
     info = build_info(current_app)
     source = (Path(current_app.static_folder) / "sw.js").read_text()
+    # The offline page and the manifest in every language: an offline Spanish reader
+    # stays in Spanish (static/sw.js picks by the language its last pages were in).
+    offline = {code: _in_language("pwa.offline", code) for code in i18n.SUPPORTED}
+    manifests = [_in_language("pwa.manifest", code) for code in i18n.SUPPORTED]
     build = {
         "version": info["version"],
-        "shell": [*info["assets"], url_for("pwa.offline"), url_for("pwa.manifest")],
-        "offline": url_for("pwa.offline"),
+        "shell": [*info["assets"], *offline.values(), *manifests],
+        "offline": offline,
     }
     body = BUILD_BLOCK.sub(lambda _m: json.dumps(build), source, count=1)
     response = Response(body, mimetype="text/javascript")
@@ -100,10 +107,18 @@ def manifest():
             "purpose": purpose,
         }
 
+    # One manifest per language (?lang=es, linked from each page in its language); the id
+    # stays the same, so an installed app remains one app whatever language it speaks.
+    code = i18n.supported(request.args.get("lang")) or i18n.DEFAULT
+    with force_locale(code):
+        words = {
+            "name": _("diary: a pain diary for sciatica"),
+            "short_name": _("Pain diary"),
+            "description": _("Log leg and back pain in seconds, even offline."),
+        }
     body = {
-        "name": "diary: a pain diary for sciatica",
-        "short_name": "Pain diary",
-        "description": "Log leg and back pain in seconds, even offline.",
+        **words,
+        "lang": code,
         "id": "/today",
         "start_url": "/today",
         "scope": "/",
@@ -117,7 +132,9 @@ def manifest():
             icon("maskable-512.png", 512, "maskable"),
         ],
     }
-    response = Response(json.dumps(body, indent=1), mimetype="application/manifest+json")
+    response = Response(
+        json.dumps(body, indent=1, ensure_ascii=False), mimetype="application/manifest+json"
+    )
     response.headers["Cache-Control"] = "no-cache"
     return response
 
@@ -125,8 +142,16 @@ def manifest():
 @bp.get("/offline")
 @allow("anyone")
 def offline():
-    # Precached without cookies so it holds nothing of any user: see static/sw.js.
-    return render_template("pwa/offline.html")
+    # Precached without cookies so it holds nothing of any user, once per language (English
+    # at /offline, the others at ?lang=es), never by the precaching browser's Accept-Language:
+    # see static/sw.js.
+    with force_locale(i18n.supported(request.args.get("lang")) or i18n.DEFAULT):
+        return render_template("pwa/offline.html")
+
+
+def _in_language(endpoint: str, code: str) -> str:
+    # English at the plain address (?lang= for the others): what a page in English links.
+    return url_for(endpoint) if code == i18n.DEFAULT else url_for(endpoint, lang=code)
 
 
 @bp.after_app_request

@@ -15,6 +15,8 @@ from diary import comparison, comparison_words, inputs, merge, store
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine, schedule, words
 from diary.questionnaires.schemas import ResponseCreate, ResponseUpdate
 from diary.schemas import validate
@@ -23,7 +25,7 @@ from diary.web import safe_next
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
-STALE_FORM = (
+STALE_FORM = _l(
     "This form was saved already. To change that answer, open it from the list of your "
     "questionnaires; to answer again, tap Save again."
 )
@@ -142,7 +144,7 @@ def read_form(form, definition) -> tuple[dict, dict, dict]:
             try:
                 answers[item.link_id] = inputs.whole_number(text, name)
             except inputs.BadInput:
-                problems[name] = "must be a whole number"
+                problems[name] = _("must be a whole number")
     values["answers"] = shown
     data = {"questionnaire": definition.id, "answers": answers}
     if values["day"]:
@@ -157,16 +159,18 @@ def _sentence(definition, field, message) -> str:
     if field == "form":
         return message
     if field == "therapy_id":
-        return "Choose the therapy this answer is about."
+        return _("Choose the therapy this answer is about.")
     if field.startswith("answers."):
         link_id = field.removeprefix("answers.")
         item = next((i for i in definition.answerable if i.link_id == link_id), None)
-        if item is not None and message == "is required":
-            return "Choose one answer." if item.type == "choice" else "Give a number."
-        what = f"Sentence {link_id}" if item is not None and item.type == "boolean" else "This"
-        return f"{what} {message}."
-    label = {"day": "The day"}.get(field, field)
-    return f"{label} {message}."
+        if item is not None and message == _("is required"):
+            return _("Choose one answer.") if item.type == "choice" else _("Give a number.")
+        if item is not None and item.type == "boolean":
+            return _("Sentence %(number)s %(problem)s.", number=link_id, problem=message)
+        return _("This %(problem)s.", problem=message)
+    if field == "day":
+        return _("The day %(problem)s.", problem=message)
+    return f"{field} {message}."
 
 
 def _validated(model, data, problems, definition):
@@ -209,7 +213,15 @@ def _blank(definition, therapy_id):
 def _saved(definition, row):
     said = words.score_words(definition, row["score"])
     day = comparison_words.day_words(row["day"])
-    flash(f"Saved your {definition.short} for {day}: {said}.", "success")
+    flash(
+        _(
+            "Saved your %(short)s for %(day)s: %(said)s.",
+            short=definition.short,
+            day=day,
+            said=said,
+        ),
+        "success",
+    )
 
 
 @bp.route("/<questionnaire>/new", methods=["GET", "POST"])
@@ -268,7 +280,7 @@ def edit(object_id):
         try:
             data["base_version"] = inputs.whole_number(values["base_version"], "base_version")
         except inputs.BadInput:
-            problems["form"] = "This form is out of date. Open the answer again from the list."
+            problems["form"] = _("This form is out of date. Open the answer again from the list.")
     valid, errors = _validated(ResponseUpdate, data, problems, definition)
     if errors:
         return _render_form(definition, values, errors, response=current, status=422)
@@ -276,7 +288,7 @@ def edit(object_id):
         get_db(), current_user.id, "response", current["id"], valid.base_version, False, valid
     )
     if outcome.status == merge.CONFLICT:
-        message = (
+        message = _(
             "This answer was changed on another device while you were editing. The form "
             "now shows the saved version: make your change again."
         )
@@ -302,7 +314,7 @@ def delete(object_id):
     base = current["version"]
     store.change(get_db(), current_user.id, "response", current["id"], base, True, None)
     day = comparison_words.day_words(current["day"])
-    flash(f"Deleted your {definition.short} of {day}.", "success")
+    flash(_("Deleted your %(short)s of %(day)s.", short=definition.short, day=day), "success")
     return redirect(url_for("questionnaires.index"))
 
 

@@ -12,6 +12,7 @@ from diary import accounts
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.reminders import subscriptions
 from diary.schemas import UserUpdate, validate
 
@@ -42,23 +43,29 @@ def save():
         subscriptions.remove_for_session(db, current_user.session.id)
         if subscriptions.count_of_user(db, current_user.id) == 0:
             accounts.update(db, current_user.id, {"reminder_time": None})
-        flash("Reminders are off on this phone.", "success")
+        flash(_("Reminders are off on this phone."), "success")
         return redirect(anchor)
     try:
         data = validate(UserUpdate, {"reminder_time": request.form.get("reminder_time", "")})
     except ApiError:
-        flash("Choose the time of the reminder, like 20:30.", "error")
+        flash(_("Choose the time of the reminder, like 20:30."), "error")
         return redirect(anchor)
     accounts.update(db, current_user.id, {"reminder_time": data.reminder_time})
     if subscriptions.of_session(db, current_user.session.id):
         flash(
-            f"Reminders are on: every day at {data.reminder_time}, when nothing is logged by then.",
+            _(
+                "Reminders are on: every day at %(time)s, when nothing is logged by then.",
+                time=data.reminder_time,
+            ),
             "success",
         )
     else:
         flash(
-            f"Saved the time, {data.reminder_time}. This phone is not set up for reminders "
-            "yet: it needs notifications allowed, and JavaScript.",
+            _(
+                "Saved the time, %(time)s. This phone is not set up for reminders "
+                "yet: it needs notifications allowed, and JavaScript.",
+                time=data.reminder_time,
+            ),
             "error",
         )
     return redirect(anchor)

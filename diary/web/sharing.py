@@ -7,6 +7,7 @@ from flask_login import current_user
 from diary import accounts, cursors
 from diary.access import allow
 from diary.db import get_db
+from diary.i18n.text import gettext as _
 from diary.sharing import invites, links, log, qr
 
 bp = Blueprint("sharing", __name__, url_prefix="/sharing")
@@ -47,7 +48,7 @@ def create_invite():
         "sharing/invite.html",
         invite=invite,
         accept_url=accept_url,
-        qr_svg=qr.svg(accept_url, label=f"QR code of the invite {invite.shown}"),
+        qr_svg=qr.svg(accept_url, label=_("QR code of the invite %(code)s", code=invite.shown)),
     )
 
 
@@ -58,7 +59,7 @@ def create_link():
         days = int(request.form.get("days", ""))
         link, token = links.create(get_db(), current_user.id, days)
     except ValueError:
-        flash("Choose how long the link should work: 1, 7 or 30 days.", "error")
+        flash(_("Choose how long the link should work: 1, 7 or 30 days."), "error")
         return redirect(url_for("sharing.index", _anchor="link-heading"))
     url = url_for("viewlink.summary", token=token, _external=True)
     return render_template(
@@ -66,7 +67,7 @@ def create_link():
         link=link,
         days=days,
         url=url,
-        qr_svg=qr.svg(url, label="QR code of the view link"),
+        qr_svg=qr.svg(url, label=_("QR code of the view link")),
     )
 
 
@@ -79,9 +80,9 @@ def end_share(share_id):
     if share is None or not invites.revoke(db, current_user.id, share_id):
         abort(404)
     if share["physician_name"]:
-        flash(f"{share['physician_name']} can no longer see your diary.", "success")
+        flash(_("%(name)s can no longer see your diary.", name=share["physician_name"]), "success")
     else:
-        flash("The invite code is cancelled: it no longer works.", "success")
+        flash(_("The invite code is cancelled: it no longer works."), "success")
     return redirect(url_for("sharing.index"))
 
 
@@ -90,7 +91,7 @@ def end_share(share_id):
 def end_link(link_id):
     if not links.revoke(get_db(), current_user.id, str(link_id)):
         abort(404)
-    flash("The view link is turned off: it no longer opens your diary.", "success")
+    flash(_("The view link is turned off: it no longer opens your diary."), "success")
     return redirect(url_for("sharing.index"))
 
 
@@ -100,9 +101,9 @@ def notes_choice():
     share = request.form.get("share_notes") == "on"
     accounts.update(get_db(), current_user.id, {"share_notes": share})
     if share:
-        flash("Your notes are now shown to the physicians and links you share with.", "success")
+        flash(_("Your notes are now shown to the physicians and links you share with."), "success")
     else:
-        flash("Your notes are now private: only you see them.", "success")
+        flash(_("Your notes are now private: only you see them."), "success")
     return redirect(url_for("sharing.index", _anchor="notes-heading"))
 
 
@@ -113,13 +114,15 @@ def cohorts_choice():
     accounts.update(get_db(), current_user.id, {"in_cohorts": counted})
     if counted:
         flash(
-            "Your numbers now count in your physicians' cohort tables, without your name.",
+            _("Your numbers now count in your physicians' cohort tables, without your name."),
             "success",
         )
     else:
         flash(
-            "Your numbers are now left out of cohort tables. Your physicians still see your "
-            "diary for your care.",
+            _(
+                "Your numbers are now left out of cohort tables. Your physicians still see "
+                "your diary for your care."
+            ),
             "success",
         )
     return redirect(url_for("sharing.index", _anchor="cohorts-heading"))

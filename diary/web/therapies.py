@@ -13,13 +13,15 @@ from diary import clinical, comparison, comparison_words, merge, store
 from diary.access import allow
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import TherapyCreate, TherapyUpdate, validate
 
 bp = Blueprint("therapies", __name__, url_prefix="/therapies")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
 
 FIELDS = ("kind", "label", "start_day", "end_day", "notes")
-STALE_FORM = (
+STALE_FORM = _l(
     "This form was saved already, then changed. To change that therapy, open it from the "
     "list; to record another one, tap Save again."
 )
@@ -63,7 +65,7 @@ def _render_form(therapy, errors, *, editing, status=200, message=None):
         errors=errors,
         editing=editing,
         message=message,
-        kinds=clinical.THERAPY_KINDS,
+        kinds=clinical.said(clinical.THERAPY_KINDS),
         course_kinds=clinical.COURSE_KINDS,
         today=_today().isoformat(),
     ), status
@@ -76,7 +78,7 @@ def index():
     return render_template(
         "therapies/index.html",
         therapies=therapies,
-        kinds=clinical.THERAPY_KINDS,
+        kinds=clinical.said(clinical.THERAPY_KINDS),
         course_kinds=clinical.COURSE_KINDS,
     )
 
@@ -87,7 +89,7 @@ def new():
     kind = request.values.get("kind", "")
     if kind not in clinical.THERAPY_KINDS:
         # First choose the kind: it decides whether the form offers an end day.
-        return render_template("therapies/kind.html", kinds=clinical.THERAPY_KINDS)
+        return render_template("therapies/kind.html", kinds=clinical.said(clinical.THERAPY_KINDS))
     if request.method == "GET":
         blank = {"kind": kind, "label": "", "start_day": _today().isoformat(), "end_day": None}
         return _render_form({**blank, "notes": "", "id": str(uuid.uuid4())}, {}, editing=False)
@@ -105,7 +107,7 @@ def new():
             editing=False,
             status=409,
         )
-    flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
+    flash(_("Saved: %(name)s.", name=comparison_words.therapy_name(data)), "success")
     return redirect(url_for("therapies.index"))
 
 
@@ -128,12 +130,14 @@ def edit(object_id):
             {},
             editing=True,
             status=409,
-            message="This therapy was changed on another device while you were editing. "
-            "The form now shows the saved version: make your change again.",
+            message=_(
+                "This therapy was changed on another device while you were editing. "
+                "The form now shows the saved version: make your change again."
+            ),
         )
     if outcome.status == merge.REJECTED:
         abort(404)
-    flash(f"Saved: {comparison_words.therapy_name(data)}.", "success")
+    flash(_("Saved: %(name)s.", name=comparison_words.therapy_name(data)), "success")
     return redirect(url_for("therapies.index"))
 
 
@@ -146,10 +150,10 @@ def delete(object_id):
             "therapies/delete.html",
             therapy=therapy,
             name=comparison_words.therapy_name(therapy),
-            kinds=clinical.THERAPY_KINDS,
+            kinds=clinical.said(clinical.THERAPY_KINDS),
         )
     store.change(
         get_db(), current_user.id, "therapy", therapy["id"], therapy["version"], True, None
     )
-    flash(f"Deleted: {comparison_words.therapy_name(therapy)}.", "success")
+    flash(_("Deleted: %(name)s.", name=comparison_words.therapy_name(therapy)), "success")
     return redirect(url_for("therapies.index"))

@@ -7,6 +7,7 @@ import { outbox, changed } from "./offline.js";
 import { el, oneAtATime } from "./outbox-render.js";
 import { localToday } from "./device-day.js";
 import { clockTime, inCourse, localDayOf, medicationName } from "./medication-render.js";
+import { t } from "./i18n.js";
 
 let section;
 
@@ -33,7 +34,7 @@ async function onTook(event) {
   const item = form.closest("[data-medication-id]");
   const data = { medication_id: item.dataset.medicationId, taken_at: new Date().toISOString() };
   await (await outbox()).save("dose", crypto.randomUUID(), data);
-  say(`Recorded: ${item.dataset.name} at ${clockTime(data.taken_at)}.`);
+  say(t("Recorded: %(name)s at %(time)s.", { name: item.dataset.name, time: clockTime(data.taken_at) }));
   await render();
   changed();
 }
@@ -75,7 +76,9 @@ async function renderNow() {
     link.dataset.state = dose.state;
     link.firstChild.textContent = clockTime(dose.data.taken_at);
     link.querySelector(".visually-hidden").textContent =
-      `, ${li.dataset.name}${dose.state === "device" ? ", saved on this phone" : ""}: change or remove`;
+      dose.state === "device"
+        ? t(", %(name)s, saved on this phone: change or remove", { name: li.dataset.name })
+        : t(", %(name)s: change or remove", { name: li.dataset.name });
   }
   for (const li of items.values()) {
     const links = [...li.querySelectorAll("[data-dose-id]")].sort((a, b) => a.dataset.takenAt.localeCompare(b.dataset.takenAt));
@@ -101,14 +104,14 @@ function doseLink(id, name) {
     "a",
     { className: "dose-time", href: `/medications/doses/${id}/edit`, dataset: { doseId: id, local: "" } },
     document.createTextNode(""),
-    el("span", { className: "visually-hidden" }, `, ${name}: change or remove`),
+    el("span", { className: "visually-hidden" }, t(", %(name)s: change or remove", { name })),
   );
 }
 
 // A medicine taken when needed that the page the server rendered did not have.
 function newItem(medicine, list) {
   const name = medicationName(medicine.data);
-  const button = el("button", { type: "submit", className: "button", "aria-label": `Took one: ${name}` }, "Took one");
+  const button = el("button", { type: "submit", className: "button", "aria-label": t("Took one: %(name)s", { name }) }, t("Took one"));
   const li = el(
     "li",
     { className: "as-needed-item", dataset: { medicationId: medicine.id, name } },
@@ -119,7 +122,7 @@ function newItem(medicine, list) {
       el("span", { className: "muted" }, "Today:"),
       " ",
       el("span", { dataset: { doseList: "" } }),
-      el("span", { className: "muted", dataset: { none: "" } }, "none yet"),
+      el("span", { className: "muted", dataset: { none: "" } }, t("none yet")),
     ),
   );
   list.append(li);
@@ -141,13 +144,13 @@ function onDose(event) {
     editor.remove();
     link.focus();
   };
-  const save = el("button", { type: "button", className: "button primary" }, "Save time");
-  const remove = el("button", { type: "button", className: "button danger" }, "Remove dose");
-  const cancel = el("button", { type: "button", className: "button" }, "Cancel");
+  const save = el("button", { type: "button", className: "button primary" }, t("Save time"));
+  const remove = el("button", { type: "button", className: "button danger" }, t("Remove dose"));
+  const cancel = el("button", { type: "button", className: "button" }, t("Cancel"));
   const editor = el(
     "div",
-    { className: "dose-editor", role: "group", "aria-label": `Dose of ${li.dataset.name} at ${clockTime(link.dataset.takenAt)}` },
-    el("div", { className: "field" }, el("label", { htmlFor: inputId }, "Time taken"), input),
+    { className: "dose-editor", role: "group", "aria-label": t("Dose of %(name)s at %(time)s", { name: li.dataset.name, time: clockTime(link.dataset.takenAt) }) },
+    el("div", { className: "field" }, el("label", { htmlFor: inputId }, t("Time taken")), input),
     save,
     remove,
     cancel,
@@ -160,18 +163,18 @@ function onDose(event) {
     if (!/^\d{2}:\d{2}$/.test(input.value)) return input.focus();
     const moment = new Date(`${localToday()}T${input.value}`);
     if (moment > new Date()) {
-      say("That time has not come yet today: choose an earlier one.");
+      say(t("That time has not come yet today: choose an earlier one."));
       return input.focus();
     }
     await (await outbox()).save("dose", id, { ...data(), taken_at: moment.toISOString() }, base());
-    say(`Saved: taken at ${input.value}.`);
+    say(t("Saved: taken at %(time)s.", { time: input.value }));
     close();
     await render();
     changed();
   });
   remove.addEventListener("click", async () => {
     await (await outbox()).remove("dose", id, { ...base(), data: data() });
-    say(`Removed the dose taken at ${clockTime(link.dataset.takenAt)}.`);
+    say(t("Removed the dose taken at %(time)s.", { time: clockTime(link.dataset.takenAt) }));
     editor.remove();
     await render();
     section.querySelector("button")?.focus();

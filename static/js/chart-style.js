@@ -1,6 +1,7 @@
 // What every chart of the diary shares: the colours of the page's scheme (light or dark,
 // read from its CSS custom properties) and the 0-10 pain axis. Imported by the pages'
 // chart modules (charts.js, cohort-chart.js); it draws nothing itself.
+import { t } from "./i18n.js";
 
 export function cssColour(name, fallback) {
   const value = getComputedStyle(document.documentElement).getPropertyValue(name).trim();
@@ -28,7 +29,7 @@ export function palette() {
   };
 }
 
-export function painAxis(colours, title = "Pain (0-10)") {
+export function painAxis(colours, title = t("Pain (0-10)")) {
   return {
     min: 0,
     max: 10,

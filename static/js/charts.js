@@ -1,6 +1,7 @@
 // The charts page: draws the timeline and each therapy's before/after chart from the JSON
 // the server rendered into #chart-data's data-chart attribute, with the vendored Chart.js (window.Chart, loaded
 // as classic scripts before this module). Without it the page keeps its tables.
+import { t } from "./i18n.js";
 
 import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
 
@@ -51,12 +52,12 @@ const MARKER_Y = 11.3;
 const AXIS_TOP = 12.2;
 const AXIS_BOTTOM = -1.8;
 const SHORT_NAMES = {
-  baseline: "Before",
-  "2w": "2-3 wk",
-  "6w": "5-8 wk",
-  "3m": "3 mo",
-  "6m": "6 mo",
-  "12m": "12 mo",
+  baseline: t("Before"),
+  "2w": t("2-3 wk"),
+  "6w": t("5-8 wk"),
+  "3m": t("3 mo"),
+  "6m": t("6 mo"),
+  "12m": t("12 mo"),
 };
 
 // Each therapy's start is a line with its number above the data (the key under the chart
@@ -70,7 +71,7 @@ function annotations(therapies, colours, shadedId) {
     therapy.windows.forEach((w) => {
       // "latest" overlaps the fixed windows; shading it too would only darken them.
       if (!w.from || !w.enough_data || w.name === "latest") return;
-      const name = SHORT_NAMES[w.name] + (w.in_progress ? " so far" : "");
+      const name = SHORT_NAMES[w.name] + (w.in_progress ? t(" so far") : "");
       items[`w-${n}-${w.name}`] = {
         type: "box",
         xMin: dayTime(w.from),
@@ -137,16 +138,16 @@ function timelineAxis(colours) {
 function timelineChart(Chart, data, colours) {
   const canvas = document.getElementById("timeline-chart");
   if (!canvas) return null;
-  const t = data.timeline;
-  const times = t.day.map((day) => dayTime(day));
+  const timeline = data.timeline;
+  const times = timeline.day.map((day) => dayTime(day));
   const small = window.matchMedia("(max-width: 40rem)").matches;
   const config = {
     type: "line",
     data: {
       datasets: [
         {
-          label: "Leg pain, 7-day average",
-          allPoints: points(times, t.leg_avg7, { gaps: true }),
+          label: t("Leg pain, 7-day average"),
+          allPoints: points(times, timeline.leg_avg7, { gaps: true }),
           data: [], // the span shown: applyRange
           borderColor: colours.leg,
           backgroundColor: colours.leg,
@@ -155,8 +156,8 @@ function timelineChart(Chart, data, colours) {
           tension: 0.2,
         },
         {
-          label: "Back pain, 7-day average",
-          allPoints: points(times, t.back_avg7, { gaps: true }),
+          label: t("Back pain, 7-day average"),
+          allPoints: points(times, timeline.back_avg7, { gaps: true }),
           data: [], // the span shown: applyRange
           borderColor: colours.back,
           backgroundColor: colours.back,
@@ -166,8 +167,8 @@ function timelineChart(Chart, data, colours) {
           tension: 0.2,
         },
         {
-          label: "Leg pain, one day",
-          allPoints: points(times, t.leg),
+          label: t("Leg pain, one day"),
+          allPoints: points(times, timeline.leg),
           data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "circle",
@@ -176,8 +177,8 @@ function timelineChart(Chart, data, colours) {
           borderColor: withAlpha(colours.leg, 0.45),
         },
         {
-          label: "Back pain, one day",
-          allPoints: points(times, t.back),
+          label: t("Back pain, one day"),
+          allPoints: points(times, timeline.back),
           data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "triangle",
@@ -315,7 +316,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
   const range = (side) => shown.map((w) => [w[side].q1, w[side].q3]);
   const medians = (side) => shown.map((w) => w[side].median);
   const quartiles = (side, w) =>
-    `median ${w[side].median}, middle half ${w[side].q1} to ${w[side].q3}`;
+    t("median %(median)s, middle half %(low)s to %(high)s", { median: w[side].median, low: w[side].q1, high: w[side].q3 });
   return new Chart(canvas, {
     type: "bar",
     data: {
@@ -323,11 +324,11 @@ function windowsChart(Chart, canvas, therapy, colours) {
       labels: shown.map((w) => {
         const space = w.label.indexOf(" ");
         const lines = space < 0 ? [w.label] : [w.label.slice(0, space), w.label.slice(space + 1)];
-        return w.in_progress ? [...lines, "(so far)"] : lines;
+        return w.in_progress ? [...lines, t("(so far)")] : lines;
       }),
       datasets: [
         {
-          label: "Leg pain",
+          label: t("Leg pain"),
           data: range("leg"),
           medians: medians("leg"),
           medianColour: colours.text,
@@ -337,7 +338,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
           minBarLength: 4,
         },
         {
-          label: "Back pain",
+          label: t("Back pain"),
           data: range("back"),
           medians: medians("back"),
           medianColour: colours.text,
@@ -389,7 +390,7 @@ function main() {
     rangeButtons(timeline, data);
     shadeButtons(timeline, data, colours);
   }
-  const byId = new Map(data.therapies.map((t) => [t.id, t]));
+  const byId = new Map(data.therapies.map((therapy) => [therapy.id, therapy]));
   // Each therapy's chart is drawn when it comes near the screen, not all at load.
   const draw = (canvas) => {
     const therapy = byId.get(canvas.dataset.windowsChart);

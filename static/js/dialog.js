@@ -1,6 +1,7 @@
 // A modal question with two answers, in a native <dialog> (focus kept inside, Escape = no).
 // Resolves true for "yes". Used before deleting an entry and before signing out with
 // changes that are still only on this phone. Without ``no`` it is a notice with one button.
+import { t } from "./i18n.js";
 
 export function ask({ title, text, yes, no, danger = false }) {
   return new Promise((resolve) => {

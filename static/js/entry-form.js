@@ -19,6 +19,7 @@
 // every [data-entry-form] on the page (once).
 
 import { getRegions, initBodymap, setRegions } from "./bodymap.js";
+import { intlLocale, t } from "./i18n.js";
 
 const SCORES = ["leg_pain", "back_pain", "worst_leg_pain"];
 const MINUTES = ["sitting_tolerance_min", "walking_tolerance_min"];
@@ -196,7 +197,7 @@ function dayBefore(day) {
 }
 
 function dayWords(day) {
-  return new Date(`${day}T00:00:00Z`).toLocaleDateString("en-GB", {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString(intlLocale(), {
     weekday: "long",
     day: "numeric",
     month: "long",
@@ -230,13 +231,12 @@ function wireSameAsYesterday(form) {
     const day = form.elements.day.value;
     const source = day ? await latestBefore(button, day) : null;
     if (!source) {
-      status.textContent = "There is no earlier entry to copy yet.";
+      status.textContent = t("There is no earlier entry to copy yet.");
       return;
     }
     fillEntryForm(form, { regions: source.regions, activities: source.activities });
     status.textContent =
-      `Copied where it hurt and your activities from ${dayWords(source.day)}. ` +
-      "Choose your two scores, then tap Save.";
+      t("Copied where it hurt and your activities from %(day)s. Choose your two scores, then tap Save.", { day: dayWords(source.day) });
   });
 }
 

@@ -7,6 +7,7 @@ import { outbox, changed, changedThenGo } from "./offline.js";
 import { ask } from "./dialog.js";
 import { dayWords, entryTitle } from "./entry-render.js";
 import { latestDay, localToday } from "./device-day.js";
+import { t } from "./i18n.js";
 
 const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;
 
@@ -35,10 +36,10 @@ function say(form, text, state) {
 // The few rules worth checking before queueing (the server checks everything again and a
 // refusal shows in History with its reason).
 function problemWith(data) {
-  if (!data.day) return "Choose the day, then tap Save.";
-  if (data.day > latestDay()) return "That day is in the future. Choose today or an earlier day.";
+  if (!data.day) return t("Choose the day, then tap Save.");
+  if (data.day > latestDay()) return t("That day is in the future. Choose today or an earlier day.");
   if (data.leg_pain === null && data.back_pain === null) {
-    return "Choose a leg pain or a back pain score (or both), then tap Save.";
+    return t("Choose a leg pain or a back pain score (or both), then tap Save.");
   }
   return null;
 }
@@ -61,7 +62,7 @@ async function wireCreate(form, draftId) {
     if (record && !record.desired.deleted) {
       id = draftId;
       fillEntryForm(form, record.desired.data);
-      say(form, "This change is saved on this phone only. Fix it, then tap Save.", "device");
+      say(form, t("This change is saved on this phone only. Fix it, then tap Save."), "device");
     }
   }
   if (form.elements.id) form.elements.id.value = id;
@@ -80,7 +81,7 @@ async function wireCreate(form, draftId) {
     await box.save("entry", entryId, data);
     const what = entryTitle(data);
     const advice = data.red_flags.length ? ` ${form.querySelector("[data-red-flag-advice]")?.dataset.advice || ""}` : "";
-    const saved = `Saved on this phone for ${what}. It will be sent when you are online.${advice}`;
+    const saved = t("Saved on this phone for %(what)s. It will be sent when you are online.", { what }) + advice;
     say(form, saved, "device");
     clearEntryForm(form, localToday());
     // Today shows the entry at once and folds the form (today-view.js).
@@ -89,8 +90,10 @@ async function wireCreate(form, draftId) {
     await changed();
     const record = await box.record(entryId);
     let outcome = null;
-    if (!record) outcome = [`Saved for ${what}. Synced.${advice}`, "synced"];
-    else if (record.status !== "pending") outcome = [`Saved on this phone for ${what}, but it needs your attention: see History.${advice}`, record.status];
+    if (!record) outcome = [t("Saved for %(what)s. Synced.", { what }) + advice, "synced"];
+    else if (record.status !== "pending") {
+      outcome = [t("Saved on this phone for %(what)s, but it needs your attention: see History.", { what }) + advice, record.status];
+    }
     if (outcome) {
       say(form, ...outcome);
       form.dispatchEvent(new CustomEvent("diary:entry-sent", { bubbles: true, detail: { id: entryId, message: outcome[0] } }));
@@ -116,7 +119,7 @@ async function wireEdit(form, id) {
   if (item && item.data && !item.deleted && (standIn || item.state !== "synced" || (item.version || 0) > (pageVersion || 0))) {
     fillEntryForm(form, item.data);
     baseVersion = item.version ?? pageVersion;
-    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+    if (item.state !== "synced") say(form, t("Showing your latest version, saved on this phone."), "device");
   }
 
   form.addEventListener("submit", async (event) => {
@@ -129,7 +132,7 @@ async function wireEdit(form, id) {
       return;
     }
     await box.save("entry", id, data, { baseVersion });
-    say(form, `Saved on this phone for ${entryTitle(data)}.`, "device");
+    say(form, t("Saved on this phone for %(what)s.", { what: entryTitle(data) }), "device");
     await changedThenGo(`/history#entry-${id}`);
   });
 
@@ -138,10 +141,10 @@ async function wireEdit(form, id) {
     event.preventDefault();
     const data = readEntryForm(form);
     const sure = await ask({
-      title: `Delete the entry for ${dayWords(data.day)}?`,
-      text: "It is removed from your diary, your charts and your physician's view, on every device.",
-      yes: "Delete entry",
-      no: "Keep it",
+      title: t("Delete the entry for %(day)s?", { day: dayWords(data.day) }),
+      text: t("It is removed from your diary, your charts and your physician's view, on every device."),
+      yes: t("Delete entry"),
+      no: t("Keep it"),
       danger: true,
     });
     if (!sure) return;
@@ -151,7 +154,7 @@ async function wireEdit(form, id) {
 }
 
 function becomeEditForm(form, item) {
-  document.title = "Edit entry · diary";
+  document.title = t("Edit entry · diary");
   // Today's parts that are not the form: what is logged today, and the fold around it.
   document.querySelector("[data-logged-today]")?.remove();
   document.querySelector("[data-today-status]")?.remove();
@@ -162,17 +165,17 @@ function becomeEditForm(form, item) {
     fold.open = true;
   }
   const heading = document.querySelector("h1");
-  if (heading) heading.textContent = `Edit the entry for ${dayWords(item.data.day)}`;
+  if (heading) heading.textContent = t("Edit the entry for %(day)s", { day: dayWords(item.data.day) });
   form.dataset.mode = "edit";
   form.elements.id?.remove();
   form.querySelector("[data-same-as-yesterday]")?.remove();
   const save = form.querySelector("[data-save]");
-  if (save) save.textContent = "Save changes";
+  if (save) save.textContent = t("Save changes");
   const back = document.createElement("p");
   back.className = "back-link";
   const link = document.createElement("a");
   link.href = `/history#entry-${item.id}`;
-  link.textContent = "Back to history";
+  link.textContent = t("Back to history");
   back.append(link);
   heading?.before(back);
 }
@@ -184,7 +187,7 @@ function addDeleteButton(form) {
   const button = document.createElement("button");
   button.type = "submit";
   button.className = "button danger";
-  button.textContent = "Delete this entry";
+  button.textContent = t("Delete this entry");
   deleteForm.append(button);
   form.after(deleteForm);
   return deleteForm;
@@ -192,16 +195,16 @@ function addDeleteButton(form) {
 
 function notOnThisPhone(form, deleted) {
   const heading = document.querySelector("h1");
-  if (heading) heading.textContent = deleted ? "This entry was deleted" : "This entry is not on this phone";
+  if (heading) heading.textContent = deleted ? t("This entry was deleted") : t("This entry is not on this phone");
   const text = document.createElement("p");
   text.textContent = deleted
-    ? "It was deleted, here or on another device."
-    : "It cannot be opened without a connection. Try again when you are online.";
+    ? t("It was deleted, here or on another device.")
+    : t("It cannot be opened without a connection. Try again when you are online.");
   const back = document.createElement("p");
   const link = document.createElement("a");
   link.className = "button";
   link.href = "/history";
-  link.textContent = "Back to history";
+  link.textContent = t("Back to history");
   back.append(link);
   form.replaceWith(text, back);
 }

@@ -6,22 +6,23 @@ import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./o
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
 import { el, oneAtATime } from "./outbox-render.js";
 import { showState } from "./queued-pages.js";
+import { t } from "./i18n.js";
 
 // Entries as the "Not synced yet" panel names them and where it sends the patient.
 const ENTRIES = {
   ...ENTRY_FIELDS,
   name: "entry",
-  noun: "entry",
+  noun: t("entry"),
   title: entryTitle,
   // A new entry not sent yet has no edit page on the server: Today edits it as a draft.
   editHref: (item) =>
     item.record.known_version === null ? `/today?draft=${encodeURIComponent(item.id)}` : `/entries/${item.id}/edit`,
   fixHref: (item) => `/today?draft=${encodeURIComponent(item.id)}`,
   deleteQuestion: (data) => ({
-    title: `Delete the entry for ${dayWords(data.day)}?`,
-    text: "It is removed from your diary on this phone and, once synced, everywhere.",
-    yes: "Delete entry",
-    no: "Keep it",
+    title: t("Delete the entry for %(day)s?", { day: dayWords(data.day) }),
+    text: t("It is removed from your diary on this phone and, once synced, everywhere."),
+    yes: t("Delete entry"),
+    no: t("Keep it"),
   }),
 };
 
@@ -48,9 +49,9 @@ async function renderNow() {
   panel.render(
     items.filter((item) => item.record),
     elsewhereNotes(
-      elsewhereNote(count("therapy"), "therapy", "/therapies/#outbox", "see your therapies"),
-      elsewhereNote(medicineChanges(records), "medicine", "/medications/#outbox", "see your medicines"),
-      elsewhereNote(count("response"), "questionnaire", "/questionnaires/#outbox", "see your questionnaires"),
+      elsewhereNote(count("therapy"), t("therapy"), "/therapies/#outbox", t("see your therapies")),
+      elsewhereNote(medicineChanges(records), t("medicine"), "/medications/#outbox", t("see your medicines")),
+      elsewhereNote(count("response"), t("questionnaire"), "/questionnaires/#outbox", t("see your questionnaires")),
     ),
   );
   reconcileList(items);

@@ -2,6 +2,7 @@
 // file and the server answers with the page; here the file goes up with XMLHttpRequest
 // (fetch cannot report upload progress) and the same answer page replaces this one's main
 // content in place, so there is one summary, rendered by the server.
+import { t } from "./i18n.js";
 
 function wire(form) {
   if (!form) return;
@@ -18,7 +19,7 @@ function wire(form) {
     if (!file) return; // the server says what to do, as without JavaScript
     event.preventDefault();
     if (file.size > Number(form.dataset.maxBytes)) {
-      say(`This file is larger than ${form.dataset.maxSize}, so it cannot be a copy of a diary. Nothing was imported.`);
+      say(t("This file is larger than %(limit)s, so it cannot be a copy of a diary. Nothing was imported.", { limit: form.dataset.maxSize }));
       return;
     }
     const xhr = new XMLHttpRequest();
@@ -28,22 +29,22 @@ function wire(form) {
       if (!progress.lengthComputable) return;
       const percent = Math.round((progress.loaded / progress.total) * 100);
       bar.value = percent;
-      say(`Sending the copy: ${percent}%`);
+      say(t("Sending the copy: %(percent)s%%", { percent }));
     });
     xhr.upload.addEventListener("load", () => {
       bar.removeAttribute("value"); // the server's part has no known length
-      say("Checking the copy and importing it…");
+      say(t("Checking the copy and importing it…"));
     });
     xhr.addEventListener("load", () => show(xhr.response, say));
     xhr.addEventListener("error", () => {
-      say("The copy could not be sent. Check your connection and try again. Nothing was imported.");
+      say(t("The copy could not be sent. Check your connection and try again. Nothing was imported."));
       bar.hidden = true;
       button.disabled = false;
     });
     bar.value = 0;
     bar.hidden = false;
     button.disabled = true;
-    say("Sending the copy: 0%");
+    say(t("Sending the copy: %(percent)s%%", { percent: 0 }));
     xhr.send(new FormData(form));
   });
 }
@@ -53,7 +54,7 @@ function show(answer, say) {
   const main = document.querySelector("main");
   const next = answer && answer.querySelector("main");
   if (!next) {
-    say("The server's answer could not be read. Reload the page to see your diary as it is now.");
+    say(t("The server's answer could not be read. Reload the page to see your diary as it is now."));
     return;
   }
   // A copy of the list first: adopting a node takes it out of the answer's live childNodes.

@@ -7,6 +7,7 @@ import { card, cardContent, clockTime, doseFields, editHref, medicationFields, m
 import { takeMessage } from "./medication-queue.js";
 import { badge, el, oneAtATime } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
+import { t } from "./i18n.js";
 
 let list;
 let panel;
@@ -16,26 +17,38 @@ const KINDS = {
   medication: {
     ...medicationFields(),
     name: "medication",
-    noun: "medicine",
+    noun: t("medicine"),
     title: (data) => medicationName(data),
     editHref,
     fixHref: editHref,
     deleteQuestion: (data) => ({
       title: `Delete “${medicationName(data)}”?`,
-      text: "It is removed on this phone and, once synced, everywhere. Your diary entries stay.",
-      yes: "Delete medicine",
-      no: "Keep it",
+      text: t("It is removed on this phone and, once synced, everywhere. Your diary entries stay."),
+      yes: t("Delete medicine"),
+      no: t("Keep it"),
     }),
   },
   dose: {
     ...doseFields(),
     name: "dose",
-    noun: "dose",
-    title: (data) => `${names.get(data.medication_id) || "A medicine"}, taken ${data.taken_at ? `${dayText(data.taken_at.slice(0, 10))} at ${clockTime(data.taken_at)}` : ""}`,
+    noun: t("dose"),
+    title: (data) =>
+      data.taken_at
+        ? t("%(name)s, taken %(day)s at %(time)s", {
+            name: names.get(data.medication_id) || t("A medicine"),
+            day: dayText(data.taken_at.slice(0, 10)),
+            time: clockTime(data.taken_at),
+          })
+        : names.get(data.medication_id) || t("A medicine"),
     // Doses are recorded and changed on Today.
     editHref: () => "/today#as-needed-heading",
     fixHref: () => "/today#as-needed-heading",
-    deleteQuestion: () => ({ title: "Remove this dose?", text: "It is removed on this phone and, once synced, everywhere.", yes: "Remove dose", no: "Keep it" }),
+    deleteQuestion: () => ({
+      title: t("Remove this dose?"),
+      text: t("It is removed on this phone and, once synced, everywhere."),
+      yes: t("Remove dose"),
+      no: t("Keep it"),
+    }),
   },
 };
 
@@ -66,7 +79,7 @@ async function renderNow() {
   const others = (await box.records()).filter((r) => r.kind === "entry" || r.kind === "therapy").length;
   panel.render(
     [...medicines.filter((item) => item.record), ...doses],
-    elsewhereNote(others, "diary", "/history#outbox", "see History"),
+    elsewhereNote(others, t("diary"), "/history#outbox", t("see History")),
   );
   reconcile(medicines);
   list.dataset.rendered = String(Number(list.dataset.rendered || 0) + 1); // tests wait on it

@@ -10,6 +10,7 @@ import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { medicationName } from "./medication-render.js";
+import { t } from "./i18n.js";
 
 const LIST = "/medications/";
 const MESSAGE_KEY = "diary-medication-message";
@@ -93,7 +94,7 @@ function fillRows(fieldset, changes) {
     for (const input of row.querySelectorAll("input")) input.id = `${input.id}-copy-${i}`;
     for (const label of row.querySelectorAll("label")) {
       label.htmlFor = `${label.htmlFor}-copy-${i}`;
-      label.textContent = label.htmlFor.includes("day") ? "From" : "Dose";
+      label.textContent = label.htmlFor.includes("day") ? t("From") : t("Dose");
     }
     row.querySelector('[name="change_day"]').value = change.day;
     row.querySelector('[name="change_dose"]').value = change.dose;
@@ -104,17 +105,17 @@ function fillRows(fieldset, changes) {
 // The rules worth checking before queueing, in the words of the server's form (the server
 // checks everything again; a refusal shows on the medicine list with its reason).
 function problemWith(data) {
-  if (!data.name) return "Write the medicine's name, then tap Save.";
-  if (!data.schedule) return "Choose how you take it, then tap Save.";
-  if (!data.start_day) return "Choose the start day, then tap Save.";
-  if (data.start_day > latestDay()) return "The start day is in the future. Choose today or an earlier day.";
-  if (data.end_day && data.end_day < data.start_day) return "The end day must be on or after the start day.";
+  if (!data.name) return t("Write the medicine's name, then tap Save.");
+  if (!data.schedule) return t("Choose how you take it, then tap Save.");
+  if (!data.start_day) return t("Choose the start day, then tap Save.");
+  if (data.start_day > latestDay()) return t("The start day is in the future. Choose today or an earlier day.");
+  if (data.end_day && data.end_day < data.start_day) return t("The end day must be on or after the start day.");
   const days = new Set();
   for (const change of data.changes) {
-    if (!change.day) return "Give the day of each dose change.";
-    if (change.day < data.start_day) return `The dose change of ${dayText(change.day)} is before the start day.`;
-    if (data.end_day && change.day > data.end_day) return `The dose change of ${dayText(change.day)} is after the end day.`;
-    if (days.has(change.day)) return `There are two dose changes on ${dayText(change.day)}; keep one.`;
+    if (!change.day) return t("Give the day of each dose change.");
+    if (change.day < data.start_day) return t("The dose change of %(day)s is before the start day.", { day: dayText(change.day) });
+    if (data.end_day && change.day > data.end_day) return t("The dose change of %(day)s is after the end day.", { day: dayText(change.day) });
+    if (days.has(change.day)) return t("There are two dose changes on %(day)s; keep one.", { day: dayText(change.day) });
     days.add(change.day);
   }
   return null;
@@ -128,8 +129,8 @@ async function queue(form, id, options, goTo) {
     return;
   }
   await (await outbox()).save("medication", id, data, options);
-  say(form, `Saved on this phone: ${medicationName(data)}.`, "device");
-  await leave(goTo(id), `Saved: ${medicationName(data)}.`);
+  say(form, t("Saved on this phone: %(name)s.", { name: medicationName(data) }), "device");
+  await leave(goTo(id), t("Saved: %(name)s.", { name: medicationName(data) }));
 }
 
 async function wireCreate(form) {
@@ -144,7 +145,7 @@ async function wireCreate(form) {
     if (record && record.kind === "medication" && !record.desired.deleted) {
       id = draftId;
       fillForm(form, record.desired.data);
-      say(form, "This medicine is saved on this phone only. Change it, then tap Save.", "device");
+      say(form, t("This medicine is saved on this phone only. Change it, then tap Save."), "device");
     }
   }
   form.addEventListener("submit", async (event) => {
@@ -168,7 +169,7 @@ async function wireEdit(form) {
   if (item && item.data && (item.state !== "synced" || (item.version || 0) > (pageVersion || 0))) {
     fillForm(form, item.data);
     baseVersion = item.version ?? pageVersion;
-    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+    if (item.state !== "synced") say(form, t("Showing your latest version, saved on this phone."), "device");
   }
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
@@ -180,14 +181,14 @@ async function wireEdit(form) {
     const data = readForm(form);
     const sure = await ask({
       title: `Delete “${medicationName(data)}”?`,
-      text: "Your diary entries stay, and so do the doses you recorded of it.",
-      yes: "Delete medicine",
-      no: "Keep it",
+      text: t("Your diary entries stay, and so do the doses you recorded of it."),
+      yes: t("Delete medicine"),
+      no: t("Keep it"),
       danger: true,
     });
     if (!sure) return;
     await box.remove("medication", id, { baseVersion, data });
-    await leave(LIST, `Deleted: ${medicationName(data)}.`);
+    await leave(LIST, t("Deleted: %(name)s.", { name: medicationName(data) }));
   });
 }
 
@@ -202,6 +203,6 @@ function wireDeletePage(form) {
     const data = Object.fromEntries(fields.map((name) => [name, row[name]]));
     const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
     await box.remove("medication", id, { baseVersion, data });
-    await leave(LIST, `Deleted: ${medicationName(data)}.`);
+    await leave(LIST, t("Deleted: %(name)s.", { name: medicationName(data) }));
   });
 }

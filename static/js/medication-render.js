@@ -3,21 +3,22 @@
 // the conflict chooser. No state here.
 import { el } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
+import { t } from "./i18n.js";
 
 export const SCHEDULES = {
-  regular: "Regularly (every day, or on a schedule)",
-  as_needed: "Only when needed",
+  regular: t("Regularly (every day, or on a schedule)"),
+  as_needed: t("Only when needed"),
 };
 const MEDICATION_FIELDS = [
-  ["name", "Name"],
-  ["strength", "Strength"],
-  ["unit", "Unit"],
-  ["schedule", "How it is taken"],
-  ["start_day", "Start day"],
-  ["end_day", "End day"],
-  ["changes", "Dose changes"],
+  ["name", t("Name")],
+  ["strength", t("Strength")],
+  ["unit", t("Unit")],
+  ["schedule", t("How it is taken")],
+  ["start_day", t("Start day")],
+  ["end_day", t("End day")],
+  ["changes", t("Dose changes")],
 ];
-const DOSE_FIELDS = [["taken_at", "Taken"]];
+const DOSE_FIELDS = [["taken_at", t("Taken")]];
 
 /** "Pregabalin 75 mg": the name with the strength and unit, as the server writes it. */
 export function medicationName(data) {
@@ -27,8 +28,8 @@ export function medicationName(data) {
 
 /** "from 5 Jan 2026, ongoing" or "from 5 Jan 2026 to 30 Apr 2026". */
 export function courseWords(data) {
-  const start = `from ${dayText(data.start_day)}`;
-  return data.end_day ? `${start} to ${dayText(data.end_day)}` : `${start}, ongoing`;
+  if (data.end_day) return t("from %(start)s to %(end)s", { start: dayText(data.start_day), end: dayText(data.end_day) });
+  return t("from %(start)s, ongoing", { start: dayText(data.start_day) });
 }
 
 /** True when ``day`` lies within the medicine's course. */
@@ -54,7 +55,7 @@ export function cardContent(item) {
     el(
       "p",
       { className: "medication-actions" },
-      el("a", { className: "button", href: editHref(item) }, "Edit", el("span", { className: "visually-hidden" }, ` ${name}`)),
+      el("a", { className: "button", href: editHref(item) }, t("Edit"), el("span", { className: "visually-hidden" }, ` ${name}`)),
     ),
   ].filter(Boolean);
 }
@@ -89,11 +90,11 @@ export function medicationFields() {
     if (name === "changes") return value.length ? value.map((c) => `${dayText(c.day)}: ${c.dose}`).join("; ") : "—";
     return String(value);
   };
-  return { Noun: "Medicine", fields: MEDICATION_FIELDS, valueText };
+  return { Noun: t("Medicine"), fields: MEDICATION_FIELDS, valueText };
 }
 
 /** ... and of a dose taken when needed. */
 export function doseFields() {
-  const valueText = (name, value) => (value ? `${dayText(localDayOf(value))} at ${clockTime(value)}` : "—");
-  return { Noun: "Dose", fields: DOSE_FIELDS, valueText };
+  const valueText = (name, value) => (value ? t("%(day)s at %(time)s", { day: dayText(localDayOf(value)), time: clockTime(value) }) : "—");
+  return { Noun: t("Dose"), fields: DOSE_FIELDS, valueText };
 }

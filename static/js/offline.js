@@ -4,6 +4,7 @@
 import { Outbox } from "./outbox.js";
 import { flush, channelName, announce } from "./sync.js";
 import { ask } from "./dialog.js";
+import { t, tn, tNodes } from "./i18n.js";
 
 const body = document.body;
 const userId = body.dataset.userId;
@@ -11,12 +12,12 @@ const SYNC_TAG = "diary-outbox";
 const SETTLE_MS = 2500;
 
 const TEXT = {
-  synced: () => "All synced",
-  syncing: () => "Syncing…",
-  pending: (n) => `${n} waiting to sync`,
-  offline: (n) => (n ? "Offline: saved on this phone" : "Offline"),
-  signin: () => "Sign in to sync",
-  conflict: (n) => (n === 1 ? "1 change needs your choice" : `${n} changes need your choice`),
+  synced: () => t("All synced"),
+  syncing: () => t("Syncing…"),
+  pending: (n) => t("%(num)s waiting to sync", { num: n }),
+  offline: (n) => (n ? t("Offline: saved on this phone") : t("Offline")),
+  signin: () => t("Sign in to sync"),
+  conflict: (n) => tn("%(num)s change needs your choice", "%(num)s changes need your choice", n),
 };
 
 const status = { online: navigator.onLine, syncing: false, reason: null, counts: { pending: 0, conflicts: 0, rejected: 0 } };
@@ -120,7 +121,7 @@ function render() {
   const count = document.querySelector(".site-header [data-pending-count]");
   if (count) {
     count.hidden = counts.pending === 0;
-    count.textContent = counts.pending === 1 ? "1 unsynced change" : `${counts.pending} unsynced changes`;
+    count.textContent = tn("%(num)s unsynced change", "%(num)s unsynced changes", counts.pending);
   }
   renderSigninBanner(state === "signin" && counts.pending > 0);
 }
@@ -139,8 +140,8 @@ function renderSigninBanner(show) {
   const link = document.createElement("a");
   const here = window.location.pathname + window.location.search;
   link.href = `/signin?next=${encodeURIComponent(here)}`;
-  link.textContent = "Sign in";
-  banner.append("Your session ended. Your changes are kept on this phone. ", link, " to send them.");
+  link.textContent = t("Sign in");
+  banner.append(...tNodes("Your session ended. Your changes are kept on this phone. %(link)s to send them.", { link }));
   const main = document.querySelector("main");
   if (main) main.prepend(banner);
 }
@@ -162,7 +163,9 @@ function warmPages() {
   const linked = [...document.querySelectorAll(".main-nav a[href], a[data-warm][href]")].map((a) => a.getAttribute("href"));
   const urls = [...new Set([...listed, ...linked])];
   navigator.serviceWorker.ready.then((registration) => {
-    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls });
+    // The page's language: the worker keeps the pages it fetches in that language's cache.
+    const lang = document.documentElement.lang || "en";
+    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls, lang });
   });
 }
 
@@ -183,9 +186,9 @@ function guardSignOut() {
     if (!navigator.onLine) {
       // The server must end the session too: signing out offline would only delete data.
       await ask({
-        title: "You are offline",
-        text: "Signing out needs a connection. Nothing was deleted: your changes stay on this phone. Try again when you are online.",
-        yes: "OK",
+        title: t("You are offline"),
+        text: t("Signing out needs a connection. Nothing was deleted: your changes stay on this phone. Try again when you are online."),
+        yes: t("OK"),
       });
       stay();
       return;
@@ -240,12 +243,14 @@ async function tellWorker(type) {
 
 function confirmDiscard(count) {
   return ask({
-    title: "Changes not sent yet",
-    text:
-      `${count === 1 ? "1 change is" : `${count} changes are`} only on this phone and could not be sent` +
-      " (no connection, or a choice is waiting). If you sign out now, they are deleted from this phone.",
-    yes: "Sign out and delete them",
-    no: "Stay signed in",
+    title: t("Changes not sent yet"),
+    text: tn(
+      "%(num)s change is only on this phone and could not be sent (no connection, or a choice is waiting). If you sign out now, it is deleted from this phone.",
+      "%(num)s changes are only on this phone and could not be sent (no connection, or a choice is waiting). If you sign out now, they are deleted from this phone.",
+      count,
+    ),
+    yes: t("Sign out and delete them"),
+    no: t("Stay signed in"),
     danger: true,
   });
 }

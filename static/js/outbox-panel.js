@@ -10,6 +10,7 @@
 import { outbox, changed } from "./offline.js";
 import { ask } from "./dialog.js";
 import { badge, conflictVersions, el } from "./outbox-render.js";
+import { t, tn, tNodes } from "./i18n.js";
 
 /** Put the panel on the page (``place(panel)`` inserts it); returns {render, wasShown}. */
 export function outboxPanel(kind, place) {
@@ -34,7 +35,7 @@ export function outboxPanel(kind, place) {
         panel.replaceChildren();
         return;
       }
-      const parts = [el("h2", { id: "outbox-title" }, "Not synced yet")];
+      const parts = [el("h2", { id: "outbox-title" }, t("Not synced yet"))];
       if (items.length) {
         parts.push(el("p", {}, lead(items)), el("ul", { className: "outbox-list" }, ...items.map((i) => item(i, kind))));
       }
@@ -50,8 +51,13 @@ function lead(items) {
   const waiting = items.filter((i) => i.state === "device").length;
   const needs = items.length - waiting;
   return [
-    waiting && `${waiting === 1 ? "1 change is" : `${waiting} changes are`} saved on this phone and will be sent when you are online.`,
-    needs && `${needs === 1 ? "1 change needs" : `${needs} changes need`} you to choose what to keep.`,
+    waiting &&
+      tn(
+        "%(num)s change is saved on this phone and will be sent when you are online.",
+        "%(num)s changes are saved on this phone and will be sent when you are online.",
+        waiting,
+      ),
+    needs && tn("%(num)s change needs you to choose what to keep.", "%(num)s changes need you to choose what to keep.", needs),
   ]
     .filter(Boolean)
     .join(" ");
@@ -64,17 +70,21 @@ function item(view, kinds) {
   const kind = kindFor(kinds, record.kind);
   const data = record.desired.data || record.server || {};
   const title = kind.title(data);
-  const what = record.desired.deleted ? "Deleted" : record.known_version === null ? "New" : "Edited";
+  const what = record.desired.deleted
+    ? t("Deleted: %(title)s", { title })
+    : record.known_version === null
+      ? t("New: %(title)s", { title })
+      : t("Edited: %(title)s", { title });
   const li = el(
     "li",
     { className: "outbox-item", dataset: { outboxId: view.id, state: view.state } },
-    el("p", {}, el("strong", {}, `${what}: ${title}`), " ", badge(view.state)),
+    el("p", {}, el("strong", {}, what), " ", badge(view.state)),
   );
   const hidden = (text) => el("span", { className: "visually-hidden" }, ` ${text}`);
   if (view.state === "conflict") {
     const server = record.server || {};
     li.append(
-      el("p", {}, `This ${kind.noun} was also changed on another device. Both versions are kept until you choose.`),
+      el("p", {}, t("This %(noun)s was also changed on another device. Both versions are kept until you choose.", { noun: kind.noun })),
       conflictVersions(
         { data: record.desired.data, deleted: record.desired.deleted },
         { data: server, deleted: !!server.deleted },
@@ -83,8 +93,8 @@ function item(view, kinds) {
       el(
         "p",
         { className: "actions" },
-        el("button", { type: "button", className: "button primary", dataset: { choose: "mine" } }, "Keep mine"),
-        el("button", { type: "button", className: "button", dataset: { choose: "theirs" } }, "Keep the other version"),
+        el("button", { type: "button", className: "button primary", dataset: { choose: "mine" } }, t("Keep mine")),
+        el("button", { type: "button", className: "button", dataset: { choose: "theirs" } }, t("Keep the other version")),
       ),
     );
   } else if (view.state === "device" && !record.desired.deleted) {
@@ -92,20 +102,20 @@ function item(view, kinds) {
       el(
         "p",
         { className: "actions" },
-        el("a", { className: "button", href: kind.editHref(view) }, "Edit", hidden(title)),
-        el("button", { type: "button", className: "button danger", dataset: { choose: "delete" } }, "Delete", hidden(title)),
+        el("a", { className: "button", href: kind.editHref(view) }, t("Edit"), hidden(title)),
+        el("button", { type: "button", className: "button danger", dataset: { choose: "delete" } }, t("Delete"), hidden(title)),
       ),
     );
   } else if (view.state === "rejected") {
     const error = record.error || {};
     const fields = Object.values(error.fields || {});
     li.append(
-      el("p", { className: "error" }, `The server did not accept it: ${fields.length ? fields.join("; ") : error.message || "it is not valid"}.`),
+      el("p", { className: "error" }, t("The server did not accept it: %(why)s.", { why: fields.length ? fields.join("; ") : error.message || t("it is not valid") })),
       el(
         "p",
         { className: "actions" },
-        record.desired.deleted ? null : el("a", { className: "button primary", href: kind.fixHref(view) }, "Fix it"),
-        el("button", { type: "button", className: "button danger", dataset: { choose: "discard" } }, "Discard this change"),
+        record.desired.deleted ? null : el("a", { className: "button primary", href: kind.fixHref(view) }, t("Fix it")),
+        el("button", { type: "button", className: "button danger", dataset: { choose: "discard" } }, t("Discard this change")),
       ),
     );
   }
@@ -139,8 +149,9 @@ async function onClick(event, kind) {
 /** A line pointing to another page's changes: "2 therapy changes are not synced yet: …". */
 export function elsewhereNote(count, what, href, linkText) {
   if (!count) return null;
-  const lead = count === 1 ? `1 ${what} change is` : `${count} ${what} changes are`;
-  return el("p", { dataset: { outboxElsewhere: "" } }, `${lead} not synced yet: `, el("a", { href }, linkText), ".");
+  const link = el("a", { href }, linkText);
+  const words = tn("%(num)s %(what)s change is not synced yet: %(link)s.", "%(num)s %(what)s changes are not synced yet: %(link)s.", count);
+  return el("p", { dataset: { outboxElsewhere: "" } }, ...tNodes(words, { num: count, what, link }));
 }
 
 /** Several such lines as one node for ``render`` (null when there is none). */

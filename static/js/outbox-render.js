@@ -1,12 +1,13 @@
 // Building the DOM for changes kept on this phone, whatever their kind: a small element
 // builder, the sync-state badge in words, and the two versions of a conflict side by side.
 // No state here; callers pass plain data and a description of the kind (see outbox-panel.js).
+import { t } from "./i18n.js";
 
 export const BADGE_TEXT = {
-  synced: "Synced",
-  device: "Saved on this phone",
-  conflict: "Needs your choice",
-  rejected: "Not saved",
+  synced: t("Synced"),
+  device: t("Saved on this phone"),
+  conflict: t("Needs your choice"),
+  rejected: t("Not saved"),
 };
 
 /** Wrap an async render so that calls run one after another, never overlapping: two
@@ -34,7 +35,7 @@ export function badge(state, extra = "") {
 function versionList(title, data, other, deleted, kind) {
   const list = el("dl");
   if (deleted) {
-    list.append(el("dt", {}, kind.Noun), el("dd", { className: "differs" }, "Deleted"));
+    list.append(el("dt", {}, kind.Noun), el("dd", { className: "differs" }, t("Deleted")));
   } else {
     for (const [name, label] of kind.fields) {
       const text = kind.valueText(name, data[name]);
@@ -54,7 +55,7 @@ export function conflictVersions(mine, theirs, kind) {
   return el(
     "div",
     { className: "conflict-versions" },
-    versionList("On this phone", mine.data || {}, theirs.data, mine.deleted, kind),
-    versionList("Saved from another device", theirs.data || {}, mine.data, theirs.deleted, kind),
+    versionList(t("On this phone"), mine.data || {}, theirs.data, mine.deleted, kind),
+    versionList(t("Saved from another device"), theirs.data || {}, mine.data, theirs.deleted, kind),
   );
 }

@@ -7,6 +7,7 @@
 import { outbox, currentUserId } from "./offline.js";
 import { localToday } from "./device-day.js";
 import { oneAtATime } from "./outbox-render.js";
+import { t } from "./i18n.js";
 
 const COOKIE = "diary_reminders";
 const WEEK = 7;
@@ -73,7 +74,7 @@ function setAside(event) {
   addKey(key);
   card.hidden = true;
   const status = document.querySelector("[data-today-status]");
-  if (status) status.textContent = card.dataset.asked === "weekly" ? "Set aside until next week." : "Set aside until the next follow-up.";
+  if (status) status.textContent = card.dataset.asked === "weekly" ? t("Set aside until next week.") : t("Set aside until the next follow-up.");
 }
 
 // ---- which cards show ---------------------------------------------------------------------------

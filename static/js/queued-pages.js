@@ -4,6 +4,7 @@
 // questionnaire pages and by History; no state of its own.
 import { changedThenGo } from "./offline.js";
 import { badge, el } from "./outbox-render.js";
+import { t } from "./i18n.js";
 
 const MESSAGE_KEY = "diary-list-message";
 

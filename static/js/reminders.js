@@ -4,6 +4,7 @@
 // unsubscribes the browser, and the form tells the server. Without JavaScript the form only
 // saves the time (docs/reminders.md).
 import { stopReminders } from "./offline.js";
+import { t } from "./i18n.js";
 
 const section = document.querySelector("[data-reminders]");
 const form = section?.querySelector("[data-reminder-form]");
@@ -37,7 +38,7 @@ async function api(path, init = {}) {
 async function subscribe() {
   const permission = await Notification.requestPermission();
   if (permission !== "granted") {
-    throw new Error("Notifications are blocked for this diary. Allow them in your browser's site settings, then try again.");
+    throw new Error(t("Notifications are blocked for this diary. Allow them in your browser's site settings, then try again."));
   }
   const registration = await navigator.serviceWorker.ready;
   const { public_key: key } = await (await api("/api/v1/push/key")).json();
@@ -55,7 +56,7 @@ async function subscribe() {
   const response = await api("/api/v1/push/subscriptions", { method: "POST", body: JSON.stringify(subscription.toJSON()) });
   if (!response.ok) {
     const error = (await response.json().catch(() => ({}))).error || {};
-    throw new Error(`The server did not accept this phone for reminders: ${error.message || response.status}`);
+    throw new Error(t("The server did not accept this phone for reminders: %(why)s", { why: error.message || response.status }));
   }
 }
 
@@ -65,8 +66,8 @@ function wire() {
   if (!supported()) {
     problem(
       appleWithoutHomeScreen()
-        ? "To get reminders on this iPhone or iPad, add the diary to your Home Screen (Share, then “Add to Home Screen”) and turn them on from there."
-        : "This browser cannot show reminders. You can still save the time for your other devices.",
+        ? t("To get reminders on this iPhone or iPad, add the diary to your Home Screen (Share, then “Add to Home Screen”) and turn them on from there.")
+        : t("This browser cannot show reminders. You can still save the time for your other devices."),
     );
   }
   let passing = false;

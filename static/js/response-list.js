@@ -8,6 +8,7 @@ import { card, cardContent, definitionsOf, editHref, responseFields, responseTit
 import { oneAtATime } from "./outbox-render.js";
 import { refreshCard, showLeftMessage, showState } from "./queued-pages.js";
 import { dayText } from "./therapy-render.js";
+import { t } from "./i18n.js";
 
 let root;
 let definitions;
@@ -21,15 +22,15 @@ export function wire() {
     {
       ...responseFields(definitions),
       name: "response",
-      noun: "answer",
+      noun: t("answer"),
       title: (data) => responseTitle(data, definitions),
       editHref,
       fixHref: editHref,
       deleteQuestion: (data) => ({
-        title: `Delete your ${definitions[data.questionnaire]?.short || "answer"} of ${dayText(data.day)}?`,
-        text: "It is removed on this phone and, once synced, everywhere. Your diary entries stay.",
-        yes: "Delete answer",
-        no: "Keep it",
+        title: t("Delete your %(short)s of %(day)s?", { short: definitions[data.questionnaire]?.short || t("answer"), day: dayText(data.day) }),
+        text: t("It is removed on this phone and, once synced, everywhere. Your diary entries stay."),
+        yes: t("Delete answer"),
+        no: t("Keep it"),
       }),
     },
     (node) => root.before(node),
@@ -48,7 +49,7 @@ async function renderNow() {
   const others = (await box.records()).filter((r) => r.kind !== "response").length;
   panel.render(
     items.filter((item) => item.record),
-    elsewhereNote(others, "diary", "/history#outbox", "see History"),
+    elsewhereNote(others, t("diary"), "/history#outbox", t("see History")),
   );
   reconcile(items);
   // Synchronous flag for tests: the lists show what IndexedDB held at this render.

@@ -11,6 +11,7 @@ import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm } from "./queued-pages.js";
+import { t } from "./i18n.js";
 
 const LIST = "/questionnaires/";
 const NEW_PATH = /^\/questionnaires\/([a-z0-9_]+)\/new$/;
@@ -73,17 +74,17 @@ function fillForm(form, data) {
 // The rules worth checking before queueing, in the words the server's form uses (the server
 // checks everything again; a refusal shows on the questionnaires page with its reason).
 function problemWith(form, data) {
-  if (!data.day) return "Choose the day, then tap Save.";
-  if (data.day > latestDay()) return "That day is in the future. Choose today or an earlier day.";
-  if (form.elements.therapy_id && !data.therapy_id) return "Choose the therapy this answer is about.";
+  if (!data.day) return t("Choose the day, then tap Save.");
+  if (data.day > latestDay()) return t("That day is in the future. Choose today or an earlier day.");
+  if (form.elements.therapy_id && !data.therapy_id) return t("Choose the therapy this answer is about.");
   for (const fieldset of form.querySelectorAll("fieldset.choices")) {
     if (!fieldset.querySelector("input:checked")) return "Choose one answer, then tap Save.";
   }
   for (const field of form.querySelectorAll("input[type='number'][name^='answers.']")) {
     const value = data.answers[field.name.slice("answers.".length)];
-    if (value === undefined) return "Give a number, then tap Save.";
+    if (value === undefined) return t("Give a number, then tap Save.");
     if (!Number.isInteger(value) || value < Number(field.min) || value > Number(field.max)) {
-      return `The number must be a whole number from ${field.min} to ${field.max}.`;
+      return t("The number must be a whole number from %(low)s to %(high)s.", { low: field.min, high: field.max });
     }
   }
   return null;
@@ -99,7 +100,7 @@ async function wireCreate(form) {
   const params = new URLSearchParams(window.location.search);
   const path = NEW_PATH.exec(window.location.pathname);
   if (path && path[1] !== form.dataset.questionnaire) {
-    notHere(form, "This form is not on this phone", "It cannot be opened without a connection. Try again when you are online.");
+    notHere(form, t("This form is not on this phone"), t("It cannot be opened without a connection. Try again when you are online."));
     return;
   }
   const day = form.elements.day;
@@ -117,7 +118,7 @@ async function wireCreate(form) {
     if (record && record.kind === "response" && !record.desired.deleted) {
       id = draftId;
       fillForm(form, record.desired.data);
-      say(form, "This answer is saved on this phone only. Change it, then tap Save.", "device");
+      say(form, t("This answer is saved on this phone only. Change it, then tap Save."), "device");
     }
   }
   if (form.elements.id) form.elements.id.value = id;
@@ -135,8 +136,8 @@ function queueOnSubmit(form, id, baseVersion) {
       return;
     }
     await (await outbox()).save("response", id, data, { baseVersion });
-    say(form, "Saved on this phone. It will be sent when you are online.", "device");
-    await leave(`${LIST}#response-${id}`, `Saved your ${named(form)} for ${dayText(data.day)}.`);
+    say(form, t("Saved on this phone. It will be sent when you are online."), "device");
+    await leave(`${LIST}#response-${id}`, t("Saved your %(short)s for %(day)s.", { short: named(form), day: dayText(data.day) }));
   });
 }
 
@@ -148,7 +149,7 @@ async function wireEdit(form) {
   const item = (await box.view("response")).find((i) => i.id === id);
   const pageVersion = Number(form.elements.base_version?.value) || null;
   if (item && item.deleted) {
-    notHere(form, "This answer was deleted", "It was deleted, here or on another device.");
+    notHere(form, t("This answer was deleted"), t("It was deleted, here or on another device."));
     return;
   }
   // Show this phone's version when it is newer than the page, and build the edit on it.
@@ -156,7 +157,7 @@ async function wireEdit(form) {
   if (item && item.data && (item.state !== "synced" || (item.version || 0) > (pageVersion || 0))) {
     fillForm(form, item.data);
     baseVersion = item.version ?? pageVersion;
-    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+    if (item.state !== "synced") say(form, t("Showing your latest version, saved on this phone."), "device");
   }
   queueOnSubmit(form, id, baseVersion);
   const link = document.querySelector("[data-response-delete]");
@@ -165,20 +166,20 @@ async function wireEdit(form) {
     event.preventDefault();
     const data = readForm(form);
     const sure = await ask({
-      title: `Delete your ${named(form)} of ${dayText(data.day)}?`,
-      text: "Only this answer goes, on every device. Your diary entries stay.",
-      yes: "Delete answer",
-      no: "Keep it",
+      title: t("Delete your %(short)s of %(day)s?", { short: named(form), day: dayText(data.day) }),
+      text: t("Only this answer goes, on every device. Your diary entries stay."),
+      yes: t("Delete answer"),
+      no: t("Keep it"),
       danger: true,
     });
     if (!sure) return;
     await box.remove("response", id, { baseVersion, data });
-    await leave(LIST, `Deleted your ${named(form)} of ${dayText(data.day)}.`);
+    await leave(LIST, t("Deleted your %(short)s of %(day)s.", { short: named(form), day: dayText(data.day) }));
   });
 }
 
 function notHere(form, title, words) {
-  replaceForm(form, { title, words, back: LIST, backText: "Back to your questionnaires", alsoRemove: "[data-response-delete]" });
+  replaceForm(form, { title, words, back: LIST, backText: t("Back to your questionnaires"), alsoRemove: "[data-response-delete]" });
 }
 
 // ---- the delete page (reached without the dialog: a bookmark, an old tab) ----------------------
@@ -194,6 +195,6 @@ function wireDeletePage(form) {
     // The newer of the page's version and this phone's: a cached page may be behind.
     const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
     await box.remove("response", id, { baseVersion, data });
-    await leave(LIST, `Deleted your answer of ${dayText(data.day)}.`);
+    await leave(LIST, t("Deleted your answer of %(day)s.", { day: dayText(data.day) }));
   });
 }

@@ -3,6 +3,7 @@
 // a title for the lists and the conflict chooser, the card the list shows. No state here.
 import { el } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
+import { t } from "./i18n.js";
 
 /** The definitions a page carries ({id: {short, rule, item, high, rates, anchored, options}}). */
 export function definitionsOf(node) {
@@ -24,16 +25,16 @@ export function scoreOf(definition, answers) {
 
 /** "12 of 24", "46 of 100", or a rating's words ("Much improved"). */
 export function scoreWords(definition, score) {
-  if (score === null || score === undefined) return "not scored";
+  if (score === null || score === undefined) return t("not scored");
   if (definition?.rates) return definition.options[String(score)] || String(score);
-  return `${score} of ${definition?.high ?? "?"}`;
+  return t("%(score)s of %(high)s", { score, high: definition?.high ?? "?" });
 }
 
 /** "RMDQ of 5 Jan 2026: 12 of 24": one line naming a response. */
 export function responseTitle(data, definitions) {
   const definition = definitions[data.questionnaire];
   const name = definition?.short || data.questionnaire;
-  return `${name} of ${dayText(data.day)}: ${scoreWords(definition, scoreOf(definition, data.answers))}`;
+  return t("%(name)s of %(day)s: %(score)s", { name, day: dayText(data.day), score: scoreWords(definition, scoreOf(definition, data.answers)) });
 }
 
 /** Where a response is changed: its edit page, or its form as a draft when the server has never seen it. */
@@ -61,7 +62,7 @@ export function cardContent(item, definitions) {
     el(
       "p",
       { className: "response-actions" },
-      el("a", { className: "button", href: editHref(item) }, "Edit", el("span", { className: "visually-hidden" }, ` the ${definition?.short || ""} of ${day}`)),
+      el("a", { className: "button", href: editHref(item) }, t("Edit"), el("span", { className: "visually-hidden" }, t(" the %(short)s of %(day)s", { short: definition?.short || "", day }))),
     ),
   ];
 }
@@ -85,12 +86,12 @@ export function responseFields(definitions) {
     return String(value);
   };
   return {
-    Noun: "Answer",
+    Noun: t("Answer"),
     fields: [
-      ["questionnaire", "Questionnaire"],
-      ["day", "Day"],
-      ["answers", "Answers"],
-      ["therapy_id", "Therapy"],
+      ["questionnaire", t("Questionnaire")],
+      ["day", t("Day")],
+      ["answers", t("Answers")],
+      ["therapy_id", t("Therapy")],
     ],
     valueText,
   };
@@ -102,7 +103,7 @@ function answersText(answers, definitions) {
   const entries = Object.entries(answers || {});
   if (entries.length && entries.every(([, v]) => typeof v === "boolean")) {
     const ticked = entries.filter(([, v]) => v).map(([k]) => k);
-    return ticked.length ? `${ticked.length} ticked (${ticked.join(", ")})` : "none ticked";
+    return ticked.length ? t("%(num)s ticked (%(which)s)", { num: ticked.length, which: ticked.join(", ") }) : t("none ticked");
   }
   return entries
     .map(([key, value]) => {

@@ -7,6 +7,7 @@ import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./o
 import { card, cardContent, editHref, kindsOf, therapyFields, therapyName, therapyTitle } from "./therapy-render.js";
 import { oneAtATime } from "./outbox-render.js";
 import { refreshCard, showLeftMessage, showState } from "./queued-pages.js";
+import { t } from "./i18n.js";
 
 let list;
 let kinds;
@@ -20,15 +21,15 @@ export function wire() {
     {
       ...therapyFields(kinds),
       name: "therapy",
-      noun: "therapy",
+      noun: t("therapy"),
       title: (data) => therapyTitle(data, kinds),
       editHref,
       fixHref: editHref,
       deleteQuestion: (data) => ({
         title: `Delete “${therapyName(data, kinds)}”?`,
-        text: "It is removed on this phone and, once synced, everywhere. Your diary entries stay.",
-        yes: "Delete therapy",
-        no: "Keep it",
+        text: t("It is removed on this phone and, once synced, everywhere. Your diary entries stay."),
+        yes: t("Delete therapy"),
+        no: t("Keep it"),
       }),
     },
     (node) => list.before(node),
@@ -49,8 +50,8 @@ async function renderNow() {
   panel.render(
     items.filter((item) => item.record),
     elsewhereNotes(
-      elsewhereNote(entries, "diary entry", "/history#outbox", "see History"),
-      elsewhereNote(medicineChanges(records), "medicine", "/medications/#outbox", "see your medicines"),
+      elsewhereNote(entries, t("diary entry"), "/history#outbox", t("see History")),
+      elsewhereNote(medicineChanges(records), t("medicine"), "/medications/#outbox", t("see your medicines")),
     ),
   );
   reconcile(items);

@@ -10,6 +10,7 @@ import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm as replaced } from "./queued-pages.js";
+import { t } from "./i18n.js";
 
 const LIST = "/therapies/";
 
@@ -61,12 +62,12 @@ function fillForm(form, data) {
 // The rules worth checking before queueing, in the words the server's form uses (the server
 // checks everything again; a refusal shows on the therapy list with its reason).
 function problemWith(data, kinds) {
-  if (!data.start_day) return "Choose the start day, then tap Save.";
-  if (data.start_day > latestDay()) return "The start day is in the future. Choose today or an earlier day.";
+  if (!data.start_day) return t("Choose the start day, then tap Save.");
+  if (data.start_day > latestDay()) return t("The start day is in the future. Choose today or an earlier day.");
   if (data.end_day && !kinds.courses.has(data.kind)) {
-    return "An end day is only for courses (physiotherapy, a medication change or other): clear it to save this kind.";
+    return t("An end day is only for courses (physiotherapy, a medication change or other): clear it to save this kind.");
   }
-  if (data.end_day && data.end_day < data.start_day) return "The end day must be on or after the start day.";
+  if (data.end_day && data.end_day < data.start_day) return t("The end day must be on or after the start day.");
   return null;
 }
 
@@ -91,7 +92,7 @@ async function wireCreate(form) {
     if (record && record.kind === "therapy" && !record.desired.deleted) {
       id = draftId;
       fillForm(form, record.desired.data);
-      say(form, "This therapy is saved on this phone only. Change it, then tap Save.", "device");
+      say(form, t("This therapy is saved on this phone only. Change it, then tap Save."), "device");
     }
   }
   form.addEventListener("submit", async (event) => {
@@ -103,8 +104,8 @@ async function wireCreate(form) {
       return;
     }
     await (await outbox()).save("therapy", id, data);
-    say(form, `Saved on this phone: ${therapyName(data, kinds)}.`, "device");
-    await leave(`${LIST}#therapy-${id}`, `Saved: ${therapyName(data, kinds)}.`);
+    say(form, t("Saved on this phone: %(name)s.", { name: therapyName(data, kinds) }), "device");
+    await leave(`${LIST}#therapy-${id}`, t("Saved: %(name)s.", { name: therapyName(data, kinds) }));
   });
 }
 
@@ -128,7 +129,7 @@ async function wireEdit(form) {
     fillForm(form, item.data);
     shown = item.data;
     baseVersion = item.version ?? pageVersion;
-    if (item.state !== "synced") say(form, "Showing your latest version, saved on this phone.", "device");
+    if (item.state !== "synced") say(form, t("Showing your latest version, saved on this phone."), "device");
   }
   const current = () => readForm(form, kinds, shown ? shown.end_day : null);
 
@@ -141,8 +142,8 @@ async function wireEdit(form) {
       return;
     }
     await box.save("therapy", id, data, { baseVersion });
-    say(form, `Saved on this phone: ${therapyName(data, kinds)}.`, "device");
-    await leave(`${LIST}#therapy-${id}`, `Saved: ${therapyName(data, kinds)}.`);
+    say(form, t("Saved on this phone: %(name)s.", { name: therapyName(data, kinds) }), "device");
+    await leave(`${LIST}#therapy-${id}`, t("Saved: %(name)s.", { name: therapyName(data, kinds) }));
   });
 
   const link = document.querySelector("[data-therapy-delete]");
@@ -152,27 +153,27 @@ async function wireEdit(form) {
     const data = current();
     const sure = await ask({
       title: `Delete “${therapyName(data, kinds)}”?`,
-      text: "Your diary entries stay; only this therapy and its before/after comparison go, on every device.",
-      yes: "Delete therapy",
-      no: "Keep it",
+      text: t("Your diary entries stay; only this therapy and its before/after comparison go, on every device."),
+      yes: t("Delete therapy"),
+      no: t("Keep it"),
       danger: true,
     });
     if (!sure) return;
     await box.remove("therapy", id, { baseVersion, data });
-    await leave(LIST, `Deleted: ${therapyName(data, kinds)}.`);
+    await leave(LIST, t("Deleted: %(name)s.", { name: therapyName(data, kinds) }));
   });
 }
 
 function notHere(form) {
-  replaceForm(form, "This form is not on this phone", "It cannot be opened without a connection. Try again when you are online.");
+  replaceForm(form, t("This form is not on this phone"), t("It cannot be opened without a connection. Try again when you are online."));
 }
 
 function gone(form) {
-  replaceForm(form, "This therapy was deleted", "It was deleted, here or on another device.");
+  replaceForm(form, t("This therapy was deleted"), t("It was deleted, here or on another device."));
 }
 
 function replaceForm(form, title, words) {
-  replaced(form, { title, words, back: LIST, backText: "Back to your therapies", alsoRemove: "[data-therapy-delete]" });
+  replaced(form, { title, words, back: LIST, backText: t("Back to your therapies"), alsoRemove: "[data-therapy-delete]" });
 }
 
 // ---- the delete page (reached without the dialog: a bookmark, an old tab) ----------------------
@@ -188,6 +189,6 @@ function wireDeletePage(form) {
     // The newer of the page's version and this phone's: a cached page may be behind.
     const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
     await box.remove("therapy", id, { baseVersion, data });
-    await leave(LIST, `Deleted: ${therapyName(data, kindsOf(form))}.`);
+    await leave(LIST, t("Deleted: %(name)s.", { name: therapyName(data, kindsOf(form)) }));
   });
 }

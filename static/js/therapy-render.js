@@ -4,13 +4,14 @@
 // courses: Set of codes}, read from the page the server rendered (kindsOf), so the kinds
 // have one source: diary/clinical.py.
 import { el } from "./outbox-render.js";
+import { intlLocale, lang, t } from "./i18n.js";
 
 const FIELDS = [
-  ["kind", "Kind"],
-  ["label", "Name"],
-  ["start_day", "Start day"],
-  ["end_day", "End day"],
-  ["notes", "Notes"],
+  ["kind", t("Kind")],
+  ["label", t("Name")],
+  ["start_day", t("Start day")],
+  ["end_day", t("End day")],
+  ["notes", t("Notes")],
 ];
 const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
@@ -28,7 +29,10 @@ export function kindsOf(node) {
 /** "2026-01-05" -> "5 Jan 2026", as the server's day_words filter writes it. */
 export function dayText(day) {
   const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(day || "");
-  return match ? `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}` : day || "";
+  if (!match) return day || "";
+  if (lang() === "en") return `${Number(match[3])} ${MONTHS[Number(match[2]) - 1]} ${match[1]}`;
+  const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
+  return date.toLocaleDateString(intlLocale(), { day: "numeric", month: "short", year: "numeric", timeZone: "UTC" }).replace(".", "");
 }
 
 /** What a therapy is called on screen: its label, or its kind in words. */
@@ -38,9 +42,9 @@ export function therapyName(data, kinds) {
 
 /** "from 5 Jan 2026, ongoing", "from 5 Jan 2026 to 1 Mar 2026" or "on 5 Jan 2026". */
 export function therapyWhen(data, kinds) {
-  if (!kinds.courses.has(data.kind)) return `on ${dayText(data.start_day)}`;
-  const end = data.end_day ? ` to ${dayText(data.end_day)}` : ", ongoing";
-  return `from ${dayText(data.start_day)}${end}`;
+  if (!kinds.courses.has(data.kind)) return t("on %(day)s", { day: dayText(data.start_day) });
+  if (data.end_day) return t("from %(start)s to %(end)s", { start: dayText(data.start_day), end: dayText(data.end_day) });
+  return t("from %(start)s, ongoing", { start: dayText(data.start_day) });
 }
 
 /** "Physio, twice a week, from 5 Jan 2026, ongoing": one line naming a therapy. */
@@ -69,7 +73,7 @@ export function cardContent(item, kinds) {
     el(
       "p",
       { className: "therapy-actions" },
-      el("a", { className: "button", href: editHref(item) }, "Edit", el("span", { className: "visually-hidden" }, ` ${name}`)),
+      el("a", { className: "button", href: editHref(item) }, t("Edit"), el("span", { className: "visually-hidden" }, ` ${name}`)),
     ),
   ].filter(Boolean);
 }
@@ -91,5 +95,5 @@ export function therapyFields(kinds) {
     if (name.endsWith("_day")) return dayText(value);
     return String(value);
   };
-  return { Noun: "Therapy", fields: FIELDS, valueText };
+  return { Noun: t("Therapy"), fields: FIELDS, valueText };
 }

@@ -1,5 +1,6 @@
 // "New version available — Reload": a new deploy's service worker waits until the patient
 // chooses, so a page never mixes old and new code; choosing activates it and reloads.
+import { t } from "./i18n.js";
 
 let asked = false; // this page asked for the new worker: reload when it takes over
 
@@ -33,11 +34,11 @@ function offer(worker) {
   bar.dataset.updatePrompt = "";
   bar.setAttribute("role", "status");
   const text = document.createElement("p");
-  text.textContent = "New version available —";
+  text.textContent = t("New version available —");
   const button = document.createElement("button");
   button.type = "button";
   button.className = "button primary";
-  button.textContent = "Reload";
+  button.textContent = t("Reload");
   button.addEventListener("click", () => {
     button.disabled = true;
     if (!worker) {

@@ -278,8 +278,9 @@ def flushed(page, at_least=1):
     poll(page, "Number(document.body.dataset.flushes || 0)", lambda n: n >= at_least)
 
 
-def ready(page, user_id):
-    """The worker controls the page, the first flush is done and the pages are cached."""
+def ready(page, user_id, lang="en"):
+    """The worker controls the page, the first flush is done and the pages are cached (in
+    the page cache of ``lang``: static/sw.js keeps each language's pages apart)."""
     poll(page, "navigator.serviceWorker.ready.then((r) => r.active.state === 'activated')")
     if not page.evaluate("!!navigator.serviceWorker.controller"):
         # A page whose navigation began while the first worker was activating can miss
@@ -287,9 +288,10 @@ def ready(page, user_id):
         page.reload()
     poll(page, "!!navigator.serviceWorker.controller")
     flushed(page)
+    cache = f"diary-pages-{user_id}" + ("" if lang == "en" else f"-{lang}")
     poll(
         page,
-        f"""caches.open('diary-pages-{user_id}').then(async (c) =>
+        f"""caches.open('{cache}').then(async (c) =>
             !!(await c.match('/today')) && !!(await c.match('/history')))""",
     )
 

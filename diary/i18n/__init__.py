@@ -1,0 +1,122 @@
+"""The patient's language: which one a request is in, and the catalogues behind it.
+
+A request is in the signed-in user's chosen language, else the language cookie the sign-in
+page's chooser sets, else the best match of the browser's ``Accept-Language``, else English.
+Text in Python goes through ``diary.i18n.text`` (templates get Flask-Babel's ``_``,
+``ngettext`` and ``{% trans %}``); the JavaScript's share of the catalogue is written into
+each page as a JSON data block (no executable inline script: the CSP stays strict).
+"""
+
+from babel import Locale
+from babel.support import LazyProxy
+from flask import has_request_context, request
+from flask.json.provider import DefaultJSONProvider
+from flask_babel import Babel, get_locale, get_translations
+from flask_login import current_user
+
+from diary.i18n import catalogues, text
+
+#: The languages the app is translated into; the first is the default (the source text).
+SUPPORTED = ("en", "es")
+DEFAULT = SUPPORTED[0]
+#: Set by the language chooser on the sign-in page, for visitors without an account.
+COOKIE = "diary_lang"
+COOKIE_MAX_AGE = 365 * 24 * 3600
+
+babel = Babel()
+
+
+def language_names() -> list[tuple[str, str]]:
+    """Each supported language named in itself ("English", "Español"), as a chooser shows it."""
+    return [(code, Locale.parse(code).get_display_name(code).capitalize()) for code in SUPPORTED]
+
+
+def supported(code) -> str | None:
+    """``code`` if the app speaks that language, else None."""
+    return code if code in SUPPORTED else None
+
+
+def select_locale() -> str | None:
+    """The language of this request (see the module's docstring)."""
+    if not has_request_context():
+        return DEFAULT
+    user = current_user
+    if user and user.is_authenticated and supported(getattr(user, "locale", None)):
+        return user.locale
+    return select_locale_without_account()
+
+
+def select_locale_without_account() -> str:
+    """The language the cookie or the browser asks for (an account's own choice aside)."""
+    chosen = supported(request.cookies.get(COOKIE))
+    if chosen:
+        return chosen
+    return request.accept_languages.best_match(SUPPORTED) or DEFAULT
+
+
+def current_language() -> str:
+    """The language code the current request is in ("en" outside a request)."""
+    return text.language()
+
+
+def remember_choice(response, code: str):
+    """Keep a visitor's chosen language in a cookie (a year; readable by no script)."""
+    response.set_cookie(
+        COOKIE,
+        code,
+        max_age=COOKIE_MAX_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
+def _provider():
+    return get_translations(), get_locale()
+
+
+def _say_the_language(response):
+    # Caches (the browser's, a proxy's, the service worker's: static/sw.js) must not hand a
+    # page in one language to someone reading another.
+    if response.mimetype in ("text/html", "application/json"):
+        response.headers["Content-Language"] = current_language()
+        response.vary.add("Accept-Language")
+        response.vary.add("Cookie")
+    return response
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, which also writes text translated lazily (module-level words) as text."""
+
+    @staticmethod
+    def default(o):
+        if isinstance(o, LazyProxy):
+            return str(o)
+        return DefaultJSONProvider.default(o)
+
+
+def init_app(app):
+    app.json = JSONProvider(app)
+    try:
+        catalogues.compile_stale()
+    except OSError as exc:  # a read-only install: the catalogues compiled when installed
+        app.logger.warning("Could not compile the translation catalogues: %s", exc)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(catalogues.TRANSLATIONS),
+    )
+    text.use(_provider)
+    app.after_request(_say_the_language)
+    # A function rather than a context variable: imported macros see globals, not context.
+    app.jinja_env.globals["ui_language"] = current_language
+    app.jinja_env.globals["language_names"] = language_names
+
+    @app.context_processor
+    def inject():
+        language = current_language()
+        return {
+            "html_lang": language,
+            "js_messages": catalogues.js_messages(language) if language != DEFAULT else {},
+        }

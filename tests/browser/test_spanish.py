@@ -1,0 +1,215 @@
+"""A Spanish reader, in a real browser: every page, the patient's, the physician's, the view
+link's, the sign-in and error pages, shows none of the app's English (the list is built from
+the catalogue itself), and offline the phone stays in Spanish."""
+
+import re
+from datetime import UTC, datetime
+from functools import cache
+
+import pytest
+from babel.messages.pofile import read_po
+from playwright.sync_api import expect
+
+from diary.i18n import catalogues
+from tests.browser.conftest import PHONE, ready, register_via_api, seed_demo_diary
+
+SPANISH = {**PHONE, "locale": "es-ES"}
+# Fragments of English that are the same word in Spanish, or that the Spanish pages show on
+# purpose (abbreviations, a file format, a code's example).
+SAME_IN_BOTH = {"diary", "FHIR R4", "CSV", "PRP", "MSC", "NAP", "IMMPACT"}
+
+
+@cache
+def english_only() -> frozenset[str]:
+    """Every distinctive piece of English the catalogue translates: each source string cut at
+    its placeholders and markup, pieces of three words or more, none also found in a Spanish
+    translation (a name the two languages share)."""
+    with catalogues.po_path("es").open("rb") as handle:
+        spanish = read_po(handle)
+    pieces, translated = set(), []
+    for message in spanish:
+        if not message.id:
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        texts = message.string if isinstance(message.string, tuple) else (message.string,)
+        translated.extend(texts)
+        for source in sources:
+            for piece in re.split(r"%\(\w+\)s|<[^>]+>|[“”«»()]|\s[-—–]\s", source):
+                piece = " ".join(piece.split()).strip(" .,:;!?")
+                if len(piece.split()) >= 3 and piece not in SAME_IN_BOTH:
+                    pieces.add(piece)
+    everything_spanish = "\n".join(translated)
+    return frozenset(p for p in pieces if p not in everything_spanish)
+
+
+def what_a_reader_meets(page) -> str:
+    """The page's visible text, its title, and the names a screen reader says."""
+    return page.evaluate(
+        """() => [document.title, document.body.innerText,
+            ...[...document.querySelectorAll('[aria-label],[title],[placeholder],[alt]')]
+              .flatMap((e) => ['aria-label', 'title', 'placeholder', 'alt']
+                .map((a) => e.getAttribute(a)).filter(Boolean))].join('\\n')"""
+    )
+
+
+def assert_spanish(page, path):
+    page.goto(path)
+    page.wait_for_load_state("load")
+    assert page.locator("html").get_attribute("lang") == "es", path
+    text = " ".join(what_a_reader_meets(page).split())
+    found = sorted(piece for piece in english_only() if piece in text)
+    where = [text[max(0, text.index(p) - 60) : text.index(p) + len(p) + 20] for p in found[:3]]
+    assert not found, f"{path} shows English: {found[:8]} in {where}"
+
+
+def test_the_list_of_english_is_the_catalogues_not_a_handful():
+    pieces = english_only()
+    assert len(pieces) > 500
+    assert "How is your pain today" in pieces and "Keep the other version" in pieces
+
+
+def api_post(page, url, path, body):
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
+    assert response.ok, response.text()
+    return response.json()
+
+
+@pytest.fixture
+def spanish_context(browser):
+    contexts = []
+
+    def make():
+        context = browser.new_context(**SPANISH)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
+    url = live_server.url
+    # Signed out: the start, sign-in, registration and password pages, and the errors.
+    page = spanish_context().new_page()
+    for path in (
+        "/",
+        "/signin",
+        "/register",
+        "/password-reset",
+        "/reset/not-a-token",
+        "/nothing-here",
+        "/offline?lang=es",
+    ):
+        assert_spanish(page, url + path)
+
+    # A patient with the demo diary: every page of theirs.
+    patient = new_user()
+    page = spanish_context().new_page()
+    page.goto(url + "/signin")
+    patient["id"] = register_via_api(page, url, patient)["id"]
+    therapies = seed_demo_diary(page, url)
+    medicine = api_post(
+        page,
+        url,
+        "/api/v1/medications",
+        {
+            "name": "Pregabalina",
+            "strength": "75",
+            "unit": "mg",
+            "schedule": "as_needed",
+            "start_day": therapies[0]["start_day"],
+            "changes": [],
+        },
+    )
+    dose = api_post(
+        page,
+        url,
+        "/api/v1/doses",
+        {"medication_id": medicine["id"], "taken_at": datetime.now(UTC).isoformat()},
+    )
+    entry = page.request.get(url + "/api/v1/entries?limit=1").json()["entries"][0]
+    answer = page.request.get(url + "/api/v1/responses").json()["responses"][0]["id"]
+    therapy = therapies[0]["id"]
+    for path in (
+        "/today",
+        "/history",
+        "/charts",
+        "/therapies/",
+        "/therapies/new",
+        "/therapies/new?kind=physiotherapy",
+        f"/therapies/{therapy}/edit",
+        f"/therapies/{therapy}/delete",
+        f"/entries/{entry['id']}/edit",
+        "/medications/",
+        "/medications/new",
+        f"/medications/{medicine['id']}/edit",
+        f"/medications/{medicine['id']}/delete",
+        f"/medications/doses/{dose['id']}/edit",
+        f"/questionnaires/responses/{answer}/edit",
+        f"/questionnaires/responses/{answer}/delete",
+        "/questionnaires/",
+        f"/questionnaires/pgic/new?therapy={therapy}",
+        "/questionnaires/odi/new",
+        "/sharing/",
+        "/account",
+        "/account/data/",
+        "/account/delete",
+    ):
+        assert_spanish(page, url + path)
+    # The RMDQ stays in its published English, and says so in Spanish.
+    page.goto(url + "/questionnaires/rmdq/new")
+    expect(page.locator(".english-only")).to_contain_text("Este cuestionario está en inglés")
+    expect(page.locator("ol.statement-list")).to_have_attribute("lang", "en")
+
+    # A view link, as a physician without an account opens it.
+    page.goto(url + "/sharing/")
+    page.get_by_role("button", name="Crear un enlace de consulta").click()
+    link = page.locator("[data-copy-source]").input_value()
+    page.get_by_role("link", name="Volver a Compartir").click()
+    page.get_by_role("button", name="Crear un código de invitación").click()
+    code = page.locator("[data-invite-code]").inner_text()
+    reader = spanish_context().new_page()
+    assert_spanish(reader, link)
+    assert_spanish(reader, link.rstrip("/") + "/charts")
+
+    # A physician the patient shares with.
+    doctor = new_user("physician")
+    page = spanish_context().new_page()
+    page.goto(url + "/signin")
+    register_via_api(page, url, doctor)
+    api_post(page, url, "/api/v1/shares/accept", {"code": code})
+    assert_spanish(page, url + "/patients/")
+    assert_spanish(page, url + f"/patients/{patient['id']}")
+    assert_spanish(page, url + f"/patients/{patient['id']}/summary")
+    assert_spanish(page, url + "/patients/accept")
+    assert_spanish(page, url + "/clinic/cohorts")
+    assert_spanish(page, url + "/clinic/cohorts?kind=msc_injection&population=all&through=3m")
+    assert_spanish(page, url + "/account")
+
+
+def test_offline_a_spanish_phone_stays_in_spanish(spanish_context, live_server, new_user):
+    url = live_server.url
+    page = spanish_context().new_page()
+    page.goto(url + "/signin")
+    user = new_user()
+    user["id"] = register_via_api(page, url, user)["id"]
+    page.goto(url + "/today")
+    # The pages are kept per language: this user's Spanish ones.
+    ready(page, user["id"], lang="es")
+    page.context.set_offline(True)
+    page.reload()
+    expect(page.get_by_role("heading", name="¿Cómo está su dolor hoy?")).to_be_visible()
+    expect(page.locator(".site-header [data-sync-text]")).to_have_text("Sin conexión")
+    # Saved offline, said in Spanish by the script.
+    page.locator("label[for='leg_pain-6']").click()
+    page.get_by_role("button", name="Guardar", exact=True).click()
+    expect(page.locator("[data-today-status]")).to_contain_text("Guardado en este teléfono")
+    page.get_by_role("link", name="Historial").click()
+    expect(page.get_by_role("heading", name="Historial", exact=True)).to_be_visible()
+    # A page never opened: the offline page, in Spanish too.
+    page.goto(url + "/account")
+    expect(page.get_by_role("heading", name="No tiene conexión")).to_be_visible()
+    assert page.locator("html").get_attribute("lang") == "es"
+    page.context.set_offline(False)

@@ -1,0 +1,261 @@
+"""English and Spanish: which language a request is in, dates and numbers per locale, the
+API's stable codes with translated messages, and what stays English (the exports)."""
+
+import csv
+import io
+import json
+from datetime import date
+
+from diary import comparison_words, regions
+from diary.i18n.text import english, format_fixed, format_percent, in_language
+from diary.questionnaires import engine
+from diary.reminders import push
+from diary.sessions import device_words
+from tests.conftest import form_token
+
+SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
+NBSP = "\u00a0"
+
+
+def lang_of(response):
+    html = response.get_data(as_text=True)
+    return html.split('<html lang="', 1)[1].split('"', 1)[0]
+
+
+# ---- dates, numbers and the verdict's words ---------------------------------------------
+
+
+def test_dates_follow_the_language():
+    with in_language("es"):
+        assert comparison_words.day_words("2026-03-03") == "3 mar 2026"
+        assert comparison_words.span_words("2026-07-17", "2026-08-13") == "17 jul – 13 ago 2026"
+    assert comparison_words.day_words("2026-03-03") == "3 Mar 2026"
+    assert comparison_words.span_words("2026-07-17", "2026-08-13") == "17 Jul – 13 Aug 2026"
+
+
+def test_numbers_and_percentages_follow_the_language():
+    assert format_fixed(7.45, 1) == "7.5"  # rounded as Python's %.1f, the binary value
+    assert format_percent(0.63) == "63%"
+    with in_language("es"):
+        assert format_fixed(7.45, 1) == "7,5"
+        assert format_percent(0.63) == f"63{NBSP}%"
+        assert comparison_words.activity_number(3.6) == f"3,6{NBSP}de{NBSP}4"
+
+
+def window(percent_after, category="substantial_improvement", **extra):
+    return {
+        "enough_data": True,
+        "change": {"category": category},
+        "leg": {"mean": percent_after},
+        **extra,
+    }
+
+
+def test_the_verdict_is_one_sentence_in_each_language():
+    baseline = {"leg": {"mean": 7.5}}
+    later = window(2.8)
+    english_words = comparison_words.change_sentence("prp_injection", later, baseline)
+    assert english_words == "Leg pain 63% lower than before the injection: substantial improvement."
+    with in_language("es"):
+        spanish = comparison_words.change_sentence("prp_injection", later, baseline)
+        assert spanish == (
+            f"Dolor de pierna: 63{NBSP}% menos que antes de la inyección; mejoría sustancial."
+        )
+        # The article joins the preposition as Spanish does: "del bloqueo", not "de el".
+        assert "antes del bloqueo nervioso" in comparison_words.change_sentence(
+            "nerve_block", later, baseline
+        )
+        progress = {"in_progress": True, "days_elapsed": 14, "days_in_window": 29}
+        assert "mejoría sustancial hasta ahora (en curso: 14 de 29 días hasta ahora)" in (
+            comparison_words.change_sentence("surgery", {**later, **progress}, baseline)
+        )
+
+
+def test_region_names_and_clinical_words_are_translated():
+    with in_language("es"):
+        assert regions.label("l_calf_back") == "Pantorrilla izquierda"
+        assert regions.label("c_low_back") == "Zona lumbar, centro"
+        labels = [r.label for r in regions.REGIONS]
+        assert len(set(labels)) == len(labels)
+        assert all("Left" not in label and "Right" not in label for label in labels)
+        assert push.reminder()["title"] == "Es la hora de su diario"
+        assert device_words("Chrome on Android") == "Chrome en Android"
+    assert regions.label("l_calf_back") == "Left back of calf"
+    assert push.reminder() == push.REMINDER
+
+
+def test_questionnaires_ship_only_the_translations_their_licence_allows():
+    with in_language("es"):
+        catalogue = engine.catalogue()
+        pgic, rmdq, odi = catalogue["pgic"], catalogue["rmdq"], catalogue["odi"]
+        assert pgic.language == "es" and pgic.item("1").words(2) == "Mucho mejor"
+        assert odi.language == "es"
+        # The RMDQ may only be shown in its published English: its statements stay English,
+        # our own words about it do not.
+        assert rmdq.language == "en"
+        assert rmdq.item("1").text == "I stay at home most of the time because of my back."
+        assert rmdq.measures == "discapacidad"
+    with english():
+        assert engine.catalogue()["pgic"].item("1").words(2) == "Much improved"
+
+
+# ---- choosing the language ----------------------------------------------------------------
+
+
+def test_the_browser_language_decides_on_a_first_visit(client):
+    spanish = client.get("/signin", headers=SPANISH)
+    assert lang_of(spanish) == "es"
+    assert spanish.headers["Content-Language"] == "es"
+    assert "Accept-Language" in spanish.headers["Vary"]
+    assert "Iniciar sesión" in spanish.get_data(as_text=True)
+    assert lang_of(client.get("/signin", headers={"Accept-Language": "fr, de"})) == "en"
+    assert lang_of(client.get("/signin")) == "en"
+
+
+def test_the_sign_in_page_chooser_keeps_the_choice_in_a_cookie(client):
+    page = client.get("/signin").get_data(as_text=True)
+    assert 'value="es" lang="es"' in page and ">Español</button>" in page
+    assert 'value="en" lang="en" class="button" aria-pressed="true">English</button>' in page
+    token = form_token(client, "/signin")
+    response = client.post("/language?next=/signin", data={"locale": "es", "csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/signin")
+    assert "diary_lang=es" in response.headers["Set-Cookie"]
+    assert "HttpOnly" in response.headers["Set-Cookie"]
+    assert lang_of(client.get("/signin")) == "es"  # no Accept-Language needed any more
+    # An unknown language changes nothing; the chooser never leads off the site.
+    token = form_token(client, "/signin")
+    refused = client.post(
+        "/language?next=https://evil.example/", data={"locale": "xx", "csrf_token": token}
+    )
+    assert "Set-Cookie" not in refused.headers
+    assert refused.headers["Location"] == "/signin"
+    assert client.post("/language", data={"locale": "es"}).status_code == 400  # no CSRF token
+
+
+def test_the_account_keeps_its_language_for_every_device(patient, make_api):
+    me = patient.put("/api/v1/users/me", {"locale": "es"})
+    assert me.status_code == 200 and me.get_json()["locale"] == "es"
+    # English browser, Spanish account: the account wins.
+    assert lang_of(patient.client.get("/today", headers={"Accept-Language": "en"})) == "es"
+    other_device = make_api()
+    other_device.signin()
+    assert lang_of(other_device.client.get("/history")) == "es"
+    # null goes back to the browser's language.
+    assert patient.put("/api/v1/users/me", {"locale": None}).get_json()["locale"] is None
+    assert lang_of(patient.client.get("/today")) == "en"
+
+
+def test_an_unsupported_locale_is_refused_naming_the_field(patient):
+    response = patient.put("/api/v1/users/me", {"locale": "fr", "name": "Pat Changed"})
+    assert response.status_code == 422
+    body = response.get_json()["error"]
+    assert body["code"] == "invalid" and "locale" in body["fields"]
+    assert patient.get("/api/v1/session").get_json()["user"]["name"] == "Pat"  # nothing written
+
+
+def test_the_account_page_sets_the_language(patient):
+    page = patient.client.get("/account").get_data(as_text=True)
+    assert '<option value="es" lang="es">Español</option>' in page
+    token = form_token(patient.client, "/account")
+    response = patient.client.post(
+        "/account/profile", data={"locale": "es", "csrf_token": token}, follow_redirects=True
+    )
+    html = response.get_data(as_text=True)
+    assert lang_of(response) == "es" and "Guardado: su idioma." in html
+    assert patient.get("/api/v1/session").get_json()["user"]["locale"] == "es"
+
+
+# ---- the API: stable codes, translated messages ------------------------------------------
+
+
+def test_api_codes_stay_english_while_messages_follow_the_language(patient, client):
+    refused = patient.post(
+        "/api/v1/entries", {"day": "2026-01-05", "leg_pain": 11}, headers=SPANISH
+    )
+    error = refused.get_json()["error"]
+    assert refused.status_code == 422 and error["code"] == "invalid"
+    assert error["message"] == "Algunos campos no son válidos."
+    assert error["fields"]["leg_pain"] == "debe ser como máximo 10"
+    client.delete("/api/v1/session", headers={"X-CSRFToken": patient.token()})
+    anonymous = client.get("/api/v1/entries", headers=SPANISH).get_json()["error"]
+    assert anonymous == {
+        "code": "unauthenticated",
+        "message": "Inicie sesión primero.",
+        "fields": {},
+    }
+    english_error = client.get("/api/v1/entries").get_json()["error"]
+    assert (
+        english_error["code"] == "unauthenticated" and english_error["message"] == "Sign in first."
+    )
+
+
+# ---- what stays English -------------------------------------------------------------------
+
+
+def test_exports_keep_their_documented_english_whatever_the_language(patient):
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    patient.post(
+        "/api/v1/therapies",
+        {"kind": "nerve_block", "label": "", "start_day": "2026-01-05"},
+    )
+    therapies = patient.get("/api/v1/export.csv?table=therapies", headers=SPANISH)
+    rows = list(csv.DictReader(io.StringIO(therapies.get_data(as_text=True).lstrip("\ufeff"))))
+    assert "kind_name" in rows[0] and rows[0]["kind_name"] == "Nerve block"
+    bundle = json.loads(patient.get("/api/v1/export.fhir.json", headers=SPANISH).data)
+    texts = json.dumps(bundle)
+    assert "Nerve block" in texts and "Bloqueo nervioso" not in texts
+
+
+def test_the_manifest_and_offline_page_exist_in_each_language(client):
+    manifest = client.get("/manifest.webmanifest?lang=es").get_json()
+    assert manifest["lang"] == "es" and manifest["short_name"] == "Diario del dolor"
+    assert manifest["id"] == "/today"  # one installed app, whatever language it speaks
+    assert client.get("/manifest.webmanifest", headers=SPANISH).get_json()["lang"] == "en"
+    assert lang_of(client.get("/offline?lang=es")) == "es"
+    # Precached without cookies: the plain address is English, whatever the browser says.
+    assert lang_of(client.get("/offline", headers=SPANISH)) == "en"
+    spanish_page = client.get("/signin", headers=SPANISH).get_data(as_text=True)
+    assert 'href="/manifest.webmanifest?lang=es"' in spanish_page
+
+
+def test_a_spanish_page_carries_its_scripts_words_as_data_not_code(client):
+    html = client.get("/signin", headers=SPANISH).get_data(as_text=True)
+    block = html.split('<script type="application/json" id="i18n">', 1)[1].split("</script>")[0]
+    words = json.loads(block)
+    assert words["All synced"] == "Todo sincronizado"
+    assert words["%(num)s unsynced change"] == [
+        "%(num)s cambio sin sincronizar",
+        "%(num)s cambios sin sincronizar",
+    ]
+    assert (
+        "Registration was refused. Check the fields, or sign in if you already have an account."
+        not in words
+    )
+    # English pages carry no block: their scripts' words are the source text.
+    assert 'id="i18n"' not in client.get("/signin").get_data(as_text=True)
+
+
+def test_the_day_a_migration_adds_the_locale_column(app):
+    from diary.db import get_db
+
+    with app.app_context():
+        columns = {row[1] for row in get_db().execute("PRAGMA table_info(users)")}
+    assert "locale" in columns
+
+
+def test_long_days_in_spanish(patient):
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    day = date(date.today().year - 1, 3, 3)  # last year's: said with its year
+    patient.post("/api/v1/entries", {"day": day.isoformat(), "leg_pain": 4})
+    html = patient.client.get("/history").get_data(as_text=True)
+    assert f"3 de marzo de {day.year}" in html
+
+
+def test_imported_macros_speak_each_pages_language_not_the_first_ones(patient):
+    # Jinja keeps an imported template's top level once per app: words set there would stay
+    # in the language of the first page that imported it.
+    english_page = patient.client.get("/today").get_data(as_text=True)
+    assert 'data-words-numb="numbness or pins and needles"' in english_page
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    spanish_page = patient.client.get("/today").get_data(as_text=True)
+    assert 'data-words-numb="entumecimiento u hormigueo"' in spanish_page
