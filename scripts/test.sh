@@ -15,4 +15,4 @@ fi
 .venv/bin/ruff check .
 # pytest exits 5 when it collected no test: that fails this script like any other failure.
 # -n auto: one worker per core, each with its own live server and browser (pytest-xdist).
-exec .venv/bin/python -m pytest -q -n auto "$@"
+exec .venv/bin/python -m pytest -q -n auto --dist worksteal "$@"
