@@ -1,6 +1,7 @@
 """Questionnaire responses over JSON: the definitions, the resource with its score, the sync
 kind `response` under the same rules as entries, a sharing physician's read, deletion."""
 
+import json
 import uuid
 
 import pytest
@@ -37,6 +38,15 @@ def test_a_response_comes_back_with_its_score_and_every_answer(patient):
     assert patient.get(f"/api/v1/responses/{body['id']}").get_json() == body
     listed = patient.get("/api/v1/responses").get_json()["responses"]
     assert [r["id"] for r in listed] == [body["id"]]
+
+
+def test_a_statement_sent_as_null_is_not_ticked_as_the_document_says(patient, client):
+    answer = {"questionnaire": "rmdq", "day": DAY, "answers": {"1": True, "2": None}}
+    created = patient.post("/api/v1/responses", answer)
+    assert created.status_code == 201
+    assert created.get_json()["score"] == 1 and created.get_json()["answers"]["2"] is False
+    document = client.get("/api/v1/openapi.json").get_json()
+    assert '["boolean", "null"]' in json.dumps(document)
 
 
 def test_responses_are_edited_with_their_version_and_deleted_as_tombstones(patient):

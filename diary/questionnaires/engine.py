@@ -429,15 +429,18 @@ def answers_schema(definition: Definition) -> dict:
     properties = {}
     for item in definition.answerable:
         if item.type == "boolean":
-            properties[item.link_id] = {"type": "boolean"}
+            prop = {"type": "boolean"}
         elif item.type == "choice":
-            properties[item.link_id] = {"type": "integer", "enum": [o.value for o in item.options]}
+            prop = {"type": "integer", "enum": [o.value for o in item.options]}
         else:
-            properties[item.link_id] = {
-                "type": "integer",
-                "minimum": item.low,
-                "maximum": item.high,
-            }
+            prop = {"type": "integer", "minimum": item.low, "maximum": item.high}
+        if not item.required:
+            # An optional item may be left out or sent as null: both are "not answered"
+            # (an RMDQ statement not ticked), as check_answers reads them.
+            prop["type"] = [prop["type"], "null"]
+            if "enum" in prop:
+                prop["enum"] = [*prop["enum"], None]
+        properties[item.link_id] = prop
     schema = {"type": "object", "properties": properties, "additionalProperties": False}
     required = [i.link_id for i in definition.answerable if i.required]
     if required:
