@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from datetime import date
+from html import unescape
 
 from diary import comparison_words, regions
 from diary.i18n.text import english, format_fixed, format_percent, in_language
@@ -220,8 +221,9 @@ def test_the_manifest_and_offline_page_exist_in_each_language(client):
 
 def test_a_spanish_page_carries_its_scripts_words_as_data_not_code(client):
     html = client.get("/signin", headers=SPANISH).get_data(as_text=True)
-    block = html.split('<script type="application/json" id="i18n">', 1)[1].split("</script>")[0]
-    words = json.loads(block)
+    block = html.split('<meta id="i18n" name="diary-messages" content=\'', 1)[1].split("'>")[0]
+    words = json.loads(unescape(block))
+    assert '<script type="application/json"' not in html
     assert words["All synced"] == "Todo sincronizado"
     assert words["%(num)s unsynced change"] == [
         "%(num)s cambio sin sincronizar",

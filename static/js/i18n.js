@@ -1,7 +1,7 @@
 // The page's language for the scripts: t("...") and tn("one", "many", n) return the text in
-// the language of the page, from the catalogue the server wrote into it as a JSON data
-// block (<script type="application/json" id="i18n">, see templates/base.html), so no
-// inline script runs and the CSP stays strict. English pages carry no block: the source
+// the language of the page, from the catalogue the server wrote into it as JSON in a meta
+// element's content (<meta id="i18n">, see templates/base.html): no inline script at all,
+// so the CSP stays strict. English pages carry no block: the source
 // text is English. Imports nothing, so any module may import it without a cycle.
 // Placeholders are named, as in the Python catalogue: t("Saved %(what)s.", { what }).
 
@@ -12,7 +12,7 @@ function readMessages() {
   const block = globalThis.document?.getElementById("i18n");
   if (!block) return {};
   try {
-    return JSON.parse(block.textContent) || {};
+    return JSON.parse(block.getAttribute("content")) || {};
   } catch {
     return {}; // a broken block: English rather than nothing
   }
