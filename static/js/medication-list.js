@@ -4,8 +4,8 @@
 import { outbox } from "./offline.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, clockTime, doseFields, editHref, medicationFields, medicationName } from "./medication-render.js";
-import { takeMessage } from "./medication-queue.js";
-import { badge, el, oneAtATime } from "./outbox-render.js";
+import { showLeftMessage } from "./queued-pages.js";
+import { badge, oneAtATime } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
 import { t } from "./i18n.js";
 
@@ -56,17 +56,9 @@ export function wire() {
   list = document.querySelector("[data-medication-list]");
   if (!list) return;
   panel = outboxPanel({ of: (name) => KINDS[name] || KINDS.medication }, (node) => list.before(node));
-  showMessage(takeMessage());
+  showLeftMessage();
   document.addEventListener("diary:outbox-changed", render);
   render();
-}
-
-function showMessage(text) {
-  const main = document.querySelector("main");
-  if (!text || !main) return;
-  const flashes = main.querySelector(".flashes") || el("div", { className: "flashes" });
-  flashes.replaceChildren(el("p", { className: "flash flash-success", role: "status" }, text));
-  main.prepend(flashes);
 }
 
 const render = oneAtATime(renderNow);

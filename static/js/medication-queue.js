@@ -5,27 +5,17 @@
 //   /medications/new                 adds a medicine (…?draft=<id>: one not sent yet)
 //   /medications/<id>/edit           edits it, with its dose changes; "Delete" asks, then queues
 //   /medications/<id>/delete         the no-JS confirmation page, queued as well
-import { outbox, changedThenGo } from "./offline.js";
+import { outbox } from "./offline.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { medicationName } from "./medication-render.js";
+import { leaveFor as leave, wireDeletePage } from "./queued-pages.js";
 import { t } from "./i18n.js";
 
 const LIST = "/medications/";
-const MESSAGE_KEY = "diary-medication-message";
-
-/** The "Saved: …" line a form left for the list (once), or null. */
-export function takeMessage() {
-  const text = sessionStorage.getItem(MESSAGE_KEY);
-  sessionStorage.removeItem(MESSAGE_KEY);
-  return text;
-}
-
-function leave(url, message) {
-  sessionStorage.setItem(MESSAGE_KEY, message);
-  return changedThenGo(url);
-}
+// What a medicine is, as its delete carries it.
+const MEDICATION_FIELDS = ["name", "strength", "unit", "schedule", "start_day", "end_day", "changes"];
 
 export async function wire() {
   const form = document.querySelector("[data-medication-form]");
@@ -36,7 +26,11 @@ export async function wire() {
   }
   const deleteForm = document.querySelector("[data-medication-delete-form]");
   if (deleteForm) {
-    wireDeletePage(deleteForm);
+    wireDeletePage(deleteForm, "medication", {
+      list: LIST,
+      dataOf: (row) => Object.fromEntries(MEDICATION_FIELDS.map((name) => [name, row[name]])),
+      said: (data) => t("Deleted: %(name)s.", { name: medicationName(data) }),
+    });
     deleteForm.dataset.queueReady = "";
   }
 }
@@ -192,17 +186,3 @@ async function wireEdit(form) {
   });
 }
 
-function wireDeletePage(form) {
-  const id = form.dataset.objectId;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const box = await outbox();
-    const item = (await box.view("medication")).find((i) => i.id === id);
-    const row = JSON.parse(form.dataset.medication || "{}");
-    const fields = ["name", "strength", "unit", "schedule", "start_day", "end_day", "changes"];
-    const data = Object.fromEntries(fields.map((name) => [name, row[name]]));
-    const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
-    await box.remove("medication", id, { baseVersion, data });
-    await leave(LIST, t("Deleted: %(name)s.", { name: medicationName(data) }));
-  });
-}

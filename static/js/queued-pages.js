@@ -1,10 +1,9 @@
 // What the pages that queue changes into the outbox share: the line a form leaves for the
 // list it goes back to, a list's card shown with this phone's version and its sync badge,
-// and a form replaced by a notice when it cannot be used here. Used by the therapy and
-// questionnaire pages and by History; no state of its own.
-import { changedThenGo } from "./offline.js";
+// a form replaced by a notice when it cannot be used here, and the no-JS delete page. Used by
+// the therapy, medicine and questionnaire pages and by History; no state of its own.
+import { changedThenGo, outbox } from "./offline.js";
 import { badge, el } from "./outbox-render.js";
-import { t } from "./i18n.js";
 
 const MESSAGE_KEY = "diary-list-message";
 
@@ -12,6 +11,25 @@ const MESSAGE_KEY = "diary-list-message";
 export function leaveFor(url, message) {
   sessionStorage.setItem(MESSAGE_KEY, message);
   return changedThenGo(url);
+}
+
+/**
+ * The no-JS confirmation page that deletes a ``kind`` (therapy, medication, response): its
+ * submit queues the delete, made from the newer of the page's version and this phone's (a
+ * cached page may be behind), with the content ``dataOf(the page's row)``, then goes back to
+ * ``list`` saying ``said(data)``.
+ */
+export function wireDeletePage(form, kind, { list, dataOf, said }) {
+  const id = form.dataset.objectId;
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const box = await outbox();
+    const item = (await box.view(kind)).find((i) => i.id === id);
+    const data = dataOf(JSON.parse(form.dataset[kind] || "{}"));
+    const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
+    await box.remove(kind, id, { baseVersion, data });
+    await leaveFor(list, said(data));
+  });
 }
 
 /** The line a form left ("Saved: Physio."), once, where the server puts its flashes. */

@@ -10,7 +10,7 @@ import { outbox } from "./offline.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
-import { leaveFor as leave, replaceForm } from "./queued-pages.js";
+import { leaveFor as leave, replaceForm, wireDeletePage } from "./queued-pages.js";
 import { t } from "./i18n.js";
 
 const LIST = "/questionnaires/";
@@ -26,7 +26,11 @@ export async function wire() {
   }
   const deleteForm = document.querySelector("[data-response-delete-form]");
   if (deleteForm) {
-    wireDeletePage(deleteForm);
+    wireDeletePage(deleteForm, "response", {
+      list: LIST,
+      dataOf: (row) => ({ questionnaire: row.questionnaire, day: row.day, answers: row.answers, therapy_id: row.therapy_id }),
+      said: (data) => t("Deleted your answer of %(day)s.", { day: dayText(data.day) }),
+    });
     deleteForm.dataset.queueReady = "";
   }
 }
@@ -184,17 +188,3 @@ function notHere(form, title, words) {
 
 // ---- the delete page (reached without the dialog: a bookmark, an old tab) ----------------------
 
-function wireDeletePage(form) {
-  const id = form.dataset.objectId;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const box = await outbox();
-    const item = (await box.view("response")).find((i) => i.id === id);
-    const row = JSON.parse(form.dataset.response || "{}");
-    const data = { questionnaire: row.questionnaire, day: row.day, answers: row.answers, therapy_id: row.therapy_id };
-    // The newer of the page's version and this phone's: a cached page may be behind.
-    const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
-    await box.remove("response", id, { baseVersion, data });
-    await leave(LIST, t("Deleted your answer of %(day)s.", { day: dayText(data.day) }));
-  });
-}

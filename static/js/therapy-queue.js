@@ -9,7 +9,7 @@ import { outbox } from "./offline.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";
-import { leaveFor as leave, replaceForm as replaced } from "./queued-pages.js";
+import { leaveFor as leave, replaceForm as replaced, wireDeletePage } from "./queued-pages.js";
 import { t } from "./i18n.js";
 
 const LIST = "/therapies/";
@@ -24,7 +24,11 @@ export async function wire() {
   }
   const deleteForm = document.querySelector("[data-therapy-delete-form]");
   if (deleteForm) {
-    wireDeletePage(deleteForm);
+    wireDeletePage(deleteForm, "therapy", {
+      list: LIST,
+      dataOf: (row) => ({ kind: row.kind, label: row.label, start_day: row.start_day, end_day: row.end_day, notes: row.notes }),
+      said: (data) => t("Deleted: %(name)s.", { name: therapyName(data, kindsOf(deleteForm)) }),
+    });
     deleteForm.dataset.queueReady = "";
   }
 }
@@ -178,17 +182,3 @@ function replaceForm(form, title, words) {
 
 // ---- the delete page (reached without the dialog: a bookmark, an old tab) ----------------------
 
-function wireDeletePage(form) {
-  const id = form.dataset.objectId;
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    const box = await outbox();
-    const item = (await box.view("therapy")).find((i) => i.id === id);
-    const row = JSON.parse(form.dataset.therapy || "{}");
-    const data = { kind: row.kind, label: row.label, start_day: row.start_day, end_day: row.end_day, notes: row.notes };
-    // The newer of the page's version and this phone's: a cached page may be behind.
-    const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
-    await box.remove("therapy", id, { baseVersion, data });
-    await leave(LIST, t("Deleted: %(name)s.", { name: therapyName(data, kindsOf(form)) }));
-  });
-}

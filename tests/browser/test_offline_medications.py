@@ -159,3 +159,26 @@ def test_a_dose_changed_here_and_elsewhere_meets_the_conflict_chooser(patient_pa
     mine.get_by_role("button", name="Keep mine").click()
     wait_status(page, "synced", 0)
     assert held(page, url, "doses")[dose["id"]]["version"] == 3
+
+
+def test_a_medicine_deleted_from_its_page_offline_is_deleted_once(patient_page, live_server):
+    page, user, _ = patient_page()
+    url = live_server.url
+    ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
+    page.goto(url + "/medications/")
+    rendered(page, "[data-medication-list]")
+    page.goto(f"{url}/medications/{ibuprofen['id']}/delete")
+    page.wait_for_selector("[data-medication-delete-form][data-queue-ready]", state="attached")
+    cached(page, user, "/medications/")
+
+    page.context.set_offline(True)
+    page.get_by_role("button", name="Delete", exact=True).click()
+    expect(page).to_have_url(url + "/medications/")
+    expect(page.get_by_role("status").filter(has_text="Deleted: Ibuprofen 400 mg.")).to_be_visible()
+    expect(page.locator("[data-outbox-panel] [data-outbox-id]")).to_have_count(1)
+    assert ibuprofen["id"] in held(page, url, "medications")  # not sent yet
+
+    page.context.set_offline(False)
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    wait_status(page, "synced", 0)
+    assert ibuprofen["id"] not in held(page, url, "medications")
