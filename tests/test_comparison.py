@@ -425,6 +425,32 @@ def test_timeline_for_the_charts(seeded):
     assert days[0]["distal_level"] == 4
 
 
+def test_the_timeline_gives_a_span_of_days_with_the_whole_diarys_7_day_means(seeded):
+    whole = seeded.get("/api/v1/timeline").get_json()["days"]
+    span = seeded.get(f"/api/v1/timeline?from={day(80)}&to={day(90)}").get_json()
+    TimelineOut.model_validate(span)
+    assert span["days"] == [r for r in whole if day(80) <= r["day"] <= day(90)]
+    # The first day's mean reaches back before the span: (2 + 3) / 2, not its own 3.
+    assert (span["days"][0]["leg"], span["days"][0]["leg_avg7"]) == (3.0, 2.5)
+    older = seeded.get(f"/api/v1/timeline?to={day(-25)}").get_json()["days"]
+    assert older == [r for r in whole if r["day"] <= day(-25)] and older
+
+
+@pytest.mark.parametrize("query", ["from=2026-02-30", "to=yesterday", "from=1999-12-31"])
+def test_a_bad_timeline_day_answers_422_naming_it(seeded, query):
+    response = seeded.get(f"/api/v1/timeline?{query}")
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == [query.split("=")[0]]
+
+
+def test_openapi_documents_the_timelines_days(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/timeline"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert set(params) == {"from", "to"} and params["from"]["format"] == "date"
+    assert "422" in operation["responses"]
+
+
 def test_openapi_documents_the_comparison_shape(client):
     document = client.get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/api/v1/therapies/{object_id}/comparison"]["get"]
