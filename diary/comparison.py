@@ -256,8 +256,8 @@ def entry_spans(
     caller may read only these (five years of entries hold about a year and a half of
     comparison days). Refuses (ValueError) what ``analysis.windows`` refuses.
     """
-    spans = sorted(
-        (begin, end)
+    return merge_spans(
+        (begin.isoformat(), end.isoformat())
         for _, begin, end in analysis.windows(
             therapy_start,
             last_entry_day=last_day,
@@ -266,13 +266,6 @@ def entry_spans(
         )
         if begin is not None
     )
-    merged: list[list[date]] = []
-    for begin, end in spans:
-        if merged and begin <= merged[-1][1] + timedelta(days=1):
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([begin, end])
-    return [(begin.isoformat(), end.isoformat()) for begin, end in merged]
 
 
 def with_questionnaires(therapy: dict, result: dict, responses: Iterable[dict]) -> dict:
@@ -340,30 +333,38 @@ def week_on_week(entries: Iterable[dict], today: date) -> dict:
     }
 
 
-def weekly_means(timeline: list[dict]) -> list[dict]:
-    """Weekly averages of ``analysis.timeline`` rows, newest week first (the charts' table).
+def weekly_means(days: Iterable[dict]) -> list[dict]:
+    """Weekly averages of daily pain, newest week first (the charts' table).
 
-    Returns ``[{"week": Monday's ISO date, "days", "leg", "back"}]``: the mean of the week's
-    daily values (rounded to 1 decimal, None when none was logged) and its logged days.
+    ``days`` are ``analysis.timeline`` rows or ``daily.pain_values``' (a day as an ISO
+    string or a date), oldest first, each day's value taken as the timeline shows it
+    (``analysis.PAIN_DIGITS`` decimals). Returns ``[{"week": Monday's ISO date, "days", "leg",
+    "back"}]``: the mean of the week's daily values (rounded to 1 decimal, None when none
+    was logged) and its logged days.
     """
-    weeks: dict[date, tuple[list[float], list[float], list[str]]] = {}
-    for row in timeline:
-        day = date.fromisoformat(row["day"])
-        monday = date.fromordinal(day.toordinal() - day.weekday())
-        leg, back, logged = weeks.setdefault(monday, ([], [], []))
-        logged.append(row["day"])
+    weeks = []
+    monday = None
+    for row in days:  # oldest first: a week's days come together (this runs over years)
+        day = row["day"]
+        if isinstance(day, str):
+            day = date.fromisoformat(day)
+        if monday is None or day.toordinal() - day.weekday() != monday:
+            monday = day.toordinal() - day.weekday()
+            leg, back = [], []
+            weeks.append((monday, leg, back, []))
+        weeks[-1][3].append(day)
         if row["leg"] is not None:
-            leg.append(row["leg"])
+            leg.append(round(row["leg"], analysis.PAIN_DIGITS))
         if row["back"] is not None:
-            back.append(row["back"])
+            back.append(round(row["back"], analysis.PAIN_DIGITS))
     return [
         {
-            "week": monday.isoformat(),
+            "week": date.fromordinal(monday).isoformat(),
             "days": len(logged),
             "leg": round(fmean(leg), 1) if leg else None,
             "back": round(fmean(back), 1) if back else None,
         }
-        for monday, (leg, back, logged) in sorted(weeks.items(), reverse=True)
+        for monday, leg, back, logged in reversed(weeks)
     ]
 
 
@@ -374,18 +375,28 @@ def charts_page(
     today: date,
     days: list[dict] | None = None,
     responses: Iterable[dict] = (),
+    pain_days: list[dict] | None = None,
+    shown_from: date | None = None,
 ) -> dict:
     """What the charts page shows: one panel per therapy, the timeline and its weekly table.
 
     Daily values are computed once and shared by every therapy's comparison and the
     timeline. ``days`` may carry them (``daily.daily_values``, from SQLite); then
     ``entries`` need only cover ``panel_spans`` (the body maps and activity limits of each
-    therapy's baseline and latest weeks). ``entries`` are stored entries oldest first;
-    ``therapies`` in the order they are shown; ``responses`` the patient's live
+    therapy's baseline and latest weeks). ``pain_days`` are the whole diary's leg and back
+    by day (``daily.pain_values``), for the weekly table and the diary's first and last
+    day; with them, ``days`` need only cover ``page_spans``. ``shown_from`` (a date) starts
+    the timeline on that day (None: the whole diary). ``entries`` are stored entries oldest
+    first; ``therapies`` in the order they are shown; ``responses`` the patient's live
     questionnaire responses, shown in each window beside the pain.
+
+    Returns ``{"panels", "timeline", "weeks", "shown_from", "first_day", "last_day",
+    "days_logged"}`` (days as ISO strings, None without entries).
     """
     if days is None:
         days = analysis.daily_values(analysis_rows(entries))
+    if pain_days is None:
+        pain_days = days
     responses = list(responses)
     panels = [
         therapy_panel(
@@ -400,37 +411,95 @@ def charts_page(
         )
         for therapy in therapies
     ]
-    timeline = analysis.timeline(days=days)
-    return {"panels": panels, "timeline": timeline, "weeks": weekly_means(timeline)}
+    return {
+        "panels": panels,
+        "timeline": analysis.timeline(days=days, first_day=shown_from),
+        "weeks": weekly_means(pain_days),
+        "shown_from": shown_from.isoformat() if shown_from else None,
+        "first_day": pain_days[0]["day"].isoformat() if pain_days else None,
+        "last_day": pain_days[-1]["day"].isoformat() if pain_days else None,
+        "days_logged": len(pain_days),
+    }
 
 
-def panel_spans(therapies: Iterable[dict], last_day: str | None) -> list[tuple[str, str]]:
-    """The days whose entries the charts page's panels read (every therapy's windows at the
-    page's default lengths), merged: ``[(first, last)]`` ISO pairs, sorted, not overlapping."""
-    spans = sorted(
-        span
-        for therapy in therapies
-        for span in entry_spans(therapy["start_day"], last_day, baseline_days=28, exclusion_days=7)
-    )
+def merge_spans(spans: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Day spans (``(first, last)`` ISO days, inclusive) sorted, with overlapping and
+    touching ones joined: ``[(first, last)]`` that do not overlap."""
     merged: list[list[str]] = []
-    for first, last in spans:
-        if merged and date.fromisoformat(first) <= date.fromisoformat(merged[-1][1]) + timedelta(
-            days=1
-        ):
+    for first, last in sorted(spans):
+        # By ordinal: a span may end on date.max, which has no day after it.
+        if merged and _ordinal(first) <= _ordinal(merged[-1][1]) + 1:
             merged[-1][1] = max(merged[-1][1], last)
         else:
             merged.append([first, last])
     return [(first, last) for first, last in merged]
 
 
-def chart_data(page: dict, *, today: date) -> dict:
-    """The JSON the charts script draws from: compact columns for the timeline, and for
-    each therapy its start, label and the median and quartiles of each window."""
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()
+
+
+def panel_spans(therapies: Iterable[dict], last_day: str | None) -> list[tuple[str, str]]:
+    """The days whose entries the charts page's panels read (every therapy's windows at the
+    page's default lengths), merged: ``[(first, last)]`` ISO pairs, sorted, not overlapping."""
+    return merge_spans(
+        span
+        for therapy in therapies
+        for span in entry_spans(therapy["start_day"], last_day, baseline_days=28, exclusion_days=7)
+    )
+
+
+def page_spans(
+    therapies: Iterable[dict], last_day: str | None, shown_from: date | None
+) -> list[tuple[str, str]]:
+    """The days whose daily values ``charts_page`` needs: the panels' (``panel_spans``),
+    the diary's last day (it places every "latest" window) and the timeline's, from
+    ``analysis.averages_from(shown_from)`` on (every day when ``shown_from`` is None).
+    Merged, as ``merge_spans``; empty without a last day (no entries)."""
+    if last_day is None:
+        return []
+    first = analysis.averages_from(shown_from) if shown_from else date.min
+    shown = (first.isoformat(), date.max.isoformat())
+    return merge_spans([*panel_spans(therapies, last_day), (last_day, last_day), shown])
+
+
+def chart_data(page: dict, *, today: date, older_url: str | None = None) -> dict:
+    """The JSON the charts script draws from: compact columns for the timeline, the diary's
+    first day (where the "All" span starts), and for each therapy its start, label and the
+    median and quartiles of each window.
+
+    When the timeline starts after the diary's first day (``charts_page``'s
+    ``shown_from``), ``older`` says how to draw the days before it (``before``: that first
+    day): ``url`` (``older_url``: where the script fetches their daily rows, or None) and,
+    until then or when that fails, the
+    weekly averages of every week that ends before the timeline starts (``weeks``: each
+    on its Sunday, where a week's mean is the 7-day mean of that day, oldest first).
+    """
     timeline = page["timeline"]
     columns = ("day", "leg", "back", "leg_avg7", "back_avg7")
+    older = None
+    shown_from = page.get("shown_from")
+    if shown_from and page["first_day"] and page["first_day"] < shown_from:
+        sundays = [
+            (date.fromisoformat(w["week"]) + timedelta(days=6), w) for w in reversed(page["weeks"])
+        ]
+        weeks = [
+            (sunday.isoformat(), w) for sunday, w in sundays if sunday.isoformat() < shown_from
+        ]
+        older = {
+            "url": older_url,
+            "before": shown_from,
+            "weeks": {
+                "day": [day for day, _ in weeks],
+                "leg": [w["leg"] for _, w in weeks],
+                "back": [w["back"] for _, w in weeks],
+            },
+        }
     return {
         "today": today.isoformat(),
+        "first_day": page["first_day"],
         "timeline": {name: [row[name] for row in timeline] for name in columns},
+        "older": older,
         "therapies": [
             {
                 "id": panel["therapy"]["id"],

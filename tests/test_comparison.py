@@ -537,6 +537,20 @@ def test_patient_today_follows_the_time_zone():
     assert comparison.patient_today("Not/AZone", now=noon_utc) == date(2026, 1, 1)
 
 
+def test_merged_spans_join_touching_days_and_keep_the_gaps():
+    spans = [
+        ("2026-01-05", "2026-01-07"),
+        ("2026-01-01", "2026-01-03"),
+        ("2026-01-04", "2026-01-04"),
+        ("2026-02-01", "2026-02-02"),
+        ("2026-01-10", "9999-12-31"),  # to the last day there is
+    ]
+    assert comparison.merge_spans(spans) == [
+        ("2026-01-01", "2026-01-07"),
+        ("2026-01-10", "9999-12-31"),
+    ]
+
+
 def test_weekly_means_start_on_mondays_newest_first():
     rows = [
         {"day": "2026-01-04", "leg": 6.0, "back": None},  # a Sunday
