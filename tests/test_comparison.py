@@ -12,6 +12,7 @@ import pytest
 
 from diary import analysis, comparison, store
 from diary.api.comparison import ComparisonOut, TimelineOut
+from diary.charts import page as charts
 from diary.db import get_db, write
 from diary.schemas import EntryData
 
@@ -557,7 +558,7 @@ def test_weekly_means_start_on_mondays_newest_first():
         {"day": "2026-01-05", "leg": 4.0, "back": 2.0},  # Monday
         {"day": "2026-01-06", "leg": 3.0, "back": None},
     ]
-    assert comparison.weekly_means(rows) == [
+    assert charts.weekly_means(rows) == [
         {"week": "2026-01-05", "days": 2, "leg": 3.5, "back": 2.0},
         {"week": "2025-12-29", "days": 1, "leg": 6.0, "back": None},
     ]
@@ -571,11 +572,11 @@ def test_charts_page_shares_one_set_of_daily_values(monkeypatch):
     therapies = [
         {"id": str(n), "kind": "surgery", "label": "", "start_day": day(n)} for n in range(4)
     ]
-    page = comparison.charts_page(therapies, entries, today=TODAY)
+    page = charts.charts_page(therapies, entries, today=TODAY)
     # Once, for the four comparisons and the timeline alike.
     assert len(calls) == 1
     assert len(page["panels"]) == 4
-    data = comparison.chart_data(page, today=TODAY)
+    data = charts.chart_data(page, today=TODAY)
     assert data["timeline"]["day"][0] == day(-28)
     assert [w["name"] for w in data["therapies"][0]["windows"]] == list(analysis.WINDOW_NAMES)
 
@@ -586,10 +587,10 @@ def test_the_charts_page_from_sqlites_days_matches_the_page_from_every_entry(app
     db = app.extensions["diary.db"].get()
     patient_id = seeded.user["id"]
     therapies = store.list_therapies(db, patient_id)
-    everything = comparison.charts_page(therapies, store.all_entries(db, patient_id), today=TODAY)
+    everything = charts.charts_page(therapies, store.all_entries(db, patient_id), today=TODAY)
     days = daily.daily_values(db, patient_id)
-    spans = comparison.panel_spans(therapies, days[-1]["day"].isoformat())
-    lean = comparison.charts_page(
+    spans = charts.panel_spans(therapies, days[-1]["day"].isoformat())
+    lean = charts.charts_page(
         therapies, daily.entries_within(db, patient_id, spans), today=TODAY, days=days
     )
     assert lean["timeline"] == everything["timeline"] and lean["weeks"] == everything["weeks"]

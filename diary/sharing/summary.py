@@ -1,14 +1,16 @@
 """What a physician or a view link sees of one patient: the charts page's numbers, read-only,
 and the one-minute printable summary built from them.
 
-The numbers come from ``comparison.charts_page`` (the patient's own charts page), never
+The numbers come from ``charts.page.charts_page`` (the patient's own charts page), never
 computed a second way; this module only picks what a reader needs first and adds the
 static timeline drawing (timeline_svg) that prints.
 """
 
 from datetime import date, timedelta
 
-from diary import chart_page, clinical, comparison, daily, store
+from diary import clinical, comparison, daily, store
+from diary.charts import page as charts
+from diary.charts import reads
 from diary.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
 from diary.i18n.text import gettext
 from diary.questionnaires import words as questionnaire_words
@@ -67,16 +69,16 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
 
     Returns ``{"patient", "today", "page", "chart_data", "period", "red_flags", "notes",
     "therapies", "tables", "focus", "questionnaires", "timeline_svg", "caveat"}``; ``page`` and
-    ``chart_data`` are the charts page's own (``comparison.charts_page``/``chart_data``).
+    ``chart_data`` are the charts page's own (``charts.page.charts_page``/``chart_data``).
     """
     today = today or comparison.patient_today(patient.time_zone)
-    # As the patient's own charts page reads (diary/chart_page.py), and the flags and notes
+    # As the patient's own charts page reads (diary/charts/reads.py), and the flags and notes
     # by their own queries. The page carries every day: its chart has no other source.
     therapies = notes.shared_all(
         store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
     responses = store.list_responses(db, patient.id)
-    page = chart_page.read(
+    page = reads.read(
         db, patient.id, therapies, today=today, time_zone=patient.time_zone, responses=responses
     )
     printed_from = max(
@@ -88,7 +90,7 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "patient": {"id": patient.id, "name": patient.name},
         "today": today,
         "page": page,
-        "chart_data": comparison.chart_data(page, today=today),
+        "chart_data": charts.chart_data(page, today=today),
         "period": {
             "first": page["first_day"],
             "last": page["last_day"],

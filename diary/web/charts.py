@@ -10,8 +10,10 @@ from datetime import timedelta
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from diary import analysis, chart_page, clinical, comparison, comparison_words, regions, store
+from diary import analysis, clinical, comparison, comparison_words, regions, store
 from diary.access import allow
+from diary.charts import page as charts
+from diary.charts import reads
 from diary.db import get_db
 from diary.i18n.text import gettext as _
 
@@ -47,7 +49,7 @@ def index():
     db = get_db()
     today = comparison.patient_today(current_user.time_zone)
     shown_from = today - timedelta(days=SHOWN_DAYS - 1)
-    page = chart_page.read(
+    page = reads.read(
         db,
         current_user.id,
         store.list_therapies(db, current_user.id),
@@ -59,7 +61,7 @@ def index():
     return render_template(
         "charts/index.html",
         page=page,
-        chart_data=comparison.chart_data(page, today=today, older_url=older_url),
+        chart_data=charts.chart_data(page, today=today, older_url=older_url),
         today=today,
         today_url=_today_page(),
         questionnaires_url=url_for("questionnaires.index")

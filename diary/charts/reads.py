@@ -1,7 +1,7 @@
-"""The charts page's numbers, read from the database: the days it shows, no more.
+"""The charts pages' numbers, read from the database: the days they show, no more.
 
 The patient's Charts page and the read-only pages of physicians and view links show the
-same thing (``comparison.charts_page``). This reads it: every day's full definition
+same thing (``charts.page.charts_page``). This reads it: every day's full definition
 (``daily.daily_values_within``) only over the days the comparisons and the timeline
 need, the leg and back columns alone over the whole diary (its weekly averages and first
 and last days), and the entries themselves only where the panels show body maps and
@@ -10,7 +10,8 @@ activity limits. Five years of a diary then cost the page little more than one.
 
 from datetime import date
 
-from diary import comparison, daily, store
+from diary import daily, store
+from diary.charts import page as charts
 from diary.medications import records
 
 
@@ -24,7 +25,7 @@ def read(
     shown_from: date | None = None,
     responses: list[dict] | None = None,
 ) -> dict:
-    """``comparison.charts_page`` of the patient's diary, with each panel's medicines
+    """``charts.charts_page`` of the patient's diary, with each panel's medicines
     (``records.medicine_panels``). ``therapies`` are the patient's, as the page shows them;
     ``shown_from`` starts the timeline on that day (None: the whole diary); ``responses``
     the patient's questionnaire responses when the caller has read them already."""
@@ -35,10 +36,10 @@ def read(
         pain_days = daily.pain_values(db, patient_id)
     last_day = pain_days[-1]["day"].isoformat() if pain_days else None
     if shown_from is not None:
-        spans = comparison.page_spans(therapies, last_day, shown_from)
+        spans = charts.page_spans(therapies, last_day, shown_from)
         days = daily.daily_values_within(db, patient_id, spans)
-    entries = daily.entries_within(db, patient_id, comparison.panel_spans(therapies, last_day))
-    page = comparison.charts_page(
+    entries = daily.entries_within(db, patient_id, charts.panel_spans(therapies, last_day))
+    page = charts.charts_page(
         therapies,
         entries,
         today=today,

@@ -1,4 +1,4 @@
-"""The charts page reads the days it shows (diary/chart_page.py): its numbers are those of a
+"""The charts page reads the days it shows (diary/charts/reads.py): its numbers are those of a
 page computed from every entry, and days nothing shows are never decoded.
 
 A three-year diary with four therapies (one long before the last year) is written to the
@@ -14,7 +14,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from diary import chart_page, comparison, daily, store
+from diary import daily, store
+from diary.charts import page as charts
+from diary.charts import reads
 from diary.db import get_db, write
 from diary.schemas import EntryData
 
@@ -77,7 +79,7 @@ def diary(app, patient):
 
 def without_medicines(page):
     """The page's panels without the as-needed medicines of each window (this diary has
-    none; ``comparison.charts_page`` alone does not add them)."""
+    none; ``charts.charts_page`` alone does not add them)."""
     for panel in page["panels"]:
         for window in panel["windows"]:
             assert window.pop("as_needed") == []
@@ -86,17 +88,15 @@ def without_medicines(page):
 
 def test_the_page_from_the_days_it_shows_is_the_page_from_every_entry(diary):
     db, user_id, therapies = diary
-    everything = comparison.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)
-    page = chart_page.read(
-        db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM
-    )
+    everything = charts.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)
+    page = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM)
     for mine, theirs in zip(without_medicines(page), everything["panels"], strict=True):
         for key in ("windows", "headline", "regions", "activities", "overlapping_therapies"):
             assert mine[key] == theirs[key], key
     # The timeline starts on its first shown day, with the 7-day means of the whole diary's
     # timeline as SQLite computes it (the read-only pages' read). (Python's own activity
     # index may differ from SQLite's in the last decimal: tests/test_daily.py.)
-    whole = chart_page.read(db, user_id, therapies, today=TODAY, time_zone="UTC")
+    whole = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC")
     assert [p["windows"] for p in without_medicines(whole)] == [
         p["windows"] for p in page["panels"]
     ]
@@ -115,17 +115,15 @@ def test_the_page_from_the_days_it_shows_is_the_page_from_every_entry(diary):
 
 def test_the_weekly_averages_before_the_shown_days_are_the_7_day_means_of_their_sundays(diary):
     db, user_id, therapies = diary
-    page = chart_page.read(
-        db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM
-    )
-    older = comparison.chart_data(page, today=TODAY, older_url="/older")["older"]
+    page = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM)
+    older = charts.chart_data(page, today=TODAY, older_url="/older")["older"]
     assert older["url"] == "/older" and older["before"] == SHOWN_FROM.isoformat()
     weeks = older["weeks"]
     assert weeks["day"] == sorted(weeks["day"]) and weeks["day"][-1] < SHOWN_FROM.isoformat()
     assert weeks["day"][0] <= (FIRST + timedelta(days=13)).isoformat()
     sevens = {
         r["day"]: r
-        for r in comparison.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)[
+        for r in charts.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)[
             "timeline"
         ]
     }
@@ -145,10 +143,8 @@ def test_days_before_the_shown_ones_are_never_decoded(diary):
             "WHERE patient_id = ? AND day = ?",
             [user_id, old_day],
         )
-    page = chart_page.read(
-        db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM
-    )
-    spans = comparison.page_spans(therapies, page["last_day"], SHOWN_FROM)
+    page = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM)
+    spans = charts.page_spans(therapies, page["last_day"], SHOWN_FROM)
     assert not any(first <= old_day <= last for first, last in spans)
     assert page["first_day"] == FIRST.isoformat() and len(page["panels"]) == 4
     # Whereas reading every day's whole definition would have to decode it.
