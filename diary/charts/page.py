@@ -72,7 +72,7 @@ def charts_page(
 
     Daily values are computed once and shared by every therapy's comparison and the
     timeline. ``days`` may carry them (``daily.daily_values``, from SQLite); then
-    ``entries`` need only cover ``panel_spans`` (the body maps and activity limits of each
+    ``entries`` need only cover ``map_spans`` (the body maps and activity limits of each
     therapy's baseline and latest weeks). ``pain_days`` are the whole diary's leg and back
     by day (``daily.pain_values``), for the weekly table and the diary's first and last
     day; with them, ``days`` need only cover ``page_spans``. ``shown_from`` (a date) starts
@@ -113,13 +113,25 @@ def charts_page(
 
 
 def panel_spans(therapies: Iterable[dict], last_day: str | None) -> list[tuple[str, str]]:
-    """The days whose entries the charts page's panels read (every therapy's windows at the
-    page's default lengths), merged: ``[(first, last)]`` ISO pairs, sorted, not overlapping."""
+    """The days the charts page's panels compare (every therapy's windows at the page's
+    default lengths), merged: ``[(first, last)]`` ISO pairs, sorted, not overlapping."""
     return merge_spans(
         span
         for therapy in therapies
         for span in entry_spans(therapy["start_day"], last_day, baseline_days=28, exclusion_days=7)
     )
+
+
+def map_spans(therapies: Iterable[dict], last_day: str | None) -> list[tuple[str, str]]:
+    """The days whose entries the panels read: each therapy's baseline and latest window,
+    where its body maps and activity limits are shown (``therapy_panel``), at the page's
+    default lengths; merged as ``panel_spans``."""
+    spans = []
+    for therapy in therapies:
+        for name, begin, end in analysis.windows(therapy["start_day"], last_entry_day=last_day):
+            if name in ("baseline", "latest") and begin is not None:
+                spans.append((begin.isoformat(), end.isoformat()))
+    return merge_spans(spans)
 
 
 def page_spans(

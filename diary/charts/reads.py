@@ -38,7 +38,7 @@ def read(
     if shown_from is not None:
         spans = charts.page_spans(therapies, last_day, shown_from)
         days = daily.daily_values_within(db, patient_id, spans)
-    entries = daily.entries_within(db, patient_id, charts.panel_spans(therapies, last_day))
+    entries = daily.entries_within(db, patient_id, charts.map_spans(therapies, last_day))
     page = charts.charts_page(
         therapies,
         entries,
