@@ -332,9 +332,11 @@ function shadeButtons(chart, data, colours) {
   );
 }
 
+// The last year of a longer diary; all of it when that year holds no day (a patient back
+// after a long break sees their diary, not an empty year).
 function firstRange(data) {
   const span = data.first_day ? (dayTime(data.today) - dayTime(data.first_day)) / DAY_MS : 0;
-  return span > 365 ? "365" : "all";
+  return span > 365 && data.timeline.day.length ? "365" : "all";
 }
 
 function rangeButtons(chart, data) {
@@ -347,6 +349,7 @@ function rangeButtons(chart, data) {
   );
   pressed(buttons, range.days);
   if (data.older) olderState("weeks");
+  loadOlderDays(chart, data, range); // only when the first span reaches before the page's days
 }
 
 // Draws each window's median as a line across its bar (Chart.js has no box plot).

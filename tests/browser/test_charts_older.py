@@ -159,3 +159,30 @@ def test_older_days_seen_once_are_shown_offline(long_diary, page, live_server):
         expect(page.locator("[data-older-note]")).to_be_hidden()
     finally:
         page.context.set_offline(False)
+
+
+def test_a_diary_with_no_day_in_the_last_year_opens_on_all_of_it(page, live_server, new_user):
+    url = live_server.url
+    register_via_api(page, url, new_user())
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    start = TODAY - timedelta(days=700)
+    changes = [
+        {
+            "kind": "entry",
+            "id": str(uuid.uuid4()),
+            "base_version": None,
+            "data": {"day": (start + timedelta(days=n)).isoformat(), "leg_pain": 6},
+        }
+        for n in range(60)
+    ]
+    response = page.request.post(
+        url + "/api/v1/sync",
+        data={"cursor": None, "changes": changes},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.ok, response.text()
+    page.goto(url + "/charts")
+    expect(page.locator("[data-chart-area][data-older=days]")).to_be_attached()
+    drawn = page.evaluate(CHART)
+    assert drawn["pressed"] == "all" and drawn["dots"] == 60, drawn
+    assert drawn["min"] == drawn["firstDot"] == js_day(start), drawn
