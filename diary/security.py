@@ -1,5 +1,6 @@
 """CSRF, rate limits, sign-in sessions, cookies and security headers."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, g, request, session
@@ -86,6 +87,11 @@ class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, marked Secure whenever the request came over HTTPS,
     with one signing serializer per key kept rather than built for every request."""
 
+    # The same SHA-1 HMAC as Flask's, so every cookie stays valid; Flask wraps hashlib.sha1
+    # in a Python function (to import on FIPS systems), which sends each signature through
+    # the standard library's pure-Python HMAC instead of OpenSSL's.
+    digest_method = staticmethod(hashlib.sha1)
+
     def __init__(self):
         self._serializers = {}
 
@@ -146,7 +152,7 @@ def set_headers(response):
 
 
 def _signed_in_page(response):
-    return response.mimetype == "text/html" and current_user.is_authenticated
+    return response.mimetype == "text/html" and current_user._get_current_object().is_authenticated
 
 
 # Sign-in and sign-out: one place for the API and the pages.
@@ -200,7 +206,8 @@ def _new_csrf_token():
 
 
 def _mark_signed_in(response):
-    user = current_user if current_user.is_authenticated else None
+    user = current_user._get_current_object()
+    user = user if user.is_authenticated else None
     value = None
     if user is not None and user.session is not None:
         expires = datetime.fromisoformat(user.session.expires_at)
