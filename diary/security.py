@@ -115,6 +115,13 @@ DOCUMENT_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
+#: What the API's answers carry: nothing in them is a document, so the policy allows nothing
+#: at all (OWASP's REST advice), and the document-only headers are left off.
+API_HEADERS = (
+    DOCUMENT_HEADERS[0],
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    *DOCUMENT_HEADERS[2:4],
+)
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 NO_STORE = ("Cache-Control", "no-store")
 
@@ -124,19 +131,19 @@ def set_headers(response):
 
     Static files carry only what applies to them: nosniff, and the CSP on scripts (a worker
     takes its policy from its script's answer). The rest govern documents; on a page's twenty
-    small files they were more bytes than some of the files themselves. Every answer pays
+    small files they were more bytes than some of the files themselves. The API's answers
+    are data: a policy allowing nothing, no framing, no sniffing. Every answer pays
     for this hook, so it reads the headers once and adds what is missing in one pass.
     """
     headers = response.headers
-    path = request.path
+    api = request.path.startswith("/api/")
     if request.endpoint == "static":
         headers.pop("Content-Disposition", None)  # send_file's "inline; filename=...": noise
         wanted = DOCUMENT_HEADERS[:2] if response.mimetype in SCRIPTS else DOCUMENT_HEADERS[:1]
     else:
-        wanted = DOCUMENT_HEADERS
+        wanted = API_HEADERS if api else DOCUMENT_HEADERS
     if request.is_secure:
         wanted = (*wanted, HSTS)
-    api = path.startswith("/api/")
     if api or getattr(g, "private", False) or _signed_in_page(response):
         # Health data stays out of browser and proxy caches (the service worker keeps its
         # own copies, bound to the session: static/sw.js).
