@@ -1,5 +1,6 @@
 """CSRF, rate limits, sign-in sessions, cookies and security headers."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, g, request, session
@@ -86,6 +87,11 @@ class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed cookie session, marked Secure whenever the request came over HTTPS,
     with one signing serializer per key kept rather than built for every request."""
 
+    # The same SHA-1 HMAC as Flask's, so every cookie stays valid; Flask wraps hashlib.sha1
+    # in a Python function (to import on FIPS systems), which sends each signature through
+    # the standard library's pure-Python HMAC instead of OpenSSL's.
+    digest_method = staticmethod(hashlib.sha1)
+
     def __init__(self):
         self._serializers = {}
 
@@ -109,6 +115,13 @@ DOCUMENT_HEADERS = (
     ("Cross-Origin-Opener-Policy", "same-origin"),
     ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
 )
+#: What the API's answers carry: nothing in them is a document, so the policy allows nothing
+#: at all (OWASP's REST advice), and the document-only headers are left off.
+API_HEADERS = (
+    DOCUMENT_HEADERS[0],
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    *DOCUMENT_HEADERS[2:4],
+)
 HSTS = ("Strict-Transport-Security", "max-age=31536000")
 NO_STORE = ("Cache-Control", "no-store")
 
@@ -118,19 +131,19 @@ def set_headers(response):
 
     Static files carry only what applies to them: nosniff, and the CSP on scripts (a worker
     takes its policy from its script's answer). The rest govern documents; on a page's twenty
-    small files they were more bytes than some of the files themselves. Every answer pays
+    small files they were more bytes than some of the files themselves. The API's answers
+    are data: a policy allowing nothing, no framing, no sniffing. Every answer pays
     for this hook, so it reads the headers once and adds what is missing in one pass.
     """
     headers = response.headers
-    path = request.path
+    api = request.path.startswith("/api/")
     if request.endpoint == "static":
         headers.pop("Content-Disposition", None)  # send_file's "inline; filename=...": noise
         wanted = DOCUMENT_HEADERS[:2] if response.mimetype in SCRIPTS else DOCUMENT_HEADERS[:1]
     else:
-        wanted = DOCUMENT_HEADERS
+        wanted = API_HEADERS if api else DOCUMENT_HEADERS
     if request.is_secure:
         wanted = (*wanted, HSTS)
-    api = path.startswith("/api/")
     if api or getattr(g, "private", False) or _signed_in_page(response):
         # Health data stays out of browser and proxy caches (the service worker keeps its
         # own copies, bound to the session: static/sw.js).
@@ -146,7 +159,7 @@ def set_headers(response):
 
 
 def _signed_in_page(response):
-    return response.mimetype == "text/html" and current_user.is_authenticated
+    return response.mimetype == "text/html" and current_user._get_current_object().is_authenticated
 
 
 # Sign-in and sign-out: one place for the API and the pages.
@@ -200,7 +213,8 @@ def _new_csrf_token():
 
 
 def _mark_signed_in(response):
-    user = current_user if current_user.is_authenticated else None
+    user = current_user._get_current_object()
+    user = user if user.is_authenticated else None
     value = None
     if user is not None and user.session is not None:
         expires = datetime.fromisoformat(user.session.expires_at)

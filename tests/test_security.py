@@ -41,8 +41,13 @@ def test_security_headers_on_pages_api_and_errors(client):
     for path in ["/", "/signin", "/api/v1/session", "/no-such-page", "/api/v1/nothing"]:
         r = client.get(path)
         csp = r.headers["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-        assert "frame-ancestors 'none'" in csp
+        if path.startswith("/api/"):  # data, never a document: nothing may load or run
+            assert csp == "default-src 'none'; frame-ancestors 'none'", path
+            assert "Permissions-Policy" not in r.headers
+        else:
+            assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert r.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert r.headers["X-Frame-Options"] == "DENY"

@@ -40,8 +40,8 @@ def select_locale() -> str | None:
     """The language of this request (see the module's docstring)."""
     if not has_request_context():
         return DEFAULT
-    user = current_user
-    if user and user.is_authenticated and supported(getattr(user, "locale", None)):
+    user = current_user._get_current_object()
+    if user.is_authenticated and supported(getattr(user, "locale", None)):
         return user.locale
     return select_locale_without_account()
 
