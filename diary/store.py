@@ -34,10 +34,13 @@ KINDS = {
     },
 }
 JSON_COLUMNS = {"regions", "activities", "red_flags", "changes", "answers"}
+# Each kind's content fields, in the model's order: worked out once, not on every row.
+_FIELDS = {kind: tuple(spec["model"].model_fields) for kind, spec in KINDS.items()}
+_FIELD_SET = {kind: set(fields) for kind, fields in _FIELDS.items()}
 
 
 def data_fields(kind):
-    return list(KINDS[kind]["model"].model_fields)
+    return list(_FIELDS[kind])
 
 
 def row_to_json(kind, row) -> dict:
@@ -144,7 +147,7 @@ def apply_change(
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
-        data = data.model_dump(include=set(data_fields(kind)), mode="json")
+        data = data.model_dump(include=_FIELD_SET[kind], mode="json")
     # One statement tells which kinds hold the id (a new id, the usual case, stops here).
     holders = _holders(db, object_id)
     row = _get_row(db, kind, object_id) if kind in holders else None
@@ -236,41 +239,47 @@ def _id_taken(object_id, kind) -> Outcome:
     )
 
 
+def _statements(kind):
+    """The INSERT and the UPDATE of a kind's row: content columns, then the row's own."""
+    table, fields = KINDS[kind]["table"], _FIELDS[kind]
+    own = ("version", "deleted", "updated_at", "seq")
+    created = (*fields, *own, "id", "patient_id", "created_at")
+    insert = (
+        f"INSERT INTO {table} ({', '.join(created)}) "  # noqa: S608  # nosec B608
+        f"VALUES ({', '.join('?' for _ in created)})"
+    )
+    assignments = ", ".join(f"{name} = ?" for name in (*fields, *own))
+    update = f"UPDATE {table} SET {assignments} WHERE id = ?"  # noqa: S608  # nosec B608
+    return insert, update
+
+
+# Built once: the same text each time also lets sqlite3 reuse its prepared statements.
+_STATEMENTS = {kind: _statements(kind) for kind in KINDS}
+_ENCODED = {kind: tuple(name in JSON_COLUMNS for name in _FIELDS[kind]) for kind in KINDS}
+
+
 def _write_row(
     db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq
 ) -> dict:
     """Insert or update the row; return it as the API shows it (no read back)."""
-    table = KINDS[kind]["table"]
     now = now_iso()
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
-    values = {name: json.dumps(v) if name in JSON_COLUMNS else v for name, v in content.items()}
-    values.update(version=version, deleted=int(deleted), updated_at=updated_at, seq=seq)
+    fields = _FIELDS[kind]
+    values = [
+        json.dumps(content[name]) if encoded else content[name]
+        for name, encoded in zip(fields, _ENCODED[kind], strict=True)
+    ]
+    values += [version, int(deleted), updated_at, seq]
+    insert, update = _STATEMENTS[kind]
     if existing is None:
-        values.update(id=object_id, patient_id=patient_id, created_at=created_at)
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        db.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608  # nosec B608
-            list(values.values()),
-        )
+        db.execute(insert, [*values, object_id, patient_id, created_at])
     else:
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        db.execute(
-            f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608  # nosec B608
-            [*values.values(), object_id],
-        )
+        db.execute(update, [*values, object_id])
         created_at = existing["created_at"]
-    return _derived(
-        kind,
-        {
-            "id": object_id,
-            **{name: content[name] for name in data_fields(kind)},
-            "version": version,
-            "created_at": created_at,
-            "updated_at": updated_at,
-            "deleted": bool(deleted),
-        },
-    )
+    out = {"id": object_id}
+    out.update((name, content[name]) for name in fields)
+    out.update(version=version, created_at=created_at, updated_at=updated_at, deleted=bool(deleted))
+    return _derived(kind, out)
 
 
 def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
