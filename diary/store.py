@@ -132,7 +132,7 @@ def apply_change(
     *,
     want_row=True,
     stamps=None,
-    seqs=None,
+    batch=None,
 ) -> Outcome:
     """Apply one change for the patient inside the caller's write transaction.
 
@@ -141,15 +141,15 @@ def apply_change(
     ``want_row=False`` skips reading back an applied row (sync answers with versions only).
     ``stamps`` (an import) are used only when the change creates the row: it then arrives
     with the version and times it had in the copy, as if it had always been here; every
-    other outcome is decided by the same rules as any change. ``seqs`` is an iterator of
-    change-sequence numbers reserved by the caller for a batch (a ``SeqRange``); without
-    it the sequence is advanced here, one number for this change (see ``SeqRange``).
+    other outcome is decided by the same rules as any change. ``batch`` (a ``Batch``) is
+    what the changes of one batch share: their change-sequence numbers, the clock, and
+    which kinds hold their ids; without it they are looked up for this change alone.
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
         data = data.model_dump(include=_FIELD_SET[kind], mode="json")
-    # One statement tells which kinds hold the id (a new id, the usual case, stops here).
-    holders = _holders(db, object_id)
+    # Which kinds hold the id (a new id, the usual case, stops here).
+    holders = batch.holders(object_id) if batch is not None else _holders(db, object_id)
     row = _get_row(db, kind, object_id) if kind in holders else None
     creating = base_version is None and not deleted
     if creating and row is None and holders:
@@ -186,10 +186,15 @@ def apply_change(
         )
     stamps = stamps if row is None else None  # an import's stamps count for a new row only
     version = stamps.version if stamps else decision.version
-    seq = next(seqs) if seqs is not None else next_seq(db)
+    if batch is not None:
+        seq, now = next(batch.seqs), batch.now
+    else:
+        seq, now = next_seq(db), now_iso()
     written = _write_row(
-        db, kind, patient_id, object_id, content, deleted, version, row, stamps, seq
+        db, kind, patient_id, object_id, content, deleted, version, row, stamps, seq, now
     )
+    if batch is not None and row is None:
+        batch.created(object_id, kind)
     db.execute(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, version, incoming],
@@ -197,13 +202,55 @@ def apply_change(
     return Outcome(object_id, kind, merge.APPLIED, version, row=written if want_row else None)
 
 
+_HOLDERS = " UNION ALL ".join(
+    f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
+    for kind, spec in KINDS.items()
+)
+# The same for many ids at once (one JSON array), with the id each kind found.
+_HOLDERS_OF_MANY = " UNION ALL ".join(
+    f"SELECT id, '{kind}' FROM {spec['table']} WHERE id IN asked"  # noqa: S608  # nosec B608
+    for kind, spec in KINDS.items()
+)
+_ASKED = "WITH asked(id) AS (SELECT value FROM json_each(?)) "
+
+
 def _holders(db, object_id) -> set[str]:
     """The kinds that hold a row with this id (any patient's): empty for a new id."""
-    union = " UNION ALL ".join(
-        f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
-        for kind, spec in KINDS.items()
-    )
-    return {kind for (kind,) in db.execute(union, [object_id] * len(KINDS))}
+    return {kind for (kind,) in db.execute(_HOLDERS, [object_id] * len(KINDS))}
+
+
+class Batch:
+    """What the changes of one sync batch share inside its write transaction.
+
+    - ``seqs``: the change-sequence numbers of its ``count`` changes, reserved in one
+      statement (``SeqRange``);
+    - ``now``: one reading of the server's clock, the ``updated_at`` of every row the batch
+      writes (they are written in one transaction, at once as far as anyone can see);
+    - ``holders(id)``: which kinds hold an id, for all of ``ids`` in one statement rather
+      than one a change, kept up to date as the batch creates rows. An id not in ``ids``
+      is looked up on its own.
+    """
+
+    def __init__(self, db, count: int, ids):
+        self.db = db
+        self.ids = list(ids)
+        self.seqs = SeqRange(db, count)
+        self.now = now_iso()
+        self._holders = None
+
+    def holders(self, object_id) -> set[str]:
+        if self._holders is None:
+            self._holders = {object_id: set() for object_id in self.ids}
+            for held, kind in self.db.execute(_ASKED + _HOLDERS_OF_MANY, [json.dumps(self.ids)]):
+                self._holders[held].add(kind)
+        if object_id not in self._holders:
+            return _holders(self.db, object_id)
+        return set(self._holders[object_id])
+
+    def created(self, object_id, kind):
+        """Note that the batch has just created ``object_id`` as a ``kind``."""
+        if self._holders is not None:
+            self._holders.setdefault(object_id, set()).add(kind)
 
 
 class SeqRange:
@@ -259,10 +306,9 @@ _ENCODED = {kind: tuple(name in JSON_COLUMNS for name in _FIELDS[kind]) for kind
 
 
 def _write_row(
-    db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq
+    db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq, now
 ) -> dict:
     """Insert or update the row; return it as the API shows it (no read back)."""
-    now = now_iso()
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
     fields = _FIELDS[kind]
     values = [

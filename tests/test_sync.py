@@ -154,6 +154,43 @@ def test_an_id_used_by_another_kind_is_rejected_and_the_rest_of_the_batch_applie
     assert (result["status"], result["error"]["code"]) == ("rejected", "id_taken")
 
 
+def test_ids_created_earlier_in_the_same_batch_are_known_to_the_rest_of_it(patient, make_api, app):
+    # The batch looks its ids up once: what it creates itself must still count for the
+    # changes after it, and an id it never looked up (upper case) is the same id.
+    other = make_api()
+    other.register(email="other@example.org", name="Other")
+    theirs, fresh, solo = ids(3)
+    sync(other, [change(theirs, entry(3))])
+    answer = sync(
+        patient,
+        [
+            change(fresh, entry(4)),
+            change(fresh, THERAPY, kind="therapy"),  # the id is the batch's entry now
+            change(fresh.upper(), entry(5), base=1),
+            change(fresh, entry(4)),  # an old version again: a replay, not a conflict
+            change(fresh, None, base=2, deleted=True),
+            change(theirs, entry(9)),
+            change(solo, THERAPY, kind="therapy"),
+            change(solo, entry(1)),
+        ],
+    )
+    assert statuses(answer) == [
+        ("applied", 1),
+        ("rejected", None),
+        ("applied", 2),
+        ("duplicate", 1),
+        ("applied", 3),
+        ("rejected", None),
+        ("applied", 1),
+        ("rejected", None),
+    ]
+    codes = [r["error"]["code"] for r in answer["results"] if r["status"] == "rejected"]
+    assert codes == ["id_taken", "id_taken", "id_taken"]
+    assert patient.get(f"/api/v1/entries/{fresh}").status_code == 404  # deleted
+    assert patient.get(f"/api/v1/therapies/{solo}").status_code == 200
+    assert len(tables(app)["therapies"]) == 1
+
+
 def test_one_invalid_change_is_rejected_alone(patient):
     good1, bad, good2 = ids(3)
     answer = sync(

@@ -56,9 +56,9 @@ def sync():
     db = get_db()
     patient_id = current_user.id
     with write(db):
-        # One statement reserves the batch's change-sequence numbers, not one per change.
-        seqs = store.SeqRange(db, len(body.changes))
-        results = [apply_one(db, patient_id, raw, seqs) for raw in body.changes]
+        # Sequence numbers, the clock and the ids' holders: once for the batch, not per change.
+        batch = store.Batch(db, len(body.changes), _ids(body.changes))
+        results = [apply_one(db, patient_id, raw, batch) for raw in body.changes]
         changes, last, more = store.changes_since(db, patient_id, since, limit=PULL_PAGE)
     current_app.logger.debug("sync: %d changes from patient %s", len(results), patient_id)
     return jsonify(
@@ -80,7 +80,16 @@ def raise_too_large():
     )
 
 
-def apply_one(db, patient_id, raw, seqs=None):
+def _ids(changes) -> list[str]:
+    """The ids the batch's changes name, as validation leaves a valid one (lower case)."""
+    return [
+        raw["id"].lower()
+        for raw in changes
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+    ]
+
+
+def apply_one(db, patient_id, raw, batch=None):
     """One change's result; an invalid change is rejected alone, never the whole batch."""
     from pydantic import ValidationError
 
@@ -108,7 +117,7 @@ def apply_one(db, patient_id, raw, seqs=None):
         change.deleted,
         data,
         want_row=False,
-        seqs=seqs,
+        batch=batch,
     )
     return outcome.to_result()
 
