@@ -131,6 +131,7 @@ def apply_change(
     data,
     *,
     want_row=True,
+    duplicate_row=True,
     stamps=None,
     batch=None,
 ) -> Outcome:
@@ -138,7 +139,8 @@ def apply_change(
 
     ``data`` is validated content (a pydantic model or dict of normalised fields) or None
     for a delete. Rows of another patient are answered as ``not_found`` (nothing disclosed).
-    ``want_row=False`` skips reading back an applied row (sync answers with versions only).
+    ``want_row=False`` leaves out an applied row, ``duplicate_row=False`` a duplicate's
+    (sync answers both with their versions only; a conflict always carries the server's).
     ``stamps`` (an import) are used only when the change creates the row: it then arrives
     with the version and times it had in the copy, as if it had always been here; every
     other outcome is decided by the same rules as any change. ``batch`` (a ``Batch``) is
@@ -181,8 +183,13 @@ def apply_change(
             error={"code": decision.reason, "message": message, "fields": field},
         )
     if decision.status in (merge.DUPLICATE, merge.CONFLICT):
+        shown = duplicate_row or decision.status == merge.CONFLICT
         return Outcome(
-            object_id, kind, decision.status, decision.version, row=row_to_json(kind, row)
+            object_id,
+            kind,
+            decision.status,
+            decision.version,
+            row=row_to_json(kind, row) if shown else None,
         )
     stamps = stamps if row is None else None  # an import's stamps count for a new row only
     version = stamps.version if stamps else decision.version

@@ -117,6 +117,7 @@ def apply_one(db, patient_id, raw, batch=None):
         change.deleted,
         data,
         want_row=False,
+        duplicate_row=False,
         batch=batch,
     )
     return outcome.to_result()
