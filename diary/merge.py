@@ -11,11 +11,14 @@ import json
 from dataclasses import dataclass, field
 
 APPLIED, DUPLICATE, CONFLICT, REJECTED = "applied", "duplicate", "conflict", "rejected"
+# json.dumps(value, sort_keys=True, separators=(",", ":")), without making a new encoder for
+# every call (json.dumps does when given options): a sync batch hashes 1,000 changes.
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"))
 
 
 def content_hash(data: dict, deleted: bool) -> str:
     """A stable fingerprint of validated, normalised content (and whether it is deleted)."""
-    canonical = json.dumps([data, bool(deleted)], sort_keys=True, separators=(",", ":"))
+    canonical = _CANONICAL.encode([data, bool(deleted)])
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

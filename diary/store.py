@@ -197,7 +197,7 @@ def apply_change(
         seq, now = next(batch.seqs), batch.now
     else:
         seq, now = next_seq(db), now_iso()
-    written = _write_row(
+    created_at, updated_at = _write_row(
         db, kind, patient_id, object_id, content, deleted, version, row, stamps, seq, now
     )
     if batch is not None and row is None:
@@ -206,7 +206,15 @@ def apply_change(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, version, incoming],
     )
-    return Outcome(object_id, kind, merge.APPLIED, version, row=written if want_row else None)
+    if not want_row:
+        return Outcome(object_id, kind, merge.APPLIED, version)
+    # The row as the API shows it, from what was written (no read back).
+    written = {"id": object_id}
+    written.update((name, content[name]) for name in _FIELDS[kind])
+    written.update(
+        version=version, created_at=created_at, updated_at=updated_at, deleted=bool(deleted)
+    )
+    return Outcome(object_id, kind, merge.APPLIED, version, row=_derived(kind, written))
 
 
 _HOLDERS = " UNION ALL ".join(
@@ -314,13 +322,12 @@ _ENCODED = {kind: tuple(name in JSON_COLUMNS for name in _FIELDS[kind]) for kind
 
 def _write_row(
     db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq, now
-) -> dict:
-    """Insert or update the row; return it as the API shows it (no read back)."""
+) -> tuple[str, str]:
+    """Insert or update the row; return its ``(created_at, updated_at)``."""
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
-    fields = _FIELDS[kind]
     values = [
         json.dumps(content[name]) if encoded else content[name]
-        for name, encoded in zip(fields, _ENCODED[kind], strict=True)
+        for name, encoded in zip(_FIELDS[kind], _ENCODED[kind], strict=True)
     ]
     values += [version, int(deleted), updated_at, seq]
     insert, update = _STATEMENTS[kind]
@@ -329,10 +336,7 @@ def _write_row(
     else:
         db.execute(update, [*values, object_id])
         created_at = existing["created_at"]
-    out = {"id": object_id}
-    out.update((name, content[name]) for name in fields)
-    out.update(version=version, created_at=created_at, updated_at=updated_at, deleted=bool(deleted))
-    return _derived(kind, out)
+    return created_at, updated_at
 
 
 def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
