@@ -91,23 +91,13 @@ def _ids(changes) -> list[str]:
 
 def apply_one(db, patient_id, raw, batch=None):
     """One change's result; an invalid change is rejected alone, never the whole batch."""
-    from pydantic import ValidationError
-
-    ident = raw.get("id") if isinstance(raw, dict) else None
-    kind = raw.get("kind") if isinstance(raw, dict) else None
-    try:
-        change = SyncChange.model_validate(raw, strict=False)
-    except ValidationError as exc:
-        return _rejected(ident, kind, field_errors(exc))
-    data = None
-    if not change.deleted:
-        if change.data is None:
-            return _rejected(str(change.id), change.kind, {"data": "is required"})
-        data, fields = store.validate_change(change.kind, change.data)
-        if fields:
-            return _rejected(
-                str(change.id), change.kind, {f"data.{k}": v for k, v in fields.items()}
-            )
+    change = store.valid_sync_change(raw)  # the usual case: valid, in one validation
+    if change is not None:
+        data = None if change.deleted else change.data
+    else:
+        change, data, rejected = _checked_step_by_step(raw)
+        if rejected:
+            return rejected
     outcome = store.apply_change(
         db,
         patient_id,
@@ -121,6 +111,28 @@ def apply_one(db, patient_id, raw, batch=None):
         batch=batch,
     )
     return outcome.to_result()
+
+
+def _checked_step_by_step(raw):
+    """``(change, data, None)``, or ``(None, None, rejected result)`` naming the fields:
+    the change's envelope first, then its data as its kind's model."""
+    from pydantic import ValidationError
+
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    try:
+        change = SyncChange.model_validate(raw, strict=False)
+    except ValidationError as exc:
+        return None, None, _rejected(ident, kind, field_errors(exc))
+    data = None
+    if not change.deleted:
+        if change.data is None:
+            return None, None, _rejected(str(change.id), change.kind, {"data": "is required"})
+        data, fields = store.validate_change(change.kind, change.data)
+        if fields:
+            fields = {f"data.{k}": v for k, v in fields.items()}
+            return None, None, _rejected(str(change.id), change.kind, fields)
+    return change, data, None
 
 
 def _rejected(ident, kind, fields):
