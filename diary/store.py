@@ -12,7 +12,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from diary import cursors, merge
+from diary import cursors, json_text, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
@@ -319,6 +319,7 @@ def _statements(kind):
 # Built once: the same text each time also lets sqlite3 reuse its prepared statements.
 _STATEMENTS = {kind: _statements(kind) for kind in KINDS}
 _ENCODED = {kind: tuple(name in JSON_COLUMNS for name in _FIELDS[kind]) for kind in KINDS}
+_COLUMN_TEXT = json_text.encoder()  # json.dumps, set up once: three columns a row
 
 
 def _write_row(
@@ -327,7 +328,7 @@ def _write_row(
     """Insert or update the row; return its ``(created_at, updated_at)``."""
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
     values = [
-        json.dumps(content[name]) if encoded else content[name]
+        _COLUMN_TEXT(content[name]) if encoded else content[name]
         for name, encoded in zip(_FIELDS[kind], _ENCODED[kind], strict=True)
     ]
     values += [version, int(deleted), updated_at, seq]
