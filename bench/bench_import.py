@@ -9,8 +9,8 @@ checking the whole file, every record through the sync rules in one BEGIN IMMEDI
 transaction, the summary). Each import run registers a new account on the same fresh
 database, imports the copy (every record applied), imports it again (every record a
 duplicate, nothing written), then deletes the account, which frees the ids for the next
-run. Data: the comparison benchmark's five years (1,929 entries on 1,830 days, four
-therapies), with a note on one entry in five, or with ``--long-notes`` a 2,000-character
+run. Data: the benchmarks' five years (bench/diaries.py: about 1,900 entries on 1,830 days,
+four therapies), with a note on one entry in five, or with ``--long-notes`` a 2,000-character
 note on every entry (the largest copy five years can make).
 """
 
@@ -21,12 +21,11 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.bench_comparison import FIRST_DAY, PASSWORD, THERAPY_OFFSETS, entries  # noqa: E402
+from bench.diaries import PASSWORD, THERAPY_KINDS, entries, therapy_days  # noqa: E402
 from diary import create_app, store  # noqa: E402
 from diary.db import get_db, write  # noqa: E402
 from diary.exports import archive  # noqa: E402
@@ -71,14 +70,12 @@ def five_years(app, client, long_notes):
             row["note"] = ("Long note. " * 200)[:2000]
         elif rng.random() < 0.2:
             row["note"] = rng.choice(NOTES)
-    kinds = ("msc_injection", "epidural_steroid", "surgery", "physiotherapy")
     with app.app_context():
         db = get_db()
         with write(db):
             for row in rows:
                 store.apply_change(db, user["id"], "entry", uuid.uuid4(), None, False, row)
-            for kind, offset in zip(kinds, THERAPY_OFFSETS, strict=True):
-                day = (FIRST_DAY + timedelta(days=offset)).isoformat()
+            for kind, day in zip(THERAPY_KINDS, therapy_days(), strict=True):
                 data = {"kind": kind, "label": "", "start_day": day, "end_day": None, "notes": ""}
                 store.apply_change(db, user["id"], "therapy", uuid.uuid4(), None, False, data)
     return len(rows)

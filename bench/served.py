@@ -1,4 +1,4 @@
-"""Serve an app under gunicorn for a benchmark: 2 sync workers on 127.0.0.1, as deployed."""
+"""Serve an app under gunicorn for a benchmark: sync workers on 127.0.0.1, as deployed."""
 
 import os
 import signal
@@ -19,9 +19,9 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(app_spec, env, port):
+def start(app_spec, env, port, workers=2):
     """Start gunicorn for ``app_spec`` with the repository's gunicorn.conf.py (as deployed),
-    2 sync workers on 127.0.0.1:``port``; return its process once the port answers."""
+    ``workers`` sync workers on 127.0.0.1:``port``; return its process once the port answers."""
     env = {**env, "DIARY_ACCESS_LOG": ""}
     proc = subprocess.Popen(
         [
@@ -29,7 +29,7 @@ def start(app_spec, env, port):
             "-c",
             str(ROOT / "gunicorn.conf.py"),
             "-w",
-            "2",
+            str(workers),
             "-k",
             "sync",
             "-b",

@@ -11,13 +11,40 @@ from diary import config as config_module
 compress = Compress()
 
 
+class DiaryFlask(Flask):
+    """Flask, remembering which hooks and views are plain functions.
+
+    Flask asks ``inspect`` whether each of them is a coroutine every time it calls one (15
+    times for a save); the answer cannot change for a given function. The memory is
+    bounded in case something hands Flask a new function per request.
+    """
+
+    MEMORY = 4096
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._sync_versions = {}
+
+    def ensure_sync(self, func):
+        try:
+            return self._sync_versions[func]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable callable
+            return super().ensure_sync(func)
+        sync = super().ensure_sync(func)
+        if len(self._sync_versions) < self.MEMORY:
+            self._sync_versions[func] = sync
+        return sync
+
+
 def create_app(test_config=None):
     """Build the app: defaults, then ``instance/config.py``, then ``DIARY_*`` variables.
 
     ``test_config`` (a dict) is applied last, for tests.
     """
     root = Path(__file__).resolve().parent.parent
-    app = Flask(
+    app = DiaryFlask(
         __name__,
         instance_path=os.environ.get("DIARY_INSTANCE_PATH", str(root / "instance")),
         instance_relative_config=True,

@@ -72,27 +72,26 @@ def enforce():
         return None
     if policy == "view_link":
         return _enter_by_link()
-    if not current_user.is_authenticated:
+    user = current_user._get_current_object()  # one lookup, not one per question below
+    if not user.is_authenticated:
         return _refuse_anonymous()
     if policy == "signed_in":
         return None
-    if policy == "patient" and not current_user.is_patient:
+    if policy == "patient" and not user.is_patient:
         _forbid("Only patients keep a diary.")
-    if policy == "physician" and not current_user.is_physician:
+    if policy == "physician" and not user.is_physician:
         _forbid("Only physicians can see this.")
     if policy == "physician_of_patient":
         from diary.db import get_db
 
         patient_id = (request.view_args or {}).get("patient_id")
-        if not current_user.is_physician or not active_share_exists(
-            get_db(), patient_id, current_user.id
-        ):
+        if not user.is_physician or not active_share_exists(get_db(), patient_id, user.id):
             # Not 403: whether the patient exists is not the caller's business.
             _not_found()
         g.viewer = log.Viewer(
             patient_id=patient_id,
-            physician_id=current_user.id,
-            physician_name=current_user.name,
+            physician_id=user.id,
+            physician_name=user.name,
         )
     return None
 

@@ -1,5 +1,6 @@
 """CSRF, rate limits, sign-in sessions, cookies and security headers."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, g, request, session
@@ -27,10 +28,40 @@ class RouteLimiter(Limiter):
             view = current_app.view_functions.get(request.endpoint or "")
             if view is None or get_qualified_name(view) not in self._marked_for_limiting:
                 return None
+        g.rate_limited = True
         return super()._check_request_limit(callable_name, in_middleware)
 
+    def init_app(self, app):
+        """Flask-Limiter's hooks, with its after- and teardown-request work (counting failed
+        attempts, rate-limit headers, its per-request state) only on requests it checked."""
+        super().init_app(app)
+        for hooks in (app.after_request_funcs[None], app.teardown_request_funcs[None]):
+            for i, hook in enumerate(hooks):
+                if getattr(hook, "__self__", None) is self or getattr(hook, "args", ()) == (self,):
+                    hooks[i] = _only_when_limited(hook)
 
-csrf = CSRFProtect()
+
+def _only_when_limited(hook):
+    def run_if_checked(value=None):
+        return hook(value) if g.get("rate_limited") else value
+
+    return run_if_checked
+
+
+class CSRF(CSRFProtect):
+    """Flask-WTF's CSRF protection, looking in the headers first: scripts (every API call)
+    send the token there, and searching a JSON request's form fields first cost every save
+    a form parse that could only find nothing. A form's hidden field is found as before."""
+
+    def _get_csrf_token(self):
+        for header_name in current_app.config["WTF_CSRF_HEADERS"]:
+            token = request.headers.get(header_name)
+            if token:
+                return token
+        return super()._get_csrf_token()
+
+
+csrf = CSRF()
 limiter = RouteLimiter(key_func=get_remote_address, default_limits=[])
 login_manager = LoginManager()
 
@@ -53,13 +84,46 @@ CSP = "; ".join(
 
 
 class SessionInterface(SecureCookieSessionInterface):
-    """Mark the session cookie Secure whenever the request came over HTTPS."""
+    """Flask's signed cookie session, marked Secure whenever the request came over HTTPS,
+    with one signing serializer per key kept rather than built for every request."""
+
+    # The same SHA-1 HMAC as Flask's, so every cookie stays valid; Flask wraps hashlib.sha1
+    # in a Python function (to import on FIPS systems), which sends each signature through
+    # the standard library's pure-Python HMAC instead of OpenSSL's.
+    digest_method = staticmethod(hashlib.sha1)
+
+    def __init__(self):
+        self._serializers = {}
 
     def get_cookie_secure(self, app):
         return bool(app.config["SESSION_COOKIE_SECURE"] or request.is_secure)
 
+    def get_signing_serializer(self, app):
+        keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
+        if keys not in self._serializers:
+            self._serializers[keys] = super().get_signing_serializer(app)
+        return self._serializers[keys]
+
 
 SCRIPTS = {"text/javascript", "application/javascript"}
+#: What every document and API answer carries (DESIGN.md section 6), unless a view set its own.
+DOCUMENT_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("Content-Security-Policy", CSP),
+    ("Referrer-Policy", "strict-origin-when-cross-origin"),
+    ("X-Frame-Options", "DENY"),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+    ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+)
+#: What the API's answers carry: nothing in them is a document, so the policy allows nothing
+#: at all (OWASP's REST advice), and the document-only headers are left off.
+API_HEADERS = (
+    DOCUMENT_HEADERS[0],
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"),
+    *DOCUMENT_HEADERS[2:4],
+)
+HSTS = ("Strict-Transport-Security", "max-age=31536000")
+NO_STORE = ("Cache-Control", "no-store")
 
 
 def set_headers(response):
@@ -67,38 +131,35 @@ def set_headers(response):
 
     Static files carry only what applies to them: nosniff, and the CSP on scripts (a worker
     takes its policy from its script's answer). The rest govern documents; on a page's twenty
-    small files they were more bytes than some of the files themselves.
+    small files they were more bytes than some of the files themselves. The API's answers
+    are data: a policy allowing nothing, no framing, no sniffing. Every answer pays
+    for this hook, so it reads the headers once and adds what is missing in one pass.
     """
     headers = response.headers
-    headers.setdefault("X-Content-Type-Options", "nosniff")
+    api = request.path.startswith("/api/")
     if request.endpoint == "static":
         headers.pop("Content-Disposition", None)  # send_file's "inline; filename=...": noise
-        if response.mimetype in SCRIPTS:
-            headers.setdefault("Content-Security-Policy", CSP)
+        wanted = DOCUMENT_HEADERS[:2] if response.mimetype in SCRIPTS else DOCUMENT_HEADERS[:1]
     else:
-        headers.setdefault("Content-Security-Policy", CSP)
-        headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        headers.setdefault("X-Frame-Options", "DENY")
-        headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-        headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        wanted = API_HEADERS if api else DOCUMENT_HEADERS
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-    if (
-        request.path.startswith("/api/")
-        or getattr(g, "private", False)
-        or _signed_in_page(response)
-    ):
+        wanted = (*wanted, HSTS)
+    if api or getattr(g, "private", False) or _signed_in_page(response):
         # Health data stays out of browser and proxy caches (the service worker keeps its
         # own copies, bound to the session: static/sw.js).
-        headers.setdefault("Cache-Control", "no-store")
-    if request.path.startswith("/api/") or response.mimetype == "text/html":
+        wanted = (*wanted, NO_STORE)
+    present = {name.lower() for name in headers.keys()}  # noqa: SIM118 - iterating gives pairs
+    for name, value in wanted:
+        if name.lower() not in present:
+            headers.add(name, value)
+    if api or response.mimetype == "text/html":
         _mark_signed_in(response)
     _secure_remember_cookie(response)
     return response
 
 
 def _signed_in_page(response):
-    return response.mimetype == "text/html" and current_user.is_authenticated
+    return response.mimetype == "text/html" and current_user._get_current_object().is_authenticated
 
 
 # Sign-in and sign-out: one place for the API and the pages.
@@ -152,7 +213,8 @@ def _new_csrf_token():
 
 
 def _mark_signed_in(response):
-    user = current_user if current_user.is_authenticated else None
+    user = current_user._get_current_object()
+    user = user if user.is_authenticated else None
     value = None
     if user is not None and user.session is not None:
         expires = datetime.fromisoformat(user.session.expires_at)
@@ -325,4 +387,7 @@ def init_app(app):
     login_manager.init_app(app)
     login_manager.login_view = "auth.signin"
     login_manager.login_message = _l("Please sign in to continue.")
-    login_manager.session_protection = "basic"
+    # No session protection: it hashes the address and browser of every request to mark a
+    # session "not fresh" when they change, and nothing here asks for a fresh sign-in (a
+    # phone changes address all day). The session itself lives on the server and ends there.
+    login_manager.session_protection = None

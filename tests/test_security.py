@@ -41,8 +41,13 @@ def test_security_headers_on_pages_api_and_errors(client):
     for path in ["/", "/signin", "/api/v1/session", "/no-such-page", "/api/v1/nothing"]:
         r = client.get(path)
         csp = r.headers["Content-Security-Policy"]
-        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
-        assert "frame-ancestors 'none'" in csp
+        if path.startswith("/api/"):  # data, never a document: nothing may load or run
+            assert csp == "default-src 'none'; frame-ancestors 'none'", path
+            assert "Permissions-Policy" not in r.headers
+        else:
+            assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+            assert "frame-ancestors 'none'" in csp
+            assert r.headers["Permissions-Policy"] == "camera=(), microphone=(), geolocation=()"
         assert r.headers["X-Content-Type-Options"] == "nosniff"
         assert r.headers["Referrer-Policy"] == "strict-origin-when-cross-origin"
         assert r.headers["X-Frame-Options"] == "DENY"
@@ -132,3 +137,25 @@ def test_static_files_carry_only_the_headers_that_apply_to_them(client):
         for name in ("Referrer-Policy", "X-Frame-Options", "Permissions-Policy"):
             assert name not in response.headers, name
         assert "Content-Disposition" not in response.headers
+
+
+def test_https_answers_ask_browsers_to_stay_on_https(client):
+    secure = client.get("/signin", base_url="https://localhost")
+    assert secure.headers["Strict-Transport-Security"] == "max-age=31536000"
+    assert "Strict-Transport-Security" not in client.get("/signin").headers
+
+
+def test_a_header_a_view_sets_itself_is_kept_and_each_header_is_sent_once(app, client):
+    @app.get("/test-own-headers")
+    def own_headers():  # a view link's page does this (access.log_view)
+        return "", 200, {"Referrer-Policy": "no-referrer", "Vary": "Origin"}
+
+    own_headers.access_policy = "anyone"
+    response = client.get("/test-own-headers", headers={"Accept-Encoding": "gzip"})
+    assert response.headers.getlist("Referrer-Policy") == ["no-referrer"]
+    assert response.headers.getlist("X-Frame-Options") == ["DENY"]
+    own_varies = [name.strip() for name in response.headers["Vary"].split(",")]
+    assert sorted(own_varies) == ["Accept-Encoding", "Accept-Language", "Cookie", "Origin"]
+    page = client.get("/signin", headers={"Accept-Encoding": "gzip"})
+    varies = [name.strip() for name in page.headers["Vary"].split(",")]
+    assert sorted(varies) == ["Accept-Encoding", "Accept-Language", "Cookie"]

@@ -239,3 +239,21 @@ def test_devices_are_named_in_words():
     assert sessions.describe_device(android) == "Chrome on Android"
     assert sessions.describe_device(iphone) == "Safari on iPhone"
     assert sessions.describe_device("") == "An app or browser we do not recognise"
+
+
+def test_session_cookies_signed_before_this_release_still_sign_in(app, patient):
+    """The session cookie is signed through OpenSSL's HMAC now; it is the same SHA-1 HMAC as
+    Flask's own, so a browser signed in before an upgrade stays signed in, and the other
+    way round."""
+    from flask.sessions import SecureCookieSessionInterface
+
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    ours = app.session_interface.get_signing_serializer(app)
+    cookie = patient.client.get_cookie("diary_session").value
+    assert stock.loads(cookie) == ours.loads(cookie)
+    browser = _browser_with(app, {"diary_session": stock.dumps(ours.loads(cookie))})
+    assert _user_of(browser)["email"] == _user_of(patient)["email"]
+    forged = _browser_with(
+        app, {"diary_session": cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB")}
+    )
+    assert _user_of(forged) is None

@@ -40,8 +40,8 @@ def select_locale() -> str | None:
     """The language of this request (see the module's docstring)."""
     if not has_request_context():
         return DEFAULT
-    user = current_user
-    if user and user.is_authenticated and supported(getattr(user, "locale", None)):
+    user = current_user._get_current_object()
+    if user.is_authenticated and supported(getattr(user, "locale", None)):
         return user.locale
     return select_locale_without_account()
 
@@ -81,9 +81,23 @@ def _say_the_language(response):
     # page in one language to someone reading another.
     if response.mimetype in ("text/html", "application/json"):
         response.headers["Content-Language"] = current_language()
-        response.vary.add("Accept-Language")
-        response.vary.add("Cookie")
+        vary(response, "Accept-Language", "Cookie")
     return response
+
+
+def vary(response, *names: str):
+    """Add ``names`` to the response's Vary header (once each; "*" already says it all).
+
+    Plain string work: ``response.vary`` parses the header into a set and writes it back
+    on every change, a cost every answer paid twice."""
+    existing = response.headers.get("Vary")
+    if not existing:
+        response.headers["Vary"] = ", ".join(names)
+        return
+    have = {value.strip().lower() for value in existing.split(",")}
+    missing = [name for name in names if name.lower() not in have]
+    if missing and "*" not in have:
+        response.headers["Vary"] = ", ".join([existing, *missing])
 
 
 class JSONProvider(DefaultJSONProvider):
@@ -107,7 +121,7 @@ def init_app(app):
         locale_selector=select_locale,
         default_translation_directories=str(catalogues.TRANSLATIONS),
     )
-    text.use(_provider)
+    text.use(_provider, get_locale)
     app.after_request(_say_the_language)
     # A function rather than a context variable: imported macros see globals, not context.
     app.jinja_env.globals["ui_language"] = current_language

@@ -39,6 +39,8 @@ def _english():
 
 #: () -> (translations, babel Locale): replaced by the app so that each request reads its own.
 _provider = _english
+#: () -> babel Locale: the same locale without loading a catalogue (what ``language`` asks).
+_locale_provider = lambda: _english()[1]  # noqa: E731
 
 
 #: The language forced by ``in_language``/``english`` (None: the provider's, the request's).
@@ -76,15 +78,21 @@ def english():
     return in_language(DEFAULT_LOCALE)
 
 
-def use(provider) -> None:
-    """Read the translations and locale from ``provider`` (None: back to English)."""
-    global _provider
+def use(provider, locale_provider=None) -> None:
+    """Read the translations and locale from ``provider`` (None: back to English), and the
+    locale alone from ``locale_provider`` (a request that says its language but translates
+    nothing, such as a save, need not find a catalogue)."""
+    global _provider, _locale_provider
     _provider = provider or _english
+    _locale_provider = locale_provider or (lambda: _provider()[1])
 
 
 def current_locale() -> Locale:
     """The locale in force (English outside a request)."""
-    return _current()[1] or Locale.parse(DEFAULT_LOCALE)
+    code = _forced.get()
+    if code is not None:
+        return Locale.parse(code)
+    return _locale_provider() or Locale.parse(DEFAULT_LOCALE)
 
 
 def language() -> str:

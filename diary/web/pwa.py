@@ -157,10 +157,11 @@ def _in_language(endpoint: str, code: str) -> str:
 @bp.after_app_request
 def name_the_user(response):
     """Tell the service worker whose page this is (it caches pages per user) and until when."""
-    if current_user.is_authenticated and response.mimetype == "text/html":
-        response.headers["X-Diary-User"] = str(current_user.id)
-        if current_user.session is not None:
+    user = current_user._get_current_object()
+    if response.mimetype == "text/html" and user.is_authenticated:
+        response.headers["X-Diary-User"] = str(user.id)
+        if user.session is not None:
             # Offline, the worker stops serving these pages once the session has expired.
-            expires = datetime.fromisoformat(current_user.session.expires_at)
+            expires = datetime.fromisoformat(user.session.expires_at)
             response.headers["X-Diary-Session-Expires"] = str(int(expires.timestamp()))
     return response
