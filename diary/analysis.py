@@ -158,35 +158,53 @@ def _trailing_mean(ordinals: np.ndarray, values: list, span: int) -> list:
     return [(sums[b] - sums[a]) / (b - a) if b > a else None for a, b in zip(lo, hi, strict=True)]
 
 
+#: The timeline's trailing means span this many calendar days, the day itself included.
+AVERAGE_DAYS = 7
+#: The timeline shows a day's pain to this many decimals (its weekly averages start there).
+PAIN_DIGITS = 2
+
+
+def averages_from(first_day: date) -> date:
+    """The first day whose daily value counts in the trailing means of ``first_day`` and
+    the days after it: a timeline shown from ``first_day`` needs the days from here on."""
+    return first_day - timedelta(days=AVERAGE_DAYS - 1)
+
+
 def timeline(
-    entries: Iterable[dict] | None = None, *, days: list[dict] | None = None
+    entries: Iterable[dict] | None = None,
+    *,
+    days: list[dict] | None = None,
+    first_day: date | None = None,
 ) -> list[dict]:
     """Daily values for charts, with trailing 7-calendar-day means.
 
     Returns ``daily_values(entries)`` (day as an ISO string, pain rounded to 2 decimals,
     the activity index to 1) plus ``leg_avg7`` and ``back_avg7``: the mean of the logged
     daily values in [day - 6, day], None when that span holds none. ``days`` may carry
-    ``daily_values(entries)`` computed already; ``entries`` is then ignored. Refuses what
-    ``daily_values`` refuses.
+    ``daily_values(entries)`` computed already; ``entries`` is then ignored. With
+    ``first_day``, only the rows from that day on: ``days`` must then hold every logged day
+    from ``averages_from(first_day)`` on (earlier ones may be missing), and the rows are
+    those of the whole diary's timeline. Refuses what ``daily_values`` refuses.
     """
     if days is None:
         days = daily_values(entries)
-    if not days:
+    shown = 0 if first_day is None else bisect_left(days, first_day, key=_day_key)
+    if shown == len(days):
         return []
     ordinals = np.array([d["day"].toordinal() for d in days], dtype=np.int64)
-    leg7 = _trailing_mean(ordinals, [d["leg"] for d in days], 7)
-    back7 = _trailing_mean(ordinals, [d["back"] for d in days], 7)
+    leg7 = _trailing_mean(ordinals, [d["leg"] for d in days], AVERAGE_DAYS)
+    back7 = _trailing_mean(ordinals, [d["back"] for d in days], AVERAGE_DAYS)
     return [
         {
             "day": d["day"].isoformat(),
-            "leg": _round(d["leg"]),
-            "back": _round(d["back"]),
+            "leg": _round(d["leg"], PAIN_DIGITS),
+            "back": _round(d["back"], PAIN_DIGITS),
             "activity_index": _round(d["activity_index"], 1),
             "distal_level": d["distal_level"],
             "leg_avg7": _round(leg),
             "back_avg7": _round(back),
         }
-        for d, leg, back in zip(days, leg7, back7, strict=True)
+        for d, leg, back in zip(days[shown:], leg7[shown:], back7[shown:], strict=True)
     ]
 
 

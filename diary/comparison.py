@@ -256,8 +256,8 @@ def entry_spans(
     caller may read only these (five years of entries hold about a year and a half of
     comparison days). Refuses (ValueError) what ``analysis.windows`` refuses.
     """
-    spans = sorted(
-        (begin, end)
+    return merge_spans(
+        (begin.isoformat(), end.isoformat())
         for _, begin, end in analysis.windows(
             therapy_start,
             last_entry_day=last_day,
@@ -266,13 +266,6 @@ def entry_spans(
         )
         if begin is not None
     )
-    merged: list[list[date]] = []
-    for begin, end in spans:
-        if merged and begin <= merged[-1][1] + timedelta(days=1):
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([begin, end])
-    return [(begin.isoformat(), end.isoformat()) for begin, end in merged]
 
 
 def with_questionnaires(therapy: dict, result: dict, responses: Iterable[dict]) -> dict:
@@ -340,116 +333,18 @@ def week_on_week(entries: Iterable[dict], today: date) -> dict:
     }
 
 
-def weekly_means(timeline: list[dict]) -> list[dict]:
-    """Weekly averages of ``analysis.timeline`` rows, newest week first (the charts' table).
-
-    Returns ``[{"week": Monday's ISO date, "days", "leg", "back"}]``: the mean of the week's
-    daily values (rounded to 1 decimal, None when none was logged) and its logged days.
-    """
-    weeks: dict[date, tuple[list[float], list[float], list[str]]] = {}
-    for row in timeline:
-        day = date.fromisoformat(row["day"])
-        monday = date.fromordinal(day.toordinal() - day.weekday())
-        leg, back, logged = weeks.setdefault(monday, ([], [], []))
-        logged.append(row["day"])
-        if row["leg"] is not None:
-            leg.append(row["leg"])
-        if row["back"] is not None:
-            back.append(row["back"])
-    return [
-        {
-            "week": monday.isoformat(),
-            "days": len(logged),
-            "leg": round(fmean(leg), 1) if leg else None,
-            "back": round(fmean(back), 1) if back else None,
-        }
-        for monday, (leg, back, logged) in sorted(weeks.items(), reverse=True)
-    ]
-
-
-def charts_page(
-    therapies: list[dict],
-    entries: list[dict],
-    *,
-    today: date,
-    days: list[dict] | None = None,
-    responses: Iterable[dict] = (),
-) -> dict:
-    """What the charts page shows: one panel per therapy, the timeline and its weekly table.
-
-    Daily values are computed once and shared by every therapy's comparison and the
-    timeline. ``days`` may carry them (``daily.daily_values``, from SQLite); then
-    ``entries`` need only cover ``panel_spans`` (the body maps and activity limits of each
-    therapy's baseline and latest weeks). ``entries`` are stored entries oldest first;
-    ``therapies`` in the order they are shown; ``responses`` the patient's live
-    questionnaire responses, shown in each window beside the pain.
-    """
-    if days is None:
-        days = analysis.daily_values(analysis_rows(entries))
-    responses = list(responses)
-    panels = [
-        therapy_panel(
-            therapy,
-            entries,
-            with_questionnaires(
-                therapy,
-                analysis.compare(therapy["start_day"], None, today=today, days=days),
-                responses,
-            ),
-            therapies,
-        )
-        for therapy in therapies
-    ]
-    timeline = analysis.timeline(days=days)
-    return {"panels": panels, "timeline": timeline, "weeks": weekly_means(timeline)}
-
-
-def panel_spans(therapies: Iterable[dict], last_day: str | None) -> list[tuple[str, str]]:
-    """The days whose entries the charts page's panels read (every therapy's windows at the
-    page's default lengths), merged: ``[(first, last)]`` ISO pairs, sorted, not overlapping."""
-    spans = sorted(
-        span
-        for therapy in therapies
-        for span in entry_spans(therapy["start_day"], last_day, baseline_days=28, exclusion_days=7)
-    )
+def merge_spans(spans: Iterable[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Day spans (``(first, last)`` ISO days, inclusive) sorted, with overlapping and
+    touching ones joined: ``[(first, last)]`` that do not overlap."""
     merged: list[list[str]] = []
-    for first, last in spans:
-        if merged and date.fromisoformat(first) <= date.fromisoformat(merged[-1][1]) + timedelta(
-            days=1
-        ):
+    for first, last in sorted(spans):
+        # By ordinal: a span may end on date.max, which has no day after it.
+        if merged and _ordinal(first) <= _ordinal(merged[-1][1]) + 1:
             merged[-1][1] = max(merged[-1][1], last)
         else:
             merged.append([first, last])
     return [(first, last) for first, last in merged]
 
 
-def chart_data(page: dict, *, today: date) -> dict:
-    """The JSON the charts script draws from: compact columns for the timeline, and for
-    each therapy its start, label and the median and quartiles of each window."""
-    timeline = page["timeline"]
-    columns = ("day", "leg", "back", "leg_avg7", "back_avg7")
-    return {
-        "today": today.isoformat(),
-        "timeline": {name: [row[name] for row in timeline] for name in columns},
-        "therapies": [
-            {
-                "id": panel["therapy"]["id"],
-                "name": therapy_name(panel["therapy"]),
-                "start_day": panel["therapy"]["start_day"],
-                "windows": [
-                    {
-                        "name": w["name"],
-                        "label": w["label"],
-                        "from": w["from"],
-                        "to": w["to"],
-                        "enough_data": w["enough_data"],
-                        "in_progress": w["in_progress"],
-                        "leg": {k: w["leg"][k] for k in ("median", "q1", "q3")},
-                        "back": {k: w["back"][k] for k in ("median", "q1", "q3")},
-                    }
-                    for w in panel["windows"]
-                ],
-            }
-            for panel in page["panels"]
-        ],
-    }
+def _ordinal(day: str) -> int:
+    return date.fromisoformat(day).toordinal()

@@ -5,8 +5,13 @@ activity limit index, its most distal painful region); this is the same computat
 inside SQLite, one row per day read out instead of every entry with its JSON decoded in
 Python: five years of a diary cost the charts page a fraction of what they did.
 ``tests/test_daily.py`` holds the two to the same answers on random diaries.
+
+Reads take day spans, so a page reads the days it shows: the whole definition over the
+spans its comparisons and its chart need, and the leg and back columns alone (no JSON) for
+what spans the whole diary (its weekly averages and its first and last days).
 """
 
+import json
 from datetime import date
 
 from diary import analysis, regions
@@ -20,14 +25,28 @@ _LEVEL_OF_KEY = (
     + " END"
 )
 
+# Day spans come as one JSON array of [first, last] pairs (one statement however many
+# spans), each read through the (patient_id, day) index: CROSS JOIN keeps the spans the
+# outer loop. They must not overlap, or a day would count twice.
+_SPANS = """spans AS MATERIALIZED (
+    SELECT value ->> 0 AS first, value ->> 1 AS last FROM json_each(?)
+)"""
+_IN_SPANS = """FROM spans CROSS JOIN entries
+    WHERE patient_id = ? AND deleted = 0 AND day BETWEEN spans.first AND spans.last"""
+
+
+def _spans(spans) -> str:
+    return json.dumps([[first, last] for first, last in spans])
+
+
 # Each entry's most distal level is a subquery of that entry alone, and the day's activity
 # index meets the day's scores in one GROUP BY over both: an earlier form joined GROUP BY
 # results to each other, which SQLite did without an index, so the time grew with the square
 # of the diary's length (five years took 12 x one year).
 _DAILY_SQL = f"""
-WITH live AS MATERIALIZED (
-    SELECT day, leg_pain, back_pain, activities, regions FROM entries
-    WHERE patient_id = ? AND deleted = 0 AND day BETWEEN ? AND ?
+WITH {_SPANS},
+live AS MATERIALIZED (
+    SELECT day, leg_pain, back_pain, activities, regions {_IN_SPANS}
 ),
 per_entry AS (
     SELECT day, leg_pain, back_pain, (
@@ -61,7 +80,13 @@ def daily_values(db, patient_id, day_from: str = "0000-00-00", day_to: str = "99
     """``analysis.daily_values`` of the patient's live entries from ``day_from`` to
     ``day_to`` (inclusive, ISO days), sorted by day: ``[{"day": date, "leg", "back",
     "activity_index", "distal_level"}]``."""
-    cursor = db.conn.execute(_DAILY_SQL, [patient_id, day_from, day_to])
+    return daily_values_within(db, patient_id, [(day_from, day_to)])
+
+
+def daily_values_within(db, patient_id, spans) -> list[dict]:
+    """``daily_values`` of the days within ``spans`` (``[(first, last)]`` ISO days,
+    inclusive, not overlapping: ``comparison.merge_spans`` makes them so), sorted by day."""
+    cursor = db.conn.execute(_DAILY_SQL, [_spans(spans), patient_id])
     return [
         {
             "day": date.fromisoformat(day),
@@ -74,11 +99,25 @@ def daily_values(db, patient_id, day_from: str = "0000-00-00", day_to: str = "99
     ]
 
 
+def pain_values(db, patient_id) -> list[dict]:
+    """Every logged day of the patient's live entries, sorted: ``[{"day": date, "leg",
+    "back"}]``, the day's means as ``daily_values`` has them, from those two columns alone
+    (no body map or activities decoded): what a whole diary's weekly averages need."""
+    cursor = db.conn.execute(_PAIN_SQL, [patient_id])
+    return [{"day": date.fromisoformat(day), "leg": leg, "back": back} for day, leg, back in cursor]
+
+
+_PAIN_SQL = """
+SELECT day, avg(leg_pain), avg(back_pain) FROM entries
+WHERE patient_id = ? AND deleted = 0
+GROUP BY day
+ORDER BY day
+"""
+
+
 def flagged_entries(db, patient_id) -> list[dict]:
     """Every live entry that reports a warning sign, as ``{"day", "red_flags"}`` (decoded):
     few rows whatever the diary's length."""
-    import json
-
     rows = fetch_all(
         db,
         "SELECT day, red_flags FROM entries WHERE patient_id = ? AND deleted = 0"
@@ -99,20 +138,19 @@ def latest_notes(db, patient_id, limit: int) -> list[dict]:
 
 
 def entries_within(db, patient_id, spans) -> list[dict]:
-    """The live entries on the days of ``spans`` (``[(first, last)]`` ISO days, inclusive),
-    oldest first, with what region shares and activity limits need: day, regions,
-    activities (decoded), created_at and id."""
-    import json
+    """The live entries on the days of ``spans`` (``[(first, last)]`` ISO days, inclusive,
+    not overlapping), oldest first, with what region shares and activity limits need: day,
+    regions, activities (decoded), created_at and id."""
+    rows = fetch_all(db, _WITHIN_SQL, [_spans(spans), patient_id])
+    for row in rows:
+        row["regions"] = json.loads(row["regions"])
+        row["activities"] = json.loads(row["activities"])
+    return rows
 
-    out = []
-    for first, last in spans:
-        for row in fetch_all(
-            db,
-            "SELECT id, day, regions, activities, created_at FROM entries WHERE patient_id = ?"
-            " AND deleted = 0 AND day BETWEEN ? AND ? ORDER BY day, created_at, id",
-            [patient_id, first, last],
-        ):
-            row["regions"] = json.loads(row["regions"])
-            row["activities"] = json.loads(row["activities"])
-            out.append(row)
-    return out
+
+# One statement for every span (a page's comparisons read about twenty), as _DAILY_SQL.
+_WITHIN_SQL = f"""
+WITH {_SPANS}
+SELECT id, day, regions, activities, created_at {_IN_SPANS}
+ORDER BY day, created_at, id
+"""  # noqa: S608  # nosec B608 - no value of the caller's in the text

@@ -17,6 +17,8 @@ const PAGE_PATH = /^\/(today|history|charts|therapies|medications|sharing|entrie
 // offline.js fills it from IndexedDB (see entry-queue.js).
 const EDIT_PATH = /^\/entries\/[0-9a-f-]{36}\/edit$/;
 const SYNC_TAG = "diary-outbox";
+// The older days of the charts page (olderDays below).
+const TIMELINE_PATH = "/api/v1/timeline";
 
 // Whose pages the worker may serve, until when, in which language: {id, expires, lang}
 // (expires in ms, or null; lang as the server's Content-Language said, or null).
@@ -171,9 +173,42 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(event));
   } else if (BUILD.shell.includes(url.pathname) || BUILD.shell.includes(url.pathname + url.search)) {
     event.respondWith(fromShell(request));
+  } else if (url.pathname === TIMELINE_PATH) {
+    event.respondWith(olderDays(event));
   }
-  // Everything else (the API above all) goes to the network untouched.
+  // Everything else (the rest of the API above all) goes to the network untouched.
 });
+
+// The charts page carries its last year of days; the older ones come from the timeline API
+// when the patient picks "All" (static/js/charts.js). Kept like the pages, per user and
+// network first, so "All" shows them offline once they were seen.
+async function olderDays(event) {
+  const request = event.request;
+  try {
+    const response = await fetch(request);
+    event.waitUntil(keepOlderDays(request, response.clone()));
+    return response;
+  } catch (error) {
+    const userId = await liveOfflineUser();
+    if (userId) {
+      const cache = await caches.open(pageCacheName(userId, (await getCurrent()).lang));
+      // The address names the day before the page's own, which moves on with the days: a
+      // copy kept on an earlier day lacks only the days since, and is better than none.
+      const kept = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
+      if (kept) return kept;
+    }
+    throw error;
+  }
+}
+
+// Only the signed-in user's days (the answer says whose they are), and one copy of them.
+async function keepOlderDays(request, response) {
+  const { id, lang } = await getCurrent();
+  if (!id || !response.ok || response.headers.get("X-Diary-User") !== id) return;
+  const cache = await caches.open(pageCacheName(id, lang));
+  for (const old of await cache.keys(request, { ignoreSearch: true })) await cache.delete(old);
+  await cache.put(request, response);
+}
 
 async function fromShell(request) {
   // The exact address first (the manifest in one language), else the file whatever its query.

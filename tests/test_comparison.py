@@ -12,6 +12,7 @@ import pytest
 
 from diary import analysis, comparison, store
 from diary.api.comparison import ComparisonOut, TimelineOut
+from diary.charts import page as charts
 from diary.db import get_db, write
 from diary.schemas import EntryData
 
@@ -425,6 +426,32 @@ def test_timeline_for_the_charts(seeded):
     assert days[0]["distal_level"] == 4
 
 
+def test_the_timeline_gives_a_span_of_days_with_the_whole_diarys_7_day_means(seeded):
+    whole = seeded.get("/api/v1/timeline").get_json()["days"]
+    span = seeded.get(f"/api/v1/timeline?from={day(80)}&to={day(90)}").get_json()
+    TimelineOut.model_validate(span)
+    assert span["days"] == [r for r in whole if day(80) <= r["day"] <= day(90)]
+    # The first day's mean reaches back before the span: (2 + 3) / 2, not its own 3.
+    assert (span["days"][0]["leg"], span["days"][0]["leg_avg7"]) == (3.0, 2.5)
+    older = seeded.get(f"/api/v1/timeline?to={day(-25)}").get_json()["days"]
+    assert older == [r for r in whole if r["day"] <= day(-25)] and older
+
+
+@pytest.mark.parametrize("query", ["from=2026-02-30", "to=yesterday", "from=1999-12-31"])
+def test_a_bad_timeline_day_answers_422_naming_it(seeded, query):
+    response = seeded.get(f"/api/v1/timeline?{query}")
+    assert response.status_code == 422
+    assert list(response.get_json()["error"]["fields"]) == [query.split("=")[0]]
+
+
+def test_openapi_documents_the_timelines_days(client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/api/v1/timeline"]["get"]
+    params = {p["name"]: p["schema"] for p in operation["parameters"] if p["in"] == "query"}
+    assert set(params) == {"from", "to"} and params["from"]["format"] == "date"
+    assert "422" in operation["responses"]
+
+
 def test_openapi_documents_the_comparison_shape(client):
     document = client.get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/api/v1/therapies/{object_id}/comparison"]["get"]
@@ -511,13 +538,27 @@ def test_patient_today_follows_the_time_zone():
     assert comparison.patient_today("Not/AZone", now=noon_utc) == date(2026, 1, 1)
 
 
+def test_merged_spans_join_touching_days_and_keep_the_gaps():
+    spans = [
+        ("2026-01-05", "2026-01-07"),
+        ("2026-01-01", "2026-01-03"),
+        ("2026-01-04", "2026-01-04"),
+        ("2026-02-01", "2026-02-02"),
+        ("2026-01-10", "9999-12-31"),  # to the last day there is
+    ]
+    assert comparison.merge_spans(spans) == [
+        ("2026-01-01", "2026-01-07"),
+        ("2026-01-10", "9999-12-31"),
+    ]
+
+
 def test_weekly_means_start_on_mondays_newest_first():
     rows = [
         {"day": "2026-01-04", "leg": 6.0, "back": None},  # a Sunday
         {"day": "2026-01-05", "leg": 4.0, "back": 2.0},  # Monday
         {"day": "2026-01-06", "leg": 3.0, "back": None},
     ]
-    assert comparison.weekly_means(rows) == [
+    assert charts.weekly_means(rows) == [
         {"week": "2026-01-05", "days": 2, "leg": 3.5, "back": 2.0},
         {"week": "2025-12-29", "days": 1, "leg": 6.0, "back": None},
     ]
@@ -531,11 +572,11 @@ def test_charts_page_shares_one_set_of_daily_values(monkeypatch):
     therapies = [
         {"id": str(n), "kind": "surgery", "label": "", "start_day": day(n)} for n in range(4)
     ]
-    page = comparison.charts_page(therapies, entries, today=TODAY)
+    page = charts.charts_page(therapies, entries, today=TODAY)
     # Once, for the four comparisons and the timeline alike.
     assert len(calls) == 1
     assert len(page["panels"]) == 4
-    data = comparison.chart_data(page, today=TODAY)
+    data = charts.chart_data(page, today=TODAY)
     assert data["timeline"]["day"][0] == day(-28)
     assert [w["name"] for w in data["therapies"][0]["windows"]] == list(analysis.WINDOW_NAMES)
 
@@ -546,10 +587,10 @@ def test_the_charts_page_from_sqlites_days_matches_the_page_from_every_entry(app
     db = app.extensions["diary.db"].get()
     patient_id = seeded.user["id"]
     therapies = store.list_therapies(db, patient_id)
-    everything = comparison.charts_page(therapies, store.all_entries(db, patient_id), today=TODAY)
+    everything = charts.charts_page(therapies, store.all_entries(db, patient_id), today=TODAY)
     days = daily.daily_values(db, patient_id)
-    spans = comparison.panel_spans(therapies, days[-1]["day"].isoformat())
-    lean = comparison.charts_page(
+    spans = charts.panel_spans(therapies, days[-1]["day"].isoformat())
+    lean = charts.charts_page(
         therapies, daily.entries_within(db, patient_id, spans), today=TODAY, days=days
     )
     assert lean["timeline"] == everything["timeline"] and lean["weeks"] == everything["weeks"]

@@ -65,6 +65,9 @@ def test_sqlite_and_python_agree_on_every_day(entries, delete_one):
     expected = analysis.daily_values(comparison.analysis_rows(stored))
     found = daily.daily_values(_db, user.id)
     assert [d["day"] for d in found] == [d["day"] for d in expected]
+    # The leg and back columns alone give the same days and the same means.
+    pain = daily.pain_values(_db, user.id)
+    assert pain == [{k: d[k] for k in ("day", "leg", "back")} for d in found]
     for mine, theirs in zip(found, expected, strict=True):
         assert mine["distal_level"] == theirs["distal_level"], (mine, theirs)
         for key in ("leg", "back", "activity_index"):
@@ -79,3 +82,21 @@ def test_a_span_reads_only_its_days(patient, app):
     assert [d["day"].isoformat() for d in days] == ["2026-01-02", "2026-01-03"]
     within = daily.entries_within(db, patient.user["id"], [("2026-01-01", "2026-01-01")])
     assert [e["day"] for e in within] == ["2026-01-01"]
+
+
+def test_several_spans_read_in_one_statement_give_each_spans_days(patient, app):
+    days = [f"2026-01-{n:02d}" for n in range(1, 11)]
+    for n, day in enumerate(days):
+        patient.post("/api/v1/entries", {"day": day, "leg_pain": n, "activities": {}})
+    db = app.extensions["diary.db"].get()
+    spans = [
+        ("2026-01-02", "2026-01-03"),
+        ("2026-01-06", "2026-01-06"),
+        ("2026-01-09", "2026-02-01"),
+    ]
+    within = daily.daily_values_within(db, patient.user["id"], spans)
+    one_by_one = [d for span in spans for d in daily.daily_values(db, patient.user["id"], *span)]
+    assert within == one_by_one
+    assert [d["day"].day for d in within] == [2, 3, 6, 9, 10]
+    entries = daily.entries_within(db, patient.user["id"], spans)
+    assert [e["day"] for e in entries] == [d["day"].isoformat() for d in within]

@@ -4,6 +4,7 @@ The patient's route and the physician's route share one body, ``comparison_respo
 which takes the patient's id; the policy on each route decides who may reach it.
 """
 
+from datetime import date
 from typing import Annotated, Literal
 
 from flask import jsonify, request
@@ -14,6 +15,7 @@ from diary import accounts, analysis, comparison, daily, store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
+from diary.api.resources import DAY_PARAMETER, day_bounds
 from diary.comparison_words import caveat_words
 from diary.db import get_db
 from diary.errors import ApiError
@@ -232,18 +234,42 @@ def patient_therapy_comparison(patient_id, object_id):
     return comparison_response(patient_id, object_id, share_notes=patient.share_notes)
 
 
+#: ``from`` and ``to`` of the timeline: the days returned, as for the entries.
+TIMELINE_QUERY = {
+    "from": {**DAY_PARAMETER, "description": "the first day returned (inclusive)"},
+    "to": {**DAY_PARAMETER, "description": "the last day returned (inclusive)"},
+}
+
+
 @bp.get("/timeline")
 @allow("patient")
 @spec(
-    "Daily leg and back pain with 7-day means, and the therapies, for the charts",
-    responses={200: TimelineOut},
+    "Daily leg and back pain with 7-day means, and the therapies, for the charts; from and "
+    "to choose the days (each day's 7-day means are the same whatever the span)",
+    query=TIMELINE_QUERY,
+    responses={200: TimelineOut, 422: ERROR},
 )
 def timeline():
+    fields, query = {}, {}
+    day_bounds(request.args, fields, query)
+    if fields:
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     db = get_db()
-    return jsonify(
+    first = date.fromisoformat(query["day_from"]) if "day_from" in query else None
+    # Only the span's days are read, and the six before it that its first 7-day means need.
+    days = daily.daily_values(
+        db,
+        current_user.id,
+        analysis.averages_from(first).isoformat() if first else "0000-00-00",
+        query.get("day_to", "9999-99-99"),
+    )
+    response = jsonify(
         {
             "today": comparison.patient_today(current_user.time_zone).isoformat(),
-            "days": analysis.timeline(days=daily.daily_values(db, current_user.id)),
+            "days": analysis.timeline(days=days, first_day=first),
             "therapies": store.list_therapies(db, current_user.id),
         }
     )
+    # Whose days these are: the service worker keeps them for this user only (static/sw.js).
+    response.headers["X-Diary-User"] = str(current_user.id)
+    return response

@@ -68,7 +68,7 @@ def taken_days_in_windows(db, patient_id, medications, windows, time_zone) -> di
 
 
 def medicine_panels(db, patient_id, panels, *, time_zone, today) -> list[dict]:
-    """The charts page's therapy panels (``comparison.charts_page``) with their medicines;
+    """The charts page's therapy panels (``charts.page.charts_page``) with their medicines;
     only the doses within the panels' windows are read."""
     medications = list_medications(db, patient_id)
     windows = [window for panel in panels for window in panel["windows"]]

@@ -1,7 +1,7 @@
 """What a physician or a view link sees of one patient: the charts page's numbers, read-only,
 and the one-minute printable summary built from them.
 
-The numbers come from ``comparison.charts_page`` (the patient's own charts page), never
+The numbers come from ``charts.page.charts_page`` (the patient's own charts page), never
 computed a second way; this module only picks what a reader needs first and adds the
 static timeline drawing (timeline_svg) that prints.
 """
@@ -9,9 +9,10 @@ static timeline drawing (timeline_svg) that prints.
 from datetime import date, timedelta
 
 from diary import clinical, comparison, daily, store
+from diary.charts import page as charts
+from diary.charts import reads
 from diary.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
 from diary.i18n.text import gettext
-from diary.medications import records
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import dashboard, notes, timeline_svg
 
@@ -68,26 +69,20 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
 
     Returns ``{"patient", "today", "page", "chart_data", "period", "red_flags", "notes",
     "therapies", "tables", "focus", "questionnaires", "timeline_svg", "caveat"}``; ``page`` and
-    ``chart_data`` are the charts page's own (``comparison.charts_page``/``chart_data``).
+    ``chart_data`` are the charts page's own (``charts.page.charts_page``/``chart_data``).
     """
     today = today or comparison.patient_today(patient.time_zone)
-    # As the patient's own charts page reads: one row a day from SQLite, the entries
-    # themselves only on the days the panels show, and the flags and notes by their own
-    # queries, so a five-year diary costs the physician's page little more than one year.
-    days = daily.daily_values(db, patient.id)
+    # As the patient's own charts page reads (diary/charts/reads.py), and the flags and notes
+    # by their own queries. The page carries every day: its chart has no other source.
     therapies = notes.shared_all(
         store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
-    last_day = days[-1]["day"].isoformat() if days else None
-    entries = daily.entries_within(db, patient.id, comparison.panel_spans(therapies, last_day))
     responses = store.list_responses(db, patient.id)
-    page = comparison.charts_page(therapies, entries, today=today, days=days, responses=responses)
-    page["panels"] = records.medicine_panels(
-        db, patient.id, page["panels"], time_zone=patient.time_zone, today=today
+    page = reads.read(
+        db, patient.id, therapies, today=today, time_zone=patient.time_zone, responses=responses
     )
-    logged_days = [row["day"].isoformat() for row in days]
     printed_from = max(
-        date.fromisoformat(logged_days[0]) if logged_days else today,
+        date.fromisoformat(page["first_day"]) if page["first_day"] else today,
         today - timedelta(days=PRINT_DAYS - 1),
     ).isoformat()
     printed = [row for row in page["timeline"] if row["day"] >= printed_from]
@@ -95,11 +90,11 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "patient": {"id": patient.id, "name": patient.name},
         "today": today,
         "page": page,
-        "chart_data": comparison.chart_data(page, today=today),
+        "chart_data": charts.chart_data(page, today=today),
         "period": {
-            "first": logged_days[0] if logged_days else None,
-            "last": logged_days[-1] if logged_days else None,
-            "days_logged": len(logged_days),
+            "first": page["first_day"],
+            "last": page["last_day"],
+            "days_logged": page["days_logged"],
             "printed_from": printed[0]["day"] if printed else None,
         },
         "red_flags": dashboard.red_flags(daily.flagged_entries(db, patient.id)),

@@ -5,14 +5,17 @@ without JavaScript and offline from the cached page; static/js/charts.js draws t
 from the same numbers, passed in a JSON block.
 """
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from diary import analysis, clinical, comparison, comparison_words, daily, regions, store
+from diary import analysis, clinical, comparison, comparison_words, regions, store
 from diary.access import allow
+from diary.charts import page as charts
+from diary.charts import reads
 from diary.db import get_db
 from diary.i18n.text import gettext as _
-from diary.medications import records
 
 bp = Blueprint("charts", __name__)
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
@@ -22,6 +25,12 @@ bp.add_app_template_filter(comparison_words.day_words, "day_words")
 RECENT_WEEKS = 52
 bp.record_once(lambda state: state.app.jinja_env.globals.update(recent_weeks=RECENT_WEEKS))
 BAD_WEEKS = "The only choice for weeks is 'all' (every week of the diary in the table)."
+
+#: The page carries the single days of the chart's longest default span ("1 year", the
+#: chart's first view of a longer diary) and one more; older days come as weekly averages,
+#: and their single days from the timeline API when the patient picks "All"
+#: (static/js/charts.js).
+SHOWN_DAYS = 366
 
 
 @bp.app_template_global()
@@ -38,23 +47,21 @@ def every_week() -> bool:
 @allow("patient")
 def index():
     db = get_db()
-    # One row a day from SQLite, and the entries themselves only on the days the therapies'
-    # panels show: five years of a diary cost little more than one.
-    days = daily.daily_values(db, current_user.id)
-    therapies = store.list_therapies(db, current_user.id)
-    last_day = days[-1]["day"].isoformat() if days else None
-    spans = comparison.panel_spans(therapies, last_day)
-    entries = daily.entries_within(db, current_user.id, spans)
     today = comparison.patient_today(current_user.time_zone)
-    responses = store.list_responses(db, current_user.id)
-    page = comparison.charts_page(therapies, entries, today=today, days=days, responses=responses)
-    page["panels"] = records.medicine_panels(
-        db, current_user.id, page["panels"], time_zone=current_user.time_zone, today=today
+    shown_from = today - timedelta(days=SHOWN_DAYS - 1)
+    page = reads.read(
+        db,
+        current_user.id,
+        store.list_therapies(db, current_user.id),
+        today=today,
+        time_zone=current_user.time_zone,
+        shown_from=shown_from,
     )
+    older_url = _older_days(shown_from)
     return render_template(
         "charts/index.html",
         page=page,
-        chart_data=comparison.chart_data(page, today=today),
+        chart_data=charts.chart_data(page, today=today, older_url=older_url),
         today=today,
         today_url=_today_page(),
         questionnaires_url=url_for("questionnaires.index")
@@ -79,6 +86,13 @@ def chart_context() -> dict:
         "therapy_name": comparison_words.therapy_name,
         "red_flag_advice": _(clinical.RED_FLAG_ADVICE),
     }
+
+
+def _older_days(shown_from):
+    # The days before the page's own, from the timeline API (when this app has it).
+    if "api.timeline" not in current_app.view_functions:
+        return None
+    return url_for("api.timeline", to=(shown_from - timedelta(days=1)).isoformat())
 
 
 def _today_page():

@@ -135,11 +135,37 @@ function timelineAxis(colours) {
   };
 }
 
+// The four series' points from timeline columns ({day, leg, back, leg_avg7, back_avg7}), in
+// the order of the chart's datasets.
+function seriesPoints(columns) {
+  const times = columns.day.map((day) => dayTime(day));
+  return [
+    points(times, columns.leg_avg7, { gaps: true }),
+    points(times, columns.back_avg7, { gaps: true }),
+    points(times, columns.leg),
+    points(times, columns.back),
+  ];
+}
+
+// The days before the page's own, until their single days come: each week's average on its
+// Sunday, where it is that day's 7-day average, so the lines run on; no single-day dots.
+function weeklyPoints(older) {
+  if (!older) return [[], [], [], []];
+  const times = older.weeks.day.map((day) => dayTime(day));
+  return [
+    points(times, older.weeks.leg, { gaps: true }),
+    points(times, older.weeks.back, { gaps: true }),
+    [],
+    [],
+  ];
+}
+
 function timelineChart(Chart, data, colours) {
   const canvas = document.getElementById("timeline-chart");
   if (!canvas) return null;
-  const timeline = data.timeline;
-  const times = timeline.day.map((day) => dayTime(day));
+  const own = seriesPoints(data.timeline);
+  const weekly = weeklyPoints(data.older);
+  const all = (i) => weekly[i].concat(own[i]);
   const small = window.matchMedia("(max-width: 40rem)").matches;
   const config = {
     type: "line",
@@ -147,7 +173,8 @@ function timelineChart(Chart, data, colours) {
       datasets: [
         {
           label: t("Leg pain, 7-day average"),
-          allPoints: points(times, timeline.leg_avg7, { gaps: true }),
+          ownPoints: own[0],
+          allPoints: all(0),
           data: [], // the span shown: applyRange
           borderColor: colours.leg,
           backgroundColor: colours.leg,
@@ -157,7 +184,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Back pain, 7-day average"),
-          allPoints: points(times, timeline.back_avg7, { gaps: true }),
+          ownPoints: own[1],
+          allPoints: all(1),
           data: [], // the span shown: applyRange
           borderColor: colours.back,
           backgroundColor: colours.back,
@@ -168,7 +196,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Leg pain, one day"),
-          allPoints: points(times, timeline.leg),
+          ownPoints: own[2],
+          allPoints: all(2),
           data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "circle",
@@ -178,7 +207,8 @@ function timelineChart(Chart, data, colours) {
         },
         {
           label: t("Back pain, one day"),
-          allPoints: points(times, timeline.back),
+          ownPoints: own[3],
+          allPoints: all(3),
           data: [], // the span shown: applyRange
           showLine: false,
           pointStyle: "triangle",
@@ -229,7 +259,7 @@ function inSpan(points, min) {
 
 // The x axis's start and tick unit for a span of ``days`` ("91", "365" or "all").
 function span(data, days) {
-  const first = data.timeline.day.length ? dayTime(data.timeline.day[0]) : undefined;
+  const first = data.first_day ? dayTime(data.first_day) : undefined;
   const min = days === "all" ? first : dayTime(data.today, 1 - Number(days));
   return {
     min: first !== undefined && min < first ? first : min,
@@ -249,10 +279,45 @@ function pressed(buttons, days) {
   buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rangeDays === days)));
 }
 
-function setRange(chart, data, days, buttons) {
+// The chart area says how the days before the page's own are drawn (data-older: "weeks",
+// "loading" or "days"); a note says so when their single days could not be had.
+function olderState(state, failed = false) {
+  const area = document.querySelector("[data-chart-area]");
+  if (area) area.dataset.older = state;
+  const note = document.querySelector("[data-older-note]");
+  if (note) note.hidden = !failed;
+}
+
+// A span reaching before the page's own days asks for their single days, once they are
+// needed (five years of days would cost every visit of the page); until they come, and if
+// they cannot (offline, never seen), the weekly averages stand in for them.
+async function loadOlderDays(chart, data, range) {
+  if (!data.older?.url || span(data, range.days).min >= dayTime(data.older.before)) return;
+  if (["loading", "days"].includes(document.querySelector("[data-chart-area]")?.dataset.older)) return;
+  olderState("loading");
+  let older;
+  try {
+    // Loaded when first needed: most visits never ask for the older days.
+    const { fetchOlderDays } = await import("./older-days.js");
+    older = seriesPoints(await fetchOlderDays(data.older));
+  } catch {
+    olderState("weeks", true);
+    return;
+  }
+  chart.data.datasets.forEach((dataset, i) => {
+    dataset.allPoints = older[i].concat(dataset.ownPoints);
+  });
+  applyRange(chart.options, chart.data.datasets, data, range.days);
+  chart.update();
+  olderState("days");
+}
+
+function setRange(chart, data, days, buttons, range) {
+  range.days = days;
   applyRange(chart.options, chart.data.datasets, data, days);
   chart.update();
   pressed(buttons, days);
+  loadOlderDays(chart, data, range);
 }
 
 function shadeButtons(chart, data, colours) {
@@ -267,19 +332,24 @@ function shadeButtons(chart, data, colours) {
   );
 }
 
+// The last year of a longer diary; all of it when that year holds no day (a patient back
+// after a long break sees their diary, not an empty year).
 function firstRange(data) {
-  const span = data.timeline.day.length
-    ? (dayTime(data.today) - dayTime(data.timeline.day[0])) / DAY_MS
-    : 0;
-  return span > 365 ? "365" : "all";
+  const span = data.first_day ? (dayTime(data.today) - dayTime(data.first_day)) / DAY_MS : 0;
+  return span > 365 && data.timeline.day.length ? "365" : "all";
 }
 
 function rangeButtons(chart, data) {
   const buttons = Array.from(document.querySelectorAll("[data-range-days]"));
+  const range = { days: firstRange(data) }; // the chart was created with this span
   buttons.forEach((button) =>
-    button.addEventListener("click", () => setRange(chart, data, button.dataset.rangeDays, buttons)),
+    button.addEventListener("click", () =>
+      setRange(chart, data, button.dataset.rangeDays, buttons, range),
+    ),
   );
-  pressed(buttons, firstRange(data)); // the chart was created with this span
+  pressed(buttons, range.days);
+  if (data.older) olderState("weeks");
+  loadOlderDays(chart, data, range); // only when the first span reaches before the page's days
 }
 
 // Draws each window's median as a line across its bar (Chart.js has no box plot).

@@ -1,0 +1,54 @@
+"""The charts pages' numbers, read from the database: the days they show, no more.
+
+The patient's Charts page and the read-only pages of physicians and view links show the
+same thing (``charts.page.charts_page``). This reads it: every day's full definition
+(``daily.daily_values_within``) only over the days the comparisons and the timeline
+need, the leg and back columns alone over the whole diary (its weekly averages and first
+and last days), and the entries themselves only where the panels show body maps and
+activity limits. Five years of a diary then cost the page little more than one.
+"""
+
+from datetime import date
+
+from diary import daily, store
+from diary.charts import page as charts
+from diary.medications import records
+
+
+def read(
+    db,
+    patient_id,
+    therapies,
+    *,
+    today: date,
+    time_zone: str,
+    shown_from: date | None = None,
+    responses: list[dict] | None = None,
+) -> dict:
+    """``charts.charts_page`` of the patient's diary, with each panel's medicines
+    (``records.medicine_panels``). ``therapies`` are the patient's, as the page shows them;
+    ``shown_from`` starts the timeline on that day (None: the whole diary); ``responses``
+    the patient's questionnaire responses when the caller has read them already."""
+    if shown_from is None:
+        days = daily.daily_values(db, patient_id)
+        pain_days = days
+    else:
+        pain_days = daily.pain_values(db, patient_id)
+    last_day = pain_days[-1]["day"].isoformat() if pain_days else None
+    if shown_from is not None:
+        spans = charts.page_spans(therapies, last_day, shown_from)
+        days = daily.daily_values_within(db, patient_id, spans)
+    entries = daily.entries_within(db, patient_id, charts.map_spans(therapies, last_day))
+    page = charts.charts_page(
+        therapies,
+        entries,
+        today=today,
+        days=days,
+        pain_days=pain_days,
+        shown_from=shown_from,
+        responses=store.list_responses(db, patient_id) if responses is None else responses,
+    )
+    page["panels"] = records.medicine_panels(
+        db, patient_id, page["panels"], time_zone=time_zone, today=today
+    )
+    return page

@@ -1,0 +1,23 @@
+// The single days before the charts page's own. The page carries its last year of days and
+// weekly averages before it (diary/web/charts.py); when the patient picks a span that
+// reaches further, charts.js asks the timeline API for those days here. Offline, the
+// service worker answers with the days it kept the last time they were seen (static/sw.js).
+
+const COLUMNS = ["day", "leg", "back", "leg_avg7", "back_avg7"];
+
+// Resolves to the timeline's columns (as the page's own: {day: [...], leg: [...], ...}) for
+// the days before ``older.before``; rejects when neither the server nor the worker has them.
+export async function fetchOlderDays(older) {
+  const response = await fetch(older.url, {
+    credentials: "same-origin",
+    headers: { Accept: "application/json" },
+  });
+  if (!response.ok) throw new Error(`older days: ${response.status}`);
+  const { days } = await response.json();
+  const columns = Object.fromEntries(COLUMNS.map((name) => [name, []]));
+  for (const row of days) {
+    if (row.day >= older.before) break; // the page has these (days come oldest first)
+    for (const name of COLUMNS) columns[name].push(row[name]);
+  }
+  return columns;
+}
