@@ -69,24 +69,22 @@ def parse_json(raw: bytes | str):
     return data
 
 
-def _children(value):
-    if isinstance(value, dict):
-        return value.values()
-    return value if isinstance(value, list) else ()
-
-
 def _check_depth(data):
-    # Iterative, so that checking a deep document cannot itself overflow the stack.
-    stack = [(data, 1)]
-    while stack:
-        value, depth = stack.pop()
+    # Level by level, so that checking a deep document cannot itself overflow the stack;
+    # each level holds only the containers at that depth (the root is at depth 1).
+    level = [data] if isinstance(data, (dict, list)) else []
+    depth = 1
+    while level:
         if depth > MAX_JSON_DEPTH:
             raise BadInput(
                 "body", _("is nested too deeply (at most %(count)s levels)", count=MAX_JSON_DEPTH)
             )
-        stack.extend(
-            (child, depth + 1) for child in _children(value) if isinstance(child, (dict, list))
-        )
+        below = []
+        for value in level:
+            children = value.values() if isinstance(value, dict) else value
+            below += [child for child in children if isinstance(child, (dict, list))]
+        level = below
+        depth += 1
 
 
 def _check_strings(data):

@@ -248,6 +248,12 @@ def _entry_schema(schema):
     ]
 
 
+# Catalogue order, the order an entry's areas and activities are stored and listed in
+# (worked out once: a 1,000-change sync validates 1,000 entries).
+_REGION_ORDER = {r.code: i for i, r in enumerate(regions.REGIONS)}
+_ACTIVITY_ORDER = {code: i for i, code in enumerate(clinical.ACTIVITIES)}
+
+
 class EntryData(Strict):
     """One diary entry's content (CLINICAL.md section 1); defaults filled in."""
 
@@ -278,8 +284,7 @@ class EntryData(Strict):
         unknown = sorted(set(value) - regions.CODES)
         if unknown:
             raise ValueError(_("has unknown region codes: %(codes)s", codes=", ".join(unknown[:5])))
-        order = {r.code: i for i, r in enumerate(regions.REGIONS)}
-        return dict(sorted(value.items(), key=lambda kv: order[kv[0]]))
+        return {code: value[code] for code in sorted(value, key=_REGION_ORDER.__getitem__)}
 
     @field_validator("activities")
     @classmethod
@@ -289,8 +294,7 @@ class EntryData(Strict):
             raise ValueError(
                 _("has unknown activity codes: %(codes)s", codes=", ".join(unknown[:5]))
             )
-        order = list(clinical.ACTIVITIES)
-        return dict(sorted(value.items(), key=lambda kv: order.index(kv[0])))
+        return {code: value[code] for code in sorted(value, key=_ACTIVITY_ORDER.__getitem__)}
 
     @field_validator("red_flags")
     @classmethod

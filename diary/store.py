@@ -8,10 +8,11 @@ one set of rules (merge.py) for both.
 import json
 import uuid
 from dataclasses import dataclass
+from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from diary import cursors, merge
+from diary import cursors, json_text, merge
 from diary.accounts import now_iso
 from diary.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
@@ -19,7 +20,7 @@ from diary.i18n.text import gettext as _
 from diary.medications.schemas import DoseData, MedicationData
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import ResponseData
-from diary.schemas import EntryData, TherapyData, field_errors
+from diary.schemas import EntryData, SyncChange, TherapyData, field_errors
 
 KINDS = {
     "entry": {"table": "entries", "model": EntryData},
@@ -34,10 +35,13 @@ KINDS = {
     },
 }
 JSON_COLUMNS = {"regions", "activities", "red_flags", "changes", "answers"}
+# Each kind's content fields, in the model's order: worked out once, not on every row.
+_FIELDS = {kind: tuple(spec["model"].model_fields) for kind, spec in KINDS.items()}
+_FIELD_SET = {kind: set(fields) for kind, fields in _FIELDS.items()}
 
 
 def data_fields(kind):
-    return list(KINDS[kind]["model"].model_fields)
+    return list(_FIELDS[kind])
 
 
 def row_to_json(kind, row) -> dict:
@@ -128,25 +132,27 @@ def apply_change(
     data,
     *,
     want_row=True,
+    duplicate_row=True,
     stamps=None,
-    seqs=None,
+    batch=None,
 ) -> Outcome:
     """Apply one change for the patient inside the caller's write transaction.
 
     ``data`` is validated content (a pydantic model or dict of normalised fields) or None
     for a delete. Rows of another patient are answered as ``not_found`` (nothing disclosed).
-    ``want_row=False`` skips reading back an applied row (sync answers with versions only).
+    ``want_row=False`` leaves out an applied row, ``duplicate_row=False`` a duplicate's
+    (sync answers both with their versions only; a conflict always carries the server's).
     ``stamps`` (an import) are used only when the change creates the row: it then arrives
     with the version and times it had in the copy, as if it had always been here; every
-    other outcome is decided by the same rules as any change. ``seqs`` is an iterator of
-    change-sequence numbers reserved by the caller for a batch (a ``SeqRange``); without
-    it the sequence is advanced here, one number for this change (see ``SeqRange``).
+    other outcome is decided by the same rules as any change. ``batch`` (a ``Batch``) is
+    what the changes of one batch share: their change-sequence numbers, the clock, and
+    which kinds hold their ids; without it they are looked up for this change alone.
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
-        data = data.model_dump(include=set(data_fields(kind)), mode="json")
-    # One statement tells which kinds hold the id (a new id, the usual case, stops here).
-    holders = _holders(db, object_id)
+        data = data.model_dump(include=_FIELD_SET[kind], mode="json")
+    # Which kinds hold the id (a new id, the usual case, stops here).
+    holders = batch.holders(object_id) if batch is not None else _holders(db, object_id)
     row = _get_row(db, kind, object_id) if kind in holders else None
     creating = base_version is None and not deleted
     if creating and row is None and holders:
@@ -178,29 +184,89 @@ def apply_change(
             error={"code": decision.reason, "message": message, "fields": field},
         )
     if decision.status in (merge.DUPLICATE, merge.CONFLICT):
+        shown = duplicate_row or decision.status == merge.CONFLICT
         return Outcome(
-            object_id, kind, decision.status, decision.version, row=row_to_json(kind, row)
+            object_id,
+            kind,
+            decision.status,
+            decision.version,
+            row=row_to_json(kind, row) if shown else None,
         )
     stamps = stamps if row is None else None  # an import's stamps count for a new row only
     version = stamps.version if stamps else decision.version
-    seq = next(seqs) if seqs is not None else next_seq(db)
-    written = _write_row(
-        db, kind, patient_id, object_id, content, deleted, version, row, stamps, seq
+    if batch is not None:
+        seq, now = next(batch.seqs), batch.now
+    else:
+        seq, now = next_seq(db), now_iso()
+    created_at, updated_at = _write_row(
+        db, kind, patient_id, object_id, content, deleted, version, row, stamps, seq, now
     )
+    if batch is not None and row is None:
+        batch.created(object_id, kind)
     db.execute(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, version, incoming],
     )
-    return Outcome(object_id, kind, merge.APPLIED, version, row=written if want_row else None)
+    if not want_row:
+        return Outcome(object_id, kind, merge.APPLIED, version)
+    # The row as the API shows it, from what was written (no read back).
+    written = {"id": object_id}
+    written.update((name, content[name]) for name in _FIELDS[kind])
+    written.update(
+        version=version, created_at=created_at, updated_at=updated_at, deleted=bool(deleted)
+    )
+    return Outcome(object_id, kind, merge.APPLIED, version, row=_derived(kind, written))
+
+
+_HOLDERS = " UNION ALL ".join(
+    f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
+    for kind, spec in KINDS.items()
+)
+# The same for many ids at once (one JSON array), with the id each kind found.
+_HOLDERS_OF_MANY = " UNION ALL ".join(
+    f"SELECT id, '{kind}' FROM {spec['table']} WHERE id IN asked"  # noqa: S608  # nosec B608
+    for kind, spec in KINDS.items()
+)
+_ASKED = "WITH asked(id) AS (SELECT value FROM json_each(?)) "
 
 
 def _holders(db, object_id) -> set[str]:
     """The kinds that hold a row with this id (any patient's): empty for a new id."""
-    union = " UNION ALL ".join(
-        f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
-        for kind, spec in KINDS.items()
-    )
-    return {kind for (kind,) in db.execute(union, [object_id] * len(KINDS))}
+    return {kind for (kind,) in db.execute(_HOLDERS, [object_id] * len(KINDS))}
+
+
+class Batch:
+    """What the changes of one sync batch share inside its write transaction.
+
+    - ``seqs``: the change-sequence numbers of its ``count`` changes, reserved in one
+      statement (``SeqRange``);
+    - ``now``: one reading of the server's clock, the ``updated_at`` of every row the batch
+      writes (they are written in one transaction, at once as far as anyone can see);
+    - ``holders(id)``: which kinds hold an id, for all of ``ids`` in one statement rather
+      than one a change, kept up to date as the batch creates rows. An id not in ``ids``
+      is looked up on its own.
+    """
+
+    def __init__(self, db, count: int, ids):
+        self.db = db
+        self.ids = list(ids)
+        self.seqs = SeqRange(db, count)
+        self.now = now_iso()
+        self._holders = None
+
+    def holders(self, object_id) -> set[str]:
+        if self._holders is None:
+            self._holders = {object_id: set() for object_id in self.ids}
+            for held, kind in self.db.execute(_ASKED + _HOLDERS_OF_MANY, [json.dumps(self.ids)]):
+                self._holders[held].add(kind)
+        if object_id not in self._holders:
+            return _holders(self.db, object_id)
+        return set(self._holders[object_id])
+
+    def created(self, object_id, kind):
+        """Note that the batch has just created ``object_id`` as a ``kind``."""
+        if self._holders is not None:
+            self._holders.setdefault(object_id, set()).add(kind)
 
 
 class SeqRange:
@@ -236,41 +302,43 @@ def _id_taken(object_id, kind) -> Outcome:
     )
 
 
-def _write_row(
-    db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq
-) -> dict:
-    """Insert or update the row; return it as the API shows it (no read back)."""
-    table = KINDS[kind]["table"]
-    now = now_iso()
-    created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
-    values = {name: json.dumps(v) if name in JSON_COLUMNS else v for name, v in content.items()}
-    values.update(version=version, deleted=int(deleted), updated_at=updated_at, seq=seq)
-    if existing is None:
-        values.update(id=object_id, patient_id=patient_id, created_at=created_at)
-        columns = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        db.execute(
-            f"INSERT INTO {table} ({columns}) VALUES ({marks})",  # noqa: S608  # nosec B608
-            list(values.values()),
-        )
-    else:
-        assignments = ", ".join(f"{name} = ?" for name in values)
-        db.execute(
-            f"UPDATE {table} SET {assignments} WHERE id = ?",  # noqa: S608  # nosec B608
-            [*values.values(), object_id],
-        )
-        created_at = existing["created_at"]
-    return _derived(
-        kind,
-        {
-            "id": object_id,
-            **{name: content[name] for name in data_fields(kind)},
-            "version": version,
-            "created_at": created_at,
-            "updated_at": updated_at,
-            "deleted": bool(deleted),
-        },
+def _statements(kind):
+    """The INSERT and the UPDATE of a kind's row: content columns, then the row's own."""
+    table, fields = KINDS[kind]["table"], _FIELDS[kind]
+    own = ("version", "deleted", "updated_at", "seq")
+    created = (*fields, *own, "id", "patient_id", "created_at")
+    insert = (
+        f"INSERT INTO {table} ({', '.join(created)}) "  # noqa: S608  # nosec B608
+        f"VALUES ({', '.join('?' for _ in created)})"
     )
+    assignments = ", ".join(f"{name} = ?" for name in (*fields, *own))
+    update = f"UPDATE {table} SET {assignments} WHERE id = ?"  # noqa: S608  # nosec B608
+    return insert, update
+
+
+# Built once: the same text each time also lets sqlite3 reuse its prepared statements.
+_STATEMENTS = {kind: _statements(kind) for kind in KINDS}
+_ENCODED = {kind: tuple(name in JSON_COLUMNS for name in _FIELDS[kind]) for kind in KINDS}
+_COLUMN_TEXT = json_text.encoder()  # json.dumps, set up once: three columns a row
+
+
+def _write_row(
+    db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq, now
+) -> tuple[str, str]:
+    """Insert or update the row; return its ``(created_at, updated_at)``."""
+    created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
+    values = [
+        _COLUMN_TEXT(content[name]) if encoded else content[name]
+        for name, encoded in zip(_FIELDS[kind], _ENCODED[kind], strict=True)
+    ]
+    values += [version, int(deleted), updated_at, seq]
+    insert, update = _STATEMENTS[kind]
+    if existing is None:
+        db.execute(insert, [*values, object_id, patient_id, created_at])
+    else:
+        db.execute(update, [*values, object_id])
+        created_at = existing["created_at"]
+    return created_at, updated_at
 
 
 def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outcome:
@@ -283,12 +351,48 @@ def change(db, patient_id, kind, object_id, base_version, deleted, data) -> Outc
 
 def validate_change(kind, raw_data):
     """Validate sync ``data`` for ``kind``: (model, None) or (None, fields)."""
-    from pydantic import ValidationError
-
     try:
         return KINDS[kind]["model"].model_validate(raw_data, strict=True), None
     except ValidationError as exc:
         return None, field_errors(exc)
+
+
+class _LaxChange(SyncChange):
+    # Lax like a SyncChange is read (api/sync.py); each kind's data model keeps its own
+    # strictness.
+    model_config = ConfigDict(strict=False)
+
+
+# A SyncChange of each kind with its data as that kind's model: valid changes pass in one
+# validation instead of two. Not part of the API's document.
+_CHANGES = {
+    kind: create_model(
+        f"{spec['model'].__name__}Change",
+        __base__=_LaxChange,
+        kind=(Literal[kind], ...),
+        data=(spec["model"] | None, None),
+    )
+    for kind, spec in KINDS.items()
+}
+
+
+def valid_sync_change(raw):
+    """``raw`` validated in one pass as a SyncChange whose data is its kind's model, or
+    None when that fails or leaves the data out of a change that needs it.
+
+    A valid change comes out exactly as ``SyncChange`` then ``validate_change`` would give
+    it (a delete's data is not used); for anything else the caller takes those two steps,
+    whose errors name the fields the way sync answers always have.
+    """
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    model = _CHANGES.get(kind) if isinstance(kind, str) else None
+    if model is None:
+        return None
+    try:
+        change = model.model_validate(raw)
+    except ValidationError:
+        return None
+    return change if change.deleted or change.data is not None else None
 
 
 # ---- reading lists -------------------------------------------------------------------------

@@ -78,3 +78,27 @@ def test_replaying_any_prefix_of_a_chain_never_conflicts(values, data):
     incoming = hashes[replay]
     decision = decide(server, replay - 1 or None, False, incoming)
     assert (decision.status, decision.version) == (DUPLICATE, replay)
+
+
+def test_content_hash_is_the_same_text_as_the_revisions_stored_before():
+    # Stored revisions keep the hash their version was written with: a replay after an
+    # upgrade is recognised only if the same content still hashes the same (nested keys in
+    # any order, text escaped as ASCII, compact separators).
+    entry = {
+        "day": "2025-06-01",
+        "leg_pain": 5,
+        "back_pain": None,
+        "worst_leg_pain": None,
+        "regions": {"l_calf_back": "pain", "c_low_back": "numb"},
+        "activities": {"walking": 3, "sitting": 2},
+        "sitting_tolerance_min": None,
+        "walking_tolerance_min": None,
+        "red_flags": ["saddle_numbness"],
+        "note": 'Caminé "un poco"\n\u00a0😀',
+    }
+    assert content_hash(entry, False) == (
+        "3a8db1caa55aab0e0b9d282485319729f58e3c57906f3b39af5c7e2d8fd42131"
+    )
+    assert content_hash(entry, True) == (
+        "478e07e5e71b93bba97efb9f106c4a403353b2d4a901d70c1c707f44c31976ec"
+    )

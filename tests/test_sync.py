@@ -154,6 +154,43 @@ def test_an_id_used_by_another_kind_is_rejected_and_the_rest_of_the_batch_applie
     assert (result["status"], result["error"]["code"]) == ("rejected", "id_taken")
 
 
+def test_ids_created_earlier_in_the_same_batch_are_known_to_the_rest_of_it(patient, make_api, app):
+    # The batch looks its ids up once: what it creates itself must still count for the
+    # changes after it, and an id it never looked up (upper case) is the same id.
+    other = make_api()
+    other.register(email="other@example.org", name="Other")
+    theirs, fresh, solo = ids(3)
+    sync(other, [change(theirs, entry(3))])
+    answer = sync(
+        patient,
+        [
+            change(fresh, entry(4)),
+            change(fresh, THERAPY, kind="therapy"),  # the id is the batch's entry now
+            change(fresh.upper(), entry(5), base=1),
+            change(fresh, entry(4)),  # an old version again: a replay, not a conflict
+            change(fresh, None, base=2, deleted=True),
+            change(theirs, entry(9)),
+            change(solo, THERAPY, kind="therapy"),
+            change(solo, entry(1)),
+        ],
+    )
+    assert statuses(answer) == [
+        ("applied", 1),
+        ("rejected", None),
+        ("applied", 2),
+        ("duplicate", 1),
+        ("applied", 3),
+        ("rejected", None),
+        ("applied", 1),
+        ("rejected", None),
+    ]
+    codes = [r["error"]["code"] for r in answer["results"] if r["status"] == "rejected"]
+    assert codes == ["id_taken", "id_taken", "id_taken"]
+    assert patient.get(f"/api/v1/entries/{fresh}").status_code == 404  # deleted
+    assert patient.get(f"/api/v1/therapies/{solo}").status_code == 200
+    assert len(tables(app)["therapies"]) == 1
+
+
 def test_one_invalid_change_is_rejected_alone(patient):
     good1, bad, good2 = ids(3)
     answer = sync(
@@ -430,3 +467,86 @@ def test_duplicated_and_reordered_delivery_equals_each_change_once(plan):
         finally:
             once_app.extensions["diary.db"].close_all()
             messy_app.extensions["diary.db"].close_all()
+
+
+# ---- one validation for a valid change ---------------------------------------------------
+
+SOME_DATA = {
+    "entry": [
+        entry(4),
+        entry(4.0, note="  spaces  ", regions={"r_calf_back": "numb", "c_low_back": "pain"}),
+        {"day": DAY, "back_pain": 3, "activities": {"walking": 2, "sitting": 1.0}},
+        {"day": DAY, "leg_pain": "4"},
+        {"day": DAY},
+        {"day": "2099-01-01", "leg_pain": 1},
+        {"day": DAY, "leg_pain": 1, "regions": {"tail": "pain"}},
+        {"day": DAY, "leg_pain": 1, "surprise": True},
+    ],
+    "therapy": [THERAPY, {"kind": "surgery", "start_day": DAY, "end_day": DAY}],
+    "medication": [
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": DAY},
+        {
+            "name": " Pregabalin ",
+            "schedule": "regular",
+            "start_day": "2025-05-01",
+            "changes": [{"day": DAY, "dose": "75 mg"}, {"day": "2025-05-01", "dose": "50 mg"}],
+        },
+        {"name": "x", "schedule": "sometimes", "start_day": DAY},
+    ],
+    "dose": [
+        {"medication_id": str(uuid.UUID(int=7)), "taken_at": "2025-05-03T08:15:00+02:00"},
+        {"medication_id": "nope", "taken_at": "2025-05-03T08:15:00Z"},
+    ],
+    "response": [
+        {"questionnaire": "odi", "day": DAY, "answers": {"total": 46}},
+        {"questionnaire": "pgic", "day": DAY, "answers": {"1": 2}},
+        {"questionnaire": "rmdq", "day": DAY, "answers": {"1": True, "2": "yes"}},
+    ],
+}
+ANY_DATA = [d for datas in SOME_DATA.values() for d in datas]
+
+
+@st.composite
+def raw_changes(draw):
+    """Changes as a phone, an older phone or a hostile client might send them."""
+    kind = draw(st.sampled_from([*SOME_DATA, "bogus", 3, None, ["entry"]]))
+    raw = {
+        "kind": kind,
+        "id": draw(st.sampled_from([str(uuid.UUID(int=1)), str(uuid.UUID(int=2)).upper(), "x"])),
+        "base_version": draw(st.sampled_from([None, 1, 2, "2", 2.0, 2.5, True, 0, -1, 2**64])),
+        "deleted": draw(st.sampled_from([False, True, "yes", 0, 1, None])),
+        "data": draw(st.sampled_from([*SOME_DATA.get(str(kind), []), *ANY_DATA, None, "text", []])),
+    }
+    for key in draw(st.sets(st.sampled_from([*raw, "extra"]), max_size=2)):
+        raw.pop(key) if key in raw else raw.update({key: 1})
+    return raw
+
+
+@settings(max_examples=300, deadline=None)
+@given(raw_changes())
+def test_a_change_valid_in_one_validation_is_exactly_what_two_steps_give(raw):
+    from pydantic import ValidationError
+
+    from diary.schemas import SyncChange
+
+    # The two steps whose errors the answers name: the envelope, then the kind's data.
+    try:
+        envelope = SyncChange.model_validate(raw, strict=False)
+        data, fields = (None, None)
+        if not envelope.deleted:
+            data, fields = store.validate_change(envelope.kind, envelope.data or {})
+            fields = fields or ({"data": "is required"} if envelope.data is None else None)
+    except ValidationError:
+        envelope, fields = None, {"envelope": "invalid"}
+    once = store.valid_sync_change(raw)
+    if fields:
+        assert once is None  # nothing the two steps refuse passes the one validation
+    elif once is None:
+        # All they accept passes it too, but a delete whose (unused) data is not valid.
+        assert envelope.deleted
+    else:
+        kept = ("kind", "id", "base_version", "deleted")
+        assert [getattr(once, k) for k in kept] == [getattr(envelope, k) for k in kept]
+        if not once.deleted:
+            assert type(once.data) is type(data)
+            assert once.data.model_dump() == data.model_dump()

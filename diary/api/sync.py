@@ -56,9 +56,9 @@ def sync():
     db = get_db()
     patient_id = current_user.id
     with write(db):
-        # One statement reserves the batch's change-sequence numbers, not one per change.
-        seqs = store.SeqRange(db, len(body.changes))
-        results = [apply_one(db, patient_id, raw, seqs) for raw in body.changes]
+        # Sequence numbers, the clock and the ids' holders: once for the batch, not per change.
+        batch = store.Batch(db, len(body.changes), _ids(body.changes))
+        results = [apply_one(db, patient_id, raw, batch) for raw in body.changes]
         changes, last, more = store.changes_since(db, patient_id, since, limit=PULL_PAGE)
     current_app.logger.debug("sync: %d changes from patient %s", len(results), patient_id)
     return jsonify(
@@ -80,25 +80,24 @@ def raise_too_large():
     )
 
 
-def apply_one(db, patient_id, raw, seqs=None):
-    """One change's result; an invalid change is rejected alone, never the whole batch."""
-    from pydantic import ValidationError
+def _ids(changes) -> list[str]:
+    """The ids the batch's changes name, as validation leaves a valid one (lower case)."""
+    return [
+        raw["id"].lower()
+        for raw in changes
+        if isinstance(raw, dict) and isinstance(raw.get("id"), str)
+    ]
 
-    ident = raw.get("id") if isinstance(raw, dict) else None
-    kind = raw.get("kind") if isinstance(raw, dict) else None
-    try:
-        change = SyncChange.model_validate(raw, strict=False)
-    except ValidationError as exc:
-        return _rejected(ident, kind, field_errors(exc))
-    data = None
-    if not change.deleted:
-        if change.data is None:
-            return _rejected(str(change.id), change.kind, {"data": "is required"})
-        data, fields = store.validate_change(change.kind, change.data)
-        if fields:
-            return _rejected(
-                str(change.id), change.kind, {f"data.{k}": v for k, v in fields.items()}
-            )
+
+def apply_one(db, patient_id, raw, batch=None):
+    """One change's result; an invalid change is rejected alone, never the whole batch."""
+    change = store.valid_sync_change(raw)  # the usual case: valid, in one validation
+    if change is not None:
+        data = None if change.deleted else change.data
+    else:
+        change, data, rejected = _checked_step_by_step(raw)
+        if rejected:
+            return rejected
     outcome = store.apply_change(
         db,
         patient_id,
@@ -108,9 +107,32 @@ def apply_one(db, patient_id, raw, seqs=None):
         change.deleted,
         data,
         want_row=False,
-        seqs=seqs,
+        duplicate_row=False,
+        batch=batch,
     )
     return outcome.to_result()
+
+
+def _checked_step_by_step(raw):
+    """``(change, data, None)``, or ``(None, None, rejected result)`` naming the fields:
+    the change's envelope first, then its data as its kind's model."""
+    from pydantic import ValidationError
+
+    ident = raw.get("id") if isinstance(raw, dict) else None
+    kind = raw.get("kind") if isinstance(raw, dict) else None
+    try:
+        change = SyncChange.model_validate(raw, strict=False)
+    except ValidationError as exc:
+        return None, None, _rejected(ident, kind, field_errors(exc))
+    data = None
+    if not change.deleted:
+        if change.data is None:
+            return None, None, _rejected(str(change.id), change.kind, {"data": "is required"})
+        data, fields = store.validate_change(change.kind, change.data)
+        if fields:
+            fields = {f"data.{k}": v for k, v in fields.items()}
+            return None, None, _rejected(str(change.id), change.kind, fields)
+    return change, data, None
 
 
 def _rejected(ident, kind, fields):
