@@ -261,3 +261,19 @@ def test_imported_macros_speak_each_pages_language_not_the_first_ones(patient):
     patient.put("/api/v1/users/me", {"locale": "es"})
     spanish_page = patient.client.get("/today").get_data(as_text=True)
     assert 'data-words-numb="entumecimiento u hormigueo"' in spanish_page
+
+
+def test_pages_in_two_languages_in_turn_each_keep_their_own(client):
+    # The catalogue is kept per language across requests: a Spanish page must never be
+    # answered from the English one's, nor the other way round, whatever the order.
+    for accept, lang, word in [
+        (SPANISH, "es", "Iniciar sesión"),
+        ({"Accept-Language": "en"}, "en", "Sign in"),
+        (SPANISH, "es", "Iniciar sesión"),
+        ({"Accept-Language": "en"}, "en", "Sign in"),
+    ]:
+        page = client.get("/signin", headers=accept)
+        assert lang_of(page) == lang
+        assert word in page.get_data(as_text=True)
+        if lang == "en":
+            assert "Iniciar sesión" not in page.get_data(as_text=True)

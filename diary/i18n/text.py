@@ -100,6 +100,11 @@ def language() -> str:
     return current_locale().language
 
 
+def translations():
+    """The catalogue in force (the source text itself for English and outside a request)."""
+    return _current()[0]
+
+
 def gettext(message: str, /, **variables) -> str:
     """``message`` in the current language, with ``%(name)s`` placeholders filled in."""
     text = _current()[0].gettext(message)
