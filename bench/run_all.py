@@ -25,6 +25,7 @@ BENCHMARKS = [
     ("comparison", ["bench/bench_comparison.py"]),
     ("charts_scaling", ["bench/bench_charts_scaling.py"]),
     ("history", ["bench/bench_history.py"]),
+    ("pages", ["bench/bench_pages.py"]),
     ("import", ["bench/bench_import.py"]),
     ("page_weight", ["bench/bench_page_weight.py"]),
     ("sync", ["bench/bench_sync.py"]),
