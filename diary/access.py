@@ -121,7 +121,7 @@ def log_view(response):
 
     Every LOGGED route is logged here, by the same mechanism that let the reader in, so no
     view can forget it. Refused or failed requests showed nothing. A page is one event per
-    view; repeated identical API reads within a few minutes are one (sharing/log.py).
+    view; repeated identical data reads (JSON) within a few minutes are one (sharing/log.py).
     """
     reader = g.pop("viewer", None)
     if reader is None or response.status_code >= 400:
@@ -129,7 +129,10 @@ def log_view(response):
     from diary.db import get_db
 
     shows = current_app.view_functions[request.endpoint].access_shows
-    log.record(get_db(), reader, shows, collapse=request.path.startswith("/api/"))
+    # Data reads (the API, and a view link's JSON behind its charts' "All") collapse: the
+    # days a chart fetches are part of the view its page logged a moment before.
+    data = request.path.startswith("/api/") or response.mimetype == "application/json"
+    log.record(get_db(), reader, shows, collapse=data)
     if g.get("view_link") is not None:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"

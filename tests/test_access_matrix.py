@@ -298,6 +298,7 @@ def test_view_link_holders_reach_only_their_pages_and_each_view_is_logged(app, w
     token = world["tokens"]["link_live"]
     assert holder.get(f"/v/{token}").status_code == 200
     assert holder.get(f"/v/{token}/charts").status_code == 200
+    assert holder.get(f"/v/{token}/timeline").status_code == 200
     # The token opens no other door: not the API, not the patient's pages.
     for path in (
         "/api/v1/entries",
@@ -308,6 +309,7 @@ def test_view_link_holders_reach_only_their_pages_and_each_view_is_logged(app, w
         assert holder.get(path).status_code in (302, 401), path
     for state in ("link_revoked", "link_expired"):
         assert holder.get(f"/v/{world['tokens'][state]}").status_code == 404
+        assert holder.get(f"/v/{world['tokens'][state]}/timeline").status_code == 404
     with app.app_context():
         rows = (
             get_db()
@@ -317,4 +319,5 @@ def test_view_link_holders_reach_only_their_pages_and_each_view_is_logged(app, w
     assert sorted(rows) == [
         ("link", "charts", 1, world["ids"]["owner"]),
         ("link", "summary", 1, world["ids"]["owner"]),
+        ("link", "timeline", 1, world["ids"]["owner"]),
     ]

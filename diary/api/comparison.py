@@ -11,11 +11,12 @@ from flask import jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 
-from diary import accounts, analysis, comparison, daily, store
+from diary import accounts, analysis, comparison, store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
 from diary.api.resources import DAY_PARAMETER, day_bounds
+from diary.charts import reads
 from diary.comparison_words import caveat_words
 from diary.db import get_db
 from diary.errors import ApiError
@@ -250,26 +251,42 @@ TIMELINE_QUERY = {
     responses={200: TimelineOut, 422: ERROR},
 )
 def timeline():
+    db = get_db()
+    response = jsonify(_timeline_body(db, current_user, store.list_therapies(db, current_user.id)))
+    # Whose days these are: the service worker keeps them for this user only (static/sw.js).
+    response.headers["X-Diary-User"] = str(current_user.id)
+    return response
+
+
+@bp.get("/patients/<int:patient_id>/timeline")
+@allow("physician_of_patient", shows="timeline")
+@spec(
+    "The same timeline of a patient who shares with the physician (the older days of the "
+    "physician's read-only charts page); therapy notes only when the patient shares notes",
+    query=TIMELINE_QUERY,
+    responses={200: TimelineOut, 422: ERROR},
+)
+def patient_timeline(patient_id):
+    db = get_db()
+    patient = accounts.get_user(db, patient_id)
+    therapies = notes.shared_all(
+        store.list_therapies(db, patient_id), "therapy", share_notes=patient.share_notes
+    )
+    # No X-Diary-User: the physician's reads are not kept by the service worker.
+    return jsonify(_timeline_body(db, patient, therapies))
+
+
+def _timeline_body(db, patient, therapies) -> dict:
+    # Only the span's days are read (charts.reads.timeline); 422 naming a bad from or to.
     fields, query = {}, {}
     day_bounds(request.args, fields, query)
     if fields:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
-    db = get_db()
-    first = date.fromisoformat(query["day_from"]) if "day_from" in query else None
-    # Only the span's days are read, and the six before it that its first 7-day means need.
-    days = daily.daily_values(
-        db,
-        current_user.id,
-        analysis.averages_from(first).isoformat() if first else "0000-00-00",
-        query.get("day_to", "9999-99-99"),
+    first, last = (
+        date.fromisoformat(query[key]) if key in query else None for key in ("day_from", "day_to")
     )
-    response = jsonify(
-        {
-            "today": comparison.patient_today(current_user.time_zone).isoformat(),
-            "days": analysis.timeline(days=days, first_day=first),
-            "therapies": store.list_therapies(db, current_user.id),
-        }
-    )
-    # Whose days these are: the service worker keeps them for this user only (static/sw.js).
-    response.headers["X-Diary-User"] = str(current_user.id)
-    return response
+    return {
+        "today": comparison.patient_today(patient.time_zone).isoformat(),
+        "days": reads.timeline(db, patient.id, first, last),
+        "therapies": therapies,
+    }

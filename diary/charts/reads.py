@@ -8,11 +8,41 @@ and last days), and the entries themselves only where the panels show body maps 
 activity limits. Five years of a diary then cost the page little more than one.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
-from diary import daily, store
+from diary import analysis, daily, store
 from diary.charts import page as charts
 from diary.medications import records
+
+#: The charts pages carry the single days of the chart's longest default span ("1 year", the
+#: chart's first view of a longer diary) and one more; older days come as weekly averages,
+#: and their single days from a timeline read when the reader picks "All"
+#: (static/js/charts.js). The patient's page and the read-only pages of physicians and view
+#: links alike, so none of them grows with the whole diary.
+SHOWN_DAYS = 366
+
+
+def shown_from(today: date) -> date:
+    """The first day whose single days a charts page carries (``SHOWN_DAYS`` to ``today``)."""
+    return today - timedelta(days=SHOWN_DAYS - 1)
+
+
+def older_until(first_shown: date) -> str:
+    """The last day (ISO) a page starting on ``first_shown`` asks for in its older days."""
+    return (first_shown - timedelta(days=1)).isoformat()
+
+
+def timeline(db, patient_id, first: date | None = None, last: date | None = None) -> list[dict]:
+    """``analysis.timeline`` rows of the patient's days from ``first`` to ``last`` (inclusive;
+    None: from the first, to the last): only those days are read, and the six before
+    ``first`` that its 7-day means need, so each day's means are the same whatever the span."""
+    days = daily.daily_values(
+        db,
+        patient_id,
+        analysis.averages_from(first).isoformat() if first else "0000-00-00",
+        last.isoformat() if last else "9999-99-99",
+    )
+    return analysis.timeline(days=days, first_day=first)
 
 
 def read(

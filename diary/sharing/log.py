@@ -19,6 +19,9 @@ COLLAPSE = timedelta(minutes=5)
 #: What was shown -> the words after "viewed" or "read" in the patient's log.
 WHAT = {
     "charts": _l("viewed your charts"),
+    # Single days read apart from a page: above all those before the last year, when the
+    # charts' "All" asks for them (the charts pages carry one year: diary/charts/reads.py).
+    "timeline": _l("read your daily leg and back pain"),
     "summary": _l("viewed your printable summary"),
     "patients": _l(
         "saw you in their list of patients (your last entry, this week's leg pain "

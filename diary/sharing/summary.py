@@ -6,6 +6,7 @@ computed a second way; this module only picks what a reader needs first and adds
 static timeline drawing (timeline_svg) that prints.
 """
 
+from collections.abc import Callable
 from datetime import date, timedelta
 
 from diary import clinical, comparison, daily, store
@@ -63,9 +64,16 @@ def focus_panel(panels: list[dict]) -> dict | None:
     return max(usable, key=lambda p: p["therapy"]["start_day"]) if usable else None
 
 
-def patient_view(db, patient, *, today: date | None = None) -> dict:
+def patient_view(
+    db, patient, *, today: date | None = None, older_url: Callable[[str], str] | None = None
+) -> dict:
     """Everything the physician's patient page and the printable summary show of
     ``patient`` (an ``accounts.User``): notes left out unless the patient shares them.
+
+    As the patient's own charts page, the timeline carries the last ``reads.SHOWN_DAYS``
+    days and weekly averages before them; ``older_url(to)`` is where the charts script fetches
+    the older single days, up to ``to`` (an ISO day), for ``chart_data``'s ``older``; None
+    where nothing may fetch them.
 
     Returns ``{"patient", "today", "page", "chart_data", "period", "red_flags", "notes",
     "therapies", "tables", "focus", "questionnaires", "timeline_svg", "caveat"}``; ``page`` and
@@ -73,14 +81,23 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
     """
     today = today or comparison.patient_today(patient.time_zone)
     # As the patient's own charts page reads (diary/charts/reads.py), and the flags and notes
-    # by their own queries. The page carries every day: its chart has no other source.
+    # by their own queries: the last year of days, so the page does not grow with the diary.
     therapies = notes.shared_all(
         store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
     responses = store.list_responses(db, patient.id)
     page = reads.read(
-        db, patient.id, therapies, today=today, time_zone=patient.time_zone, responses=responses
+        db,
+        patient.id,
+        therapies,
+        today=today,
+        time_zone=patient.time_zone,
+        shown_from=reads.shown_from(today),
+        responses=responses,
     )
+    first_shown = page["shown_from"]
+    older = older_url(reads.older_until(date.fromisoformat(first_shown))) if older_url else None
+    # The printed year lies within the days carried (PRINT_DAYS <= reads.SHOWN_DAYS).
     printed_from = max(
         date.fromisoformat(page["first_day"]) if page["first_day"] else today,
         today - timedelta(days=PRINT_DAYS - 1),
@@ -90,7 +107,7 @@ def patient_view(db, patient, *, today: date | None = None) -> dict:
         "patient": {"id": patient.id, "name": patient.name},
         "today": today,
         "page": page,
-        "chart_data": charts.chart_data(page, today=today),
+        "chart_data": charts.chart_data(page, today=today, older_url=older),
         "period": {
             "first": page["first_day"],
             "last": page["last_day"],

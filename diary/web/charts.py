@@ -5,8 +5,6 @@ without JavaScript and offline from the cached page; static/js/charts.js draws t
 from the same numbers, passed in a JSON block.
 """
 
-from datetime import timedelta
-
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
@@ -26,12 +24,6 @@ RECENT_WEEKS = 52
 bp.record_once(lambda state: state.app.jinja_env.globals.update(recent_weeks=RECENT_WEEKS))
 BAD_WEEKS = "The only choice for weeks is 'all' (every week of the diary in the table)."
 
-#: The page carries the single days of the chart's longest default span ("1 year", the
-#: chart's first view of a longer diary) and one more; older days come as weekly averages,
-#: and their single days from the timeline API when the patient picks "All"
-#: (static/js/charts.js).
-SHOWN_DAYS = 366
-
 
 @bp.app_template_global()
 def every_week() -> bool:
@@ -48,7 +40,7 @@ def every_week() -> bool:
 def index():
     db = get_db()
     today = comparison.patient_today(current_user.time_zone)
-    shown_from = today - timedelta(days=SHOWN_DAYS - 1)
+    shown_from = reads.shown_from(today)
     page = reads.read(
         db,
         current_user.id,
@@ -92,7 +84,7 @@ def _older_days(shown_from):
     # The days before the page's own, from the timeline API (when this app has it).
     if "api.timeline" not in current_app.view_functions:
         return None
-    return url_for("api.timeline", to=(shown_from - timedelta(days=1)).isoformat())
+    return url_for("api.timeline", to=reads.older_until(shown_from))
 
 
 def _today_page():

@@ -91,8 +91,16 @@ def _patient(patient_id):
 @bp.get("/<int:patient_id>")
 @allow("physician_of_patient", shows="charts")
 def patient(patient_id):
-    view = summary.patient_view(get_db(), _patient(patient_id))
+    view = summary.patient_view(get_db(), _patient(patient_id), older_url=_older_days(patient_id))
     return render_template("physician/patient.html", view=view, **chart_context())
+
+
+def _older_days(patient_id):
+    # "All" on the chart fetches the days before the page's year from the patient's
+    # timeline in the API, under the same share (when this app has the API).
+    if "api.patient_timeline" not in current_app.view_functions:
+        return None
+    return lambda to: url_for("api.patient_timeline", patient_id=patient_id, to=to)
 
 
 @bp.get("/<int:patient_id>/summary")

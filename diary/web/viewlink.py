@@ -5,20 +5,24 @@ token is a 404), every use logged. No navigation, no forms, no service worker: t
 may be a physician without an account on a clinic computer.
 """
 
-from flask import Blueprint, g, render_template, url_for
+from flask import Blueprint, g, jsonify, render_template, request, url_for
 
-from diary import accounts
+from diary import accounts, days
 from diary.access import allow
+from diary.charts import reads
 from diary.db import get_db
+from diary.errors import ApiError
+from diary.i18n.text import gettext as _
 from diary.sharing import summary as summaries
 from diary.web.charts import chart_context
 
 bp = Blueprint("viewlink", __name__, url_prefix="/v")
 
 
-def _view():
+def _view(**options):
     link = g.view_link
-    return link, summaries.patient_view(get_db(), accounts.get_user(get_db(), link.patient_id))
+    patient = accounts.get_user(get_db(), link.patient_id)
+    return link, summaries.patient_view(get_db(), patient, **options)
 
 
 @bp.get("/<token>")
@@ -38,7 +42,7 @@ def summary(token):
 @bp.get("/<token>/charts")
 @allow("view_link", shows="charts")
 def charts(token):
-    link, view = _view()
+    link, view = _view(older_url=lambda to: url_for("viewlink.timeline", token=token, to=to))
     return render_template(
         "viewlink/charts.html",
         view=view,
@@ -46,3 +50,27 @@ def charts(token):
         summary_url=url_for("viewlink.summary", token=token),
         **chart_context(),
     )
+
+
+@bp.get("/<token>/timeline")
+@allow("view_link", shows="timeline")
+def timeline(token):
+    """The single days before the charts page's year, when the holder picks "All": JSON as
+    the API's timeline (view links never reach the API), ``from``/``to`` choosing the days."""
+    first, last = _day_bounds()
+    link = g.view_link
+    # No-store, no-referrer and noindex like every page of a link (diary/access.py).
+    return jsonify({"days": reads.timeline(get_db(), link.patient_id, first, last)})
+
+
+def _day_bounds():
+    # from and to as the API's timeline takes them; a bad one is named (JSON, as the API).
+    bounds, fields = [], {}
+    for name in ("from", "to"):
+        try:
+            bounds.append(days.parse_day(request.args[name]) if name in request.args else None)
+        except ValueError as err:
+            fields[name] = str(err)
+    if fields:
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
+    return bounds
