@@ -1,0 +1,94 @@
+"""A diary of years on the read-only charts of a physician and of a view link: as on the
+patient's own page, the page carries its last year of single days and weekly averages
+before it, and "All" fetches and draws the older single days, under the share or the link."""
+
+from datetime import timedelta
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import assert_no_axe_violations, register_via_api
+from tests.browser.test_charts_older import (  # noqa: F401 - long_diary is a fixture
+    CHART,
+    FIRST,
+    TODAY,
+    YEARS,
+    js_day,
+    long_diary,
+)
+
+
+@pytest.fixture
+def reader(browser):
+    """A second browser, for whoever reads the patient's diary."""
+    context = browser.new_context()
+    yield context.new_page()
+    context.close()
+
+
+def all_draws_the_older_days(reader, older_path):
+    """On a charts page just opened: the last year from the page alone, then every day of
+    the three years once "All" has fetched the older ones from ``older_path`` (once)."""
+    fetched = []
+    reader.on("request", lambda r: fetched.append(r.url) if older_path in r.url else None)
+    reader.wait_for_function("() => window.Chart && Chart.getChart('timeline-chart')")
+    shown = reader.evaluate(CHART)
+    assert shown["pressed"] == "365" and shown["older"] == "weeks", shown
+    assert shown["min"] == js_day(TODAY - timedelta(days=364)), shown
+    carried = reader.evaluate(
+        "() => JSON.parse(document.getElementById('chart-data').dataset.chart)"
+    )
+    assert carried["timeline"]["day"][0] == (TODAY - timedelta(days=365)).isoformat()
+    assert len(carried["older"]["weeks"]["day"]) >= 52 * (YEARS - 1)
+    assert fetched == []
+
+    reader.get_by_role("button", name="All").click()
+    expect(reader.locator("[data-chart-area][data-older=days]")).to_be_attached()
+    drawn = reader.evaluate(CHART)
+    assert drawn["min"] == drawn["firstDot"] == drawn["firstMean"] == js_day(FIRST), drawn
+    assert drawn["dots"] == 365 * YEARS, drawn
+    assert len(fetched) == 1 and "to=" in fetched[0], fetched
+    expect(reader.locator("[data-older-note]")).to_be_hidden()
+    assert_no_axe_violations(reader)
+
+
+def test_all_on_the_physicians_page_draws_the_older_days(
+    long_diary,  # noqa: F811 - the fixture imported above
+    page,
+    live_server,
+    new_user,
+    reader,
+):
+    url = live_server.url
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    code = page.request.post(url + "/api/v1/shares", headers={"X-CSRFToken": token}).json()
+    register_via_api(reader, url, new_user("physician"))
+    token = reader.request.get(url + "/api/v1/session").json()["csrf_token"]
+    accepted = reader.request.post(
+        url + "/api/v1/shares/accept", data={"code": code["code"]}, headers={"X-CSRFToken": token}
+    )
+    assert accepted.ok, accepted.text()
+    reader.goto(f"{url}/patients/{long_diary}")
+    all_draws_the_older_days(reader, f"/api/v1/patients/{long_diary}/timeline")
+
+
+def test_all_on_a_view_links_charts_draws_the_older_days(
+    long_diary,  # noqa: F811 - the fixture imported above
+    page,
+    live_server,
+    reader,
+):
+    url = live_server.url
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    link = page.request.post(
+        url + "/api/v1/links", data={"days": 7}, headers={"X-CSRFToken": token}
+    ).json()["url"]
+    reader.goto(link + "/charts")  # someone without an account
+    all_draws_the_older_days(reader, link.split(url, 1)[1] + "/timeline")
+    # The patient sees both reads in their access log, as the link's.
+    log = page.request.get(url + "/api/v1/access-log").json()
+    words = [event["words"] for event in log["access_log"]]
+    assert words == [
+        "Someone with your view link read your daily leg and back pain",
+        "Someone with your view link viewed your charts",
+    ], words
