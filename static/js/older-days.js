@@ -1,7 +1,9 @@
 // The single days before the charts page's own. The page carries its last year of days and
-// weekly averages before it (diary/web/charts.py); when the patient picks a span that
-// reaches further, charts.js asks the timeline API for those days here. Offline, the
-// service worker answers with the days it kept the last time they were seen (static/sw.js).
+// weekly averages before it (diary/charts/reads.py); when the reader picks a span that
+// reaches further, charts.js asks for those days here, at the address the page gave: the
+// patient's timeline API (offline, the service worker answers with the days it kept the
+// last time they were seen: static/sw.js), a physician's under their share, or a view
+// link's own (neither kept by the worker).
 
 const COLUMNS = ["day", "leg", "back", "leg_avg7", "back_avg7"];
 
