@@ -269,6 +269,8 @@ def timeline():
 def patient_timeline(patient_id):
     db = get_db()
     patient = accounts.get_user(db, patient_id)
+    if patient is None:  # deleted between the access check and here
+        raise ApiError(404)
     therapies = notes.shared_all(
         store.list_therapies(db, patient_id), "therapy", share_notes=patient.share_notes
     )
