@@ -44,6 +44,19 @@ def parse_day(value, *, last: dt.date = LATEST_DAY) -> dt.date:
     return day
 
 
+def query_span(args) -> tuple[dt.date | None, dt.date | None, dict]:
+    """The ``from`` and ``to`` days (inclusive) of a query string, each None when absent,
+    and the bad ones named with what is wrong: ``(first, last, fields)``."""
+    span, fields = {}, {}
+    for name in ("from", "to"):
+        if name in args:
+            try:
+                span[name] = parse_day(args[name])
+            except ValueError as err:
+                fields[name] = str(err)
+    return span.get("from"), span.get("to"), fields
+
+
 def pattern(first: dt.date = EARLIEST_DAY, last: dt.date = LATEST_DAY) -> str:
     """A regular expression matching exactly the real days from ``first`` to ``last``.
 

@@ -4,18 +4,17 @@ The patient's route and the physician's route share one body, ``comparison_respo
 which takes the patient's id; the policy on each route decides who may reach it.
 """
 
-from datetime import date
 from typing import Annotated, Literal
 
 from flask import jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 
-from diary import accounts, analysis, comparison, store
+from diary import accounts, analysis, comparison, days, store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
-from diary.api.resources import DAY_PARAMETER, day_bounds
+from diary.api.resources import DAY_PARAMETER
 from diary.charts import reads
 from diary.comparison_words import caveat_words
 from diary.db import get_db
@@ -280,13 +279,9 @@ def patient_timeline(patient_id):
 
 def _timeline_body(db, patient, therapies) -> dict:
     # Only the span's days are read (charts.reads.timeline); 422 naming a bad from or to.
-    fields, query = {}, {}
-    day_bounds(request.args, fields, query)
+    first, last, fields = days.query_span(request.args)
     if fields:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
-    first, last = (
-        date.fromisoformat(query[key]) if key in query else None for key in ("day_from", "day_to")
-    )
     return {
         "today": comparison.patient_today(patient.time_zone).isoformat(),
         "days": reads.timeline(db, patient.id, first, last),

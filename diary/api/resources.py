@@ -220,12 +220,11 @@ def list_entries():
 def day_bounds(args, fields: dict, query: dict) -> None:
     """Read ``from`` and ``to`` (inclusive days) into ``query`` as ``day_from``/``day_to``;
     a bad one is named in ``fields``."""
-    for name, key in (("from", "day_from"), ("to", "day_to")):
-        if name in args:
-            try:
-                query[key] = days.parse_day(args[name]).isoformat()
-            except ValueError as err:
-                fields[name] = str(err)
+    first, last, bad = days.query_span(args)
+    fields.update(bad)
+    for key, day in (("day_from", first), ("day_to", last)):
+        if day is not None:
+            query[key] = day.isoformat()
 
 
 def entry_query(args):

@@ -57,20 +57,9 @@ def charts(token):
 def timeline(token):
     """The single days before the charts page's year, when the holder picks "All": JSON as
     the API's timeline (view links never reach the API), ``from``/``to`` choosing the days."""
-    first, last = _day_bounds()
+    first, last, fields = days.query_span(request.args)
+    if fields:  # named, in JSON, as the API's timeline does
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     link = g.view_link
     # No-store, no-referrer and noindex like every page of a link (diary/access.py).
     return jsonify({"days": reads.timeline(get_db(), link.patient_id, first, last)})
-
-
-def _day_bounds():
-    # from and to as the API's timeline takes them; a bad one is named (JSON, as the API).
-    bounds, fields = [], {}
-    for name in ("from", "to"):
-        try:
-            bounds.append(days.parse_day(request.args[name]) if name in request.args else None)
-        except ValueError as err:
-            fields[name] = str(err)
-    if fields:
-        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
-    return bounds
