@@ -182,23 +182,34 @@ self.addEventListener("fetch", (event) => {
 // The charts page carries its last year of days; the older ones come from the timeline API
 // when the patient picks "All" (static/js/charts.js). Kept like the pages, per user and
 // network first, so "All" shows them offline once they were seen.
-async function olderDays(event) {
-  const request = event.request;
+function olderDays(event) {
+  return networkFirst(event, keepOlderDays, async (request) => {
+    const cache = await offlinePages();
+    // The address names the day before the page's own, which moves on with the days: a
+    // copy kept on an earlier day lacks only the days since, and is better than none.
+    return cache && ((await cache.match(request)) || (await cache.match(request, { ignoreSearch: true })));
+  });
+}
+
+// Network first, so an answer is never staler than it must be; offline, what `whenOffline`
+// finds for the request (the network's error when it finds nothing).
+async function networkFirst(event, keep, whenOffline) {
   try {
-    const response = await fetch(request);
-    event.waitUntil(keepOlderDays(request, response.clone()));
+    const response = await fetch(event.request);
+    event.waitUntil(keep(event.request, response.clone()));
     return response;
   } catch (error) {
-    const userId = await liveOfflineUser();
-    if (userId) {
-      const cache = await caches.open(pageCacheName(userId, (await getCurrent()).lang));
-      // The address names the day before the page's own, which moves on with the days: a
-      // copy kept on an earlier day lacks only the days since, and is better than none.
-      const kept = (await cache.match(request)) || (await cache.match(request, { ignoreSearch: true }));
-      if (kept) return kept;
-    }
+    const kept = await whenOffline(event.request);
+    if (kept) return kept;
     throw error;
   }
+}
+
+// The pages kept for this browser's user, while their session lives; null otherwise.
+async function offlinePages() {
+  const userId = await liveOfflineUser();
+  if (!userId) return null;
+  return caches.open(pageCacheName(userId, (await getCurrent()).lang));
 }
 
 // Only the signed-in user's days (the answer says whose they are), and one copy of them.
@@ -218,34 +229,28 @@ async function fromShell(request) {
   return cached || fetch(request);
 }
 
-// Network first, so a page is never staler than it must be; the cache when offline.
-async function navigate(event) {
-  const request = event.request;
-  try {
-    const response = await fetch(request);
-    event.waitUntil(remember(request, response.clone()));
-    return response;
-  } catch (error) {
-    const userId = await liveOfflineUser();
-    const lang = (await getCurrent()).lang;
-    if (userId) {
-      const cache = await caches.open(pageCacheName(userId, lang));
-      const page =
-        (await cache.match(request)) ||
-        (await cache.match(withoutDraft(request.url))) ||
-        (await cache.match(request, { ignoreSearch: true }));
-      if (page) return page;
-      if (EDIT_PATH.test(new URL(request.url).pathname)) {
-        const form = await cache.match("/today", { ignoreSearch: true });
-        if (form) return form;
-      }
+function navigate(event) {
+  return networkFirst(event, remember, keptPage);
+}
+
+// Offline: the page as kept, else the entry form for an edit, else the offline page.
+async function keptPage(request) {
+  const cache = await offlinePages();
+  if (cache) {
+    const page =
+      (await cache.match(request)) ||
+      (await cache.match(withoutDraft(request.url))) ||
+      (await cache.match(request, { ignoreSearch: true }));
+    if (page) return page;
+    if (EDIT_PATH.test(new URL(request.url).pathname)) {
+      const form = await cache.match("/today", { ignoreSearch: true });
+      if (form) return form;
     }
-    // The offline page in the language the last pages were in (else the browser's).
-    const wanted = lang || (self.navigator.language || "en").split("-")[0];
-    const offline = await caches.match(BUILD.offline[wanted] || BUILD.offline.en, { cacheName: SHELL_CACHE });
-    if (offline) return offline;
-    throw error;
   }
+  // The offline page in the language the last pages were in (else the browser's).
+  const lang = (await getCurrent()).lang;
+  const wanted = lang || (self.navigator.language || "en").split("-")[0];
+  return caches.match(BUILD.offline[wanted] || BUILD.offline.en, { cacheName: SHELL_CACHE });
 }
 
 // "?draft=<id>" asks the page's script to load a change kept on this phone; the page itself
