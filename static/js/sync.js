@@ -32,7 +32,8 @@ const running = new Map(); // userId -> {promise, again}
  * {ok, reason, sent}: reason is null, "offline"/"network" (try later), "signin" (the
  * session ended: the outbox is kept until the same user signs in again), "other_user"
  * (someone else is signed in now: this outbox must not be sent) or "error".
- * Concurrent calls join the flush in progress, which then runs once more.
+ * Concurrent calls join the flush in progress, which then runs once more (also when it
+ * lost the network: the call may have come because the network is back).
  */
 export function flush(userId, { fetchImpl } = {}) {
   userId = String(userId);
@@ -48,7 +49,9 @@ export function flush(userId, { fetchImpl } = {}) {
       do {
         state.again = false;
         outcome = await withLock(userId, () => flushOnce(userId, fetchImpl || fetch.bind(self)));
-      } while (state.again && outcome.ok);
+        // A call that joined this flush came after it started (a change queued, the phone
+        // back online): its reason to send stands even when this try lost the network.
+      } while (state.again && (outcome.ok || outcome.reason === "network"));
       return outcome;
     } finally {
       running.delete(userId);
