@@ -1,10 +1,17 @@
 """Fixtures: an app on a temporary SQLite file, its test client, a CLI runner and helpers."""
 
+import shutil
+
 import pytest
 from hypothesis import settings
 from py_vapid import Vapid02
 
-from diary import create_app
+from diary import DiaryFlask, create_app
+from diary.db import migrate
+from tests.routing_memo import MemoRule
+
+# The suite builds an app per test: each shares the URL builders compiled by the first.
+DiaryFlask.url_rule_class = MemoRule
 
 # No time limit per example: the machines are shared and noisy, and speed is measured by
 # the benchmarks, never by the tests (hypothesis' default deadline is a timed assert).
@@ -31,9 +38,22 @@ TEST_CONFIG = {
 }
 
 
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory):
+    """A database with every migration applied, made once per test process: each test's app
+    starts on a copy (migrating a new file is a third of what building an app costs). A
+    database made by migrating is tested by tests/test_db.py."""
+    path = tmp_path_factory.mktemp("migrated") / "diary.sqlite3"
+    migrate(path)  # closes its connection: the WAL is checkpointed into the file and removed
+    return path
+
+
 @pytest.fixture
-def app(tmp_path):
-    app = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "diary.sqlite3")})
+def app(tmp_path, migrated_database):
+    database = tmp_path / "diary.sqlite3"
+    shutil.copyfile(migrated_database, database)
+    database.chmod(0o600)
+    app = create_app({**TEST_CONFIG, "DATABASE": str(database)})
     yield app
     app.extensions["diary.db"].close_all()
 

@@ -106,6 +106,21 @@ class Patient(Api):
 
 _patient = Patient(_app.test_client())
 
+
+class RequestCount:
+    """Counts the requests the app answers: the fuzzer's session can change only through one."""
+
+    def __init__(self, wsgi_app):
+        self.wsgi_app = wsgi_app
+        self.answered = 0
+
+    def __call__(self, environ, start_response):
+        self.answered += 1
+        return self.wsgi_app(environ, start_response)
+
+
+_app.wsgi_app = _requests = RequestCount(_app.wsgi_app)
+
 # Rules the schema cannot state, each answered with a status its check does not expect for a
 # schema-valid request; every other operation is held to schemathesis' defaults.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
@@ -154,8 +169,18 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _app, config=CON
 class SessionAuth:
     """The patient's session cookie and CSRF header, as the PWA sends them."""
 
+    # (the answered count when it was made, the cookie and token)
+    last = (None, None)
+
     def get(self, case, ctx):
-        return _patient.ensure()
+        # Collecting the tests builds thousands of cases (the coverage phase) with no request
+        # in between: the session checked for the first one holds for the rest. While the
+        # tests run, every case follows requests that may have signed the patient out.
+        answered, data = SessionAuth.last
+        if answered != _requests.answered:
+            data = _patient.ensure()
+            SessionAuth.last = (_requests.answered, data)
+        return data
 
     def set(self, case, data, ctx):
         case.cookies = {**(case.cookies or {}), "diary_session": data["cookie"]}
