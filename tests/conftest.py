@@ -13,6 +13,9 @@ from tests.routing_memo import MemoRule
 # The suite builds an app per test: each shares the URL builders compiled by the first.
 DiaryFlask.url_rule_class = MemoRule
 
+# Fixtures of made-up diaries of years, for the test modules of more than one file.
+pytest_plugins = ["tests.three_year_diary", "tests.browser.long_diary"]
+
 # No time limit per example: the machines are shared and noisy, and speed is measured by
 # the benchmarks, never by the tests (hypothesis' default deadline is a timed assert).
 settings.register_profile("diary", deadline=None)

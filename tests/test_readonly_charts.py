@@ -18,15 +18,7 @@ from diary.charts import reads
 from diary.db import get_db, write
 from diary.schemas import EntryData
 from diary.sharing import summary
-from tests.test_charts_reads import (  # noqa: F401 - diary is a fixture
-    FIRST,
-    SHOWN_FROM,
-    THERAPY_STARTS,
-    TODAY,
-    YEARS,
-    diary,
-    diary_rows,
-)
+from tests.three_year_diary import FIRST, SHOWN_FROM, THERAPY_STARTS, TODAY, YEARS, diary_rows
 
 OLDER_TO = (SHOWN_FROM - timedelta(days=1)).isoformat()
 
@@ -78,7 +70,7 @@ def carried_and_older(data, older_url):
 
 
 def test_the_read_only_view_shows_the_numbers_of_a_view_read_from_every_day(
-    diary,  # noqa: F811
+    diary,
     monkeypatch,
 ):
     db, user_id, _ = diary

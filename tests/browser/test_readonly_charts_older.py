@@ -8,14 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, register_via_api
-from tests.browser.test_charts_older import (  # noqa: F401 - long_diary is a fixture
-    CHART,
-    FIRST,
-    TODAY,
-    YEARS,
-    js_day,
-    long_diary,
-)
+from tests.browser.long_diary import CHART, FIRST, TODAY, YEARS, js_day
 
 
 @pytest.fixture
@@ -53,7 +46,7 @@ def all_draws_the_older_days(reader, older_path):
 
 
 def test_all_on_the_physicians_page_draws_the_older_days(
-    long_diary,  # noqa: F811 - the fixture imported above
+    long_diary,
     page,
     live_server,
     new_user,
@@ -73,7 +66,7 @@ def test_all_on_the_physicians_page_draws_the_older_days(
 
 
 def test_all_on_a_view_links_charts_draws_the_older_days(
-    long_diary,  # noqa: F811 - the fixture imported above
+    long_diary,
     page,
     live_server,
     reader,
