@@ -3,11 +3,13 @@
 import shutil
 
 import pytest
+import time_machine
 from hypothesis import settings
 from py_vapid import Vapid02
 
 from diary import DiaryFlask, create_app
 from diary.db import migrate
+from tests import clock
 from tests.routing_memo import MemoRule
 
 # The suite builds an app per test: each shares the URL builders compiled by the first.
@@ -39,6 +41,16 @@ TEST_CONFIG = {
     "ARGON2_TIME_COST": 1,
     "ARGON2_MEMORY_COST_KIB": 8,
 }
+
+
+@pytest.fixture(autouse=True)
+def noon_of_the_runs_day(request):
+    """Every in-process test runs at noon of the day the run started (tests/clock.py)."""
+    if request.node.get_closest_marker("browser") or request.node.get_closest_marker("real_clock"):
+        yield  # the live server and Chromium, or state made at import, keep the real clock
+        return
+    with time_machine.travel(clock.NOON, tick=True):
+        yield
 
 
 @pytest.fixture(scope="session")

@@ -15,8 +15,8 @@ from diary.api.comparison import ComparisonOut, TimelineOut
 from diary.charts import page as charts
 from diary.db import get_db, write
 from diary.schemas import EntryData
+from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 
-TODAY = datetime.now(UTC).date()  # the test patients live in UTC
 T = TODAY - timedelta(days=120)
 WINDOW_KEYS = {
     "name",

@@ -2,13 +2,13 @@
 regular medicines started, stopped or changed while it runs listed as possible confounders,
 in the API (patient and physician), on the charts page and in the physician's summary."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from diary.medications import comparison, words
+from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 
-TODAY = datetime.now(UTC).date()
 T = TODAY - timedelta(days=60)
 
 

@@ -3,9 +3,10 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+from tests import clock
 from tests.conftest import form_token
 
-TODAY = datetime.now(UTC).date().isoformat()
+TODAY = clock.TODAY.isoformat()  # the run's day (the test patients live in UTC)
 
 
 def post(api, path, data, token_from=None):

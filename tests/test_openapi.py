@@ -10,6 +10,7 @@ import re
 import tempfile
 from pathlib import Path
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -78,6 +79,10 @@ def test_anyone_not_signed_in_hears_401_before_any_csrf_complaint(client):
 
 
 # ---- schemathesis against the real app ----------------------------------------------------
+
+# The fuzzing patient signs in and its CSRF token is made while the tests are collected, on
+# the real clock: these tests keep it (no date here depends on the run's day).
+pytestmark = pytest.mark.real_clock
 
 _instance = Path(tempfile.mkdtemp(prefix="diary-openapi-"))
 _app = create_app(

@@ -3,17 +3,16 @@ answers saved, edited and deleted, the cards on Today and setting them aside."""
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import render_template
 
 from diary.questionnaires import engine
+from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 from tests.conftest import form_token
 from tests.test_questionnaires_engine import WALKING
 from tests.test_therapies_pages import text_of
-
-TODAY = datetime.now(UTC).date()  # the test patients live in UTC
 
 
 @pytest.fixture

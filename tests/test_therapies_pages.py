@@ -1,15 +1,14 @@
 """The therapy pages and the charts page as HTML, without JavaScript."""
 
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from html import unescape
 
 import pytest
 
 from diary import demo
+from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 from tests.conftest import form_token
-
-TODAY = datetime.now(UTC).date()
 
 
 def text_of(response):

@@ -5,15 +5,15 @@ Registered for every test module by tests/conftest.py."""
 
 import random
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
 from diary import store
 from diary.db import get_db, write
 from diary.schemas import EntryData
+from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 
-TODAY = datetime.now(UTC).date()  # the test patients live in UTC
 YEARS = 3
 FIRST = TODAY - timedelta(days=365 * YEARS - 1)
 SHOWN_FROM = TODAY - timedelta(days=365)

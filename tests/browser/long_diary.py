@@ -4,15 +4,24 @@ patient's (test_charts_older.py) and the physician's and view link's
 (test_readonly_charts_older.py). Registered for every test module by tests/conftest.py."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from typing import NamedTuple
 
 import pytest
 
 from tests.browser.conftest import register_via_api
 
-TODAY = datetime.now(UTC).date()  # the test users live in UTC
 YEARS = 3
-FIRST = TODAY - timedelta(days=365 * YEARS - 1)
+
+
+class LongDiary(NamedTuple):
+    """The patient's id, the day the diary was made for (its last; the test users live in
+    UTC) and its first day. Taken when the test runs: a run may cross midnight."""
+
+    id: int
+    today: date
+    first: date
+
 
 # What the timeline chart holds: the first point of the 7-day mean and of the single days,
 # the span's start, and how the older days are drawn.
@@ -39,20 +48,22 @@ def js_day(day):
 @pytest.fixture
 def long_diary(page, live_server, new_user):
     """A patient with three years of daily entries (two sync batches) and two therapies, one
-    long before the last year; returns their id."""
+    long before the last year; a LongDiary."""
+    today = datetime.now(UTC).date()
+    first = today - timedelta(days=365 * YEARS - 1)
     url = live_server.url
     user = register_via_api(page, url, new_user())
     entries = [
         {
-            "day": (FIRST + timedelta(days=n)).isoformat(),
+            "day": (first + timedelta(days=n)).isoformat(),
             "leg_pain": 3 + (n // 90) % 5,
             "back_pain": 2 + (n // 60) % 4,
         }
         for n in range(365 * YEARS)
     ]
     therapies = [
-        {"kind": "epidural_steroid", "start_day": (TODAY - timedelta(days=700)).isoformat()},
-        {"kind": "physiotherapy", "start_day": (TODAY - timedelta(days=90)).isoformat()},
+        {"kind": "epidural_steroid", "start_day": (today - timedelta(days=700)).isoformat()},
+        {"kind": "physiotherapy", "start_day": (today - timedelta(days=90)).isoformat()},
     ]
     changes = [
         {"kind": "entry", "id": str(uuid.uuid4()), "base_version": None, "data": e} for e in entries
@@ -68,4 +79,4 @@ def long_diary(page, live_server, new_user):
             headers={"X-CSRFToken": token},
         )
         assert response.ok, response.text()
-    return user["id"]
+    return LongDiary(user["id"], today, first)

@@ -3,15 +3,16 @@ weekly averages before it; "All" fetches the older single days, keeps them for o
 and falls back to the weekly averages (saying so) when it cannot have them."""
 
 import uuid
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, poll, ready, register_via_api
-from tests.browser.long_diary import CHART, FIRST, TODAY, YEARS, js_day
+from tests.browser.long_diary import CHART, YEARS, js_day
 
 
 def test_all_fetches_the_older_single_days_the_page_does_not_carry(long_diary, page, live_server):
+    today, first = long_diary.today, long_diary.first
     fetched = []
     page.on("request", lambda r: fetched.append(r.url) if "/api/v1/timeline" in r.url else None)
     page.goto(live_server.url + "/charts")
@@ -19,17 +20,17 @@ def test_all_fetches_the_older_single_days_the_page_does_not_carry(long_diary, p
     shown = page.evaluate(CHART)
     # The last year first, from the page alone: nothing fetched for it.
     assert shown["pressed"] == "365" and shown["older"] == "weeks", shown
-    assert shown["min"] == js_day(TODAY - timedelta(days=364)), shown
+    assert shown["min"] == js_day(today - timedelta(days=364)), shown
     assert fetched == []
     carried = page.evaluate("() => JSON.parse(document.getElementById('chart-data').dataset.chart)")
-    assert carried["timeline"]["day"][0] == (TODAY - timedelta(days=365)).isoformat()
+    assert carried["timeline"]["day"][0] == (today - timedelta(days=365)).isoformat()
     assert len(carried["older"]["weeks"]["day"]) >= 52 * (YEARS - 1)
 
     page.get_by_role("button", name="All").click()
     expect(page.locator("[data-chart-area][data-older=days]")).to_be_attached()
     drawn = page.evaluate(CHART)
     # Every day of the three years: single days and their 7-day means from the first on.
-    assert drawn["min"] == drawn["firstDot"] == drawn["firstMean"] == js_day(FIRST), drawn
+    assert drawn["min"] == drawn["firstDot"] == drawn["firstMean"] == js_day(first), drawn
     assert drawn["dots"] == 365 * YEARS, drawn
     assert len(fetched) == 1 and "to=" in fetched[0]
     expect(page.locator("[data-older-note]")).to_be_hidden()
@@ -43,6 +44,7 @@ def test_all_fetches_the_older_single_days_the_page_does_not_carry(long_diary, p
 def test_without_the_older_days_all_shows_weekly_averages_and_says_so(
     long_diary, page, live_server
 ):
+    today, first = long_diary.today, long_diary.first
     page.route("**/api/v1/timeline*", lambda route: route.abort("internetdisconnected"))
     page.goto(live_server.url + "/charts")
     page.wait_for_function("() => window.Chart && Chart.getChart('timeline-chart')")
@@ -56,10 +58,10 @@ def test_without_the_older_days_all_shows_weekly_averages_and_says_so(
     drawn = page.evaluate(CHART)
     # The 7-day mean runs back to the first week (its Sunday); single days only where the
     # page has them.
-    assert drawn["pressed"] == "all" and drawn["min"] == js_day(FIRST), drawn
-    first_sunday = FIRST + timedelta(days=6 - FIRST.weekday())
+    assert drawn["pressed"] == "all" and drawn["min"] == js_day(first), drawn
+    first_sunday = first + timedelta(days=6 - first.weekday())
     assert drawn["firstMean"] == js_day(first_sunday), drawn
-    assert drawn["firstDot"] == js_day(TODAY - timedelta(days=365)), drawn
+    assert drawn["firstDot"] == js_day(today - timedelta(days=365)), drawn
     assert_no_axe_violations(page)
 
     # Online again, All tries once more and the note goes.
@@ -73,13 +75,13 @@ def test_without_the_older_days_all_shows_weekly_averages_and_says_so(
 def test_older_days_seen_once_are_shown_offline(long_diary, page, live_server):
     url = live_server.url
     page.goto(url + "/today")
-    ready(page, long_diary)
+    ready(page, long_diary.id)
     page.goto(url + "/charts")  # under the worker's control: kept for offline use
     page.get_by_role("button", name="All").click()
     expect(page.locator("[data-chart-area][data-older=days]")).to_be_attached()
     poll(
         page,
-        f"""caches.open('diary-pages-{long_diary}').then(async (c) =>
+        f"""caches.open('diary-pages-{long_diary.id}').then(async (c) =>
             !!(await c.match('/charts')) && (await c.keys()).some(
                 (r) => r.url.includes('/api/v1/timeline')))""",
     )
@@ -100,7 +102,7 @@ def test_a_diary_with_no_day_in_the_last_year_opens_on_all_of_it(page, live_serv
     url = live_server.url
     register_via_api(page, url, new_user())
     token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
-    start = TODAY - timedelta(days=700)
+    start = datetime.now(UTC).date() - timedelta(days=700)  # the test users live in UTC
     changes = [
         {
             "kind": "entry",

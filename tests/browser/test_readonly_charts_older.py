@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import assert_no_axe_violations, register_via_api
-from tests.browser.long_diary import CHART, FIRST, TODAY, YEARS, js_day
+from tests.browser.long_diary import CHART, YEARS, js_day
 
 
 @pytest.fixture
@@ -19,26 +19,27 @@ def reader(browser):
     context.close()
 
 
-def all_draws_the_older_days(reader, older_path):
+def all_draws_the_older_days(reader, older_path, diary):
     """On a charts page just opened: the last year from the page alone, then every day of
-    the three years once "All" has fetched the older ones from ``older_path`` (once)."""
+    the three years of ``diary`` once "All" has fetched the older ones from ``older_path``
+    (once)."""
     fetched = []
     reader.on("request", lambda r: fetched.append(r.url) if older_path in r.url else None)
     reader.wait_for_function("() => window.Chart && Chart.getChart('timeline-chart')")
     shown = reader.evaluate(CHART)
     assert shown["pressed"] == "365" and shown["older"] == "weeks", shown
-    assert shown["min"] == js_day(TODAY - timedelta(days=364)), shown
+    assert shown["min"] == js_day(diary.today - timedelta(days=364)), shown
     carried = reader.evaluate(
         "() => JSON.parse(document.getElementById('chart-data').dataset.chart)"
     )
-    assert carried["timeline"]["day"][0] == (TODAY - timedelta(days=365)).isoformat()
+    assert carried["timeline"]["day"][0] == (diary.today - timedelta(days=365)).isoformat()
     assert len(carried["older"]["weeks"]["day"]) >= 52 * (YEARS - 1)
     assert fetched == []
 
     reader.get_by_role("button", name="All").click()
     expect(reader.locator("[data-chart-area][data-older=days]")).to_be_attached()
     drawn = reader.evaluate(CHART)
-    assert drawn["min"] == drawn["firstDot"] == drawn["firstMean"] == js_day(FIRST), drawn
+    assert drawn["min"] == drawn["firstDot"] == drawn["firstMean"] == js_day(diary.first), drawn
     assert drawn["dots"] == 365 * YEARS, drawn
     assert len(fetched) == 1 and "to=" in fetched[0], fetched
     expect(reader.locator("[data-older-note]")).to_be_hidden()
@@ -61,8 +62,8 @@ def test_all_on_the_physicians_page_draws_the_older_days(
         url + "/api/v1/shares/accept", data={"code": code["code"]}, headers={"X-CSRFToken": token}
     )
     assert accepted.ok, accepted.text()
-    reader.goto(f"{url}/patients/{long_diary}")
-    all_draws_the_older_days(reader, f"/api/v1/patients/{long_diary}/timeline")
+    reader.goto(f"{url}/patients/{long_diary.id}")
+    all_draws_the_older_days(reader, f"/api/v1/patients/{long_diary.id}/timeline", long_diary)
 
 
 def test_all_on_a_view_links_charts_draws_the_older_days(
@@ -77,7 +78,7 @@ def test_all_on_a_view_links_charts_draws_the_older_days(
         url + "/api/v1/links", data={"days": 7}, headers={"X-CSRFToken": token}
     ).json()["url"]
     reader.goto(link + "/charts")  # someone without an account
-    all_draws_the_older_days(reader, link.split(url, 1)[1] + "/timeline")
+    all_draws_the_older_days(reader, link.split(url, 1)[1] + "/timeline", long_diary)
     # The patient sees both reads in their access log, as the link's.
     log = page.request.get(url + "/api/v1/access-log").json()
     words = [event["words"] for event in log["access_log"]]
