@@ -45,7 +45,9 @@ def test_without_the_older_days_all_shows_weekly_averages_and_says_so(
     long_diary, page, live_server
 ):
     today, first = long_diary.today, long_diary.first
-    page.route("**/api/v1/timeline*", lambda route: route.abort("internetdisconnected"))
+    # The whole context: once the service worker controls the page, the fetch is the
+    # worker's, which a page's route never sees.
+    page.context.route("**/api/v1/timeline*", lambda route: route.abort("internetdisconnected"))
     page.goto(live_server.url + "/charts")
     page.wait_for_function("() => window.Chart && Chart.getChart('timeline-chart')")
     note = page.locator("[data-older-note]")
@@ -65,7 +67,7 @@ def test_without_the_older_days_all_shows_weekly_averages_and_says_so(
     assert_no_axe_violations(page)
 
     # Online again, All tries once more and the note goes.
-    page.unroute("**/api/v1/timeline*")
+    page.context.unroute("**/api/v1/timeline*")
     page.get_by_role("button", name="1 year").click()
     page.get_by_role("button", name="All").click()
     expect(page.locator("[data-chart-area][data-older=days]")).to_be_attached()

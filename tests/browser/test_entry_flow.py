@@ -163,6 +163,9 @@ def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server
     expect(card).to_contain_text("Pain reaches below the knee")
     card.get_by_role("link", name=re.compile("^Edit")).tap()
     expect(page.get_by_role("heading", name=re.compile("^Edit the entry for"))).to_be_visible()
+    # The page's script has taken over the form (a tap before it would post the plain form,
+    # the no-JavaScript path, which tests/test_entries_pages.py covers).
+    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
     score(page, "Leg pain", 7).tap()
     page.get_by_role("button", name="Save changes").tap()
     expect(page).to_have_url(re.compile(r"/history"))
@@ -174,6 +177,7 @@ def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server
     page.locator(f'[data-entry-id="{typical["id"]}"]').get_by_role(
         "link", name=re.compile("^Edit")
     ).tap()
+    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
     page.get_by_role("button", name="Delete this entry").tap()
     page.get_by_role("button", name="Delete entry").tap()
     expect(page).to_have_url(re.compile(r"/history"))
