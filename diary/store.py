@@ -484,6 +484,16 @@ def latest_entry(db, patient_id, before_day=None):
     return row_to_json("entry", rows[0]) if rows else None
 
 
+def last_seq(db, patient_id) -> int:
+    """The sequence number of the patient's latest change of any kind (0 before the first):
+    what a sync cursor that has pulled everything says (see changes_since)."""
+    parts = " UNION ALL ".join(
+        f"SELECT MAX(seq) FROM {spec['table']} WHERE patient_id = :patient"  # noqa: S608  # nosec B608
+        for spec in KINDS.values()
+    )
+    return max((row[0] or 0 for row in db.execute(parts, {"patient": patient_id})), default=0)
+
+
 def changes_since(db, patient_id, seq, limit=5000):
     """Rows of every kind (tombstones included) changed after ``seq``, in order.
 

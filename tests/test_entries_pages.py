@@ -263,6 +263,28 @@ def test_history_is_empty_for_a_new_patient_and_says_what_to_do(client, patient)
     assert "Older entries" not in text_of(response)
 
 
+def test_history_says_how_new_it_is_as_a_sync_cursor_would(client, patient):
+    """The page's data-seq is the cursor a phone holds once it has pulled everything the page
+    shows: the page's script compares the two (static/js/history-view.js)."""
+
+    def page_seq():
+        html = client.get("/history").get_data(as_text=True)
+        return re.search(r'data-history data-seq="([0-9]+)"', html).group(1)
+
+    def pulled_cursor():
+        answer = patient.post("/api/v1/sync", {"cursor": None, "changes": []})
+        return answer.get_json()["cursor"]
+
+    assert page_seq() == pulled_cursor() == "0"
+    entry = patient.post("/api/v1/entries", {"day": days_ago(1), "leg_pain": 4}).get_json()
+    patient.post("/api/v1/therapies", {"kind": "physiotherapy", "start_day": days_ago(3)})
+    assert page_seq() == pulled_cursor() != "0"
+    before = page_seq()
+    # A deletion is a change too (its tombstone is what the phone must pull).
+    patient.delete(f"/api/v1/entries/{entry['id']}")
+    assert page_seq() == pulled_cursor() and int(page_seq()) > int(before)
+
+
 def test_history_pages_through_every_entry_newest_first_without_repeats(app, client, patient):
     days = [days_ago(n) for n in range(70)]
     _add_entries(app, patient.user["id"], days)

@@ -432,6 +432,9 @@ def history():
     if cursor and after is None:
         abort(400, BAD_PAGE_LINK)
     db = get_db()
+    # Read before the list: the page holds at least the changes up to it (history-view.js
+    # adds this phone's synced rows only when the phone has pulled later ones).
+    seq = store.last_seq(db, current_user.id)
     entries, next_cursor = store.list_entries(db, current_user.id, limit=HISTORY_PAGE, after=after)
     week = None
     if not cursor:
@@ -453,4 +456,5 @@ def history():
         next_cursor=next_cursor,
         first_page=not cursor,
         week=week,
+        seq=seq,
     )

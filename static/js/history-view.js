@@ -54,14 +54,20 @@ async function renderNow() {
       elsewhereNote(count("response"), t("questionnaire"), "/questionnaires/#outbox", t("see your questionnaires")),
     ),
   );
-  reconcileList(items);
+  reconcileList(items, await box.getMeta("cursor"));
 }
 
 // ---- the list ---------------------------------------------------------------------------
 
-function reconcileList(items) {
+function reconcileList(items, cursor) {
   const history = document.querySelector("[data-history]");
   if (!history) return;
+  // Synced rows the page lacks are added only when this phone has pulled changes the page
+  // does not hold (a page kept for offline use): on a page as new as what the phone knows,
+  // a missing row was deleted elsewhere, and the phone has not pulled its tombstone yet.
+  const whole = (text) => /^\d+$/.test(text || "");
+  const pageSeq = history.dataset.seq;
+  const older = !whole(pageSeq) || !whole(cursor) || Number(cursor) > Number(pageSeq);
   const byId = new Map(items.map((item) => [item.id, item]));
   const cards = new Map([...history.querySelectorAll("[data-entry-id]")].map((c) => [c.dataset.entryId, c]));
   for (const [id, node] of cards) {
@@ -70,10 +76,10 @@ function reconcileList(items) {
     node.hidden = item.deleted;
     showItem(node, item);
   }
-  if (!firstPage()) return;
+  if (!firstPage()) return done(history);
   const oldest = oldestShownDay(history);
   for (const item of items) {
-    if (cards.has(item.id) || item.deleted || item.state !== "synced" || !item.data) continue;
+    if (cards.has(item.id) || item.deleted || item.state !== "synced" || !item.data || !older) continue;
     if (oldest && item.data.day < oldest) continue; // on a later page
     const node = card(item);
     insertCard(history, node, item.data.day);
@@ -81,6 +87,12 @@ function reconcileList(items) {
   }
   const live = [...history.querySelectorAll("[data-entry-id]")].some((c) => !c.hidden);
   for (const empty of history.querySelectorAll(".empty-state")) empty.hidden = live;
+  done(history);
+}
+
+// How many times the list has been brought up to date: tests wait on it.
+function done(history) {
+  history.dataset.reconciled = String(Number(history.dataset.reconciled || 0) + 1);
 }
 
 function showItem(node, item) {

@@ -468,3 +468,54 @@ def test_a_send_asked_for_while_a_flush_loses_its_answer_still_happens(patient_p
     assert done == {"posts": 2, "outcomes": [[True, None], [True, None]], "pending": 0}
     held = sorted((e["day"], e["leg_pain"], e["version"]) for e in server.entries().values())
     assert held == [("2025-06-01", 6, 1), ("2025-06-02", 3, 1)]
+
+
+# ---- History and this phone's copy of the diary ---------------------------------------------
+
+
+def this_phone_has(entry_id):
+    """Whether this phone's store holds the entry as synced and not deleted (a script)."""
+    return f"""(async () => {{
+        const {{ Outbox }} = await import('/static/js/outbox.js');
+        const box = await Outbox.open(document.body.dataset.userId);
+        const rows = await box.rows('entry');
+        box.close();
+        return rows.some((r) => r.id === '{entry_id}' && !r.deleted);
+    }})()"""
+
+
+def pull(page, entry_id):
+    """Let the phone pull what changed elsewhere, until it holds the entry."""
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+    poll(page, this_phone_has(entry_id))
+
+
+def test_history_does_not_bring_back_an_entry_deleted_on_another_device(patient_page, live_server):
+    page, user, server = patient_page()
+    entry = server.create(5, note="deleted elsewhere")
+    pull(page, entry["id"])
+    # Another device deletes it; this phone cannot pull the news before History opens.
+    deleted = server.api.delete(
+        f"/api/v1/entries/{entry['id']}", headers={"X-CSRFToken": server.token}
+    )
+    assert deleted.status == 204
+    page.context.route("**/api/v1/sync", lambda route: route.abort("internetdisconnected"))
+    page.goto(live_server.url + "/history")
+    expect(page.locator("[data-history][data-reconciled]")).to_be_attached()
+    # The page is newer than this phone's copy: it knows best, the copy is not shown.
+    expect(page.locator(f'[data-entry-id="{entry["id"]}"]')).to_have_count(0)
+    assert page.evaluate(this_phone_has(entry["id"]))  # the copy was there to show
+    expect(page.locator(".empty-state")).to_be_visible()
+
+
+def test_a_history_page_kept_from_before_shows_what_the_phone_pulled_since(
+    patient_page, live_server
+):
+    page, user, server = patient_page()  # History is kept for offline use, empty
+    entry = server.create(6, note="logged on the laptop")
+    pull(page, entry["id"])
+    page.context.set_offline(True)
+    page.goto(live_server.url + "/history")  # the page kept before the entry existed
+    card = page.locator(f'[data-entry-id="{entry["id"]}"]')
+    expect(card).to_be_visible()
+    expect(card).to_contain_text("Leg pain 6")
