@@ -263,13 +263,16 @@ def test_history_is_empty_for_a_new_patient_and_says_what_to_do(client, patient)
     assert "Older entries" not in text_of(response)
 
 
-def test_history_says_how_new_it_is_as_a_sync_cursor_would(client, patient):
-    """The page's data-seq is the cursor a phone holds once it has pulled everything the page
-    shows: the page's script compares the two (static/js/history-view.js)."""
+def test_today_and_history_say_how_new_they_are_as_a_sync_cursor_would(client, patient):
+    """The pages' data-seq is the cursor a phone holds once it has pulled everything they
+    show: their scripts compare the two (Outbox.pulledSince in static/js/outbox.js)."""
 
     def page_seq():
-        html = client.get("/history").get_data(as_text=True)
-        return re.search(r'data-history data-seq="([0-9]+)"', html).group(1)
+        history = client.get("/history").get_data(as_text=True)
+        seq = re.search(r'data-history data-seq="([0-9]+)"', history).group(1)
+        today = client.get("/today").get_data(as_text=True)
+        assert re.search(r'data-logged-today data-seq="([0-9]+)"', today).group(1) == seq
+        return seq
 
     def pulled_cursor():
         answer = patient.post("/api/v1/sync", {"cursor": None, "changes": []})

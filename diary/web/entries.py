@@ -297,6 +297,8 @@ def logged_today():
 
 
 def _render_today(values, errors=None, status=None):
+    # Read before the entries, as History does (the page's script compares it).
+    seq = store.last_seq(get_db(), current_user.id)
     logged = logged_today()
     return _render_form(
         "entries/today.html",
@@ -305,6 +307,7 @@ def _render_today(values, errors=None, status=None):
         copy=copy_source(_chosen_day(values)),
         status=status,
         logged=logged,
+        seq=seq,
         # Another entry for today is a choice: the form opens by itself only when it holds
         # what the patient typed (a refused save, "same as yesterday" without JavaScript).
         form_open=not logged or bool(errors) or bool(status),
@@ -433,7 +436,7 @@ def history():
         abort(400, BAD_PAGE_LINK)
     db = get_db()
     # Read before the list: the page holds at least the changes up to it (history-view.js
-    # adds this phone's synced rows only when the phone has pulled later ones).
+    # adds this phone's synced rows only when the phone has pulled later ones, outbox.js).
     seq = store.last_seq(db, current_user.id)
     entries, next_cursor = store.list_entries(db, current_user.id, limit=HISTORY_PAGE, after=after)
     week = None

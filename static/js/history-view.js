@@ -54,20 +54,16 @@ async function renderNow() {
       elsewhereNote(count("response"), t("questionnaire"), "/questionnaires/#outbox", t("see your questionnaires")),
     ),
   );
-  reconcileList(items, await box.getMeta("cursor"));
+  const history = document.querySelector("[data-history]");
+  if (history) reconcileList(history, items, await box.pulledSince(history.dataset.seq));
 }
 
 // ---- the list ---------------------------------------------------------------------------
 
-function reconcileList(items, cursor) {
-  const history = document.querySelector("[data-history]");
-  if (!history) return;
-  // Synced rows the page lacks are added only when this phone has pulled changes the page
-  // does not hold (a page kept for offline use): on a page as new as what the phone knows,
-  // a missing row was deleted elsewhere, and the phone has not pulled its tombstone yet.
-  const whole = (text) => /^\d+$/.test(text || "");
-  const pageSeq = history.dataset.seq;
-  const older = !whole(pageSeq) || !whole(cursor) || Number(cursor) > Number(pageSeq);
+// Synced rows the page lacks are added only when the phone has pulled changes since the
+// page was made (``pulledSince``: a page kept for offline use); on a page as new as the
+// phone's copy, a missing row was deleted elsewhere and the phone has not pulled that yet.
+function reconcileList(history, items, pulledSince) {
   const byId = new Map(items.map((item) => [item.id, item]));
   const cards = new Map([...history.querySelectorAll("[data-entry-id]")].map((c) => [c.dataset.entryId, c]));
   for (const [id, node] of cards) {
@@ -79,7 +75,7 @@ function reconcileList(items, cursor) {
   if (!firstPage()) return done(history);
   const oldest = oldestShownDay(history);
   for (const item of items) {
-    if (cards.has(item.id) || item.deleted || item.state !== "synced" || !item.data || !older) continue;
+    if (cards.has(item.id) || item.deleted || item.state !== "synced" || !item.data || !pulledSince) continue;
     if (oldest && item.data.day < oldest) continue; // on a later page
     const node = card(item);
     insertCard(history, node, item.data.day);

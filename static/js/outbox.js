@@ -218,6 +218,20 @@ export class Outbox {
     return [...items.values()];
   }
 
+  /**
+   * Whether this phone has pulled changes a server page does not hold. The page says how
+   * new it is (``pageSeq``: its data-seq, the patient's latest change in the sync cursor's
+   * terms); a page kept for offline use is older than the phone's cursor, and the synced
+   * rows it lacks are newer than it. On a page as new as the phone's copy, a row it lacks
+   * was deleted elsewhere. Without a usable seq or cursor (a page or cursor from an older
+   * version), assume the page is older, as before pages said.
+   */
+  async pulledSince(pageSeq) {
+    const cursor = await this.getMeta("cursor");
+    const whole = (text) => /^\d+$/.test(text || "");
+    return !whole(pageSeq) || !whole(cursor) || Number(cursor) > Number(pageSeq);
+  }
+
   async getMeta(key) {
     return promised(this.tx(["meta"]).objectStore("meta").get(key));
   }

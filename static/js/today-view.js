@@ -1,5 +1,5 @@
 // Today: what is already logged today comes first, from the server's page and from this
-// phone (saved here and not sent yet, or synced since a cached page was made), and the
+// phone (saved here and not sent yet, or synced since a kept page was made), and the
 // form folds behind "Add another entry" once something is logged, so a second entry for
 // the day is a choice. The form itself is entry-form.js's and entry-queue.js's.
 import { outbox } from "./offline.js";
@@ -38,7 +38,11 @@ async function renderNow() {
       cards.delete(id);
     }
   }
-  const items = await (await outbox()).view("entry");
+  const box = await outbox();
+  const items = await box.view("entry");
+  // A synced entry the page lacks is shown only on a page older than what the phone pulled
+  // (kept for offline use); on a fresh page it was deleted elsewhere (outbox.js).
+  const pulledSince = await box.pulledSince(section.dataset.seq);
   for (const item of items) {
     if (!item.data || item.data.day !== today) continue;
     let node = cards.get(item.id);
@@ -46,6 +50,7 @@ async function renderNow() {
       node?.remove();
       continue;
     }
+    if (!node && item.state === "synced" && !pulledSince) continue;
     if (!node) {
       node = card(item);
       node.dataset.day = today;
@@ -66,6 +71,8 @@ async function renderNow() {
   const title = document.querySelector("[data-today-title]");
   if (any && title) title.textContent = title.dataset.loggedWords;
   if (any) document.querySelector("[data-another-entry]")?.classList.add("collapsible");
+  // How many times the list has been brought up to date: tests wait on it.
+  section.dataset.reconciled = String(Number(section.dataset.reconciled || 0) + 1);
 }
 
 function fold() {

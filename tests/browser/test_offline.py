@@ -8,6 +8,7 @@ every change arrives, and arrives once (an entry's ``version`` counts the change
 import json
 import sqlite3
 import time
+from datetime import UTC, datetime
 
 from playwright.sync_api import expect
 
@@ -508,6 +509,23 @@ def test_history_does_not_bring_back_an_entry_deleted_on_another_device(patient_
     expect(page.locator(".empty-state")).to_be_visible()
 
 
+def test_today_does_not_bring_back_an_entry_deleted_on_another_device(patient_page, live_server):
+    page, user, server = patient_page()
+    today = datetime.now(UTC).date().isoformat()  # the test patients live in UTC
+    entry = server.create(5, day=today)
+    pull(page, entry["id"])
+    deleted = server.api.delete(
+        f"/api/v1/entries/{entry['id']}", headers={"X-CSRFToken": server.token}
+    )
+    assert deleted.status == 204
+    page.context.route("**/api/v1/sync", lambda route: route.abort("internetdisconnected"))
+    page.reload()
+    expect(page.locator("[data-logged-today][data-reconciled]")).to_be_attached()
+    expect(page.locator(f'[data-entry-id="{entry["id"]}"]')).to_have_count(0)
+    assert page.evaluate(this_phone_has(entry["id"]))  # the copy was there to show
+    expect(page.get_by_role("heading", name="How is your pain today?")).to_be_visible()
+
+
 def test_a_history_page_kept_from_before_shows_what_the_phone_pulled_since(
     patient_page, live_server
 ):
@@ -519,3 +537,14 @@ def test_a_history_page_kept_from_before_shows_what_the_phone_pulled_since(
     card = page.locator(f'[data-entry-id="{entry["id"]}"]')
     expect(card).to_be_visible()
     expect(card).to_contain_text("Leg pain 6")
+
+
+def test_a_today_page_kept_from_before_shows_todays_entries_pulled_since(patient_page, live_server):
+    page, user, server = patient_page()  # Today is kept for offline use, nothing logged
+    today = datetime.now(UTC).date().isoformat()  # the test patients live in UTC
+    entry = server.create(7, day=today)
+    pull(page, entry["id"])
+    page.context.set_offline(True)
+    page.reload()  # the page kept before the entry existed
+    logged = page.get_by_role("region", name="Entries logged today")
+    expect(logged.locator(f'[data-entry-id="{entry["id"]}"]')).to_contain_text("Leg pain 7")
