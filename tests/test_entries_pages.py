@@ -263,15 +263,28 @@ def test_history_is_empty_for_a_new_patient_and_says_what_to_do(client, patient)
     assert "Older entries" not in text_of(response)
 
 
-def test_today_and_history_say_how_new_they_are_as_a_sync_cursor_would(client, patient):
+# The pages whose lists this phone's store completes, and the list that says its seq.
+LISTS = {
+    "/today": "data-logged-today",
+    "/history": "data-history",
+    "/therapies/": "data-therapy-list",
+    "/medications/": "data-medication-list",
+    "/questionnaires/": "data-response-list",
+}
+
+
+def test_the_listing_pages_say_how_new_they_are_as_a_sync_cursor_would(client, patient):
     """The pages' data-seq is the cursor a phone holds once it has pulled everything they
     show: their scripts compare the two (Outbox.pulledSince in static/js/outbox.js)."""
 
     def page_seq():
-        history = client.get("/history").get_data(as_text=True)
-        seq = re.search(r'data-history data-seq="([0-9]+)"', history).group(1)
-        today = client.get("/today").get_data(as_text=True)
-        assert re.search(r'data-logged-today data-seq="([0-9]+)"', today).group(1) == seq
+        pages = {path: client.get(path).get_data(as_text=True) for path in LISTS}
+        seqs = {
+            path: re.search(rf'{marker} data-seq="([0-9]+)"', pages[path])
+            for path, marker in LISTS.items()
+        }
+        assert all(seqs.values()), seqs
+        (seq,) = {found.group(1) for found in seqs.values()}
         return seq
 
     def pulled_cursor():

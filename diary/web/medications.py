@@ -103,9 +103,12 @@ def _render_form(medication, errors, *, editing, status=200, message=None):
 @allow("patient")
 def index():
     db = get_db()
+    # Read before the list: the page's script compares it with the phone's sync cursor.
+    seq = store.last_seq(db, current_user.id)
     medications = records.list_medications(db, current_user.id)
     return render_template(
         "medications/index.html",
+        seq=seq,
         medications=medications,
         schedules=SCHEDULES,
         course_words=course_words,

@@ -92,6 +92,8 @@ def _client_definitions():
 @allow("patient")
 def index():
     db = get_db()
+    # Read before the list: the page's script compares it with the phone's sync cursor.
+    seq = store.last_seq(db, current_user.id)
     responses = store.list_responses(db, current_user.id)
     therapies = {t["id"]: t for t in store.list_therapies(db, current_user.id)}
     today = _today()
@@ -113,6 +115,7 @@ def index():
         )
     return render_template(
         "questionnaires/index.html",
+        seq=seq,
         sections=sections,
         cards=today_cards(db, current_user.id, today),
         client_definitions=_client_definitions(),

@@ -74,9 +74,12 @@ def _render_form(therapy, errors, *, editing, status=200, message=None):
 @bp.get("/")
 @allow("patient")
 def index():
+    # Read before the list: the page's script compares it with the phone's sync cursor.
+    seq = store.last_seq(get_db(), current_user.id)
     therapies = store.list_therapies(get_db(), current_user.id)
     return render_template(
         "therapies/index.html",
+        seq=seq,
         therapies=therapies,
         kinds=clinical.said(clinical.THERAPY_KINDS),
         course_kinds=clinical.COURSE_KINDS,

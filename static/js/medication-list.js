@@ -73,16 +73,19 @@ async function renderNow() {
     [...medicines.filter((item) => item.record), ...doses],
     elsewhereNote(others, t("diary"), "/history#outbox", t("see History")),
   );
-  reconcile(medicines);
+  reconcile(medicines, await box.pulledSince(list.dataset.seq));
   list.dataset.rendered = String(Number(list.dataset.rendered || 0) + 1); // tests wait on it
 }
 
-function reconcile(items) {
+function reconcile(items, pulledSince) {
   const cards = new Map([...list.querySelectorAll("[data-medication-id]")].map((c) => [c.dataset.medicationId, c]));
   for (const item of items) {
     let node = cards.get(item.id);
     if (!node) {
       if (item.deleted || !item.data) continue;
+      // Synced and not on the page: newer than a page kept for offline use, or deleted
+      // elsewhere when the page is as new as this phone's copy (Outbox.pulledSince).
+      if (item.state === "synced" && !pulledSince) continue;
       node = card(item);
       list.append(node);
     }

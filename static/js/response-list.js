@@ -51,18 +51,21 @@ async function renderNow() {
     items.filter((item) => item.record),
     elsewhereNote(others, t("diary"), "/history#outbox", t("see History")),
   );
-  reconcile(items);
+  reconcile(items, await box.pulledSince(root.dataset.seq));
   // Synchronous flag for tests: the lists show what IndexedDB held at this render.
   root.dataset.rendered = String(Number(root.dataset.rendered || 0) + 1);
 }
 
-function reconcile(items) {
+function reconcile(items, pulledSince) {
   const cards = new Map([...root.querySelectorAll("[data-response-id]")].map((c) => [c.dataset.responseId, c]));
   for (const item of items) {
     let node = cards.get(item.id);
     if (!node) {
       // Not on the page the server rendered (a new one, or the page is from the cache).
       if (item.deleted || !item.data || !listOf(item.data.questionnaire)) continue;
+      // Synced and not on the page: newer than a page kept for offline use, or deleted
+      // elsewhere when the page is as new as this phone's copy (Outbox.pulledSince).
+      if (item.state === "synced" && !pulledSince) continue;
       node = card(item, definitions);
       place(node, item.data);
     }

@@ -54,18 +54,21 @@ async function renderNow() {
       elsewhereNote(medicineChanges(records), t("medicine"), "/medications/#outbox", t("see your medicines")),
     ),
   );
-  reconcile(items);
+  reconcile(items, await box.pulledSince(list.dataset.seq));
   // Synchronous flag for tests: the list shows what IndexedDB held at this render.
   list.dataset.rendered = String(Number(list.dataset.rendered || 0) + 1);
 }
 
-function reconcile(items) {
+function reconcile(items, pulledSince) {
   const cards = new Map([...list.querySelectorAll("[data-therapy-id]")].map((c) => [c.dataset.therapyId, c]));
   for (const item of items) {
     let node = cards.get(item.id);
     if (!node) {
       // Not on the page the server rendered (a new one, or the page is from the cache).
       if (item.deleted || !item.data) continue;
+      // Synced and not on the page: newer than a page kept for offline use, or deleted
+      // elsewhere when the page is as new as this phone's copy (Outbox.pulledSince).
+      if (item.state === "synced" && !pulledSince) continue;
       node = card(item, kinds);
       place(node, item.data.start_day);
     }

@@ -10,6 +10,7 @@ import sqlite3
 import time
 from datetime import UTC, datetime
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
@@ -474,21 +475,21 @@ def test_a_send_asked_for_while_a_flush_loses_its_answer_still_happens(patient_p
 # ---- History and this phone's copy of the diary ---------------------------------------------
 
 
-def this_phone_has(entry_id):
-    """Whether this phone's store holds the entry as synced and not deleted (a script)."""
+def this_phone_has(object_id, kind="entry"):
+    """Whether this phone's store holds the row as synced and not deleted (a script)."""
     return f"""(async () => {{
         const {{ Outbox }} = await import('/static/js/outbox.js');
         const box = await Outbox.open(document.body.dataset.userId);
-        const rows = await box.rows('entry');
+        const rows = await box.rows('{kind}');
         box.close();
-        return rows.some((r) => r.id === '{entry_id}' && !r.deleted);
+        return rows.some((r) => r.id === '{object_id}' && !r.deleted);
     }})()"""
 
 
-def pull(page, entry_id):
-    """Let the phone pull what changed elsewhere, until it holds the entry."""
+def pull(page, object_id, kind="entry"):
+    """Let the phone pull what changed elsewhere, until it holds the row."""
     page.evaluate("window.dispatchEvent(new Event('online'))")
-    poll(page, this_phone_has(entry_id))
+    poll(page, this_phone_has(object_id, kind))
 
 
 def test_history_does_not_bring_back_an_entry_deleted_on_another_device(patient_page, live_server):
@@ -548,3 +549,40 @@ def test_a_today_page_kept_from_before_shows_todays_entries_pulled_since(patient
     page.reload()  # the page kept before the entry existed
     logged = page.get_by_role("region", name="Entries logged today")
     expect(logged.locator(f'[data-entry-id="{entry["id"]}"]')).to_contain_text("Leg pain 7")
+
+
+# What another device adds, and where this phone lists it.
+ELSEWHERE = {
+    "therapy": ("/api/v1/therapies", {"kind": "physiotherapy", "start_day": "2025-05-01"}),
+    "medication": (
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": "2025-01-01"},
+    ),
+    "response": (
+        "/api/v1/responses",
+        {"questionnaire": "odi", "day": "2025-06-01", "answers": {"total": 46}},
+    ),
+}
+LISTED_ON = {
+    "therapy": ("/therapies/", "[data-therapy-list]"),
+    "medication": ("/medications/", "[data-medication-list]"),
+    "response": ("/questionnaires/", "[data-response-list]"),
+}
+
+
+@pytest.mark.parametrize("kind", ["therapy", "medication", "response"])
+def test_a_list_does_not_bring_back_what_another_device_deleted(patient_page, live_server, kind):
+    page, user, server = patient_page()
+    path, body = ELSEWHERE[kind]
+    made = server.api.post(path, data=body, headers={"X-CSRFToken": server.token})
+    assert made.status == 201, made.text()
+    row = made.json()
+    pull(page, row["id"], kind)
+    gone = server.api.delete(f"{path}/{row['id']}", headers={"X-CSRFToken": server.token})
+    assert gone.status == 204
+    page.context.route("**/api/v1/sync", lambda route: route.abort("internetdisconnected"))
+    where, listing = LISTED_ON[kind]
+    page.goto(live_server.url + where)
+    expect(page.locator(f"{listing}[data-rendered]")).to_be_attached()
+    expect(page.locator(f'[data-{kind}-id="{row["id"]}"]')).to_have_count(0)
+    assert page.evaluate(this_phone_has(row["id"], kind))  # the copy was there to show
