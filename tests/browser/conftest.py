@@ -192,26 +192,39 @@ def assert_no_axe_violations_light_and_dark(page):
 
 def seed_demo_diary(page, url):
     """The demo patient's ~150 days, two therapies and questionnaire answers, ending today
-    (UTC: the user's zone), sent through the API as the signed-in user of ``page``; returns
-    the therapies."""
+    (UTC: the user's zone), sent as a phone would (one sync batch) as the signed-in user of
+    ``page``; returns the therapies as the API shows them, in the demo's order."""
+    import json
+    import uuid
     from datetime import UTC, datetime
 
     from diary import demo
 
     today = datetime.now(UTC).date()
     token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
-
-    def post(path, body):
-        response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
-        assert response.status == 201, response.text()
-        return response.json()
-
-    for entry in demo.diary_entries(today):
-        post("/api/v1/entries", entry)
-    therapies = [post("/api/v1/therapies", t) for t in demo.therapies(today)]
-    for response in demo.questionnaire_responses(today, therapies[0]["id"]):
-        post("/api/v1/responses", response)
-    return therapies
+    therapies = [{**t, "id": str(uuid.uuid4())} for t in demo.therapies(today)]
+    rows = (
+        [("entry", {**e, "id": str(uuid.uuid4())}) for e in demo.diary_entries(today)]
+        + [("therapy", t) for t in therapies]
+        + [
+            ("response", {**r, "id": str(uuid.uuid4())})
+            for r in demo.questionnaire_responses(today, therapies[0]["id"])
+        ]
+    )
+    changes = [
+        {"kind": kind, "id": row.pop("id"), "base_version": None, "data": row}
+        for kind, row in json.loads(json.dumps(rows, default=str))
+    ]
+    response = page.request.post(
+        url + "/api/v1/sync",
+        data={"cursor": None, "changes": changes},
+        headers={"X-CSRFToken": token},
+    )
+    assert response.ok, response.text()
+    statuses = {result["status"] for result in response.json()["results"]}
+    assert statuses == {"applied"}, response.text()
+    shown = {t["id"]: t for t in page.request.get(url + "/api/v1/therapies").json()["therapies"]}
+    return [shown[t["id"]] for t in therapies]
 
 
 # ---- a signed-in phone, offline and back (tests/browser/test_offline*.py) -------------------
