@@ -4,7 +4,7 @@
 import { outbox } from "./offline.js";
 import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
-import { el, oneAtATime } from "./outbox-render.js";
+import { drawWhereMissing, el, oneAtATime } from "./outbox-render.js";
 import { showState } from "./queued-pages.js";
 import { t } from "./i18n.js";
 
@@ -60,9 +60,7 @@ async function renderNow() {
 
 // ---- the list ---------------------------------------------------------------------------
 
-// Synced rows the page lacks are added only when the phone has pulled changes since the
-// page was made (``pulledSince``: a page kept for offline use); on a page as new as the
-// phone's copy, a missing row was deleted elsewhere and the phone has not pulled that yet.
+// The list shows the synced rows; this phone's own changes are in the panel above it.
 function reconcileList(history, items, pulledSince) {
   const byId = new Map(items.map((item) => [item.id, item]));
   const cards = new Map([...history.querySelectorAll("[data-entry-id]")].map((c) => [c.dataset.entryId, c]));
@@ -75,7 +73,7 @@ function reconcileList(history, items, pulledSince) {
   if (!firstPage()) return done(history);
   const oldest = oldestShownDay(history);
   for (const item of items) {
-    if (cards.has(item.id) || item.deleted || item.state !== "synced" || !item.data || !pulledSince) continue;
+    if (cards.has(item.id) || item.state !== "synced" || !drawWhereMissing(item, pulledSince)) continue;
     if (oldest && item.data.day < oldest) continue; // on a later page
     const node = card(item);
     insertCard(history, node, item.data.day);

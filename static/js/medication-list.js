@@ -5,7 +5,7 @@ import { outbox } from "./offline.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, clockTime, doseFields, editHref, medicationFields, medicationName } from "./medication-render.js";
 import { showLeftMessage } from "./queued-pages.js";
-import { badge, oneAtATime } from "./outbox-render.js";
+import { badge, drawWhereMissing, oneAtATime } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
 import { t } from "./i18n.js";
 
@@ -82,10 +82,7 @@ function reconcile(items, pulledSince) {
   for (const item of items) {
     let node = cards.get(item.id);
     if (!node) {
-      if (item.deleted || !item.data) continue;
-      // Synced and not on the page: newer than a page kept for offline use, or deleted
-      // elsewhere when the page is as new as this phone's copy (Outbox.pulledSince).
-      if (item.state === "synced" && !pulledSince) continue;
+      if (!drawWhereMissing(item, pulledSince)) continue;
       node = card(item);
       list.append(node);
     }

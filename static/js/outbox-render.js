@@ -10,6 +10,17 @@ export const BADGE_TEXT = {
   rejected: t("Not saved"),
 };
 
+/**
+ * Whether a list draws a card its server page lacks for ``item`` (from Outbox.view): a
+ * change made on this phone, always; a synced row only when the phone has pulled changes
+ * since the page was made (``pulledSince``, from Outbox.pulledSince: a page kept for
+ * offline use). On a page as new as the phone's copy, a synced row it lacks was deleted
+ * elsewhere, and the phone has not pulled that yet.
+ */
+export function drawWhereMissing(item, pulledSince) {
+  return !item.deleted && !!item.data && (item.state !== "synced" || pulledSince);
+}
+
 /** Wrap an async render so that calls run one after another, never overlapping: two
  * renders at once would interleave their DOM edits. Returns the wrapped function. */
 export function oneAtATime(renderNow) {

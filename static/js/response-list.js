@@ -5,7 +5,7 @@
 import { outbox } from "./offline.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, definitionsOf, editHref, responseFields, responseTitle } from "./response-render.js";
-import { oneAtATime } from "./outbox-render.js";
+import { drawWhereMissing, oneAtATime } from "./outbox-render.js";
 import { refreshCard, showLeftMessage, showState } from "./queued-pages.js";
 import { dayText } from "./therapy-render.js";
 import { t } from "./i18n.js";
@@ -62,10 +62,7 @@ function reconcile(items, pulledSince) {
     let node = cards.get(item.id);
     if (!node) {
       // Not on the page the server rendered (a new one, or the page is from the cache).
-      if (item.deleted || !item.data || !listOf(item.data.questionnaire)) continue;
-      // Synced and not on the page: newer than a page kept for offline use, or deleted
-      // elsewhere when the page is as new as this phone's copy (Outbox.pulledSince).
-      if (item.state === "synced" && !pulledSince) continue;
+      if (!drawWhereMissing(item, pulledSince) || !listOf(item.data.questionnaire)) continue;
       node = card(item, definitions);
       place(node, item.data);
     }

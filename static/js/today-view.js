@@ -4,7 +4,7 @@
 // the day is a choice. The form itself is entry-form.js's and entry-queue.js's.
 import { outbox } from "./offline.js";
 import { card, summary } from "./entry-render.js";
-import { badge, oneAtATime } from "./outbox-render.js";
+import { badge, drawWhereMissing, oneAtATime } from "./outbox-render.js";
 import { localToday } from "./device-day.js";
 
 export function wire() {
@@ -40,8 +40,6 @@ async function renderNow() {
   }
   const box = await outbox();
   const items = await box.view("entry");
-  // A synced entry the page lacks is shown only on a page older than what the phone pulled
-  // (kept for offline use); on a fresh page it was deleted elsewhere (outbox.js).
   const pulledSince = await box.pulledSince(section.dataset.seq);
   for (const item of items) {
     if (!item.data || item.data.day !== today) continue;
@@ -50,7 +48,7 @@ async function renderNow() {
       node?.remove();
       continue;
     }
-    if (!node && item.state === "synced" && !pulledSince) continue;
+    if (!node && !drawWhereMissing(item, pulledSince)) continue;
     if (!node) {
       node = card(item);
       node.dataset.day = today;
