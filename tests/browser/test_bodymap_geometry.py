@@ -10,6 +10,7 @@ import jinja2
 import pytest
 
 from diary.regions import BY_CODE, CODES, REGIONS
+from tests.browser.conftest import assert_no_axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "static" / "css" / "bodymap.css"
@@ -281,9 +282,6 @@ def test_set_and_get_regions_and_what_the_form_posts(open_map):
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_the_map_passes_axe(open_map, scheme):
-    from axe_playwright_python.sync_playwright import Axe
-
     page = open_map({"l_calf_back": "pain", "r_shin_outer": "numb"})
     page.emulate_media(color_scheme=scheme)
-    results = Axe().run(page)
-    assert results.violations_count == 0, results.generate_report()
+    assert_no_axe_violations(page)
