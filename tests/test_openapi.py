@@ -7,8 +7,6 @@ document's links) created rows readable, editable and gone once deleted.
 """
 
 import re
-import tempfile
-from pathlib import Path
 
 import pytest
 import schemathesis
@@ -80,19 +78,10 @@ def test_anyone_not_signed_in_hears_401_before_any_csrf_complaint(client):
 
 # ---- schemathesis against the real app ----------------------------------------------------
 
-# The fuzzing patient signs in and its CSRF token is made while the tests are collected, on
-# the real clock: these tests keep it (no date here depends on the run's day).
+# The fuzzing patient signs in when the fuzzing starts, on the real clock: these tests keep it
+# (no date here depends on the run's day).
 pytestmark = pytest.mark.real_clock
 
-_instance = Path(tempfile.mkdtemp(prefix="diary-openapi-"))
-_app = create_app(
-    {
-        **TEST_CONFIG,
-        "DATABASE": str(_instance / "diary.sqlite3"),
-        "REGISTRATION_LIMIT": "100000 per hour",
-        "SIGNIN_FAILURE_LIMIT": "100000 per minute",
-    }
-)
 FUZZER = "fuzz@example.org"
 
 
@@ -109,9 +98,6 @@ class Patient(Api):
         }
 
 
-_patient = Patient(_app.test_client())
-
-
 class RequestCount:
     """Counts the requests the app answers: the fuzzer's session can change only through one."""
 
@@ -124,81 +110,47 @@ class RequestCount:
         return self.wsgi_app(environ, start_response)
 
 
-_app.wsgi_app = _requests = RequestCount(_app.wsgi_app)
-
 # Rules the schema cannot state, each answered with a status its check does not expect for a
 # schema-valid request; every other operation is held to schemathesis' defaults.
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429"]
 REFUSED = ["400", "401", "403", "404", "405", "409", "422", "429"]
-CONFIG = SchemathesisConfig.from_dict(
-    {
-        "operations": [
-            {
-                # A refused registration is 400 whatever the reason (a taken email, a common
-                # password), so that registering cannot tell anyone who has an account.
-                "include-operation-id": "api.create_user_post",
-                "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}},
-            },
-            {
-                # The current password is checked against the account (422 naming it).
-                "include-operation-id": "api.change_password_put",
-                "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
-            },
-            {
-                # A copy's ids are unique across the file, and a therapy's course does not
-                # end before it starts: rules between records and fields, stated in words
-                # (DiaryCopy's and TherapyData's descriptions), answered 422 naming them.
-                "include-operation-id": "api.import_copy_post",
-                "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
-            },
-            {
-                # A medicine's dose changes lie within its course, one a day: rules between
-                # fields, stated in words (MedicationData's description), answered 422
-                # naming changes or end_day.
-                "include-operation-id": ["api.medication_create_post", "api.medication_update_put"],
-                "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
-            },
-            {
-                # More than 1,000 changes is 413 with the limits, so the phone splits its
-                # outbox (the same status as a body over 2 MB).
-                "include-operation-id": "api.sync_post",
-                "checks": {"negative_data_rejection": {"expected-statuses": [*REFUSED, "413"]}},
-            },
-        ]
-    }
-)
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", _app, config=CONFIG)
+CONFIG = {
+    "operations": [
+        {
+            # A refused registration is 400 whatever the reason (a taken email, a common
+            # password), so that registering cannot tell anyone who has an account.
+            "include-operation-id": "api.create_user_post",
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "400"]}},
+        },
+        {
+            # The current password is checked against the account (422 naming it).
+            "include-operation-id": "api.change_password_put",
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
+            # A copy's ids are unique across the file, and a therapy's course does not
+            # end before it starts: rules between records and fields, stated in words
+            # (DiaryCopy's and TherapyData's descriptions), answered 422 naming them.
+            "include-operation-id": "api.import_copy_post",
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
+            # A medicine's dose changes lie within its course, one a day: rules between
+            # fields, stated in words (MedicationData's description), answered 422
+            # naming changes or end_day.
+            "include-operation-id": ["api.medication_create_post", "api.medication_update_put"],
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
+            # More than 1,000 changes is 413 with the limits, so the phone splits its
+            # outbox (the same status as a body over 2 MB).
+            "include-operation-id": "api.sync_post",
+            "checks": {"negative_data_rejection": {"expected-statuses": [*REFUSED, "413"]}},
+        },
+    ]
+}
 
 
-@schema.auth(refresh_interval=None)
-class SessionAuth:
-    """The patient's session cookie and CSRF header, as the PWA sends them."""
-
-    # (the answered count when it was made, the cookie and token)
-    last = (None, None)
-
-    def get(self, case, ctx):
-        # Collecting the tests builds thousands of cases (the coverage phase) with no request
-        # in between: the session checked for the first one holds for the rest. While the
-        # tests run, every case follows requests that may have signed the patient out.
-        answered, data = SessionAuth.last
-        if answered != _requests.answered:
-            data = _patient.ensure()
-            SessionAuth.last = (_requests.answered, data)
-        return data
-
-    def set(self, case, data, ctx):
-        case.cookies = {**(case.cookies or {}), "diary_session": data["cookie"]}
-        # In-process, nothing decompresses the answers as an HTTP client would: ask for
-        # them uncompressed (tests/test_security.py checks the compression itself).
-        case.headers = {
-            **(case.headers or {}),
-            "X-CSRFToken": data["token"],
-            "Accept-Encoding": "identity",
-        }
-
-
-@schema.hook
 def filter_body(context, body):
     # A course cannot end before it starts: a rule between two fields, which the document
     # states in words (TherapyData's description) and the API answers with 422 naming end_day.
@@ -207,9 +159,81 @@ def filter_body(context, body):
     return True
 
 
+@pytest.fixture(scope="module")
+def fuzzed_app(tmp_path_factory):
+    """The app schemathesis drives, on its own database, with the fuzzing patient's client."""
+    instance = tmp_path_factory.mktemp("openapi")
+    app = create_app(
+        {
+            **TEST_CONFIG,
+            "DATABASE": str(instance / "diary.sqlite3"),
+            "REGISTRATION_LIMIT": "100000 per hour",
+            "SIGNIN_FAILURE_LIMIT": "100000 per minute",
+        }
+    )
+    app.wsgi_app = RequestCount(app.wsgi_app)
+    yield app
+    app.extensions["diary.db"].close_all()
+
+
+@pytest.fixture(scope="module")
+def api_schema(fuzzed_app):
+    """The document as the app serves it, signed in as the PWA is.
+
+    Loaded while the tests run, not while they are collected: building every operation's
+    cases (thousands, in the coverage phase) happens once, in the worker that fuzzes.
+    """
+    schema = schemathesis.openapi.from_wsgi(
+        "/api/v1/openapi.json", fuzzed_app, config=SchemathesisConfig.from_dict(CONFIG)
+    )
+    patient = Patient(fuzzed_app.test_client())
+    requests = fuzzed_app.wsgi_app
+
+    @schema.auth(refresh_interval=None)
+    class SessionAuth:
+        """The patient's session cookie and CSRF header, as the PWA sends them."""
+
+        # (the answered count when it was made, the cookie and token)
+        last = (None, None)
+
+        def get(self, case, ctx):
+            # Building an operation's cases makes hundreds with no request in between: the
+            # session checked for the first one holds for the rest. Once cases run, each
+            # follows requests that may have signed the patient out.
+            answered, data = SessionAuth.last
+            if answered != requests.answered:
+                data = patient.ensure()
+                SessionAuth.last = (requests.answered, data)
+            return data
+
+        def set(self, case, data, ctx):
+            case.cookies = {**(case.cookies or {}), "diary_session": data["cookie"]}
+            # In-process, nothing decompresses the answers as an HTTP client would: ask for
+            # them uncompressed (tests/test_security.py checks the compression itself).
+            case.headers = {
+                **(case.headers or {}),
+                "X-CSRFToken": data["token"],
+                "Accept-Encoding": "identity",
+            }
+
+    schema.hook(filter_body)
+    return schema
+
+
+lazy_schema = schemathesis.pytest.from_fixture("api_schema")
+
+
+@pytest.fixture(autouse=True)
+def _node_id_for_schemathesis(request):
+    # schemathesis 4.32's lazy loader renames the test after each operation through the
+    # node's ``_nodeid``, which pytest 9 no longer keeps: give it one to read and write.
+    request.node._nodeid = request.node.nodeid
+
+
 # Examples per operation and phase: enough to reach every refusal the document states
 # (tests/test_inputs.py holds the hand-made hostile cases), within the suite's 5 minutes.
-@schema.parametrize()
+# One test, each operation a subtest named by its method and path.
+@lazy_schema.parametrize()
 @settings(
     max_examples=15,
     deadline=None,
@@ -220,20 +244,24 @@ def test_every_operation_keeps_to_the_document(case):
     case.validate_response(response)
 
 
-class APIWorkflow(schema.as_state_machine()):
-    def setup(self):
-        # Each scenario starts from an empty database, so that replaying it (as hypothesis
-        # does to confirm and shrink a failure) meets the same answers again.
-        db = _app.extensions["diary.db"].get()
-        with write(db):
-            for table in ("users", "revisions"):  # the rest goes with the users (cascade)
-                db.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
+def test_api_workflows_keep_to_the_document(api_schema, fuzzed_app):
+    """Stateful: following the document's links, created rows are readable, editable and
+    gone once deleted."""
 
+    class APIWorkflow(api_schema.as_state_machine()):
+        def setup(self):
+            # Each scenario starts from an empty database, so that replaying it (as
+            # hypothesis does to confirm and shrink a failure) meets the same answers again.
+            db = fuzzed_app.extensions["diary.db"].get()
+            with write(db):
+                for table in ("users", "revisions"):  # the rest goes with the users (cascade)
+                    db.execute(f"DELETE FROM {table}")  # noqa: S608 - our own table names
 
-TestAPIWorkflows = APIWorkflow.TestCase
-TestAPIWorkflows.settings = settings(
-    max_examples=30,
-    stateful_step_count=6,
-    deadline=None,
-    suppress_health_check=list(HealthCheck),
-)
+    APIWorkflow.run(
+        settings=settings(
+            max_examples=30,
+            stateful_step_count=6,
+            deadline=None,
+            suppress_health_check=list(HealthCheck),
+        )
+    )
