@@ -173,6 +173,13 @@ def charts_drawn(page):
     page.evaluate("() => window.scrollTo(0, 0)")
 
 
+def page_width(page):
+    """How wide the page is laid out, once its stylesheets have loaded (a layout forced
+    while they load, as right after a click that navigates, is unstyled)."""
+    page.wait_for_load_state("load")
+    return page.evaluate("document.scrollingElement.scrollWidth")
+
+
 # The dark scheme changes colours only (custom properties under prefers-color-scheme: dark,
 # in app.css and charts.css): in it, axe runs the rules whose outcome depends on colour.
 AXE_COLOUR_RULES = ["color-contrast", "link-in-text-block"]
@@ -183,6 +190,9 @@ def assert_no_axe_violations(page, rules=None):
     axe runs by default). axe is loaded once per document, not before each run."""
     from axe_playwright_python.base import AXE_SCRIPT, AxeResults
 
+    # After a click that navigates, the new page's text can be found before its stylesheets
+    # have loaded; contrast judged then is the browser's default colours.
+    page.wait_for_load_state("load")
     if not page.evaluate("() => typeof window.axe === 'object'"):
         page.evaluate(AXE_SCRIPT)
     options = {"resultTypes": ["violations"]}

@@ -12,6 +12,7 @@ from tests.browser.conftest import (
     PHONE,
     assert_no_axe_violations_light_and_dark,
     charts_drawn,
+    page_width,
     register_via_api,
     seed_demo_diary,
 )
@@ -19,7 +20,7 @@ from tests.browser.conftest import (
 
 def _fits_the_phone(page):
     # Nothing wider than the phone: a wide page makes the browser zoom out.
-    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["viewport"]["width"]
+    assert page_width(page) <= PHONE["viewport"]["width"]
 
 
 def test_invite_accept_read_revoke_on_phones(browser, live_server, new_user):
