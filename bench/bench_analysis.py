@@ -18,7 +18,7 @@ from pathlib import Path
 
 # Load the module file directly: analysis is pure, and this keeps the benchmark free of
 # whatever the app package imports at start-up.
-_PATH = Path(__file__).resolve().parents[1] / "diary" / "analysis.py"
+_PATH = Path(__file__).resolve().parents[1] / "diary" / "clinical" / "analysis.py"
 _SPEC = importlib.util.spec_from_file_location("diary_analysis", _PATH)
 analysis = importlib.util.module_from_spec(_SPEC)
 sys.modules[_SPEC.name] = analysis

@@ -23,9 +23,10 @@ from diaries import DAYS, PASSWORD, bench_app, seed_patient  # noqa: E402
 from flask import jsonify  # noqa: E402
 from flask_login import current_user  # noqa: E402
 
-from diary import analysis, comparison, store  # noqa: E402
 from diary.access import allow  # noqa: E402
+from diary.clinical import analysis, comparison
 from diary.db import get_db  # noqa: E402
+from diary.sync import store  # noqa: E402
 
 
 def build(tmp):

@@ -17,8 +17,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diary import cursors, store  # noqa: E402
 from diary.db import close_database, migrate, open_database, write  # noqa: E402
+from diary.sync import cursors, store  # noqa: E402
 
 DAYS = 1830
 PAGE = 30

@@ -26,9 +26,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.diaries import PASSWORD, THERAPY_KINDS, entries, therapy_days  # noqa: E402
-from diary import create_app, store  # noqa: E402
+from diary import create_app
 from diary.db import get_db, write  # noqa: E402
 from diary.exports import archive  # noqa: E402
+from diary.sync import store  # noqa: E402
 
 NOTES = (
     "Walked to the shop and back, sat at work for an hour before the calf started.",

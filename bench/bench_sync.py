@@ -34,8 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from served import free_port, start, stop  # noqa: E402
 
-from diary import create_app, regions  # noqa: E402
+from diary import create_app  # noqa: E402
 from diary.api.sync import PULL_PAGE  # noqa: E402
+from diary.clinical import regions  # noqa: E402
 
 N = 1000
 CHEAP_HASH = {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8}

@@ -24,7 +24,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diary import db as database  # noqa: E402
-from diary import schemas, store  # noqa: E402
+from diary import schemas
+from diary.sync import store  # noqa: E402
 
 ENTRY = {
     "day": "2026-11-30",

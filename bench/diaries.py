@@ -13,8 +13,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diary import clinical, create_app, store  # noqa: E402
+from diary import clinical, create_app
 from diary.db import get_db, write  # noqa: E402
+from diary.sync import store  # noqa: E402
 
 DAYS = 1830  # five years
 LEG_REGIONS = ("l_buttock", "l_thigh_back", "l_calf_back", "l_sole_heel")

@@ -25,8 +25,10 @@ from flask import Flask, abort, jsonify, request
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from diary import schemas, sessions, store  # noqa: E402
+from diary import schemas
+from diary.accounts import sessions
 from diary.db import Connections, migrate, open_database, write  # noqa: E402
+from diary.sync import store  # noqa: E402
 
 KEY = b"floor-baseline-csrf-key"
 IDLE = timedelta(days=30)

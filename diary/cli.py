@@ -55,7 +55,7 @@ def init_app(app):
     )
     def reset_password(email, base_url):
         """Print a one-time link that sets a new password for EMAIL (valid for one hour)."""
-        from diary import password_resets
+        from diary.accounts import password_resets
 
         db = get_db()
         rows = db.execute(

@@ -20,12 +20,13 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 
-from diary import accounts, store
-from diary.comparison import patient_today
+from diary import accounts
+from diary.clinical.comparison import patient_today
 from diary.db import get_db, write
 from diary.questionnaires.schemas import ResponseData
 from diary.schemas import EntryData, TherapyData
 from diary.sharing import invites
+from diary.sync import store
 
 PATIENT_EMAIL = "demo@example.org"
 PHYSICIAN_EMAIL = "doctor@example.org"

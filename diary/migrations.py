@@ -185,7 +185,7 @@ def m005_server_identity(db):
 
 @migrations()
 def m006_password_resets(db):
-    # One-time links to set a new password (diary/password_resets.py): only the token's
+    # One-time links to set a new password (diary/accounts/password_resets.py): only the token's
     # SHA-256 is kept, so a copy of the database opens no account.
     _run_script(
         db,

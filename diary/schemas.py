@@ -15,8 +15,8 @@ from pydantic import (
     model_validator,
 )
 
-from diary import clinical, regions
-from diary.cursors import SEQ_CURSOR_PATTERN
+from diary import clinical
+from diary.clinical import regions
 from diary.errors import ApiError
 from diary.fields import (
     AnyDay,
@@ -33,6 +33,7 @@ from diary.fields import (
 from diary.i18n import SUPPORTED as SUPPORTED_LOCALES
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
+from diary.sync.cursors import SEQ_CURSOR_PATTERN
 
 
 class Strict(BaseModel):

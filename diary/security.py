@@ -11,7 +11,8 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestURITooLarge
 
-from diary import accounts, inputs, sessions
+from diary import accounts, inputs
+from diary.accounts import sessions
 from diary.db import get_db
 from diary.errors import json_error, wants_json
 from diary.i18n.text import gettext as _

@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 
 import pytest
 
-from diary import create_app, password_resets
+from diary import create_app
 from diary.access import policy_of
+from diary.accounts import password_resets
 from diary.db import get_db, write
 from diary.sharing import invites, links
 from tests.conftest import PASSWORD, TEST_CONFIG, Api, insert_share

@@ -1,4 +1,4 @@
-"""Tests of diary.analysis against CLINICAL.md sections 1, 4 and 6.
+"""Tests of diary.clinical.analysis against CLINICAL.md sections 1, 4 and 6.
 
 Expected values are worked by hand or computed independently (scipy's Mann-Whitney U,
 numpy.percentile), never by calling the code under test a second way.
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 
-from diary import analysis
+from diary.clinical import analysis
 
 T = date(2023, 1, 1)
 TODAY = date(2024, 6, 1)

@@ -12,10 +12,11 @@ from datetime import timedelta
 
 import pytest
 
-from diary import daily, store
 from diary.charts import page as charts
 from diary.charts import reads
+from diary.clinical import daily
 from diary.db import write
+from diary.sync import store
 from tests.three_year_diary import FIRST, SHOWN_FROM, TODAY, YEARS
 
 

@@ -1,4 +1,4 @@
-"""The comparison API and the pure pieces behind the charts page (diary/comparison.py).
+"""The comparison API and the pure pieces behind the charts page (diary/clinical/comparison.py).
 
 Numbers are checked against CLINICAL.md section 6 and against ``analysis.compare`` on the
 same data, and the words against what a patient should read.
@@ -10,11 +10,12 @@ from uuid import uuid4
 
 import pytest
 
-from diary import analysis, comparison, store
 from diary.api.comparison import ComparisonOut, TimelineOut
 from diary.charts import page as charts
+from diary.clinical import analysis, comparison
 from diary.db import get_db, write
 from diary.schemas import EntryData
+from diary.sync import store
 from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 
 T = TODAY - timedelta(days=120)
@@ -582,7 +583,7 @@ def test_charts_page_shares_one_set_of_daily_values(monkeypatch):
 
 
 def test_the_charts_page_from_sqlites_days_matches_the_page_from_every_entry(app, seeded):
-    from diary import daily
+    from diary.clinical import daily
 
     db = app.extensions["diary.db"].get()
     patient_id = seeded.user["id"]

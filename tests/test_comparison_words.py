@@ -1,8 +1,8 @@
-"""The before/after comparison in a patient's words (diary/comparison_words.py)."""
+"""The before/after comparison in a patient's words (diary/clinical/comparison_words.py)."""
 
 import pytest
 
-from diary import comparison_words
+from diary.clinical import comparison_words
 
 
 def means(before, after):

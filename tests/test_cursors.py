@@ -4,7 +4,7 @@ import base64
 import json
 import re
 
-from diary import cursors
+from diary.sync import cursors
 
 DAY = "2026-01-05"
 

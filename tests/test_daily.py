@@ -1,4 +1,4 @@
-"""SQLite's per-day values (diary/daily.py) are analysis.daily_values' on any diary."""
+"""SQLite's per-day values (diary/clinical/daily.py) are analysis.daily_values' on any diary."""
 
 import itertools
 import math
@@ -9,9 +9,11 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diary import accounts, analysis, clinical, comparison, create_app, daily, regions, store
+from diary import accounts, clinical, create_app
+from diary.clinical import analysis, comparison, daily, regions
 from diary.db import write
 from diary.schemas import EntryData
+from diary.sync import store
 from tests.conftest import PASSWORD, TEST_CONFIG
 
 _app = create_app({**TEST_CONFIG, "DATABASE": str(Path(tempfile.mkdtemp()) / "d.sqlite3")})

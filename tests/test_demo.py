@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from diary import demo
-from diary.comparison import patient_today
+from diary.clinical.comparison import patient_today
 from diary.db import get_db
 from tests.conftest import Api
 

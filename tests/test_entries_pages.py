@@ -6,10 +6,10 @@ from html import unescape
 
 import pytest
 
-from diary import store
 from diary.clinical import RED_FLAG_ADVICE
 from diary.db import get_db
 from diary.schemas import EntryData
+from diary.sync import store
 from tests.conftest import form_token
 
 

@@ -12,7 +12,7 @@ import pytest
 from fhir.resources.R4B.bundle import Bundle
 
 from diary import create_app, demo
-from diary.comparison import patient_today
+from diary.clinical.comparison import patient_today
 from diary.exports import archive
 from tests.conftest import TEST_CONFIG, Api, insert_share
 

@@ -11,10 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diary import accounts, clinical, regions, store
+from diary import accounts, clinical
+from diary.clinical import regions
 from diary.db import close_database, migrate, open_database
 from diary.exports import archive
 from diary.medications import records
+from diary.sync import store
 
 HASHER = accounts.make_hasher(
     {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1}

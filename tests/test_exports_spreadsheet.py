@@ -7,7 +7,8 @@ import json
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diary import clinical, regions
+from diary import clinical
+from diary.clinical import regions
 from diary.exports import spreadsheet
 
 

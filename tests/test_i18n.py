@@ -7,11 +7,11 @@ import json
 from datetime import date
 from html import unescape
 
-from diary import comparison_words, regions
+from diary.accounts.sessions import device_words
+from diary.clinical import comparison_words, regions
 from diary.i18n.text import english, format_fixed, format_percent, in_language
 from diary.questionnaires import engine
 from diary.reminders import push
-from diary.sessions import device_words
 from tests.conftest import form_token
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}

@@ -3,7 +3,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diary.merge import (
+from diary.sync.merge import (
     APPLIED,
     CONFLICT,
     DUPLICATE,

@@ -9,7 +9,8 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from diary import create_app, password_resets
+from diary import create_app
+from diary.accounts import password_resets
 from diary.db import get_db, write
 from tests.conftest import PASSWORD, TEST_CONFIG, Api, form_token
 

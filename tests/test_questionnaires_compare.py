@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from diary import analysis
+from diary.clinical import analysis
 from diary.questionnaires import compare, words
 from tests.test_comparison import TODAY, T, comparison_of, day, post_all, section_6_entries
 

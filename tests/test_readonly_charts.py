@@ -13,11 +13,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from diary import accounts, store
+from diary import accounts
 from diary.charts import reads
 from diary.db import get_db, write
 from diary.schemas import EntryData
 from diary.sharing import summary
+from diary.sync import store
 from tests.three_year_diary import FIRST, SHOWN_FROM, THERAPY_STARTS, TODAY, YEARS, diary_rows
 
 OLDER_TO = (SHOWN_FROM - timedelta(days=1)).isoformat()

@@ -1,4 +1,4 @@
-"""The body-map catalogue (diary.regions) and the macro that draws it."""
+"""The body-map catalogue (diary.clinical.regions) and the macro that draws it."""
 
 from html.parser import HTMLParser
 from pathlib import Path
@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from diary import regions
-from diary.regions import BY_CODE, CODES, REGIONS
+from diary.clinical import regions
+from diary.clinical.regions import BY_CODE, CODES, REGIONS
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates"
 

@@ -2,7 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
-from diary import sessions
+from diary.accounts import sessions
 from diary.db import get_db, write
 from tests.conftest import PASSWORD, Api, form_token
 

@@ -14,7 +14,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diary import create_app, store
+from diary import create_app
+from diary.sync import store
 from tests.conftest import TEST_CONFIG, Api
 
 DAY = "2025-06-01"

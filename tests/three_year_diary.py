@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import pytest
 
-from diary import store
 from diary.db import get_db, write
 from diary.schemas import EntryData
+from diary.sync import store
 from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 
 YEARS = 3

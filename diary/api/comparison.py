@@ -10,13 +10,14 @@ from flask import jsonify, request
 from flask_login import current_user
 from pydantic import BaseModel, ConfigDict, Field
 
-from diary import accounts, analysis, comparison, days, store
+from diary import accounts, days
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
 from diary.api.resources import DAY_PARAMETER
 from diary.charts import reads
-from diary.comparison_words import caveat_words
+from diary.clinical import analysis, comparison
+from diary.clinical.comparison_words import caveat_words
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -25,6 +26,7 @@ from diary.medications import records
 from diary.questionnaires.schemas import QuestionnaireResult
 from diary.schemas import TherapyOut, validate
 from diary.sharing import notes
+from diary.sync import store
 
 
 class ComparisonQuery(BaseModel):

@@ -8,7 +8,7 @@ and logs every read.
 from flask import jsonify, request
 from flask_login import current_user
 
-from diary import accounts, store
+from diary import accounts
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
@@ -19,6 +19,7 @@ from diary.i18n.text import gettext as _
 from diary.schemas import EntryList, TherapyList
 from diary.sharing import dashboard, notes
 from diary.sharing.schemas import PatientList
+from diary.sync import store
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -5,6 +5,7 @@ from flask import current_app, jsonify, request
 from flask_login import current_user
 
 from diary.access import allow
+from diary.accounts.sessions import describe_device
 from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db
@@ -13,7 +14,6 @@ from diary.i18n.text import gettext as _
 from diary.reminders import subscriptions
 from diary.reminders.schemas import PushKeyOut, PushSubscriptionIn, PushSubscriptionOut
 from diary.schemas import validate
-from diary.sessions import describe_device
 
 
 @bp.get("/push/key")

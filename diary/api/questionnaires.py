@@ -6,7 +6,6 @@ are registered with the other synced kinds in resources.py.
 from flask import jsonify, request
 from flask_login import current_user
 
-from diary import store
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
@@ -16,6 +15,7 @@ from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import QuestionnaireList, ResponseList
+from diary.sync import store
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 RESPONSE_QUERY = {

@@ -7,7 +7,7 @@ Every write goes through store.change, the same path (and the same rules) as syn
 from flask import jsonify, request
 from flask_login import current_user
 
-from diary import cursors, days, inputs, merge, store
+from diary import days, inputs
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
@@ -26,6 +26,7 @@ from diary.schemas import (
     TherapyUpdate,
     validate,
 )
+from diary.sync import cursors, merge, store
 
 RESOURCES = {
     "entry": {

@@ -4,8 +4,9 @@ from flask import current_app, jsonify
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from diary import accounts, sessions
+from diary import accounts
 from diary.access import allow
+from diary.accounts import sessions
 from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.db import get_db

@@ -4,7 +4,7 @@ links, and the access log (DESIGN.md section 5)."""
 from flask import current_app, jsonify, request, url_for
 from flask_login import current_user
 
-from diary import cursors, inputs
+from diary import inputs
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
@@ -24,6 +24,7 @@ from diary.sharing.schemas import (
     LinkList,
     ShareList,
 )
+from diary.sync import cursors
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 

@@ -3,7 +3,6 @@
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
-from diary import cursors, store
 from diary.access import allow
 from diary.api import bp, json_body
 from diary.api.openapi import spec
@@ -19,6 +18,7 @@ from diary.schemas import (
     field_errors,
     validate,
 )
+from diary.sync import cursors, store
 
 MAX_BYTES = 2 * 1024 * 1024
 # Rows changed elsewhere, handed back per answer: a phone pulling a whole diary for the first

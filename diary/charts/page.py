@@ -12,15 +12,15 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from statistics import fmean
 
-from diary import analysis
-from diary.comparison import (
+from diary.clinical import analysis
+from diary.clinical.comparison import (
     analysis_rows,
     entry_spans,
     merge_spans,
     therapy_panel,
     with_questionnaires,
 )
-from diary.comparison_words import therapy_name
+from diary.clinical.comparison_words import therapy_name
 
 
 def weekly_means(days: Iterable[dict]) -> list[dict]:

@@ -10,9 +10,10 @@ activity limits. Five years of a diary then cost the page little more than one.
 
 from datetime import date, timedelta
 
-from diary import analysis, daily, store
 from diary.charts import page as charts
+from diary.clinical import analysis, daily
 from diary.medications import records
+from diary.sync import store
 
 #: The charts pages carry the single days of the chart's longest default span ("1 year", the
 #: chart's first view of a longer diary) and one more; older days come as weekly averages,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 from statistics import fmean
 
-from diary import analysis, comparison
+from diary.clinical import analysis, comparison
 from diary.questionnaires import compare as questionnaire_compare
 from diary.questionnaires import engine
 

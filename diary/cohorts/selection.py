@@ -11,10 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from diary import clinical, comparison, daily, store
+from diary import clinical
+from diary.clinical import comparison, daily
 from diary.cohorts.outcomes import OFFSETS, patient_outcome
 from diary.cohorts.table import cohort_table, kept
 from diary.sharing import invites, log
+from diary.sync import store
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from diary import analysis, clinical
+from diary import clinical
+from diary.clinical import analysis
 from diary.cohorts import stats, words
 from diary.cohorts.outcomes import FOLLOW_UPS, OFFSETS, WINDOWS
 from diary.i18n.text import gettext

@@ -30,7 +30,7 @@ from pydantic import (
     ValidationError,
 )
 
-from diary import inputs, merge, store
+from diary import inputs
 from diary.db import write
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
 from diary.i18n.text import gettext as _
@@ -46,6 +46,7 @@ from diary.schemas import (
     TherapyOut,
     field_errors,
 )
+from diary.sync import merge, store
 
 FORMAT = "diary-export"
 VERSION = 3

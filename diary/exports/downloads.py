@@ -12,11 +12,13 @@ The patient's routes and the physician's share these, so both get the same files
 import json
 from dataclasses import dataclass
 
-from diary import accounts, comparison, store
+from diary import accounts
+from diary.clinical import comparison
 from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
 from diary.i18n.text import english
 from diary.medications import records
+from diary.sync import store
 
 TABLES = ("entries", "therapies", "medications", "doses", "responses")
 CSV = "text/csv; charset=utf-8; header=present"

@@ -16,7 +16,8 @@ mapping and how each id is made.
 import uuid
 from datetime import date, timedelta
 
-from diary import clinical, regions
+from diary import clinical
+from diary.clinical import regions
 from diary.medications.words import medication_name
 from diary.questionnaires import engine, words
 

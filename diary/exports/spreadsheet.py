@@ -14,8 +14,9 @@ import csv
 import io
 import json
 
-from diary import clinical, regions
-from diary.comparison_words import therapy_name
+from diary import clinical
+from diary.clinical import regions
+from diary.clinical.comparison_words import therapy_name
 from diary.medications import doses as dose_days
 from diary.medications.schemas import SCHEDULES
 from diary.medications.words import medication_name

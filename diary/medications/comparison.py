@@ -14,7 +14,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable
 from datetime import date
 
-from diary import analysis
+from diary.clinical import analysis
 from diary.medications import doses as dose_days
 from diary.medications.words import as_needed_sentences, confounder_sentences, medication_name
 

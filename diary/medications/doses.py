@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from datetime import UTC, date, datetime, time, timedelta
 
 from diary.accounts import iso
-from diary.comparison import patient_today, zone_of
+from diary.clinical.comparison import patient_today, zone_of
 
 
 def moment(taken_at: str) -> datetime:

@@ -2,10 +2,10 @@
 (the one write path, with the sync rules), so only reads live here.
 """
 
-from diary import store
 from diary.db import fetch_all
 from diary.medications import comparison, doses
 from diary.medications import today as block
+from diary.sync import store
 
 
 def list_medications(db, patient_id) -> list[dict]:

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from diary.comparison_words import day_words
+from diary.clinical.comparison_words import day_words
 from diary.fields import AnyDay, ClientId, EntryDay, PastTimestamp, Trimmed, Version, Words
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l

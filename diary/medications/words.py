@@ -7,7 +7,7 @@ Pure: no Flask, nothing stored.
 
 from __future__ import annotations
 
-from diary.comparison_words import (
+from diary.clinical.comparison_words import (
     before_words,
     day_words,
     number_words,

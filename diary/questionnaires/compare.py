@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from diary import analysis
+from diary.clinical import analysis
 from diary.questionnaires import engine
 from diary.questionnaires.engine import Definition
 

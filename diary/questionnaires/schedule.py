@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from diary import analysis
-from diary.comparison_words import WINDOW_LABELS, day_words, since_words, therapy_name
+from diary.clinical import analysis
+from diary.clinical.comparison_words import WINDOW_LABELS, day_words, since_words, therapy_name
 from diary.questionnaires.engine import Definition
 
 WEEK = 7

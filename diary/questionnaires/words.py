@@ -7,8 +7,8 @@ Pure: the numbers come from ``compare``; the pain sentence from ``comparison_wor
 
 from __future__ import annotations
 
-from diary import analysis
-from diary.comparison_words import (
+from diary.clinical import analysis
+from diary.clinical.comparison_words import (
     before_words,
     change_sentence,
     day_words,

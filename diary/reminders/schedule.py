@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from diary.comparison import zone_of
+from diary.clinical.comparison import zone_of
 
 
 def reminder_moment(day: date, clock: str, time_zone: str) -> datetime:

@@ -10,12 +10,14 @@ first unless another order is asked for.
 from datetime import date, timedelta
 from statistics import fmean
 
-from diary import clinical, comparison, store
-from diary.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
+from diary import clinical
+from diary.clinical import comparison
+from diary.clinical.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
 from diary.i18n.text import gettext
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import invites, log
+from diary.sync import store
 
 RECENT_DAYS = 7
 RED_FLAG_DAYS = 14

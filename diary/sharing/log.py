@@ -8,11 +8,11 @@ a script paging through entries does not bury the pages people opened.
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from diary import cursors
 from diary.accounts import iso
 from diary.db import fetch_all, write
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
+from diary.sync import cursors
 
 COLLAPSE = timedelta(minutes=5)
 

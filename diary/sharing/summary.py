@@ -9,13 +9,15 @@ static timeline drawing (timeline_svg) that prints.
 from collections.abc import Callable
 from datetime import date, timedelta
 
-from diary import clinical, comparison, daily, store
+from diary import clinical
 from diary.charts import page as charts
 from diary.charts import reads
-from diary.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
+from diary.clinical import comparison, daily
+from diary.clinical.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
 from diary.i18n.text import gettext
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import dashboard, notes, timeline_svg
+from diary.sync import store
 
 #: The printed timeline covers at most the last year: longer, a day is thinner than a dot.
 PRINT_DAYS = 365

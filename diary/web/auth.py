@@ -14,8 +14,9 @@ from flask import (
 from flask_babel import force_locale
 from flask_login import current_user
 
-from diary import accounts, i18n, sessions, time_zones
+from diary import accounts, i18n, time_zones
 from diary.access import allow
+from diary.accounts import sessions
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.fields import trim

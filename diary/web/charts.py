@@ -8,12 +8,14 @@ from the same numbers, passed in a JSON block.
 from flask import Blueprint, abort, current_app, render_template, request, url_for
 from flask_login import current_user
 
-from diary import analysis, clinical, comparison, comparison_words, regions, store
+from diary import clinical
 from diary.access import allow
 from diary.charts import page as charts
 from diary.charts import reads
+from diary.clinical import analysis, comparison, comparison_words, regions
 from diary.db import get_db
 from diary.i18n.text import gettext as _
+from diary.sync import store
 
 bp = Blueprint("charts", __name__)
 bp.add_app_template_filter(comparison_words.day_words, "day_words")

@@ -10,8 +10,9 @@ static/js/cohort-chart.js from a JSON attribute, like the charts page.
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from diary import analysis, clinical
+from diary import clinical
 from diary.access import allow
+from diary.clinical import analysis
 from diary.cohorts import chart, export, rows, selection, words
 from diary.cohorts.outcomes import FOLLOW_UPS
 from diary.cohorts.schemas import read_query

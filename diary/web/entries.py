@@ -14,8 +14,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import clinical, comparison, cursors, inputs, merge, regions, store
+from diary import clinical, inputs
 from diary.access import allow
+from diary.clinical import comparison, regions
 from diary.days import EARLIEST_DAY
 from diary.db import get_db
 from diary.errors import ApiError
@@ -24,6 +25,7 @@ from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.medications import records as medication_records
 from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
+from diary.sync import cursors, merge, store
 from diary.web.questionnaires import today_cards
 
 bp = Blueprint("entries", __name__)

@@ -12,8 +12,8 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import comparison, comparison_words, merge, store
 from diary.access import allow
+from diary.clinical import comparison, comparison_words
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -28,6 +28,7 @@ from diary.medications.schemas import (
 )
 from diary.medications.words import course_words, medication_name
 from diary.schemas import validate
+from diary.sync import merge, store
 
 bp = Blueprint("medications", __name__, url_prefix="/medications")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")

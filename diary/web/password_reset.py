@@ -3,8 +3,9 @@
 from flask import Blueprint, current_app, flash, g, redirect, render_template, request, url_for
 from flask_babel import force_locale
 
-from diary import accounts, i18n, mail, password_resets
+from diary import accounts, i18n, mail
 from diary.access import allow
+from diary.accounts import password_resets
 from diary.db import fetch_all, get_db
 from diary.errors import ApiError
 from diary.fields import trim

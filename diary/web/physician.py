@@ -18,8 +18,9 @@ from flask import (
 )
 from flask_login import current_user
 
-from diary import accounts, comparison_words
+from diary import accounts
 from diary.access import allow
+from diary.clinical import comparison_words
 from diary.db import get_db
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l

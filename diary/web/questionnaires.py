@@ -11,8 +11,9 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import comparison, comparison_words, inputs, merge, store
+from diary import inputs
 from diary.access import allow
+from diary.clinical import comparison, comparison_words
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -20,6 +21,7 @@ from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine, schedule, words
 from diary.questionnaires.schemas import ResponseCreate, ResponseUpdate
 from diary.schemas import validate
+from diary.sync import merge, store
 from diary.web import safe_next
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")

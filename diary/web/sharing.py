@@ -4,11 +4,12 @@ who looked, and end any of it in one tap (DESIGN.md section 8's fourth tab)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import accounts, cursors
+from diary import accounts
 from diary.access import allow
 from diary.db import get_db
 from diary.i18n.text import gettext as _
 from diary.sharing import invites, links, log, qr
+from diary.sync import cursors
 
 bp = Blueprint("sharing", __name__, url_prefix="/sharing")
 

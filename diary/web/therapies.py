@@ -9,13 +9,15 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from diary import clinical, comparison, comparison_words, merge, store
+from diary import clinical
 from diary.access import allow
+from diary.clinical import comparison, comparison_words
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import TherapyCreate, TherapyUpdate, validate
+from diary.sync import merge, store
 
 bp = Blueprint("therapies", __name__, url_prefix="/therapies")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")

@@ -2,7 +2,7 @@
 // (templates/therapies/index.html), the same words for days and kinds, and the fields in
 // words for the conflict chooser. No state here. ``kinds`` is {words: {code: "words"},
 // courses: Set of codes}, read from the page the server rendered (kindsOf), so the kinds
-// have one source: diary/clinical.py.
+// have one source: diary/clinical/__init__.py.
 import { el } from "./outbox-render.js";
 import { intlLocale, lang, t } from "./i18n.js";
 

@@ -9,7 +9,7 @@ from pathlib import Path
 import jinja2
 import pytest
 
-from diary.regions import BY_CODE, CODES, REGIONS
+from diary.clinical.regions import BY_CODE, CODES, REGIONS
 from tests.browser.conftest import assert_no_axe_violations
 
 ROOT = Path(__file__).resolve().parents[2]

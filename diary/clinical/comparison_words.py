@@ -12,7 +12,8 @@ from datetime import date
 
 from babel.support import LazyProxy
 
-from diary import analysis, clinical
+from diary import clinical
+from diary.clinical import analysis
 from diary.i18n.text import (
     format_date,
     format_decimal,

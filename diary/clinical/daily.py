@@ -14,7 +14,7 @@ what spans the whole diary (its weekly averages and its first and last days).
 import json
 from datetime import date
 
-from diary import analysis, regions
+from diary.clinical import analysis, regions
 from diary.db import fetch_all
 
 # A region's level by its code, as one CASE: a join with a table of levels let SQLite put

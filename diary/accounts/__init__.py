@@ -1,6 +1,9 @@
 """Accounts: registration rules, password hashing, sign-in and the user behind a session.
 
-Pure of Flask except for ``User``, which flask-login needs as its user object.
+Beside it, ``sessions`` keeps signed-in sessions on the server (so signing out really ends
+them) and ``password_resets`` makes and spends one-time links that set a new password.
+
+This module is pure of Flask except for ``User``, which flask-login needs as its user object.
 """
 
 import secrets
@@ -14,7 +17,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash
 
-from diary import sessions
+from diary.accounts import sessions
 from diary.db import fetch_all, write
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -28,7 +31,7 @@ MAX_PASSWORD_LENGTH = 256
 @cache
 def common_passwords() -> frozenset[str]:
     """The refused very common passwords, lower-cased."""
-    path = Path(__file__).parent / "data" / "common-passwords.txt"
+    path = Path(__file__).parents[1] / "data" / "common-passwords.txt"
     lines = path.read_text().splitlines()
     return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 

@@ -12,15 +12,16 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model
 
-from diary import cursors, json_text, merge
+from diary import json_text
 from diary.accounts import now_iso
-from diary.comparison import entry_spans
+from diary.clinical.comparison import entry_spans
 from diary.db import fetch_all, next_seq, write
 from diary.i18n.text import gettext as _
 from diary.medications.schemas import DoseData, MedicationData
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import ResponseData
 from diary.schemas import EntryData, SyncChange, TherapyData, field_errors
+from diary.sync import cursors, merge
 
 KINDS = {
     "entry": {"table": "entries", "model": EntryData},

@@ -11,7 +11,8 @@ import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
-from diary import accounts, sessions
+from diary import accounts
+from diary.accounts import sessions
 from diary.db import fetch_all, write
 
 TOKEN_BYTES = 32

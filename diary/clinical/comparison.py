@@ -15,8 +15,9 @@ from datetime import date, datetime, timedelta
 from statistics import fmean
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from diary import analysis, clinical, regions
-from diary.comparison_words import (
+from diary import clinical
+from diary.clinical import analysis, regions
+from diary.clinical.comparison_words import (
     CATEGORY_WORDS,
     WINDOW_LABELS,
     distal_sentence,

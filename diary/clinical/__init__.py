@@ -1,9 +1,17 @@
-"""The clinical catalogue beside the body map: activities, red flags, therapy kinds, anchors.
+"""The clinical side of the diary.
 
-Pure data (CLINICAL.md sections 1 and 3). Validation, forms and summaries read it from here.
-The words here are English, marked for the catalogue (N_): ``said`` gives a table of them
-in the reader's language where they are shown; exports, a documented format, keep them
-English (docs/exports.md).
+- here: the clinical catalogue beside the body map (activities, red flags, therapy kinds,
+  anchors);
+- ``regions``: the body map's regions;
+- ``analysis``: the before/after statistics, pure;
+- ``daily``: each day's values as SQLite computes them for the charts and comparisons;
+- ``comparison`` and ``comparison_words``: what a therapy's before/after panel shows, and
+  how it says it in a patient's words.
+
+The catalogue is pure data (CLINICAL.md sections 1 and 3). Validation, forms and summaries
+read it from here. The words here are English, marked for the catalogue (N_): ``said``
+gives a table of them in the reader's language where they are shown; exports, a
+documented format, keep them English (docs/exports.md).
 """
 
 from diary.i18n.text import N_, said
