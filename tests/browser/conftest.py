@@ -173,6 +173,12 @@ def charts_drawn(page):
     page.evaluate("() => window.scrollTo(0, 0)")
 
 
+def scripted(page, form="[data-entry-form]"):
+    """Wait until the page's script has taken over ``form`` (its outbox path): a tap or a
+    key before it would post the plain form, the no-JavaScript path tested on its own."""
+    page.wait_for_selector(f"{form}[data-queue-ready]", state="attached")
+
+
 def page_width(page):
     """How wide the page is laid out, once its stylesheets have loaded (a layout forced
     while they load, as right after a click that navigates, is unstyled)."""

@@ -10,7 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from diary.clinical import RED_FLAG_ADVICE
-from tests.browser.conftest import PHONE, assert_no_axe_violations, register_via_api
+from tests.browser.conftest import PHONE, assert_no_axe_violations, register_via_api, scripted
 
 SCORE_HELP = "average over the last 24 hours"
 
@@ -91,12 +91,6 @@ def saved_message(page):
     )
 
 
-def form_scripted(page):
-    """Wait until the page's script has taken over the entry form: a tap or a key before it
-    would post the plain form (the no-JavaScript path, tested on its own below)."""
-    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
-
-
 def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server, new_user):
     url = live_server.url
     register_via_api(page, url, new_user())
@@ -113,7 +107,7 @@ def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server
     )
     page.goto(url + "/")
     expect(page).to_have_url(url + "/today")
-    form_scripted(page)
+    scripted(page)
 
     # A typical day: two scores, two areas, three activities, Save.
     tap = Taps()
@@ -170,7 +164,7 @@ def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server
     expect(card).to_contain_text("Pain reaches below the knee")
     card.get_by_role("link", name=re.compile("^Edit")).tap()
     expect(page.get_by_role("heading", name=re.compile("^Edit the entry for"))).to_be_visible()
-    form_scripted(page)
+    scripted(page)
     score(page, "Leg pain", 7).tap()
     page.get_by_role("button", name="Save changes").tap()
     expect(page).to_have_url(re.compile(r"/history"))
@@ -182,7 +176,7 @@ def test_log_by_touch_in_few_taps_then_history_edit_and_delete(page, live_server
     page.locator(f'[data-entry-id="{typical["id"]}"]').get_by_role(
         "link", name=re.compile("^Edit")
     ).tap()
-    form_scripted(page)
+    scripted(page)
     page.get_by_role("button", name="Delete this entry").tap()
     page.get_by_role("button", name="Delete entry").tap()
     expect(page).to_have_url(re.compile(r"/history"))
@@ -212,7 +206,7 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
     url = live_server.url
     register_via_api(page, url, new_user())
     page.goto(url + "/today")
-    form_scripted(page)
+    scripted(page)
 
     press_tab_until(page, "el.name === 'leg_pain'")
     page.keyboard.press("Space")  # 0
@@ -244,7 +238,7 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
     press_tab_until(page, f"el.href && el.href.endsWith('/entries/{entry['id']}/edit')")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("^Edit the entry for"))).to_be_visible()
-    form_scripted(page)
+    scripted(page)
     press_tab_until(page, "el.name === 'back_pain'")
     page.keyboard.press("ArrowRight")  # 1 -> 2
     press_tab_until(page, "el.dataset.save !== undefined")
@@ -257,7 +251,7 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
     press_tab_until(page, f"el.href && el.href.endsWith('/entries/{entry['id']}/edit')")
     page.keyboard.press("Enter")
     expect(page.get_by_role("heading", name=re.compile("^Edit the entry for"))).to_be_visible()
-    form_scripted(page)
+    scripted(page)
     press_tab_until(page, "el.textContent.trim() === 'Delete this entry'")
     page.keyboard.press("Enter")
     press_tab_until(page, "el.textContent.trim() === 'Delete entry'")

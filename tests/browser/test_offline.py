@@ -20,6 +20,7 @@ from tests.browser.conftest import (
     lose_the_first_sync_answer,
     poll,
     register_via_api,
+    scripted,
     sign_in,
     wait_status,
 )
@@ -36,7 +37,7 @@ def rows_in_database(live_server, entry_id):
 
 def open_the_form(page):
     """Today folds its form once something is logged today: open it, as a patient would."""
-    page.wait_for_selector("[data-entry-form][data-queue-ready]", state="attached")
+    scripted(page)
     if page.locator("[data-another-entry]:not([open])").count():
         page.get_by_text("Add another entry").click()
     expect(page.locator("[data-another-entry][open]")).to_be_attached()

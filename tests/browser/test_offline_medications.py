@@ -11,6 +11,7 @@ from tests.browser.conftest import (
     assert_no_axe_violations_light_and_dark,
     lose_the_first_sync_answer,
     poll,
+    scripted,
     wait_status,
 )
 
@@ -57,12 +58,12 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     page.goto(url + "/medications/")
     rendered(page, "[data-medication-list]")
     page.goto(url + "/today")
-    page.wait_for_selector("[data-as-needed][data-queue-ready]", state="attached")
+    scripted(page, "[data-as-needed]")
     cached(page, user, "/today", "/medications/", "/medications/new")
 
     page.context.set_offline(True)
     page.reload()  # Today from the worker's cache
-    page.wait_for_selector("[data-as-needed][data-queue-ready]", state="attached")
+    scripted(page, "[data-as-needed]")
     took = page.get_by_role("button", name="Took one: Ibuprofen 400 mg")
     took.click()
     expect(page.locator("[data-dose-id]")).to_have_count(1)
@@ -79,7 +80,7 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
 
     # A regular medicine, added with the form from the cache.
     page.goto(url + "/medications/new")
-    page.wait_for_selector("[data-medication-form][data-queue-ready]", state="attached")
+    scripted(page, "[data-medication-form]")
     page.get_by_label("Name").fill("Pregabalin")
     page.get_by_label("Strength (optional)").fill("75")
     page.get_by_label("Unit (optional)").fill("mg")
@@ -124,7 +125,7 @@ def test_a_dose_changed_here_and_elsewhere_meets_the_conflict_chooser(patient_pa
     url = live_server.url
     ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
     page.goto(url + "/today")
-    page.wait_for_selector("[data-as-needed][data-queue-ready]", state="attached")
+    scripted(page, "[data-as-needed]")
     page.get_by_role("button", name="Took one: Ibuprofen 400 mg").click()
     expect(page.locator("[data-dose-id][data-state='synced']")).to_have_count(1)
     [dose] = held(page, url, "doses").values()
@@ -168,7 +169,7 @@ def test_a_medicine_deleted_from_its_page_offline_is_deleted_once(patient_page, 
     page.goto(url + "/medications/")
     rendered(page, "[data-medication-list]")
     page.goto(f"{url}/medications/{ibuprofen['id']}/delete")
-    page.wait_for_selector("[data-medication-delete-form][data-queue-ready]", state="attached")
+    scripted(page, "[data-medication-delete-form]")
     cached(page, user, "/medications/")
 
     page.context.set_offline(True)

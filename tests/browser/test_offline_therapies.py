@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     assert_no_axe_violations,
     lose_the_first_sync_answer,
     poll,
+    scripted,
     wait_status,
 )
 
@@ -47,7 +48,7 @@ def card(page, therapy_id):
 
 
 def form_ready(page):
-    page.wait_for_selector("[data-therapy-form][data-queue-ready]", state="attached")
+    scripted(page, "[data-therapy-form]")
 
 
 def record(page, kind_words, label, start_day):

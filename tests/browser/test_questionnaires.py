@@ -15,6 +15,7 @@ from tests.browser.conftest import (
     lose_the_first_sync_answer,
     poll,
     register_via_api,
+    scripted,
     seed_demo_diary,
     wait_status,
 )
@@ -58,7 +59,7 @@ def rmdq_card(page):
 
 
 def answer_rmdq(page, ticked):
-    page.wait_for_selector("[data-response-form][data-queue-ready]", state="attached")
+    scripted(page, "[data-response-form]")
     for number in ticked:
         page.locator(f"label[for='f-answers-{number}']").click()
     page.get_by_role("button", name="Save", exact=True).click()
@@ -161,7 +162,7 @@ def test_the_pgic_names_the_therapy_and_is_asked_once_per_window(patient_page, l
         f"Since your injection on {day}, how would you describe the change?"
     )
     card.get_by_role("link", name="Answer").click()
-    page.wait_for_selector("[data-response-form][data-queue-ready]", state="attached")
+    scripted(page, "[data-response-form]")
     expect(page.get_by_label("Which therapy is this about?")).to_have_value(therapy["id"])
     page.get_by_label("Much improved", exact=True).check()
     assert_no_axe_violations_light_and_dark(page)
@@ -187,7 +188,7 @@ def test_a_conflicting_answer_offers_the_same_chooser(patient_page, live_server)
         headers={"X-CSRFToken": token},
     ).json()
     page.goto(f"{live_server.url}/questionnaires/responses/{made['id']}/edit")
-    page.wait_for_selector("[data-response-form][data-queue-ready]", state="attached")
+    scripted(page, "[data-response-form]")
     # Saving offline lands on the list of answers: wait until the worker keeps it.
     keep_offline(page, user, "/questionnaires/")
     page.context.set_offline(True)

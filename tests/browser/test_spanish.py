@@ -11,7 +11,7 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from diary.i18n import catalogues
-from tests.browser.conftest import PHONE, ready, register_via_api, seed_demo_diary
+from tests.browser.conftest import PHONE, ready, register_via_api, scripted, seed_demo_diary
 
 SPANISH = {**PHONE, "locale": "es-ES"}
 # Fragments of English that are the same word in Spanish, or that the Spanish pages show on
@@ -203,6 +203,7 @@ def test_offline_a_spanish_phone_stays_in_spanish(spanish_context, live_server, 
     expect(page.get_by_role("heading", name="¿Cómo está su dolor hoy?")).to_be_visible()
     expect(page.locator(".site-header [data-sync-text]")).to_have_text("Sin conexión")
     # Saved offline, said in Spanish by the script.
+    scripted(page)
     page.locator("label[for='leg_pain-6']").click()
     page.get_by_role("button", name="Guardar", exact=True).click()
     expect(page.locator("[data-today-status]")).to_contain_text("Guardado en este teléfono")
