@@ -17,6 +17,10 @@ preload_app = True
 timeout = 60
 graceful_timeout = 30
 keepalive = 5
+# No control socket (gunicorn 25.1 and later open one for ``gunicornc``): its default path is
+# one per user, so a second gunicorn on the machine (another site, a benchmark) would take it
+# over and remove it on stopping. systemd starts, stops and reloads this one.
+control_socket_disable = True
 # Behind the TLS proxy on the same machine (see DIARY_PROXY_FIX in docs/deploy.md).
 forwarded_allow_ips = "127.0.0.1"
 # The access log to standard output (journald keeps it); DIARY_ACCESS_LOG="" turns it off.

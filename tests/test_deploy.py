@@ -71,3 +71,27 @@ def test_the_reminders_timer_runs_the_command_every_few_minutes_as_the_app():
     assert service["UMask"] == "0077"
     timer = unit("diary-reminders.timer")["Timer"]
     assert timer["OnCalendar"] == "*:0/5" and timer["Persistent"] == "true"
+
+
+def test_two_servers_on_one_machine_do_not_share_a_control_socket(tmp_path):
+    """gunicorn 25.1 and later open a control socket at one path per user by default: a
+    second server (another site, a benchmark) would take it over, and remove it on stopping."""
+    import os
+    import urllib.request
+
+    from bench.served import free_port, start, stop
+
+    env = {**os.environ, "HOME": str(tmp_path), "DIARY_SECRET_KEY": "deploy-test"}
+    env.pop("XDG_RUNTIME_DIR", None)
+    servers = []
+    try:
+        for name in ("one", "two"):
+            port = free_port()
+            env["DIARY_INSTANCE_PATH"] = str(tmp_path / name)
+            servers.append(start("wsgi:app", env, port, workers=1))
+            answer = urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/session")  # noqa: S310
+            assert answer.status == 200
+        assert not (tmp_path / ".gunicorn").exists()
+    finally:
+        for server in servers:
+            stop(server)
