@@ -1,7 +1,8 @@
-"""Browser tests: one live server per session (a real subprocess on a free port) and
+"""Browser tests: one live server per session (gunicorn as deployed, on a free port) and
 pytest-playwright driving Debian's Chromium, plus a signed-in phone for the offline tests."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -51,7 +52,8 @@ def _free_port():
 
 
 class LiveServer:
-    """The real app in its own process, on its own temporary database."""
+    """The real app in its own process, on its own temporary database, served as deployed:
+    gunicorn with the repository's gunicorn.conf.py (sync workers, the app preloaded)."""
 
     def __init__(self, instance_path: Path):
         self.instance_path = instance_path
@@ -64,27 +66,26 @@ class LiveServer:
             **os.environ,
             "DIARY_INSTANCE_PATH": str(self.instance_path),
             "DIARY_SECRET_KEY": "browser-tests-secret",
+            "DIARY_ACCESS_LOG": "-",
             "PYTHONUNBUFFERED": "1",
         }
         self.log = open(self.instance_path / "server.log", "ab")  # noqa: SIM115
         self.process = subprocess.Popen(
             [
-                sys.executable,
-                "-m",
-                "flask",
-                "--app",
-                "diary",
-                "run",
-                "--port",
-                str(self.port),
-                "--host",
-                "127.0.0.1",
-                "--with-threads",
+                str(Path(sys.executable).with_name("gunicorn")),
+                "-c",
+                str(ROOT / "gunicorn.conf.py"),
+                "--workers",
+                "2",
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "wsgi:app",
             ],
             cwd=ROOT,
             env=env,
             stdout=self.log,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its workers stop with it
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -100,11 +101,12 @@ class LiveServer:
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            self.process.terminate()
+            os.killpg(self.process.pid, signal.SIGTERM)
             try:
                 self.process.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                self.process.kill()
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait()
         if getattr(self, "log", None):
             self.log.close()
 
