@@ -132,12 +132,11 @@ AnyDay = Annotated[
 
 #: A moment as the server writes it (UTC, milliseconds, "Z"), or any RFC 3339 date-time of a
 #: day from 2000 to 2099 (seconds 00-59, at most six decimals, "Z" or an offset).
-TIMESTAMP_PATTERN = (
-    "^"
-    + days.pattern()[1:-1]
-    + "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]{1,6})?"
-    + "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])$"
-)
+_TIME = "T(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:[.][0-9]{1,6})?"
+_OFFSET = "(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+#: UTC or ahead of it: the moment's date in UTC is no later than the date written.
+_OFFSET_NOT_BEHIND_UTC = "(?:Z|[+](?:[01][0-9]|2[0-3]):[0-5][0-9]|-00:00)"
+TIMESTAMP_PATTERN = "^" + days.pattern()[1:-1] + _TIME + _OFFSET + "$"
 
 
 def _timestamp(value: str) -> str:
@@ -156,9 +155,18 @@ Timestamp = Annotated[
 
 
 def _past_timestamp_pattern() -> str:
-    # The date written in the text, as for an entry's day: from 2000 to tomorrow in UTC.
-    dates = days.pattern(days.EARLIEST_DAY, days.latest_allowed_day())
-    return "^" + dates[1:-1] + TIMESTAMP_PATTERN[len(days.pattern()) - 1 :]
+    # A moment whose date in UTC, as it is stored, is no later than the last day an entry
+    # may carry (tomorrow in UTC), said of the text so that the document states it exactly:
+    # a date up to today with any offset (behind UTC by less than a day, it is tomorrow at
+    # most in UTC), or tomorrow's date at UTC or ahead of it. Judged by the written date
+    # alone, "tomorrow 20:00 at -10:00" was kept as the day after tomorrow: a complete copy
+    # holding it was refused by the import a day later.
+    latest = days.latest_allowed_day()
+    up_to_today = days.pattern(days.EARLIEST_DAY, latest - datetime.timedelta(days=1))[1:-1]
+    return (
+        f"^(?:{up_to_today}{_TIME}{_OFFSET}"
+        f"|{latest.isoformat()}{_TIME}{_OFFSET_NOT_BEHIND_UTC})$"
+    )
 
 
 def _past_timestamp(value: str) -> str:
@@ -169,8 +177,8 @@ def _past_timestamp(value: str) -> str:
     return _timestamp(value)
 
 
-#: A moment that has happened (a dose taken): a Timestamp whose written date is no later
-#: than the last day an entry may carry (tomorrow in UTC), stored in UTC like Timestamp.
+#: A moment that has happened (a dose taken): a Timestamp no later, in UTC, than the last
+#: day an entry may carry (tomorrow in UTC), stored in UTC like Timestamp.
 PastTimestamp = Annotated[
     str,
     Field(

@@ -3,8 +3,10 @@ the same write path and conflict rules as entries, each change applied exactly o
 dose that is never refused or lost for its medicine (docs/sync-protocol.md)."""
 
 import uuid
+from datetime import timedelta
 
 from diary.exports import archive
+from tests.clock import TODAY
 from tests.test_sync import change, statuses, sync
 
 PREGABALIN = {
@@ -114,6 +116,32 @@ def test_a_dose_time_is_stored_in_utc_and_never_in_the_future(patient):
         {"medication_id": med["id"], "taken_at": "2026-03-02T06:00:00Z", "base_version": 1},
     ).get_json()
     assert moved["version"] == 2 and moved["taken_at"] == "2026-03-02T06:00:00.000Z"
+
+
+def test_no_dose_is_kept_later_than_tomorrow_in_utc_whatever_its_offset(patient):
+    med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
+    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+
+    def dose(taken_at):
+        return patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": taken_at})
+
+    # Today late, ten hours behind UTC, is tomorrow in UTC: kept so.
+    kept = dose(f"{TODAY.isoformat()}T23:30:00-10:00")
+    assert kept.status_code == 201
+    assert kept.get_json()["taken_at"] == f"{tomorrow}T09:30:00.000Z"
+    assert dose(f"{tomorrow}T08:00:00+02:00").get_json()["taken_at"] == f"{tomorrow}T06:00:00.000Z"
+    # Tomorrow behind UTC would be the day after tomorrow in UTC: refused, naming the field.
+    later = dose(f"{tomorrow}T20:00:00-10:00")
+    assert later.status_code == 422
+    assert "future" in later.get_json()["error"]["fields"]["taken_at"]
+    # So the complete copy keeps to its own document, and the import takes it back (the
+    # two doses are the diary's already: duplicates, nothing changed).
+    copy = patient.get("/api/v1/export.json").get_data()
+    restored = patient.post(
+        "/api/v1/import", data=copy, headers={"Content-Type": "application/json"}
+    )
+    assert restored.status_code == 200, restored.get_json()
+    assert restored.get_json()["doses"] == {"applied": 0, "duplicate": 2, "conflict": 0}
 
 
 def test_a_dose_for_a_medicine_not_synced_yet_or_deleted_is_kept(patient):
