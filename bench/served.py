@@ -19,10 +19,14 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start(app_spec, env, port, workers=2):
+def start(app_spec, env, port, workers=2, log=None):
     """Start gunicorn for ``app_spec`` with the repository's gunicorn.conf.py (as deployed),
-    ``workers`` sync workers on 127.0.0.1:``port``; return its process once the port answers."""
-    env = {**env, "DIARY_ACCESS_LOG": ""}
+    ``workers`` sync workers on 127.0.0.1:``port``; return its process once the port answers.
+
+    With ``log`` (an open file), gunicorn's own log and its access log go there; without,
+    only its warnings, to this process's output.
+    """
+    quiet = [] if log else ["--log-level", "warning"]
     proc = subprocess.Popen(
         [
             GUNICORN,
@@ -34,13 +38,14 @@ def start(app_spec, env, port, workers=2):
             "sync",
             "-b",
             f"127.0.0.1:{port}",
-            "--log-level",
-            "warning",
+            *quiet,
             app_spec,
         ],
         cwd=ROOT,
-        env=env,
-        start_new_session=True,
+        env={**env, "DIARY_ACCESS_LOG": "-" if log else ""},
+        stdout=log,
+        stderr=subprocess.STDOUT if log else None,
+        start_new_session=True,  # its workers stop with it (stop below)
     )
     for _ in range(100):
         try:
@@ -53,6 +58,10 @@ def start(app_spec, env, port, workers=2):
 
 
 def stop(proc):
-    """Stop gunicorn and its workers."""
+    """Stop gunicorn and its workers (killed if they have not stopped within 10 s)."""
     os.killpg(proc.pid, signal.SIGTERM)
-    proc.wait(timeout=10)
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()

@@ -2,15 +2,13 @@
 pytest-playwright driving Debian's Chromium, plus a signed-in phone for the offline tests."""
 
 import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from bench import served
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -45,19 +43,13 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, **PHONE}
 
 
-def _free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 class LiveServer:
     """The real app in its own process, on its own temporary database, served as deployed:
     gunicorn with the repository's gunicorn.conf.py (sync workers, the app preloaded)."""
 
     def __init__(self, instance_path: Path):
         self.instance_path = instance_path
-        self.port = _free_port()
+        self.port = served.free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.process = None
 
@@ -66,47 +58,21 @@ class LiveServer:
             **os.environ,
             "DIARY_INSTANCE_PATH": str(self.instance_path),
             "DIARY_SECRET_KEY": "browser-tests-secret",
-            "DIARY_ACCESS_LOG": "-",
             "PYTHONUNBUFFERED": "1",
         }
         self.log = open(self.instance_path / "server.log", "ab")  # noqa: SIM115
-        self.process = subprocess.Popen(
-            [
-                str(Path(sys.executable).with_name("gunicorn")),
-                "-c",
-                str(ROOT / "gunicorn.conf.py"),
-                "--workers",
-                "2",
-                "--bind",
-                f"127.0.0.1:{self.port}",
-                "wsgi:app",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=self.log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # its workers stop with it
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                urllib.request.urlopen(self.url + "/api/v1/session", timeout=1)  # noqa: S310
-                return self
-            except OSError:
-                if self.process.poll() is not None:
-                    break
-                time.sleep(0.1)
-        self.stop()
-        raise RuntimeError("live server did not start:\n" + self.read_log())
+        self.process = served.start("wsgi:app", env, self.port, workers=2, log=self.log)
+        try:
+            # The port answers before the app does: wait for an answer from the app.
+            urllib.request.urlopen(self.url + "/api/v1/session", timeout=30)  # noqa: S310
+        except OSError:
+            self.stop()
+            raise RuntimeError("live server did not start:\n" + self.read_log()) from None
+        return self
 
     def stop(self):
         if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait()
+            served.stop(self.process)
         if getattr(self, "log", None):
             self.log.close()
 
