@@ -47,13 +47,16 @@ def start(app_spec, env, port, workers=2, log=None):
         stderr=subprocess.STDOUT if log else None,
         start_new_session=True,  # its workers stop with it (stop below)
     )
-    for _ in range(100):
+    # The port opens once the app is loaded (it is preloaded): seconds on a busy machine.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and proc.poll() is None:
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
             return proc
         except OSError:
             time.sleep(0.1)
-    stop(proc)
+    if proc.poll() is None:
+        stop(proc)
     raise RuntimeError("gunicorn did not start")
 
 
