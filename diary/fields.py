@@ -164,8 +164,7 @@ def _past_timestamp_pattern() -> str:
     latest = days.latest_allowed_day()
     up_to_today = days.pattern(days.EARLIEST_DAY, latest - datetime.timedelta(days=1))[1:-1]
     return (
-        f"^(?:{up_to_today}{_TIME}{_OFFSET}"
-        f"|{latest.isoformat()}{_TIME}{_OFFSET_NOT_BEHIND_UTC})$"
+        f"^(?:{up_to_today}{_TIME}{_OFFSET}|{latest.isoformat()}{_TIME}{_OFFSET_NOT_BEHIND_UTC})$"
     )
 
 

@@ -42,7 +42,8 @@ def _spans(spans) -> str:
 # Each entry's most distal level is a subquery of that entry alone, and the day's activity
 # index meets the day's scores in one GROUP BY over both: an earlier form joined GROUP BY
 # results to each other, which SQLite did without an index, so the time grew with the square
-# of the diary's length (five years took 12 x one year).
+# of the diary's length (five years took 12 x one year). The text is formatted from the
+# catalogue's own region codes and levels, never from input (the S608/B608 marks below).
 _DAILY_SQL = f"""
 WITH {_SPANS},
 live AS MATERIALIZED (
@@ -73,7 +74,7 @@ FROM (
 )
 GROUP BY day
 ORDER BY day
-"""  # noqa: S608  # nosec B608 - region codes and levels are our own catalogue's
+"""  # noqa: S608  # nosec B608
 
 
 def daily_values(db, patient_id, day_from: str = "0000-00-00", day_to: str = "9999-99-99"):
@@ -148,9 +149,10 @@ def entries_within(db, patient_id, spans) -> list[dict]:
     return rows
 
 
-# One statement for every span (a page's comparisons read about twenty), as _DAILY_SQL.
+# One statement for every span (a page's comparisons read about twenty), as _DAILY_SQL;
+# no value of the caller's is formatted into its text.
 _WITHIN_SQL = f"""
 WITH {_SPANS}
 SELECT id, day, regions, activities, created_at {_IN_SPANS}
 ORDER BY day, created_at, id
-"""  # noqa: S608  # nosec B608 - no value of the caller's in the text
+"""  # noqa: S608  # nosec B608
