@@ -7,13 +7,13 @@ sets the password under the same rules as registration and ends every session of
 account, so whoever had the old password is signed out everywhere. Pure of Flask.
 """
 
-import hashlib
 import secrets
 from datetime import UTC, datetime, timedelta
 
 from diary import accounts
 from diary.accounts import sessions
 from diary.db import fetch_all, write
+from diary.tokens import digest
 
 TOKEN_BYTES = 32
 LIFETIME = timedelta(hours=1)
@@ -38,10 +38,6 @@ class LinkNotUsable(Exception):
         self.state = state
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -63,7 +59,7 @@ def create(db, user_id: int, *, now: datetime | None = None) -> str:
         db.execute(
             "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at)"
             " VALUES (?, ?, ?, ?)",
-            [user_id, _hash(token), _iso(now), _iso(now + LIFETIME)],
+            [user_id, digest(token), _iso(now), _iso(now + LIFETIME)],
         )
     return token
 
@@ -76,7 +72,7 @@ def state(db, token) -> tuple[str, dict | None]:
         db,
         "SELECT r.expires_at, r.used_at, u.* FROM password_resets r"
         " JOIN users u ON u.id = r.user_id WHERE r.token_hash = ?",
-        [_hash(token)],
+        [digest(token)],
     )
     if not rows:
         return UNKNOWN, None
@@ -107,7 +103,7 @@ def use(db, hasher, token: str, new_password: str) -> int:
         claimed = db.execute(
             "UPDATE password_resets SET used_at = ? WHERE token_hash = ? AND used_at IS NULL"
             " AND expires_at > ?",
-            [now, _hash(token), now],
+            [now, digest(token), now],
         ).rowcount
         if claimed != 1:
             raise LinkNotUsable(state(db, token)[0])

@@ -6,7 +6,6 @@ session deletes its row, so every copy of either cookie stops working at once, o
 worker. Pure of Flask: the blueprints call these with the request's facts.
 """
 
-import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -15,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from diary.db import fetch_all, write
 from diary.i18n.text import N_, gettext
+from diary.tokens import digest
 
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -34,10 +34,6 @@ class Session:
     device: str
 
 
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
@@ -55,7 +51,7 @@ def start(db, user_id: int, *, idle: timedelta, remember: bool, user_agent: str 
             "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at,"
             " remember, device) VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
-                _hash(token),
+                digest(token),
                 user_id,
                 _iso(now),
                 _iso(now),
@@ -80,7 +76,7 @@ def find(db, token, idle_for: Callable[[str], timedelta]) -> tuple[Session, dict
         "SELECT s.id AS s_id, s.created_at AS s_created_at, s.last_seen_at, s.expires_at,"
         " s.remember, s.device, u.* FROM sessions s JOIN users u ON u.id = s.user_id"
         " WHERE s.token_hash = ?",
-        [_hash(token)],
+        [digest(token)],
     )
     if not rows:
         return None

@@ -9,7 +9,6 @@ A share row is an invite until ``accepted_at`` is set; ``expires_at`` is the cod
 until then and the share's end afterwards.
 """
 
-import hashlib
 import re
 import secrets
 import uuid
@@ -18,6 +17,7 @@ from datetime import UTC, datetime, timedelta
 
 from diary.accounts import iso
 from diary.db import fetch_all, write
+from diary.tokens import digest
 
 #: Crockford's base32: digits and capitals without I, L, O and U, so nothing read aloud or
 #: copied by hand is ambiguous.
@@ -70,10 +70,6 @@ def normalise(text: str) -> str | None:
     return code
 
 
-def _hash(code: str) -> str:
-    return hashlib.sha256(code.encode()).hexdigest()
-
-
 def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
@@ -87,7 +83,7 @@ def create(db, patient_id: int, *, now: datetime | None = None) -> Invite:
         db.execute(
             "INSERT INTO shares (id, patient_id, code_hash, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [invite.id, patient_id, _hash(code), iso(now), invite.expires_at],
+            [invite.id, patient_id, digest(code), iso(now), invite.expires_at],
         )
     return invite
 
@@ -112,7 +108,7 @@ def accept(
             "SELECT s.id, s.patient_id, u.name FROM shares s JOIN users u ON u.id = s.patient_id"
             " WHERE s.code_hash = ? AND s.accepted_at IS NULL AND s.revoked_at IS NULL"
             " AND s.expires_at > ?",
-            [_hash(code), iso(now)],
+            [digest(code), iso(now)],
         )
         if not rows:
             return None

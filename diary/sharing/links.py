@@ -6,7 +6,6 @@ lives 1, 7 or 30 days, the patient can turn it off at any time, and every use is
 to the access log (diary/access.py) with "someone with your link" as the viewer.
 """
 
-import hashlib
 import re
 import secrets
 import uuid
@@ -15,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 
 from diary.accounts import iso
 from diary.db import fetch_all, write
+from diary.tokens import digest
 
 TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
@@ -28,10 +28,6 @@ class ViewLink:
     patient_id: int
     created_at: str
     expires_at: str
-
-
-def _hash(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now(now: datetime | None) -> datetime:
@@ -53,7 +49,7 @@ def create(db, patient_id: int, days: int, *, now: datetime | None = None):
         db.execute(
             "INSERT INTO view_links (id, patient_id, token_hash, created_at, expires_at)"
             " VALUES (?, ?, ?, ?, ?)",
-            [link.id, patient_id, _hash(token), link.created_at, link.expires_at],
+            [link.id, patient_id, digest(token), link.created_at, link.expires_at],
         )
     return link, token
 
@@ -66,7 +62,7 @@ def find_live(db, token, *, now: datetime | None = None) -> ViewLink | None:
         db,
         "SELECT id, patient_id, created_at, expires_at FROM view_links"
         " WHERE token_hash = ? AND revoked_at IS NULL AND expires_at > ?",
-        [_hash(token), iso(_now(now))],
+        [digest(token), iso(_now(now))],
     )
     return ViewLink(**rows[0]) if rows else None
 
