@@ -1,6 +1,8 @@
 """Fixtures: an app on a temporary SQLite file, its test client, a CLI runner and helpers."""
 
+import re
 import shutil
+from html import unescape
 
 import pytest
 import time_machine
@@ -261,3 +263,34 @@ def pytest_sessionfinish(session, exitstatus):
             f"temporary folders). git status now:\n{after[0]}\n"
         )
         session.exitstatus = 1
+
+
+def text_of(response):
+    """A page's visible words, as a reader sees them: scripts, styles and tags dropped,
+    entities decoded, spaces squeezed."""
+    html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+# ---- what a phone sends to /api/v1/sync, and what it hears back ---------------------------
+
+
+def change(object_id, data=None, base=None, deleted=False, kind="entry"):
+    return {
+        "kind": kind,
+        "id": str(object_id),
+        "base_version": base,
+        "deleted": deleted,
+        "data": data,
+    }
+
+
+def sync(api, changes, cursor=None, status=200):
+    response = api.post("/api/v1/sync", {"cursor": cursor, "changes": changes})
+    assert response.status_code == status, response.get_json()
+    return response.get_json()
+
+
+def statuses(answer):
+    return [(r["status"], r["version"]) for r in answer["results"]]

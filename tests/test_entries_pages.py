@@ -10,7 +10,7 @@ from diary.clinical import RED_FLAG_ADVICE
 from diary.db import get_db
 from diary.schemas import EntryData
 from diary.sync import store
-from tests.conftest import form_token
+from tests.conftest import form_token, text_of
 
 
 def utc_today():
@@ -19,13 +19,6 @@ def utc_today():
 
 def days_ago(n):
     return (utc_today() - timedelta(days=n)).isoformat()
-
-
-def text_of(response):
-    """The page's visible words, tags removed, spaces squeezed (what a reader sees)."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
 
 
 def checked(response, name):

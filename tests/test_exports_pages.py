@@ -1,19 +1,12 @@
 """The "Your data" page without JavaScript: download links, and a plain file form that
 imports a copy and answers with what happened (or what is wrong with the file)."""
 
-import html
 import io
 import re
 
 import pytest
 
-from tests.conftest import form_token
-
-
-def text_of(response):
-    """The page's visible words, on one line (tags dropped, entities decoded)."""
-    words = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
-    return " ".join(html.unescape(words).split())
+from tests.conftest import form_token, text_of
 
 
 def upload(client, raw, *, token=None, name="diary-copy-2026-12-06.json"):

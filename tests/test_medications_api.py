@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from diary.exports import archive
 from tests.clock import TODAY
-from tests.test_sync import change, statuses, sync
+from tests.conftest import change, statuses, sync
 
 PREGABALIN = {
     "name": "Pregabalin",

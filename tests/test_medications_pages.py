@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests import clock
-from tests.conftest import form_token
+from tests.conftest import form_token, text_of
 
 TODAY = clock.TODAY.isoformat()  # the run's day (the test patients live in UTC)
 
@@ -12,10 +12,6 @@ TODAY = clock.TODAY.isoformat()  # the run's day (the test patients live in UTC)
 def post(api, path, data, token_from=None):
     token = form_token(api.client, token_from or path)
     return api.client.post(path, data={**data, "csrf_token": token})
-
-
-def text_of(response):
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.get_data(as_text=True)))
 
 
 def add(patient, **fields):

@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from diary.db import get_db
+from tests.conftest import change, sync
 
 DAY = "2026-03-02"
 RMDQ = {"questionnaire": "rmdq", "day": DAY, "answers": {"1": True, "13": True, "24": False}}
@@ -118,25 +119,14 @@ def test_the_list_filters_by_questionnaire_and_days(patient):
 # ---- sync ------------------------------------------------------------------------------
 
 
-def sync(api, changes, cursor=None):
-    response = api.post("/api/v1/sync", {"cursor": cursor, "changes": changes})
-    assert response.status_code == 200, response.get_json()
-    return response.get_json()
-
-
-def change(ident, data, base=None, deleted=False):
-    return {
-        "kind": "response",
-        "id": str(ident),
-        "base_version": base,
-        "deleted": deleted,
-        "data": data,
-    }
+def response_change(ident, data, base=None):
+    """A questionnaire response as a phone sends it in a sync batch."""
+    return change(ident, data, base=base, kind="response")
 
 
 def test_a_response_synced_twice_is_stored_once_with_the_same_rules_as_entries(patient):
     ident = uuid.uuid4()
-    first = sync(patient, [change(ident, RMDQ)])
+    first = sync(patient, [response_change(ident, RMDQ)])
     assert [(r["status"], r["kind"], r["version"]) for r in first["results"]] == [
         ("applied", "response", 1)
     ]
@@ -144,15 +134,21 @@ def test_a_response_synced_twice_is_stored_once_with_the_same_rules_as_entries(p
     assert pulled[0]["data"]["answers"]["13"] is True and "score" not in pulled[0]["data"]
     # Sent again (its answer was lost): a duplicate; the same content written out in full too.
     full = {**RMDQ, "answers": {str(n): n in (1, 13) for n in range(1, 25)}, "therapy_id": None}
-    assert [r["status"] for r in sync(patient, [change(ident, full)])["results"]] == ["duplicate"]
-    assert [r["status"] for r in sync(patient, [change(ident, RMDQ)])["results"]] == ["duplicate"]
+    assert [r["status"] for r in sync(patient, [response_change(ident, full)])["results"]] == [
+        "duplicate"
+    ]
+    assert [r["status"] for r in sync(patient, [response_change(ident, RMDQ)])["results"]] == [
+        "duplicate"
+    ]
     # An edit on version 1 applies; another device's edit on version 1 is then a conflict.
     edit = {**RMDQ, "answers": {"2": True}}
-    assert sync(patient, [change(ident, edit, base=1)])["results"][0]["status"] == "applied"
-    other = sync(patient, [change(ident, {**RMDQ, "answers": {"9": True}}, base=1)])
+    assert (
+        sync(patient, [response_change(ident, edit, base=1)])["results"][0]["status"] == "applied"
+    )
+    other = sync(patient, [response_change(ident, {**RMDQ, "answers": {"9": True}}, base=1)])
     (result,) = other["results"]
     assert result["status"] == "conflict" and result["server"]["answers"]["2"] is True
-    bad = sync(patient, [change(uuid.uuid4(), {**RMDQ, "answers": {"1": 3}})])
+    bad = sync(patient, [response_change(uuid.uuid4(), {**RMDQ, "answers": {"1": 3}})])
     assert bad["results"][0]["error"]["fields"] == {
         "data.answers.1": "must be true (ticked) or false"
     }
@@ -161,7 +157,7 @@ def test_a_response_synced_twice_is_stored_once_with_the_same_rules_as_entries(p
 
 def test_an_id_is_unique_across_kinds(patient):
     entry = patient.post("/api/v1/entries", {"day": DAY, "leg_pain": 4}).get_json()
-    (result,) = sync(patient, [change(entry["id"], RMDQ)])["results"]
+    (result,) = sync(patient, [response_change(entry["id"], RMDQ)])["results"]
     assert (result["status"], result["error"]["code"]) == ("rejected", "id_taken")
     taken = patient.post("/api/v1/responses", {**RMDQ, "id": entry["id"]})
     assert taken.status_code == 409
@@ -175,7 +171,7 @@ def test_another_patients_response_is_not_found(patient, make_api):
     assert (
         other.put(f"/api/v1/responses/{mine['id']}", {**RMDQ, "base_version": 1}).status_code == 404
     )
-    (result,) = sync(other, [change(mine["id"], RMDQ, base=1)])["results"]
+    (result,) = sync(other, [response_change(mine["id"], RMDQ, base=1)])["results"]
     assert result["error"]["code"] == "not_found"
 
 

@@ -10,9 +10,8 @@ from flask import render_template
 
 from diary.questionnaires import engine
 from tests.clock import TODAY  # the run's day (the test patients live in UTC)
-from tests.conftest import form_token
+from tests.conftest import form_token, text_of
 from tests.test_questionnaires_engine import WALKING
-from tests.test_therapies_pages import text_of
 
 
 @pytest.fixture

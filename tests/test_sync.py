@@ -16,33 +16,13 @@ from hypothesis import strategies as st
 
 from diary import create_app
 from diary.sync import store
-from tests.conftest import TEST_CONFIG, Api
+from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
 
 DAY = "2025-06-01"
 
 
 def entry(leg=5, note="", day=DAY, **more):
     return {"day": day, "leg_pain": leg, "note": note, **more}
-
-
-def change(object_id, data=None, base=None, deleted=False, kind="entry"):
-    return {
-        "kind": kind,
-        "id": str(object_id),
-        "base_version": base,
-        "deleted": deleted,
-        "data": data,
-    }
-
-
-def sync(api, changes, cursor=None, status=200):
-    response = api.post("/api/v1/sync", {"cursor": cursor, "changes": changes})
-    assert response.status_code == status, response.get_json()
-    return response.get_json()
-
-
-def statuses(answer):
-    return [(r["status"], r["version"]) for r in answer["results"]]
 
 
 def tables(app):

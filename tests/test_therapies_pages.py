@@ -2,20 +2,12 @@
 
 import re
 from datetime import timedelta
-from html import unescape
 
 import pytest
 
 from diary import demo
 from tests.clock import TODAY  # the run's day (the test patients live in UTC)
-from tests.conftest import form_token
-
-
-def text_of(response):
-    """The page's visible words, tags and scripts removed, spaces squeezed."""
-    html = response.get_data(as_text=True)
-    html = re.sub(r"<(script|style)\b.*?</\1>", " ", html, flags=re.S)
-    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+from tests.conftest import form_token, text_of
 
 
 @pytest.fixture

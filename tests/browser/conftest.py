@@ -127,6 +127,14 @@ def register_via_api(page, base_url, user):
     return response.json()["user"]
 
 
+def api_post(page, url, path, body):
+    """POST ``body`` to the JSON API as the signed-in user of ``page``: the new record."""
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
+    assert response.ok, response.text()
+    return response.json()
+
+
 def charts_drawn(page):
     """Wait for every chart of the page: the timeline at once, each therapy's chart once it
     comes near the screen (it is drawn lazily); leaves the page scrolled to the top."""

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    api_post,
     assert_no_axe_violations_light_and_dark,
     lose_the_first_sync_answer,
     poll,
@@ -23,13 +24,6 @@ IBUPROFEN = {
     "start_day": "2025-01-01",
 }
 NEW_ID = re.compile(r"/medications/#medication-([0-9a-f-]{36})$")
-
-
-def api_post(page, base_url, path, body):
-    token = page.request.get(base_url + "/api/v1/session").json()["csrf_token"]
-    response = page.request.post(base_url + path, data=body, headers={"X-CSRFToken": token})
-    assert response.status == 201, response.text()
-    return response.json()
 
 
 def held(page, base_url, what):

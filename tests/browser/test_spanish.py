@@ -11,7 +11,14 @@ from babel.messages.pofile import read_po
 from playwright.sync_api import expect
 
 from diary.i18n import catalogues
-from tests.browser.conftest import PHONE, ready, register_via_api, scripted, seed_demo_diary
+from tests.browser.conftest import (
+    PHONE,
+    api_post,
+    ready,
+    register_via_api,
+    scripted,
+    seed_demo_diary,
+)
 
 SPANISH = {**PHONE, "locale": "es-ES"}
 # Fragments of English that are the same word in Spanish, or that the Spanish pages show on
@@ -66,13 +73,6 @@ def test_the_list_of_english_is_the_catalogues_not_a_handful():
     pieces = english_only()
     assert len(pieces) > 500
     assert "How is your pain today" in pieces and "Keep the other version" in pieces
-
-
-def api_post(page, url, path, body):
-    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
-    response = page.request.post(url + path, data=body, headers={"X-CSRFToken": token})
-    assert response.ok, response.text()
-    return response.json()
 
 
 @pytest.fixture
