@@ -7,6 +7,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from bench import served
 
@@ -155,6 +156,27 @@ def scripted(page, form="[data-entry-form]"):
     page.wait_for_selector(f"{form}[data-queue-ready]", state="attached")
 
 
+def open_the_form(page):
+    """Today folds its form once something is logged today: open it, as a patient would."""
+    scripted(page)
+    if page.locator("[data-another-entry]:not([open])").count():
+        page.get_by_text("Add another entry").click()
+    expect(page.locator("[data-another-entry][open]")).to_be_attached()
+
+
+def log_entry(page, leg, back=None, note=None):
+    """Fill Today's form with the taps a patient makes, then Save (which folds the form)."""
+    open_the_form(page)
+    page.locator(f"label[for='leg_pain-{leg}']").click()
+    if back is not None:
+        page.locator(f"label[for='back_pain-{back}']").click()
+    if note is not None:
+        page.locator("summary", has_text="Note").click()
+        page.locator("#f-note").fill(note)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.locator("[data-another-entry]:not([open])")).to_be_attached()
+
+
 def page_width(page):
     """How wide the page is laid out, once its stylesheets have loaded (a layout forced
     while they load, as right after a click that navigates, is unstyled)."""
@@ -282,8 +304,6 @@ def lose_the_first_sync_answer(context):
 def wait_status(page, status, unsynced=None, timeout=15):
     """Wait until the page shows this sync state (and count): one selector, read atomically,
     which Playwright re-reads across navigations."""
-    from playwright.sync_api import expect
-
     selector = f'body[data-sync-status="{status}"]'
     if unsynced is not None:
         selector += f'[data-unsynced="{unsynced}"]'

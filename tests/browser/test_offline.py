@@ -17,10 +17,11 @@ from tests.browser.conftest import (
     Server,
     assert_no_axe_violations,
     flushed,
+    log_entry,
     lose_the_first_sync_answer,
+    open_the_form,
     poll,
     register_via_api,
-    scripted,
     sign_in,
     wait_status,
 )
@@ -33,27 +34,6 @@ def rows_in_database(live_server, entry_id):
         return db.execute("SELECT COUNT(*) FROM entries WHERE id = ?", [entry_id]).fetchone()[0]
     finally:
         db.close()
-
-
-def open_the_form(page):
-    """Today folds its form once something is logged today: open it, as a patient would."""
-    scripted(page)
-    if page.locator("[data-another-entry]:not([open])").count():
-        page.get_by_text("Add another entry").click()
-    expect(page.locator("[data-another-entry][open]")).to_be_attached()
-
-
-def log_entry(page, leg, back=None, note=None):
-    """Fill Today's form with the taps a patient makes, then Save (which folds the form)."""
-    open_the_form(page)
-    page.locator(f"label[for='leg_pain-{leg}']").click()
-    if back is not None:
-        page.locator(f"label[for='back_pain-{back}']").click()
-    if note is not None:
-        page.locator("summary", has_text="Note").click()
-        page.locator("#f-note").fill(note)
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page.locator("[data-another-entry]:not([open])")).to_be_attached()
 
 
 def set_leg(page, leg):

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     assert_no_axe_violations_light_and_dark,
+    log_entry,
     lose_the_first_sync_answer,
     poll,
     register_via_api,
@@ -19,7 +20,6 @@ from tests.browser.conftest import (
     seed_demo_diary,
     wait_status,
 )
-from tests.browser.test_offline import log_entry
 
 
 def today():
