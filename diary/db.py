@@ -60,8 +60,14 @@ def open_database(path) -> sqlite_utils.Database:
     # Writers queue on an OS file lock before BEGIN IMMEDIATE: the kernel wakes the next
     # writer the moment the lock is released, where SQLite's busy handler would sleep 1 ms
     # or more between tries. One open file per connection, so threads exclude each other too.
-    db.write_lock = open(f"{path}.write-lock", "a")  # noqa: SIM115 - lives with the connection
+    db.write_lock = open_write_lock(path)
     return db
+
+
+def open_write_lock(path):
+    """The file the writers to the database at ``path`` take turns on (flock), opened anew:
+    each open file is its own holder, so connections and threads exclude each other."""
+    return open(f"{path}.write-lock", "a")  # noqa: SIM115 - the caller closes it
 
 
 def close_database(db: sqlite_utils.Database):
@@ -139,7 +145,7 @@ def migrate(path):
     # only with its first write, and until then SQLite's rollback-journal locking refuses a
     # writer at once ("database is locked", no busy wait) when another connection's first
     # statements hold the file (6 boots in 150 failed so).
-    with open(f"{path}.write-lock", "a") as turn:
+    with open_write_lock(path) as turn:
         fcntl.flock(turn, fcntl.LOCK_EX)
         try:
             db = open_database(str(path))
