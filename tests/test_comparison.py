@@ -16,9 +16,8 @@ from diary.clinical import analysis, comparison
 from diary.db import get_db, write
 from diary.schemas import EntryData
 from diary.sync import store
-from tests.clock import TODAY  # the run's day (the test patients live in UTC)
+from tests.worked_example import TODAY, T, comparison_of, day, post_all, section_6_entries
 
-T = TODAY - timedelta(days=120)
 WINDOW_KEYS = {
     "name",
     "from",
@@ -37,49 +36,6 @@ WINDOW_KEYS = {
 CHANGE_KEYS = {"leg_abs", "leg_pct_reduction", "category", "responder", "nap", "nap_band", "ci95"}
 
 
-def day(offset):
-    return (T + timedelta(days=offset)).isoformat()
-
-
-def section_6_entries():
-    """CLINICAL.md section 6: baseline mean 7.93 (111 / 14) and 3-month mean 2.92 (35 / 12).
-
-    The baseline's days carry back pain, activities and body-map regions too, so every
-    field of a window has something to show.
-    """
-    activities = {"sitting": 3, "walking": 3, "standing": 2, "sleeping": 2}
-    baseline = [
-        {
-            "day": day(-28 + 2 * i),
-            "leg_pain": 7 if i == 0 else 8,
-            "back_pain": 5,
-            "activities": activities,
-            "regions": {"l_buttock": "pain", "l_calf_back": "pain", "l_foot_top": "numb"},
-        }
-        for i in range(14)
-    ]
-    three_months = [
-        {
-            "day": day(78 + 2 * i),
-            "leg_pain": 2 if i == 0 else 3,
-            "back_pain": 2,
-            "activities": {"sitting": 1, "walking": 1, "standing": 0, "sleeping": 0},
-            "regions": {"l_buttock": "pain"},
-        }
-        for i in range(12)
-    ]
-    return baseline + three_months
-
-
-def post_all(api, path, rows):
-    created = []
-    for row in rows:
-        response = api.post(path, row)
-        assert response.status_code == 201, response.get_json()
-        created.append(response.get_json())
-    return created
-
-
 @pytest.fixture
 def seeded(patient):
     """A patient with the section-6 data and an MSC injection on day T."""
@@ -89,10 +45,6 @@ def seeded(patient):
     ).get_json()
     patient.therapy = therapy
     return patient
-
-
-def comparison_of(api, therapy_id, query=""):
-    return api.get(f"/api/v1/therapies/{therapy_id}/comparison{query}")
 
 
 # ---- the API -----------------------------------------------------------------------------

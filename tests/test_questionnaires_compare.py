@@ -8,7 +8,7 @@ import pytest
 
 from diary.clinical import analysis
 from diary.questionnaires import compare, words
-from tests.test_comparison import TODAY, T, comparison_of, day, post_all, section_6_entries
+from tests.worked_example import TODAY, T, comparison_of, day, post_all, section_6_entries
 
 
 def window_dicts(start, last_entry_day=None):

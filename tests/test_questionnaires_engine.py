@@ -7,6 +7,7 @@ import pytest
 from fhir.resources.R4B.questionnaire import Questionnaire
 
 from diary.questionnaires import engine, words
+from tests.walking_questionnaire import WALKING
 
 RMDQ, PGIC, ODI = (engine.get(name) for name in ("rmdq", "pgic", "odi"))
 
@@ -151,50 +152,6 @@ def test_the_thresholds_are_said_in_words():
 
 
 # ---- a new instrument is a file, not code ------------------------------------------------
-
-WALKING = {
-    "resourceType": "Questionnaire",
-    "id": "walking",
-    "url": "urn:example:questionnaire:walking",
-    "version": "3",
-    "name": "WalkingLimits",
-    "title": "Walking limits (a test instrument)",
-    "status": "active",
-    "item": [
-        {"linkId": "intro", "type": "display", "text": "About your walking this week."},
-        {
-            "linkId": "distance",
-            "type": "choice",
-            "required": True,
-            "text": "How far can you walk?",
-            "answerOption": [
-                {"valueCoding": {"code": "0", "display": "As far as I like"}},
-                {"valueCoding": {"code": "2", "display": "A street"}},
-                {"valueCoding": {"code": "4", "display": "Not at all"}},
-            ],
-        },
-        {"linkId": "stick", "type": "boolean", "text": "I use a stick."},
-        {
-            "linkId": "stops",
-            "type": "integer",
-            "text": "Stops on the way to the shops",
-            "extension": [
-                {"url": engine.MIN_VALUE, "valueInteger": 0},
-                {"url": engine.MAX_VALUE, "valueInteger": 5},
-            ],
-        },
-    ],
-    "diary": {
-        "short": "WALK",
-        "measures": "walking limits",
-        "scoring": {"rule": "sum", "min": 0, "max": 10, "better": "lower"},
-        "important_change": {"points": 3},
-        "asked": "weekly",
-        "source": "A test.",
-        "licence": "None needed.",
-        "order": 4,
-    },
-}
 
 
 def test_a_new_instrument_file_loads_checks_scores_and_judges_with_no_code(tmp_path):

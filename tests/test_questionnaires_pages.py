@@ -11,7 +11,7 @@ from flask import render_template
 from diary.questionnaires import engine
 from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 from tests.conftest import form_token, text_of
-from tests.test_questionnaires_engine import WALKING
+from tests.walking_questionnaire import WALKING
 
 
 @pytest.fixture

@@ -7,60 +7,18 @@ or across a clock change; a push service saying 410 ends the subscription; signi
 it too.
 """
 
-import base64
-import json
-import os
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import http_ece
 import pytest
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import ec
 
 from diary.db import close_database, get_db, open_database
 from diary.reminders import push, sender
-
-LOCAL_PUSH = "http://127.0.0.1:"
-
+from tests.push_browser import LOCAL_PUSH, Browser, subscribed, subscription_count
 
 # Every test here sends to a push service on this machine.
 pytestmark = pytest.mark.usefixtures("local_push")
-
-
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-class Browser:
-    """What a browser keeps for one push subscription: its key pair and auth secret."""
-
-    def __init__(self, endpoint):
-        self.key = ec.generate_private_key(ec.SECP256R1())
-        self.auth = os.urandom(16)
-        self.endpoint = endpoint
-
-    def subscription(self):
-        point = self.key.public_key().public_bytes(
-            serialization.Encoding.X962, serialization.PublicFormat.UncompressedPoint
-        )
-        keys = {"p256dh": b64(point), "auth": b64(self.auth)}
-        return {"endpoint": self.endpoint, "expirationTime": None, "keys": keys}
-
-    def decrypt(self, body: bytes) -> dict:
-        plain = http_ece.decrypt(
-            body, private_key=self.key, auth_secret=self.auth, version="aes128gcm"
-        )
-        return json.loads(plain)
-
-
-def subscribed(api, endpoint=f"{LOCAL_PUSH}9/push/one", clock="20:00", time_zone="UTC"):
-    browser = Browser(endpoint)
-    assert api.post("/api/v1/push/subscriptions", browser.subscription()).status_code == 201
-    user = api.put("/api/v1/users/me", {"reminder_time": clock, "time_zone": time_zone})
-    assert user.get_json()["reminder_time"] == clock
-    return browser
 
 
 class Deliveries:
@@ -82,11 +40,6 @@ def run(app, now, deliver):
 
 def utc(text):
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def subscription_count(app):
-    with app.app_context():
-        return get_db().execute("SELECT COUNT(*) FROM push_subscriptions").fetchone()[0]
 
 
 # ---- the pass --------------------------------------------------------------------------------

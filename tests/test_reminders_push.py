@@ -14,7 +14,7 @@ from py_vapid import jwt
 
 from diary import create_app
 from tests.conftest import TEST_CONFIG
-from tests.test_reminders import Browser, b64, subscribed, subscription_count
+from tests.push_browser import Browser, b64, subscribed, subscription_count
 
 pytestmark = pytest.mark.usefixtures("local_push")
 

@@ -128,6 +128,16 @@ def register_via_api(page, base_url, user):
     return response.json()["user"]
 
 
+# A medicine taken when needed, as the medication tests and pages record it.
+IBUPROFEN = {
+    "name": "Ibuprofen",
+    "strength": "400",
+    "unit": "mg",
+    "schedule": "as_needed",
+    "start_day": "2025-01-01",
+}
+
+
 def api_post(page, url, path, body):
     """POST ``body`` to the JSON API as the signed-in user of ``page``: the new record."""
     token = page.request.get(url + "/api/v1/session").json()["csrf_token"]

@@ -3,13 +3,13 @@
 from datetime import UTC, datetime, timedelta
 
 from tests.browser.conftest import (
+    IBUPROFEN,
     api_post,
     assert_no_axe_violations_light_and_dark,
     charts_drawn,
     flushed,
     seed_demo_diary,
 )
-from tests.browser.test_offline_medications import IBUPROFEN
 
 
 def test_medicine_and_reminder_pages_have_no_axe_violations(patient_page, live_server):

@@ -8,6 +8,7 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    IBUPROFEN,
     api_post,
     assert_no_axe_violations_light_and_dark,
     lose_the_first_sync_answer,
@@ -16,13 +17,6 @@ from tests.browser.conftest import (
     wait_status,
 )
 
-IBUPROFEN = {
-    "name": "Ibuprofen",
-    "strength": "400",
-    "unit": "mg",
-    "schedule": "as_needed",
-    "start_day": "2025-01-01",
-}
 NEW_ID = re.compile(r"/medications/#medication-([0-9a-f-]{36})$")
 
 
