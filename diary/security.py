@@ -175,7 +175,12 @@ def sign_in(user: accounts.User, remember=False) -> accounts.User:
     """Open a server-side session for ``user`` and sign this browser in with it.
 
     The CSRF token is replaced, so a token seen before signing in is worth nothing after.
+    Whoever was signed in on this browser is signed out first, on the server too: on a
+    shared phone, the earlier person's remember-me cookie would otherwise bring their
+    diary back once the new browser session ends.
     """
+    if current_user.is_authenticated:
+        sign_out()
     bound = accounts.open_session(
         get_db(),
         user,

@@ -84,6 +84,8 @@ def signin():
 def register():
     if not current_app.config["REGISTRATION_OPEN"]:
         return render_template("auth/register_closed.html"), 403
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next())
     errors, status = {}, 200
     if request.method == "POST":
         data = _form_data("email", "password", "role", "name", "time_zone")
