@@ -309,12 +309,14 @@ def with_signin_limits(view):
 
 
 def with_password_check_limit(view):
-    """Wrong passwords asked again of a signed-in user (to delete the account) count like
-    failed sign-ins, per account: a borrowed session cannot guess its way to deleting."""
-    return limiter.limit(
+    """Wrong passwords asked again of a signed-in user (to change the password or delete the
+    account) count like failed sign-ins, per account, in one count for every such form and
+    call: a borrowed session cannot guess its way to the password or to deleting."""
+    return limiter.shared_limit(
         lambda: current_app.config["SIGNIN_FAILURE_LIMIT"],
+        scope="password-check",
         key_func=lambda: f"password:{current_user.id}",
-        methods=["POST"],
+        methods=["POST", "PUT", "DELETE"],
         deduct_when=count_failures,
     )(view)
 

@@ -80,7 +80,7 @@ def test_the_log_pages_newest_first_with_a_cursor(app, shared):
 def test_a_deleted_physician_is_still_named_in_the_log(app, shared):
     patient, doctor = shared
     doctor.get(f"/patients/{patient.user['id']}")
-    assert doctor.delete("/api/v1/users/me").status_code == 204
+    assert doctor.delete_account().status_code == 204
     events = patient.get("/api/v1/access-log").get_json()["access_log"]
     assert events[-1]["words"] == "Dr Lee viewed your charts"
     assert events[-1]["physician"] == {"id": None, "name": "Dr Lee"}

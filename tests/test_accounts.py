@@ -277,7 +277,7 @@ def test_delete_account_removes_everything(app, patient):
         f"/api/v1/entries/{entry['id']}", {"day": "2026-01-05", "leg_pain": 5, "base_version": 1}
     )
     patient.post("/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-01"})
-    r = patient.delete("/api/v1/users/me")
+    r = patient.delete_account()
     assert r.status_code == 204
     assert patient.get("/api/v1/session").get_json()["user"] is None
     with app.app_context():
