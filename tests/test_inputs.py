@@ -146,6 +146,26 @@ def test_cursor_text_that_is_not_ours_is_422(patient, text):
     assert listed.status_code == 422 and "after" in error_of(listed)["fields"]
 
 
+def test_a_trailing_line_break_is_refused_in_ids_cursors_and_times(patient):
+    """An entry whose id ended in a line break was stored, shown in History, and could then
+    never be opened, edited or deleted (its address had lost the line break)."""
+    uid = "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e"
+    created = patient.post(
+        "/api/v1/entries", {"id": uid + "\n", "day": "2026-01-05", "leg_pain": 4}
+    )
+    assert created.status_code == 422 and "id" in error_of(created)["fields"]
+    change = {"kind": "entry", "id": uid + "\n", "base_version": None, "deleted": False}
+    answer = patient.post(
+        "/api/v1/sync", {"cursor": None, "changes": [{**change, "data": {"day": "2026-01-05"}}]}
+    )
+    assert answer.status_code == 200 and answer.get_json()["results"][0]["status"] == "rejected"
+    synced = patient.post("/api/v1/sync", {"cursor": "1\n", "changes": []})
+    assert synced.status_code == 422 and "cursor" in error_of(synced)["fields"]
+    reminder = patient.put("/api/v1/users/me", {"reminder_time": "20:30\n"})
+    assert reminder.status_code == 422 and "reminder_time" in error_of(reminder)["fields"]
+    assert patient.get("/api/v1/entries").get_json()["entries"] == []
+
+
 @pytest.mark.parametrize("values", BAD_PAGE_CURSORS)
 def test_an_entries_page_cursor_we_did_not_give_out_is_422_naming_it(patient, values):
     response = patient.get(f"/api/v1/entries?after={cursor(values)}")
