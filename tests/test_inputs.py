@@ -8,11 +8,12 @@ parameter), and numbers that pass str.isdigit() but not int() ("²").
 import base64
 import json
 import re
+from uuid import uuid4
 
 import pytest
 
 from diary import inputs
-from tests.conftest import form_token
+from tests.conftest import change, form_token, sync
 
 DEEP = "[" * 5000 + "]" * 5000
 ENTRY = {"day": "2026-01-05", "leg_pain": 4}
@@ -164,6 +165,23 @@ def test_a_trailing_line_break_is_refused_in_ids_cursors_and_times(patient):
     reminder = patient.put("/api/v1/users/me", {"reminder_time": "20:30\n"})
     assert reminder.status_code == 422 and "reminder_time" in error_of(reminder)["fields"]
     assert patient.get("/api/v1/entries").get_json()["entries"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("deleted", "yes"), ("deleted", 1), ("base_version", "1"), ("base_version", True)],
+)
+def test_a_sync_change_is_as_strict_as_the_rest_api(patient, field, value):
+    """The REST API refuses "1" for a version; sync read it as 1, and "yes" as a delete."""
+    kept, other = uuid4(), uuid4()
+    sync(patient, [change(kept, {"day": "2026-01-05", "leg_pain": 4})])
+    hostile = {**change(kept, base=1, deleted=True), field: value}
+    answer = sync(patient, [hostile, change(other, {"day": "2026-01-06", "leg_pain": 2})])
+    refused, applied = answer["results"]
+    assert refused["status"] == "rejected" and field in refused["error"]["fields"]
+    assert applied["status"] == "applied"  # the rest of the batch still applies
+    entry = patient.get(f"/api/v1/entries/{kept}")
+    assert entry.status_code == 200 and entry.get_json()["version"] == 1  # not deleted
 
 
 @pytest.mark.parametrize("values", BAD_PAGE_CURSORS)
