@@ -98,10 +98,16 @@ def Trimmed(max_length: int):  # noqa: N802 - used like a type
     return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(trim)]
 
 
+#: Names the system's zone database carries that name no place: "localtime" is whatever
+#: zone the server is set to (a patient's days would move with the server), "Factory" and
+#: "posixrules" are placeholders.
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def time_zones() -> tuple[str, ...]:
     """The time zone names this server knows (the IANA database the system carries)."""
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return tuple(sorted(zoneinfo.available_timezones() - NOT_PLACES))
 
 
 def _time_zone(value: str) -> str:
