@@ -2,12 +2,14 @@
 
 The diaries are the clinical audit's: a change whose category comes from the unrounded
 means must not be worded from the means rounded first (30% and 2.1 points beside "minimal
-improvement"), a change under 0.1 points is not "the same", and a baseline of 0 makes the
-percent "n/a". Each is read on the patient's charts page and on the physician's printable
-summary, through the real app.
+improvement"), a change under 0.1 points is not "the same", a baseline of 0 makes the
+percent "n/a", and NAP's ties count as half. Each is read on the patient's charts page
+(and the first three on the physician's printable summary), through the real app.
 """
 
 from datetime import timedelta
+
+import pytest
 
 from tests.clock import TODAY
 from tests.conftest import text_of
@@ -75,3 +77,19 @@ def test_with_a_baseline_of_0_the_percent_is_shown_as_n_a(shared):
     for words in _pages(patient, doctor):
         assert "Leg pain 0.5 points higher than before the injection: worse." in words
         assert "0.5 points higher (percent: n/a, as the average before was 0)" in words
+
+
+@pytest.mark.parametrize("language", ["en", "es"])
+def test_nap_says_that_ties_count_as_half(shared, language):
+    patient, doctor = shared
+    patient.put("/api/v1/users/me", {"locale": language})
+    window = _diary(patient, [5] * 28, [5] * 14)  # every pair a tie: NAP 0.5
+    assert window["change"]["nap"] == 0.5
+    words = text_of(patient.client.get("/charts"))
+    if language == "en":
+        assert "On 50 of 100 pairs of days (one before, one after), the later day hurt less " in (
+            words
+        )
+        assert "the later day hurt less (a tie counts as half)." in words
+    else:
+        assert "el día posterior dolió menos (un empate cuenta como medio)." in words

@@ -121,11 +121,22 @@ def test_with_a_baseline_of_0_the_percent_is_n_a():
 
 def test_nap_in_words():
     assert comparison_words.nap_words(0.97) == (
-        "On 97 of 100 pairs of days (one before, one after), the later day hurt less."
+        "On 97 of 100 pairs of days (one before, one after), the later day hurt less "
+        "(a tie counts as half)."
     )
     assert comparison_words.nap_words(0.998).startswith("On 99 of 100")  # never "100" unless all
     assert comparison_words.nap_words(1.0).startswith("On 100 of 100")
     assert comparison_words.nap_words(None) is None
+
+
+def test_nap_of_a_diary_of_ties_says_that_ties_count_as_half():
+    # Every day scored 5 before and after: NAP is 0.5, and the words must not claim that
+    # on half of the pairs the later day hurt less (no day did).
+    nap = analysis.nap([5] * 10, [5] * 10)
+    assert comparison_words.nap_words(nap) == (
+        "On 50 of 100 pairs of days (one before, one after), the later day hurt less "
+        "(a tie counts as half)."
+    )
 
 
 def test_overlapping_therapies_in_words():

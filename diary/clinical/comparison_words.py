@@ -307,7 +307,9 @@ def so_far_words(verdict: str, window: dict) -> str:
 
 def nap_words(nap: float | None) -> str | None:
     """NAP in words: "On 97 of 100 pairs of days (one before, one after), the later day hurt
-    less." None without a value. Never "100 of 100" unless every pair was lower."""
+    less (a tie counts as half)." None without a value. Never "100 of 100" unless every
+    pair was lower. The ties are said: NAP counts each as half a pair where the later day
+    hurt less, so a diary of the same score throughout is "50 of 100", not a change."""
     if nap is None:
         return None
     share = round(nap * 100)
@@ -316,7 +318,8 @@ def nap_words(nap: float | None) -> str | None:
     if share == 0 and nap > 0:
         share = 1
     return gettext(
-        "On %(share)s of 100 pairs of days (one before, one after), the later day hurt less.",
+        "On %(share)s of 100 pairs of days (one before, one after), the later day hurt less "
+        "(a tie counts as half).",
         share=share,
     )
 
