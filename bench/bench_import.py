@@ -140,7 +140,10 @@ def main():
             )
             assert response.get_json()["entries"]["duplicate"] == count
             again.append((wall, cpu))
-            assert importer.delete("/api/v1/users/me", headers=headers).status_code == 204
+            goodbye = importer.delete(
+                "/api/v1/users/me", json={"password": PASSWORD}, headers={"X-CSRFToken": token}
+            )
+            assert goodbye.status_code == 204, goodbye.get_json()
 
         notes = "a 2,000-character note on every entry" if args.long_notes else "a note on 1 in 5"
         print(f"{count} entries on 1,830 days and 4 therapies, {notes}; {args.runs} runs")

@@ -120,8 +120,9 @@ def log_view(response):
     """after_request: record what a physician or a view link saw of a patient's diary.
 
     Every LOGGED route is logged here, by the same mechanism that let the reader in, so no
-    view can forget it. Refused or failed requests showed nothing. A page is one event per
-    view; repeated identical data reads (JSON) within a few minutes are one (sharing/log.py).
+    view can forget it. Refused or failed requests showed nothing. A page or a download is
+    one event each; repeated identical data reads (JSON) within a few minutes are one
+    (sharing/log.py).
     """
     reader = g.pop("viewer", None)
     if reader is None or response.status_code >= 400:
@@ -130,9 +131,11 @@ def log_view(response):
 
     shows = current_app.view_functions[request.endpoint].access_shows
     # Data reads (the API, and a view link's JSON behind its charts' "All") collapse: the
-    # days a chart fetches are part of the view its page logged a moment before.
+    # days a chart fetches are part of the view its page logged a moment before. A download
+    # never does: each file taken away is the patient's to know about.
     data = request.path.startswith("/api/") or response.mimetype == "application/json"
-    log.record(get_db(), reader, shows, collapse=data)
+    download = "attachment" in response.headers.get("Content-Disposition", "")
+    log.record(get_db(), reader, shows, collapse=data and not download)
     if g.get("view_link") is not None:
         response.headers["Referrer-Policy"] = "no-referrer"
         response.headers["X-Robots-Tag"] = "noindex, nofollow"

@@ -3,11 +3,13 @@
 Every ``/api/`` failure answers ``{"error": {"code", "message", "fields"}}``.
 """
 
+import logging
 import sqlite3
 
 from flask import current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from diary import tokens
 from diary.i18n.text import format_decimal, language
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
@@ -150,6 +152,9 @@ def _handle_unexpected(exc):
 
 
 def init_app(app):
+    # The app's own log and the development server's request log (``flask run``) name
+    # paths; gunicorn's logs get the same filter from gunicorn.conf.py.
+    tokens.keep_out_of_logs(app.logger, logging.getLogger("werkzeug"))
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(sqlite3.OperationalError, _handle_storage)

@@ -70,6 +70,13 @@ class PasswordChange(Strict):
     new_password: NewPassword
 
 
+class AccountDeletion(Strict):
+    """The password asked again before an account and all its data are deleted (a borrowed,
+    unlocked phone must not be enough to erase a diary)."""
+
+    password: Password
+
+
 class PasswordReset(Strict):
     """The new password a reset link sets (the same rules as at registration)."""
 

@@ -175,7 +175,12 @@ def sign_in(user: accounts.User, remember=False) -> accounts.User:
     """Open a server-side session for ``user`` and sign this browser in with it.
 
     The CSRF token is replaced, so a token seen before signing in is worth nothing after.
+    Whoever was signed in on this browser is signed out first, on the server too: on a
+    shared phone, the earlier person's remember-me cookie would otherwise bring their
+    diary back once the new browser session ends.
     """
+    if current_user.is_authenticated:
+        sign_out()
     bound = accounts.open_session(
         get_db(),
         user,
@@ -304,12 +309,14 @@ def with_signin_limits(view):
 
 
 def with_password_check_limit(view):
-    """Wrong passwords asked again of a signed-in user (to delete the account) count like
-    failed sign-ins, per account: a borrowed session cannot guess its way to deleting."""
-    return limiter.limit(
+    """Wrong passwords asked again of a signed-in user (to change the password or delete the
+    account) count like failed sign-ins, per account, in one count for every such form and
+    call: a borrowed session cannot guess its way to the password or to deleting."""
+    return limiter.shared_limit(
         lambda: current_app.config["SIGNIN_FAILURE_LIMIT"],
+        scope="password-check",
         key_func=lambda: f"password:{current_user.id}",
-        methods=["POST"],
+        methods=["POST", "PUT", "DELETE"],
         deduct_when=count_failures,
     )(view)
 

@@ -147,6 +147,10 @@ class Api:
     def signout(self):
         return self.delete("/api/v1/session")
 
+    def delete_account(self, password=PASSWORD):
+        """Delete the signed-in account and all its data (the password is asked again)."""
+        return self.delete("/api/v1/users/me", json={"password": password})
+
 
 @pytest.fixture
 def api(client):

@@ -35,6 +35,19 @@ def test_repeated_api_reads_within_minutes_are_one_event(shared):
     assert _words(patient) == ["Dr Lee read your therapies", "Dr Lee read your diary entries"]
 
 
+def test_every_file_a_physician_downloads_is_one_event(shared):
+    patient, doctor = shared
+    pid = patient.user["id"]
+    for table in ("entries", "therapies", "entries"):
+        csv = doctor.get(f"/api/v1/patients/{pid}/export.csv?table={table}")
+        assert csv.status_code == 200 and "attachment" in csv.headers["Content-Disposition"]
+    for _ in range(2):
+        assert doctor.get(f"/api/v1/patients/{pid}/export.fhir.json").status_code == 200
+    words = _words(patient)
+    assert len(words) == 5, words
+    assert len(set(words)) == 2  # a CSV file, a FHIR file: each download written down
+
+
 def test_a_refused_read_is_not_logged(shared, make_api):
     patient, doctor = shared
     stranger = make_api()
@@ -80,7 +93,7 @@ def test_the_log_pages_newest_first_with_a_cursor(app, shared):
 def test_a_deleted_physician_is_still_named_in_the_log(app, shared):
     patient, doctor = shared
     doctor.get(f"/patients/{patient.user['id']}")
-    assert doctor.delete("/api/v1/users/me").status_code == 204
+    assert doctor.delete_account().status_code == 204
     events = patient.get("/api/v1/access-log").get_json()["access_log"]
     assert events[-1]["words"] == "Dr Lee viewed your charts"
     assert events[-1]["physician"] == {"id": None, "name": "Dr Lee"}

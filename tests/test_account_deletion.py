@@ -85,7 +85,7 @@ def test_a_deleted_patient_leaves_nothing_in_any_table(app, patient, doctor, cli
 
 def test_the_api_deletes_the_same_way(app, patient, doctor, client):
     ids = _fill_a_diary(patient, doctor, client)
-    assert patient.delete("/api/v1/users/me").status_code == 204
+    assert patient.delete_account().status_code == 204
     assert _traces(app, patient.user["id"], ["pat@example.org", *ids]) == []
 
 
@@ -107,3 +107,45 @@ def test_a_deleted_physician_sees_no_patient_again(app, shared):
     assert _traces(app, doctor.user["id"], ["doc@example.org"]) == []
     assert patient.get("/api/v1/session").get_json()["user"]["id"] == pid
     assert doctor.signin("doc@example.org").status_code == 401
+
+
+def test_the_api_asks_for_the_password_before_deleting(app, patient):
+    missing = patient.delete("/api/v1/users/me")
+    assert missing.status_code in (400, 422)
+    wrong = patient.delete_account(password="not my password")
+    assert wrong.status_code == 422
+    assert wrong.get_json()["error"]["fields"]["password"].startswith("is not your password")
+    assert patient.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
+    assert patient.delete_account().status_code == 204
+
+
+def test_password_guesses_on_a_signed_in_session_share_one_limit(app, patient):
+    """A borrowed, unlocked phone cannot guess the password: wrong passwords asked again
+    (changing it, by form or API, or deleting the account) count together, per account."""
+    form = {"current_password": "guess 1", "new_password": "a brand new passphrase"}
+    form["csrf_token"] = form_token(patient.client, "/account")
+    assert patient.client.post("/account", data=form).status_code == 422
+    change = {"current_password": "guess 2", "new_password": "a brand new passphrase"}
+    assert patient.put("/api/v1/session/password", change).status_code == 422
+    assert patient.delete_account(password="guess 3").status_code == 422
+    token = form_token(patient.client, "/account/delete")
+    wrong = {"csrf_token": token, "password": "guess 4"}
+    assert patient.client.post("/account/delete", data=wrong).status_code == 422
+    assert patient.put("/api/v1/session/password", change).status_code == 422  # the fifth
+    # Now even the right password is refused, everywhere, until the minute is over.
+    right = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
+    assert patient.put("/api/v1/session/password", right).status_code == 429
+    assert patient.client.post("/account", data={**form, **right}).status_code == 429
+    assert patient.delete_account().status_code == 429
+    assert patient.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
+    assert patient.signin().status_code == 200  # the password did not change
+
+
+def test_a_right_password_does_not_count_against_the_limit(patient):
+    for n in range(6):
+        new = f"passphrase number {n} here"
+        old = PASSWORD if n == 0 else f"passphrase number {n - 1} here"
+        answer = patient.put(
+            "/api/v1/session/password", {"current_password": old, "new_password": new}
+        )
+        assert answer.status_code == 200, answer.get_json()

@@ -1,6 +1,7 @@
 """The deployment files in the repository fit the app they deploy (docs/deploy.md)."""
 
 import configparser
+import contextlib
 import runpy
 from pathlib import Path
 
@@ -95,3 +96,32 @@ def test_two_servers_on_one_machine_do_not_share_a_control_socket(tmp_path):
     finally:
         for server in servers:
             stop(server)
+
+
+def test_gunicorns_logs_never_hold_the_secret_of_a_view_or_reset_link(tmp_path):
+    """Such a link's path is its key: whoever reads the journal must not be able to use it."""
+    import os
+    import urllib.error
+    import urllib.request
+
+    from bench.served import free_port, start, stop
+
+    secret = "U8PS2OpGOkZvRCHTzJnkkQ4jPhFdjrxvQc3DTlsdFIc"
+    entry = "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e"
+    env = {**os.environ, "HOME": str(tmp_path), "DIARY_SECRET_KEY": "deploy-test"}
+    env["DIARY_INSTANCE_PATH"] = str(tmp_path / "instance")
+    port = free_port()
+    log_path = tmp_path / "gunicorn.log"
+    with log_path.open("w") as log:
+        server = start("wsgi:app", env, port, workers=1, log=log)
+        try:
+            for path in (f"/v/{secret}", f"/v/{secret}/charts", f"/reset/{secret}", f"/x/{entry}"):
+                with contextlib.suppress(urllib.error.HTTPError):  # unknown links answer 404
+                    urllib.request.urlopen(f"http://127.0.0.1:{port}{path}")  # noqa: S310
+        finally:
+            stop(server)
+    logged = log_path.read_text()
+    assert '"GET /v/[token]/charts" 404' in logged  # the request is still traced
+    assert '"GET /reset/[token]" 404' in logged
+    assert f"/x/{entry}" in logged  # other paths are logged whole
+    assert secret not in logged

@@ -167,7 +167,7 @@ def test_a_copy_recreates_the_diary_on_a_fresh_server(patient, tmp_path):
     therapies = patient.get("/api/v1/therapies").get_json()["therapies"]
     before = comparisons(patient)
     assert any(w["enough_data"] for c in before.values() for w in c["windows"][1:])
-    assert patient.delete("/api/v1/users/me").status_code == 204
+    assert patient.delete_account().status_code == 204
 
     fresh = create_app({**TEST_CONFIG, "DATABASE": str(tmp_path / "elsewhere.sqlite3")})
     try:
@@ -209,7 +209,7 @@ def test_a_file_that_is_not_a_good_copy_is_refused_and_nothing_written(
     app, diary, make_api, mangle, status, code
 ):
     copy = diary.get("/api/v1/export.json").get_data()
-    assert diary.delete("/api/v1/users/me").status_code == 204
+    assert diary.delete_account().status_code == 204
     newcomer = make_api()
     newcomer.register(email="new@example.org")
     before = tables(app)
@@ -260,7 +260,7 @@ def test_a_copy_larger_than_other_requests_imports_and_one_over_the_limit_is_413
     fill(patient, entries)
     copy = patient.get("/api/v1/export.json").get_data()
     assert len(copy) > app.config["MAX_CONTENT_LENGTH"]
-    assert patient.delete("/api/v1/users/me").status_code == 204
+    assert patient.delete_account().status_code == 204
     patient.register(email="again@example.org")
     answer = import_file(patient, copy)
     assert answer.status_code == 200

@@ -52,7 +52,7 @@ def test_the_page_links_every_download_and_they_work(patient):
 
 
 def test_a_copy_imported_into_a_new_account_says_what_was_added(app, patient, copy):
-    patient.delete("/api/v1/users/me")
+    patient.delete_account()
     patient.register(email="moved@example.org", time_zone="Europe/Paris")
     response = upload(patient.client, copy)
     assert response.status_code == 200

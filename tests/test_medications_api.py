@@ -213,7 +213,7 @@ def test_invalid_medicine_changes_are_rejected_alone(patient):
 def test_deleting_the_account_deletes_medicines_doses_and_their_revisions(patient, app):
     med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
     patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": "2026-03-02T08:00:00Z"})
-    assert patient.delete("/api/v1/users/me").status_code == 204
+    assert patient.delete_account().status_code == 204
     db = app.extensions["diary.db"].get()
     for table in ("medications", "doses", "revisions"):
         assert db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0] == 0  # noqa: S608

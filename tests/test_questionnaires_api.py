@@ -195,7 +195,7 @@ def test_a_sharing_physician_reads_them_and_the_patient_sees_it_logged(shared):
 
 def test_deleting_the_account_deletes_every_response_and_its_history(app, patient):
     made = patient.post("/api/v1/responses", RMDQ).get_json()
-    assert patient.delete("/api/v1/users/me").status_code == 204
+    assert patient.delete_account().status_code == 204
     with app.app_context():
         db = get_db()
         assert db.execute("SELECT COUNT(*) FROM responses").fetchone()[0] == 0

@@ -72,6 +72,49 @@ def test_a_physicians_sign_out_clears_everything_the_browser_kept(client):
     assert r.headers["Clear-Site-Data"] == '"cache", "storage"'
 
 
+def _forget_the_browser_session(api):
+    """What closing the browser does: cookies without an expiry go, remember-me stays."""
+    api.client.delete_cookie("diary_session")
+
+
+def test_signing_in_over_someone_else_ends_their_session_on_a_shared_phone(app, make_api):
+    alice, bob = make_api(), make_api()
+    alice.register(email="alice@example.org", name="Alice")
+    bob.register(email="bob@example.org", name="Bob")
+    bob.signout()
+    alice.signout()
+    phone = make_api()
+    _sign_in_remembered(phone, "alice@example.org")
+    alices_cookies = _cookies(phone, "diary_session", "diary_remember")
+    # Bob signs in on the same phone, through a sign-in form left open.
+    form = {"email": "bob@example.org", "password": PASSWORD, "csrf_token": phone.token()}
+    assert phone.client.post("/signin", data=form).status_code == 302
+    assert _user_of(phone)["name"] == "Bob"
+    _forget_the_browser_session(phone)
+    # Neither Alice's remember-me cookie nor any copy of her cookies brings her diary back.
+    assert _user_of(phone) is None
+    assert _user_of(_browser_with(app, alices_cookies)) is None
+    assert _browser_with(app, alices_cookies).get("/api/v1/entries").status_code == 401
+
+
+def test_registering_over_someone_else_signs_them_out_everywhere_on_this_phone(app, make_api):
+    phone = make_api()
+    phone.register(email="alice@example.org", name="Alice")
+    phone.signout()
+    _sign_in_remembered(phone, "alice@example.org")
+    alices_cookies = _cookies(phone, "diary_session", "diary_remember")
+    assert phone.register(email="carol@example.org", name="Carol")["name"] == "Carol"
+    _forget_the_browser_session(phone)
+    assert _user_of(phone) is None
+    assert _user_of(_browser_with(app, alices_cookies)) is None
+
+
+def test_the_register_page_sends_a_signed_in_person_on(patient):
+    response = patient.client.get("/register")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"  # home: Today for a patient
+
+
 def test_sign_out_everywhere_ends_every_device(app, api, make_api):
     api.register()
     phone, laptop = make_api(), make_api()

@@ -151,7 +151,7 @@ def _operation(rule, method, view, facts, components):
         ],
         "responses": {},
     }
-    if facts["body"] is not None and method in ("POST", "PUT", "PATCH"):
+    if facts["body"] is not None and method in ("POST", "PUT", "PATCH", "DELETE"):
         operation["requestBody"] = {
             "required": True,
             "content": {"application/json": {"schema": _schema(facts["body"], components)}},

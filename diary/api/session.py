@@ -18,6 +18,7 @@ from diary.security import (
     sign_out,
     sign_out_everywhere,
     signin_failed,
+    with_password_check_limit,
     with_signin_limits,
 )
 
@@ -112,6 +113,7 @@ def delete_one_session(session_id):
 
 @bp.put("/session/password")
 @allow("signed_in")
+@with_password_check_limit
 @spec(
     "Change the password; every other session of the account ends",
     body=PasswordChange,
@@ -128,5 +130,7 @@ def change_password():
             data.new_password,
         )
     except accounts.RegistrationRefused as refused:
+        if accounts.WRONG_PASSWORD_FIELD in refused.fields:
+            signin_failed()
         raise ApiError(422, "invalid", _("The password was not changed."), refused.fields) from None
     return jsonify(session_payload(user))

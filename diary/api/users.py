@@ -11,8 +11,15 @@ from diary.api.session import session_payload
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
-from diary.schemas import SessionOut, UserCreate, UserOut, UserUpdate, validate
-from diary.security import limiter, registration_limit, sign_in, sign_out
+from diary.schemas import AccountDeletion, SessionOut, UserCreate, UserOut, UserUpdate, validate
+from diary.security import (
+    limiter,
+    registration_limit,
+    sign_in,
+    sign_out,
+    signin_failed,
+    with_password_check_limit,
+)
 
 
 @bp.post("/users")
@@ -37,11 +44,28 @@ def create_user():
 
 @bp.delete("/users/me")
 @allow("signed_in")
-@spec("Delete the account and all its data", responses={204: None})
+@with_password_check_limit
+@spec(
+    "Delete the account and all its data; the password is asked again",
+    body=AccountDeletion,
+    responses={204: None},
+)
 def delete_me():
+    data = validate(AccountDeletion, json_body())
+    db = get_db()
+    if not accounts.check_password(
+        db, current_app.extensions["diary.hasher"], current_user, data.password
+    ):
+        signin_failed()
+        raise ApiError(
+            422,
+            "invalid",
+            _("The account was not deleted."),
+            {"password": accounts.NOT_THEIR_PASSWORD},
+        )
     user_id = current_user.id
     sign_out()
-    accounts.delete_user(get_db(), user_id)
+    accounts.delete_user(db, user_id)
     return "", 204
 
 

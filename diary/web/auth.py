@@ -37,9 +37,6 @@ from diary.web import safe_next
 
 bp = Blueprint("auth", __name__)
 
-# The refusal's words (a constant: linters take a literal keyed "password" for a secret).
-NOT_THEIRS = _l("is not your password. Nothing was deleted")
-
 ROLES = [
     ("patient", _l("I keep a pain diary (patient)")),
     ("physician", _l("I read diaries patients share with me (physician)")),
@@ -84,6 +81,8 @@ def signin():
 def register():
     if not current_app.config["REGISTRATION_OPEN"]:
         return render_template("auth/register_closed.html"), 403
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(safe_next())
     errors, status = {}, 200
     if request.method == "POST":
         data = _form_data("email", "password", "role", "name", "time_zone")
@@ -154,6 +153,7 @@ def end_session(session_id):
 
 @bp.route("/account", methods=["GET", "POST"])
 @allow("signed_in")
+@with_password_check_limit
 def account():
     errors, status = {}, 200
     if request.method == "POST":
@@ -171,6 +171,8 @@ def account():
         except ApiError as err:
             errors, status = err.fields, 422
         except accounts.RegistrationRefused as refused:
+            if accounts.WRONG_PASSWORD_FIELD in refused.fields:
+                signin_failed()
             errors, status = refused.fields, 422
         else:
             flash(_("Password changed. Other devices are signed out."), "success")
@@ -237,5 +239,5 @@ def delete_account():
             accounts.delete_user(db, user_id)
             return _signed_out(_("Your account and all its data are deleted."), was_physician)
         signin_failed()
-        errors, status = {"password": NOT_THEIRS}, 422
+        errors, status = {"password": accounts.NOT_THEIR_PASSWORD}, 422
     return render_template("auth/delete.html", errors=errors), status
