@@ -414,6 +414,14 @@ class TherapyList(BaseModel):
     therapies: list[TherapyOut]
 
 
+class TherapyRef(BaseModel):
+    """Another therapy named beside a comparison (its overlaps)."""
+
+    id: str
+    label: str = Field(description="the therapy's label, or its kind in words")
+    start_day: str
+
+
 class SyncChange(Strict):
     """One change in a sync batch; checked on its own (a bad one is rejected alone)."""
 

@@ -4,6 +4,7 @@ consent switch and hostile queries (docs/cohorts.md)."""
 import csv
 import io
 import re
+from datetime import timedelta
 
 import numpy as np
 import pytest
@@ -11,6 +12,7 @@ import pytest
 from diary.db import get_db
 from tests import cohort_world as world
 from tests.conftest import insert_share
+from tests.worked_example import post_all
 
 
 def _sync(api, changes):
@@ -183,6 +185,41 @@ def test_questionnaires_use_the_response_inside_each_window(clinic):
     assert "baseline" not in blocks["pgic"]  # a rating of change is asked after only
     assert (blocks["pgic"]["3m"]["responders"], blocks["pgic"]["3m"]["n_paired"]) == (1, 2)
     assert (blocks["odi"]["3m"]["responders"], blocks["odi"]["3m"]["change_of_means"]) == (1, -20)
+
+
+def test_the_mean_of_each_patients_improvement_counts_the_patients_it_averages(doctor, make_api):
+    # RMDQ 10 -> 4 (60% better) and 0 -> 2 (a baseline of 0 has no percent): the mean of
+    # each patient's improvement rests on one patient, not on the two compared.
+    start = world.today() - timedelta(days=120)
+    for k, (before, after) in enumerate([(10, 4), (0, 2)]):
+        patient = make_api()
+        patient.user = patient.register(email=f"p{k}@example.org", name=f"P{k}")
+        _share(patient, doctor)
+        therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
+        assert patient.post("/api/v1/therapies", therapy).status_code == 201
+        rows = [
+            {"day": (start + timedelta(days=offset + i)).isoformat(), "leg_pain": leg}
+            for offset, leg in ((-20, 7), (80, 3))
+            for i in range(10)
+        ]
+        post_all(patient, "/api/v1/entries", rows)
+        for offset, score in ((-5, before), (90, after)):
+            answer = {"questionnaire": "rmdq", "day": (start + timedelta(days=offset)).isoformat()}
+            response = patient.post("/api/v1/responses", {**answer, "answers": world.rmdq(score)})
+            assert response.status_code == 201, response.get_json()
+    query = "kind=msc_injection&through=3m"
+    table = doctor.get(f"/api/v1/cohorts?{query}").get_json()
+    (rmdq,) = [q for q in table["questionnaires"] if q["questionnaire"] == "rmdq"]
+    three_months = {w["name"]: w for w in rmdq["windows"]}["3m"]
+    assert three_months["mean_of_pct_changes"] == 60.0
+    assert (three_months["n_pct"], three_months["n_paired"]) == (1, 2)
+    html = doctor.client.get(f"/clinic/cohorts?{query}").get_data(as_text=True)
+    row = re.search(r"RMDQ, mean of each patient&#39;s improvement.*?</tr>", html, re.S)[0]
+    assert "60.0% (1)" in row and "(2)" not in row
+    # The file leaving the clinic suppresses the cell: it rests on fewer than 5.
+    _, rows = _rows(doctor.get(f"/api/v1/cohorts/table.csv?{query}").get_data(as_text=True))
+    (cells,) = [r for r in rows if r[0] == "RMDQ, mean of each patient's improvement (%, n)"]
+    assert cells[-1] == "fewer than 5"
 
 
 def test_a_patient_who_opts_out_or_stops_sharing_stops_counting(app, clinic):

@@ -3,6 +3,7 @@
 from datetime import UTC, datetime, timedelta
 
 from diary.sharing import dashboard
+from tests.conftest import text_of
 
 
 def _day(days_ago):
@@ -106,3 +107,40 @@ def test_recent_mean_counts_days_not_entries():
     ]
     assert dashboard.recent_leg_mean(entries, today) == (4.5, 2)
     assert dashboard.recent_leg_mean([], today) == (None, 0)
+
+
+def test_the_list_carries_the_caveat_once_and_says_when_therapies_overlap(make_api, doctor):
+    # Ann: an injection, then physiotherapy 21 days later, so physiotherapy's weeks compared
+    # before it hold the injection; Bob: one injection alone. Both improve.
+    start = datetime.now(UTC).date() - timedelta(days=80)
+    for name, second in (("Ann", True), ("Bob", False)):
+        api = make_api()
+        api.register(email=f"{name}@example.org", name=name)
+        _share(api, doctor)
+        for ago in range(108, -1, -1):
+            leg = 8 if ago > 80 else (7 if ago > 40 else 2)
+            assert (
+                api.post("/api/v1/entries", {"day": _day(ago), "leg_pain": leg}).status_code == 201
+            )
+        therapies = [("msc_injection", start)]
+        if second:
+            therapies.append(("physiotherapy", start + timedelta(days=21)))
+        for kind, day in therapies:
+            therapy = {"kind": kind, "start_day": day.isoformat()}
+            assert api.post("/api/v1/therapies", therapy).status_code == 201
+    rows = {p["name"]: p for p in doctor.get("/api/v1/patients").get_json()["patients"]}
+    ann, bob = rows["Ann"]["latest_therapy"], rows["Bob"]["latest_therapy"]
+    assert ann["kind"] == "physiotherapy" and ann["category"] is not None
+    assert [(o["label"], o["start_day"]) for o in ann["overlapping_therapies"]] == [
+        ("Stem-cell (MSC) injection", start.isoformat())
+    ]
+    assert ann["overlap_words"] == (
+        "Overlaps with Stem-cell (MSC) injection: the change may come from either."
+    )
+    assert bob["overlapping_therapies"] == [] and bob["overlap_words"] is None
+    page = doctor.client.get("/patients/")
+    html = page.get_data(as_text=True)
+    assert html.count("Keep in mind:") == 1 and "not a controlled trial" in html
+    assert html.count("data-overlap") == 1
+    words = text_of(page)
+    assert "Overlaps with Stem-cell (MSC) injection: the change may come from either." in words

@@ -8,7 +8,7 @@ from datetime import date
 from html import unescape
 
 from diary.accounts.sessions import device_words
-from diary.clinical import comparison_words, regions
+from diary.clinical import analysis, comparison_words, regions
 from diary.i18n.text import english, format_fixed, format_percent, in_language
 from diary.questionnaires import engine
 from diary.reminders import push
@@ -43,24 +43,24 @@ def test_numbers_and_percentages_follow_the_language():
         assert comparison_words.activity_number(3.6) == f"3,6{NBSP}de{NBSP}4"
 
 
-def window(percent_after, category="substantial_improvement", **extra):
-    return {
-        "enough_data": True,
-        "change": {"category": category},
-        "leg": {"mean": percent_after},
-        **extra,
+def window(mean_after, category="substantial_improvement", before=7.5, **extra):
+    change = {
+        "category": category,
+        "leg_abs": mean_after - before,
+        "leg_pct_reduction": analysis.percent_reduction(before, mean_after),
     }
+    return {"enough_data": True, "change": change, "leg": {"mean": mean_after}, **extra}
 
 
 def test_the_verdict_is_one_sentence_in_each_language():
     baseline = {"leg": {"mean": 7.5}}
-    later = window(2.8)
+    later = window(2.9)  # 61.3% lower
     english_words = comparison_words.change_sentence("prp_injection", later, baseline)
-    assert english_words == "Leg pain 63% lower than before the injection: substantial improvement."
+    assert english_words == "Leg pain 61% lower than before the injection: substantial improvement."
     with in_language("es"):
         spanish = comparison_words.change_sentence("prp_injection", later, baseline)
         assert spanish == (
-            f"Dolor de pierna: 63{NBSP}% menos que antes de la inyección; mejoría sustancial."
+            f"Dolor de pierna: 61{NBSP}% menos que antes de la inyección; mejoría sustancial."
         )
         # The article joins the preposition as Spanish does: "del bloqueo", not "de el".
         assert "antes del bloqueo nervioso" in comparison_words.change_sentence(

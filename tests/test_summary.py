@@ -3,10 +3,13 @@ prints, and notes only when the patient shares them."""
 
 import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 from diary import accounts, demo
 from diary.sharing import summary, timeline_svg
+from tests.clock import TODAY
 from tests.conftest import form_token
+from tests.worked_example import post_all
 
 
 def _rows(values, first="2026-01-01"):
@@ -181,3 +184,41 @@ def test_warning_signs_of_any_day_and_the_eight_newest_notes_are_shown(app, shar
         "days_logged": 13,
         "printed_from": view["period"]["printed_from"],
     }
+
+
+def _section(page, first, after):
+    """The words of ``page`` from its heading with id ``first`` to the one with ``after``."""
+    html = page.get_data(as_text=True)
+    begin = html.rindex("<", 0, html.index(f'id="{first}"'))  # the heading's own tag
+    part = html[begin : html.rindex("<", 0, html.index(f'id="{after}"'))]
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", part))).strip()
+
+
+def test_a_baseline_with_too_few_days_says_so_and_never_prints_none(shared, client):
+    # The audit's diary: one day before the injection, ten in weeks 2-3 and ten in 5-8.
+    patient, doctor = shared
+    start = TODAY - timedelta(days=60)
+    rows = [{"day": (start - timedelta(days=3)).isoformat(), "leg_pain": 8, "back_pain": 4}]
+    rows += [
+        {"day": (start + timedelta(days=offset + i)).isoformat(), "leg_pain": leg, "back_pain": 3}
+        for offset, leg in ((9, 4), (30, 3))
+        for i in range(10)
+    ]
+    post_all(patient, "/api/v1/entries", rows)
+    therapy = {"kind": "epidural_steroid", "start_day": start.isoformat()}
+    assert patient.post("/api/v1/therapies", therapy).status_code == 201
+    link = patient.post("/api/v1/links", {"days": 7}).get_json()
+    anonymous = client.__class__(client.application)
+    pages = {
+        "physician": doctor.client.get(f"/patients/{patient.user['id']}/summary"),
+        "view link": anonymous.get(re.sub(r"^https?://[^/]+", "", link["url"])),
+    }
+    for who, page in pages.items():
+        assert page.status_code == 200, who
+        words = _section(page, "s-compare", "s-timeline")
+        assert "None" not in words, who
+        assert "Before this therapy: not enough data (1 of 5 days)." in words, who
+        # The baseline keeps its row, with words instead of a number; nothing is compared.
+        assert "1 of 28 not enough data (1 of 5 days) (before) –" in words, who
+        assert "Weeks 2-3" in words and "10 of 14 4.0 3.0 – –" in words, who
+        assert "lower" not in words and "improvement" not in words, who

@@ -24,7 +24,7 @@ from diary.i18n.text import gettext as _
 from diary.medications import comparison as medicine_comparison
 from diary.medications import records
 from diary.questionnaires.schemas import QuestionnaireResult
-from diary.schemas import TherapyOut, validate
+from diary.schemas import TherapyOut, TherapyRef, validate
 from diary.sharing import notes
 from diary.sync import store
 
@@ -111,12 +111,6 @@ class Window(BaseModel):
         description="doses of each medicine taken when needed, in this window "
         "(docs/medications.md)",
     )
-
-
-class TherapyRef(BaseModel):
-    id: str
-    label: str = Field(description="the therapy's label, or its kind in words")
-    start_day: str
 
 
 class ComparisonOut(BaseModel):

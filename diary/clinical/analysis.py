@@ -456,15 +456,18 @@ def compare(
 ) -> dict:
     """Before/after comparison of one therapy (CLINICAL.md section 4).
 
-    Returns ``{"windows": [...], "caveat": CAVEAT}`` with every window of ``windows()`` in
-    order. A window reports days_logged (days with a leg value), days_in_window (its
-    calendar days: its whole length), days_elapsed (its days up to ``today``),
-    in_progress (begun and not over by ``today``: a window not reached yet is not in
-    progress), enough_data (days_logged >= 5), leg and back summaries,
+    Returns ``{"windows": [...], "caveat": CAVEAT, "unrounded_changes": {...}}`` with every
+    window of ``windows()`` in order. A window reports days_logged (days with a leg value),
+    days_in_window (its calendar days: its whole length), days_elapsed (its days up to
+    ``today``), in_progress (begun and not over by ``today``: a window not reached yet is
+    not in progress), enough_data (days_logged >= 5), leg and back summaries,
     activity_index and distal_level_median; every window but baseline adds ``change``
     against baseline. Any number that would rest on fewer than 5 days, or on a window or
-    baseline without enough data, is None. ``days`` may carry ``daily_values(entries)``
-    computed once for several therapies; ``entries`` is then ignored and may be None.
+    baseline without enough data, is None. ``unrounded_changes`` maps each window with a
+    change to its ``{"leg_abs", "leg_pct_reduction"}`` before rounding, for the pages to
+    round once, their own way (``comparison_words.shown_change``); the API leaves it out.
+    ``days`` may carry ``daily_values(entries)`` computed once for several therapies;
+    ``entries`` is then ignored and may be None.
     Refuses (ValueError) what ``windows()`` and ``daily_values()`` refuse, and a call with
     neither entries nor days.
     """
@@ -483,6 +486,7 @@ def compare(
     baseline_leg: list[float] = []
     baseline_means = None
     out = []
+    unrounded: dict[str, dict] = {}
     for name, begin, end in spans:
         in_window = days_within(days, begin, end)
         calendar_days, elapsed = window_progress(begin, end, today)
@@ -518,5 +522,11 @@ def compare(
                 baseline_means = _resample_means(leg, 0, BLOCK_DAYS, RESAMPLES, BOOTSTRAP_SEED)
         else:
             window["change"] = _change(baseline_leg, baseline_means, leg)
+            if window["change"]["category"] is not None:
+                pre_mean, post_mean = fmean(baseline_leg), fmean(leg)
+                unrounded[name] = {
+                    "leg_abs": post_mean - pre_mean,
+                    "leg_pct_reduction": percent_reduction(pre_mean, post_mean),
+                }
         out.append(window)
-    return {"windows": out, "caveat": CAVEAT}
+    return {"windows": out, "caveat": CAVEAT, "unrounded_changes": unrounded}

@@ -167,10 +167,15 @@ def therapy_panel(
             for result in window.get("questionnaires") or []
         ]
         if window["name"] != "baseline":
-            shown["sentence"] = questionnaire_words.verdict(kind, window, baseline_window)
+            # The words say the change from the unrounded means, rounded once, their way.
+            unrounded = result.get("unrounded_changes", {}).get(window["name"], {})
+            said = {**window, "change": {**window["change"], **unrounded}}
+            shown["sentence"] = questionnaire_words.verdict(kind, said, baseline_window)
             shown["verdict"] = CATEGORY_WORDS.get(window["change"]["category"])
             if window["enough_data"] and baseline_window["enough_data"]:
-                shown["shown"] = shown_change(baseline_window["leg"]["mean"], window["leg"]["mean"])
+                shown["shown"] = shown_change(
+                    baseline_window["leg"]["mean"], window["leg"]["mean"], said["change"]
+                )
             shown["nap_words"] = nap_words(window["change"]["nap"])
         windows.append(shown)
     clouded = overlaps(therapy, therapies, result["windows"])
@@ -305,7 +310,12 @@ def therapy_comparison(
         exclusion_days=exclusion_days,
     )
     with_questionnaires(therapy, result, responses)
-    return {"therapy": therapy, **result, **overlaps(therapy, therapies, result["windows"])}
+    return {
+        "therapy": therapy,
+        "windows": result["windows"],
+        "caveat": result["caveat"],
+        **overlaps(therapy, therapies, result["windows"]),
+    }
 
 
 def week_on_week(entries: Iterable[dict], today: date) -> dict:

@@ -124,25 +124,108 @@ def number_words(value: float) -> str:
     return format_decimal(value)
 
 
-def shown_change(before_mean: float | None, after_mean: float | None) -> dict | None:
-    """The change between two means as the page shows it: ``{"before", "after", "points",
-    "percent"}``, all worked out from the means rounded to one decimal, so that what a
-    reader sees adds up (7.5 -> 2.7 is 4.8 points and 64% lower, never 4.7 and 63%).
+_LOWER_CATEGORIES = frozenset(
+    ("substantial_improvement", "important_improvement", "minimal_improvement")
+)
+_HIGHER_CATEGORIES = frozenset(("worse", "important_worsening"))
 
-    ``percent`` is the reduction (positive when lower), None when ``before`` is 0 (n/a).
-    None when either mean is missing. The API keeps the unrounded figures.
+
+def shown_change(
+    before_mean: float | None, after_mean: float | None, change: dict | None
+) -> dict | None:
+    """The change of a follow-up window as the page shows it, from the window's ``change``
+    with its ``leg_abs`` and ``leg_pct_reduction`` unrounded (``analysis.compare``'s
+    ``unrounded_changes``; the API's rounded figures work too, if up to a unit high right
+    at a threshold).
+
+    Returns ``{"before", "after", "points", "percent", "direction", "points_words",
+    "words"}``: the two means rounded to 1 decimal as shown beside it; ``points`` (post -
+    pre) cut towards zero to 1 decimal and ``percent`` (the reduction, positive when
+    lower) to a whole number, None when the baseline mean is 0 (n/a). Cut, never rounded
+    up, so a figure cannot reach a threshold its category missed: 29.2% is 29%, not 30%,
+    beside "minimal improvement", and 2.04 points is 2.0. ``direction`` ("lower",
+    "higher" or "same") follows the unrounded change: a change under 0.1 points is "less
+    than 0.1 points lower", never "the same". The means shown may differ by 0.1 from the
+    points, which come from the unrounded means. None when either mean or the change is
+    missing.
     """
-    if before_mean is None or after_mean is None:
+    if before_mean is None or after_mean is None or not change or change["leg_abs"] is None:
         return None
-    before, after = round(before_mean, 1), round(after_mean, 1)
-    points = round(after - before, 1)
-    percent = None if before == 0 else _half_up(100 * (before - after) / before)
-    return {"before": before, "after": after, "points": points, "percent": percent}
+    points = _cut(change["leg_abs"], 1)
+    pct = change["leg_pct_reduction"]
+    percent = None if pct is None else int(_cut(pct, 0))
+    direction = _direction(change)
+    shown = {
+        "before": round(before_mean, 1),
+        "after": round(after_mean, 1),
+        "points": points,
+        "percent": percent,
+        "direction": direction,
+    }
+    shown["points_words"] = _points_words(points, direction)
+    shown["words"] = _change_words(shown)
+    return shown
 
 
-def _half_up(value: float) -> int:
-    # As people round (62.5 -> 63), not as Python's round() does (62.5 -> 62).
-    return int(math.copysign(math.floor(abs(value) + 0.5), value))
+def _cut(value: float, digits: int) -> float:
+    """``value`` cut towards zero to ``digits`` decimals. The tolerance is the category's
+    (``analysis.TOLERANCE``): 7.0 -> 4.9 is 30%, though 29.999999999999996% in binary."""
+    scale = 10**digits
+    return math.trunc(value * scale + math.copysign(analysis.TOLERANCE * scale, value)) / scale
+
+
+def _direction(change: dict) -> str:
+    """ "lower", "higher" or "same": the category's direction, else the change's sign."""
+    category = change.get("category")
+    if category in _LOWER_CATEGORIES:
+        return "lower"
+    if category in _HIGHER_CATEGORIES:
+        return "higher"
+    drop = change["leg_pct_reduction"]
+    if drop is None or drop == 0:
+        drop = -change["leg_abs"]
+    if drop > 0:
+        return "lower"
+    return "higher" if drop < 0 else "same"
+
+
+def _points_words(points: float, direction: str) -> str:
+    """ "2.0 points lower", "less than 0.1 points higher", "no change in points"."""
+    if direction == "same":
+        return gettext("no change in points")
+    if points == 0:
+        tenth = format_fixed(0.1, 1)
+        if direction == "lower":
+            return gettext("less than %(points)s points lower", points=tenth)
+        return gettext("less than %(points)s points higher", points=tenth)
+    size = format_fixed(abs(points), 1)
+    if direction == "lower":
+        return gettext("%(points)s points lower", points=size)
+    return gettext("%(points)s points higher", points=size)
+
+
+def _change_words(shown: dict) -> str:
+    """ "2.0 points lower (29% lower)", the percent "n/a" with a baseline mean of 0."""
+    points, percent, direction = shown["points_words"], shown["percent"], shown["direction"]
+    if percent is None:
+        return gettext("%(points)s (percent: n/a, as the average before was 0)", points=points)
+    if direction == "same":
+        return points
+    if percent == 0:
+        if direction == "lower":
+            return gettext(
+                "%(points)s (less than %(percent)s lower)", points=points, percent=percent_words(1)
+            )
+        return gettext(
+            "%(points)s (less than %(percent)s higher)", points=points, percent=percent_words(1)
+        )
+    if direction == "lower":
+        return gettext(
+            "%(points)s (%(percent)s lower)", points=points, percent=percent_words(percent)
+        )
+    return gettext(
+        "%(points)s (%(percent)s higher)", points=points, percent=percent_words(abs(percent))
+    )
 
 
 def progress_words(window: dict) -> str | None:
@@ -167,15 +250,24 @@ def change_sentence(kind: str, window: dict, baseline: dict) -> str | None:
     if not window.get("enough_data") or change.get("category") is None:
         return None
     before = before_words(kind)
-    shown = shown_change(baseline["leg"]["mean"], window["leg"]["mean"])
+    shown = shown_change(baseline["leg"]["mean"], window["leg"]["mean"], change)
     verdict = str(CATEGORY_WORDS[change["category"]])
     if window.get("in_progress"):
         verdict = so_far_words(verdict, window)
+    direction = shown["direction"]
     if shown["percent"] is None:
         points = shown["points"]
-        if points == 0:
+        if direction == "same":
             return gettext(
                 "Leg pain the same as %(before)s: %(verdict)s.", before=before, verdict=verdict
+            )
+        if points == 0:
+            # With a baseline of 0 a change can only be higher; under 0.1 is still a change.
+            return gettext(
+                "Leg pain less than %(points)s points higher than %(before)s: %(verdict)s.",
+                points=format_fixed(0.1, 1),
+                before=before,
+                verdict=verdict,
             )
         return ngettext(
             "Leg pain %(points)s point higher than %(before)s: %(verdict)s.",
@@ -185,11 +277,12 @@ def change_sentence(kind: str, window: dict, baseline: dict) -> str | None:
             before=before,
             verdict=verdict,
         )
-    if shown["percent"] == 0:
+    if shown["percent"] == 0 or direction == "same":
+        # Under 1% either way: only ever "no important change" (that needs 10%).
         return gettext(
             "Leg pain about the same as %(before)s: %(verdict)s.", before=before, verdict=verdict
         )
-    if shown["percent"] > 0:
+    if direction == "lower":
         return gettext(
             "Leg pain %(percent)s lower than %(before)s: %(verdict)s.",
             percent=percent_words(shown["percent"]),
@@ -214,7 +307,9 @@ def so_far_words(verdict: str, window: dict) -> str:
 
 def nap_words(nap: float | None) -> str | None:
     """NAP in words: "On 97 of 100 pairs of days (one before, one after), the later day hurt
-    less." None without a value. Never "100 of 100" unless every pair was lower."""
+    less (a tie counts as half)." None without a value. Never "100 of 100" unless every
+    pair was lower. The ties are said: NAP counts each as half a pair where the later day
+    hurt less, so a diary of the same score throughout is "50 of 100", not a change."""
     if nap is None:
         return None
     share = round(nap * 100)
@@ -223,7 +318,8 @@ def nap_words(nap: float | None) -> str | None:
     if share == 0 and nap > 0:
         share = 1
     return gettext(
-        "On %(share)s of 100 pairs of days (one before, one after), the later day hurt less.",
+        "On %(share)s of 100 pairs of days (one before, one after), the later day hurt less "
+        "(a tie counts as half).",
         share=share,
     )
 

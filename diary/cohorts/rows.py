@@ -123,7 +123,7 @@ def _questionnaire_rows(block: dict, names: list[str]) -> list[dict]:
     makers = {
         "mean": mean_cell,
         "change_of_means": lambda w: change_cell(w["change_of_means"], min(w["n"], baseline_n)),
-        "mean_of_pct": lambda w: percent_cell(w["mean_of_pct_changes"], w["n_paired"]),
+        "mean_of_pct": lambda w: percent_cell(w["mean_of_pct_changes"], w["n_pct"]),
         "responders": responder_cell,
     }
     return [

@@ -115,7 +115,12 @@ class QuestionnaireWindow(Responders):
         description="this window's mean score minus baseline's (null for a rating of change)"
     )
     mean_of_pct_changes: float | None = Field(
-        description="mean of each patient's percent improvement against their baseline answer"
+        description="mean of each patient's percent improvement against their baseline answer "
+        "over n_pct patients"
+    )
+    n_pct: int | None = Field(
+        description="patients with an answer here and at baseline and a baseline score that "
+        "has a percent (not 0); null at baseline and for a rating of change"
     )
 
 

@@ -125,6 +125,7 @@ def _instrument_window(members: list[dict], definition, name: str) -> dict:
         "sd": _round(stats.sd(scores)),
         "change_of_means": None,
         "mean_of_pct_changes": None,
+        "n_pct": None,
         "n_paired": None,
         **_responders([]),
     }
@@ -137,8 +138,10 @@ def _instrument_window(members: list[dict], definition, name: str) -> dict:
         after_mean = stats.mean(scores)
         if before_mean is not None and after_mean is not None:
             block["change_of_means"] = _round(after_mean - before_mean)
+        # A baseline score of 0 has no percent: the mean and its n leave that patient out.
         percents = [e["percent"] for e in entries if e and e["percent"] is not None]
         block["mean_of_pct_changes"] = _round(stats.mean(percents), 1)
+        block["n_pct"] = len(percents)
     block["n_paired"] = len(flags)
     block.update(_responders(flags))
     return block

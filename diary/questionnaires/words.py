@@ -177,7 +177,9 @@ def verdict(kind: str, window: dict, baseline: dict, definitions=None) -> str | 
     ):
         phrases = [p for p, _ in parts]
         if pain is not None:
-            shown = shown_change(baseline["leg"]["mean"], window["leg"]["mean"])
+            shown = shown_change(
+                baseline["leg"]["mean"], window["leg"]["mean"], window.get("change")
+            )
             phrases.insert(
                 0, gettext("Leg pain %(percent)s lower", percent=percent_words(shown["percent"]))
             )

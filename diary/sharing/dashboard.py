@@ -13,7 +13,7 @@ from statistics import fmean
 from diary import clinical
 from diary.clinical import comparison
 from diary.clinical.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
-from diary.i18n.text import gettext
+from diary.i18n.text import and_list, gettext
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import invites, log
@@ -57,17 +57,24 @@ def red_flags(entries: list[dict]) -> list[dict]:
 def latest_therapy(db, patient_id: int, today: date) -> dict | None:
     """The therapy that started last, with the category of its change at the latest window
     with enough data (None when no window has): ``{"id", "name", "kind", "start_day",
-    "window", "window_label", "category", "category_words"}``, or None without therapies."""
+    "window", "window_label", "category", "category_words", "overlapping_therapies",
+    "overlap_words"}``, or None without therapies.
+
+    ``overlapping_therapies`` are the comparison's (``comparison.overlaps``): other
+    therapies begun in its weeks compared, whose change cannot be told apart from this
+    one's; ``overlap_words`` says so in a line (None without any), as every view of a
+    comparison must (CLINICAL.md section 4)."""
     therapies = store.list_therapies(db, patient_id)
     if not therapies:
         return None
     therapy = max(therapies, key=lambda t: (t["start_day"], t["created_at"]))
     entries = store.entries_for_comparison(db, patient_id, therapy["start_day"])
     result = comparison.therapy_comparison(
-        therapy, entries, today=today, baseline_days=28, exclusion_days=7
+        therapy, entries, therapies=therapies, today=today, baseline_days=28, exclusion_days=7
     )
     headline = comparison.headline_window(result["windows"])
     category = headline["change"]["category"] if headline else None
+    others = result["overlapping_therapies"]
     return {
         "id": therapy["id"],
         "name": therapy_name(therapy),
@@ -77,6 +84,13 @@ def latest_therapy(db, patient_id: int, today: date) -> dict | None:
         "window_label": WINDOW_LABELS[headline["name"]] if headline else None,
         "category": category,
         "category_words": CATEGORY_WORDS.get(category),
+        "overlapping_therapies": others,
+        "overlap_words": gettext(
+            "Overlaps with %(therapies)s: the change may come from either.",
+            therapies=and_list(o["label"] for o in others),
+        )
+        if others
+        else None,
     }
 
 

@@ -13,7 +13,7 @@ from pydantic import AfterValidator, BaseModel, Field
 from diary.fields import UUID_PATTERN, Whole
 from diary.i18n.text import gettext as _
 from diary.questionnaires.schemas import LatestQuestionnaire
-from diary.schemas import Strict
+from diary.schemas import Strict, TherapyRef
 from diary.sharing import invites, links
 
 DateTime = Annotated[str, Field(json_schema_extra={"format": "date-time"})]
@@ -151,6 +151,11 @@ class LatestTherapy(BaseModel):
     window_label: str | None
     category: str | None
     category_words: str | None
+    overlapping_therapies: list[TherapyRef] = Field(
+        description="other therapies begun between this one's baseline start and the last "
+        "window with numbers: the change may come from either (as in the comparison)"
+    )
+    overlap_words: str | None = Field(description="that in a line; null without any")
 
 
 class PatientSummary(BaseModel):

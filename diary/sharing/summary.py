@@ -25,12 +25,14 @@ RECENT_NOTES = 8
 
 
 def _print_rows(panel: dict) -> list[dict]:
-    """The windows of one therapy worth a row on paper: those with enough data or a
-    questionnaire answer (a window still running is marked ``in_progress``)."""
+    """The windows of one therapy worth a row on paper: the baseline, always (with too few
+    days it says so: without it the follow-ups would read as compared with nothing), and
+    the windows with enough data or a questionnaire answer (a window still running is
+    marked ``in_progress``). ``window`` is the panel's, for its not-enough-data words."""
     rows = []
     for window in panel["windows"]:
         answered = [q for q in window["questionnaires"] if q["response"] is not None]
-        if not window["enough_data"] and not answered:
+        if not window["enough_data"] and not answered and window["name"] != "baseline":
             continue
         change = window.get("change") or {}
         rows.append(
@@ -50,6 +52,7 @@ def _print_rows(panel: dict) -> list[dict]:
                 "in_progress": window["in_progress"],
                 "progress": window["progress"],
                 "enough_data": window["enough_data"],
+                "window": window,
                 # Every instrument the window shows: one without an answer here says so.
                 "questionnaires": [
                     questionnaire_words.short_words(q) for q in window["questionnaires"]

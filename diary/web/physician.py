@@ -54,6 +54,8 @@ def patients():
         rows=rows,
         sort=sort,
         sorts=dashboard.SORTS,
+        # Once for the list: every verdict on it is a before/after comparison.
+        caveat=comparison_words.caveat_words(),
         errors={},
         code="",
     )

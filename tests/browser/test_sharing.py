@@ -81,6 +81,11 @@ def test_invite_accept_read_revoke_on_phones(browser, live_server, new_user):
     doctor.get_by_role("link", name="Back to the charts").click()
     doctor.get_by_role("link", name="All patients").click()
     expect(doctor.get_by_role("link", name=user["name"], exact=True)).to_be_visible()
+    # The verdict comes with the caveat, once, and says the two therapies overlap.
+    expect(doctor.get_by_text("Keep in mind:")).to_have_count(1)
+    expect(doctor.locator("[data-overlap]")).to_have_text(
+        "Overlaps with Stem-cell injection (L5-S1): the change may come from either."
+    )
     assert_no_axe_violations_light_and_dark(doctor)
     doctor.get_by_role("link", name=user["name"], exact=True).click()
     patient_page = doctor.url
