@@ -161,6 +161,12 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
     charts_drawn(reader)
     assert_no_axe_violations_light_and_dark(reader)
     reader.get_by_role("link", name="Back to the summary").click()
+    # Print the summary, not the charts page it is leaving (or a blank page between them).
+    reader.wait_for_url(link)
+    reader.wait_for_load_state("load")
+    expect(
+        reader.get_by_role("heading", name=f"Pain diary summary: {user['name']}")
+    ).to_be_visible()
 
     for paper in ("A4", "Letter"):
         pdf = reader.pdf(format=paper, print_background=False)
