@@ -17,7 +17,7 @@ from flask_login import current_user
 from diary import clinical, inputs
 from diary.access import allow
 from diary.clinical import comparison, regions
-from diary.days import EARLIEST_DAY
+from diary.days import EARLIEST_DAY, latest_allowed_day, parse_day
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import format_date
@@ -204,8 +204,10 @@ def blank_values():
 
 
 def _chosen_day(values) -> dt.date:
+    # The form's day when it is one an entry may have, else today: a refused day (year 1,
+    # 9999-12-31) must still let the form be shown again, and has no day before it to copy.
     try:
-        return dt.date.fromisoformat(values["day"])
+        return parse_day(values["day"], last=latest_allowed_day())
     except ValueError:
         return local_today()
 
