@@ -3,6 +3,8 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests import clock
 from tests.conftest import form_token, text_of
 
@@ -175,3 +177,34 @@ def test_a_dose_whose_medicine_was_deleted_is_kept_and_said(patient):
     patient.delete(f"/api/v1/medications/{med['id']}")
     listed = text_of(patient.client.get("/medications/"))
     assert "1 dose you recorded belongs to a medicine that is no longer in this list" in listed
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "day", "time", "message"),
+    [
+        ("Asia/Tokyo", "0001-01-01", "08:00", "Day is too far in the past."),
+        ("America/New_York", "9999-12-31", "23:00", "Day is in the future;"),
+        ("UTC", "2026-02-30", "08:00", "Day must be a real calendar date like 2026-03-31."),
+    ],
+)
+def test_a_dose_moved_to_a_day_out_of_range_is_named_on_the_form(
+    make_api, time_zone, day, time, message
+):
+    # In UTC these moments fall before year 1 or after year 9999: once a 500 (OverflowError).
+    patient = make_api()
+    patient.register(time_zone=time_zone)
+    med = patient.post(
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": TODAY},
+    ).get_json()
+    dose = patient.post(
+        "/api/v1/doses", {"medication_id": med["id"], "taken_at": f"{TODAY}T08:00:00Z"}
+    ).get_json()
+    edit = f"/medications/doses/{dose['id']}/edit"
+    refused = post(patient, edit, {"base_version": "1", "day": day, "time": time})
+    assert refused.status_code == 422
+    assert message in text_of(refused)
+    html = refused.get_data(as_text=True)
+    assert re.search(r'<input id="f-day"[^>]*aria-describedby="[^"]*f-day-error', html)
+    assert f'value="{day}"' in html  # what was typed is shown again
+    assert patient.get(f"/api/v1/doses/{dose['id']}").get_json() == dose

@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from diary.access import allow
 from diary.clinical import comparison, comparison_words
+from diary.days import latest_allowed_day, parse_day
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -232,6 +233,12 @@ def edit_dose(object_id):
     if request.method == "GET":
         return _dose_page(dose)
     values = {name: request.form.get(name, "").strip() for name in ("day", "time")}
+    try:
+        # The day first, by the entries' rule: a moment on a day like 0001-01-01 is past
+        # what a date can hold once moved to UTC (an OverflowError, not a ValueError).
+        parse_day(values["day"], last=latest_allowed_day())
+    except ValueError as err:
+        return _dose_page(dose, {"day": str(err)}, values, status=422)
     try:
         taken_at = doses.at_local(values["day"], values["time"], current_user.time_zone)
     except ValueError:
