@@ -300,7 +300,7 @@ def logged_today():
     return [(entry, summary(entry)) for entry in reversed(entries)]
 
 
-def _render_today(values, errors=None, status=None):
+def _render_today(values, errors=None, status=None, as_needed_problem=None):
     # Read before the entries, as History does (the page's script compares it).
     seq = store.last_seq(get_db(), current_user.id)
     logged = logged_today()
@@ -319,7 +319,14 @@ def _render_today(values, errors=None, status=None):
         as_needed=medication_records.as_needed_today(
             get_db(), current_user.id, time_zone=current_user.time_zone, today=local_today()
         ),
+        as_needed_problem=as_needed_problem,
     )
+
+
+def today_page(as_needed_problem=None):
+    """Today as it opens, with ``as_needed_problem`` (``{"medication_id", "message"}``: why
+    a "Took one" recorded nothing) said in the block of medicines taken when needed."""
+    return _render_today(blank_values(), as_needed_problem=as_needed_problem)
 
 
 @bp.route("/today", methods=["GET", "POST"])

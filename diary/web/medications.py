@@ -30,6 +30,7 @@ from diary.medications.schemas import (
 from diary.medications.words import course_words, medication_name
 from diary.schemas import validate
 from diary.sync import merge, store
+from diary.web.entries import today_page
 
 bp = Blueprint("medications", __name__, url_prefix="/medications")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
@@ -41,6 +42,8 @@ STALE_FORM = _l(
     "This form was saved already, then changed. To change that medicine, open it from the "
     "list; to add another one, tap Save again."
 )
+MEDICINE_GONE = _l("That medicine is not in your list any more. Nothing was recorded.")
+FOREIGN_FORM = _l("Nothing was recorded: this form was not one we made. Tap “Took one” again.")
 CHANGED_ELSEWHERE = _l(
     "This was changed on another device while you were editing. The form now shows the "
     "saved version: make your change again."
@@ -196,8 +199,10 @@ def took_one():
     valid, errors = _validated(DoseCreate, {**data, "taken_at": doses.now_iso()})
     medication = store.get(db, "medication", current_user.id, medication_id) if not errors else None
     if medication is None:
-        flash(_("That medicine is not in your list any more. Nothing was recorded."), "error")
-        return redirect(url_for("entries.today"))
+        # Today again, saying why next to the medicines' "Took one" (422, as any refused form).
+        message = FOREIGN_FORM if "id" in errors else MEDICINE_GONE
+        problem = {"medication_id": medication_id, "message": message}
+        return today_page(as_needed_problem=problem), 422
     outcome = store.change(db, current_user.id, "dose", valid.id, None, False, valid)
     if outcome.status == merge.APPLIED:
         time = doses.local_time(outcome.row["taken_at"], current_user.time_zone)
