@@ -39,9 +39,20 @@ class Logger(glogging.Logger):
     """gunicorn's logger, with the secret of a view or reset link left out of every line
     (its path is its key: whoever reads the log must not be able to open the diary)."""
 
+    # The access log's values that can hold a path: redacted where they are made, which
+    # costs each request about a microsecond (filtering every value it could name, ten).
+    PATHS = ("U", "r", "f", "{referer}i")
+
     def setup(self, cfg):
         super().setup(cfg)
-        tokens.keep_out_of_logs(self.error_log, self.access_log)
+        tokens.keep_out_of_logs(self.error_log)
+
+    def atoms(self, resp, req, environ, request_time):
+        atoms = super().atoms(resp, req, environ, request_time)
+        for name in self.PATHS:
+            if isinstance(atoms.get(name), str):
+                atoms[name] = tokens.redact(atoms[name])
+        return atoms
 
 
 logger_class = Logger

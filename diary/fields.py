@@ -22,20 +22,30 @@ from diary.inputs import MAX_INTEGER
 UUID_PATTERN = "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 #: White space and control characters, spelled out: ``\s`` means different things to
 #: Python, to JavaScript and to other regular-expression engines, and so would the document.
-BLANKS = r"\x00-\x20\x7f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
+#: With them, the characters that show nothing (zero-width spaces and joiners, the word
+#: joiner, the Hangul fillers): a name made of them alone would look empty on every page.
+BLANKS = (
+    r"\x00-\x20\x7f\x85\xa0\u115f\u1160\u1680\u180e\u2000-\u200d\u2028\u2029\u202f"
+    r"\u205f\u2060\u3000\u3164\ufeff\uffa0"
+)
 EMAIL_PATTERN = rf"^[^@{BLANKS}]+@[^@{BLANKS}]+\.[^@{BLANKS}]+$"
 #: Somewhere a character that is not blank (searched, as JSON Schema patterns are).
 SOME_TEXT = f"[^{BLANKS}]"
-BLANK_CHARACTERS = (
-    "".join(
-        map(chr, [*range(0x21), 0x7F, 0x85, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x2028, 0x2029])
+BLANK_CHARACTERS = "".join(
+    map(
+        chr,
+        [
+            *range(0x21),
+            *(0x7F, 0x85, 0xA0, 0x115F, 0x1160, 0x1680, 0x180E),
+            *range(0x2000, 0x200E),
+            *(0x2028, 0x2029, 0x202F, 0x205F, 0x2060, 0x3000, 0x3164, 0xFEFF, 0xFFA0),
+        ],
     )
-    + "\u202f\u205f\u3000\ufeff"
 )
 
 
 def _uuid_text(value: str) -> str:
-    if not re.match(UUID_PATTERN, value):
+    if not re.fullmatch(UUID_PATTERN, value):
         raise ValueError(_("must be a UUID like 3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"))
     return value.lower()
 
@@ -49,7 +59,7 @@ ClientId = Annotated[
 
 
 def _email(value: str) -> str:
-    if not re.match(EMAIL_PATTERN, value):
+    if not re.fullmatch(EMAIL_PATTERN, value):
         raise ValueError(_("must be an email address like name@example.org"))
     return value
 
@@ -88,10 +98,16 @@ def Trimmed(max_length: int):  # noqa: N802 - used like a type
     return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(trim)]
 
 
+#: Names the system's zone database carries that name no place: "localtime" is whatever
+#: zone the server is set to (a patient's days would move with the server), "Factory" and
+#: "posixrules" are placeholders.
+NOT_PLACES = frozenset({"localtime", "Factory", "posixrules"})
+
+
 @cache
 def time_zones() -> tuple[str, ...]:
     """The time zone names this server knows (the IANA database the system carries)."""
-    return tuple(sorted(zoneinfo.available_timezones()))
+    return tuple(sorted(zoneinfo.available_timezones() - NOT_PLACES))
 
 
 def _time_zone(value: str) -> str:
@@ -140,7 +156,7 @@ TIMESTAMP_PATTERN = "^" + days.pattern()[1:-1] + _TIME + _OFFSET + "$"
 
 
 def _timestamp(value: str) -> str:
-    if not re.match(TIMESTAMP_PATTERN, value):
+    if not re.fullmatch(TIMESTAMP_PATTERN, value):
         raise ValueError(_("must be a date and time like 2026-03-31T08:15:00.000Z"))
     moment = datetime.datetime.fromisoformat(value).astimezone(datetime.UTC)
     return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
@@ -169,8 +185,8 @@ def _past_timestamp_pattern() -> str:
 
 
 def _past_timestamp(value: str) -> str:
-    if not re.match(_past_timestamp_pattern(), value):
-        if re.match(TIMESTAMP_PATTERN, value):
+    if not re.fullmatch(_past_timestamp_pattern(), value):
+        if re.fullmatch(TIMESTAMP_PATTERN, value):
             raise ValueError(_("is in the future; you can record now or an earlier time"))
         raise ValueError(_("must be a date and time like 2026-03-31T08:15:00.000Z"))
     return _timestamp(value)
@@ -193,7 +209,7 @@ LOCAL_TIME_PATTERN = "^(?:[01][0-9]|2[0-3]):[0-5][0-9]$"
 
 
 def _local_time(value: str) -> str:
-    if not re.match(LOCAL_TIME_PATTERN, value):
+    if not re.fullmatch(LOCAL_TIME_PATTERN, value):
         raise ValueError(_("must be a time like 20:30 (hours 00-23, minutes 00-59)"))
     return value
 

@@ -29,6 +29,12 @@ def test_a_name_of_blanks_is_refused(name):
     assert not re.search(fields.SOME_TEXT, name)
 
 
+@pytest.mark.parametrize("name", ["\u200b", "\u2060\u200d", "\u3164", "\u115f\u1160", "\uffa0"])
+def test_a_name_of_characters_that_show_nothing_is_refused(name):
+    with pytest.raises(ValidationError):
+        Person(name=name, email="a@example.org", score=1)
+
+
 def test_a_name_is_kept_without_outer_blanks():
     assert Person(name="\u3000 Ana \x1c", email="a@example.org", score=1).name == "Ana"
 
@@ -47,3 +53,27 @@ def test_a_whole_number_may_be_written_as_a_float_with_no_fraction():
             Person.model_validate(
                 {"name": "A", "email": "a@example.org", "score": score}, strict=True
             )
+
+
+class Ids(BaseModel):
+    id: fields.ClientId
+    at: fields.Timestamp
+    clock: fields.LocalTime
+
+
+GOOD = {
+    "id": "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e",
+    "at": "2026-01-05T08:00:00Z",
+    "clock": "20:30",
+}
+
+
+@pytest.mark.parametrize("field", sorted(GOOD))
+def test_a_trailing_line_break_is_not_part_of_any_pattern(field):
+    """Python's ``$`` also matches before a final line break: an id with one was stored and
+    could never be opened, edited or deleted again (its address lost the line break)."""
+    assert Ids(**GOOD).id == GOOD["id"]
+    with pytest.raises(ValidationError) as refused:
+        Ids(**{**GOOD, field: GOOD[field] + "\n"})
+    assert refused.value.errors()[0]["loc"] == (field,)
+    assert "isoformat" not in str(refused.value)  # our words, not Python's

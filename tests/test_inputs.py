@@ -8,11 +8,12 @@ parameter), and numbers that pass str.isdigit() but not int() ("²").
 import base64
 import json
 import re
+from uuid import uuid4
 
 import pytest
 
 from diary import inputs
-from tests.conftest import form_token
+from tests.conftest import change, form_token, sync
 
 DEEP = "[" * 5000 + "]" * 5000
 ENTRY = {"day": "2026-01-05", "leg_pain": 4}
@@ -144,6 +145,43 @@ def test_cursor_text_that_is_not_ours_is_422(patient, text):
     assert response.status_code == 422 and "cursor" in error_of(response)["fields"]
     listed = patient.get(f"/api/v1/entries?after={text}")
     assert listed.status_code == 422 and "after" in error_of(listed)["fields"]
+
+
+def test_a_trailing_line_break_is_refused_in_ids_cursors_and_times(patient):
+    """An entry whose id ended in a line break was stored, shown in History, and could then
+    never be opened, edited or deleted (its address had lost the line break)."""
+    uid = "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e"
+    created = patient.post(
+        "/api/v1/entries", {"id": uid + "\n", "day": "2026-01-05", "leg_pain": 4}
+    )
+    assert created.status_code == 422 and "id" in error_of(created)["fields"]
+    change = {"kind": "entry", "id": uid + "\n", "base_version": None, "deleted": False}
+    answer = patient.post(
+        "/api/v1/sync", {"cursor": None, "changes": [{**change, "data": {"day": "2026-01-05"}}]}
+    )
+    assert answer.status_code == 200 and answer.get_json()["results"][0]["status"] == "rejected"
+    synced = patient.post("/api/v1/sync", {"cursor": "1\n", "changes": []})
+    assert synced.status_code == 422 and "cursor" in error_of(synced)["fields"]
+    reminder = patient.put("/api/v1/users/me", {"reminder_time": "20:30\n"})
+    assert reminder.status_code == 422 and "reminder_time" in error_of(reminder)["fields"]
+    assert patient.get("/api/v1/entries").get_json()["entries"] == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("deleted", "yes"), ("deleted", 1), ("base_version", "1"), ("base_version", True)],
+)
+def test_a_sync_change_is_as_strict_as_the_rest_api(patient, field, value):
+    """The REST API refuses "1" for a version; sync read it as 1, and "yes" as a delete."""
+    kept, other = uuid4(), uuid4()
+    sync(patient, [change(kept, {"day": "2026-01-05", "leg_pain": 4})])
+    hostile = {**change(kept, base=1, deleted=True), field: value}
+    answer = sync(patient, [hostile, change(other, {"day": "2026-01-06", "leg_pain": 2})])
+    refused, applied = answer["results"]
+    assert refused["status"] == "rejected" and field in refused["error"]["fields"]
+    assert applied["status"] == "applied"  # the rest of the batch still applies
+    entry = patient.get(f"/api/v1/entries/{kept}")
+    assert entry.status_code == 200 and entry.get_json()["version"] == 1  # not deleted
 
 
 @pytest.mark.parametrize("values", BAD_PAGE_CURSORS)

@@ -512,7 +512,7 @@ def test_a_change_valid_in_one_validation_is_exactly_what_two_steps_give(raw):
 
     # The two steps whose errors the answers name: the envelope, then the kind's data.
     try:
-        envelope = SyncChange.model_validate(raw, strict=False)
+        envelope = SyncChange.model_validate(raw)
         data, fields = (None, None)
         if not envelope.deleted:
             data, fields = store.validate_change(envelope.kind, envelope.data or {})

@@ -121,7 +121,7 @@ def _checked_step_by_step(raw):
     ident = raw.get("id") if isinstance(raw, dict) else None
     kind = raw.get("kind") if isinstance(raw, dict) else None
     try:
-        change = SyncChange.model_validate(raw, strict=False)
+        change = SyncChange.model_validate(raw)  # strict: "yes" is not true, "1" not 1
     except ValidationError as exc:
         return None, None, _rejected(ident, kind, field_errors(exc))
     data = None

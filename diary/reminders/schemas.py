@@ -16,7 +16,7 @@ ENDPOINT_MAX = 2048
 
 def _matches(pattern: str, message: str):
     def check(value: str) -> str:
-        if not re.match(pattern, value):
+        if not re.fullmatch(pattern, value):
             raise ValueError(message)
         return value
 

@@ -22,7 +22,7 @@ Uuid = Annotated[str, Field(json_schema_extra={"format": "uuid", "pattern": UUID
 
 def _code(value: str) -> str:
     # Python's re on the documented pattern: the document and the check are the same rule.
-    if not re.match(invites.CODE_PATTERN, value) or invites.normalise(value) is None:
+    if not re.fullmatch(invites.CODE_PATTERN, value) or invites.normalise(value) is None:
         raise ValueError(
             _(
                 "must be the %(count)s letters and digits of an invite code, like 7KQ2M-XH4PB",

@@ -33,7 +33,7 @@ def encode_seq(seq: int) -> str:
 
 def decode_seq(text) -> int | None:
     """The sequence number in a sync cursor, or None when it is not one this server gave out."""
-    if isinstance(text, str) and re.match(SEQ_CURSOR_PATTERN, text):
+    if isinstance(text, str) and re.fullmatch(SEQ_CURSOR_PATTERN, text):
         return int(text)
     legacy = _decode_legacy(text, (int,))
     return legacy[0] if legacy else None
@@ -45,7 +45,7 @@ def encode_page(day: str, created_at: str, object_id: str) -> str:
 
 def decode_page(text) -> tuple[str, str, str] | None:
     """The (day, created_at, id) position in a page cursor, or None when it is not one."""
-    if isinstance(text, str) and re.match(PAGE_CURSOR_PATTERN, text):
+    if isinstance(text, str) and re.fullmatch(PAGE_CURSOR_PATTERN, text):
         return text[:10], text[11:-37], text[-36:]
     legacy = _decode_legacy(text, (str, str, str))
     return tuple(legacy) if legacy else None
@@ -57,7 +57,7 @@ def encode_log(at: str, event_id: int) -> str:
 
 def decode_log(text) -> tuple[str, int] | None:
     """The (at, id) position in an access-log cursor, or None when it is not one."""
-    if not isinstance(text, str) or not re.match(LOG_CURSOR_PATTERN, text):
+    if not isinstance(text, str) or not re.fullmatch(LOG_CURSOR_PATTERN, text):
         return None
     at, _, event_id = text.rpartition("_")
     return at, int(event_id)

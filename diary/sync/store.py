@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, ValidationError, create_model
+from pydantic import BaseModel, ValidationError, create_model
 
 from diary import json_text
 from diary.accounts import now_iso
@@ -358,18 +358,12 @@ def validate_change(kind, raw_data):
         return None, field_errors(exc)
 
 
-class _LaxChange(SyncChange):
-    # Lax like a SyncChange is read (api/sync.py); each kind's data model keeps its own
-    # strictness.
-    model_config = ConfigDict(strict=False)
-
-
 # A SyncChange of each kind with its data as that kind's model: valid changes pass in one
 # validation instead of two. Not part of the API's document.
 _CHANGES = {
     kind: create_model(
         f"{spec['model'].__name__}Change",
-        __base__=_LaxChange,
+        __base__=SyncChange,
         kind=(Literal[kind], ...),
         data=(spec["model"] | None, None),
     )

@@ -6,7 +6,12 @@ from flask import request, url_for
 
 
 def safe_next(default_endpoint="pages.home"):
-    """The ``next`` target when it stays on this site, else the default page."""
+    """The ``next`` target when it stays on this site, else the default page.
+
+    A target with a control character is refused too: ``urlsplit`` drops tabs and line
+    breaks before it looks (so ``/today`` plus a line break passed), and a header cannot
+    hold them (the redirect then failed with a 500, after a sign-in had been written).
+    """
     target = request.values.get("next", "")
     parts = urlsplit(target)
     if (
@@ -15,6 +20,7 @@ def safe_next(default_endpoint="pages.home"):
         and not parts.netloc
         and not parts.scheme
         and "\\" not in target
+        and target.isprintable()
     ):
         return target
     return url_for(default_endpoint)

@@ -49,7 +49,8 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
 ):
     url = live_server.url
     page.goto(url + "/signin")
-    register_via_api(page, url, new_user())
+    user = new_user()
+    register_via_api(page, url, user)
     headers = record_a_diary(page, url)
 
     page.goto(url + "/account")
@@ -62,7 +63,10 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
     copy = Path(download.value.path()).read_bytes()
 
     # The account goes; a new one (as on another server) takes the copy back.
-    assert page.request.delete(url + "/api/v1/users/me", headers=headers).ok
+    gone = page.request.delete(
+        url + "/api/v1/users/me", data={"password": user["password"]}, headers=headers
+    )
+    assert gone.ok, gone.text()
     register_via_api(page, url, new_user())
     page.goto(url + "/account/data/")
     page.evaluate(WATCH_STATUS)
