@@ -7,7 +7,8 @@ import logging
 import sqlite3
 
 from flask import current_app, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from flask.globals import request_ctx
+from werkzeug.exceptions import BadHost, HTTPException, InternalServerError
 
 from diary import tokens
 from diary.i18n.text import format_decimal, language
@@ -103,11 +104,25 @@ def _handle_http(exc: HTTPException):
                 limit=limit,
             )
         return json_error(status, code, message, headers=headers)
-    return (
-        render_template("errors/error.html", status=exc.code, error=exc, message=_own_words(exc)),
-        exc.code,
-        headers,
-    )
+    return _error_page(exc.code, exc, _own_words(exc), headers)
+
+
+def _error_page(status, error, message, headers):
+    """The HTML error page; as plain text when the request's Host header could not be read,
+    since the page links to other pages and no link can be made for such a request."""
+    if request_ctx.url_adapter is None:
+        words = message or MESSAGES.get(status, ("error", _("Request failed.")))[1]
+        return current_app.response_class(f"{words}\n", status, headers, mimetype="text/plain")
+    page = render_template("errors/error.html", status=status, error=error, message=message)
+    return page, status, headers
+
+
+def refuse_unreadable_host():
+    """before_request, first of all: a Host header that is not a name (``a..b``, a label of
+    64 characters or more) leaves the request without a URL adapter; refuse it, naming the
+    header, before another hook (the CSRF check) makes a page that needs one."""
+    if request_ctx.url_adapter is None:
+        raise BadHost(_("The Host header of this request is not a name this server can read."))
 
 
 def size_words(size: int) -> str:
@@ -138,11 +153,7 @@ def _handle_storage(exc: sqlite3.Error):
     headers = [("Retry-After", "60")]
     if wants_json():
         return json_error(503, headers=headers)
-    return (
-        render_template("errors/error.html", status=503, error=exc, message=MESSAGES[503][1]),
-        503,
-        headers,
-    )
+    return _error_page(503, exc, MESSAGES[503][1], headers)
 
 
 def _handle_unexpected(exc):
@@ -155,6 +166,8 @@ def init_app(app):
     # The app's own log and the development server's request log (``flask run``) name
     # paths; gunicorn's logs get the same filter from gunicorn.conf.py.
     tokens.keep_out_of_logs(app.logger, logging.getLogger("werkzeug"))
+    # First of the request hooks, whatever registers its own later.
+    app.before_request_funcs.setdefault(None, []).insert(0, refuse_unreadable_host)
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http)
     app.register_error_handler(sqlite3.OperationalError, _handle_storage)

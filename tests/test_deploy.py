@@ -125,3 +125,32 @@ def test_gunicorns_logs_never_hold_the_secret_of_a_view_or_reset_link(tmp_path):
     assert '"GET /reset/[token]" 404' in logged
     assert f"/x/{entry}" in logged  # other paths are logged whole
     assert secret not in logged
+
+
+def test_gunicorn_answers_a_host_header_that_is_not_a_name_with_400_naming_it(tmp_path):
+    """werkzeug cannot read such a Host (BadHost): the error page once failed making its
+    links, and gunicorn answered a bare 500 Internal Server Error."""
+    import http.client
+    import os
+
+    from bench.served import free_port, start, stop
+
+    env = {**os.environ, "HOME": str(tmp_path), "DIARY_SECRET_KEY": "deploy-test"}
+    env["DIARY_INSTANCE_PATH"] = str(tmp_path / "instance")
+    port = free_port()
+    server = start("wsgi:app", env, port, workers=1)
+    answers = []
+    try:
+        for host in ("a..b", "a" * 64 + ".example.org"):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+            connection.putrequest("GET", "/signin", skip_host=True)
+            connection.putheader("Host", host)
+            connection.putheader("Accept", "text/html")
+            connection.endheaders()
+            answer = connection.getresponse()
+            answers.append((answer.status, answer.read().decode().strip()))
+            connection.close()
+    finally:
+        stop(server)
+    words = "The Host header of this request is not a name this server can read."
+    assert answers == [(400, words), (400, words)]

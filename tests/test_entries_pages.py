@@ -211,6 +211,35 @@ def test_a_future_day_is_refused_and_an_earlier_day_is_logged_later(app, client,
     assert re.search(r"Back pain 2 logged \d+ [A-Z][a-z]{2} Edit", history)  # logged later
 
 
+@pytest.mark.parametrize(
+    ("day", "message"),
+    [
+        ("0001-01-01", "Day is too far in the past"),
+        ("9999-12-31", "Day is in the future; you can log today or earlier days"),
+    ],
+)
+def test_a_day_at_the_edge_of_the_calendar_is_named_not_a_server_error(
+    app, patient, post_form, day, message
+):
+    # The form is shown again with "Same as yesterday" worked out for a day: year 1 has no
+    # day before it, which was a 500 (OverflowError) on Save and on "Same as yesterday".
+    patient.post(
+        "/api/v1/entries", {"day": days_ago(1), "leg_pain": 6, "activities": {"walking": 3}}
+    )
+    refused = post_form("/today", {"day": day, "leg_pain": "3", "action": "save"})
+    assert refused.status_code == 422
+    assert message in text_of(refused)
+    assert field_value(refused, "day") == day
+    copied = post_form("/today", {"day": day, "leg_pain": "3", "action": "same_as_yesterday"})
+    assert copied.status_code == 200
+    assert checked(copied, "activities.walking") == ["3"]  # the latest entry before today
+    entry = _make_entry(patient)
+    edited = post_form(f"/entries/{entry['id']}/edit", {"day": day, "leg_pain": "3"})
+    assert edited.status_code == 422
+    assert message in text_of(edited)
+    assert count_entries(app) == 2
+
+
 def test_same_as_yesterday_without_javascript_fills_the_map_and_activities(app, patient, post_form):
     none_yet = post_form("/today", {"action": "same_as_yesterday", "day": days_ago(0)})
     assert none_yet.status_code == 200

@@ -69,3 +69,20 @@ def test_unexpected_errors_hide_the_traceback(app, tmp_path):
     assert r.status_code == 500
     html = r.get_data(as_text=True)
     assert "Something went wrong" in html and "Traceback" not in html
+
+
+HOST_WORDS = "The Host header of this request is not a name this server can read."
+
+
+@pytest.mark.parametrize("host", ["a..b", "a" * 64 + ".example.org"])
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_a_host_header_that_is_not_a_name_is_400_naming_it(client, host, method):
+    # No link can be made for such a request: the error page itself once failed, and the
+    # server answered a bare 500 (before it, a POST's CSRF page did the same).
+    r = client.open("/signin", method=method, headers={"Host": host, "Accept": "text/html"})
+    assert r.status_code == 400
+    assert r.mimetype == "text/plain"
+    assert r.get_data(as_text=True).strip() == HOST_WORDS
+    r = client.open("/api/v1/session", method=method, headers={"Host": host})
+    assert r.status_code == 400
+    assert _error(r)["message"] == HOST_WORDS

@@ -3,6 +3,8 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests import clock
 from tests.conftest import form_token, text_of
 
@@ -175,3 +177,98 @@ def test_a_dose_whose_medicine_was_deleted_is_kept_and_said(patient):
     patient.delete(f"/api/v1/medications/{med['id']}")
     listed = text_of(patient.client.get("/medications/"))
     assert "1 dose you recorded belongs to a medicine that is no longer in this list" in listed
+
+
+@pytest.mark.parametrize(
+    ("time_zone", "day", "time", "message"),
+    [
+        ("Asia/Tokyo", "0001-01-01", "08:00", "Day is too far in the past."),
+        ("America/New_York", "9999-12-31", "23:00", "Day is in the future;"),
+        ("UTC", "2026-02-30", "08:00", "Day must be a real calendar date like 2026-03-31."),
+    ],
+)
+def test_a_dose_moved_to_a_day_out_of_range_is_named_on_the_form(
+    make_api, time_zone, day, time, message
+):
+    # In UTC these moments fall before year 1 or after year 9999: once a 500 (OverflowError).
+    patient = make_api()
+    patient.register(time_zone=time_zone)
+    med = patient.post(
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": TODAY},
+    ).get_json()
+    dose = patient.post(
+        "/api/v1/doses", {"medication_id": med["id"], "taken_at": f"{TODAY}T08:00:00Z"}
+    ).get_json()
+    edit = f"/medications/doses/{dose['id']}/edit"
+    refused = post(patient, edit, {"base_version": "1", "day": day, "time": time})
+    assert refused.status_code == 422
+    assert message in text_of(refused)
+    html = refused.get_data(as_text=True)
+    assert re.search(r'<input id="f-day"[^>]*aria-describedby="[^"]*f-day-error', html)
+    assert f'value="{day}"' in html  # what was typed is shown again
+    assert patient.get(f"/api/v1/doses/{dose['id']}").get_json() == dose
+
+
+def _took_one_form(patient):
+    today = patient.client.get("/today").get_data(as_text=True)
+    form = today.split("data-took-one")[1]
+    return dict(re.findall(r'name="(medication_id|id)" value="([^"]+)"', form))
+
+
+def test_took_one_for_a_medicine_not_in_the_list_re_shows_today_saying_so(make_api, patient):
+    patient.post(
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": TODAY},
+    )
+    fields = _took_one_form(patient)
+    other = make_api()
+    other.register(email="other@example.org")
+    theirs = other.post(
+        "/api/v1/medications", {"name": "Theirs", "schedule": "as_needed", "start_day": TODAY}
+    ).get_json()["id"]
+    for medication_id in ("zzz", theirs, "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e"):
+        sent = {**fields, "medication_id": medication_id}
+        refused = post(patient, "/medications/doses", sent, token_from="/today")
+        assert refused.status_code == 422
+        html = refused.get_data(as_text=True)
+        assert re.search(
+            r'<h2 id="as-needed-heading">[^<]*</h2>\s*<p class="error form-error" role="alert" '
+            r'id="as-needed-error"[^>]*>That medicine is not in your list any more. '
+            r"Nothing was recorded.</p>",
+            html,
+        )
+        assert "Took one: Ibuprofen" in html  # the list is there to tap again
+    assert patient.get("/api/v1/doses").get_json()["doses"] == []
+    assert other.get("/api/v1/doses").get_json()["doses"] == []
+
+
+def test_took_one_with_a_form_id_we_did_not_make_names_its_button(patient):
+    patient.post(
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": TODAY},
+    )
+    fields = {**_took_one_form(patient), "id": "not-an-id"}
+    refused = post(patient, "/medications/doses", fields, token_from="/today")
+    assert refused.status_code == 422
+    assert "this form was not one we made. Tap “Took one” again." in text_of(refused)
+    button = re.search(r'<button[^>]*id="took-[^"]+"[^>]*>', refused.get_data(as_text=True))
+    assert 'aria-describedby="as-needed-error"' in button.group(0)
+    assert patient.get("/api/v1/doses").get_json()["doses"] == []
+
+
+def test_took_one_refused_shows_the_block_even_without_medicines_taken_when_needed(patient):
+    # The medicine was deleted on another device: the block is hidden on a fresh Today.
+    token = form_token(patient.client, "/today")
+    refused = patient.client.post(
+        "/medications/doses",
+        data={
+            "csrf_token": token,
+            "id": "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e",
+            "medication_id": "x",
+        },
+    )
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "data-as-needed hidden" not in html and "css/medications.css" in html
+    assert "That medicine is not in your list any more." in text_of(refused)

@@ -7,6 +7,7 @@ or across a clock change; a push service saying 410 ends the subscription; signi
 it too.
 """
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,6 +16,7 @@ import pytest
 
 from diary.db import close_database, get_db, open_database
 from diary.reminders import push, sender
+from tests.conftest import form_token, text_of
 from tests.push_browser import LOCAL_PUSH, Browser, subscribed, subscription_count
 
 # Every test here sends to a push service on this machine.
@@ -199,8 +201,6 @@ def test_a_session_that_expired_gets_no_reminder(app, patient):
 
 
 def account_post(api, data):
-    from tests.conftest import form_token
-
     token = form_token(api.client, "/account")
     response = api.client.post("/account/reminders", data={**data, "csrf_token": token})
     assert response.status_code == 302
@@ -222,8 +222,25 @@ def test_the_account_page_turns_the_reminder_on_and_off_for_this_phone(app, pati
     assert "Reminders are off on this phone." in page
     assert subscription_count(app) == 0
     assert patient.get("/api/v1/session").get_json()["user"]["reminder_time"] is None
-    page = account_post(patient, {"action": "on", "reminder_time": "7 pm"})
-    assert "Choose the time of the reminder, like 20:30." in page
+
+
+@pytest.mark.parametrize("typed", ["25:99", "7 pm", ""])
+def test_a_reminder_time_that_is_not_a_time_is_named_on_the_form(patient, typed):
+    subscribed(patient, clock="07:30")
+    token = form_token(patient.client, "/account")
+    refused = patient.client.post(
+        "/account/reminders", data={"action": "on", "reminder_time": typed, "csrf_token": token}
+    )
+    assert refused.status_code == 422
+    words = text_of(refused)
+    assert "Please fix the fields marked below." in words
+    assert "Reminder time must be a time like 20:30 (hours 00-23, minutes 00-59)." in words
+    html = refused.get_data(as_text=True)
+    field = re.search(r'<input id="f-reminder-time"[^>]*>', html).group(0)
+    assert f'value="{typed}"' in field and 'aria-invalid="true"' in field
+    assert 'aria-describedby="f-reminder-time-help f-reminder-time-error"' in field
+    assert 'id="f-reminder-time-error"' in html
+    assert patient.get("/api/v1/session").get_json()["user"]["reminder_time"] == "07:30"
 
 
 def test_a_physician_has_no_reminder(doctor):

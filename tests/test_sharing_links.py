@@ -133,7 +133,19 @@ def test_the_sharing_page_makes_a_link_shown_once_with_a_qr_code(patient):
     assert 'class="qr"' in html and "30 days" in html
     listing = patient.client.get("/sharing/").get_data(as_text=True)
     assert "A view link" in listing and url not in listing
-    bad = patient.client.post(
-        "/sharing/links", data={"csrf_token": token, "days": "365"}, follow_redirects=True
-    )
-    assert "Choose how long the link should work" in bad.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("days", ["5", "365", "", "seven", "9" * 5000])
+def test_a_lifetime_not_offered_re_shows_the_sharing_page_naming_it(app, patient, days):
+    token = form_token(patient.client, "/sharing/")
+    refused = patient.client.post("/sharing/links", data={"csrf_token": token, "days": days})
+    assert refused.status_code == 422
+    html = refused.get_data(as_text=True)
+    assert "Please fix the fields marked below." in html
+    # The message is in the choice's group, which names it for a screen reader.
+    group = re.search(r"<fieldset[^>]*>\s*<legend>The link works for</legend>", html).group(0)
+    assert 'aria-describedby="f-days-error"' in group
+    words = "Choose how long the link should work: 1, 7 or 30 days."
+    assert f'<p class="error" id="f-days-error">{words}</p>' in html
+    with app.app_context():
+        assert get_db().execute("SELECT COUNT(*) FROM view_links").fetchone()[0] == 0

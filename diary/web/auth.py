@@ -177,7 +177,7 @@ def account():
         else:
             flash(_("Password changed. Other devices are signed out."), "success")
             return redirect(url_for("auth.account"))
-    return _account_page(errors=errors), status
+    return account_page(errors=errors), status
 
 
 @bp.post("/account/profile")
@@ -193,8 +193,8 @@ def profile():
         changes = validate(UserUpdate, data, strict=False).model_dump(exclude_unset=True)
     except ApiError as err:
         if set(form) == {"locale"}:
-            return _account_page(language_errors=err.fields), 422
-        return _account_page(profile_errors=err.fields, profile=form), 422
+            return account_page(language_errors=err.fields), 422
+        return account_page(profile_errors=err.fields, profile=form), 422
     user = accounts.update(get_db(), current_user.id, changes)
     if set(form) == {"locale"}:
         # Said in the language just chosen, as the next page will be.
@@ -205,7 +205,15 @@ def profile():
     return redirect(url_for("auth.account"))
 
 
-def _account_page(errors=None, profile_errors=None, profile=None, language_errors=None):
+def account_page(
+    errors=None,
+    profile_errors=None,
+    profile=None,
+    language_errors=None,
+    reminder_errors=None,
+    reminder_time=None,
+):
+    """The account page, each of its forms with its own errors and, refused, what was typed."""
     user = current_user
     return render_template(
         "auth/account.html",
@@ -213,6 +221,8 @@ def _account_page(errors=None, profile_errors=None, profile=None, language_error
         profile_errors=profile_errors or {},
         language_errors=language_errors or {},
         profile=profile or {"name": user.name, "time_zone": user.time_zone},
+        reminder_errors=reminder_errors or {},
+        reminder_time=reminder_time,
         time_zones=time_zones.groups(),
         devices=[
             replace(device, device=sessions.device_words(device.device))

@@ -17,7 +17,7 @@ from flask_login import current_user
 from diary import clinical, inputs
 from diary.access import allow
 from diary.clinical import comparison, regions
-from diary.days import EARLIEST_DAY
+from diary.days import EARLIEST_DAY, latest_allowed_day, parse_day
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import format_date
@@ -204,8 +204,10 @@ def blank_values():
 
 
 def _chosen_day(values) -> dt.date:
+    # The form's day when it is one an entry may have, else today: a refused day (year 1,
+    # 9999-12-31) must still let the form be shown again, and has no day before it to copy.
     try:
-        return dt.date.fromisoformat(values["day"])
+        return parse_day(values["day"], last=latest_allowed_day())
     except ValueError:
         return local_today()
 
@@ -298,7 +300,7 @@ def logged_today():
     return [(entry, summary(entry)) for entry in reversed(entries)]
 
 
-def _render_today(values, errors=None, status=None):
+def _render_today(values, errors=None, status=None, as_needed_problem=None):
     # Read before the entries, as History does (the page's script compares it).
     seq = store.last_seq(get_db(), current_user.id)
     logged = logged_today()
@@ -317,7 +319,14 @@ def _render_today(values, errors=None, status=None):
         as_needed=medication_records.as_needed_today(
             get_db(), current_user.id, time_zone=current_user.time_zone, today=local_today()
         ),
+        as_needed_problem=as_needed_problem,
     )
+
+
+def today_page(as_needed_problem=None):
+    """Today as it opens, with ``as_needed_problem`` (``{"medication_id", "message"}``: why
+    a "Took one" recorded nothing) said in the block of medicines taken when needed."""
+    return _render_today(blank_values(), as_needed_problem=as_needed_problem)
 
 
 @bp.route("/today", methods=["GET", "POST"])

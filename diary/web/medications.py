@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from diary.access import allow
 from diary.clinical import comparison, comparison_words
+from diary.days import latest_allowed_day, parse_day
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -29,6 +30,7 @@ from diary.medications.schemas import (
 from diary.medications.words import course_words, medication_name
 from diary.schemas import validate
 from diary.sync import merge, store
+from diary.web.entries import today_page
 
 bp = Blueprint("medications", __name__, url_prefix="/medications")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
@@ -40,6 +42,8 @@ STALE_FORM = _l(
     "This form was saved already, then changed. To change that medicine, open it from the "
     "list; to add another one, tap Save again."
 )
+MEDICINE_GONE = _l("That medicine is not in your list any more. Nothing was recorded.")
+FOREIGN_FORM = _l("Nothing was recorded: this form was not one we made. Tap “Took one” again.")
 CHANGED_ELSEWHERE = _l(
     "This was changed on another device while you were editing. The form now shows the "
     "saved version: make your change again."
@@ -195,8 +199,10 @@ def took_one():
     valid, errors = _validated(DoseCreate, {**data, "taken_at": doses.now_iso()})
     medication = store.get(db, "medication", current_user.id, medication_id) if not errors else None
     if medication is None:
-        flash(_("That medicine is not in your list any more. Nothing was recorded."), "error")
-        return redirect(url_for("entries.today"))
+        # Today again, saying why next to the medicines' "Took one" (422, as any refused form).
+        message = FOREIGN_FORM if "id" in errors else MEDICINE_GONE
+        problem = {"medication_id": medication_id, "message": message}
+        return today_page(as_needed_problem=problem), 422
     outcome = store.change(db, current_user.id, "dose", valid.id, None, False, valid)
     if outcome.status == merge.APPLIED:
         time = doses.local_time(outcome.row["taken_at"], current_user.time_zone)
@@ -232,6 +238,12 @@ def edit_dose(object_id):
     if request.method == "GET":
         return _dose_page(dose)
     values = {name: request.form.get(name, "").strip() for name in ("day", "time")}
+    try:
+        # The day first, by the entries' rule: a moment on a day like 0001-01-01 is past
+        # what a date can hold once moved to UTC (an OverflowError, not a ValueError).
+        parse_day(values["day"], last=latest_allowed_day())
+    except ValueError as err:
+        return _dose_page(dose, {"day": str(err)}, values, status=422)
     try:
         taken_at = doses.at_local(values["day"], values["time"], current_user.time_zone)
     except ValueError:

@@ -15,6 +15,7 @@ from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.reminders import subscriptions
 from diary.schemas import UserUpdate, validate
+from diary.web.auth import account_page
 
 bp = Blueprint("reminders", __name__)
 
@@ -45,11 +46,11 @@ def save():
             accounts.update(db, current_user.id, {"reminder_time": None})
         flash(_("Reminders are off on this phone."), "success")
         return redirect(anchor)
+    typed = request.form.get("reminder_time", "")
     try:
-        data = validate(UserUpdate, {"reminder_time": request.form.get("reminder_time", "")})
-    except ApiError:
-        flash(_("Choose the time of the reminder, like 20:30."), "error")
-        return redirect(anchor)
+        data = validate(UserUpdate, {"reminder_time": typed})
+    except ApiError as err:
+        return account_page(reminder_errors=err.fields, reminder_time=typed), 422
     accounts.update(db, current_user.id, {"reminder_time": data.reminder_time})
     if subscriptions.of_session(db, current_user.session.id):
         flash(

@@ -19,12 +19,18 @@ LOG_PAGE = 20
 @bp.get("/")
 @allow("patient")
 def index():
-    db = get_db()
     after = None
     if "after" in request.args:
         after = cursors.decode_log(request.args["after"])
         if after is None:
             abort(404)
+    return _page(after)
+
+
+def _page(after=None, link_errors=None):
+    """The Sharing page from ``after`` in the access log; ``link_errors`` say what was wrong
+    with a view link asked for (``{"days": sentence}``)."""
+    db = get_db()
     events, following = log.page(db, current_user.id, limit=LOG_PAGE, after=after)
     shares = invites.of_patient(db, current_user.id)
     return render_template(
@@ -36,6 +42,7 @@ def index():
         next_page=following,
         older=after is not None,
         days_choices=links.DAYS_CHOICES,
+        link_errors=link_errors or {},
     )
 
 
@@ -60,8 +67,8 @@ def create_link():
         days = int(request.form.get("days", ""))
         link, token = links.create(get_db(), current_user.id, days)
     except ValueError:
-        flash(_("Choose how long the link should work: 1, 7 or 30 days."), "error")
-        return redirect(url_for("sharing.index", _anchor="link-heading"))
+        sentence = _("Choose how long the link should work: 1, 7 or 30 days.")
+        return _page(link_errors={"days": sentence}), 422
     url = url_for("viewlink.summary", token=token, _external=True)
     return render_template(
         "sharing/link.html",

@@ -85,7 +85,8 @@ async function renderNow() {
     li.querySelector("[data-dose-list]").append(...links);
     li.querySelector("[data-none]").hidden = links.length > 0;
   }
-  section.hidden = ![...items.values()].some((li) => !li.hidden);
+  // A refused "Took one" (the page says why) keeps the block shown with its message.
+  section.hidden = ![...items.values()].some((li) => !li.hidden) && !section.querySelector("[data-as-needed-problem]");
   if (!section.hidden) ensureStyles();
   section.dataset.rendered = String(Number(section.dataset.rendered || 0) + 1);
 }

@@ -46,3 +46,46 @@ def test_medicine_and_reminder_pages_have_no_axe_violations(patient_page, live_s
             charts_drawn(page)
         assert_no_axe_violations_light_and_dark(page)
     assert "may come from either" in page.locator("[data-medicine-change]").first.inner_text()
+
+
+def _send_as_it_is(page, form_selector):
+    """Submit a form as a browser without its script would (form.submit() fires no submit
+    event, so the page's script neither queues it offline nor asks for notifications)."""
+    with page.expect_navigation():
+        page.evaluate("(selector) => document.querySelector(selector).submit()", form_selector)
+
+
+def test_refused_took_one_reminder_and_view_link_forms_have_no_axe_violations(
+    patient_page, live_server
+):
+    page, _, _ = patient_page()
+    url = live_server.url
+    api_post(page, url, "/api/v1/medications", IBUPROFEN)
+    page.goto(url + "/today")
+    page.evaluate("() => { document.querySelector('[name=medication_id]').value = 'gone'; }")
+    _send_as_it_is(page, "[data-took-one]")
+    assert page.locator("#as-needed-error").is_visible()
+    assert "not in your list any more" in page.locator("#as-needed-error").inner_text()
+    assert_no_axe_violations_light_and_dark(page)
+
+    page.goto(url + "/account")
+    page.evaluate(
+        "() => { const time = document.querySelector('#f-reminder-time');"
+        " time.type = 'text'; time.value = '25:99'; }"
+    )
+    _send_as_it_is(page, "[data-reminder-form]")
+    assert page.get_by_label("Remind me at").get_attribute("aria-invalid") == "true"
+    assert (
+        "Reminder time must be a time like 20:30"
+        in page.locator("#f-reminder-time-error").inner_text()
+    )
+    assert_no_axe_violations_light_and_dark(page)
+
+    page.goto(url + "/sharing/")
+    page.evaluate("() => { document.querySelector('#f-days-7').value = '5'; }")
+    _send_as_it_is(page, "form[action='/sharing/links']")
+    assert (
+        page.get_by_role("group", name="The link works for").get_attribute("aria-describedby")
+        == "f-days-error"
+    )
+    assert_no_axe_violations_light_and_dark(page)
