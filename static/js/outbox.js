@@ -6,8 +6,9 @@
 // One outbox record per object, coalesced:
 //   { id, kind, known_version,          the server version the change builds on (null: new)
 //     desired: {deleted, data},         what the patient wants now
-//     sent: [change, ...],              changes sent whose answer never came: resent first,
-//                                       so a lost answer can never turn into a lost change
+//     sent: [change, ...],              changes sent whose answer never came: resent alone
+//                                       (a newer state waits for their answer), so a lost
+//                                       answer can never turn into a lost change
 //     rev, sent_rev,                    rev counts local edits; sent_rev the rev sent
 //     status: "pending"|"conflict"|"rejected", server, error, queued_at }
 // An edit of a create not yet sent stays a create; deleting it removes the record.
@@ -35,22 +36,28 @@ function done(tx) {
 const sameState = (a, b) =>
   !!a && !!b && a.deleted === b.deleted && JSON.stringify(a.data) === JSON.stringify(b.data);
 
-/** The changes to send for a record: its unanswered ones, then its latest state if newer. */
+/**
+ * What to send for a record: {changes, rev}, ``rev`` being the local edit the changes bring
+ * to the server. Changes sent whose answer never came go again exactly as they were, and
+ * nothing more: only the answer says whether the server applied them (a lost answer may
+ * have been a conflict), so a newer state waits for it and goes in a later round on the
+ * version the answer gives (applyAnswer). Otherwise the latest state, on the known version.
+ */
 export function changesOf(record) {
-  const changes = record.sent.map((c) => ({ ...c }));
-  const last = changes[changes.length - 1];
-  if (!last || !sameState(last, record.desired)) {
-    // After an unanswered change the server holds, or will hold, base + 1.
-    const base = last ? (last.base_version || 0) + 1 : record.known_version;
-    changes.push({
-      kind: record.kind,
-      id: record.id,
-      base_version: base,
-      deleted: record.desired.deleted,
-      data: record.desired.deleted ? null : record.desired.data,
-    });
+  if (record.sent.length) {
+    const last = record.sent[record.sent.length - 1];
+    // Edited since, and back to what was sent: the resend brings the latest state too.
+    const rev = sameState(last, record.desired) ? record.rev : record.sent_rev;
+    return { changes: record.sent.map((c) => ({ ...c })), rev };
   }
-  return changes;
+  const change = {
+    kind: record.kind,
+    id: record.id,
+    base_version: record.known_version,
+    deleted: record.desired.deleted,
+    data: record.desired.deleted ? null : record.desired.data,
+  };
+  return { changes: [change], rev: record.rev };
 }
 
 const encoder = new TextEncoder();
@@ -247,7 +254,8 @@ export class Outbox {
   /**
    * Take the next batch of changes to send, within the limits, and mark them sent in the
    * same transaction. ``skip`` holds ids already sent in this flush. Returns
-   * {changes, taken: [{id, rev, from, to}]} (results[from..to) answer record id).
+   * {changes, taken: [{id, rev, from, to}]} (results[from..to) answer record id; ``rev``
+   * is the local edit they bring to the server).
    */
   async takeBatch({ maxChanges, maxBytes, skip }) {
     const tx = this.tx(["outbox"], "readwrite");
@@ -258,21 +266,26 @@ export class Outbox {
     let bytes = 64; // the envelope: {"cursor": ..., "changes": []}
     for (const record of records) {
       if (record.status !== "pending" || skip.has(record.id)) continue;
-      const mine = changesOf(record);
+      const { changes: mine, rev } = changesOf(record);
       const size = mine.reduce((sum, c) => sum + sizeOf(c) + 1, 0);
       if (changes.length && (changes.length + mine.length > maxChanges || bytes + size > maxBytes)) break;
-      taken.push({ id: record.id, rev: record.rev, from: changes.length, to: changes.length + mine.length });
+      taken.push({ id: record.id, rev, from: changes.length, to: changes.length + mine.length });
       changes.push(...mine);
       bytes += size;
       skip.add(record.id);
-      outbox.put({ ...record, sent: mine, sent_rev: record.rev });
+      outbox.put({ ...record, sent: mine, sent_rev: rev });
     }
     await done(tx);
     return { changes, taken };
   }
 
-  /** Store a sync answer: per-change results, the rows changed since the cursor, the cursor. */
+  /**
+   * Store a sync answer: per-change results, the rows changed since the cursor, the cursor.
+   * Returns the ids of the records edited since they were sent, whose newer state can now
+   * go on the version the answer gave: the flush sends them again at once.
+   */
   async applyAnswer(batch, answer) {
+    const newer = [];
     const tx = this.tx(["outbox", "rows", "meta"], "readwrite");
     const outbox = tx.objectStore("outbox");
     const rows = tx.objectStore("rows");
@@ -294,6 +307,7 @@ export class Outbox {
         } else {
           // Edited while in flight: the newer edit now builds on the version just made.
           outbox.put({ ...record, sent: [], known_version: outcome.version });
+          if (record.status === "pending") newer.push(id);
         }
       } else if (outcome.status === "conflict") {
         outbox.put({ ...record, sent: [], status: "conflict", server: outcome.server });
@@ -307,6 +321,7 @@ export class Outbox {
     for (const change of answer.changes || []) rows.put(rowFromServer(change.kind, change));
     if (answer.cursor) tx.objectStore("meta").put(answer.cursor, "cursor");
     await done(tx);
+    return newer;
   }
 
   /** Counts for the header: unsynced changes, and those that need the patient. */

@@ -99,7 +99,9 @@ async function flushOnce(userId, fetchImpl) {
         }
         throw error;
       }
-      await outbox.applyAnswer(batch, answer);
+      // Records edited while their change was unanswered go again in this flush, on the
+      // version the answer gave, rather than waiting for the next reason to flush.
+      for (const id of await outbox.applyAnswer(batch, answer)) skip.delete(id);
       sent += batch.changes.length;
       cursor = answer.cursor;
       more = answer.more;

@@ -1,0 +1,154 @@
+"""What the phone does with the server's answers to its outbox: an answer that never
+arrived, and a request the server refused whole (DESIGN.md section 4).
+
+The line to the server is cut for ``POST /api/v1/sync`` alone, with a route on the whole
+browser context, so the flushes of the page's worker and of the service worker are caught
+too. The server's view is read through the JSON API of its own session.
+"""
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import flushed, poll, scripted, wait_status
+
+
+class SyncLine:
+    """The phone's line to ``POST /api/v1/sync``: ``open``; ``down`` (every request fails);
+    ``lose`` (the next request reaches the server and is applied, its answer is lost, and
+    the line is down after it)."""
+
+    def __init__(self, context, state="open"):
+        self.state = state
+        self.lost = 0
+        context.route("**/api/v1/sync", self.handle)
+
+    def handle(self, route):
+        if self.state == "lose":
+            route.fetch()  # the server gets it and commits
+            route.abort("connectionreset")
+            self.lost += 1
+            self.state = "down"
+        elif self.state == "down":
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+
+def edit_leg(page, base_url, entry_id, leg):
+    """Change an entry's leg pain on its edit page, as the patient does; back on History."""
+    page.goto(f"{base_url}/entries/{entry_id}/edit")
+    scripted(page)
+    page.locator(f"label[for='leg_pain-{leg}']").click()
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(f"{base_url}/history#entry-{entry_id}")
+
+
+def flush_now(page):
+    """The phone is told the network is back (what the ``online`` event does): it flushes."""
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+def synced_entry(page, server, base_url, leg, note):
+    """An entry made on another device (version 1), which this phone has pulled."""
+    entry = server.create(leg, note=note)
+    page.goto(base_url + "/history")
+    flushed(page)
+    wait_status(page, "synced", 0)
+    return entry
+
+
+def send_and_lose_the_answer(page, line, server, entry_id):
+    """The phone's next flush reaches the server, which applies it, and its answer is lost;
+    returns the entry as the server then holds it: (leg pain, version)."""
+    line.state = "lose"
+    flush_now(page)
+    poll(page, "1", lambda _: line.lost == 1)
+    held = server.entry(entry_id)
+    return held["leg_pain"], held["version"]
+
+
+def phone_row(page, entry_id):
+    """This phone's synced copy of the entry: (leg pain, version), or None."""
+    return page.evaluate(
+        """async (id) => {
+            const { Outbox } = await import('/static/js/outbox.js');
+            const box = await Outbox.open(document.body.dataset.userId);
+            const row = (await box.rows('entry')).find((r) => r.id === id);
+            box.close();
+            return row ? [row.data.leg_pain, row.version] : null;
+        }""",
+        entry_id,
+    )
+
+
+# ---- an answer lost, then an edit made before it is known ------------------------------------
+
+
+@pytest.mark.parametrize("choice", ["Keep the other version", "Keep mine"])
+def test_a_lost_answer_to_a_conflict_and_a_later_edit_never_overwrite_the_other_device(
+    patient_page, live_server, choice
+):
+    page, user, server = patient_page()
+    entry = synced_entry(page, server, live_server.url, 4, "shared")
+
+    # The phone changes the leg pain to 7 while it cannot send.
+    line = SyncLine(page.context, "down")
+    edit_leg(page, live_server.url, entry["id"], 7)
+    # Meanwhile another device changes it to 3: version 2.
+    r = server.api.put(
+        f"/api/v1/entries/{entry['id']}",
+        data={"day": "2025-06-01", "leg_pain": 3, "note": "shared", "base_version": 1},
+        headers={"X-CSRFToken": server.token},
+    )
+    assert r.ok and r.json()["version"] == 2, r.text()
+
+    # The phone's change reaches the server, which answers "conflict"; the answer is lost.
+    assert send_and_lose_the_answer(page, line, server, entry["id"]) == (3, 2)
+
+    # Not knowing, the patient changes it again, to 9; then the line comes back.
+    edit_leg(page, live_server.url, entry["id"], 9)
+    line.state = "open"
+    flush_now(page)
+    wait_status(page, "conflict", 1)
+
+    # The other device's version is still the server's until the patient chooses.
+    held = server.entry(entry["id"])
+    assert (held["leg_pain"], held["version"]) == (3, 2)
+    item = page.locator(f"[data-outbox-id='{entry['id']}']")
+    expect(item.locator(".conflict-version")).to_have_count(2)
+    expect(item.locator(".conflict-version").nth(0)).to_contain_text("9")
+    expect(item.locator(".conflict-version").nth(1)).to_contain_text("3")
+
+    item.get_by_role("button", name=choice).click()
+    wait_status(page, "synced", 0)
+    held = server.entry(entry["id"])
+    expected = (3, 2) if choice == "Keep the other version" else (9, 3)
+    assert (held["leg_pain"], held["version"]) == expected
+    # The phone holds what the server holds, and History shows it.
+    assert phone_row(page, entry["id"]) == [*expected]
+    card = page.locator(f"[data-entry-id='{entry['id']}']")
+    expect(card.locator(".chip").first).to_contain_text(str(expected[0]))
+
+
+def test_an_edit_made_while_an_applied_changes_answer_was_lost_goes_in_the_same_flush(
+    patient_page, live_server
+):
+    page, user, server = patient_page()
+    entry = synced_entry(page, server, live_server.url, 4, "mine alone")
+
+    # The change to 7 is applied (version 2), but the phone never hears so.
+    line = SyncLine(page.context, "down")
+    edit_leg(page, live_server.url, entry["id"], 7)
+    assert send_and_lose_the_answer(page, line, server, entry["id"]) == (7, 2)
+
+    # The patient changes it again; once the line is back, one flush sends the first change
+    # again (a duplicate, version 2) and then the newer one on top of it.
+    edit_leg(page, live_server.url, entry["id"], 9)
+    flushed(page)
+    wait_status(page, "pending", 1)
+    line.state = "open"
+    flush_now(page)  # nothing else asks for a flush after this one
+    wait_status(page, "synced", 0)
+    held = server.entry(entry["id"])
+    assert (held["leg_pain"], held["version"]) == (9, 3)
+    assert phone_row(page, entry["id"]) == [9, 3]
