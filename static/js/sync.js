@@ -75,7 +75,8 @@ async function flushOnce(userId, fetchImpl) {
   try {
     const token = await csrfToken(userId, fetchImpl);
     const skip = new Set();
-    let limits = { ...LIMITS };
+    let allowed = { ...LIMITS }; // what the server takes, as far as this flush knows
+    let limits = allowed;
     let cursor = (await outbox.getMeta("cursor")) ?? null;
     let pulls = 0;
     let more = true; // until the server said otherwise, there may be changes to pull
@@ -88,8 +89,24 @@ async function flushOnce(userId, fetchImpl) {
       } catch (error) {
         if (error.reason === "too_large" && batch.changes.length > 1) {
           // Limits changed on the server: halve and send these again.
-          limits = { ...limits, maxChanges: Math.max(1, Math.floor(batch.changes.length / 2)) };
+          allowed = limits = { ...limits, maxChanges: half(batch) };
           for (const { id } of batch.taken) skip.delete(id);
+          continue;
+        }
+        if (error.reason === "refused" && batch.taken.length > 1) {
+          // One record the server cannot read (a note that is not valid text) refuses the
+          // whole request: halve until it is alone, so the others still go.
+          limits = { ...limits, maxChanges: half(batch) };
+          for (const { id } of batch.taken) skip.delete(id);
+          continue;
+        }
+        if (error.reason === "refused" && batch.taken.length === 1) {
+          // That record is at fault: it waits, refused, for the patient to fix or discard
+          // it (as a change refused on its own does), and the rest go in full batches again.
+          const results = batch.changes.map(() => ({ status: "rejected", error: error.detail }));
+          await outbox.applyAnswer(batch, { results, changes: [], cursor: null });
+          limits = allowed;
+          announce(userId, { type: "changed" });
           continue;
         }
         if (error.reason === "bad_cursor" && cursor !== null) {
@@ -97,7 +114,7 @@ async function flushOnce(userId, fetchImpl) {
           for (const { id } of batch.taken) skip.delete(id);
           continue;
         }
-        throw error;
+        throw error.reason === "refused" ? new Stop("error", error.detail.code) : error;
       }
       // Records edited while their change was unanswered go again in this flush, on the
       // version the answer gave, rather than waiting for the next reason to flush.
@@ -117,6 +134,8 @@ async function flushOnce(userId, fetchImpl) {
     outbox.close();
   }
 }
+
+const half = (batch) => Math.max(1, Math.floor(batch.changes.length / 2));
 
 // The CSRF token is asked for when sending, not when queueing: a token from before the
 // phone went offline may belong to a session that has ended since.
@@ -144,6 +163,10 @@ async function post(fetchImpl, token, body) {
     throw new Stop("bad_cursor");
   }
   if (response.status >= 500 || response.status === 429) throw new Stop("network", code);
+  if ((response.status === 400 || response.status === 422) && error.error && code !== "csrf_failed") {
+    // The request was read and refused for what it holds, not for who sent it.
+    throw new Stop("refused", error.error);
+  }
   throw new Stop("error", code || response.status);
 }
 

@@ -6,6 +6,8 @@ browser context, so the flushes of the page's worker and of the service worker a
 too. The server's view is read through the JSON API of its own session.
 """
 
+import uuid
+
 import pytest
 from playwright.sync_api import expect
 
@@ -152,3 +154,43 @@ def test_an_edit_made_while_an_applied_changes_answer_was_lost_goes_in_the_same_
     held = server.entry(entry["id"])
     assert (held["leg_pain"], held["version"]) == (9, 3)
     assert phone_row(page, entry["id"]) == [9, 3]
+
+
+# ---- a request refused whole ---------------------------------------------------------------------
+
+QUEUE = """async ([items, brokenId]) => {
+    const { Outbox } = await import('/static/js/outbox.js');
+    const box = await Outbox.open(document.body.dataset.userId);
+    for (const [id, data] of items) {
+        // A note cut in the middle of an emoji: half of a UTF-16 pair, which is not text.
+        if (id === brokenId) data.note = 'pain ' + String.fromCharCode(0xd83d);
+        await box.save('entry', id, data);
+    }
+    box.close();
+}"""
+
+
+def test_one_record_the_server_cannot_read_is_refused_alone_and_the_others_sync(
+    patient_page, live_server
+):
+    page, user, server = patient_page()
+    before, broken, after = (str(uuid.uuid4()) for _ in range(3))
+    # The server refuses a whole request holding a note that is not valid text (400
+    # bad_json), whatever else is in it.
+    items = [
+        [before, {"day": "2025-06-02", "leg_pain": 5}],
+        [broken, {"day": "2025-06-03", "leg_pain": 7}],
+        [after, {"day": "2025-06-04", "leg_pain": 8}],
+    ]
+    page.evaluate(QUEUE, [items, broken])
+    page.goto(live_server.url + "/history")
+    wait_status(page, "conflict", 1)  # the broken one waits for the patient; the rest went
+    assert sorted(e["leg_pain"] for e in server.entries().values()) == [5, 8]
+
+    item = page.locator(f"[data-outbox-id='{broken}']")
+    expect(item).to_have_attribute("data-state", "rejected")
+    expect(item).to_contain_text("The server did not accept it")
+    expect(item.get_by_role("link", name="Fix it")).to_be_visible()
+    item.get_by_role("button", name="Discard this change").click()
+    wait_status(page, "synced", 0)
+    assert sorted(e["leg_pain"] for e in server.entries().values()) == [5, 8]
