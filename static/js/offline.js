@@ -2,7 +2,8 @@
 // without losing changes, and the page-specific parts (the entry form, History) when the
 // page has them. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
 import { Outbox } from "./outbox.js";
-import { flush, channelName, announce } from "./sync.js";
+import { channelName, announce } from "./sync.js";
+import { flushOffThread, stopFlushing } from "./sync-thread.js";
 import { ask } from "./dialog.js";
 import { t, tn, tNodes } from "./i18n.js";
 
@@ -22,11 +23,28 @@ const TEXT = {
 
 const status = { online: navigator.onLine, syncing: false, reason: null, counts: { pending: 0, conflicts: 0, rejected: 0 } };
 let outboxPromise = null;
+// The user signed out, on this page or another: their outbox is being deleted from this
+// phone, and opening it again would only create it anew, empty.
+let signedOut = false;
 
-/** This user's outbox, opened once per page. */
+/** This user's outbox, opened once per page (again if another page had it closed). */
 export function outbox() {
-  if (!outboxPromise) outboxPromise = Outbox.open(userId);
+  if (signedOut) return new Promise(() => {}); // never: this page is leaving the diary
+  if (!outboxPromise) {
+    const opening = Outbox.open(userId, {
+      onClose: () => {
+        if (outboxPromise === opening) outboxPromise = null;
+      },
+    });
+    outboxPromise = opening;
+  }
   return outboxPromise;
+}
+
+async function closeOutbox() {
+  const opened = outboxPromise;
+  outboxPromise = null;
+  if (opened) (await opened.catch(() => null))?.close();
 }
 
 export const currentUserId = () => userId;
@@ -48,40 +66,9 @@ export async function changedThenGo(url) {
   window.location.assign(url);
 }
 
-// One worker per page runs the flushes (sync-worker.js); where module workers are missing,
-// the page flushes itself.
-let syncWorker;
-let asked = 0;
-const waiting = new Map();
-
-function flushOffThread(user) {
-  if (syncWorker === undefined) {
-    try {
-      syncWorker = new Worker(new URL("./sync-worker.js", import.meta.url), { type: "module" });
-      syncWorker.addEventListener("message", (event) => {
-        const { id, outcome } = event.data || {};
-        waiting.get(id)?.(outcome);
-        waiting.delete(id);
-      });
-      syncWorker.addEventListener("error", () => {
-        syncWorker = null; // could not start: flush here from now on
-        for (const [id, resolve] of waiting) resolve(null) || waiting.delete(id);
-      });
-    } catch {
-      syncWorker = null;
-    }
-  }
-  if (!syncWorker) return flush(user);
-  const id = ++asked;
-  return new Promise((resolve) => {
-    waiting.set(id, (outcome) => resolve(outcome || flush(user)));
-    syncWorker.postMessage({ id, userId: user });
-  });
-}
-
 /** Flush now (one at a time; see sync.js) and show the outcome. */
 export async function syncNow() {
-  if (!userId) return null;
+  if (!userId || signedOut) return null;
   const outcome = await flushOffThread(userId);
   status.reason = outcome.reason;
   if (outcome.reason === "signin" || outcome.reason === "other_user") tellWorker("SESSION_ENDED");
@@ -218,13 +205,58 @@ async function freshToken() {
 }
 
 async function forgetThisUser() {
-  (await outbox()).close();
-  outboxPromise = null;
+  // This page's other tabs (and the installed app) go to the sign-in page once this one
+  // has left, that is once the server has ended the session (signOutLock).
+  await holdUntilThisPageLeaves(signOutLock());
+  signedOut = true;
+  stopFlushing();
+  await closeOutbox();
+  announce(userId, { type: "signed-out" });
+  // The delete waits for every page holding the database to close it; a page that does
+  // not (an older version of this script) only delays it: signing out goes on.
   await Outbox.destroy(userId).catch(() => {});
   // The server forgets this device's reminder with its session; the browser does too.
   await stopReminders().catch(() => {});
   await caches.delete(`diary-pages-${userId}`).catch(() => {});
   await tellWorker("SIGNED_OUT");
+}
+
+// Held by the page signing out until it has gone: the sign-in page that follows it comes
+// after the server ended the session. Before that, the sign-in page would send the other
+// pages back into the diary, which would open its database again.
+const signOutLock = () => `diary-signout-${userId}`;
+
+function holdUntilThisPageLeaves(name) {
+  if (!navigator.locks) return Promise.resolve();
+  return new Promise((held) => {
+    navigator.locks.request(name, () => {
+      held();
+      return new Promise(() => {}); // released when the page is gone
+    });
+  });
+}
+
+/** The user signed out in another tab or window: close the diary here, and leave it. */
+async function leaveTheDiary() {
+  if (signedOut) return;
+  signedOut = true;
+  stopFlushing();
+  await closeOutbox();
+  document.title = t("You signed out · diary");
+  const main = document.querySelector("main");
+  if (main) {
+    const link = document.createElement("a");
+    link.href = "/signin";
+    link.textContent = t("Sign in");
+    const text = document.createElement("p");
+    text.setAttribute("role", "status");
+    text.append(...tNodes("You signed out in another tab or window. %(link)s to open your diary again.", { link }));
+    const heading = document.createElement("h1");
+    heading.textContent = t("You signed out");
+    main.replaceChildren(heading, text);
+  }
+  body.dataset.syncStatus = "signedout";
+  if (navigator.locks) navigator.locks.request(signOutLock(), () => window.location.replace("/signin"));
 }
 
 /** Unsubscribe this browser from the daily reminder (signing out, or turning it off). */
@@ -282,6 +314,8 @@ async function start() {
   const channel = new BroadcastChannel(channelName(userId));
   channel.addEventListener("message", (event) => {
     const type = event.data && event.data.type;
+    if (type === "signed-out") return leaveTheDiary();
+    if (signedOut) return;
     if (type === "syncing") status.syncing = true;
     if (type === "synced" || type === "failed") status.syncing = false;
     if (type === "synced") status.reason = null;

@@ -69,7 +69,12 @@ export class Outbox {
     this.userId = String(userId);
   }
 
-  static async open(userId) {
+  /**
+   * Open the user's outbox. Another page deleting the database (signing out) or upgrading
+   * it waits for every open connection to close: this one closes at once when asked, and
+   * ``onClose`` lets its holder drop it (and open a new one if it still needs one).
+   */
+  static async open(userId, { onClose = null } = {}) {
     if (!userId) throw new Error("an outbox belongs to a signed-in user");
     const request = indexedDB.open(dbName(userId), VERSION);
     request.onupgradeneeded = () => {
@@ -78,15 +83,40 @@ export class Outbox {
       db.createObjectStore("rows", { keyPath: "id" });
       db.createObjectStore("meta");
     };
-    return new Outbox(await promised(request), userId);
+    const box = new Outbox(await promised(request), userId);
+    box.db.onversionchange = () => {
+      box.close();
+      if (onClose) onClose();
+    };
+    return box;
   }
 
-  /** Delete everything this device keeps for the user (signing out). */
-  static async destroy(userId) {
-    await promised(indexedDB.deleteDatabase(dbName(userId)));
+  /**
+   * Delete everything this device keeps for the user (signing out). Resolves true once
+   * deleted, false when a page that does not close its connection when asked (a tab still
+   * running an older version of this script) holds it open past ``blockedMs``: the delete
+   * stays queued and happens once that page lets go, and signing out goes on meanwhile.
+   */
+  static destroy(userId, { blockedMs = 3000 } = {}) {
+    return new Promise((resolve, reject) => {
+      const request = indexedDB.deleteDatabase(dbName(userId));
+      let timer = null;
+      request.onsuccess = () => {
+        clearTimeout(timer);
+        resolve(true);
+      };
+      request.onerror = () => {
+        clearTimeout(timer);
+        reject(request.error);
+      };
+      request.onblocked = () => {
+        timer = timer || setTimeout(() => resolve(false), blockedMs);
+      };
+    });
   }
 
   close() {
+    this.closed = true;
     this.db.close();
   }
 

@@ -69,11 +69,14 @@ function withLock(userId, task) {
 
 async function flushOnce(userId, fetchImpl) {
   if (self.navigator && navigator.onLine === false) return { ok: false, reason: "offline", sent: 0 };
-  const outbox = await Outbox.open(userId);
+  let outbox = null;
   let sent = 0;
   announce(userId, { type: "syncing" });
   try {
     const token = await csrfToken(userId, fetchImpl);
+    // Opened once the session is known to be this user's: a flush that comes as the user
+    // signs out (Background Sync) does not create the deleted database again.
+    outbox = await Outbox.open(userId);
     const skip = new Set();
     let allowed = { ...LIMITS }; // what the server takes, as far as this flush knows
     let limits = allowed;
@@ -131,7 +134,7 @@ async function flushOnce(userId, fetchImpl) {
     announce(userId, { type: "failed", reason, sent });
     return { ok: false, reason, sent, detail: error.detail || String(error) };
   } finally {
-    outbox.close();
+    outbox?.close();
   }
 }
 

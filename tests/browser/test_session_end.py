@@ -7,7 +7,7 @@ not stay readable on the phone for whoever holds it next.
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import poll
+from tests.browser.conftest import flushed, poll
 
 NO_PAGES = "caches.keys().then((names) => !names.some((n) => n.startsWith('diary-pages-')))"
 
@@ -72,3 +72,45 @@ def test_signing_out_without_javascript_asks_the_browser_to_forget(browser, live
     page.go_back()
     expect(page.get_by_role("heading", name="How is your pain today?")).to_have_count(0)
     context.close()
+
+
+# ---- signing out with the diary open in another tab ------------------------------------------
+
+DATABASES = "indexedDB.databases().then((dbs) => dbs.map((d) => d.name))"
+
+
+def test_signing_out_with_another_tab_open_closes_the_diary_in_both(patient_page, live_server):
+    page, user, server = patient_page()
+    other = page.context.new_page()  # a second tab, or the installed app
+    other.goto(live_server.url + "/history")
+    flushed(other)
+    page.goto(live_server.url + "/today")
+    flushed(page)
+
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # The other tab does not go on showing the diary: it goes to the sign-in page too.
+    expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(other.get_by_role("heading", name="History", exact=True)).to_have_count(0)
+    assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
+    assert f"diary-user-{user['id']}" not in page.evaluate(DATABASES)
+    poll(page, NO_PAGES)
+
+
+def test_a_tab_that_keeps_the_database_open_does_not_stop_signing_out(patient_page, live_server):
+    page, user, server = patient_page()
+    # A tab still running an older version of the app, which never closes the database.
+    other = page.context.new_page()
+    other.goto(live_server.url + "/offline")
+    other.evaluate(
+        """(name) => new Promise((opened) => {
+            const request = indexedDB.open(name, 1);
+            request.onsuccess = () => { window.held = request.result; opened(); };
+        })""",
+        f"diary-user-{user['id']}",
+    )
+    page.get_by_role("button", name="Sign out").click()
+    # Signing out waits a little for it, then goes on: the server ends the session.
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=10_000)
+    assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
+    poll(page, NO_PAGES)
