@@ -7,6 +7,7 @@ import { outbox, changed } from "./offline.js";
 import { el, oneAtATime } from "./outbox-render.js";
 import { localToday } from "./device-day.js";
 import { clockTime, inCourse, localDayOf, medicationName } from "./medication-render.js";
+import { kept } from "./storage-trouble.js";
 import { t } from "./i18n.js";
 
 let section;
@@ -33,7 +34,8 @@ async function onTook(event) {
   event.preventDefault();
   const item = form.closest("[data-medication-id]");
   const data = { medication_id: item.dataset.medicationId, taken_at: new Date().toISOString() };
-  await (await outbox()).save("dose", crypto.randomUUID(), data);
+  const box = await outbox();
+  if (!(await kept(() => box.save("dose", crypto.randomUUID(), data), say))) return;
   say(t("Recorded: %(name)s at %(time)s.", { name: item.dataset.name, time: clockTime(data.taken_at) }));
   await render();
   changed();
@@ -167,14 +169,16 @@ function onDose(event) {
       say(t("That time has not come yet today: choose an earlier one."));
       return input.focus();
     }
-    await (await outbox()).save("dose", id, { ...data(), taken_at: moment.toISOString() }, base());
+    const box = await outbox();
+    if (!(await kept(() => box.save("dose", id, { ...data(), taken_at: moment.toISOString() }, base()), say))) return;
     say(t("Saved: taken at %(time)s.", { time: input.value }));
     close();
     await render();
     changed();
   });
   remove.addEventListener("click", async () => {
-    await (await outbox()).remove("dose", id, { ...base(), data: data() });
+    const box = await outbox();
+    if (!(await kept(() => box.remove("dose", id, { ...base(), data: data() }), say))) return;
     say(t("Removed the dose taken at %(time)s.", { time: clockTime(link.dataset.takenAt) }));
     editor.remove();
     await render();

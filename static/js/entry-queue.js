@@ -7,6 +7,7 @@ import { outbox, changed, changedThenGo } from "./offline.js";
 import { ask } from "./dialog.js";
 import { dayWords, entryTitle } from "./entry-render.js";
 import { latestDay, localToday } from "./device-day.js";
+import { kept } from "./storage-trouble.js";
 import { t } from "./i18n.js";
 
 const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;
@@ -44,6 +45,9 @@ function problemWith(data) {
   return null;
 }
 
+// Into the outbox; when the phone cannot keep it, the form says why and keeps what was entered.
+const keep = (form, write) => kept(write, (words) => say(form, words, "error"));
+
 function isSave(event) {
   const action = event.submitter ? event.submitter.value : "save";
   return !action || action === "save";
@@ -78,7 +82,7 @@ async function wireCreate(form, draftId) {
     }
     const entryId = form.elements.id ? form.elements.id.value : id;
     const box = await outbox();
-    await box.save("entry", entryId, data);
+    if (!(await keep(form, () => box.save("entry", entryId, data)))) return;
     const what = entryTitle(data);
     const advice = data.red_flags.length ? ` ${form.querySelector("[data-red-flag-advice]")?.dataset.advice || ""}` : "";
     const saved = t("Saved on this phone for %(what)s. It will be sent when you are online.", { what }) + advice;
@@ -131,7 +135,7 @@ async function wireEdit(form, id) {
       say(form, problem, "invalid");
       return;
     }
-    await box.save("entry", id, data, { baseVersion });
+    if (!(await keep(form, () => box.save("entry", id, data, { baseVersion })))) return;
     say(form, t("Saved on this phone for %(what)s.", { what: entryTitle(data) }), "device");
     await changedThenGo(`/history#entry-${id}`);
   });
@@ -148,7 +152,7 @@ async function wireEdit(form, id) {
       danger: true,
     });
     if (!sure) return;
-    await box.remove("entry", id, { baseVersion, data });
+    if (!(await keep(form, () => box.remove("entry", id, { baseVersion, data })))) return;
     await changedThenGo("/history");
   });
 }

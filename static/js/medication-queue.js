@@ -11,6 +11,7 @@ import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { medicationName } from "./medication-render.js";
 import { leaveFor as leave, wireDeletePage } from "./queued-pages.js";
+import { kept } from "./storage-trouble.js";
 import { t } from "./i18n.js";
 
 const LIST = "/medications/";
@@ -41,6 +42,9 @@ function say(form, text, state) {
   status.textContent = text;
   status.dataset.saveState = state;
 }
+
+// Into the outbox; when the phone cannot keep it, the form says why and keeps what was entered.
+const keep = (form, write) => kept(write, (words) => say(form, words, "error"));
 
 /** The form's medicine as the server's schema wants it (the rules of diary/web/medications.py). */
 function readForm(form) {
@@ -122,7 +126,8 @@ async function queue(form, id, options, goTo) {
     say(form, problem, "invalid");
     return;
   }
-  await (await outbox()).save("medication", id, data, options);
+  const box = await outbox();
+  if (!(await keep(form, () => box.save("medication", id, data, options)))) return;
   say(form, t("Saved on this phone: %(name)s.", { name: medicationName(data) }), "device");
   await leave(goTo(id), t("Saved: %(name)s.", { name: medicationName(data) }));
 }
@@ -181,7 +186,7 @@ async function wireEdit(form) {
       danger: true,
     });
     if (!sure) return;
-    await box.remove("medication", id, { baseVersion, data });
+    if (!(await keep(form, () => box.remove("medication", id, { baseVersion, data })))) return;
     await leave(LIST, t("Deleted: %(name)s.", { name: medicationName(data) }));
   });
 }

@@ -4,6 +4,7 @@
 // the therapy, medicine and questionnaire pages and by History; no state of its own.
 import { changedThenGo, outbox } from "./offline.js";
 import { badge, el } from "./outbox-render.js";
+import { kept } from "./storage-trouble.js";
 
 const MESSAGE_KEY = "diary-list-message";
 
@@ -27,9 +28,15 @@ export function wireDeletePage(form, kind, { list, dataOf, said }) {
     const item = (await box.view(kind)).find((i) => i.id === id);
     const data = dataOf(JSON.parse(form.dataset[kind] || "{}"));
     const baseVersion = Math.max(Number(form.dataset.version) || 0, item?.version || 0) || null;
-    await box.remove(kind, id, { baseVersion, data });
+    if (!(await kept(() => box.remove(kind, id, { baseVersion, data }), (words) => sayAbove(form, words)))) return;
     await leaveFor(list, said(data));
   });
+}
+
+// The delete page has no status line of its own: an alert, put in when there is news.
+function sayAbove(form, words) {
+  form.parentElement.querySelector("[data-delete-status]")?.remove();
+  form.before(el("p", { className: "error", role: "alert", dataset: { deleteStatus: "", saveState: "error" } }, words));
 }
 
 /** The line a form left ("Saved: Physio."), once, where the server puts its flashes. */

@@ -11,6 +11,7 @@ import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm, wireDeletePage } from "./queued-pages.js";
+import { kept } from "./storage-trouble.js";
 import { t } from "./i18n.js";
 
 const LIST = "/questionnaires/";
@@ -41,6 +42,9 @@ function say(form, text, state) {
   status.textContent = text;
   status.dataset.saveState = state;
 }
+
+// Into the outbox; when the phone cannot keep it, the form says why and keeps what was entered.
+const keep = (form, write) => kept(write, (words) => say(form, words, "error"));
 
 /** The form's response as the server's schema wants it. */
 export function readForm(form) {
@@ -139,7 +143,8 @@ function queueOnSubmit(form, id, baseVersion) {
       say(form, problem, "invalid");
       return;
     }
-    await (await outbox()).save("response", id, data, { baseVersion });
+    const box = await outbox();
+    if (!(await keep(form, () => box.save("response", id, data, { baseVersion })))) return;
     say(form, t("Saved on this phone. It will be sent when you are online."), "device");
     await leave(`${LIST}#response-${id}`, t("Saved your %(short)s for %(day)s.", { short: named(form), day: dayText(data.day) }));
   });
@@ -177,7 +182,7 @@ async function wireEdit(form) {
       danger: true,
     });
     if (!sure) return;
-    await box.remove("response", id, { baseVersion, data });
+    if (!(await keep(form, () => box.remove("response", id, { baseVersion, data })))) return;
     await leave(LIST, t("Deleted your %(short)s of %(day)s.", { short: named(form), day: dayText(data.day) }));
   });
 }

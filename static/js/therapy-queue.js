@@ -10,6 +10,7 @@ import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm as replaced, wireDeletePage } from "./queued-pages.js";
+import { kept } from "./storage-trouble.js";
 import { t } from "./i18n.js";
 
 const LIST = "/therapies/";
@@ -39,6 +40,9 @@ function say(form, text, state) {
   status.textContent = text;
   status.dataset.saveState = state;
 }
+
+// Into the outbox; when the phone cannot keep it, the form says why and keeps what was entered.
+const keep = (form, write) => kept(write, (words) => say(form, words, "error"));
 
 /** The form's therapy, as the server's schema wants it; ``endDay`` stands in for a missing field. */
 function readForm(form, kinds, endDay = null) {
@@ -107,7 +111,8 @@ async function wireCreate(form) {
       say(form, problem, "invalid");
       return;
     }
-    await (await outbox()).save("therapy", id, data);
+    const box = await outbox();
+    if (!(await keep(form, () => box.save("therapy", id, data)))) return;
     say(form, t("Saved on this phone: %(name)s.", { name: therapyName(data, kinds) }), "device");
     await leave(`${LIST}#therapy-${id}`, t("Saved: %(name)s.", { name: therapyName(data, kinds) }));
   });
@@ -145,7 +150,7 @@ async function wireEdit(form) {
       say(form, problem, "invalid");
       return;
     }
-    await box.save("therapy", id, data, { baseVersion });
+    if (!(await keep(form, () => box.save("therapy", id, data, { baseVersion })))) return;
     say(form, t("Saved on this phone: %(name)s.", { name: therapyName(data, kinds) }), "device");
     await leave(`${LIST}#therapy-${id}`, t("Saved: %(name)s.", { name: therapyName(data, kinds) }));
   });
@@ -163,7 +168,7 @@ async function wireEdit(form) {
       danger: true,
     });
     if (!sure) return;
-    await box.remove("therapy", id, { baseVersion, data });
+    if (!(await keep(form, () => box.remove("therapy", id, { baseVersion, data })))) return;
     await leave(LIST, t("Deleted: %(name)s.", { name: therapyName(data, kinds) }));
   });
 }
