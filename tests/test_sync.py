@@ -66,6 +66,47 @@ def test_each_status_applied_duplicate_conflict_rejected(patient):
     assert "data.leg_pain" in result["error"]["fields"]
 
 
+@pytest.mark.parametrize(
+    "newer",
+    [
+        lambda a: change(a, entry(9, note="newer"), base=2),
+        lambda a: change(a, base=2, deleted=True),
+    ],
+    ids=["edit", "delete"],
+)
+@pytest.mark.parametrize(
+    "unanswered",
+    [lambda a: change(a, entry(7, note="mine"), base=1), lambda a: change(a, entry(11), base=1)],
+    ids=["conflicting", "invalid"],
+)
+def test_a_change_built_on_a_change_not_applied_in_the_same_batch_waits(patient, unanswered, newer):
+    """A phone resends an edit whose answer it lost, then its newer state on top (base one
+    up). When the first was not applied (another device edited meanwhile, or it is refused),
+    the second must not land on the other device's version: both wait for the patient."""
+    (a,) = ids(1)
+    sync(patient, [change(a, entry(4, note="first"))])
+    other = patient.put(
+        f"/api/v1/entries/{a}", {**entry(3, note="other device"), "base_version": 1}
+    )
+    assert other.get_json()["version"] == 2
+    answer = sync(patient, [unanswered(a), newer(a)])
+    first, second = answer["results"]
+    assert first["status"] in ("conflict", "rejected")
+    assert (second["status"], second["version"]) == ("conflict", 2)
+    assert second["server"]["note"] == "other device"
+    kept = patient.get(f"/api/v1/entries/{a}").get_json()
+    assert (kept["version"], kept["note"], kept["deleted"]) == (2, "other device", False)
+
+
+def test_a_change_built_on_a_duplicate_in_the_same_batch_applies(patient):
+    """The usual lost answer: the first change was applied; the newer one builds on it."""
+    (a,) = ids(1)
+    sync(patient, [change(a, entry(4))])
+    sync(patient, [change(a, entry(7), base=1)])  # applied; its answer lost
+    answer = sync(patient, [change(a, entry(7), base=1), change(a, entry(9), base=2)])
+    assert statuses(answer) == [("duplicate", 2), ("applied", 3)]
+
+
 def test_an_edit_equal_to_the_server_is_a_duplicate_whatever_its_base(patient):
     a = str(uuid.uuid4())
     sync(patient, [change(a, entry(5))])

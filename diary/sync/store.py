@@ -245,7 +245,9 @@ class Batch:
       writes (they are written in one transaction, at once as far as anyone can see);
     - ``holders(id)``: which kinds hold an id, for all of ``ids`` in one statement rather
       than one a change, kept up to date as the batch creates rows. An id not in ``ids``
-      is looked up on its own.
+      is looked up on its own;
+    - ``halted``: the records (kind, id) whose change in this batch was not applied: the
+      batch applies no later change to them (api/sync.py, ``held_back``).
     """
 
     def __init__(self, db, count: int, ids):
@@ -254,6 +256,7 @@ class Batch:
         self.seqs = SeqRange(db, count)
         self.now = now_iso()
         self._holders = None
+        self.halted: set[tuple[str, str]] = set()
 
     def holders(self, object_id) -> set[str]:
         if self._holders is None:
@@ -289,6 +292,21 @@ class SeqRange:
             ).fetchone()[0]
             self._numbers = iter(range(last - self.count + 1, last + 1))
         return next(self._numbers)
+
+
+def held_back(db, patient_id, kind, object_id) -> Outcome:
+    """The answer to a change not applied because an earlier change to the same record in
+    its batch was not: a conflict with the server's row (``not_found`` without one).
+
+    A phone sends a change whose answer it never heard again, then its newer state built
+    on it (base_version one up). Had the first been a conflict, the second's base would
+    match the other device's version and overwrite it unseen.
+    """
+    row = _get_row(db, kind, str(object_id))
+    if row is None or row["patient_id"] != patient_id:
+        error = {"code": "not_found", "message": _("No such object."), "fields": {}}
+        return Outcome(str(object_id), kind, merge.REJECTED, error=error)
+    return Outcome(str(object_id), kind, merge.CONFLICT, row["version"], row=row_to_json(kind, row))
 
 
 def _id_taken(object_id, kind) -> Outcome:
