@@ -57,6 +57,9 @@ def open_database(path) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
+    # What is deleted is overwritten with zeros, not merely marked free: a deleted note or
+    # account is not left in the file (SQLite's default leaves it; some builds differ).
+    conn.execute("PRAGMA secure_delete=ON")
     # Writers queue on an OS file lock before BEGIN IMMEDIATE: the kernel wakes the next
     # writer the moment the lock is released, where SQLite's busy handler would sleep 1 ms
     # or more between tries. One open file per connection, so threads exclude each other too.
