@@ -208,5 +208,12 @@ def init_app(app):
     @click.argument("target", type=click.Path(dir_okay=False))
     def backup_command(target):
         """Write a consistent copy of the database to TARGET."""
-        written = backup(app.config["DATABASE"], target)
+        try:
+            written = backup(app.config["DATABASE"], target)
+        except sqlite3.DatabaseError as exc:
+            # An existing file that is not a database: replacing it may destroy something.
+            raise click.ClickException(
+                f"{target} exists and is not an SQLite database ({exc}); nothing was written."
+                " Choose another file name, or remove that file first."
+            ) from None
         click.echo(f"Backed up to {written}")
