@@ -57,6 +57,9 @@ def open_database(path) -> sqlite_utils.Database:
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA busy_timeout=10000")
+    # What is deleted is overwritten with zeros, not merely marked free: a deleted note or
+    # account is not left in the file (SQLite's default leaves it; some builds differ).
+    conn.execute("PRAGMA secure_delete=ON")
     # Writers queue on an OS file lock before BEGIN IMMEDIATE: the kernel wakes the next
     # writer the moment the lock is released, where SQLite's busy handler would sleep 1 ms
     # or more between tries. One open file per connection, so threads exclude each other too.
@@ -205,5 +208,12 @@ def init_app(app):
     @click.argument("target", type=click.Path(dir_okay=False))
     def backup_command(target):
         """Write a consistent copy of the database to TARGET."""
-        written = backup(app.config["DATABASE"], target)
+        try:
+            written = backup(app.config["DATABASE"], target)
+        except sqlite3.DatabaseError as exc:
+            # An existing file that is not a database: replacing it may destroy something.
+            raise click.ClickException(
+                f"{target} exists and is not an SQLite database ({exc}); nothing was written."
+                " Choose another file name, or remove that file first."
+            ) from None
         click.echo(f"Backed up to {written}")

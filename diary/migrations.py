@@ -324,3 +324,13 @@ def m011_user_locale(db):
     # The language a user chose on the account page ("en", "es"); null: none chosen, so the
     # browser's Accept-Language (or the sign-in page's cookie) decides.
     _run_script(db, "ALTER TABLE users ADD COLUMN locale TEXT;")
+
+
+@migrations()
+def m012_deleted_content_cleared(db):
+    # A delete used to keep the record's content (notes, scores, a medicine's name) in its
+    # tombstone, which every new phone then received; deletes now clear it
+    # (store.TOMBSTONE), and this clears what earlier deletes kept.
+    from diary.sync import store  # the store needs the schema above, not the reverse
+
+    store.clear_deleted_content(db)

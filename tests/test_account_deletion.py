@@ -2,6 +2,7 @@
 every share with them. The page asks for the password again."""
 
 import re
+from pathlib import Path
 
 from diary.db import get_db
 from tests.conftest import PASSWORD, form_token
@@ -149,3 +150,18 @@ def test_a_right_password_does_not_count_against_the_limit(patient):
             "/api/v1/session/password", {"current_password": old, "new_password": new}
         )
         assert answer.status_code == 200, answer.get_json()
+
+
+def test_nothing_of_a_deleted_account_stays_in_the_database_files(app, patient):
+    """Not in the tables, and not in the bytes of the database or its write-ahead log
+    either, where deleted rows otherwise linger until overwritten."""
+    secret = "a note only I wrote, zq7"
+    patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 4, "note": secret})
+    with app.app_context():
+        assert get_db().execute("PRAGMA secure_delete").fetchone()[0] == 1
+    assert patient.delete_account().status_code == 204
+    database = Path(app.config["DATABASE"])
+    files = list(database.parent.glob(database.name + "*"))
+    stored = b"".join(f.read_bytes() for f in files if f.is_file())
+    for text in (secret, "pat@example.org"):
+        assert text.encode() not in stored, text

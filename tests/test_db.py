@@ -109,6 +109,16 @@ def test_backup_command_writes_a_consistent_copy(runner, app, api, tmp_path):
     assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
+def test_a_backup_over_a_file_that_is_not_a_database_says_so_and_leaves_it(runner, tmp_path):
+    precious = tmp_path / "notes.txt"
+    precious.write_text("not a database, and not to be lost " * 100)
+    before = precious.read_bytes()
+    result = runner.invoke(args=["backup", str(precious)])
+    assert result.exit_code == 1
+    assert "is not an SQLite database" in result.output and "nothing was written" in result.output
+    assert precious.read_bytes() == before
+
+
 def test_a_backup_is_private_to_its_owner_even_over_an_older_readable_copy(runner, app, tmp_path):
     import os
     import stat

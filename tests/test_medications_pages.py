@@ -210,6 +210,32 @@ def test_a_dose_moved_to_a_day_out_of_range_is_named_on_the_form(
     assert patient.get(f"/api/v1/doses/{dose['id']}").get_json() == dose
 
 
+@pytest.mark.parametrize(
+    "taken_at",
+    [
+        "2026-11-01T06:30:00.000Z",  # 01:30 in New York the second time, after clocks went back
+        "2026-11-03T17:15:42.500Z",  # seconds the form does not show
+    ],
+)
+def test_a_dose_saved_as_the_form_shows_it_keeps_its_moment(make_api, taken_at):
+    patient = make_api()
+    patient.register(time_zone="America/New_York")
+    med = patient.post(
+        "/api/v1/medications",
+        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": "2026-10-01"},
+    ).get_json()
+    dose = patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": taken_at})
+    dose = dose.get_json()
+    edit = f"/medications/doses/{dose['id']}/edit"
+    html = patient.client.get(edit).get_data(as_text=True)
+    shown = {
+        name: re.search(rf'<input id="f-{name}"[^>]*value="([^"]+)"', html).group(1)
+        for name in ("day", "time")
+    }
+    assert post(patient, edit, {"base_version": "1", **shown}).status_code == 302
+    assert patient.get(f"/api/v1/doses/{dose['id']}").get_json() == dose  # same moment, v1
+
+
 def _took_one_form(patient):
     today = patient.client.get("/today").get_data(as_text=True)
     form = today.split("data-took-one")[1]

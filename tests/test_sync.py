@@ -6,6 +6,7 @@ leave nothing, and one device's changes must reach another through the cursor.
 """
 
 import json
+import sqlite3
 import tempfile
 import uuid
 from pathlib import Path
@@ -15,7 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diary import create_app
-from diary.sync import store
+from diary.db import migrate
+from diary.sync import merge, store
 from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
 
 DAY = "2025-06-01"
@@ -64,6 +66,47 @@ def test_each_status_applied_duplicate_conflict_rejected(patient):
     assert result["status"] == "rejected"
     assert result["error"]["code"] == "invalid"
     assert "data.leg_pain" in result["error"]["fields"]
+
+
+@pytest.mark.parametrize(
+    "newer",
+    [
+        lambda a: change(a, entry(9, note="newer"), base=2),
+        lambda a: change(a, base=2, deleted=True),
+    ],
+    ids=["edit", "delete"],
+)
+@pytest.mark.parametrize(
+    "unanswered",
+    [lambda a: change(a, entry(7, note="mine"), base=1), lambda a: change(a, entry(11), base=1)],
+    ids=["conflicting", "invalid"],
+)
+def test_a_change_built_on_a_change_not_applied_in_the_same_batch_waits(patient, unanswered, newer):
+    """A phone resends an edit whose answer it lost, then its newer state on top (base one
+    up). When the first was not applied (another device edited meanwhile, or it is refused),
+    the second must not land on the other device's version: both wait for the patient."""
+    (a,) = ids(1)
+    sync(patient, [change(a, entry(4, note="first"))])
+    other = patient.put(
+        f"/api/v1/entries/{a}", {**entry(3, note="other device"), "base_version": 1}
+    )
+    assert other.get_json()["version"] == 2
+    answer = sync(patient, [unanswered(a), newer(a)])
+    first, second = answer["results"]
+    assert first["status"] in ("conflict", "rejected")
+    assert (second["status"], second["version"]) == ("conflict", 2)
+    assert second["server"]["note"] == "other device"
+    kept = patient.get(f"/api/v1/entries/{a}").get_json()
+    assert (kept["version"], kept["note"], kept["deleted"]) == (2, "other device", False)
+
+
+def test_a_change_built_on_a_duplicate_in_the_same_batch_applies(patient):
+    """The usual lost answer: the first change was applied; the newer one builds on it."""
+    (a,) = ids(1)
+    sync(patient, [change(a, entry(4))])
+    sync(patient, [change(a, entry(7), base=1)])  # applied; its answer lost
+    answer = sync(patient, [change(a, entry(7), base=1), change(a, entry(9), base=2)])
+    assert statuses(answer) == [("duplicate", 2), ("applied", 3)]
 
 
 def test_an_edit_equal_to_the_server_is_a_duplicate_whatever_its_base(patient):
@@ -202,6 +245,88 @@ def test_a_delete_leaves_a_tombstone_and_replays_as_duplicate(patient):
     assert statuses(sync(patient, [change(a, None, base=1, deleted=True)])) == [("applied", 2)]
     assert statuses(sync(patient, [change(a, None, base=1, deleted=True)])) == [("duplicate", 2)]
     assert patient.get(f"/api/v1/entries/{a}").status_code == 404
+
+
+SECRET = "told nobody, qx9"
+RECORDS = {
+    "entry": entry(
+        7,
+        note=SECRET,
+        back_pain=4,
+        regions={"l_calf_back": "pain"},
+        activities={"walking": 3},
+        red_flags=["saddle_numbness"],
+    ),
+    "therapy": {"kind": "surgery", "label": SECRET, "start_day": DAY, "notes": SECRET},
+    "medication": {
+        "name": SECRET,
+        "strength": "75",
+        "unit": "mg",
+        "schedule": "regular",
+        "start_day": DAY,
+        "changes": [{"day": DAY, "dose": SECRET}],
+    },
+    "response": {"questionnaire": "rmdq", "day": DAY, "answers": {"1": True, "2": True}},
+}
+
+
+def _stored(app):
+    database = Path(app.config["DATABASE"])
+    return b"".join(f.read_bytes() for f in database.parent.glob(database.name + "*"))
+
+
+@pytest.mark.parametrize("kind", sorted(RECORDS))
+def test_a_delete_keeps_nothing_the_patient_wrote(app, patient, kind):
+    """A deleted record is a tombstone: no note, score, name or answer stays on the server
+    or reaches another phone; the delete still replays as a duplicate."""
+    (a,) = ids(1)
+    assert statuses(sync(patient, [change(a, RECORDS[kind], kind=kind)])) == [("applied", 1)]
+    deleting = change(a, None, base=1, deleted=True, kind=kind)
+    assert statuses(sync(patient, [deleting])) == [("applied", 2)]
+    assert statuses(sync(patient, [deleting])) == [("duplicate", 2)]
+    (tombstone,) = [c for c in sync(patient, [], cursor=None)["changes"] if c["id"] == a]
+    assert tombstone["deleted"] and tombstone["version"] == 2
+    assert tombstone["data"] == {**tombstone["data"], **store.TOMBSTONE[kind]}
+    assert SECRET not in json.dumps(tombstone) and "l_calf_back" not in json.dumps(tombstone)
+    # An edit made elsewhere from before the delete is a conflict, not brought back.
+    stale = change(a, RECORDS[kind], base=1, kind=kind)
+    assert statuses(sync(patient, [stale])) == [("conflict", 2)]
+    with app.app_context():
+        app.extensions["diary.db"].get().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    assert SECRET.encode() not in _stored(app)
+
+
+def test_records_deleted_before_the_upgrade_are_cleared_and_their_deletes_still_replay(
+    app, patient
+):
+    """Migration m012: a tombstone that kept its content (as deletes did before) is
+    cleared, given a new change number, and the delete a phone may still resend is still
+    a duplicate."""
+    (a,) = ids(1)
+    sync(patient, [change(a, RECORDS["entry"])])
+    db_path = app.config["DATABASE"]
+    app.extensions["diary.db"].close_all()
+    with sqlite3.connect(db_path) as old:  # a delete as it was made before m012
+        row = old.execute("SELECT seq FROM entries WHERE id = ?", [a]).fetchone()
+        old.execute("UPDATE entries SET deleted = 1, version = 2 WHERE id = ?", [a])
+        kept = store.row_data("entry", {**_row(old, a), "deleted": 1})
+        old.execute(
+            "INSERT INTO revisions (id, version, hash) VALUES (?, 2, ?)",
+            [a, merge.content_hash(kept, True)],
+        )
+        old.execute("DELETE FROM _sqlite_migrations WHERE name = 'm012_deleted_content_cleared'")
+    assert migrate(db_path) == ["m012_deleted_content_cleared"]
+    with sqlite3.connect(db_path) as new:
+        cleared = _row(new, a)
+    assert cleared["note"] == "" and cleared["leg_pain"] is None and cleared["version"] == 2
+    assert cleared["seq"] > row[0]
+    assert statuses(sync(patient, [change(a, None, base=1, deleted=True)])) == [("duplicate", 2)]
+    assert SECRET not in json.dumps(sync(patient, [], cursor=None))
+
+
+def _row(conn, object_id):
+    conn.row_factory = sqlite3.Row
+    return dict(conn.execute("SELECT * FROM entries WHERE id = ?", [object_id]).fetchone())
 
 
 # ---- replays and transactions ------------------------------------------------------------

@@ -340,3 +340,8 @@ def delete_user(db, user_id: int):
             [user_id] * 5,
         )
         db.execute("DELETE FROM users WHERE id = ?", [user_id])
+    # The deleted rows' text would otherwise stay in the write-ahead log until later writes
+    # happen to overwrite it: copy the log into the database (whose freed pages are zeroed,
+    # secure_delete) and empty it. Best effort: a reader in the middle of a long read
+    # leaves the log for the next checkpoint to empty.
+    db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

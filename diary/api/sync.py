@@ -18,7 +18,7 @@ from diary.schemas import (
     field_errors,
     validate,
 )
-from diary.sync import cursors, store
+from diary.sync import cursors, merge, store
 
 MAX_BYTES = 2 * 1024 * 1024
 # Rows changed elsewhere, handed back per answer: a phone pulling a whole diary for the first
@@ -90,14 +90,23 @@ def _ids(changes) -> list[str]:
 
 
 def apply_one(db, patient_id, raw, batch=None):
-    """One change's result; an invalid change is rejected alone, never the whole batch."""
+    """One change's result; an invalid change is rejected alone, never the whole batch.
+
+    With ``batch``, a change to a record whose earlier change in the batch was not applied
+    is not applied either (``store.held_back``): it was built on that one.
+    """
     change = store.valid_sync_change(raw)  # the usual case: valid, in one validation
     if change is not None:
         data = None if change.deleted else change.data
     else:
         change, data, rejected = _checked_step_by_step(raw)
         if rejected:
+            if batch is not None and isinstance(rejected["id"], str):
+                batch.halted.add((rejected["kind"], rejected["id"].lower()))
             return rejected
+    record = (change.kind, str(change.id))
+    if batch is not None and record in batch.halted:
+        return store.held_back(db, patient_id, *record).to_result()
     outcome = store.apply_change(
         db,
         patient_id,
@@ -110,6 +119,8 @@ def apply_one(db, patient_id, raw, batch=None):
         duplicate_row=False,
         batch=batch,
     )
+    if batch is not None and outcome.status in (merge.CONFLICT, merge.REJECTED):
+        batch.halted.add(record)
     return outcome.to_result()
 
 

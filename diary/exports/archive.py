@@ -330,11 +330,13 @@ def _check_unique_ids(copy: DiaryCopy):
 
 
 def differences(kind: str, row: BaseModel, server: dict) -> list[str]:
-    """The fields whose content differs between the file's record and the diary's, and
-    ``deleted`` when the diary has deleted it; empty when the diary holds it as it is."""
+    """The fields whose content differs between the file's record and the diary's, or just
+    ``deleted`` when the diary has deleted it (a deleted record keeps no content to compare:
+    store.TOMBSTONE); empty when the diary holds it as it is."""
+    if server["deleted"]:
+        return ["deleted"]
     mine = row.model_dump(include=set(store.data_fields(kind)), mode="json")
-    differ = [name for name, value in mine.items() if server[name] != value]
-    return differ + ["deleted"] if server["deleted"] else differ
+    return [name for name, value in mine.items() if server[name] != value]
 
 
 def apply(db, patient_id: int, copy: DiaryCopy) -> dict:

@@ -73,6 +73,66 @@ def row_data(kind, row) -> dict:
     return {name: full[name] for name in data_fields(kind)}
 
 
+#: What a delete clears of each kind's content. A deleted record keeps what makes it a row
+#: (its day, what kind of record it was, the medicine a dose was of); every score, word and
+#: name the patient wrote goes, so nothing deleted is synced to another phone or stays in
+#: the database.
+TOMBSTONE = {
+    "entry": {
+        "leg_pain": None,
+        "back_pain": None,
+        "worst_leg_pain": None,
+        "regions": {},
+        "activities": {},
+        "sitting_tolerance_min": None,
+        "walking_tolerance_min": None,
+        "red_flags": [],
+        "note": "",
+    },
+    "therapy": {"label": "", "end_day": None, "notes": ""},
+    "medication": {"name": "", "strength": "", "unit": "", "end_day": None, "changes": []},
+    "dose": {},
+    "response": {"answers": {}, "therapy_id": None},
+}
+assert all(set(TOMBSTONE[kind]) <= _FIELD_SET[kind] for kind in KINDS)
+
+
+def _tombstone(kind, row) -> dict:
+    """The content a deleted ``row`` keeps (``TOMBSTONE``)."""
+    return {**row_data(kind, row), **TOMBSTONE[kind]}
+
+
+def clear_deleted_content(db):
+    """Clear what records deleted before ``TOMBSTONE`` existed still hold, inside the
+    caller's transaction (migration m012). Each keeps its version; its deletion's
+    fingerprint becomes the one a delete makes now, so a phone sending that delete again
+    (its answer lost) still hears ``duplicate``; a new change number makes every phone
+    pull the cleared record over the copy it kept."""
+    now = now_iso()
+    for kind, spec in KINDS.items():
+        table = spec["table"]
+        for row in fetch_all(db, f"SELECT * FROM {table} WHERE deleted = 1"):  # noqa: S608  # nosec B608
+            content = _tombstone(kind, row)
+            seq = next_seq(db)
+            _write_row(
+                db,
+                kind,
+                row["patient_id"],
+                row["id"],
+                content,
+                True,
+                row["version"],
+                row,
+                None,
+                seq,
+                now,
+            )
+            db.execute(
+                "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
+                [merge.content_hash(content, True), row["id"], row["version"]],
+            )
+
+
 def _get_row(db, kind, object_id):
     table = KINDS[kind]["table"]
     rows = fetch_all(db, f"SELECT * FROM {table} WHERE id = ?", [object_id])  # noqa: S608  # nosec B608
@@ -167,8 +227,8 @@ def apply_change(
             merge.REJECTED,
             error={"code": "not_found", "message": _("No such object."), "fields": {}},
         )
-    # A delete keeps the server's content and marks it deleted (a tombstone).
-    content = data if not deleted else (row_data(kind, row) if row is not None else None)
+    # A delete marks the row deleted (a tombstone) and clears its content (TOMBSTONE).
+    content = data if not deleted else (_tombstone(kind, row) if row is not None else None)
     incoming = merge.content_hash(content, deleted) if content is not None else None
     decision = merge.decide(_server_state(db, row), base_version, deleted, incoming)
     if decision.status == merge.REJECTED:
@@ -245,7 +305,9 @@ class Batch:
       writes (they are written in one transaction, at once as far as anyone can see);
     - ``holders(id)``: which kinds hold an id, for all of ``ids`` in one statement rather
       than one a change, kept up to date as the batch creates rows. An id not in ``ids``
-      is looked up on its own.
+      is looked up on its own;
+    - ``halted``: the records (kind, id) whose change in this batch was not applied: the
+      batch applies no later change to them (api/sync.py, ``held_back``).
     """
 
     def __init__(self, db, count: int, ids):
@@ -254,6 +316,7 @@ class Batch:
         self.seqs = SeqRange(db, count)
         self.now = now_iso()
         self._holders = None
+        self.halted: set[tuple[str, str]] = set()
 
     def holders(self, object_id) -> set[str]:
         if self._holders is None:
@@ -289,6 +352,21 @@ class SeqRange:
             ).fetchone()[0]
             self._numbers = iter(range(last - self.count + 1, last + 1))
         return next(self._numbers)
+
+
+def held_back(db, patient_id, kind, object_id) -> Outcome:
+    """The answer to a change not applied because an earlier change to the same record in
+    its batch was not: a conflict with the server's row (``not_found`` without one).
+
+    A phone sends a change whose answer it never heard again, then its newer state built
+    on it (base_version one up). Had the first been a conflict, the second's base would
+    match the other device's version and overwrite it unseen.
+    """
+    row = _get_row(db, kind, str(object_id))
+    if row is None or row["patient_id"] != patient_id:
+        error = {"code": "not_found", "message": _("No such object."), "fields": {}}
+        return Outcome(str(object_id), kind, merge.REJECTED, error=error)
+    return Outcome(str(object_id), kind, merge.CONFLICT, row["version"], row=row_to_json(kind, row))
 
 
 def _id_taken(object_id, kind) -> Outcome:

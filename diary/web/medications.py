@@ -244,11 +244,19 @@ def edit_dose(object_id):
         parse_day(values["day"], last=latest_allowed_day())
     except ValueError as err:
         return _dose_page(dose, {"day": str(err)}, values, status=422)
+    zone = current_user.time_zone
     try:
-        taken_at = doses.at_local(values["day"], values["time"], current_user.time_zone)
+        taken_at = doses.at_local(values["day"], values["time"], zone)
     except ValueError:
         errors = {"time": _("must be a day and a time, like 2026-03-02 and 08:15")}
         return _dose_page(dose, errors, values, status=422)
+    if (values["day"], values["time"]) == (
+        doses.local_day(dose["taken_at"], zone),
+        doses.local_time(dose["taken_at"], zone),
+    ):
+        # The form shows the minute only, and one reading of a clock time the night clocks
+        # go back: a dose saved as it was shown keeps its moment, to the second.
+        taken_at = dose["taken_at"]
     data = {
         "medication_id": dose["medication_id"],
         "taken_at": taken_at,
