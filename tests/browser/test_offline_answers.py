@@ -6,6 +6,7 @@ browser context, so the flushes of the page's worker and of the service worker a
 too. The server's view is read through the JSON API of its own session.
 """
 
+import json
 import uuid
 
 import pytest
@@ -22,9 +23,19 @@ class SyncLine:
     def __init__(self, context, state="open"):
         self.state = state
         self.lost = 0
+        self.changes = []  # every change the phone tried to send, in order
         context.route("**/api/v1/sync", self.handle)
 
+    def sent_for(self, object_id):
+        """What the phone tried to send for ``object_id``: (base_version, leg_pain) each."""
+        return [
+            (c["base_version"], (c["data"] or {}).get("leg_pain"))
+            for c in self.changes
+            if c["id"] == object_id
+        ]
+
     def handle(self, route):
+        self.changes += json.loads(route.request.post_data or "{}").get("changes", [])
         if self.state == "lose":
             route.fetch()  # the server gets it and commits
             route.abort("connectionreset")
@@ -113,9 +124,11 @@ def test_a_lost_answer_to_a_conflict_and_a_later_edit_never_overwrite_the_other_
     flush_now(page)
     wait_status(page, "conflict", 1)
 
-    # The other device's version is still the server's until the patient chooses.
+    # The other device's version is still the server's until the patient chooses: the
+    # phone only ever sent its unanswered change, never the 9 on a version it guessed.
     held = server.entry(entry["id"])
     assert (held["leg_pain"], held["version"]) == (3, 2)
+    assert set(line.sent_for(entry["id"])) == {(1, 7)}
     item = page.locator(f"[data-outbox-id='{entry['id']}']")
     expect(item.locator(".conflict-version")).to_have_count(2)
     expect(item.locator(".conflict-version").nth(0)).to_contain_text("9")
