@@ -334,3 +334,21 @@ def m012_deleted_content_cleared(db):
     from diary.sync import store  # the store needs the schema above, not the reverse
 
     store.clear_deleted_content(db)
+
+
+@migrations()
+def m013_user_ids_never_reused(db):
+    # SQLite gives a new row the highest id plus one, so deleting the newest account let the
+    # next one take its id. A phone keeps its offline diary and cached pages under the user's
+    # id: another person registering later must never be handed what a deleted account left
+    # on a phone. The highest id ever given is kept here; registering counts up from it.
+    _run_script(
+        db,
+        """
+        CREATE TABLE user_ids (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            highest INTEGER NOT NULL
+        );
+        INSERT INTO user_ids (id, highest) SELECT 1, COALESCE(MAX(id), 0) FROM users;
+        """,
+    )

@@ -165,3 +165,13 @@ def test_nothing_of_a_deleted_account_stays_in_the_database_files(app, patient):
     stored = b"".join(f.read_bytes() for f in files if f.is_file())
     for text in (secret, "pat@example.org"):
         assert text.encode() not in stored, text
+
+
+def test_a_deleted_accounts_id_is_never_given_to_someone_else(make_api):
+    """A phone keeps its offline diary and cached pages under the user's id: the next person
+    to register must not be handed what the deleted account left on a phone."""
+    first = make_api()
+    gone = first.register(email="first@example.org")["id"]
+    assert first.delete_account().status_code == 204
+    second = make_api()
+    assert second.register(email="second@example.org")["id"] > gone

@@ -209,11 +209,14 @@ def register(db, hasher, *, email, password, role, name, time_zone="UTC") -> Use
     with write(db):
         if fetch_all(db, "SELECT 1 FROM users WHERE email = ?", [email]):
             raise RegistrationRefused()
+        # A new id above every id ever given (m013): never a deleted account's.
         user_id = db.execute(
-            "INSERT INTO users (email, password_hash, role, name, time_zone, created_at)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO users (id, email, password_hash, role, name, time_zone, created_at)"
+            " SELECT MAX(highest, (SELECT COALESCE(MAX(id), 0) FROM users)) + 1,"
+            " ?, ?, ?, ?, ?, ? FROM user_ids",
             [email, password_hash, role, name.strip(), time_zone, now_iso()],
         ).lastrowid
+        db.execute("UPDATE user_ids SET highest = ?", [user_id])
     return get_user(db, user_id)
 
 
