@@ -207,6 +207,25 @@ def sign_out():
     logout_user()
 
 
+#: Set when an account is deleted from this browser: the user's id, which the next page's
+#: script (static/js/offline.js) reads to delete what this phone kept of that diary (its
+#: outbox and synced rows, its cached pages), then clears. Not the whole site's storage
+#: (Clear-Site-Data): another patient on the same phone may have changes not sent yet.
+FORGET_COOKIE = "diary_forget"
+
+
+def forget_on_this_browser(response, user_id):
+    """Ask this browser's next page to delete what it kept of ``user_id``'s diary."""
+    response.set_cookie(
+        FORGET_COOKIE,
+        str(user_id),
+        max_age=400 * 24 * 3600,  # until the app is opened again here, however long
+        samesite="Lax",
+        secure=request.is_secure,
+    )
+    return response
+
+
 def sign_out_everywhere():
     """End every session of the signed-in user, this one included."""
     sessions.end_all(get_db(), current_user.id)

@@ -117,7 +117,11 @@ def test_the_api_asks_for_the_password_before_deleting(app, patient):
     assert wrong.status_code == 422
     assert wrong.get_json()["error"]["fields"]["password"].startswith("is not your password")
     assert patient.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
-    assert patient.delete_account().status_code == 204
+    deleted = patient.delete_account()
+    assert deleted.status_code == 204
+    # The phone's next page deletes what it kept of this diary (static/js/offline.js).
+    forget = patient.client.get_cookie("diary_forget")
+    assert forget is not None and forget.value == str(patient.user["id"])
 
 
 def test_password_guesses_on_a_signed_in_session_share_one_limit(app, patient):

@@ -13,6 +13,7 @@ from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.schemas import AccountDeletion, SessionOut, UserCreate, UserOut, UserUpdate, validate
 from diary.security import (
+    forget_on_this_browser,
     limiter,
     registration_limit,
     sign_in,
@@ -66,7 +67,7 @@ def delete_me():
     user_id = current_user.id
     sign_out()
     accounts.delete_user(db, user_id)
-    return "", 204
+    return forget_on_this_browser(current_app.make_response(("", 204)), user_id)
 
 
 @bp.put("/users/me")

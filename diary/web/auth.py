@@ -24,6 +24,7 @@ from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import PasswordChange, SessionCreate, UserUpdate, validate
 from diary.security import (
+    forget_on_this_browser,
     limiter,
     registration_limit,
     sign_in,
@@ -247,7 +248,8 @@ def delete_account():
             user_id, was_physician = current_user.id, current_user.is_physician
             sign_out()
             accounts.delete_user(db, user_id)
-            return _signed_out(_("Your account and all its data are deleted."), was_physician)
+            done = _signed_out(_("Your account and all its data are deleted."), was_physician)
+            return forget_on_this_browser(done, user_id)
         signin_failed()
         errors, status = {"password": accounts.NOT_THEIR_PASSWORD}, 422
     return render_template("auth/delete.html", errors=errors), status

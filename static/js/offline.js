@@ -304,8 +304,27 @@ function wireRetry() {
   }
 }
 
+// An account deleted from this browser: the server names it in a cookie, and the next page
+// (the sign-in page, or whichever comes first) deletes what this phone kept of that diary.
+const FORGET_COOKIE = "diary_forget";
+
+async function forgetDeletedAccount() {
+  const pair = document.cookie.split("; ").find((c) => c.startsWith(`${FORGET_COOKIE}=`));
+  if (!pair) return;
+  const gone = pair.slice(FORGET_COOKIE.length + 1);
+  if (/^[0-9]+$/.test(gone) && gone !== userId) {
+    if ("indexedDB" in window) await Outbox.destroy(gone).catch(() => {});
+    if ("caches" in window) await caches.delete(`diary-pages-${gone}`).catch(() => {});
+    const registration = await navigator.serviceWorker?.getRegistration?.();
+    registration?.active?.postMessage({ type: "SIGNED_OUT", userId: gone });
+  }
+  const secure = window.location.protocol === "https:" ? "; secure" : "";
+  document.cookie = `${FORGET_COOKIE}=; path=/; max-age=0; samesite=lax${secure}`;
+}
+
 async function start() {
   wireRetry();
+  await forgetDeletedAccount().catch(() => {});
   if (!userId || body.dataset.role !== "patient" || !("indexedDB" in window)) return;
   if (navigator.storage && navigator.storage.persist) {
     // Ask the browser not to evict the outbox under storage pressure.

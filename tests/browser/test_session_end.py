@@ -7,7 +7,7 @@ not stay readable on the phone for whoever holds it next.
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import flushed, poll
+from tests.browser.conftest import flushed, log_entry, poll
 
 NO_PAGES = "caches.keys().then((names) => !names.some((n) => n.startsWith('diary-pages-')))"
 
@@ -114,3 +114,22 @@ def test_a_tab_that_keeps_the_database_open_does_not_stop_signing_out(patient_pa
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible(timeout=10_000)
     assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
     poll(page, NO_PAGES)
+
+
+def test_deleting_the_account_takes_what_this_phone_kept_of_it(patient_page, live_server):
+    """Deleting an account ends every session, but a phone keeps its offline diary (outbox
+    and synced rows) and cached pages: the page after the deletion removes them, and only
+    them (another patient's on the same phone may hold changes not sent yet)."""
+    page, user, server = patient_page()
+    log_entry(page, 6, note="only on this phone until deleted")
+    flushed(page)
+    page.evaluate("indexedDB.open('diary-user-999999', 1)")  # another patient's, kept
+    mine = f"diary-user-{user['id']}"
+    assert mine in page.evaluate(DATABASES)
+    page.goto(live_server.url + "/account/delete")
+    page.get_by_label("Your password").fill(user["password"])
+    page.get_by_role("button", name="Delete my account and data").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    poll(page, DATABASES, lambda names: mine not in names and "diary-user-999999" in names)
+    poll(page, NO_PAGES)
+    poll(page, "document.cookie", lambda cookies: "diary_forget" not in cookies)
