@@ -271,6 +271,12 @@ RECORDS = {
 }
 
 
+def test_what_a_delete_clears_is_each_kinds_content_and_leaves_what_makes_a_row():
+    for kind in store.KINDS:
+        assert set(store.TOMBSTONE[kind]) <= set(store.data_fields(kind)), kind
+    assert "day" not in store.TOMBSTONE["entry"] and "note" in store.TOMBSTONE["entry"]
+
+
 def _stored(app):
     database = Path(app.config["DATABASE"])
     return b"".join(f.read_bytes() for f in database.parent.glob(database.name + "*"))
