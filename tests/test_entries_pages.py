@@ -310,8 +310,11 @@ def test_the_listing_pages_say_how_new_they_are_as_a_sync_cursor_would(client, p
         return seq
 
     def pulled_cursor():
+        # The sequence number a cursor carries after the database's sync epoch.
         answer = patient.post("/api/v1/sync", {"cursor": None, "changes": []})
-        return answer.get_json()["cursor"]
+        epoch, _, seq = answer.get_json()["cursor"].rpartition(".")
+        assert len(epoch) == 16
+        return seq
 
     assert page_seq() == pulled_cursor() == "0"
     entry = patient.post("/api/v1/entries", {"day": days_ago(1), "leg_pain": 4}).get_json()
