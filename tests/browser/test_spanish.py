@@ -14,6 +14,7 @@ from diary.i18n import catalogues
 from tests.browser.conftest import (
     PHONE,
     api_post,
+    page_width,
     ready,
     register_via_api,
     scripted,
@@ -63,6 +64,8 @@ def assert_spanish(page, path):
     page.goto(path)
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "es", path
+    # Spanish words are longer: the pages still fit the phone.
+    assert page_width(page) == PHONE["viewport"]["width"], path
     text = " ".join(what_a_reader_meets(page).split())
     found = sorted(piece for piece in english_only() if piece in text)
     where = [text[max(0, text.index(p) - 60) : text.index(p) + len(p) + 20] for p in found[:3]]
