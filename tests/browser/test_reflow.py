@@ -1,6 +1,8 @@
 """Reflow (WCAG 1.4.10): on a 320 px phone no page scrolls sideways, charts not drawn yet
 included, and the daily form shows each activity's name whole, in English and Spanish."""
 
+from datetime import UTC, datetime
+
 import pytest
 
 from tests.browser.conftest import api_post, page_width, register_via_api, seed_demo_diary
@@ -12,6 +14,15 @@ TIMELINE_DRAWN = """() => window.Chart && (!document.getElementById('timeline-ch
     || Chart.getChart(document.getElementById('timeline-chart')))"""
 ONE_NOT_DRAWN = """() => [...document.querySelectorAll('[data-windows-chart]')]
     .some((c) => !Chart.getChart(c))"""
+
+
+# What sticks out of the page on the right (to name in a failure).
+TOO_WIDE_JS = """() => [...document.querySelectorAll('main, main *')]
+    .filter((e) => !e.closest('.table-scroll'))
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+        || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+    .map((e) => `${e.parentElement.className} > ${e.tagName.toLowerCase()}.${e.className}`)
+    .slice(0, 8)"""
 
 
 @pytest.fixture
@@ -76,3 +87,35 @@ def test_activity_names_are_whole_on_a_320px_phone(narrow_page, live_server, new
         assert page.locator(".limit").count() == 8, path
         assert page.evaluate(CUT_NAMES_JS) == [], path
         assert page_width(page) == 320, path
+
+
+def test_long_names_a_patient_typed_do_not_widen_a_phones_pages(page, live_server, new_user):
+    url = live_server.url
+    page.goto(url + "/signin")
+    register_via_api(page, url, new_user())
+    therapies = seed_demo_diary(page, url)
+    start = therapies[0]["start_day"]
+    # A real name without a space, and names with no place to break at all.
+    for name in ("Paracetamol/Codeinphosphat-Hemihydrat", "Ab" * 50):
+        medicine = {"name": name, "schedule": "as_needed", "start_day": start, "changes": []}
+        medicine = api_post(page, url, "/api/v1/medications", medicine)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    dose = api_post(page, url, "/api/v1/doses", {"medication_id": medicine["id"], "taken_at": now})
+    therapy = {"kind": "physiotherapy", "label": "Cd" * 24, "start_day": start}
+    api_post(page, url, "/api/v1/therapies", therapy)
+    page.goto(url + "/sharing/")
+    page.get_by_role("button", name="Create a view link").click()
+    link = page.get_by_label("The link").input_value()
+    for path in (
+        url + "/today",
+        url + "/medications/",
+        url + f"/medications/doses/{dose['id']}/edit",
+        url + "/therapies/",
+        url + "/charts",
+        link,
+        link.rstrip("/") + "/charts",
+    ):
+        page.goto(path)
+        html = page.content()
+        assert "Ab" * 50 in html or "Cd" * 24 in html, path
+        assert page_width(page) == 390, (path, page.evaluate(TOO_WIDE_JS))
