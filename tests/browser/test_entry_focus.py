@@ -5,7 +5,7 @@ navigation, never under them."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import api_post, register_via_api, scripted
+from tests.browser.conftest import PHONE, api_post, register_via_api, scripted
 
 # What a sighted keyboard user sees of the focused control: the control, or for the drawn
 # radios and checkboxes (a 1 px input under its label) the label that shows it and its ring;
@@ -98,6 +98,44 @@ def test_tabbing_through_a_long_page_never_hides_the_focus_under_the_bottom_bar(
     assert {"f-time_zone", "f-new_password", "Sign out everywhere"} <= {f["name"] for f in visited}
     assert all(len(f["bars"]) == 1 for f in visited)  # the bottom navigation
     assert [h[0] for h in hidden(visited)] == [], hidden(visited)
+
+
+def test_tabbing_through_the_edit_page_in_spanish_never_hides_the_focus(
+    browser, live_server, new_user
+):
+    # Spanish words make the form and the Save bar's status longer: the note's box came to
+    # rest partly under the bar, which the page's scroll-padding (room for the bar with one
+    # line of status) did not prevent.
+    context = browser.new_context(**PHONE, locale="es-ES")
+    page = context.new_page()
+    page.goto(live_server.url + "/signin")
+    register_via_api(page, live_server.url, new_user())
+    entry = api_post(page, live_server.url, "/api/v1/entries", {"day": "2025-06-01", "leg_pain": 3})
+    page.goto(f"{live_server.url}/entries/{entry['id']}/edit")
+    page.wait_for_selector("[data-bodymap-ready]", state="attached")
+    scripted(page)
+    page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+    # Saved without a score: the refusal's words make the Save bar two lines taller.
+    page.evaluate("document.querySelectorAll('[name=leg_pain]').forEach((r) => r.checked = false)")
+    page.get_by_role("button", name="Guardar los cambios").click()
+    expect(page.locator(".entry-actions [data-save-state=invalid]")).not_to_be_empty()
+    visited = tab_through(page)
+    assert "f-note" in [f["name"] for f in visited]
+    assert all(len(f["bars"]) == 2 for f in visited)
+    assert [h[0] for h in hidden(visited)] == [], hidden(visited)
+    # Reached while most of it shows above the Save bar (the page scrolled by a finger
+    # meanwhile), where the audit found it: the note is moved clear of the bar.
+    page.focus("#f-walking_tolerance_min")
+    page.evaluate(
+        """() => { const box = (s) => document.querySelector(s).getBoundingClientRect();
+            const barTop = box('.main-nav').top - box('.entry-actions').height;  // once stuck
+            window.scrollBy({top: box('#f-note').top - (barTop - 100), behavior: 'instant'}); }"""
+    )
+    page.keyboard.press("Tab")
+    focused = page.evaluate(FOCUSED_JS)
+    assert focused["name"] == "f-note"
+    assert hidden([focused]) == [], focused
+    context.close()
 
 
 # Saves the phone refuses before queueing (with JavaScript): the page, the fields filled, the
