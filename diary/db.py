@@ -7,6 +7,7 @@ made a per-request connection about three times slower here (DESIGN.md section 9
 
 import fcntl
 import os
+import secrets
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -179,10 +180,19 @@ def backup(source_path, target_path):
     try:
         with dst:
             src.backup(dst)
+        with dst:
+            # Restored, the copy is another epoch of the sync (diary/sync/cursors.py).
+            new_sync_epoch(dst)
     finally:
         dst.close()
         src.close()
     return target_path
+
+
+def new_sync_epoch(conn):
+    """Give the database a new sync epoch: every phone pulls from the start at its next
+    sync. For a database restored from a copy (db.backup gives each copy its own)."""
+    conn.execute("UPDATE sync_epoch SET value = ?", [secrets.token_hex(8)])
 
 
 def init_app(app):
@@ -217,3 +227,13 @@ def init_app(app):
                 " Choose another file name, or remove that file first."
             ) from None
         click.echo(f"Backed up to {written}")
+
+    @app.cli.command("sync-epoch")
+    def sync_epoch_command():
+        """After restoring the database by other means than a backup copy (Litestream): make
+        every phone pull from the start, so none skips what the restored database numbers
+        again."""
+        db = get_db()
+        with write(db):
+            new_sync_epoch(db)
+        click.echo("New sync epoch: every phone pulls everything at its next sync.")

@@ -352,3 +352,17 @@ def m013_user_ids_never_reused(db):
         INSERT INTO user_ids (id, highest) SELECT 1, COALESCE(MAX(id), 0) FROM users;
         """,
     )
+
+
+@migrations()
+def m014_sync_epoch(db):
+    # Written into every sync cursor (diary/sync/cursors.py) and changed in every backup copy
+    # (db.backup) and by `flask sync-epoch` after another kind of restore: a phone whose
+    # cursor names another epoch pulls from the start instead of skipping changes.
+    import secrets
+
+    _run_script(
+        db,
+        "CREATE TABLE sync_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)",
+    )
+    db.execute("INSERT INTO sync_epoch (id, value) VALUES (1, ?)", [secrets.token_hex(8)])

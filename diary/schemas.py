@@ -438,7 +438,18 @@ class SyncRequest(BaseModel):
     model_config = ConfigDict(extra="forbid")
     # The pattern is documented, and checked by cursors.decode_seq, which also still reads
     # the cursors phones kept from before it (api/sync.py).
-    cursor: Annotated[str, Field(json_schema_extra={"pattern": SEQ_CURSOR_PATTERN})] | None = None
+    cursor: (
+        Annotated[
+            str,
+            Field(
+                json_schema_extra={"pattern": SEQ_CURSOR_PATTERN},
+                description="the cursor of this database's previous sync answer, or null to "
+                "pull from the start; one it did not give out (another sync epoch: a restored "
+                "database) is 422 naming cursor, and the phone then pulls from the start",
+            ),
+        ]
+        | None
+    ) = None
     changes: list[Any] = Field(
         default_factory=list,
         # Documented, not validated here: a longer batch is 413 with the limits (api/sync.py).

@@ -39,8 +39,10 @@ def test_the_sync_cursor_is_a_sequence_number_and_an_older_one_still_works(patie
     answer = patient.post("/api/v1/sync", {"cursor": None, "changes": []}).get_json()
     assert re.match(cursors.SEQ_CURSOR_PATTERN, answer["cursor"]) and answer["cursor"] != "0"
     assert len(answer["changes"]) == 1
-    # A phone that synced before this format keeps a base64 cursor in IndexedDB.
-    for cursor in (answer["cursor"], legacy([int(answer["cursor"])])):
+    # A phone that synced before this format keeps a base64 cursor in IndexedDB, or a bare
+    # number (before sync epochs).
+    seq = int(answer["cursor"].rpartition(".")[2])
+    for cursor in (answer["cursor"], legacy([seq]), str(seq)):
         again = patient.post("/api/v1/sync", {"cursor": cursor, "changes": []})
         assert again.status_code == 200 and again.get_json()["changes"] == []
     from_start = patient.post("/api/v1/sync", {"cursor": legacy([0]), "changes": []}).get_json()

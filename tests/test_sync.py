@@ -6,6 +6,7 @@ leave nothing, and one device's changes must reach another through the cursor.
 """
 
 import json
+import shutil
 import sqlite3
 import tempfile
 import uuid
@@ -16,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from diary import create_app
-from diary.db import migrate
+from diary.db import backup, migrate
 from diary.sync import merge, store
 from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
 
@@ -270,6 +271,12 @@ RECORDS = {
 }
 
 
+def test_what_a_delete_clears_is_each_kinds_content_and_leaves_what_makes_a_row():
+    for kind in store.KINDS:
+        assert set(store.TOMBSTONE[kind]) <= set(store.data_fields(kind)), kind
+    assert "day" not in store.TOMBSTONE["entry"] and "note" in store.TOMBSTONE["entry"]
+
+
 def _stored(app):
     database = Path(app.config["DATABASE"])
     return b"".join(f.read_bytes() for f in database.parent.glob(database.name + "*"))
@@ -415,6 +422,40 @@ def test_a_cursor_we_did_not_give_out_is_refused(patient):
     response = patient.post("/api/v1/sync", {"cursor": "bm9wZQ", "changes": []})
     assert response.status_code == 422
     assert "cursor" in response.get_json()["error"]["fields"]
+
+
+def test_a_phone_synced_past_a_restored_copy_pulls_again_from_the_start(app, patient, tmp_path):
+    """Restored from a copy older than a phone's last sync, the server has made fewer
+    changes than the phone's cursor says: it refuses the cursor (422) and the phone pulls
+    from the start, so changes made after the restore are not skipped."""
+    a, b, c = ids(3)
+    sync(patient, [change(a, entry(4))])
+    copy = tmp_path / "copy.sqlite3"
+    backup(app.config["DATABASE"], copy)
+    phone = sync(patient, [change(b, entry(5))])["cursor"]
+    app.extensions["diary.db"].close_all()
+    restore(copy, app.config["DATABASE"])
+    # Made after the restore, numbered as b was: a phone pulling after b would skip it.
+    sync(patient, [change(c, entry(6))])
+    refused = patient.post("/api/v1/sync", {"cursor": phone, "changes": []})
+    assert refused.status_code == 422 and "cursor" in refused.get_json()["error"]["fields"]
+    pulled = {row["id"] for row in sync(patient, [], cursor=None)["changes"]}
+    assert pulled == {a, c}
+
+
+def test_a_database_restored_by_other_means_gets_a_new_epoch_by_command(app, patient, runner):
+    phone = sync(patient, [change(ids(1)[0], entry(4))])["cursor"]
+    result = runner.invoke(args=["sync-epoch"])
+    assert result.exit_code == 0 and "every phone pulls everything" in result.output
+    refused = patient.post("/api/v1/sync", {"cursor": phone, "changes": []})
+    assert refused.status_code == 422 and "cursor" in refused.get_json()["error"]["fields"]
+
+
+def restore(copy, database):
+    """What an operator's restore does: the copy in place of the database, its log gone."""
+    for suffix in ("-wal", "-shm"):
+        Path(str(database) + suffix).unlink(missing_ok=True)
+    shutil.copyfile(copy, database)
 
 
 def test_pulls_page_with_more(patient, app, monkeypatch):

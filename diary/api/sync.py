@@ -43,19 +43,24 @@ def sync():
     body = validate(SyncRequest, json_body(), strict=False)
     if len(body.changes) > MAX_SYNC_CHANGES:
         raise_too_large()
-    since = 0
+    since, epoch = 0, None
     if body.cursor is not None:
-        since = cursors.decode_seq(body.cursor)
-        if since is None:
-            raise ApiError(
-                422,
-                "invalid",
-                _("The cursor is not one this server gave out."),
-                {"cursor": _("must be a cursor from a previous sync, or null")},
-            )
+        decoded = cursors.decode_seq(body.cursor)
+        if decoded is None:
+            _refuse_cursor()
+        epoch, since = decoded
     db = get_db()
     patient_id = current_user.id
     with write(db):
+        # A cursor of another epoch, or past every change this database has made, was not
+        # given out by it: the database was restored from a copy older than the phone's last
+        # sync. Pulling from there would skip the changes it numbers again; the phone pulls
+        # from the start instead (its answer to this refusal).
+        current = db.execute(
+            "SELECT value, (SELECT value FROM change_seq) FROM sync_epoch"
+        ).fetchone()
+        if (epoch is not None and epoch != current[0]) or since > current[1]:
+            _refuse_cursor()
         # Sequence numbers, the clock and the ids' holders: once for the batch, not per change.
         batch = store.Batch(db, len(body.changes), _ids(body.changes))
         results = [apply_one(db, patient_id, raw, batch) for raw in body.changes]
@@ -65,9 +70,18 @@ def sync():
         {
             "results": results,
             "changes": changes,
-            "cursor": cursors.encode_seq(last),
+            "cursor": cursors.encode_seq(last, current[0]),
             "more": more,
         }
+    )
+
+
+def _refuse_cursor():
+    raise ApiError(
+        422,
+        "invalid",
+        _("The cursor is not one this server gave out."),
+        {"cursor": _("must be a cursor from a previous sync, or null")},
     )
 
 

@@ -3,7 +3,11 @@
 - A page of entries continues after a position ``<day>_<created_at>_<id>`` (keyset paging:
   any well-formed position is a valid place to continue from, whether or not a row sits
   exactly there).
-- A device's sync position is the change sequence number it has seen, as decimal text.
+- A device's sync position is the change sequence number it has seen, as decimal text,
+  after the database's sync epoch (``<epoch>.<seq>``): a database restored from a copy has
+  another epoch, so a phone that synced past the copy is told to pull from the start
+  rather than skip what the restored database numbers again. A bare number (the format
+  before epochs) is still read, without that check.
 - A page of the access log continues after an event ``<at>_<event id>``, keyset paging
   like the entries.
 
@@ -17,7 +21,8 @@ import re
 
 from diary import inputs
 
-SEQ_CURSOR_PATTERN = r"^(?:0|[1-9][0-9]{0,17})$"
+EPOCH_PATTERN = r"[0-9a-f]{16}"
+SEQ_CURSOR_PATTERN = rf"^(?:{EPOCH_PATTERN}\.)?(?:0|[1-9][0-9]{{0,17}})$"
 PAGE_CURSOR_PATTERN = (
     r"^[0-9]{4}-[0-9]{2}-[0-9]{2}_[0-9TZ:.+-]{1,40}"
     r"_[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"
@@ -27,16 +32,18 @@ LOG_CURSOR_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:.]{1,20}Z_(?:0|[1-9][0-9
 _MAX_LEGACY_LENGTH = 512
 
 
-def encode_seq(seq: int) -> str:
-    return str(seq)
+def encode_seq(seq: int, epoch: str) -> str:
+    return f"{epoch}.{seq}"
 
 
-def decode_seq(text) -> int | None:
-    """The sequence number in a sync cursor, or None when it is not one this server gave out."""
+def decode_seq(text) -> tuple[str | None, int] | None:
+    """``(epoch, seq)`` of a sync cursor (no epoch in an older one), or None when it is not
+    one this server gave out."""
     if isinstance(text, str) and re.fullmatch(SEQ_CURSOR_PATTERN, text):
-        return int(text)
+        epoch, _, seq = text.rpartition(".")
+        return epoch or None, int(seq)
     legacy = _decode_legacy(text, (int,))
-    return legacy[0] if legacy else None
+    return (None, legacy[0]) if legacy else None
 
 
 def encode_page(day: str, created_at: str, object_id: str) -> str:

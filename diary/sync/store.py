@@ -94,7 +94,6 @@ TOMBSTONE = {
     "dose": {},
     "response": {"answers": {}, "therapy_id": None},
 }
-assert all(set(TOMBSTONE[kind]) <= _FIELD_SET[kind] for kind in KINDS)
 
 
 def _tombstone(kind, row) -> dict:

@@ -264,9 +264,10 @@ export class Outbox {
    * version), assume the page is older, as before pages said.
    */
   async pulledSince(pageSeq) {
-    const cursor = await this.getMeta("cursor");
-    const whole = (text) => /^\d+$/.test(text || "");
-    return !whole(pageSeq) || !whole(cursor) || Number(cursor) > Number(pageSeq);
+    // A cursor is "<epoch>.<seq>" (a bare seq before epochs); the page's seq is bare.
+    const seen = /^(?:[0-9a-f]{16}\.)?(\d+)$/.exec((await this.getMeta("cursor")) || "");
+    const page = /^\d+$/.test(pageSeq || "") ? Number(pageSeq) : null;
+    return page === null || !seen || Number(seen[1]) > page;
   }
 
   async getMeta(key) {
