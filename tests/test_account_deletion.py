@@ -94,7 +94,7 @@ def test_a_wrong_password_deletes_nothing(patient):
     token = form_token(patient.client, "/account/delete")
     refused = patient.client.post("/account/delete", data={"csrf_token": token, "password": "no"})
     assert refused.status_code == 422
-    assert "is not your password. Nothing was deleted" in refused.get_data(as_text=True)
+    assert "is not right. Nothing was deleted" in refused.get_data(as_text=True)
     assert patient.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
 
 
@@ -115,7 +115,7 @@ def test_the_api_asks_for_the_password_before_deleting(app, patient):
     assert missing.status_code in (400, 422)
     wrong = patient.delete_account(password="not my password")
     assert wrong.status_code == 422
-    assert wrong.get_json()["error"]["fields"]["password"].startswith("is not your password")
+    assert wrong.get_json()["error"]["fields"]["password"].startswith("is not right")
     assert patient.get("/api/v1/session").get_json()["user"]["email"] == "pat@example.org"
     deleted = patient.delete_account()
     assert deleted.status_code == 204

@@ -295,7 +295,7 @@ def change_password(db, hasher, user: User, current, new) -> User:
 
 #: What a wrong password asked again before deleting the account is told (form and API);
 #: a constant, as linters take a literal keyed "password" for a secret.
-NOT_THEIR_PASSWORD = _l("is not your password. Nothing was deleted")
+NOT_THEIR_PASSWORD = _l("is not right. Nothing was deleted")
 
 
 def check_password(db, hasher, user: User, password: str) -> bool:

@@ -1,5 +1,8 @@
 // Shared page behaviour: small progressive enhancements that every page may use.
 
+// The keyboard's focus is never left under the bottom bar or a sticky Save bar.
+import "./focus-clear.js";
+
 function fillTimeZone() {
   // Registration: suggest the device's time zone so "today" is the patient's today.
   const input = document.querySelector("[data-time-zone]");

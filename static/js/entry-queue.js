@@ -8,6 +8,7 @@ import { ask } from "./dialog.js";
 import { dayWords, entryTitle } from "./entry-render.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kept } from "./storage-trouble.js";
+import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;
@@ -37,10 +38,10 @@ function say(form, text, state) {
 // The few rules worth checking before queueing (the server checks everything again and a
 // refusal shows in History with its reason).
 function problemWith(data) {
-  if (!data.day) return t("Choose the day, then tap Save.");
-  if (data.day > latestDay()) return t("That day is in the future. Choose today or an earlier day.");
+  if (!data.day) return problem(t("Choose the day, then tap Save."), "day");
+  if (data.day > latestDay()) return problem(t("That day is in the future. Choose today or an earlier day."), "day");
   if (data.leg_pain === null && data.back_pain === null) {
-    return t("Choose a leg pain or a back pain score (or both), then tap Save.");
+    return problem(t("Choose a leg pain or a back pain score (or both), then tap Save."), "leg_pain");
   }
   return null;
 }
@@ -75,9 +76,9 @@ async function wireCreate(form, draftId) {
     if (!isSave(event)) return; // "Same as yesterday" is entry-form.js's
     event.preventDefault();
     const data = readEntryForm(form);
-    const problem = problemWith(data);
-    if (problem) {
-      say(form, problem, "invalid");
+    const found = problemWith(data);
+    if (found) {
+      sayProblem(form, statusOf(form), found);
       return;
     }
     const entryId = form.elements.id ? form.elements.id.value : id;
@@ -130,9 +131,9 @@ async function wireEdit(form, id) {
     if (!isSave(event)) return;
     event.preventDefault();
     const data = readEntryForm(form);
-    const problem = problemWith(data);
-    if (problem) {
-      say(form, problem, "invalid");
+    const found = problemWith(data);
+    if (found) {
+      sayProblem(form, statusOf(form), found);
       return;
     }
     if (!(await keep(form, () => box.save("entry", id, data, { baseVersion })))) return;

@@ -12,6 +12,7 @@ import { dayText } from "./therapy-render.js";
 import { medicationName } from "./medication-render.js";
 import { leaveFor as leave, wireDeletePage } from "./queued-pages.js";
 import { kept } from "./storage-trouble.js";
+import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const LIST = "/medications/";
@@ -102,18 +103,21 @@ function fillRows(fieldset, changes) {
 
 // The rules worth checking before queueing, in the words of the server's form (the server
 // checks everything again; a refusal shows on the medicine list with its reason).
-function problemWith(data) {
-  if (!data.name) return t("Write the medicine's name, then tap Save.");
-  if (!data.schedule) return t("Choose how you take it, then tap Save.");
-  if (!data.start_day) return t("Choose the start day, then tap Save.");
-  if (data.start_day > latestDay()) return t("The start day is in the future. Choose today or an earlier day.");
-  if (data.end_day && data.end_day < data.start_day) return t("The end day must be on or after the start day.");
+function problemWith(form, data) {
+  if (!data.name) return problem(t("Write the medicine's name, then tap Save."), "name");
+  if (!data.schedule) return problem(t("Choose how you take it, then tap Save."), "schedule");
+  if (!data.start_day) return problem(t("Choose the start day, then tap Save."), "start_day");
+  if (data.start_day > latestDay()) return problem(t("The start day is in the future. Choose today or an earlier day."), "start_day");
+  if (data.end_day && data.end_day < data.start_day) return problem(t("The end day must be on or after the start day."), "end_day");
   const days = new Set();
+  // The day field of a change (the first with this day, or with none).
+  const dayField = (day) => [...form.querySelectorAll('[name="change_day"]')].find((f) => f.value.trim() === day) || "change_day";
   for (const change of data.changes) {
-    if (!change.day) return t("Give the day of each dose change.");
-    if (change.day < data.start_day) return t("The dose change of %(day)s is before the start day.", { day: dayText(change.day) });
-    if (data.end_day && change.day > data.end_day) return t("The dose change of %(day)s is after the end day.", { day: dayText(change.day) });
-    if (days.has(change.day)) return t("There are two dose changes on %(day)s; keep one.", { day: dayText(change.day) });
+    const field = dayField(change.day);
+    if (!change.day) return problem(t("Give the day of each dose change."), field);
+    if (change.day < data.start_day) return problem(t("The dose change of %(day)s is before the start day.", { day: dayText(change.day) }), field);
+    if (data.end_day && change.day > data.end_day) return problem(t("The dose change of %(day)s is after the end day.", { day: dayText(change.day) }), field);
+    if (days.has(change.day)) return problem(t("There are two dose changes on %(day)s; keep one.", { day: dayText(change.day) }), field);
     days.add(change.day);
   }
   return null;
@@ -121,9 +125,9 @@ function problemWith(data) {
 
 async function queue(form, id, options, goTo) {
   const data = readForm(form);
-  const problem = problemWith(data);
-  if (problem) {
-    say(form, problem, "invalid");
+  const found = problemWith(form, data);
+  if (found) {
+    sayProblem(form, form.querySelector("[data-medication-status]"), found);
     return;
   }
   const box = await outbox();

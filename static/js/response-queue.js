@@ -12,6 +12,7 @@ import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm, wireDeletePage } from "./queued-pages.js";
 import { kept } from "./storage-trouble.js";
+import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const LIST = "/questionnaires/";
@@ -82,17 +83,17 @@ function fillForm(form, data) {
 // The rules worth checking before queueing, in the words the server's form uses (the server
 // checks everything again; a refusal shows on the questionnaires page with its reason).
 function problemWith(form, data) {
-  if (!data.day) return t("Choose the day, then tap Save.");
-  if (data.day > latestDay()) return t("That day is in the future. Choose today or an earlier day.");
-  if (form.elements.therapy_id && !data.therapy_id) return t("Choose the therapy this answer is about.");
+  if (!data.day) return problem(t("Choose the day, then tap Save."), "day");
+  if (data.day > latestDay()) return problem(t("That day is in the future. Choose today or an earlier day."), "day");
+  if (form.elements.therapy_id && !data.therapy_id) return problem(t("Choose the therapy this answer is about."), "therapy_id");
   for (const fieldset of form.querySelectorAll("fieldset.choices")) {
-    if (!fieldset.querySelector("input:checked")) return "Choose one answer, then tap Save.";
+    if (!fieldset.querySelector("input:checked")) return problem(t("Choose one answer, then tap Save."), fieldset.querySelector("input"));
   }
   for (const field of form.querySelectorAll("input[type='number'][name^='answers.']")) {
     const value = data.answers[field.name.slice("answers.".length)];
-    if (value === undefined) return t("Give a number, then tap Save.");
+    if (value === undefined) return problem(t("Give a number, then tap Save."), field);
     if (!Number.isInteger(value) || value < Number(field.min) || value > Number(field.max)) {
-      return t("The number must be a whole number from %(low)s to %(high)s.", { low: field.min, high: field.max });
+      return problem(t("The number must be a whole number from %(low)s to %(high)s.", { low: field.min, high: field.max }), field);
     }
   }
   return null;
@@ -138,9 +139,9 @@ function queueOnSubmit(form, id, baseVersion) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = readForm(form);
-    const problem = problemWith(form, data);
-    if (problem) {
-      say(form, problem, "invalid");
+    const found = problemWith(form, data);
+    if (found) {
+      sayProblem(form, form.querySelector("[data-response-status]"), found);
       return;
     }
     const box = await outbox();

@@ -11,6 +11,7 @@ import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm as replaced, wireDeletePage } from "./queued-pages.js";
 import { kept } from "./storage-trouble.js";
+import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const LIST = "/therapies/";
@@ -70,12 +71,12 @@ function fillForm(form, data) {
 // The rules worth checking before queueing, in the words the server's form uses (the server
 // checks everything again; a refusal shows on the therapy list with its reason).
 function problemWith(data, kinds) {
-  if (!data.start_day) return t("Choose the start day, then tap Save.");
-  if (data.start_day > latestDay()) return t("The start day is in the future. Choose today or an earlier day.");
+  if (!data.start_day) return problem(t("Choose the start day, then tap Save."), "start_day");
+  if (data.start_day > latestDay()) return problem(t("The start day is in the future. Choose today or an earlier day."), "start_day");
   if (data.end_day && !kinds.courses.has(data.kind)) {
-    return t("An end day is only for courses (physiotherapy, a medication change or other): clear it to save this kind.");
+    return problem(t("An end day is only for courses (physiotherapy, a medication change or other): clear it to save this kind."), "end_day");
   }
-  if (data.end_day && data.end_day < data.start_day) return t("The end day must be on or after the start day.");
+  if (data.end_day && data.end_day < data.start_day) return problem(t("The end day must be on or after the start day."), "end_day");
   return null;
 }
 
@@ -106,9 +107,9 @@ async function wireCreate(form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = readForm(form, kinds);
-    const problem = problemWith(data, kinds);
-    if (problem) {
-      say(form, problem, "invalid");
+    const found = problemWith(data, kinds);
+    if (found) {
+      sayProblem(form, form.querySelector("[data-therapy-status]"), found);
       return;
     }
     const box = await outbox();
@@ -145,9 +146,9 @@ async function wireEdit(form) {
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const data = current();
-    const problem = problemWith(data, kinds);
-    if (problem) {
-      say(form, problem, "invalid");
+    const found = problemWith(data, kinds);
+    if (found) {
+      sayProblem(form, form.querySelector("[data-therapy-status]"), found);
       return;
     }
     if (!(await keep(form, () => box.save("therapy", id, data, { baseVersion })))) return;

@@ -49,6 +49,7 @@ def test_touch_targets_are_at_least_44px(page, live_server):
         page.get_by_role("button", name="Sign in"),
         page.get_by_label("Email"),
         page.get_by_role("link", name="Register"),
+        page.get_by_role("link", name="Forgot your password?"),
     ]:
         box = locator.bounding_box()
         assert box["height"] >= 44, locator

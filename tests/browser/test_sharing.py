@@ -205,7 +205,5 @@ def test_new_pages_pass_axe_empty_states_and_the_delete_page(page, live_server, 
     assert_no_axe_violations_light_and_dark(page)
     page.get_by_label("Your password").fill("not my password")
     page.get_by_role("button", name="Delete my account and data").click()
-    expect(
-        page.get_by_text("Your password is not your password. Nothing was deleted.")
-    ).to_be_visible()
+    expect(page.get_by_text("Your password is not right. Nothing was deleted.")).to_be_visible()
     assert_no_axe_violations_light_and_dark(page)

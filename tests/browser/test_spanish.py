@@ -14,6 +14,7 @@ from diary.i18n import catalogues
 from tests.browser.conftest import (
     PHONE,
     api_post,
+    page_width,
     ready,
     register_via_api,
     scripted,
@@ -59,10 +60,21 @@ def what_a_reader_meets(page) -> str:
     )
 
 
+# The links alone on their line ("Volver a Compartir"), not those inside a sentence: each is a
+# 44 px target, as buttons are.
+SHORT_LINKS_JS = """() => [...document.querySelectorAll('main p > a:only-child')]
+    .filter((a) => a.parentElement.textContent.trim() === a.textContent.trim())
+    .filter((a) => a.getBoundingClientRect().height < 44)
+    .map((a) => a.textContent.trim())"""
+
+
 def assert_spanish(page, path):
     page.goto(path)
     page.wait_for_load_state("load")
     assert page.locator("html").get_attribute("lang") == "es", path
+    # Spanish words are longer: the pages still fit the phone, and their lone links are tall.
+    assert page_width(page) == PHONE["viewport"]["width"], path
+    assert page.evaluate(SHORT_LINKS_JS) == [], path
     text = " ".join(what_a_reader_meets(page).split())
     found = sorted(piece for piece in english_only() if piece in text)
     where = [text[max(0, text.index(p) - 60) : text.index(p) + len(p) + 20] for p in found[:3]]

@@ -1,0 +1,121 @@
+"""Reflow (WCAG 1.4.10): on a 320 px phone no page scrolls sideways, charts not drawn yet
+included, and the daily form shows each activity's name whole, in English and Spanish."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from tests.browser.conftest import api_post, page_width, register_via_api, seed_demo_diary
+
+NARROW = {"viewport": {"width": 320, "height": 640}, "has_touch": True, "is_mobile": True}
+
+# The charts that are drawn as they come near the screen, and whether one is still waiting.
+TIMELINE_DRAWN = """() => window.Chart && (!document.getElementById('timeline-chart')
+    || Chart.getChart(document.getElementById('timeline-chart')))"""
+ONE_NOT_DRAWN = """() => [...document.querySelectorAll('[data-windows-chart]')]
+    .some((c) => !Chart.getChart(c))"""
+
+
+# What sticks out of the page on the right (to name in a failure).
+TOO_WIDE_JS = """() => [...document.querySelectorAll('main, main *')]
+    .filter((e) => !e.closest('.table-scroll'))
+    .filter((e) => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1
+        || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX === 'visible')
+    .map((e) => `${e.parentElement.className} > ${e.tagName.toLowerCase()}.${e.className}`)
+    .slice(0, 8)"""
+
+
+@pytest.fixture
+def narrow_page(browser):
+    contexts = []
+
+    def make(locale="en-GB"):
+        context = browser.new_context(**NARROW, locale=locale)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def test_charts_and_the_summary_fit_a_320px_phone(narrow_page, live_server, new_user):
+    url = live_server.url
+    page = narrow_page()
+    page.goto(url + "/signin")
+    register_via_api(page, url, new_user())
+    seed_demo_diary(page, url)
+    page.goto(url + "/sharing/")
+    page.get_by_role("button", name="Create a view link").click()
+    link = page.get_by_label("The link").input_value()
+
+    # The summary's tables scroll in their own box, not the page.
+    page.goto(link)
+    assert page_width(page) == 320
+    assert page.locator(".table-scroll[role=region]").count() >= 2
+    for path in (url + "/charts", link.rstrip("/") + "/charts"):
+        page.goto(path)
+        page.wait_for_function(TIMELINE_DRAWN)
+        assert page.evaluate(ONE_NOT_DRAWN), path  # measured before they are drawn
+        assert page_width(page) == 320, path
+
+
+# Each activity whose name is cut: wider than its box, or its text running under the first
+# of its segments.
+CUT_NAMES_JS = """() => [...document.querySelectorAll('.limit')].filter((row) => {
+    const name = row.querySelector('.limit-name');
+    const segment = row.querySelector('.limit-segments label').getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(name);
+    return name.scrollWidth > name.clientWidth || [...range.getClientRects()].some((r) =>
+        r.right > segment.left && r.left < segment.right
+        && r.bottom > segment.top && r.top < segment.bottom);
+}).map((row) => row.querySelector('.limit-name').textContent)"""
+
+
+@pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
+def test_activity_names_are_whole_on_a_320px_phone(narrow_page, live_server, new_user, locale):
+    url = live_server.url
+    page = narrow_page(locale)
+    page.goto(url + "/signin")
+    register_via_api(page, url, new_user())
+    # An earlier day's entry: Today's form stays open, and the entry has its edit page.
+    entry = api_post(page, url, "/api/v1/entries", {"day": "2025-06-01", "leg_pain": 3})
+    for path in ("/today", f"/entries/{entry['id']}/edit"):
+        page.goto(url + path)
+        page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
+        assert page.locator(".limit").count() == 8, path
+        assert page.evaluate(CUT_NAMES_JS) == [], path
+        assert page_width(page) == 320, path
+
+
+def test_long_names_a_patient_typed_do_not_widen_a_phones_pages(page, live_server, new_user):
+    url = live_server.url
+    page.goto(url + "/signin")
+    register_via_api(page, url, new_user())
+    therapies = seed_demo_diary(page, url)
+    start = therapies[0]["start_day"]
+    # A real name without a space, and names with no place to break at all.
+    for name in ("Paracetamol/Codeinphosphat-Hemihydrat", "Ab" * 50):
+        medicine = {"name": name, "schedule": "as_needed", "start_day": start, "changes": []}
+        medicine = api_post(page, url, "/api/v1/medications", medicine)
+    now = datetime.now(UTC).isoformat(timespec="seconds")
+    dose = api_post(page, url, "/api/v1/doses", {"medication_id": medicine["id"], "taken_at": now})
+    therapy = {"kind": "physiotherapy", "label": "Cd" * 24, "start_day": start}
+    api_post(page, url, "/api/v1/therapies", therapy)
+    page.goto(url + "/sharing/")
+    page.get_by_role("button", name="Create a view link").click()
+    link = page.get_by_label("The link").input_value()
+    for path in (
+        url + "/today",
+        url + "/medications/",
+        url + f"/medications/doses/{dose['id']}/edit",
+        url + "/therapies/",
+        url + "/charts",
+        link,
+        link.rstrip("/") + "/charts",
+    ):
+        page.goto(path)
+        html = page.content()
+        assert "Ab" * 50 in html or "Cd" * 24 in html, path
+        assert page_width(page) == 390, (path, page.evaluate(TOO_WIDE_JS))
