@@ -241,7 +241,7 @@ def _node_id_for_schemathesis(request):
 # One test, each operation a subtest named by its method and path.
 @lazy_schema.parametrize()
 @settings(
-    max_examples=15,
+    max_examples=10,
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
@@ -265,7 +265,7 @@ def test_api_workflows_keep_to_the_document(api_schema, fuzzed_app):
 
     APIWorkflow.run(
         settings=settings(
-            max_examples=30,
+            max_examples=20,
             stateful_step_count=6,
             deadline=None,
             suppress_health_check=list(HealthCheck),
