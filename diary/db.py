@@ -170,6 +170,11 @@ def backup(source_path, target_path):
     writable by its owner only (0600).
     """
     target_path = Path(target_path)
+    if target_path.is_file() and target_path.stat().st_size:
+        with target_path.open("rb") as existing:
+            if existing.read(16) != b"SQLite format 3\x00":
+                # Replacing a file that is not a database may destroy something: touch nothing.
+                raise sqlite3.DatabaseError("file is not a database")
     target_path.parent.mkdir(parents=True, exist_ok=True)
     # A backup holds the same health data as the database: private to its owner, like it,
     # whether the file is new or an older copy being replaced.

@@ -112,11 +112,13 @@ def test_backup_command_writes_a_consistent_copy(runner, app, api, tmp_path):
 def test_a_backup_over_a_file_that_is_not_a_database_says_so_and_leaves_it(runner, tmp_path):
     precious = tmp_path / "notes.txt"
     precious.write_text("not a database, and not to be lost " * 100)
+    precious.chmod(0o644)
     before = precious.read_bytes()
     result = runner.invoke(args=["backup", str(precious)])
     assert result.exit_code == 1
     assert "is not an SQLite database" in result.output and "nothing was written" in result.output
     assert precious.read_bytes() == before
+    assert precious.stat().st_mode & 0o777 == 0o644  # not even its mode changed
 
 
 def test_a_backup_is_private_to_its_owner_even_over_an_older_readable_copy(runner, app, tmp_path):
