@@ -46,7 +46,11 @@ def parse_day(value, *, last: dt.date = LATEST_DAY) -> dt.date:
 
 def query_span(args) -> tuple[dt.date | None, dt.date | None, dict]:
     """The ``from`` and ``to`` days (inclusive) of a query string, each None when absent,
-    and the bad ones named with what is wrong: ``(first, last, fields)``."""
+    and the bad ones named with what is wrong: ``(first, last, fields)``.
+
+    A ``to`` before ``from`` is named too: the span holds no day, and answering an empty
+    list would read as "nothing was recorded" when the query was the mistake.
+    """
     span, fields = {}, {}
     for name in ("from", "to"):
         if name in args:
@@ -54,7 +58,10 @@ def query_span(args) -> tuple[dt.date | None, dt.date | None, dict]:
                 span[name] = parse_day(args[name])
             except ValueError as err:
                 fields[name] = str(err)
-    return span.get("from"), span.get("to"), fields
+    first, last = span.get("from"), span.get("to")
+    if first is not None and last is not None and last < first:
+        fields["to"] = _("must be on or after from (%(day)s)", day=first.isoformat())
+    return first, last, fields
 
 
 def pattern(first: dt.date = EARLIEST_DAY, last: dt.date = LATEST_DAY) -> str:

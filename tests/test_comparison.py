@@ -397,6 +397,12 @@ def test_a_bad_timeline_day_answers_422_naming_it(seeded, query):
     assert list(response.get_json()["error"]["fields"]) == [query.split("=")[0]]
 
 
+def test_a_reversed_timeline_span_answers_422_naming_to(seeded):
+    response = seeded.get(f"/api/v1/timeline?from={day(90)}&to={day(80)}")
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {"to"}
+
+
 def test_openapi_documents_the_timelines_days(client):
     document = client.get("/api/v1/openapi.json").get_json()
     operation = document["paths"]["/api/v1/timeline"]["get"]

@@ -150,6 +150,24 @@ def test_bad_list_parameters_are_422_naming_the_parameter(patient, query, field)
     assert field in error_fields(response)
 
 
+def test_a_range_ending_before_it_starts_is_422_naming_to(patient, shared):
+    create(patient, day=day(-3))
+    _, doctor = shared
+    reversed_span = f"from={day(-1)}&to={day(-5)}"
+    for reader, path in (
+        (patient, "/api/v1/entries"),
+        (doctor, f"/api/v1/patients/{patient.user['id']}/entries"),
+    ):
+        response = reader.get(f"{path}?{reversed_span}")
+        assert response.status_code == 422
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid" and set(error["fields"]) == {"to"}
+        assert day(-1) in error["fields"]["to"]
+        # One day, from and to alike, is a span: the entry of that day comes back.
+        same_day = reader.get(f"{path}?from={day(-3)}&to={day(-3)}").get_json()["entries"]
+        assert [e["day"] for e in same_day] == [day(-3)]
+
+
 def test_update_needs_the_version_it_was_made_from(patient):
     entry = create(patient, leg_pain=5)
     path = f"/api/v1/entries/{entry['id']}"

@@ -171,6 +171,20 @@ def test_questionnaire_answers_come_back_exactly(diaries):
     )
 
 
+def test_a_pgic_about_a_therapy_deleted_before_the_copy_is_still_imported(diaries):
+    pat = diaries()
+    therapy = pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
+    pgic = {"questionnaire": "pgic", "day": "2026-02-01", "answers": {"1": 2}}
+    pat.add("response", {**pgic, "therapy_id": therapy.id})
+    pat.add("therapy", None, object_id=therapy.id, base=1, deleted=True)
+    copy = pat.copy()
+    assert copy["therapies"] == [] and copy["responses"][0]["therapy_id"] == therapy.id
+    # The copy holds no deleted therapy to name; the answer comes back all the same.
+    moved = diaries("Pat elsewhere")
+    assert import_into(moved, copy)["responses"]["applied"] == 1
+    assert moved.copy()["responses"] == copy["responses"]
+
+
 def test_a_version_2_copy_made_before_questionnaires_is_still_imported(diaries):
     pat = diaries()
     pat.add("entry", entry())

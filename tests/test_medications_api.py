@@ -100,6 +100,13 @@ def test_doses_are_listed_by_the_patients_days(patient):
     assert patient.get("/api/v1/doses?from=2026-02-30").status_code == 422
 
 
+def test_a_reversed_range_of_doses_is_422_naming_to(patient):
+    response = patient.get("/api/v1/doses?from=2026-03-03&to=2026-03-02")
+    assert response.status_code == 422
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid" and set(error["fields"]) == {"to"}
+
+
 def test_a_dose_time_is_stored_in_utc_and_never_in_the_future(patient):
     med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
     dose = patient.post(

@@ -116,6 +116,17 @@ def test_the_list_filters_by_questionnaire_and_days(patient):
     assert set(refused.get_json()["error"]["fields"]) == {"questionnaire", "to"}
 
 
+def test_a_reversed_range_of_responses_is_422_naming_to(patient, shared):
+    _, doctor = shared
+    for reader, path in (
+        (patient, "/api/v1/responses"),
+        (doctor, f"/api/v1/patients/{patient.user['id']}/responses"),
+    ):
+        response = reader.get(f"{path}?from=2026-05-01&to=2026-04-01")
+        assert response.status_code == 422
+        assert set(response.get_json()["error"]["fields"]) == {"to"}
+
+
 # ---- sync ------------------------------------------------------------------------------
 
 
@@ -153,6 +164,79 @@ def test_a_response_synced_twice_is_stored_once_with_the_same_rules_as_entries(p
         "data.answers.1": "must be true (ticked) or false"
     }
     assert len(patient.get("/api/v1/responses").get_json()["responses"]) == 1
+
+
+def pgic(therapy_id, answer=2):
+    return {"questionnaire": "pgic", "day": DAY, "answers": {"1": answer}, "therapy_id": therapy_id}
+
+
+def therapy_of(api, start_day="2026-02-01"):
+    made = api.post("/api/v1/therapies", {"kind": "nerve_block", "start_day": start_day})
+    assert made.status_code == 201, made.get_json()
+    return made.get_json()
+
+
+def test_a_pgic_must_name_one_of_the_patients_own_therapies(patient, make_api):
+    other = make_api()
+    other.register(email="other@example.org")
+    theirs = therapy_of(other)
+    answers = [
+        patient.post("/api/v1/responses", pgic(therapy_id))
+        for therapy_id in (str(uuid.uuid4()), theirs["id"])
+    ]
+    # The same answer for an unknown id and another patient's therapy: nothing is learnt.
+    assert [a.status_code for a in answers] == [422, 422]
+    errors = [a.get_json()["error"] for a in answers]
+    assert errors[0]["code"] == "invalid" and set(errors[0]["fields"]) == {"therapy_id"}
+    assert errors[0]["message"] == errors[1]["message"]
+    assert errors[0]["fields"] == errors[1]["fields"]
+    assert patient.get("/api/v1/responses").get_json()["responses"] == []
+    # The patient's own therapy is taken; an edit moving it to another's is refused.
+    mine = therapy_of(patient)
+    made = patient.post("/api/v1/responses", pgic(mine["id"]))
+    assert made.status_code == 201
+    moved = patient.put(
+        f"/api/v1/responses/{made.get_json()['id']}", {**pgic(theirs["id"]), "base_version": 1}
+    )
+    assert moved.status_code == 422 and set(moved.get_json()["error"]["fields"]) == {"therapy_id"}
+    kept = patient.get(f"/api/v1/responses/{made.get_json()['id']}").get_json()
+    assert (kept["therapy_id"], kept["version"]) == (mine["id"], 1)
+
+
+def test_a_pgic_about_a_therapy_deleted_since_is_kept(patient):
+    therapy = therapy_of(patient)
+    assert patient.delete(f"/api/v1/therapies/{therapy['id']}").status_code == 204
+    # Answered offline before the deletion reached this phone: the answer is not lost.
+    (result,) = sync(patient, [response_change(uuid.uuid4(), pgic(therapy["id"]))])["results"]
+    assert result["status"] == "applied"
+    assert patient.post("/api/v1/responses", pgic(therapy["id"], 3)).status_code == 201
+
+
+def test_in_a_sync_batch_only_the_change_naming_an_unknown_therapy_is_rejected(patient, make_api):
+    other = make_api()
+    other.register(email="other@example.org")
+    theirs = therapy_of(other)
+    therapy_id = str(uuid.uuid4())
+    batch = [
+        change(therapy_id, {"kind": "surgery", "start_day": "2026-02-01"}, kind="therapy"),
+        response_change(uuid.uuid4(), pgic(therapy_id)),  # made earlier in the same batch
+        response_change(uuid.uuid4(), pgic(str(uuid.uuid4()))),
+        response_change(uuid.uuid4(), pgic(theirs["id"])),
+        response_change(uuid.uuid4(), RMDQ),
+    ]
+    results = sync(patient, batch)["results"]
+    assert [r["status"] for r in results] == [
+        "applied",
+        "applied",
+        "rejected",
+        "rejected",
+        "applied",
+    ]
+    unknown, another = results[2]["error"], results[3]["error"]
+    assert unknown == another
+    assert unknown["code"] == "invalid" and set(unknown["fields"]) == {"therapy_id"}
+    stored = patient.get("/api/v1/responses").get_json()["responses"]
+    assert sorted(r["questionnaire"] for r in stored) == ["pgic", "rmdq"]
 
 
 def test_an_id_is_unique_across_kinds(patient):

@@ -105,6 +105,22 @@ def test_the_pgic_names_the_therapy_and_needs_an_answer(client, patient, submit)
     assert [(r["score"], r["therapy_id"]) for r in responses(patient)] == [(1, therapy["id"])]
 
 
+def test_a_pgic_naming_a_therapy_not_in_the_diary_is_re_shown(client, patient, make_api, submit):
+    other = make_api()
+    other.register(email="other@example.org")
+    theirs = other.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": "2026-02-01"}
+    ).get_json()
+    patient.post("/api/v1/therapies", {"kind": "nerve_block", "start_day": "2026-02-01"})
+    sent = {"day": "2026-03-02", "therapy_id": theirs["id"], "answers.1": "2"}
+    refused = submit("/questionnaires/pgic/new", sent)
+    assert refused.status_code == 422
+    words = text_of(refused)
+    assert "The therapy chosen is not in your diary. Choose one of your therapies." in words
+    assert "Since your surgery" not in words  # nothing of the other patient's therapy shown
+    assert responses(patient) == []
+
+
 def test_the_pgic_asks_for_a_therapy_first_when_there_is_none(client, patient):
     words = text_of(client.get("/questionnaires/pgic/new"))
     assert "Record a therapy first." in words

@@ -168,3 +168,15 @@ def test_a_turned_off_link_answers_404_and_a_bad_day_is_named(app, readers, pati
     assert client.get(path).status_code == 404
     assert client.get(f"/v/{token}/timeline", headers={"Accept": "application/json"}).is_json
     assert access_log(app) == []
+
+
+def test_a_reversed_span_is_named_on_the_physicians_and_the_links_timeline(readers, client):
+    patient_id, doctor, token = readers
+    span = f"from={TODAY}&to={OLDER_TO}"
+    for reader, path in (
+        (doctor, f"/api/v1/patients/{patient_id}/timeline"),
+        (client, f"/v/{token}/timeline"),
+    ):
+        response = reader.get(f"{path}?{span}")
+        assert response.status_code == 422
+        assert set(response.get_json()["error"]["fields"]) == {"to"}

@@ -77,17 +77,11 @@ DOSE_QUERY = {
     responses={200: DoseList},
 )
 def list_doses():
-    fields, bounds = {}, {}
-    for name in ("from", "to"):
-        if name in request.args:
-            try:
-                bounds[name] = days.parse_day(request.args[name])
-            except ValueError as err:
-                fields[name] = str(err)
+    first, last, fields = days.query_span(request.args)
     if fields:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     zone = current_user.time_zone
-    since = doses.day_start(bounds["from"], zone) if "from" in bounds else None
-    until = doses.day_bounds(bounds["to"], bounds["to"], zone)[1] if "to" in bounds else None
+    since = doses.day_start(first, zone) if first is not None else None
+    until = doses.day_bounds(last, last, zone)[1] if last is not None else None
     found = records.list_doses(get_db(), current_user.id, since=since, until=until)
     return jsonify({"doses": found})

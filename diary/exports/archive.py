@@ -353,8 +353,20 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
         for name, kind in KINDS:
             for i, row in enumerate(getattr(copy, name)):
                 stamps = store.Stamps(row.version, row.created_at, row.updated_at)
+                # A copy holds no deleted records, so a PGIC about a therapy deleted before
+                # the copy was made names a therapy the copy cannot hold: it is kept as the
+                # diary had it rather than lost (its therapy_id is not checked).
                 outcome = store.apply_change(
-                    db, patient_id, kind, row.id, None, False, row, want_row=False, stamps=stamps
+                    db,
+                    patient_id,
+                    kind,
+                    row.id,
+                    None,
+                    False,
+                    row,
+                    want_row=False,
+                    stamps=stamps,
+                    check_references=False,
                 )
                 status = outcome.status
                 if status == merge.REJECTED:

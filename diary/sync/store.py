@@ -195,6 +195,7 @@ def apply_change(
     duplicate_row=True,
     stamps=None,
     batch=None,
+    check_references=True,
 ) -> Outcome:
     """Apply one change for the patient inside the caller's write transaction.
 
@@ -207,6 +208,9 @@ def apply_change(
     other outcome is decided by the same rules as any change. ``batch`` (a ``Batch``) is
     what the changes of one batch share: their change-sequence numbers, the clock, and
     which kinds hold their ids; without it they are looked up for this change alone.
+    ``check_references=False`` keeps a response's therapy_id unchecked (an import: see
+    exports/archive.py); otherwise a change naming a therapy the patient does not have is
+    ``rejected`` (code ``invalid``, field ``therapy_id``).
     """
     object_id = str(object_id)
     if isinstance(data, BaseModel):
@@ -252,6 +256,11 @@ def apply_change(
             decision.version,
             row=row_to_json(kind, row) if shown else None,
         )
+    refused = None
+    if check_references and not deleted:
+        refused = _unknown_reference(db, patient_id, kind, content, row)
+    if refused is not None:
+        return Outcome(object_id, kind, merge.REJECTED, error=refused)
     stamps = stamps if row is None else None  # an import's stamps count for a new row only
     version = stamps.version if stamps else decision.version
     if batch is not None:
@@ -366,6 +375,33 @@ def held_back(db, patient_id, kind, object_id) -> Outcome:
         error = {"code": "not_found", "message": _("No such object."), "fields": {}}
         return Outcome(str(object_id), kind, merge.REJECTED, error=error)
     return Outcome(str(object_id), kind, merge.CONFLICT, row["version"], row=row_to_json(kind, row))
+
+
+def _unknown_reference(db, patient_id, kind, content, row) -> dict | None:
+    """The error of a change naming a record the patient does not have, or None.
+
+    A PGIC names the therapy it is about. Any of the patient's therapies counts, a deleted
+    one too: an answer given offline must not be lost because the therapy was deleted on
+    another device since. One created earlier in the same batch is already written (the
+    batch is one transaction). An unknown id and another patient's therapy get the same
+    answer, so nothing is learnt of other patients' ids. Medicines differ on purpose: a
+    dose is kept whatever its medication_id (docs/sync-protocol.md).
+    """
+    therapy_id = content.get("therapy_id") if kind == "response" else None
+    if therapy_id is None or (row is not None and row["therapy_id"] == therapy_id):
+        # A response keeps the therapy it was already about (saved before this check).
+        return None
+    found = db.execute(
+        "SELECT 1 FROM therapies WHERE id = ? AND patient_id = ?", [therapy_id, patient_id]
+    ).fetchone()
+    if found is not None:
+        return None
+    message = _("must be one of your therapies")
+    return {
+        "code": "invalid",
+        "message": _("This answer names a therapy that is not in your diary."),
+        "fields": {"therapy_id": message},
+    }
 
 
 def _id_taken(object_id, kind) -> Outcome:

@@ -164,6 +164,8 @@ def _sentence(definition, field, message) -> str:
     if field == "form":
         return message
     if field == "therapy_id":
+        if message == _("must be one of your therapies"):
+            return _("The therapy chosen is not in your diary. Choose one of your therapies.")
         return _("Choose the therapy this answer is about.")
     if field.startswith("answers."):
         link_id = field.removeprefix("answers.")
@@ -187,6 +189,16 @@ def _validated(model, data, problems, definition):
     if not errors:
         return valid, {}
     return None, {name: _sentence(definition, name, words) for name, words in errors.items()}
+
+
+def _refused_field(outcome) -> bool:
+    # Valid on its own, refused against the diary (a therapy that is not the patient's).
+    return outcome.status == merge.REJECTED and outcome.error["code"] == "invalid"
+
+
+def _refusal(definition, outcome) -> dict:
+    fields = outcome.error["fields"]
+    return {name: _sentence(definition, name, words) for name, words in fields.items()}
 
 
 def _render_form(definition, values, errors=None, *, response=None, status=200, therapy=None):
@@ -244,6 +256,8 @@ def new(questionnaire):
     if errors:
         return _render_form(definition, values, errors, status=422)
     outcome = store.change(get_db(), current_user.id, "response", valid.id, None, False, valid)
+    if _refused_field(outcome):
+        return _render_form(definition, values, _refusal(definition, outcome), status=422)
     if outcome.status in (merge.CONFLICT, merge.REJECTED):
         # The back button brought back a saved form: keep the answers, give them a new id.
         values["id"] = str(uuid.uuid4())
@@ -299,6 +313,9 @@ def edit(object_id):
         )
         row = outcome.row
         return _render_form(definition, _values(row), {"form": message}, response=row, status=409)
+    if _refused_field(outcome):
+        errors = _refusal(definition, outcome)
+        return _render_form(definition, values, errors, response=current, status=422)
     if outcome.status == merge.REJECTED:
         abort(404)
     _saved(definition, outcome.row)
