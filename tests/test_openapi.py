@@ -135,6 +135,13 @@ CONFIG = {
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
         },
         {
+            # A response's therapy_id names one of the patient's therapies: a rule against
+            # what the diary holds, stated in words (the field's description), answered 422
+            # naming therapy_id.
+            "include-operation-id": ["api.response_create_post", "api.response_update_put"],
+            "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
+        },
+        {
             # A medicine's dose changes lie within its course, one a day: rules between
             # fields, stated in words (MedicationData's description), answered 422
             # naming changes or end_day.
@@ -162,6 +169,14 @@ def filter_body(context, body):
     # states in words (TherapyData's description) and the API answers with 422 naming end_day.
     if isinstance(body, dict) and isinstance(body.get("end_day"), str):
         return not isinstance(body.get("start_day"), str) or body["end_day"] >= body["start_day"]
+    return True
+
+
+def filter_query(context, query):
+    # A span ending before it starts is 422 naming to: a rule between two parameters, which
+    # the document states in words (the to parameter's description).
+    if isinstance(query, dict) and isinstance(query.get("from"), str):
+        return not isinstance(query.get("to"), str) or query["to"] >= query["from"]
     return True
 
 
@@ -223,6 +238,7 @@ def api_schema(fuzzed_app):
             }
 
     schema.hook(filter_body)
+    schema.hook(filter_query)
     return schema
 
 

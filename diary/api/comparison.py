@@ -233,7 +233,10 @@ def patient_therapy_comparison(patient_id, object_id):
 #: ``from`` and ``to`` of the timeline: the days returned, as for the entries.
 TIMELINE_QUERY = {
     "from": {**DAY_PARAMETER, "description": "the first day returned (inclusive)"},
-    "to": {**DAY_PARAMETER, "description": "the last day returned (inclusive)"},
+    "to": {
+        **DAY_PARAMETER,
+        "description": "the last day returned (inclusive); not before from (422 naming to)",
+    },
 }
 
 

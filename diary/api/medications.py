@@ -63,7 +63,8 @@ DOSE_QUERY = {
     },
     "to": {
         **resources.DAY_PARAMETER,
-        "description": "the last day, in the patient's time zone (inclusive)",
+        "description": "the last day, in the patient's time zone (inclusive); not before "
+        "from (422 naming to)",
     },
 }
 

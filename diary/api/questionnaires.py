@@ -9,7 +9,7 @@ from flask_login import current_user
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
-from diary.api.resources import DAY_PARAMETER, day_bounds
+from diary.api.resources import DAY_PARAMETER, TO_PARAMETER, day_bounds
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -25,7 +25,7 @@ RESPONSE_QUERY = {
         "description": "only this questionnaire's responses",
     },
     "from": DAY_PARAMETER,
-    "to": DAY_PARAMETER,
+    "to": TO_PARAMETER,
 }
 
 

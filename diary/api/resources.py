@@ -196,10 +196,18 @@ DAY_PARAMETER = {
 }
 
 
+#: The last day of a span: a rule between two parameters, stated in words (days.query_span).
+TO_PARAMETER = {
+    **DAY_PARAMETER,
+    "description": "a day from 2000-01-01 to 2099-12-31, inclusive; not before from (422 "
+    "naming to)",
+}
+
+
 #: The query parameters of a list of entries (the patient's own, or a shared patient's).
 ENTRY_QUERY = {
     "from": DAY_PARAMETER,
-    "to": DAY_PARAMETER,
+    "to": TO_PARAMETER,
     "limit": {"type": "integer", "minimum": 1, "maximum": 5000, "default": 1000},
     "after": {
         "type": "string",

@@ -48,7 +48,9 @@ class ResponseData(Strict):
     day: EntryDay
     answers: dict[str, Any] = Field(description="linkId -> answer, as the definition says")
     therapy_id: ClientId | None = Field(
-        None, description="the therapy the answer is about (required for a PGIC)"
+        None,
+        description="the therapy the answer is about (required for a PGIC): one of the "
+        "patient's therapies, a deleted one included (422 naming therapy_id otherwise)",
     )
 
     @model_validator(mode="after")
