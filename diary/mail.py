@@ -5,12 +5,18 @@ the callers pass the app's config.
 """
 
 import logging
+import re
 import smtplib
 import ssl
 import threading
 from email.message import EmailMessage
+from email.utils import getaddresses
 
 log = logging.getLogger(__name__)
+
+# Anything shaped like an address, in the words of an error (SMTP servers echo the
+# recipient: "550 5.1.1 <pat@example.org>: Recipient address rejected").
+_ADDRESS = re.compile(r"[^\s<>'\"(),;:@\[\]{}]+@[^\s<>'\"(),;:@\[\]{}]+")
 
 
 def configured(config) -> bool:
@@ -58,9 +64,28 @@ def send_in_background(config, mail: EmailMessage) -> threading.Thread:
     def run():
         try:
             send(config, mail)
-        except (smtplib.SMTPException, OSError):
-            log.exception("could not send email to %s", mail["To"])
+        except (smtplib.SMTPException, OSError) as exc:
+            # Who asked for a reset link is health-adjacent: the log says that sending
+            # failed and why, never whole addresses (no traceback either: the exception's
+            # text holds the recipient).
+            to = ", ".join(redacted(address) for _, address in getaddresses([mail["To"] or ""]))
+            log.error("could not send email to %s: %s", to or "?", failure_words(exc))
 
     thread = threading.Thread(target=run, name="diary-mail", daemon=True)
     thread.start()
     return thread
+
+
+def redacted(address: str) -> str:
+    """``address`` with all but the first character of its local part hidden:
+    ``p***@example.org`` (enough for an operator to tell a domain's trouble)."""
+    local, at, domain = address.rpartition("@")
+    if not at:
+        return "***"
+    return f"{local[:1]}***@{domain}"
+
+
+def failure_words(exc: BaseException) -> str:
+    """Why sending failed, as the exception says it, with every address in it redacted."""
+    words = f"{type(exc).__name__}: {exc}"
+    return _ADDRESS.sub(lambda found: redacted(found.group(0)), words)

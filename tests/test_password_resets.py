@@ -1,6 +1,7 @@
 """Forgotten passwords on a self-hosted server: the operator's one-time link, the page it
 opens, and the link by email when SMTP is configured (sent to a real local SMTP server)."""
 
+import logging
 import re
 import socket
 import time
@@ -9,7 +10,7 @@ from email import message_from_bytes, policy
 
 import pytest
 
-from diary import create_app
+from diary import create_app, mail
 from diary.accounts import password_resets
 from diary.db import get_db, write
 from tests.conftest import PASSWORD, TEST_CONFIG, Api, form_token
@@ -294,3 +295,38 @@ def test_the_link_is_emailed_in_the_accounts_language(mail_app, inbox):
     body = email.get_content()
     assert "Abra este enlace para elegirla" in body
     assert link_from(body)[0].startswith("https://diary.example.org/reset/")
+
+
+class Refusing(Inbox):
+    """An SMTP server that refuses every recipient, echoing the address as servers do."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+        return f"550 5.1.1 <{address}>: Recipient address rejected"
+
+
+def test_a_failed_email_is_logged_without_the_recipients_address(tmp_path, caplog):
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    controller = Controller(Refusing(), hostname="127.0.0.1", port=port)
+    controller.start()
+    config = {
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": port,
+        "SMTP_SECURITY": "none",
+        "SMTP_FROM": "Diary <diary@example.org>",
+    }
+    try:
+        message = mail.message(config, "patricia.lopez@example.org", "Subject", "Body")
+        with caplog.at_level(logging.INFO, logger="diary.mail"):
+            mail.send_in_background(config, message).join()
+    finally:
+        controller.stop()
+    (record,) = [r for r in caplog.records if r.name == "diary.mail"]
+    logged = caplog.text
+    assert "could not send email to p***@example.org" in logged
+    assert "SMTPRecipientsRefused" in logged and "550" in logged  # why, for the operator
+    assert "patricia" not in logged and "lopez" not in logged
+    assert record.exc_info is None  # no traceback: the exception's text holds the address
