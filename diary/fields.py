@@ -28,7 +28,18 @@ BLANKS = (
     r"\x00-\x20\x7f\x85\xa0\u115f\u1160\u1680\u180e\u2000-\u200d\u2028\u2029\u202f"
     r"\u205f\u2060\u3000\u3164\ufeff\uffa0"
 )
-EMAIL_PATTERN = rf"^[^@{BLANKS}]+@[^@{BLANKS}]+\.[^@{BLANKS}]+$"
+#: The C0 and C1 control characters and DEL: escape sequences ("\x1b[31m"), bells, form
+#: feeds. None belongs inside a line of text, and a CSV opened in a spreadsheet or a log read
+#: in a terminal would act on them.
+CONTROLS = r"\x00-\x1f\x7f-\x9f"
+#: The same, less the line breaks and the tab a note may hold.
+NOTE_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+#: The control characters that are not white space: refused anywhere, even at the ends (the
+#: escape of "\x1b[31mPat" must not be trimmed into a name "[31mPat").
+HARD_CONTROLS = r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
+#: The blanks trimmed from the ends of text: BLANKS less HARD_CONTROLS.
+END_BLANKS = BLANKS.replace(r"\x00-\x20\x7f", r"\x09-\x0d\x1c-\x20", 1)
+EMAIL_PATTERN = rf"^[^@{BLANKS}\x80-\x9f]+@[^@{BLANKS}\x80-\x9f]+\.[^@{BLANKS}\x80-\x9f]+$"
 #: Somewhere a character that is not blank (searched, as JSON Schema patterns are).
 SOME_TEXT = f"[^{BLANKS}]"
 BLANK_CHARACTERS = "".join(
@@ -77,25 +88,76 @@ def trim(value: str) -> str:
     return value.strip(BLANK_CHARACTERS)
 
 
+def _trimmed_pattern(controls: str, *, required: bool) -> str:
+    # White space (a pasted line break among it) may surround the text, as it is trimmed;
+    # what is kept starts and ends with a character that is not blank and holds none of
+    # ``controls``. Optional text may be blank throughout.
+    edge = f"[^{BLANKS}{controls}]"
+    kept = f"{edge}(?:[^{controls}]*{edge})?"
+    return f"^[{END_BLANKS}]*{kept if required else f'(?:{kept})?'}[{END_BLANKS}]*$"
+
+
+#: Single-line text with something in it (a name), and single-line text that may be empty.
+WORDS_PATTERN = _trimmed_pattern(CONTROLS, required=True)
+TRIMMED_PATTERN = _trimmed_pattern(CONTROLS, required=False)
+#: Text of several lines (a note): line breaks and tabs inside, no other control character.
+NOTE_PATTERN = _trimmed_pattern(NOTE_CONTROLS, required=False)
+
+
+def _no_controls(controls: str, words):
+    def check(value: str) -> str:
+        if re.search(f"[{HARD_CONTROLS}]", value):
+            raise ValueError(words())
+        value = trim(value)
+        if re.search(f"[{controls}]", value):
+            raise ValueError(words())
+        return value
+
+    return check
+
+
+_single_line = _no_controls(
+    CONTROLS, lambda: _("must be one line without control characters (such as escape codes)")
+)
+_note_text = _no_controls(
+    NOTE_CONTROLS, lambda: _("must not hold control characters other than line breaks and tabs")
+)
+
+
 def _some_text(value: str) -> str:
+    value = _single_line(value)
     if not re.search(SOME_TEXT, value):
         raise ValueError(_("must not be empty"))
-    return trim(value)
+    return value
 
 
-def Words(max_length: int):  # noqa: N802 - used like a type
-    """Text of at most ``max_length`` characters with something in it, stored trimmed."""
+def _text(max_length: int, pattern: str, check):
+    # The pattern states in the document what ``check`` does here.
     return Annotated[
         str,
         StringConstraints(max_length=max_length),
-        Field(json_schema_extra={"pattern": SOME_TEXT}),
-        AfterValidator(_some_text),
+        Field(json_schema_extra={"pattern": pattern}),
+        AfterValidator(check),
     ]
 
 
+def Words(max_length: int):  # noqa: N802 - used like a type
+    """One line of at most ``max_length`` characters with something in it, stored without
+    outer white space; a control character in it is refused."""
+    return _text(max_length, WORDS_PATTERN, _some_text)
+
+
 def Trimmed(max_length: int):  # noqa: N802 - used like a type
-    """Optional text of at most ``max_length`` characters, stored without outer white space."""
-    return Annotated[str, StringConstraints(max_length=max_length), AfterValidator(trim)]
+    """Optional single-line text of at most ``max_length`` characters, stored without outer
+    white space; a control character inside it is refused."""
+    return _text(max_length, TRIMMED_PATTERN, _single_line)
+
+
+def Note(max_length: int):  # noqa: N802 - used like a type
+    """Optional text of several lines, at most ``max_length`` characters, stored without
+    outer white space: line breaks and tabs inside are kept, other control characters
+    refused."""
+    return _text(max_length, NOTE_PATTERN, _note_text)
 
 
 #: Names the system's zone database carries that name no place: "localtime" is whatever

@@ -24,6 +24,7 @@ from diary.fields import (
     Email,
     EntryDay,
     LocalTime,
+    Note,
     TimeZone,
     Trimmed,
     Version,
@@ -284,7 +285,7 @@ class EntryData(Strict):
         max_length=len(clinical.RED_FLAGS),
         json_schema_extra={"items": {"type": "string", "enum": list(clinical.RED_FLAGS)}},
     )
-    note: Trimmed(clinical.NOTE_MAX) = ""
+    note: Note(clinical.NOTE_MAX) = ""
 
     @field_validator("regions")
     @classmethod
@@ -349,7 +350,7 @@ class TherapyData(Strict):
     label: Trimmed(200) = ""
     start_day: EntryDay
     end_day: AnyDay | None = None
-    notes: Trimmed(2000) = ""
+    notes: Note(2000) = ""
 
     @model_validator(mode="after")
     def _end_after_start(self):

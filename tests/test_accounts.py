@@ -6,7 +6,7 @@ from werkzeug.security import generate_password_hash
 
 from diary import accounts
 from diary.db import get_db
-from tests.conftest import PASSWORD, Api, form_token
+from tests.conftest import PASSWORD, Api, form_token, text_of
 
 
 def test_register_signs_in_and_returns_user(api):
@@ -399,6 +399,8 @@ def test_put_users_me_changes_the_time_zone_everywhere(patient, make_api):
         ({"time_zone": "localtime"}, "time_zone"),
         ({"time_zone": "Factory"}, "time_zone"),
         ({"name": ""}, "name"),
+        ({"name": "Pat\x1b[2J"}, "name"),
+        ({"name": "Pat\u0085rick"}, "name"),
         ({"email": "new@example.org"}, "email"),
     ],
 )
@@ -433,6 +435,13 @@ def test_account_page_changes_name_and_time_zone(client, patient):
     assert "Time zone must be a time zone name" in html
     user = patient.get("/api/v1/session").get_json()["user"]
     assert (user["name"], user["time_zone"]) == ("Patricia", "America/Sao_Paulo")
+    r = client.post(
+        "/account/profile",
+        data={"name": "Pat\x07ricia", "time_zone": "UTC", "csrf_token": token},
+    )
+    assert r.status_code == 422
+    assert "must be one line without control characters" in text_of(r)
+    assert patient.get("/api/v1/session").get_json()["user"]["name"] == "Patricia"
 
 
 def test_a_zone_set_through_the_api_is_kept_by_the_account_form(client, patient):

@@ -218,6 +218,8 @@ def test_delete_leaves_a_tombstone_that_sync_hands_to_other_devices(app, patient
         ({"leg_pain": "5"}, "leg_pain"),  # the API does not guess: "5" is not 5
         ({"sitting_tolerance_min": 1441}, "sitting_tolerance_min"),
         ({"note": "x" * 2001}, "note"),
+        ({"note": "fine\x1b[31m red"}, "note"),
+        ({"note": "bell\x07"}, "note"),
         ({"red_flags": ["headache"]}, "red_flags"),
         ({"mood": "fine"}, "mood"),
         ({"day": day(2)}, "day"),
@@ -231,6 +233,11 @@ def test_invalid_entries_are_422_naming_the_field_and_write_nothing(app, patient
     assert response.status_code == 422
     assert field in error_fields(response)
     assert rows(app) == 0
+
+
+def test_a_note_keeps_its_line_breaks_and_tabs(patient):
+    note = "Walked 2 km,\r\nthen sat:\tbetter"
+    assert create(patient, note=f"{note}\n")["note"] == note
 
 
 def test_tomorrow_is_allowed_for_phones_ahead_of_utc(patient):

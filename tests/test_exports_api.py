@@ -220,6 +220,20 @@ def test_a_file_that_is_not_a_good_copy_is_refused_and_nothing_written(
     assert tables(app) == before
 
 
+def test_a_copy_stamped_in_the_future_is_refused_naming_the_record(app, diary, make_api):
+    copy = json.loads(diary.get("/api/v1/export.json").get_data())
+    copy["entries"][1]["created_at"] = "2098-01-01T00:00:00.000Z"
+    newcomer = make_api()
+    newcomer.register(email="new@example.org")
+    before = tables(app)
+    answer = import_file(newcomer, json.dumps(copy))
+    assert answer.status_code == 422
+    error = answer.get_json()["error"]
+    assert error["code"] == "invalid"
+    assert set(error["fields"]) == {"entries.1.created_at"}
+    assert tables(app) == before
+
+
 def test_a_record_changed_since_the_copy_is_reported_not_overwritten(diary):
     copy = diary.get("/api/v1/export.json").get_data()
     first = diary.ids[0]

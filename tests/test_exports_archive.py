@@ -2,16 +2,17 @@
 rules, on real SQLite files (no HTTP here: tests/test_exports_api.py has that)."""
 
 import json
+import re
 import tempfile
 import uuid
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from diary import accounts, clinical
+from diary import accounts, clinical, fields
 from diary.clinical import regions
 from diary.db import close_database, migrate, open_database
 from diary.exports import archive
@@ -363,6 +364,9 @@ def test_ids_already_another_accounts_refuse_the_whole_import(tmp_path):
 days = st.dates(min_value=date(2020, 1, 1), max_value=date(2026, 1, 1)).map(date.isoformat)
 scores = st.none() | st.integers(0, 10)
 text = st.text(st.characters(exclude_categories=("Cs",)), max_size=40)
+# Any text the fields take: one line (a label), or several (a note).
+line = text.filter(lambda t: re.fullmatch(fields.TRIMMED_PATTERN, t))
+note = text.filter(lambda t: re.fullmatch(fields.NOTE_PATTERN, t))
 entries = st.fixed_dictionaries(
     {
         "day": days,
@@ -378,16 +382,16 @@ entries = st.fixed_dictionaries(
         "sitting_tolerance_min": st.none() | st.integers(0, clinical.TOLERANCE_MAX_MIN),
         "walking_tolerance_min": st.none() | st.integers(0, clinical.TOLERANCE_MAX_MIN),
         "red_flags": st.lists(st.sampled_from(list(clinical.RED_FLAGS)), unique=True),
-        "note": text,
+        "note": note,
     }
 )
 therapies = st.fixed_dictionaries(
     {
         "kind": st.sampled_from(sorted(clinical.COURSE_KINDS)),
-        "label": text,
+        "label": line,
         "start_day": st.just("2024-01-01"),
         "end_day": st.none() | st.just("2024-03-01"),
-        "notes": text,
+        "notes": note,
     }
 ) | st.fixed_dictionaries(
     {
@@ -485,3 +489,21 @@ def test_a_version_1_copy_made_before_medicines_is_still_imported(diaries):
     assert (
         summary["medications"] == summary["doses"] == {"applied": 0, "duplicate": 0, "conflict": 0}
     )
+
+
+def test_a_record_stamped_more_than_a_day_ahead_is_named_and_nothing_imported(diaries):
+    copy = valid_copy(diaries)
+    now = datetime.now(UTC)
+    ahead = (now + timedelta(days=400)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    copy["therapies"][0]["updated_at"] = ahead
+    copy["entries"][0]["created_at"] = ahead
+    refused = refusal(json.dumps(copy))
+    assert (refused.status, refused.code) == (422, "invalid")
+    assert set(refused.fields) == {"entries.0.created_at", "therapies.0.updated_at"}
+    assert "ahead of this server's clock" in refused.fields["entries.0.created_at"]
+    # A clock a few hours fast (under a day) is not a reason to refuse a copy.
+    copy = valid_copy(diaries)
+    hours = (now + timedelta(hours=20)).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    copy["entries"][0]["updated_at"] = hours
+    moved = diaries("Pat elsewhere")
+    assert import_into(moved, copy)["entries"]["applied"] == len(copy["entries"])

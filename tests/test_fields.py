@@ -3,6 +3,8 @@
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
 from diary import fields
@@ -77,3 +79,61 @@ def test_a_trailing_line_break_is_not_part_of_any_pattern(field):
         Ids(**{**GOOD, field: GOOD[field] + "\n"})
     assert refused.value.errors()[0]["loc"] == (field,)
     assert "isoformat" not in str(refused.value)  # our words, not Python's
+
+
+class Texts(BaseModel):
+    words: fields.Words(100) = "x"
+    trimmed: fields.Trimmed(100) = ""
+    note: fields.Note(100) = ""
+
+
+PATTERNS = {
+    "words": fields.WORDS_PATTERN,
+    "trimmed": fields.TRIMMED_PATTERN,
+    "note": fields.NOTE_PATTERN,
+}
+
+
+@pytest.mark.parametrize(
+    "text", ["Pa\x07t", "\x1b[31mPat", "Pat\x1b[0m", "Pa\x85t", "A\x00", "\x9b"]
+)
+@pytest.mark.parametrize("field", sorted(PATTERNS))
+def test_control_characters_are_refused_in_every_kind_of_text(field, text):
+    with pytest.raises(ValidationError) as refused:
+        Texts(**{field: text})
+    assert refused.value.errors()[0]["loc"] == (field,)
+    assert "control characters" in refused.value.errors()[0]["msg"]
+    assert not re.fullmatch(PATTERNS[field], text)
+
+
+@pytest.mark.parametrize("field", ["words", "trimmed"])
+def test_a_line_break_or_tab_inside_one_line_of_text_is_refused(field):
+    for text in ("Ibu\nprofen", "Ibu\tprofen", "Ibu\rprofen", "Ibu\x0cprofen"):
+        with pytest.raises(ValidationError):
+            Texts(**{field: text})
+    # White space at the ends (a pasted line break) is trimmed, as before.
+    assert getattr(Texts(**{field: " Ibuprofen\r\n"}), field) == "Ibuprofen"
+
+
+def test_a_note_keeps_its_line_breaks_and_tabs():
+    note = "Walked 2 km,\r\nthen\tsat;\nbetter"
+    assert Texts(note=f"\n{note}\n").note == note
+    assert re.fullmatch(fields.NOTE_PATTERN, note)
+
+
+# Letters, blanks and controls of every sort, so that both sides of each rule are drawn.
+SOME_CHARACTERS = st.sampled_from(
+    ["a", "Z", " ", "\xa0", "\u200b", "\t", "\n", "\r", "\x0c", "\x1c", "\x85", "\x07", "\x1b"]
+    + ["\x7f", "\x9b", "é"]
+)
+
+
+@given(text=st.lists(SOME_CHARACTERS, max_size=8).map("".join))
+def test_each_text_field_accepts_exactly_what_its_pattern_says(text):
+    for field, pattern in PATTERNS.items():
+        try:
+            Texts(**{field: text})
+            accepted = True
+        except ValidationError:
+            accepted = False
+        assert accepted == bool(re.fullmatch(pattern, text)), (field, text)

@@ -5,6 +5,8 @@ dose that is never refused or lost for its medicine (docs/sync-protocol.md)."""
 import uuid
 from datetime import timedelta
 
+import pytest
+
 from diary.exports import archive
 from tests.clock import TODAY
 from tests.conftest import change, statuses, sync
@@ -82,6 +84,22 @@ def test_rules_between_fields_are_422_naming_the_field(patient):
         response = patient.post("/api/v1/medications", {**PREGABALIN, **change_})
         assert response.status_code == 422, change_
         assert field in response.get_json()["error"]["fields"], (change_, response.get_json())
+    assert patient.get("/api/v1/medications").get_json()["medications"] == []
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"name": "Ibu\x07profen"}, "name"),
+        ({"name": "\x1b[31mIbuprofen"}, "name"),
+        ({"unit": "m\u009bg"}, "unit"),
+        ({"strength": "4\n00"}, "strength"),
+    ],
+)
+def test_control_characters_in_a_medicines_words_are_named(patient, change, field):
+    response = patient.post("/api/v1/medications", {**IBUPROFEN, **change})
+    assert response.status_code == 422
+    assert set(response.get_json()["error"]["fields"]) == {field}
     assert patient.get("/api/v1/medications").get_json()["medications"] == []
 
 

@@ -78,6 +78,9 @@ def test_a_refused_form_comes_back_with_what_was_typed_and_why(patient):
     assert 'value="75 mg twice a day"' in response.get_data(as_text=True)
     response, _ = add(patient, end_day="2026-01-01")
     assert "End day (optional) must be on or after the start day." in text_of(response)
+    response, _ = add(patient, name="Pregabalin\x1b[8m")
+    assert response.status_code == 422
+    assert "Name must be one line without control characters" in text_of(response)
     med = patient.post(
         "/api/v1/medications",
         {"name": "Naproxen", "schedule": "regular", "start_day": "2026-01-05"},
@@ -267,6 +270,46 @@ def test_took_one_for_a_medicine_not_in_the_list_re_shows_today_saying_so(make_a
         assert "Took one: Ibuprofen" in html  # the list is there to tap again
     assert patient.get("/api/v1/doses").get_json()["doses"] == []
     assert other.get("/api/v1/doses").get_json()["doses"] == []
+
+
+def test_took_one_with_an_id_already_another_records_re_shows_today_saying_so(make_api, patient):
+    made = [
+        patient.post(
+            "/api/v1/medications", {"name": name, "schedule": "as_needed", "start_day": TODAY}
+        ).get_json()
+        for name in ("Ibuprofen", "Paracetamol")
+    ]
+    entry = patient.post("/api/v1/entries", {"day": TODAY, "leg_pain": 4}).get_json()
+    paracetamol = patient.post(
+        "/api/v1/doses", {"medication_id": made[1]["id"], "taken_at": f"{TODAY}T08:00:00Z"}
+    ).get_json()
+    other = make_api()
+    other.register(email="other@example.org")
+    theirs = other.post(
+        "/api/v1/medications", {"name": "Theirs", "schedule": "as_needed", "start_day": TODAY}
+    ).get_json()
+    their_dose = other.post(
+        "/api/v1/doses", {"medication_id": theirs["id"], "taken_at": f"{TODAY}T08:00:00Z"}
+    ).get_json()
+    fields = {**_took_one_form(patient), "medication_id": made[0]["id"]}
+    # An entry's id, another patient's dose, and a dose of another medicine: the same answer.
+    for taken in (entry["id"], their_dose["id"], paracetamol["id"]):
+        refused = post(patient, "/medications/doses", {**fields, "id": taken}, token_from="/today")
+        assert refused.status_code == 422
+        assert (
+            "Nothing was recorded: this form was already used for another record. "
+            "Tap “Took one” again." in text_of(refused)
+        )
+        assert "Took one: Ibuprofen" in refused.get_data(as_text=True)
+    doses = patient.get("/api/v1/doses").get_json()["doses"]
+    assert [d["id"] for d in doses] == [paracetamol["id"]]
+    assert [d["id"] for d in other.get("/api/v1/doses").get_json()["doses"]] == [their_dose["id"]]
+    # The same form sent twice (its answer lost) records one dose, and says nothing is wrong.
+    fresh = {**_took_one_form(patient), "medication_id": made[0]["id"]}
+    for _ in range(2):
+        sent = post(patient, "/medications/doses", fresh, token_from="/today")
+        assert sent.status_code == 302
+    assert len(patient.get("/api/v1/doses").get_json()["doses"]) == 2
 
 
 def test_took_one_with_a_form_id_we_did_not_make_names_its_button(patient):

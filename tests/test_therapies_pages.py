@@ -73,6 +73,14 @@ def test_recording_a_therapy(client, patient, submit):
         ({"end_day": "2026-01-01"}, "End day (optional) must be on or after the start day."),
         ({"label": "x" * 201}, "Name (optional) is too long (at most 200 characters)."),
         ({"notes": "x" * 2001}, "Notes is too long (at most 2000 characters)."),
+        (
+            {"label": "Physio\x1b[31m twice"},
+            "Name (optional) must be one line without control characters",
+        ),
+        (
+            {"notes": "fine\nthen \x07"},
+            "Notes must not hold control characters other than line breaks and tabs",
+        ),
     ],
 )
 def test_refused_forms_are_shown_again_with_the_message_and_the_values(

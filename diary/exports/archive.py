@@ -18,6 +18,7 @@ duplicate; one whose content differs is a conflict, reported with both versions 
 overwritten. A record whose id belongs to another account refuses the whole import.
 """
 
+import datetime
 import json
 from typing import Annotated, Literal
 
@@ -96,11 +97,32 @@ def _live(deleted: bool) -> bool:
     return deleted
 
 
+#: How far ahead of this server's clock a record's times may be: a copy made on a server
+#: whose clock ran a little fast imports; a stamp further ahead would stay "newest" for
+#: years and sit at the wrong place in every list ordered by time.
+STAMP_AHEAD = datetime.timedelta(days=1)
+
+
+def _not_ahead(value: str) -> str:
+    latest = datetime.datetime.now(datetime.UTC) + STAMP_AHEAD
+    if datetime.datetime.fromisoformat(value) > latest:
+        raise ValueError(_("is more than a day ahead of this server's clock"))
+    return value
+
+
+#: A record's time in a copy: a Timestamp no more than STAMP_AHEAD after the server's now.
+Stamp = Annotated[
+    Timestamp,
+    Field(description="no more than a day ahead of the server's clock (422 naming it)"),
+    AfterValidator(_not_ahead),
+]
+
+
 class _Kept(Strict):
     id: ClientId
     version: Whole(1, MAX_VERSION)
-    created_at: Timestamp
-    updated_at: Timestamp
+    created_at: Stamp
+    updated_at: Stamp
     # A bool that must be false: Literal[False] would also take 0, which JSON tells apart.
     deleted: Annotated[bool, Field(json_schema_extra={"const": False}), AfterValidator(_live)] = (
         False

@@ -13,10 +13,12 @@ columns.
 import csv
 import io
 import json
+import re
 
 from diary import clinical
 from diary.clinical import regions
 from diary.clinical.comparison_words import therapy_name
+from diary.fields import NOTE_CONTROLS
 from diary.medications import doses as dose_days
 from diary.medications.schemas import SCHEDULES
 from diary.medications.words import medication_name
@@ -25,6 +27,9 @@ from diary.questionnaires import engine, words
 #: What a spreadsheet may read as a formula when a cell starts with it.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BYTE_ORDER_MARK = "\ufeff"
+# Control characters a cell must not carry (an escape sequence, a bell): the fields refuse
+# them, but text saved before they did may hold some. Line breaks and tabs stay.
+_CONTROL = re.compile(f"[{NOTE_CONTROLS}]")
 
 REGION_COLUMNS = [f"region_{r.code}" for r in regions.REGIONS]
 ACTIVITY_COLUMNS = [f"activity_{code}" for code in clinical.ACTIVITIES]
@@ -83,11 +88,12 @@ RESPONSE_COLUMNS = [
 
 
 def inert(value) -> str:
-    """``value`` as the text of a cell no spreadsheet evaluates: None is empty, and text
-    starting like a formula gets a leading apostrophe (which spreadsheets show as text)."""
+    """``value`` as the text of a cell no spreadsheet evaluates: None is empty, text
+    starting like a formula gets a leading apostrophe (which spreadsheets show as text), and
+    a control character other than a line break or a tab becomes U+FFFD."""
     if value is None:
         return ""
-    text = str(value)
+    text = _CONTROL.sub("\ufffd", str(value))
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 

@@ -44,6 +44,9 @@ STALE_FORM = _l(
 )
 MEDICINE_GONE = _l("That medicine is not in your list any more. Nothing was recorded.")
 FOREIGN_FORM = _l("Nothing was recorded: this form was not one we made. Tap “Took one” again.")
+ID_IN_USE = _l(
+    "Nothing was recorded: this form was already used for another record. Tap “Took one” again."
+)
 CHANGED_ELSEWHERE = _l(
     "This was changed on another device while you were editing. The form now shows the "
     "saved version: make your change again."
@@ -204,6 +207,9 @@ def took_one():
         problem = {"medication_id": medication_id, "message": message}
         return today_page(as_needed_problem=problem), 422
     outcome = store.change(db, current_user.id, "dose", valid.id, None, False, valid)
+    if _id_in_use(outcome, medication_id):
+        problem = {"medication_id": medication_id, "message": ID_IN_USE}
+        return today_page(as_needed_problem=problem), 422
     if outcome.status == merge.APPLIED:
         time = doses.local_time(outcome.row["taken_at"], current_user.time_zone)
         flash(
@@ -211,6 +217,15 @@ def took_one():
             "success",
         )
     return redirect(url_for("entries.today", _anchor="as-needed-heading"))
+
+
+def _id_in_use(outcome, medication_id) -> bool:
+    """True when the form's id is another record's: another kind's or another patient's
+    (rejected), or a dose of another medicine. The same form sent again (a dose of this
+    medicine under this id) is not: it recorded its dose the first time."""
+    if outcome.status == merge.REJECTED:
+        return True
+    return outcome.status == merge.CONFLICT and outcome.row["medication_id"] != medication_id
 
 
 def _dose_page(dose, errors=None, values=None, status=200, message=None):
