@@ -366,7 +366,8 @@ export class Outbox {
   }
 }
 
-function rowFromServer(kind, row) {
+/** A server row (a sync answer's change, or a conflict's flat "server") as a synced row. */
+export function rowFromServer(kind, row) {
   const data = row.data || Object.fromEntries(Object.entries(row).filter(([k]) => !ROW_META.has(k)));
   return { id: row.id, kind, version: row.version, deleted: !!row.deleted, data };
 }

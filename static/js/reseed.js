@@ -10,7 +10,7 @@
 // the difference in the outbox, which the same flush sends. The snapshot waits in ``meta``
 // until then, so a pull cut short (no network, the page closed) is finished by a later
 // flush. DOM-free: the service worker runs it through sync.js.
-import { done, promised, sameState } from "./outbox.js";
+import { done, promised, rowFromServer, sameState } from "./outbox.js";
 
 const KEY = "reseed";
 const UNCONFIRMED = "reseed_unconfirmed";
@@ -88,7 +88,9 @@ const below = (version) => (version > 1 ? version - 1 : null);
  * - the server's version newer: the server's row stands.
  * A record already in the outbox is sent anyway; one waiting to be sent (pending) is moved
  * onto the restored server's version by the same rules, or it would be refused as built on
- * a version the server no longer has.
+ * a version the server no longer has. A conflict waiting for the patient's choice is with
+ * the restored server's row from now on (or, the server lacking the row, nothing is left to
+ * choose from: the phone's version is sent as new).
  */
 export function plan(snapshot, server, records) {
   const queued = new Map(records.map((record) => [record.id, record]));
@@ -111,12 +113,27 @@ export function plan(snapshot, server, records) {
   }
   const rebased = [];
   for (const record of records) {
-    if (record.status !== "pending" || record.known_version == null) continue;
     const theirs = server.get(record.id);
+    if (record.status === "conflict") {
+      const moved = reconflict(record, theirs);
+      if (moved) rebased.push(moved);
+      continue;
+    }
+    if (record.status !== "pending" || record.known_version == null) continue;
     const known = rebase(record, theirs, mine.get(record.id));
     if (known !== record.known_version) rebased.push({ ...record, known_version: known, sent: [] });
   }
   return { resend, rebased };
+}
+
+// A conflict with the server's row as it was before the restore: "Keep mine" would build on
+// that row's version, which the restored server may not have.
+function reconflict(record, theirs) {
+  if (!theirs) return { ...record, status: "pending", known_version: null, server: null, sent: [] };
+  const before = record.server ? rowFromServer(record.kind, record.server) : null;
+  if (before && before.version === theirs.version && sameRow(before, theirs)) return null;
+  const { id, version, deleted, data } = theirs;
+  return { ...record, server: { ...data, id, version, deleted: !!deleted } };
 }
 
 // The version a change waiting to be sent builds on, on the restored server.

@@ -195,7 +195,8 @@ PLAN = """async (cases) => {
         const { resend, rebased } = plan(snapshot, new Map(server.map((r) => [r.id, r])), records);
         return {
             resend: resend.map((r) => [r.id, r.known_version, r.desired.deleted]),
-            rebased: rebased.map((r) => [r.id, r.known_version, r.sent.length]),
+            rebased: rebased.map((r) =>
+                [r.id, r.known_version, r.sent.length, r.status, r.server && r.server.version]),
         };
     });
 }"""
@@ -206,15 +207,21 @@ def row(ident, version, leg=5, deleted=False, **extra):
     return {"id": ident, "kind": "entry", "version": version, "deleted": deleted, "data": data}
 
 
-def record(ident, known, deleted=False, sent=()):
+def record(ident, known, deleted=False, sent=(), server=None):
     return {
         "id": ident,
         "kind": "entry",
         "known_version": known,
         "desired": {"deleted": deleted, "data": {"leg_pain": 2}},
         "sent": list(sent),
-        "status": "pending",
+        "status": "conflict" if server else "pending",
+        "server": server,
     }
+
+
+def flat(server_row):
+    """A conflict's "server": the server's row as the API shows it."""
+    return {**server_row["data"], "id": server_row["id"], "version": server_row["version"]}
 
 
 @pytest.mark.parametrize(
@@ -242,12 +249,42 @@ def record(ident, known, deleted=False, sent=()):
         ([row("a", 1, leg=7)], [row("a", 1, leg=3)], [], [["a", None, False]], []),
         # Already in the outbox: left to the outbox, moved onto the restored server's version
         # when it waits on one the server no longer has (its unanswered sends with it).
-        ([row("a", 3)], [row("a", 1)], [record("a", 3, sent=[{}])], [], [["a", 1, 0]]),
-        ([row("a", 3)], [], [record("a", 3)], [], [["a", None, 0]]),
+        (
+            [row("a", 3)],
+            [row("a", 1)],
+            [record("a", 3, sent=[{}])],
+            [],
+            [["a", 1, 0, "pending", None]],
+        ),
+        ([row("a", 3)], [], [record("a", 3)], [], [["a", None, 0, "pending", None]]),
         ([row("a", 3)], [], [record("a", 3, deleted=True)], [], []),
-        ([row("a", 2, leg=7)], [row("a", 2, leg=3)], [record("a", 2)], [], [["a", 1, 0]]),
+        (
+            [row("a", 2, leg=7)],
+            [row("a", 2, leg=3)],
+            [record("a", 2)],
+            [],
+            [["a", 1, 0, "pending", None]],
+        ),
         ([row("a", 2)], [row("a", 2)], [record("a", 2, sent=[{}])], [], []),
         ([row("a", 2)], [row("a", 4)], [record("a", 2)], [], []),
+        # A conflict waiting for the patient: with the restored server's row from now on; the
+        # server lacking the row, the phone's version goes as new.
+        (
+            [],
+            [row("a", 1)],
+            [record("a", 1, server=flat(row("a", 3)))],
+            [],
+            [["a", 1, 0, "conflict", 1]],
+        ),
+        ([], [row("a", 3)], [record("a", 1, server=flat(row("a", 3)))], [], []),
+        (
+            [],
+            [row("a", 3, leg=9)],
+            [record("a", 1, server=flat(row("a", 3)))],
+            [],
+            [["a", 1, 0, "conflict", 3]],
+        ),
+        ([], [], [record("a", 1, server=flat(row("a", 3)))], [], [["a", None, 0, "pending", None]]),
     ],
 )
 def test_what_a_restore_makes_the_phone_send(
