@@ -4,7 +4,9 @@
 The copy is taken with ``diary.db.backup`` (what ``flask backup`` does: the copy gets its
 own sync epoch) and written over the live server's database with SQLite's online backup
 API, as an operator's restore leaves it, without stopping the server. The phone's next sync
-is refused for its cursor; it pulls everything again and sends what the copy lacks.
+is refused for its cursor; it pulls everything again and sends what the copy lacks. (The
+live server is the session's: a restore rewinds only what the test did since its copy,
+since tests run one after another on it.)
 """
 
 import json
