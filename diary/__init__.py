@@ -93,6 +93,13 @@ def create_app(test_config=None):
     access.init_app(app)
     app.before_request(security.check_csrf)
     app.extensions["diary.hasher"] = accounts.make_hasher(app.config)
+    # A database restored from a copy holds the accounts deleted since the copy was made.
+    restored = accounts.delete_restored_in(app.config["DATABASE"])
+    if restored:
+        app.logger.warning(
+            "Deleted again %d account(s) deleted before the database was restored.",
+            len(restored),
+        )
 
     @security.login_manager.user_loader
     def load_user(session_id):

@@ -1,11 +1,19 @@
 """Deleting an account: a patient's leaves nothing of them in any table; a physician's ends
 every share with them. The page asks for the password again."""
 
+import json
 import re
+import shutil
+from datetime import timedelta
 from pathlib import Path
 
-from diary.db import get_db
-from tests.conftest import PASSWORD, form_token
+import time_machine
+
+from diary import create_app
+from diary.accounts.deletions import LEDGER_NAME
+from diary.db import backup, get_db
+from tests import clock
+from tests.conftest import PASSWORD, TEST_CONFIG, Api, form_token
 
 
 def _everything(app):
@@ -179,3 +187,87 @@ def test_a_deleted_accounts_id_is_never_given_to_someone_else(make_api):
     assert first.delete_account().status_code == 204
     second = make_api()
     assert second.register(email="second@example.org")["id"] > gone
+
+
+# ---- a restore from a copy does not bring a deleted account back ----------------------------
+
+
+def _restore(app, copy):
+    """Put ``copy`` in the database's place, as a restore does with the app stopped."""
+    app.extensions["diary.db"].close_all()
+    database = Path(app.config["DATABASE"])
+    for log in database.parent.glob(database.name + "-*"):  # its -wal and -shm
+        log.unlink()
+    shutil.copyfile(copy, database)
+
+
+def _emails(app):
+    with app.app_context():
+        return {row[0] for row in get_db().execute("SELECT email FROM users")}
+
+
+def _started_again(app):
+    return create_app({**TEST_CONFIG, "DATABASE": app.config["DATABASE"]})
+
+
+def test_a_restored_copy_does_not_bring_a_deleted_account_back(app, patient, make_api, tmp_path):
+    make_api().register(email="stays@example.org")
+    patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 4, "note": "mine"})
+    copy = backup(app.config["DATABASE"], tmp_path / "copy.sqlite3")
+    assert patient.delete_account().status_code == 204
+
+    _restore(app, copy)
+    assert "pat@example.org" in _emails(app)  # the copy holds the account
+    restarted = _started_again(app)
+
+    assert _emails(restarted) == {"stays@example.org"}
+    with restarted.app_context():
+        assert get_db().execute("SELECT count(*) FROM entries").fetchone()[0] == 0
+    signing_in = Api(restarted.test_client())
+    answer = signing_in.post("/api/v1/session", {"email": "pat@example.org", "password": PASSWORD})
+    assert answer.status_code == 401
+    restarted.extensions["diary.db"].close_all()
+
+
+def test_someone_given_a_deleted_accounts_id_after_a_restore_keeps_their_account(
+    app, make_api, tmp_path
+):
+    """A restored database gives out again the ids registered after its copy was made."""
+    copy = backup(app.config["DATABASE"], tmp_path / "copy.sqlite3")
+    first = make_api()
+    gone = first.register(email="gone@example.org")["id"]
+    assert first.delete_account().status_code == 204
+
+    _restore(app, copy)
+    with time_machine.travel(clock.NOON + timedelta(hours=1), tick=True):
+        again = make_api().register(email="new@example.org")["id"]
+    assert again == gone
+    restarted = _started_again(app)
+
+    assert _emails(restarted) == {"new@example.org"}
+    restarted.extensions["diary.db"].close_all()
+
+
+def test_the_ledger_names_no_one_and_only_its_owner_reads_it(app, patient):
+    assert patient.delete_account().status_code == 204
+    ledger = Path(app.config["DATABASE"]).with_name(LEDGER_NAME)
+    assert ledger.stat().st_mode & 0o777 == 0o600
+    (line,) = ledger.read_text().splitlines()
+    assert set(json.loads(line)) == {"id", "created_at", "deleted_at"}
+    assert "pat@example.org" not in line and patient.user["name"] not in line
+
+
+def test_a_ledger_line_cut_short_is_passed_over(app, patient, make_api, tmp_path):
+    """A power failure while the last line was written leaves it unreadable."""
+    make_api().register(email="stays@example.org")
+    copy = backup(app.config["DATABASE"], tmp_path / "copy.sqlite3")
+    assert patient.delete_account().status_code == 204
+    ledger = Path(app.config["DATABASE"]).with_name(LEDGER_NAME)
+    with ledger.open("a") as f:
+        f.write('{"id": 2, "created_')
+
+    _restore(app, copy)
+    restarted = _started_again(app)
+
+    assert _emails(restarted) == {"stays@example.org"}
+    restarted.extensions["diary.db"].close_all()

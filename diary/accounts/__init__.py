@@ -6,6 +6,7 @@ them) and ``password_resets`` makes and spends one-time links that set a new pas
 This module is pure of Flask except for ``User``, which flask-login needs as its user object.
 """
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -17,8 +18,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash
 
-from diary.accounts import sessions
-from diary.db import fetch_all, write
+from diary.accounts import deletions, sessions
+from diary.db import close_database, fetch_all, open_database, write
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
@@ -331,18 +332,62 @@ def delete_user(db, user_id: int):
     therapies, medicines, doses, questionnaire responses, reminders, shares, view links,
     sessions (and the push subscriptions of each) and the access log about them; a
     physician's shares (which ends them) and sessions. The access log keeps a deleted
-    physician's name, so a patient can still see who looked at their diary."""
+    physician's name, so a patient can still see who looked at their diary.
+
+    The deletion is also written to a ledger beside the database (``deletions``), so that
+    a restore from a copy that still holds the account does not bring it back."""
     with write(db):
-        # The revision hashes have no foreign key to the user: remove them first.
-        db.execute(
-            "DELETE FROM revisions WHERE id IN (SELECT id FROM entries WHERE patient_id = ?"
-            " UNION SELECT id FROM therapies WHERE patient_id = ?"
-            " UNION SELECT id FROM medications WHERE patient_id = ?"
-            " UNION SELECT id FROM doses WHERE patient_id = ?"
-            " UNION SELECT id FROM responses WHERE patient_id = ?)",
-            [user_id] * 5,
-        )
-        db.execute("DELETE FROM users WHERE id = ?", [user_id])
+        deletions.record(db, user_id)
+        _delete_rows(db, user_id)
+    _empty_the_log(db)
+
+
+def delete_restored(db) -> list[int]:
+    """Delete again the accounts the ledger names that a restored database brought back
+    (same id, same creation moment); return their ids. Run as the app starts."""
+    listed = deletions.listed(db)
+    if not listed:
+        return []
+    rows = db.execute(
+        "SELECT id, created_at FROM users WHERE id IN (SELECT value FROM json_each(?))",
+        [json.dumps(list(listed))],
+    ).fetchall()
+    back = [user_id for user_id, created_at in rows if listed[user_id] == created_at]
+    if back:
+        with write(db):
+            for user_id in back:
+                _delete_rows(db, user_id)
+        _empty_the_log(db)
+    return back
+
+
+def delete_restored_in(database_path) -> list[int]:
+    """``delete_restored`` on the database file at ``database_path``, through a connection
+    of its own (the app's start: no connection is left open for forked workers)."""
+    if not deletions.ledger_beside(database_path).is_file():
+        return []
+    db = open_database(database_path)
+    try:
+        return delete_restored(db)
+    finally:
+        close_database(db)
+
+
+def _delete_rows(db, user_id: int):
+    """The user's row and, by cascade, everything of theirs (inside a write transaction)."""
+    # The revision hashes have no foreign key to the user: remove them first.
+    db.execute(
+        "DELETE FROM revisions WHERE id IN (SELECT id FROM entries WHERE patient_id = ?"
+        " UNION SELECT id FROM therapies WHERE patient_id = ?"
+        " UNION SELECT id FROM medications WHERE patient_id = ?"
+        " UNION SELECT id FROM doses WHERE patient_id = ?"
+        " UNION SELECT id FROM responses WHERE patient_id = ?)",
+        [user_id] * 5,
+    )
+    db.execute("DELETE FROM users WHERE id = ?", [user_id])
+
+
+def _empty_the_log(db):
     # The deleted rows' text would otherwise stay in the write-ahead log until later writes
     # happen to overwrite it: copy the log into the database (whose freed pages are zeroed,
     # secure_delete) and empty it. Best effort: a reader in the middle of a long read

@@ -158,9 +158,12 @@ function warmPages() {
 
 // Signing out: one last flush; if changes are still only on this phone, ask first; then
 // forget this user's outbox, synced rows and cached pages before the next person signs in.
-function guardSignOut() {
-  const form = document.querySelector("form[data-signout]");
-  if (!form) return;
+/** Sign out, and sign out everywhere (this phone included): both end this phone's session. */
+function guardSignOuts() {
+  for (const form of document.querySelectorAll("form[data-signout]")) guardSignOut(form);
+}
+
+function guardSignOut(form) {
   let confirmed = false;
   form.addEventListener("submit", async (event) => {
     if (confirmed) return;
@@ -236,13 +239,14 @@ function holdUntilThisPageLeaves(name) {
   });
 }
 
-/** The user signed out in another tab or window: close the diary here, and leave it. */
-async function leaveTheDiary() {
+/** The user signed out (or deleted the account) in another tab or window: close the
+ * diary here, and leave it. */
+async function leaveTheDiary(deleted = false) {
   if (signedOut) return;
   signedOut = true;
   stopFlushing();
   await closeOutbox();
-  document.title = t("You signed out · diary");
+  document.title = deleted ? t("Your account is deleted · diary") : t("You signed out · diary");
   const main = document.querySelector("main");
   if (main) {
     const link = document.createElement("a");
@@ -250,9 +254,14 @@ async function leaveTheDiary() {
     link.textContent = t("Sign in");
     const text = document.createElement("p");
     text.setAttribute("role", "status");
-    text.append(...tNodes("You signed out in another tab or window. %(link)s to open your diary again.", { link }));
+    if (deleted) {
+      link.textContent = t("Go to the sign-in page");
+      text.append(...tNodes("Your account was deleted in another tab or window. %(link)s", { link }));
+    } else {
+      text.append(...tNodes("You signed out in another tab or window. %(link)s to open your diary again.", { link }));
+    }
     const heading = document.createElement("h1");
-    heading.textContent = t("You signed out");
+    heading.textContent = deleted ? t("Your account is deleted") : t("You signed out");
     main.replaceChildren(heading, text);
   }
   body.dataset.syncStatus = "signedout";
@@ -313,6 +322,9 @@ async function forgetDeletedAccount() {
   if (!pair) return;
   const gone = pair.slice(FORGET_COOKIE.length + 1);
   if (/^[0-9]+$/.test(gone) && gone !== userId) {
+    // Its other tabs (and the installed app) stop showing the diary and let go of its
+    // database, which the delete below then removes without waiting for them.
+    announce(gone, { type: "deleted" });
     if ("indexedDB" in window) await Outbox.destroy(gone).catch(() => {});
     if ("caches" in window) await caches.delete(`diary-pages-${gone}`).catch(() => {});
     const registration = await navigator.serviceWorker?.getRegistration?.();
@@ -333,7 +345,8 @@ async function start() {
   const channel = new BroadcastChannel(channelName(userId));
   channel.addEventListener("message", (event) => {
     const type = event.data && event.data.type;
-    if (type === "signed-out") return leaveTheDiary();
+    if (type === "signed-out") return leaveTheDiary(false);
+    if (type === "deleted") return leaveTheDiary(true);
     if (signedOut) return;
     if (type === "syncing") status.syncing = true;
     if (type === "synced" || type === "failed") status.syncing = false;
@@ -352,7 +365,7 @@ async function start() {
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") syncNow();
   });
-  guardSignOut();
+  guardSignOuts();
   await refresh();
   if (document.querySelector("[data-entry-form]")) import("./entry-queue.js").then((m) => m.wire());
   // Only on Today itself: offline, an edit page never opened is the cached Today page.

@@ -133,3 +133,38 @@ def test_deleting_the_account_takes_what_this_phone_kept_of_it(patient_page, liv
     poll(page, DATABASES, lambda names: mine not in names and "diary-user-999999" in names)
     poll(page, NO_PAGES)
     poll(page, "document.cookie", lambda cookies: "diary_forget" not in cookies)
+
+
+def test_signing_out_everywhere_leaves_the_diary_in_every_tab_of_this_phone(
+    patient_page, live_server
+):
+    """Signing out everywhere ends this phone's session too: as a sign-out does, it takes the
+    phone's copy of the diary with it, and the other tabs leave the diary at once."""
+    page, user, server = patient_page()
+    other = page.context.new_page()
+    other.goto(live_server.url + "/history")
+    flushed(other)
+    page.goto(live_server.url + "/account")
+
+    page.get_by_role("button", name="Sign out everywhere").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
+    poll(page, DATABASES, lambda names: f"diary-user-{user['id']}" not in names)
+    poll(page, NO_PAGES)
+
+
+def test_deleting_the_account_in_one_tab_closes_the_diary_in_the_others(patient_page, live_server):
+    page, user, server = patient_page()
+    other = page.context.new_page()
+    other.goto(live_server.url + "/history")
+    flushed(other)
+    page.goto(live_server.url + "/account/delete")
+    page.get_by_label("Your password").fill(user["password"])
+
+    page.get_by_role("button", name="Delete my account and data").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    # The other tab does not go on showing a diary that no longer exists.
+    expect(other.get_by_role("heading", name="Sign in")).to_be_visible()
+    expect(other.get_by_role("heading", name="History", exact=True)).to_have_count(0)
+    poll(page, DATABASES, lambda names: f"diary-user-{user['id']}" not in names)
