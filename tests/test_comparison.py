@@ -56,6 +56,8 @@ def test_comparison_has_the_issue_shape(seeded):
     body = response.get_json()
     assert set(body) == {
         "therapy",
+        "today",
+        "latest_current",
         "windows",
         "caveat",
         "overlapping_therapies",

@@ -144,3 +144,44 @@ def test_the_list_carries_the_caveat_once_and_says_when_therapies_overlap(make_a
     assert html.count("data-overlap") == 1
     words = text_of(page)
     assert "Overlaps with Stem-cell (MSC) injection: the change may come from either." in words
+
+
+def test_the_list_says_when_a_baseline_lies_in_an_earlier_therapys_year(make_api, doctor):
+    # Ann: a discectomy 200 days ago, then an injection 40 days ago, whose 4 weeks before
+    # lie within the year after the surgery; Bob: the injection alone.
+    surgery_day = datetime.now(UTC).date() - timedelta(days=200)
+    apis = {}
+    for name, earlier in (("Ann", True), ("Bob", False)):
+        api = make_api()
+        api.register(email=f"{name}@example.org", name=name)
+        _share(api, doctor)
+        for ago in range(70, -1, -1):
+            leg = 7 if ago > 40 else 3
+            assert (
+                api.post("/api/v1/entries", {"day": _day(ago), "leg_pain": leg}).status_code == 201
+            )
+        if earlier:
+            surgery = {"kind": "surgery", "label": "Discectomy", "start_day": _day(200)}
+            assert api.post("/api/v1/therapies", surgery).status_code == 201
+        injection = {"kind": "epidural_steroid", "start_day": _day(40)}
+        assert api.post("/api/v1/therapies", injection).status_code == 201
+        apis[name] = api
+    sentence = (
+        "The weeks before the injection were within the year after Discectomy "
+        f"({surgery_day.day} {surgery_day.strftime('%b')} {surgery_day.year}): this is not a "
+        "before-any-therapy baseline."
+    )
+    rows = {p["name"]: p for p in doctor.get("/api/v1/patients").get_json()["patients"]}
+    first, alone = rows["Ann"]["latest_therapy"], rows["Bob"]["latest_therapy"]
+    assert first["kind"] == "epidural_steroid"
+    assert [(t["label"], t["start_day"]) for t in first["baseline_after_therapies"]] == [
+        ("Discectomy", surgery_day.isoformat())
+    ]
+    assert first["baseline_words"] == [sentence]
+    assert alone["baseline_after_therapies"] == [] and alone["baseline_words"] == []
+    page = doctor.client.get("/patients/")
+    assert page.get_data(as_text=True).count("data-baseline-after") == 1
+    assert sentence in text_of(page)
+    # The same words as the patient's charts page and the physician's view of it.
+    assert sentence in text_of(apis["Ann"].client.get("/charts"))
+    assert sentence in text_of(doctor.client.get(f"/patients/{rows['Ann']['id']}"))

@@ -40,6 +40,7 @@ def test_the_page_links_every_download_and_they_work(patient):
         "/api/v1/export.csv",
         "/api/v1/export.csv?table=therapies",
         "/api/v1/export.csv?table=medications",
+        "/api/v1/export.csv?table=dose_changes",
         "/api/v1/export.csv?table=doses",
         "/api/v1/export.csv?table=responses",
         "/api/v1/export.fhir.json",

@@ -178,25 +178,30 @@ def test_the_responses_csv_has_a_row_per_answer_with_its_score_and_answers():
     )
 
 
-def test_medicines_and_doses_have_their_own_tables():
-    from diary.exports.spreadsheet import doses_csv, medications_csv
-
-    medicine = {
+def _medicine(changes, **fields):
+    return {
         "id": "0b1e2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d",
-        "name": "=Pregabalin",
+        "name": "Pregabalin",
         "strength": "75",
         "unit": "mg",
         "schedule": "regular",
         "start_day": "2026-01-05",
         "end_day": None,
-        "changes": [{"day": "2026-02-01", "dose": "150 mg twice a day"}],
+        "changes": changes,
         "created_at": "2026-01-05T08:00:00.000Z",
         "updated_at": "2026-01-05T08:00:00.000Z",
+        **fields,
     }
+
+
+def test_medicines_and_doses_have_their_own_tables():
+    from diary.exports.spreadsheet import doses_csv, medications_csv
+
+    medicine = _medicine([{"day": "2026-02-01", "dose": "150 mg twice a day"}], name="=Pregabalin")
     rows = list(csv.DictReader(io.StringIO(medications_csv([medicine]).lstrip("\ufeff"))))
     assert rows[0]["name"] == "'=Pregabalin"  # never a formula
     assert rows[0]["schedule_words"] == "Regularly (every day, or on a schedule)"
-    assert rows[0]["dose_changes"] == "2026-02-01: 150 mg twice a day"
+    assert json.loads(rows[0]["dose_changes"]) == medicine["changes"]
     dose = {
         "id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
         "medication_id": medicine["id"],
@@ -211,3 +216,44 @@ def test_medicines_and_doses_have_their_own_tables():
     assert (rows[0]["day"], rows[0]["time"]) == ("2026-02-04", "00:15")
     assert rows[0]["medication"] == "'=Pregabalin 75 mg"
     assert rows[1]["medication"] == ""
+
+
+def test_dose_changes_whose_words_hold_the_old_separator_read_back_exactly():
+    # "; " used to join the changes in one cell: these two could not be told from three.
+    changes = [
+        {"day": "2026-02-01", "dose": "150 mg; twice a day"},
+        {"day": "2026-03-01", "dose": "2026-03-15: 300 mg"},
+    ]
+    medicine = _medicine(changes)
+    (row,) = read(spreadsheet.medications_csv([medicine]))
+    assert json.loads(row["dose_changes"]) == changes
+    (row,) = read(spreadsheet.medications_csv([_medicine([], schedule="as_needed")]))
+    assert row["dose_changes"] == "[]"  # none, not "not answered"
+    later = _medicine(
+        [{"day": "2026-02-10", "dose": "=1+1"}],
+        id="1c2d3e4f-5a6b-4c7d-8e9f-0a1b2c3d4e5f",
+        name="Ibuprofen",
+        strength="",
+        unit="",
+    )
+    rows = read(spreadsheet.dose_changes_csv([medicine, later]))
+    assert list(rows[0]) == spreadsheet.DOSE_CHANGE_COLUMNS
+    assert [(r["day"], r["medication"], r["dose"]) for r in rows] == [
+        ("2026-02-01", "Pregabalin 75 mg", "150 mg; twice a day"),
+        ("2026-02-10", "Ibuprofen", "'=1+1"),  # never a formula
+        ("2026-03-01", "Pregabalin 75 mg", "2026-03-15: 300 mg"),
+    ]
+    assert [r["medication_id"] for r in rows] == [medicine["id"], later["id"], medicine["id"]]
+
+
+@given(
+    st.lists(
+        st.fixed_dictionaries(
+            {"day": st.dates().map(str), "dose": st.text(min_size=1, max_size=100)}
+        ),
+        max_size=5,
+    )
+)
+def test_the_dose_changes_cell_gives_back_any_changes(changes):
+    (row,) = read(spreadsheet.medications_csv([_medicine(changes)]))
+    assert json.loads(row["dose_changes"]) == changes

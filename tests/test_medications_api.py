@@ -2,6 +2,9 @@
 the same write path and conflict rules as entries, each change applied exactly once, and a
 dose that is never refused or lost for its medicine (docs/sync-protocol.md)."""
 
+import csv
+import io
+import json
 import uuid
 from datetime import timedelta
 
@@ -262,3 +265,31 @@ def test_medicines_and_doses_are_in_every_export(patient):
     assert len(copy["doses"]) == 1
     refused = patient.get("/api/v1/export.csv?table=pills")
     assert "medications" in refused.get_json()["error"]["fields"]["table"]
+
+
+def test_dose_changes_leave_the_spreadsheets_unambiguous(shared):
+    patient, doctor = shared
+    changes = [
+        {"day": "2026-02-01", "dose": "150 mg; twice a day"},
+        {"day": "2026-03-01", "dose": '=HYPERLINK("x"); 300 mg'},
+    ]
+    med = patient.post("/api/v1/medications", {**PREGABALIN, "changes": changes}).get_json()
+
+    def table(api, path):
+        response = api.get(path)
+        assert response.status_code == 200
+        text = response.get_data(as_text=True)
+        assert text.startswith("\ufeff")
+        return response, list(csv.DictReader(io.StringIO(text[1:], newline="")))
+
+    _, medicines = table(patient, "/api/v1/export.csv?table=medications")
+    assert json.loads(medicines[0]["dose_changes"]) == changes  # exactly, whatever the words
+    response, rows = table(patient, "/api/v1/export.csv?table=dose_changes")
+    assert "dose-changes-" in response.headers["Content-Disposition"]
+    assert [(r["day"], r["medication"], r["dose"], r["medication_id"]) for r in rows] == [
+        ("2026-02-01", "Pregabalin 75 mg", "150 mg; twice a day", med["id"]),
+        ("2026-03-01", "Pregabalin 75 mg", '\'=HYPERLINK("x"); 300 mg', med["id"]),
+    ]
+    path = f"/api/v1/patients/{patient.user['id']}/export.csv?table=dose_changes"
+    response, same = table(doctor, path)
+    assert same == rows and "patient-" in response.headers["Content-Disposition"]

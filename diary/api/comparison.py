@@ -115,6 +115,12 @@ class Window(BaseModel):
 
 class ComparisonOut(BaseModel):
     therapy: TherapyOut
+    today: str = Field(description="the patient's today in their time zone")
+    latest_current: bool = Field(
+        description="true when the latest window's last day (the last entry's) is at most "
+        f"{comparison.CURRENT_DAYS} days before today; false when it is older (the latest "
+        "window is then not how things are now) or has no days"
+    )
     windows: list[Window]
     caveat: str
     overlapping_therapies: list[TherapyRef] = Field(

@@ -76,8 +76,8 @@ TABLE = {
         "enum": list(downloads.TABLES),
         "default": "entries",
         "description": "entries (one row per entry), therapies, medications (one row per "
-        "medicine), doses (one row per dose taken when needed) or responses (one row per "
-        "questionnaire answer)",
+        "medicine), dose_changes (one row per dose change of a medicine), doses (one row per "
+        "dose taken when needed) or responses (one row per questionnaire answer)",
     }
 }
 
@@ -105,8 +105,8 @@ def _table() -> str:
 @bp.get("/export.csv")
 @allow("patient")
 @spec(
-    "The patient's entries (or, with table=, therapies, medications, doses or questionnaire "
-    "responses) as a CSV file",
+    "The patient's entries (or, with table=, therapies, medications, dose changes, doses or "
+    "questionnaire responses) as a CSV file",
     query=TABLE,
     responses={200: CSV_FILE},
 )
@@ -161,8 +161,8 @@ def _shares_notes(db, patient_id) -> bool:
 @bp.get("/patients/<int:patient_id>/export.csv")
 @allow("physician_of_patient", shows="export_csv")
 @spec(
-    "A sharing patient's entries (or, with table=, therapies, medications, doses or "
-    "questionnaire responses) as a CSV file; notes only if the patient shares them",
+    "A sharing patient's entries (or, with table=, therapies, medications, dose changes, "
+    "doses or questionnaire responses) as a CSV file; notes only if the patient shares them",
     query=TABLE,
     responses={200: CSV_FILE},
 )

@@ -98,6 +98,7 @@ def charts_page(
                 responses,
             ),
             therapies,
+            today=today,
         )
         for therapy in therapies
     ]

@@ -21,7 +21,9 @@ from diary.clinical.comparison_words import (
     CATEGORY_WORDS,
     WINDOW_LABELS,
     distal_sentence,
+    latest_label,
     nap_words,
+    not_current_words,
     overlap_sentences,
     progress_words,
     shown_change,
@@ -129,6 +131,20 @@ def activity_levels(entries: Sequence[dict], begin: str | None, end: str | None)
     return levels
 
 
+#: The latest window is "now" while its last day (the last entry's) is at most this many
+#: days before the patient's today; older, every view names that day instead
+#: (docs/clinical-method.md).
+CURRENT_DAYS = 7
+
+
+def latest_is_current(windows: list[dict], today: date) -> bool:
+    """True when the "latest" window of ``windows`` reaches recent days: its last day (the
+    day of the last entry) is at most CURRENT_DAYS before ``today`` (the patient's). False
+    when it is older, or when the latest window has no days yet."""
+    last = {w["name"]: w for w in windows}["latest"]["to"]
+    return last is not None and (today - date.fromisoformat(last)).days <= CURRENT_DAYS
+
+
 def headline_window(windows: list[dict]) -> dict | None:
     """The window the page leads with: "latest" when it has enough data, else the last
     follow-up window that has; None when no follow-up window has enough data."""
@@ -140,7 +156,12 @@ def headline_window(windows: list[dict]) -> dict | None:
 
 
 def therapy_panel(
-    therapy: dict, entries: Sequence[dict], result: dict, therapies: Iterable[dict] = ()
+    therapy: dict,
+    entries: Sequence[dict],
+    result: dict,
+    therapies: Iterable[dict] = (),
+    *,
+    today: date,
 ) -> dict:
     """Everything one therapy's before/after panel shows, from ``analysis.compare``'s result.
 
@@ -152,6 +173,11 @@ def therapy_panel(
     results (``with_questionnaires``), each with its ``words``, and the verdict uses them;
     ``questionnaires`` lists the instruments shown. ``entries`` are the stored entries sorted
     by day; ``therapies`` all of the patient's, this one included.
+
+    ``latest_current`` says whether the latest window reaches recent days
+    (``latest_is_current`` on ``today``, the patient's); when it does not, ``last_entry_day``
+    is its last day, ``not_current`` says so in a sentence and the distal sentence names
+    that day instead of "now" (None and no words while it is current).
     """
     kind = therapy["kind"]
     windows = []
@@ -182,6 +208,8 @@ def therapy_panel(
     by_name = {w["name"]: w for w in windows}
     baseline, latest = by_name["baseline"], by_name["latest"]
     headline = headline_window(windows)
+    current = latest_is_current(windows, today)
+    stale_day = None if current else latest["to"]
     return {
         "therapy": therapy,
         "kind_label": gettext(clinical.THERAPY_KINDS.get(kind, kind)),
@@ -189,6 +217,10 @@ def therapy_panel(
         "baseline": baseline,
         "latest": latest,
         "headline": headline,
+        "latest_current": current,
+        "last_entry_day": stale_day,
+        "latest_label": latest_label(latest["to"], current),
+        "not_current": not_current_words(stale_day, today) if stale_day else None,
         "regions": {
             "baseline": region_shares(entries, baseline["from"], baseline["to"]),
             "latest": region_shares(entries, latest["from"], latest["to"]),
@@ -198,7 +230,7 @@ def therapy_panel(
             "latest": activity_levels(entries, latest["from"], latest["to"]),
         },
         "distal_sentence": distal_sentence(
-            baseline["distal_level_median"], latest["distal_level_median"]
+            baseline["distal_level_median"], latest["distal_level_median"], stale_day
         ),
         "questionnaires": questionnaire_words.instruments_shown(windows),
         **clouded,
@@ -293,13 +325,14 @@ def therapy_comparison(
     baseline_days: int,
     exclusion_days: int,
 ) -> dict:
-    """The comparison API's answer: ``{"therapy", "windows", "caveat",
-    "overlapping_therapies", "baseline_after_therapies"}``.
+    """The comparison API's answer: ``{"therapy", "today", "latest_current", "windows",
+    "caveat", "overlapping_therapies", "baseline_after_therapies"}``.
 
     ``windows`` and ``caveat`` are ``analysis.compare``'s, over the patient's stored entries
     (all of them, or at least those within ``entry_spans`` and the last one), each window
     with its questionnaire results from the patient's ``responses``; the overlaps are
-    ``overlaps`` against the patient's ``therapies``. Refuses (ValueError) what ``compare``
+    ``overlaps`` against the patient's ``therapies``; ``today`` is the patient's, and
+    ``latest_current`` is ``latest_is_current``. Refuses (ValueError) what ``compare``
     refuses.
     """
     result = analysis.compare(
@@ -312,6 +345,8 @@ def therapy_comparison(
     with_questionnaires(therapy, result, responses)
     return {
         "therapy": therapy,
+        "today": today.isoformat(),
+        "latest_current": latest_is_current(result["windows"], today),
         "windows": result["windows"],
         "caveat": result["caveat"],
         **overlaps(therapy, therapies, result["windows"]),

@@ -239,6 +239,29 @@ def progress_words(window: dict) -> str | None:
     )
 
 
+def not_current_words(last_day: str, today: date) -> str:
+    """That the latest 4 weeks end long before ``today`` (``comparison.latest_is_current``
+    is false): "The last entry was on 12 Mar 2026, 270 days ago: the latest figures are
+    from the 4 weeks up to it, not from now." """
+    gap = (today - date.fromisoformat(last_day)).days
+    return ngettext(
+        "The last entry was on %(day)s, %(num)s day ago: the latest figures are from the "
+        "4 weeks up to it, not from now.",
+        "The last entry was on %(day)s, %(num)s days ago: the latest figures are from the "
+        "4 weeks up to it, not from now.",
+        gap,
+        day=day_words(last_day),
+    )
+
+
+def latest_label(last_day: str | None, current: bool) -> str:
+    """What the latest window is called where its days are not shown beside it: "Latest 4
+    weeks" while it is current, else "4 weeks to 12 Mar 2026" (its last entry's day)."""
+    if current or last_day is None:
+        return str(WINDOW_LABELS["latest"])
+    return gettext("4 weeks to %(day)s", day=day_words(last_day))
+
+
 def change_sentence(kind: str, window: dict, baseline: dict) -> str | None:
     """The change of one follow-up window in a patient's words, or None without enough data.
 
@@ -370,35 +393,72 @@ def overlap_sentences(kind: str, therapy: dict, comparison: dict) -> list[str]:
                 when=relative_day(other["start_day"], {**therapy, "kind": kind}),
             )
         )
-    for other in comparison.get("baseline_after_therapies", []):
-        sentences.append(
-            gettext(
-                "The weeks %(before)s were within the year after %(therapy)s (%(day)s): "
-                "this is not a before-any-therapy baseline.",
-                before=before_words(kind),
-                therapy=other["label"],
-                day=day_words(other["start_day"]),
-            )
+    earlier = comparison.get("baseline_after_therapies", [])
+    return sentences + baseline_after_sentences(kind, earlier)
+
+
+def baseline_after_sentences(kind: str, earlier: list[dict]) -> list[str]:
+    """That the weeks before a therapy of ``kind`` lie within the follow-up year of each
+    ``earlier`` therapy (``{"label", "start_day"}``), in words: every view that shows the
+    comparison (the charts, the summary, the physician's list) says it in these."""
+    return [
+        gettext(
+            "The weeks %(before)s were within the year after %(therapy)s (%(day)s): "
+            "this is not a before-any-therapy baseline.",
+            before=before_words(kind),
+            therapy=other["label"],
+            day=day_words(other["start_day"]),
         )
-    return sentences
+        for other in earlier
+    ]
 
 
-def distal_sentence(before: float | None, after: float | None) -> str | None:
+def distal_sentence(
+    before: float | None, after: float | None, until: str | None = None
+) -> str | None:
     """How far down the leg pain reaches now compared with before, or None when unknown.
 
     Levels are window medians of the most distal level (0 none, 1 back ... 5 foot); a
     lower level is centralization (usually a good sign), a higher one peripheralization.
+    ``until`` is the last entry's day when the latest weeks are not current
+    (``comparison.latest_is_current``): the sentence then names that day, never "now".
     """
     if before is None or after is None:
         return None
     was, now = (math.floor(v + 0.5) for v in (before, after))
+    day = day_words(until) if until else None
     if now == 0:
-        return gettext("No pain is marked on the body map now.") if was else None
+        if not was:
+            return None
+        if day:
+            return gettext("No pain was marked on the body map in the 4 weeks to %(day)s.", day=day)
+        return gettext("No pain is marked on the body map now.")
     where, earlier = str(_REACH_WORDS[now]), str(_REACH_WORDS.get(was, ""))
     if was == 0:
+        if day:
+            return gettext(
+                "In the 4 weeks to %(day)s, pain reached %(where)s; none was marked before.",
+                day=day,
+                where=where,
+            )
         return gettext("Pain now reaches %(where)s; none was marked before.", where=where)
     if now < was:
-        if now == 1:
+        if day and now == 1:
+            moved = gettext(
+                "In the 4 weeks to %(day)s, pain stayed %(where)s; before, it reached %(earlier)s.",
+                day=day,
+                where=where,
+                earlier=earlier,
+            )
+        elif day:
+            moved = gettext(
+                "In the 4 weeks to %(day)s, pain stopped %(where)s; before, it reached "
+                "%(earlier)s.",
+                day=day,
+                where=where,
+                earlier=earlier,
+            )
+        elif now == 1:
             moved = gettext(
                 "Pain now stays %(where)s; before, it reached %(earlier)s.",
                 where=where,
@@ -415,11 +475,20 @@ def distal_sentence(before: float | None, after: float | None) -> str | None:
         )
         return f"{moved} {good}"
     if now > was:
-        moved = gettext(
-            "Pain now reaches %(where)s; before, it stopped %(earlier)s.",
-            where=where,
-            earlier=earlier,
-        )
+        if day:
+            moved = gettext(
+                "In the 4 weeks to %(day)s, pain reached %(where)s; before, it stopped "
+                "%(earlier)s.",
+                day=day,
+                where=where,
+                earlier=earlier,
+            )
+        else:
+            moved = gettext(
+                "Pain now reaches %(where)s; before, it stopped %(earlier)s.",
+                where=where,
+                earlier=earlier,
+            )
         tell = gettext(
             "Pain spreading further down the leg (peripheralization) is worth telling "
             "your physician about."

@@ -20,7 +20,7 @@ from diary.i18n.text import english
 from diary.medications import records
 from diary.sync import store
 
-TABLES = ("entries", "therapies", "medications", "doses", "responses")
+TABLES = ("entries", "therapies", "medications", "dose_changes", "doses", "responses")
 CSV = "text/csv; charset=utf-8; header=present"
 FHIR_JSON = "application/fhir+json; charset=utf-8"
 JSON = "application/json; charset=utf-8"
@@ -58,6 +58,9 @@ def spreadsheet_file(
         if table == "medications":
             text = spreadsheet.medications_csv(records.list_medications(db, patient_id))
             return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'medications-')}.csv")
+        if table == "dose_changes":
+            text = spreadsheet.dose_changes_csv(records.list_medications(db, patient_id))
+            return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'dose-changes-')}.csv")
         if table == "doses":
             text = spreadsheet.doses_csv(
                 records.list_doses(db, patient_id)[::-1],

@@ -1,6 +1,6 @@
 """The diary as spreadsheets: one CSV of the entries (a row each), one of the therapies,
-one of the medicines, one of the doses taken when needed and one of the questionnaire
-responses.
+one of the medicines, one of their dose changes, one of the doses taken when needed and one
+of the questionnaire responses.
 
 RFC 4180 (commas, double quotes, CRLF between records), UTF-8 with a byte-order mark so that
 spreadsheet programs read accents right, days as ISO dates (2026-03-31). A cell that begins
@@ -202,18 +202,53 @@ DOSE_COLUMNS = [
 ]
 
 
+DOSE_CHANGE_COLUMNS = ["day", "medication", "dose", "medication_id"]
+
+
+def dose_changes_cell(changes: list[dict]) -> str:
+    """A medicine's dose changes in one cell, as a JSON array in day order:
+    ``[{"day":"2026-02-01","dose":"150 mg; twice a day"}]`` (``[]`` without any).
+
+    JSON, not the changes joined with a separator: a dose is free text and may hold any
+    separator, and ``json.loads`` gives the changes back exactly (as the responses'
+    ``answers`` column does). It starts with ``[``, so no spreadsheet takes it for a formula.
+    """
+    return json.dumps(
+        [{"day": c["day"], "dose": c["dose"]} for c in changes],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+
+
 def _medication_cells(medication: dict) -> dict:
     return {
         **{name: medication[name] for name in MEDICATION_COLUMNS if name in medication},
         "schedule_words": SCHEDULES[medication["schedule"]],
-        # One cell, day order: "2026-02-01: 150 mg twice a day; 2026-03-01: ..."
-        "dose_changes": "; ".join(f"{c['day']}: {c['dose']}" for c in medication["changes"]),
+        "dose_changes": dose_changes_cell(medication["changes"]),
     }
 
 
 def medications_csv(medications: list[dict]) -> str:
     """The medicines (as the API shows them), one row each, as CSV text like entries_csv."""
     return _table(MEDICATION_COLUMNS, (_medication_cells(m) for m in medications))
+
+
+def dose_changes_csv(medications: list[dict]) -> str:
+    """Every dose change of the medicines (as the API shows them), one row each, by day
+    (on one day, in the medicines' order), as CSV text like entries_csv: the readable form
+    of the medicines CSV's ``dose_changes`` cell."""
+    rows = [
+        {
+            "day": change["day"],
+            "medication": medication_name(medication),
+            "dose": change["dose"],
+            "medication_id": medication["id"],
+        }
+        for medication in medications
+        for change in medication["changes"]
+    ]
+    rows.sort(key=lambda row: row["day"])  # stable: a day's changes keep the medicines' order
+    return _table(DOSE_CHANGE_COLUMNS, rows)
 
 
 def doses_csv(doses: list[dict], medications: list[dict], time_zone: str) -> str:

@@ -12,7 +12,13 @@ from statistics import fmean
 
 from diary import clinical
 from diary.clinical import comparison
-from diary.clinical.comparison_words import CATEGORY_WORDS, WINDOW_LABELS, therapy_name
+from diary.clinical.comparison_words import (
+    CATEGORY_WORDS,
+    WINDOW_LABELS,
+    baseline_after_sentences,
+    latest_label,
+    therapy_name,
+)
 from diary.i18n.text import and_list, gettext
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
@@ -57,13 +63,19 @@ def red_flags(entries: list[dict]) -> list[dict]:
 def latest_therapy(db, patient_id: int, today: date) -> dict | None:
     """The therapy that started last, with the category of its change at the latest window
     with enough data (None when no window has): ``{"id", "name", "kind", "start_day",
-    "window", "window_label", "category", "category_words", "overlapping_therapies",
-    "overlap_words"}``, or None without therapies.
+    "window", "window_label", "window_to", "window_current", "category", "category_words",
+    "overlapping_therapies", "overlap_words", "baseline_after_therapies",
+    "baseline_words"}``, or None without therapies.
 
+    ``window_to`` is that window's last day; ``window_current`` is false when it is the
+    latest window and its last entry is older than ``comparison.CURRENT_DAYS`` (its label
+    then names that day: "4 weeks to 12 Mar 2026"), and null without a window.
     ``overlapping_therapies`` are the comparison's (``comparison.overlaps``): other
     therapies begun in its weeks compared, whose change cannot be told apart from this
     one's; ``overlap_words`` says so in a line (None without any), as every view of a
-    comparison must (CLINICAL.md section 4)."""
+    comparison must (CLINICAL.md section 4). ``baseline_after_therapies`` are the earlier
+    therapies whose follow-up year covers its weeks before, and ``baseline_words`` the
+    charts page's sentences saying it is not a before-any-therapy baseline."""
     therapies = store.list_therapies(db, patient_id)
     if not therapies:
         return None
@@ -75,13 +87,26 @@ def latest_therapy(db, patient_id: int, today: date) -> dict | None:
     headline = comparison.headline_window(result["windows"])
     category = headline["change"]["category"] if headline else None
     others = result["overlapping_therapies"]
+    earlier = result["baseline_after_therapies"]
+    current = None
+    label = None
+    if headline:
+        # Only the latest window stands for "now"; a follow-up window says which it is.
+        current = headline["name"] != "latest" or result["latest_current"]
+        label = (
+            latest_label(headline["to"], current)
+            if headline["name"] == "latest"
+            else WINDOW_LABELS[headline["name"]]
+        )
     return {
         "id": therapy["id"],
         "name": therapy_name(therapy),
         "kind": therapy["kind"],
         "start_day": therapy["start_day"],
         "window": headline["name"] if headline else None,
-        "window_label": WINDOW_LABELS[headline["name"]] if headline else None,
+        "window_label": label,
+        "window_to": headline["to"] if headline else None,
+        "window_current": current,
         "category": category,
         "category_words": CATEGORY_WORDS.get(category),
         "overlapping_therapies": others,
@@ -91,6 +116,8 @@ def latest_therapy(db, patient_id: int, today: date) -> dict | None:
         )
         if others
         else None,
+        "baseline_after_therapies": earlier,
+        "baseline_words": baseline_after_sentences(therapy["kind"], earlier),
     }
 
 

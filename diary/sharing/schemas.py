@@ -147,8 +147,20 @@ class LatestTherapy(BaseModel):
     name: str
     kind: str
     start_day: str
-    window: str | None = Field(description="the latest window with enough data")
-    window_label: str | None
+    window: str | None = Field(
+        description='the window the verdict is of: "latest" when it has enough data, else the '
+        "last follow-up window that has"
+    )
+    window_label: str | None = Field(
+        description='"Latest 4 weeks", or "4 weeks to <day>" when those weeks are not current'
+    )
+    window_to: str | None = Field(
+        description="that window's last day (for latest: the last entry's)"
+    )
+    window_current: bool | None = Field(
+        description="false when the window is the latest 4 weeks and they end more than 7 days "
+        "before the patient's today: the verdict is then not about now; null without a window"
+    )
     category: str | None
     category_words: str | None
     overlapping_therapies: list[TherapyRef] = Field(
@@ -156,6 +168,13 @@ class LatestTherapy(BaseModel):
         "window with numbers: the change may come from either (as in the comparison)"
     )
     overlap_words: str | None = Field(description="that in a line; null without any")
+    baseline_after_therapies: list[TherapyRef] = Field(
+        description="earlier therapies whose year of follow-up covers this one's baseline "
+        "(as in the comparison): it is not a before-any-therapy baseline"
+    )
+    baseline_words: list[str] = Field(
+        description="that in words, a sentence for each (the charts page's); empty without any"
+    )
 
 
 class PatientSummary(BaseModel):

@@ -18,14 +18,14 @@ const VERSION = 1;
 
 export const dbName = (userId) => `diary-user-${userId}`;
 
-function promised(request) {
+export function promised(request) {
   return new Promise((resolve, reject) => {
     request.onsuccess = () => resolve(request.result);
     request.onerror = () => reject(request.error);
   });
 }
 
-function done(tx) {
+export function done(tx) {
   return new Promise((resolve, reject) => {
     tx.oncomplete = () => resolve();
     tx.onerror = () => reject(tx.error);
@@ -33,7 +33,7 @@ function done(tx) {
   });
 }
 
-const sameState = (a, b) =>
+export const sameState = (a, b) =>
   !!a && !!b && a.deleted === b.deleted && JSON.stringify(a.data) === JSON.stringify(b.data);
 
 /**
@@ -366,7 +366,8 @@ export class Outbox {
   }
 }
 
-function rowFromServer(kind, row) {
+/** A server row (a sync answer's change, or a conflict's flat "server") as a synced row. */
+export function rowFromServer(kind, row) {
   const data = row.data || Object.fromEntries(Object.entries(row).filter(([k]) => !ROW_META.has(k)));
   return { id: row.id, kind, version: row.version, deleted: !!row.deleted, data };
 }

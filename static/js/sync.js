@@ -2,6 +2,7 @@
 // (DESIGN.md section 4). DOM-free, so pages and the service worker (Background Sync) share it.
 // Whoever flushes announces the outcome on a BroadcastChannel; pages redraw from IndexedDB.
 import { Outbox } from "./outbox.js";
+import * as Reseed from "./reseed.js";
 
 // The server's limits are 1,000 changes and 2 MB a batch; stay clearly below the bytes.
 export const LIMITS = { maxChanges: 1000, maxBytes: 1900 * 1024 };
@@ -83,9 +84,20 @@ async function flushOnce(userId, fetchImpl) {
     let cursor = (await outbox.getMeta("cursor")) ?? null;
     let pulls = 0;
     let more = true; // until the server said otherwise, there may be changes to pull
+    // After a restore, pull everything before sending anything: what the outbox waits to
+    // send may build on versions the restored server no longer has (reseed.js).
+    let reseeding = await Reseed.inProgress(outbox);
     for (;;) {
-      const batch = await outbox.takeBatch({ ...limits, skip });
-      if (batch.changes.length === 0 && (!more || ++pulls > MAX_PULLS)) break;
+      const batch = reseeding ? { changes: [], taken: [] } : await outbox.takeBatch({ ...limits, skip });
+      if (batch.changes.length === 0 && (!more || ++pulls > MAX_PULLS)) {
+        if (!reseeding || more) break;
+        // The pull from the start is complete: queue what the restored server lacks, and
+        // send it in this flush.
+        await Reseed.finish(outbox);
+        reseeding = false;
+        announce(userId, { type: "changed" });
+        continue;
+      }
       let answer;
       try {
         answer = await post(fetchImpl, token, { cursor, changes: batch.changes });
@@ -113,7 +125,11 @@ async function flushOnce(userId, fetchImpl) {
           continue;
         }
         if (error.reason === "bad_cursor" && cursor !== null) {
-          cursor = null; // start the pull again from the beginning
+          // The server was restored from a copy: pull again from the beginning, then send
+          // what this phone knew it had and the copy lacks.
+          await Reseed.begin(outbox);
+          reseeding = more = true;
+          cursor = null;
           for (const { id } of batch.taken) skip.delete(id);
           continue;
         }

@@ -2,6 +2,7 @@
 pytest-playwright driving Debian's Chromium, plus a signed-in phone for the offline tests."""
 
 import os
+import sqlite3
 import time
 import urllib.request
 from pathlib import Path
@@ -340,6 +341,43 @@ def ready(page, user_id, lang="en"):
         page,
         f"""caches.open('{cache}').then(async (c) =>
             !!(await c.match('/today')) && !!(await c.match('/history')))""",
+    )
+
+
+def rows_in_database(live_server, entry_id):
+    """Whether the server ever stored this id (tombstones included)."""
+    db = sqlite3.connect(f"file:{live_server.instance_path / 'diary.sqlite3'}?mode=ro", uri=True)
+    try:
+        return db.execute("SELECT COUNT(*) FROM entries WHERE id = ?", [entry_id]).fetchone()[0]
+    finally:
+        db.close()
+
+
+def edit_leg(page, base_url, entry_id, leg):
+    """Change an entry's leg pain on its edit page, as the patient does; back on History."""
+    page.goto(f"{base_url}/entries/{entry_id}/edit")
+    scripted(page)
+    page.locator(f"label[for='leg_pain-{leg}']").click()
+    page.get_by_role("button", name="Save changes").click()
+    page.wait_for_url(f"{base_url}/history#entry-{entry_id}")
+
+
+def flush_now(page):
+    """The phone is told the network is back (what the ``online`` event does): it flushes."""
+    page.evaluate("window.dispatchEvent(new Event('online'))")
+
+
+def phone_row(page, entry_id):
+    """This phone's synced copy of the entry: (leg pain, version), or None."""
+    return page.evaluate(
+        """async (id) => {
+            const { Outbox } = await import('/static/js/outbox.js');
+            const box = await Outbox.open(document.body.dataset.userId);
+            const row = (await box.rows('entry')).find((r) => r.id === id);
+            box.close();
+            return row ? [row.data.leg_pain, row.version] : null;
+        }""",
+        entry_id,
     )
 
 

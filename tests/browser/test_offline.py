@@ -6,7 +6,6 @@ every change arrives, and arrives once (an entry's ``version`` counts the change
 """
 
 import json
-import sqlite3
 import time
 from datetime import UTC, datetime
 
@@ -22,18 +21,10 @@ from tests.browser.conftest import (
     open_the_form,
     poll,
     register_via_api,
+    rows_in_database,
     sign_in,
     wait_status,
 )
-
-
-def rows_in_database(live_server, entry_id):
-    """Whether the server ever stored this id (tombstones included)."""
-    db = sqlite3.connect(f"file:{live_server.instance_path / 'diary.sqlite3'}?mode=ro", uri=True)
-    try:
-        return db.execute("SELECT COUNT(*) FROM entries WHERE id = ?", [entry_id]).fetchone()[0]
-    finally:
-        db.close()
 
 
 def set_leg(page, leg):

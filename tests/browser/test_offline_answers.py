@@ -12,7 +12,14 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import flushed, poll, scripted, wait_status
+from tests.browser.conftest import (
+    edit_leg,
+    flush_now,
+    flushed,
+    phone_row,
+    poll,
+    wait_status,
+)
 
 
 class SyncLine:
@@ -47,20 +54,6 @@ class SyncLine:
             route.continue_()
 
 
-def edit_leg(page, base_url, entry_id, leg):
-    """Change an entry's leg pain on its edit page, as the patient does; back on History."""
-    page.goto(f"{base_url}/entries/{entry_id}/edit")
-    scripted(page)
-    page.locator(f"label[for='leg_pain-{leg}']").click()
-    page.get_by_role("button", name="Save changes").click()
-    page.wait_for_url(f"{base_url}/history#entry-{entry_id}")
-
-
-def flush_now(page):
-    """The phone is told the network is back (what the ``online`` event does): it flushes."""
-    page.evaluate("window.dispatchEvent(new Event('online'))")
-
-
 def synced_entry(page, server, base_url, leg, note):
     """An entry made on another device (version 1), which this phone has pulled."""
     entry = server.create(leg, note=note)
@@ -78,20 +71,6 @@ def send_and_lose_the_answer(page, line, server, entry_id):
     poll(page, "1", lambda _: line.lost == 1)
     held = server.entry(entry_id)
     return held["leg_pain"], held["version"]
-
-
-def phone_row(page, entry_id):
-    """This phone's synced copy of the entry: (leg pain, version), or None."""
-    return page.evaluate(
-        """async (id) => {
-            const { Outbox } = await import('/static/js/outbox.js');
-            const box = await Outbox.open(document.body.dataset.userId);
-            const row = (await box.rows('entry')).find((r) => r.id === id);
-            box.close();
-            return row ? [row.data.leg_pain, row.version] : null;
-        }""",
-        entry_id,
-    )
 
 
 # ---- an answer lost, then an edit made before it is known ------------------------------------
