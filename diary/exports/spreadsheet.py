@@ -30,6 +30,7 @@ BYTE_ORDER_MARK = "\ufeff"
 # Control characters a cell must not carry (an escape sequence, a bell): the fields refuse
 # them, but text saved before they did may hold some. Line breaks and tabs stay.
 _CONTROL = re.compile(f"[{NOTE_CONTROLS}]")
+_C1 = re.compile("[\x7f-\x9f]")
 
 REGION_COLUMNS = [f"region_{r.code}" for r in regions.REGIONS]
 ACTIVITY_COLUMNS = [f"activity_{code}" for code in clinical.ACTIVITIES]
@@ -213,11 +214,14 @@ def dose_changes_cell(changes: list[dict]) -> str:
     separator, and ``json.loads`` gives the changes back exactly (as the responses'
     ``answers`` column does). It starts with ``[``, so no spreadsheet takes it for a formula.
     """
-    return json.dumps(
+    text = json.dumps(
         [{"day": c["day"], "dose": c["dose"]} for c in changes],
         ensure_ascii=False,
         separators=(",", ":"),
     )
+    # JSON escapes C0 controls itself; DEL and C1 ones too here, so the cell holds no
+    # control character (inert would mark one) and still reads back exactly.
+    return _C1.sub(lambda found: f"\\u{ord(found.group(0)):04x}", text)
 
 
 def _medication_cells(medication: dict) -> dict:
