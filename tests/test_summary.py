@@ -147,6 +147,9 @@ def test_the_patient_page_offers_the_files_for_the_physicians_records(shared):
         f"/api/v1/patients/{pid}/export.fhir.json",
         f"/api/v1/patients/{pid}/export.csv",
         f"/api/v1/patients/{pid}/export.csv?table=therapies",
+        f"/api/v1/patients/{pid}/export.csv?table=medications",
+        f"/api/v1/patients/{pid}/export.csv?table=dose_changes",
+        f"/api/v1/patients/{pid}/export.csv?table=doses",
         f"/api/v1/patients/{pid}/export.csv?table=responses",
     ]
     assert "Notes are left out: the patient does not share them." in html
