@@ -34,6 +34,11 @@ BLANKS = (
 CONTROLS = r"\x00-\x1f\x7f-\x9f"
 #: The same, less the line breaks and the tab a note may hold.
 NOTE_CONTROLS = r"\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+#: Line and page breaks of other programs (Word's Shift+Enter is \x0b), pasted into a note:
+#: it keeps each as a line break, where the patient sees one.
+NOTE_BREAKS = "\x0b\x0c\x1c\x1d\x1e\x85"
+#: What a note refuses: NOTE_CONTROLS less NOTE_BREAKS.
+NOTE_REFUSED = r"\x00-\x08\x0e-\x1b\x1f\x7f-\x84\x86-\x9f"
 #: The control characters that are not white space: refused anywhere, even at the ends (the
 #: escape of "\x1b[31mPat" must not be trimmed into a name "[31mPat").
 HARD_CONTROLS = r"\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f"
@@ -101,7 +106,7 @@ def _trimmed_pattern(controls: str, *, required: bool) -> str:
 WORDS_PATTERN = _trimmed_pattern(CONTROLS, required=True)
 TRIMMED_PATTERN = _trimmed_pattern(CONTROLS, required=False)
 #: Text of several lines (a note): line breaks and tabs inside, no other control character.
-NOTE_PATTERN = _trimmed_pattern(NOTE_CONTROLS, required=False)
+NOTE_PATTERN = _trimmed_pattern(NOTE_REFUSED, required=False)
 
 
 def _no_controls(controls: str, words):
@@ -119,9 +124,14 @@ def _no_controls(controls: str, words):
 _single_line = _no_controls(
     CONTROLS, lambda: _("must be one line without control characters (such as escape codes)")
 )
-_note_text = _no_controls(
+_note_checked = _no_controls(
     NOTE_CONTROLS, lambda: _("must not hold control characters other than line breaks and tabs")
 )
+_AS_LINE_BREAKS = str.maketrans(dict.fromkeys(NOTE_BREAKS, "\n"))
+
+
+def _note_text(value: str) -> str:
+    return _note_checked(value.translate(_AS_LINE_BREAKS))
 
 
 def _some_text(value: str) -> str:

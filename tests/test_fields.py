@@ -95,7 +95,7 @@ PATTERNS = {
 
 
 @pytest.mark.parametrize(
-    "text", ["Pa\x07t", "\x1b[31mPat", "Pat\x1b[0m", "Pa\x85t", "A\x00", "\x9b"]
+    "text", ["Pa\x07t", "\x1b[31mPat", "Pat\x1b[0m", "Pa\x86t", "A\x00", "\x9b"]
 )
 @pytest.mark.parametrize("field", sorted(PATTERNS))
 def test_control_characters_are_refused_in_every_kind_of_text(field, text):
@@ -108,7 +108,7 @@ def test_control_characters_are_refused_in_every_kind_of_text(field, text):
 
 @pytest.mark.parametrize("field", ["words", "trimmed"])
 def test_a_line_break_or_tab_inside_one_line_of_text_is_refused(field):
-    for text in ("Ibu\nprofen", "Ibu\tprofen", "Ibu\rprofen", "Ibu\x0cprofen"):
+    for text in ("Ibu\nprofen", "Ibu\tprofen", "Ibu\rprofen", "Ibu\x0cprofen", "Ibu\x85profen"):
         with pytest.raises(ValidationError):
             Texts(**{field: text})
     # White space at the ends (a pasted line break) is trimmed, as before.
@@ -119,6 +119,14 @@ def test_a_note_keeps_its_line_breaks_and_tabs():
     note = "Walked 2 km,\r\nthen\tsat;\nbetter"
     assert Texts(note=f"\n{note}\n").note == note
     assert re.fullmatch(fields.NOTE_PATTERN, note)
+
+
+def test_a_note_pasted_from_another_program_keeps_its_line_breaks():
+    """Word's Shift+Enter (\x0b), a page break and the other separators a paste may carry
+    are line breaks to the patient, who cannot see what else they are: kept as such."""
+    pasted = "Walked 2 km\x0bthen sat\x0cslept\x85better\x1cok"
+    assert Texts(note=pasted).note == "Walked 2 km\nthen sat\nslept\nbetter\nok"
+    assert re.fullmatch(fields.NOTE_PATTERN, pasted)
 
 
 # Letters, blanks and controls of every sort, so that both sides of each rule are drawn.
