@@ -3,7 +3,7 @@
 // Offline, an edit page never opened before is the cached Today form (see static/sw.js),
 // turned into an edit form here from what this phone holds.
 import { clearEntryForm, fillEntryForm, readEntryForm } from "./entry-form.js";
-import { outbox, changed, changedThenGo } from "./offline.js";
+import { outbox, changed, changedThenGo } from "./page-outbox.js";
 import { ask } from "./dialog.js";
 import { dayWords, entryTitle } from "./entry-render.js";
 import { latestDay, localToday } from "./device-day.js";

@@ -1,7 +1,7 @@
 // History with this phone's changes: what is not synced yet at the top (with the conflict
 // chooser), and the list reconciled with IndexedDB, so a History page served from the cache
 // offline still shows every entry synced since it was cached and every change made here.
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
 import { drawWhereMissing, el, oneAtATime } from "./outbox-render.js";

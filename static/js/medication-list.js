@@ -1,7 +1,7 @@
 // The medicine list with this phone's changes: what is not synced yet at the top, medicines
 // and doses taken when needed alike (the same panel and conflict chooser as History), and
 // the list reconciled with IndexedDB, so the page works offline from the cache.
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, clockTime, doseFields, editHref, medicationFields, medicationName } from "./medication-render.js";
 import { showLeftMessage } from "./queued-pages.js";

@@ -5,7 +5,7 @@
 //   /medications/new                 adds a medicine (…?draft=<id>: one not sent yet)
 //   /medications/<id>/edit           edits it, with its dose changes; "Delete" asks, then queues
 //   /medications/<id>/delete         the no-JS confirmation page, queued as well
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";

@@ -3,14 +3,14 @@
 // page has them. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
 import { Outbox } from "./outbox.js";
 import { channelName, announce } from "./sync.js";
-import { flushOffThread, stopFlushing } from "./sync-thread.js";
+import { stopFlushing } from "./sync-thread.js";
+import { afterChange, afterFlush, closeOutbox, isSignedOut, markSignedOut, outbox, syncNow } from "./page-outbox.js";
 import { ask } from "./dialog.js";
 import { t, tn, tNodes } from "./i18n.js";
 
 const body = document.body;
 const userId = body.dataset.userId;
 const SYNC_TAG = "diary-outbox";
-const SETTLE_MS = 2500;
 
 const TEXT = {
   synced: () => t("All synced"),
@@ -22,61 +22,15 @@ const TEXT = {
 };
 
 const status = { online: navigator.onLine, syncing: false, reason: null, counts: { pending: 0, conflicts: 0, rejected: 0 } };
-let outboxPromise = null;
-// The user signed out, on this page or another: their outbox is being deleted from this
-// phone, and opening it again would only create it anew, empty.
-let signedOut = false;
-
-/** This user's outbox, opened once per page (again if another page had it closed). */
-export function outbox() {
-  if (signedOut) return new Promise(() => {}); // never: this page is leaving the diary
-  if (!outboxPromise) {
-    const opening = Outbox.open(userId, {
-      onClose: () => {
-        if (outboxPromise === opening) outboxPromise = null;
-      },
-    });
-    outboxPromise = opening;
-  }
-  return outboxPromise;
-}
-
-async function closeOutbox() {
-  const opened = outboxPromise;
-  outboxPromise = null;
-  if (opened) (await opened.catch(() => null))?.close();
-}
-
-export const currentUserId = () => userId;
-
-/** Called after every change queued on this page: tell other pages, and send it. */
-export async function changed() {
-  announce(userId, { type: "changed" });
+afterChange(async () => {
   await refresh();
   requestBackgroundSync();
-  return syncNow();
-}
-
-/**
- * After a change queued on a page the patient leaves at once (an edit form): send it, but
- * wait at most ``SETTLE_MS`` before going to ``url``; the next page flushes again anyway.
- */
-export async function changedThenGo(url) {
-  await Promise.race([changed(), new Promise((resolve) => setTimeout(resolve, SETTLE_MS))]);
-  window.location.assign(url);
-}
-
-/** Flush now (one at a time; see sync.js) and show the outcome. */
-export async function syncNow() {
-  if (!userId || signedOut) return null;
-  const outcome = await flushOffThread(userId);
+});
+afterFlush(async (outcome) => {
   status.reason = outcome.reason;
   if (outcome.reason === "signin" || outcome.reason === "other_user") tellWorker("SESSION_ENDED");
   await refresh();
-  // How many flushes this page has finished: tests wait on it (it is synchronous to read).
-  body.dataset.flushes = String(Number(body.dataset.flushes || 0) + 1);
-  return outcome;
-}
+});
 
 function stateName() {
   const { counts } = status;
@@ -211,7 +165,7 @@ async function forgetThisUser() {
   // This page's other tabs (and the installed app) go to the sign-in page once this one
   // has left, that is once the server has ended the session (signOutLock).
   await holdUntilThisPageLeaves(signOutLock());
-  signedOut = true;
+  markSignedOut();
   stopFlushing();
   await closeOutbox();
   announce(userId, { type: "signed-out" });
@@ -242,8 +196,8 @@ function holdUntilThisPageLeaves(name) {
 /** The user signed out (or deleted the account) in another tab or window: close the
  * diary here, and leave it. */
 async function leaveTheDiary(deleted = false) {
-  if (signedOut) return;
-  signedOut = true;
+  if (isSignedOut()) return;
+  markSignedOut();
   stopFlushing();
   await closeOutbox();
   document.title = deleted ? t("Your account is deleted · diary") : t("You signed out · diary");
@@ -347,7 +301,7 @@ async function start() {
     const type = event.data && event.data.type;
     if (type === "signed-out") return leaveTheDiary(false);
     if (type === "deleted") return leaveTheDiary(true);
-    if (signedOut) return;
+    if (isSignedOut()) return;
     if (type === "syncing") status.syncing = true;
     if (type === "synced" || type === "failed") status.syncing = false;
     if (type === "synced") status.reason = null;

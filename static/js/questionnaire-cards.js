@@ -4,7 +4,7 @@
 // set it aside in a cookie of this browser, offline too. The cookie is the one the server's
 // plain form writes (diary/questionnaires/schedule.py): "<user id>~<key>~<key>...", a
 // weekly key "<questionnaire>.<day set aside>", a follow-up key "<questionnaire>.<therapy>.<window>".
-import { outbox, currentUserId } from "./offline.js";
+import { outbox, currentUserId } from "./page-outbox.js";
 import { localToday } from "./device-day.js";
 import { oneAtATime } from "./outbox-render.js";
 import { t } from "./i18n.js";

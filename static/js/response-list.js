@@ -2,7 +2,7 @@
 // same panel and conflict chooser as History), and each questionnaire's list of answers
 // reconciled with IndexedDB, so the page works offline from the cache: every answer synced
 // since it was cached and every change made here is shown at once, each with its state.
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, definitionsOf, editHref, responseFields, responseTitle } from "./response-render.js";
 import { drawWhereMissing, oneAtATime } from "./outbox-render.js";

@@ -6,7 +6,7 @@
 //   /questionnaires/<q>/new[?therapy=<id>]     answers a questionnaire (…?draft=<id>: one not sent yet)
 //   /questionnaires/responses/<id>/edit        changes an answer; its "Delete this answer" asks, then queues
 //   /questionnaires/responses/<id>/delete      the no-JS confirmation page, queued as well
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";

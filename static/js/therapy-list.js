@@ -2,7 +2,7 @@
 // panel and conflict chooser as History), and the list reconciled with IndexedDB, so the
 // page works offline from the cache: every therapy synced since it was cached and every
 // change made here is shown at once, each card with its state.
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, cardContent, editHref, kindsOf, therapyFields, therapyName, therapyTitle } from "./therapy-render.js";
 import { drawWhereMissing, oneAtATime } from "./outbox-render.js";

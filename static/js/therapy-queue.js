@@ -5,7 +5,7 @@
 //   /therapies/new?kind=…            records a therapy (…&draft=<id>: one not sent yet)
 //   /therapies/<id>/edit             edits it; its "Delete this therapy" asks, then queues
 //   /therapies/<id>/delete           the no-JS confirmation page, queued as well
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { ask } from "./dialog.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";

@@ -2,7 +2,7 @@
 // phone (saved here and not sent yet, or synced since a kept page was made), and the
 // form folds behind "Add another entry" once something is logged, so a second entry for
 // the day is a choice. The form itself is entry-form.js's and entry-queue.js's.
-import { outbox } from "./offline.js";
+import { outbox } from "./page-outbox.js";
 import { card, summary } from "./entry-render.js";
 import { badge, drawWhereMissing, oneAtATime } from "./outbox-render.js";
 import { localToday } from "./device-day.js";

@@ -322,7 +322,7 @@ def wait_status(page, status, unsynced=None, timeout=15):
 
 
 def flushed(page, at_least=1):
-    """Wait until this page has finished ``at_least`` flushes (offline.js counts them)."""
+    """Wait until this page has finished ``at_least`` flushes (page-outbox.js counts them)."""
     poll(page, "Number(document.body.dataset.flushes || 0)", lambda n: n >= at_least)
 
 
