@@ -22,8 +22,40 @@ fillTimeZone();
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker
     .register("/sw.js", { type: "module", scope: "/" })
-    .then((registration) => import("./update-prompt.js").then((m) => m.watchForUpdates(registration)))
+    .then(watchForUpdates)
     .catch(() => {
       /* no worker (private mode, old browser): the pages still work online */
     });
+}
+
+let asked = false; // this page asked for the new worker: reload when it takes over
+const offer = (worker) =>
+  import("./update-prompt.js").then((m) =>
+    m.offer(worker, () => {
+      asked = true;
+    }),
+  );
+
+/** A new deploy's worker waits until the patient chooses (update-prompt.js offers it). */
+function watchForUpdates(registration) {
+  let hadController = !!navigator.serviceWorker.controller;
+  if (registration.waiting && hadController) offer(registration.waiting);
+  registration.addEventListener("updatefound", () => {
+    const worker = registration.installing;
+    if (!worker) return;
+    worker.addEventListener("statechange", () => {
+      // No controller yet means a first install: there is no old version to replace.
+      if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+    });
+  });
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (asked) {
+      window.location.reload();
+    } else if (hadController) {
+      offer(null); // another tab chose the new version: offer it here too, without forcing it
+    }
+    hadController = true;
+  });
+  // A page left open for days still learns about a deploy.
+  setInterval(() => registration.update().catch(() => {}), 60 * 60 * 1000);
 }

@@ -3,11 +3,10 @@
 // to change the time or remove it, queued the same way. The block is reconciled with
 // IndexedDB, so a Today page from the cache shows the medicines and doses synced since, and
 // those recorded here. Without JavaScript the same forms and links go to the server.
-import { outbox, changed } from "./page-outbox.js";
+import { changed, kept, outbox } from "./page-outbox.js";
 import { el, oneAtATime } from "./outbox-render.js";
 import { localToday } from "./device-day.js";
 import { clockTime, inCourse, localDayOf, medicationName } from "./medication-render.js";
-import { kept } from "./storage-trouble.js";
 import { t } from "./i18n.js";
 
 let section;

@@ -3,12 +3,9 @@
 // Offline, an edit page never opened before is the cached Today form (see static/sw.js),
 // turned into an edit form here from what this phone holds.
 import { clearEntryForm, fillEntryForm, readEntryForm } from "./entry-form.js";
-import { outbox, changed, changedThenGo } from "./page-outbox.js";
-import { ask } from "./dialog.js";
+import { ask, changed, changedThenGo, kept, outbox, problem, sayProblem } from "./page-outbox.js";
 import { dayWords, entryTitle } from "./entry-render.js";
 import { latestDay, localToday } from "./device-day.js";
-import { kept } from "./storage-trouble.js";
-import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;

@@ -4,9 +4,6 @@
 // of the bars. Left on Save, the focus could end under the bottom bar as the line grew.
 import { showClearOfBars } from "./focus-clear.js";
 
-/** A problem ``words`` with the control it is about: a name of the form's, or an element. */
-export const problem = (words, field) => ({ words, field });
-
 function controlOf(form, field) {
   const found = typeof field === "string" ? form.elements.namedItem(field) : field;
   // A group of radios: its first.

@@ -5,14 +5,11 @@
 //   /medications/new                 adds a medicine (…?draft=<id>: one not sent yet)
 //   /medications/<id>/edit           edits it, with its dose changes; "Delete" asks, then queues
 //   /medications/<id>/delete         the no-JS confirmation page, queued as well
-import { outbox } from "./page-outbox.js";
-import { ask } from "./dialog.js";
+import { ask, kept, outbox, problem, sayProblem } from "./page-outbox.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { medicationName } from "./medication-render.js";
 import { leaveFor as leave, wireDeletePage } from "./queued-pages.js";
-import { kept } from "./storage-trouble.js";
-import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const LIST = "/medications/";

@@ -2,10 +2,9 @@
 // without losing changes, and the page-specific parts (the entry form, History) when the
 // page has them. The outbox (outbox.js) and the flush (sync.js) know nothing of the DOM.
 import { Outbox } from "./outbox.js";
-import { channelName, announce } from "./sync.js";
+import { channelName, announce } from "./channel.js";
 import { stopFlushing } from "./sync-thread.js";
-import { afterChange, afterFlush, closeOutbox, isSignedOut, markSignedOut, outbox, syncNow } from "./page-outbox.js";
-import { ask } from "./dialog.js";
+import { afterChange, afterFlush, ask, closeOutbox, isSignedOut, markSignedOut, outbox, syncNow } from "./page-outbox.js";
 import { t, tn, tNodes } from "./i18n.js";
 
 const body = document.body;

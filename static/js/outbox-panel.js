@@ -7,8 +7,7 @@
 // valueText (for the conflict chooser), title(data), editHref(item), fixHref(item),
 // deleteQuestion(data) -> the ask() options}. A panel listing several kinds (medicines and
 // their doses) passes {of(name) -> that kind's description} instead.
-import { outbox, changed } from "./page-outbox.js";
-import { ask } from "./dialog.js";
+import { ask, changed, outbox } from "./page-outbox.js";
 import { badge, conflictVersions, el } from "./outbox-render.js";
 import { t, tn, tNodes } from "./i18n.js";
 

@@ -2,7 +2,7 @@
 // to flush, signing out) and the page modules it loads (forms, lists). They import this
 // module, not offline.js, so that no module imports the one that loads it.
 import { Outbox } from "./outbox.js";
-import { announce } from "./sync.js";
+import { announce } from "./channel.js";
 import { flushOffThread } from "./sync-thread.js";
 
 const body = document.body;
@@ -74,4 +74,33 @@ export async function syncNow() {
   // How many flushes this page has finished: tests wait on it (it is synchronous to read).
   body.dataset.flushes = String(Number(body.dataset.flushes || 0) + 1);
   return outcome;
+}
+
+// What the forms say when a change cannot be queued: their modules load only when there is
+// something to say, off the page's first load.
+
+/** A problem ``words`` with the control it is about (a name of the form's, or an element). */
+export const problem = (words, field) => ({ words, field });
+
+/** Say ``problem`` in the form's ``status``, mark its field and focus it (form-problem.js). */
+export const sayProblem = (form, status, found) =>
+  import("./form-problem.js").then((m) => m.sayProblem(form, status, found));
+
+/** Ask the patient to choose (dialog.js): resolves to true for "yes". */
+export const ask = (options) => import("./dialog.js").then((m) => m.ask(options));
+
+/**
+ * Run ``write`` (a save or a delete into the outbox): true when the phone kept it;
+ * otherwise ``say(words)`` tells the patient why (storage-trouble.js), and false (leave the
+ * form as it is).
+ */
+export async function kept(write, say) {
+  try {
+    await write();
+    return true;
+  } catch (error) {
+    const { whyNotKept } = await import("./storage-trouble.js");
+    say(whyNotKept(error));
+    return false;
+  }
 }

@@ -2,9 +2,8 @@
 // list it goes back to, a list's card shown with this phone's version and its sync badge,
 // a form replaced by a notice when it cannot be used here, and the no-JS delete page. Used by
 // the therapy, medicine and questionnaire pages and by History; no state of its own.
-import { changedThenGo, outbox } from "./page-outbox.js";
+import { changedThenGo, kept, outbox } from "./page-outbox.js";
 import { badge, el } from "./outbox-render.js";
-import { kept } from "./storage-trouble.js";
 
 const MESSAGE_KEY = "diary-list-message";
 

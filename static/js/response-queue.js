@@ -6,13 +6,10 @@
 //   /questionnaires/<q>/new[?therapy=<id>]     answers a questionnaire (…?draft=<id>: one not sent yet)
 //   /questionnaires/responses/<id>/edit        changes an answer; its "Delete this answer" asks, then queues
 //   /questionnaires/responses/<id>/delete      the no-JS confirmation page, queued as well
-import { outbox } from "./page-outbox.js";
-import { ask } from "./dialog.js";
+import { ask, kept, outbox, problem, sayProblem } from "./page-outbox.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm, wireDeletePage } from "./queued-pages.js";
-import { kept } from "./storage-trouble.js";
-import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const LIST = "/questionnaires/";

@@ -3,21 +3,8 @@
 // this phone" and keep what the patient entered: a Save must never fail silently.
 import { t } from "./i18n.js";
 
-/**
- * Run ``write`` (a save or a delete into the outbox): true when the phone kept it;
- * otherwise ``say(words)`` tells the patient why, and false (leave the form as it is).
- */
-export async function kept(write, say) {
-  try {
-    await write();
-    return true;
-  } catch (error) {
-    say(whyNotKept(error));
-    return false;
-  }
-}
-
-function whyNotKept(error) {
+/** Why the phone could not keep a change: the words a form says (page-outbox.js, kept). */
+export function whyNotKept(error) {
   if (error && error.name === "QuotaExceededError") {
     return t(
       "Could not save on this phone: its storage is full. What you entered is still here. Free some space (photos, videos or apps you no longer need), then try again.",

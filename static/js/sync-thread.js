@@ -1,6 +1,7 @@
 // The page's flushes, off its main thread: one worker per page runs them (sync-worker.js);
-// where module workers are missing, the page flushes itself. No DOM.
-import { flush } from "./sync.js";
+// where module workers are missing, the page flushes itself. No DOM. The page loads the
+// flush (sync.js) only then: the worker has its own copy, off the page's first load.
+const flush = (user) => import("./sync.js").then((sync) => sync.flush(user));
 
 let syncWorker;
 let stopped = false;

@@ -1,6 +1,7 @@
 // Flushing the outbox: POST /api/v1/sync in batches, one flush at a time per user
 // (DESIGN.md section 4). DOM-free, so pages and the service worker (Background Sync) share it.
 // Whoever flushes announces the outcome on a BroadcastChannel; pages redraw from IndexedDB.
+import { announce } from "./channel.js";
 import { Outbox } from "./outbox.js";
 import * as Reseed from "./reseed.js";
 
@@ -9,14 +10,6 @@ export const LIMITS = { maxChanges: 1000, maxBytes: 1900 * 1024 };
 const TIMEOUT_MS = 30000;
 const MAX_PULLS = 50;
 
-export const channelName = (userId) => `diary-sync-${userId}`;
-
-/** Tell every page of this user (and the worker) that the outbox or the rows changed. */
-export function announce(userId, message) {
-  const channel = new BroadcastChannel(channelName(userId));
-  channel.postMessage(message);
-  channel.close();
-}
 
 class Stop extends Error {
   constructor(reason, detail) {

@@ -5,13 +5,10 @@
 //   /therapies/new?kind=…            records a therapy (…&draft=<id>: one not sent yet)
 //   /therapies/<id>/edit             edits it; its "Delete this therapy" asks, then queues
 //   /therapies/<id>/delete           the no-JS confirmation page, queued as well
-import { outbox } from "./page-outbox.js";
-import { ask } from "./dialog.js";
+import { ask, kept, outbox, problem, sayProblem } from "./page-outbox.js";
 import { latestDay, localToday } from "./device-day.js";
 import { kindsOf, therapyName } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm as replaced, wireDeletePage } from "./queued-pages.js";
-import { kept } from "./storage-trouble.js";
-import { problem, sayProblem } from "./form-problem.js";
 import { t } from "./i18n.js";
 
 const LIST = "/therapies/";
