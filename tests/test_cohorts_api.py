@@ -229,7 +229,8 @@ def test_a_patient_who_opts_out_or_stops_sharing_stops_counting(app, clinic):
     assert doctor.get(f"/api/v1/cohorts?kind={world.KIND}").get_json()["patients"] == 5
     # The Sharing page's switch (a CSRF form) turns it back on.
     page = alma.client.get("/sharing/").get_data(as_text=True)
-    assert "Your numbers are left out of it now" in page
+    assert "Your numbers are left out of it now." in page
+    assert "combined with other patients" not in page
     token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     form = {"csrf_token": token, "in_cohorts": "on"}
     assert alma.client.post("/sharing/cohorts", data=form).status_code == 302
@@ -388,3 +389,29 @@ def test_a_research_file_of_fewer_than_5_patients_is_not_made(clinic):
     page = elsewhere.client.get(f"/clinic/cohorts?kind={world.KIND}").get_data(as_text=True)
     assert "A research file needs at least 5 patients" in page
     assert "patients.csv" not in page and "table.csv" in page
+
+
+def test_a_worsening_reads_with_its_sign_in_a_language_writing_decimal_commas(doctor, make_api):
+    """Spanish writes 2,0: the sign of a change must come from the number, not its text
+    (the page answered 500 to a Spanish reader whenever pain had got worse)."""
+    start = world.today() - timedelta(days=60)
+    for k in range(5):
+        patient = make_api()
+        patient.user = patient.register(email=f"worse{k}@example.org", name=f"W{k}")
+        _share(patient, doctor)
+        therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
+        assert patient.post("/api/v1/therapies", therapy).status_code == 201
+        rows = [
+            {"day": (start + timedelta(days=offset + i)).isoformat(), "leg_pain": leg}
+            for offset, leg in ((-20, 4), (8, 6))
+            for i in range(10)
+        ]
+        post_all(patient, "/api/v1/entries", rows)
+    query = "kind=msc_injection&through=2w"
+    english = doctor.client.get(f"/clinic/cohorts?{query}")
+    assert english.status_code == 200
+    assert "+2.0" in english.get_data(as_text=True)
+    assert doctor.put("/api/v1/users/me", {"locale": "es"}).status_code == 200
+    spanish = doctor.client.get(f"/clinic/cohorts?{query}")
+    assert spanish.status_code == 200
+    assert "+2,0" in spanish.get_data(as_text=True)

@@ -14,16 +14,21 @@ from diary.i18n.text import format_fixed
 MIN_CELL = 5
 
 
+def _shows_zero(value: float, digits: int) -> bool:
+    return float(f"{abs(value):.{digits}f}") == 0
+
+
 def _number(value: float, digits: int = 1) -> str:
     # Rounded first, so that -0.04 is "0.0", never "−0.0"; then written as the reader's
     # language writes it ("7,5"); a file for programs is built in English.
     shown = format_fixed(abs(value), digits)
-    return f"\u2212{shown}" if value < 0 and float(f"{abs(value):.{digits}f}") != 0 else shown
+    return f"\u2212{shown}" if value < 0 and not _shows_zero(value, digits) else shown
 
 
-def _signed(value: float) -> str:
-    text = _number(value)
-    return f"+{text}" if value > 0 and float(text) != 0 else text
+def _signed(value: float, digits: int = 1) -> str:
+    # The sign from the number, not from its text: "2,0" is not a number to Python.
+    text = _number(value, digits)
+    return f"+{text}" if value > 0 and not _shows_zero(value, digits) else text
 
 
 def _cell(text: str, n: int | None) -> dict:
