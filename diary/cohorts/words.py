@@ -151,8 +151,9 @@ OTHER_THERAPIES = N_(
     "{n} of them had another therapy during the follow-up: the change may come from either."
 )
 SUPPRESSION_NOTE = N_(
-    "Small cells: any number resting on 1 to 4 patients is shown as \u201cfewer than 5\u201d "
-    "so that no patient can be picked out."
+    "Small cells: any number resting on 1 to 4 patients is shown as \u201cfewer than 5\u201d. "
+    "Numbers of different tables (everyone and completers, other windows) can still be "
+    "set against each other to single a patient out: keep this file as you keep patient data."
 )
 RESEARCH_TOO_FEW = N_(
     "A research file needs at least {n} patients: with fewer, each could be picked out."
