@@ -287,3 +287,29 @@ def test_deleting_the_account_deletes_every_response_and_its_history(app, patien
             db.execute("SELECT COUNT(*) FROM revisions WHERE id = ?", [made["id"]]).fetchone()[0]
             == 0
         )
+
+
+def test_a_pgic_dated_before_its_therapy_began_is_refused_naming_the_day(patient, doctor):
+    """A rating of the change since a therapy cannot come before it: the physician's list
+    read one as a clinically important improvement from a therapy not yet given."""
+    therapy = therapy_of(patient, start_day="2026-02-01")
+    early = {**pgic(therapy["id"], 1), "day": "2026-01-20"}
+    refused = patient.post("/api/v1/responses", early)
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"day"}
+    (result,) = sync(patient, [response_change(uuid.uuid4(), early)])["results"]
+    assert result["status"] == "rejected" and set(result["error"]["fields"]) == {"day"}
+    assert patient.post("/api/v1/responses", {**early, "day": "2026-02-01"}).status_code == 201
+
+
+def test_a_pgic_left_before_its_therapy_by_a_moved_start_day_is_not_the_latest_word(
+    patient, doctor, shared
+):
+    therapy = therapy_of(patient, start_day="2026-02-01")
+    answer = {**pgic(therapy["id"], 1), "day": "2026-02-10"}
+    assert patient.post("/api/v1/responses", answer).status_code == 201
+    assert "PGIC" in str(doctor.get("/api/v1/patients").get_json()["patients"][0])
+    moved = {"kind": "nerve_block", "start_day": "2026-03-01", "base_version": 1}
+    assert patient.put(f"/api/v1/therapies/{therapy['id']}", moved).status_code == 200
+    row = doctor.get("/api/v1/patients").get_json()["patients"][0]
+    assert "PGIC" not in str(row)

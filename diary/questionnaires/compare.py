@@ -106,6 +106,13 @@ def _baseline_of(therapy: dict) -> tuple[str, str]:
     return begin.isoformat(), end.isoformat()
 
 
+def _before_its_therapy(response: dict, therapies_by_id: dict) -> bool:
+    # A rating of the change since a therapy, dated before the therapy began (saved before
+    # its start day was moved later): it says nothing about that therapy.
+    therapy = therapies_by_id.get(response.get("therapy_id"))
+    return therapy is not None and response["day"] < therapy["start_day"]
+
+
 def latest(
     responses: list[dict],
     therapies: list[dict],
@@ -120,14 +127,20 @@ def latest(
     (``against`` says which: ``{"id", "day", "score", "therapy"}``), else with the
     patient's first response (``therapy`` None); ``change`` is None with nothing to compare
     with. A rating of change (the PGIC) carries its ``rating`` and the ``therapy`` it is
-    about (None when that therapy is gone). ``responses`` are live, with their scores.
+    about (None when that therapy is gone); one dated before its therapy began is passed
+    over. ``responses`` are live, with their scores.
     """
     definitions = definitions or engine.catalogue()
     ordered = sorted(responses, key=lambda r: (r["day"], r.get("created_at") or "", r["id"]))
     by_id = {t["id"]: t for t in therapies}
     out = []
     for definition in definitions.values():
-        mine = [r for r in ordered if r["questionnaire"] == definition.id]
+        mine = [
+            r
+            for r in ordered
+            if r["questionnaire"] == definition.id
+            and not (definition.anchored and _before_its_therapy(r, by_id))
+        ]
         if not mine:
             continue
         last = mine[-1]

@@ -388,20 +388,31 @@ def _unknown_reference(db, patient_id, kind, content, row) -> dict | None:
     dose is kept whatever its medication_id (docs/sync-protocol.md).
     """
     therapy_id = content.get("therapy_id") if kind == "response" else None
-    if therapy_id is None or (row is not None and row["therapy_id"] == therapy_id):
-        # A response keeps the therapy it was already about (saved before this check).
+    if therapy_id is None:
+        return None
+    if row is not None and row["therapy_id"] == therapy_id and row["day"] == content["day"]:
+        # A response keeps the therapy and day it was already about (saved before these
+        # checks, or before the therapy's start day was moved).
         return None
     found = db.execute(
-        "SELECT 1 FROM therapies WHERE id = ? AND patient_id = ?", [therapy_id, patient_id]
+        "SELECT start_day, deleted FROM therapies WHERE id = ? AND patient_id = ?",
+        [therapy_id, patient_id],
     ).fetchone()
-    if found is not None:
-        return None
-    message = _("must be one of your therapies")
-    return {
-        "code": "invalid",
-        "message": _("This answer names a therapy that is not in your diary."),
-        "fields": {"therapy_id": message},
-    }
+    if found is None:
+        return {
+            "code": "invalid",
+            "message": _("This answer names a therapy that is not in your diary."),
+            "fields": {"therapy_id": _("must be one of your therapies")},
+        }
+    start_day, gone = found
+    if not gone and content["day"] < start_day:
+        # A rating of the change since a therapy, dated before it began.
+        return {
+            "code": "invalid",
+            "message": _("This answer is dated before the therapy it is about began."),
+            "fields": {"day": _("must be on or after the therapy's start day")},
+        }
+    return None
 
 
 def _id_taken(object_id, kind) -> Outcome:
