@@ -129,7 +129,8 @@ def log_view(response):
         return response
     from diary.db import get_db
 
-    shows = current_app.view_functions[request.endpoint].access_shows
+    # A view may say more exactly what it showed (which table of a download).
+    shows = g.pop("access_shows", None) or current_app.view_functions[request.endpoint].access_shows
     # Data reads (the API, and a view link's JSON behind its charts' "All") collapse: the
     # days a chart fetches are part of the view its page logged a moment before. A download
     # never does: each file taken away is the patient's to know about.

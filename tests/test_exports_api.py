@@ -327,8 +327,8 @@ def test_a_physician_with_an_active_share_gets_the_files_with_notes_only_if_shar
     assert f"diary-patient-{diary.user['id']}-" in response.headers["Content-Disposition"]
     body = response.get_data(as_text=True)
     assert "HYPERLINK" not in body and "80 mg" not in body  # notes are the patient's to share
-    subject = "export_fhir" if "fhir" in path else "export_csv"
-    assert access_log(app) == [subject]
+    subject = {"export.csv": "export_csv", "export.csv?table=therapies": "export_csv_therapies"}
+    assert access_log(app) == [subject.get(path, "export_fhir")]
     # The patient chooses to share notes: the next download carries them.
     assert diary.put("/api/v1/users/me", {"share_notes": True}).status_code == 200
     shared = physicians["active"].get(f"/api/v1/patients/{diary.user['id']}/{path}")
@@ -349,3 +349,19 @@ def test_the_physicians_csv_has_the_patients_entries(diary, physicians):
     found = rows(response)
     assert [r["day"] for r in found] == ["2026-01-10", "2026-01-11"]
     assert "note" not in found[0]
+
+
+def test_the_access_log_names_the_file_a_physician_took_away(app, diary, physicians):
+    """Each table is the patient's to know about: not all 'your diary as a spreadsheet'."""
+    base = f"/api/v1/patients/{diary.user['id']}/export.csv"
+    for table in ("medications", "dose_changes", "doses", "responses", "entries"):
+        assert physicians["active"].get(f"{base}?table={table}").status_code == 200
+    words = [e["words"] for e in diary.get("/api/v1/access-log").get_json()["access_log"]]
+    for shown in (
+        "downloaded your medicines as a spreadsheet (CSV)",
+        "downloaded your medicines' dose changes as a spreadsheet (CSV)",
+        "downloaded your doses taken when needed as a spreadsheet (CSV)",
+        "downloaded your questionnaire answers as a spreadsheet (CSV)",
+        "downloaded your diary as a spreadsheet (CSV)",
+    ):
+        assert sum(shown in w for w in words) == 1, (shown, words)

@@ -5,7 +5,7 @@ The files come from diary/exports (the same for the patient and the physician); 
 only names the routes, checks the query and sends the bytes as attachments.
 """
 
-from flask import Response, jsonify, request
+from flask import Response, g, jsonify, request
 from flask_login import current_user
 
 from diary import accounts
@@ -168,10 +168,13 @@ def _shares_notes(db, patient_id) -> bool:
 )
 def patient_export_csv(patient_id):
     db = get_db()
+    table = _table()
+    # The patient's access log names the file taken away ("export_csv" is the entries).
+    g.access_shows = "export_csv" if table == "entries" else f"export_csv_{table}"
     download = downloads.spreadsheet_file(
         db,
         patient_id,
-        _table(),
+        table,
         include_notes=_shares_notes(db, patient_id),
         prefix=f"patient-{patient_id}-",
     )

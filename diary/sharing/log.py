@@ -31,7 +31,14 @@ WHAT = {
     "therapies": _l("read your therapies"),
     "comparison": _l("read a before/after comparison"),
     "responses": _l("read your questionnaire answers"),
+    # One subject per table, so the patient knows which file was taken away ("export_csv"
+    # alone was every table until 2026-12-07: those events keep their words).
     "export_csv": _l("downloaded your diary as a spreadsheet (CSV)"),
+    "export_csv_therapies": _l("downloaded your therapies as a spreadsheet (CSV)"),
+    "export_csv_medications": _l("downloaded your medicines as a spreadsheet (CSV)"),
+    "export_csv_dose_changes": _l("downloaded your medicines' dose changes as a spreadsheet (CSV)"),
+    "export_csv_doses": _l("downloaded your doses taken when needed as a spreadsheet (CSV)"),
+    "export_csv_responses": _l("downloaded your questionnaire answers as a spreadsheet (CSV)"),
     "export_fhir": _l("downloaded your diary as a FHIR file for a clinic's records"),
     # Cohort tables (docs/cohorts.md): the page draws each patient's line, with the name on
     # the physician's own screen, and the files carry each patient's numbers without it.
