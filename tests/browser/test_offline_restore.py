@@ -164,6 +164,15 @@ def test_another_devices_change_after_the_restore_with_the_same_version_asks_the
     edit_leg(page, live_server.url, a, 7)  # version 2 on the server, then lost with it
     wait_status(page, "synced", 0)
 
+    # The phone's line is down while the server is restored and the other device writes:
+    # a flush of its own (Background Sync, the page coming back) must not go first.
+    line = Line(page.context)
+    line.down = True
+    # Flushes go one at a time (a Web Lock, the service worker's too): once this one, which
+    # meets the line down, is done, no flush begun before it is still on its way.
+    done = page.evaluate("Number(document.body.dataset.flushes || 0)")
+    flush_now(page)
+    flushed(page, done + 1)
     restore(copy, live_server)
     # Another device changes the restored version 1: its change is version 2 as well.
     r = server.api.put(
@@ -174,6 +183,7 @@ def test_another_devices_change_after_the_restore_with_the_same_version_asks_the
     assert r.ok and r.json()["version"] == 2, r.text()
 
     # Neither version is taken silently: the patient is asked.
+    line.down = False
     flush_now(page)
     wait_status(page, "conflict", 1)
     assert the_entry(server, "shared") == (a, 3, 2)
@@ -189,6 +199,7 @@ def test_another_devices_change_after_the_restore_with_the_same_version_asks_the
     wait_status(page, "synced", 0)
     assert the_entry(server, "shared") == (a, 7, 3)
     assert phone_row(page, a) == [7, 3]
+    page.context.unroute("**/api/v1/sync")
 
 
 PLAN = """async (cases) => {
