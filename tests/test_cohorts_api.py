@@ -187,22 +187,29 @@ def test_questionnaires_use_the_response_inside_each_window(clinic):
     assert (blocks["odi"]["3m"]["responders"], blocks["odi"]["3m"]["change_of_means"]) == (1, -20)
 
 
+def _injected_patient(doctor, make_api, name, start, spans):
+    """A patient sharing with ``doctor``, given an MSC injection on ``start``, with ten days
+    of leg pain from each ``(offset from start, leg pain)`` of ``spans``."""
+    patient = make_api()
+    patient.user = patient.register(email=f"{name}@example.org", name=name)
+    _share(patient, doctor)
+    therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
+    assert patient.post("/api/v1/therapies", therapy).status_code == 201
+    rows = [
+        {"day": (start + timedelta(days=offset + i)).isoformat(), "leg_pain": leg}
+        for offset, leg in spans
+        for i in range(10)
+    ]
+    post_all(patient, "/api/v1/entries", rows)
+    return patient
+
+
 def test_the_mean_of_each_patients_improvement_counts_the_patients_it_averages(doctor, make_api):
     # RMDQ 10 -> 4 (60% better) and 0 -> 2 (a baseline of 0 has no percent): the mean of
     # each patient's improvement rests on one patient, not on the two compared.
     start = world.today() - timedelta(days=120)
     for k, (before, after) in enumerate([(10, 4), (0, 2)]):
-        patient = make_api()
-        patient.user = patient.register(email=f"p{k}@example.org", name=f"P{k}")
-        _share(patient, doctor)
-        therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
-        assert patient.post("/api/v1/therapies", therapy).status_code == 201
-        rows = [
-            {"day": (start + timedelta(days=offset + i)).isoformat(), "leg_pain": leg}
-            for offset, leg in ((-20, 7), (80, 3))
-            for i in range(10)
-        ]
-        post_all(patient, "/api/v1/entries", rows)
+        patient = _injected_patient(doctor, make_api, f"p{k}", start, ((-20, 7), (80, 3)))
         for offset, score in ((-5, before), (90, after)):
             answer = {"questionnaire": "rmdq", "day": (start + timedelta(days=offset)).isoformat()}
             response = patient.post("/api/v1/responses", {**answer, "answers": world.rmdq(score)})
@@ -396,17 +403,7 @@ def test_a_worsening_reads_with_its_sign_in_a_language_writing_decimal_commas(do
     (the page answered 500 to a Spanish reader whenever pain had got worse)."""
     start = world.today() - timedelta(days=60)
     for k in range(5):
-        patient = make_api()
-        patient.user = patient.register(email=f"worse{k}@example.org", name=f"W{k}")
-        _share(patient, doctor)
-        therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
-        assert patient.post("/api/v1/therapies", therapy).status_code == 201
-        rows = [
-            {"day": (start + timedelta(days=offset + i)).isoformat(), "leg_pain": leg}
-            for offset, leg in ((-20, 4), (8, 6))
-            for i in range(10)
-        ]
-        post_all(patient, "/api/v1/entries", rows)
+        _injected_patient(doctor, make_api, f"worse{k}", start, ((-20, 4), (8, 6)))
     query = "kind=msc_injection&through=2w"
     english = doctor.client.get(f"/clinic/cohorts?{query}")
     assert english.status_code == 200
