@@ -26,6 +26,7 @@ BENCHMARKS = [
     ("charts_scaling", ["bench/bench_charts_scaling.py"]),
     ("history", ["bench/bench_history.py"]),
     ("pages", ["bench/bench_pages.py"]),
+    ("patient_list", ["bench/bench_patient_list.py"]),
     ("import", ["bench/bench_import.py"]),
     ("page_weight", ["bench/bench_page_weight.py"]),
     ("sync", ["bench/bench_sync.py"]),

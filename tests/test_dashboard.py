@@ -1,9 +1,10 @@
 """The physician's list of patients: who shares now, and what needs a look first."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 from diary.sharing import dashboard
-from tests.conftest import text_of
+from tests.conftest import PASSWORD, insert_share, text_of
 
 
 def _day(days_ago):
@@ -185,3 +186,115 @@ def test_the_list_says_when_a_baseline_lies_in_an_earlier_therapys_year(make_api
     # The same words as the patient's charts page and the physician's view of it.
     assert sentence in text_of(apis["Ann"].client.get("/charts"))
     assert sentence in text_of(doctor.client.get(f"/patients/{rows['Ann']['id']}"))
+
+
+def _sharing(app, doctor, names):
+    """A patient sharing with ``doctor`` for each of ``names``; returns their ids by name.
+
+    Accounts and shares straight into the database: a clinic's worth of registrations
+    would meet the registration limit, and inviting is tested with its pages."""
+    from diary import accounts
+    from diary.db import get_db
+
+    ids = {}
+    with app.app_context():
+        db, hasher = get_db(), accounts.make_hasher(app.config)
+        for number, name in enumerate(names):
+            user = accounts.register(
+                db,
+                hasher,
+                email=f"p{number}@example.org",
+                password=PASSWORD,
+                role="patient",
+                name=name,
+            )
+            insert_share(db, user.id, doctor.user["id"])
+            ids[name] = user.id
+    return ids
+
+
+def _listed_in_logs(app):
+    """The ids of the patients whose access log says the physician's list showed them."""
+    from diary.db import fetch_all, get_db
+
+    with app.app_context():
+        rows = fetch_all(get_db(), "SELECT patient_id FROM access_log WHERE what = 'patients'")
+    return {row["patient_id"] for row in rows}
+
+
+def _names(response):
+    return re.findall(r'<h3><a href="/patients/\d+">([^<]+)</a></h3>', response.get_data(True))
+
+
+def test_the_add_patient_form_comes_before_the_list(app, doctor):
+    _sharing(app, doctor, ["Ann Lee"])
+    html = doctor.client.get("/patients/").get_data(as_text=True)
+    # Once, and above the first patient: a long list no longer hides it at its bottom.
+    assert html.count('name="code"') == 1
+    assert html.index('name="code"') < html.index("Ann Lee")
+
+
+def test_a_name_finds_patients_whatever_the_case_and_accents(app, doctor):
+    ids = _sharing(app, doctor, ["María García", "Mario Rossi", "Ann Lee"])
+    found = doctor.client.get("/patients/?q=garcia+MARIA&sort=name")
+    assert _names(found) == ["María García"]
+    words = text_of(found)
+    assert "Patients whose name matches “garcia MARIA”: 1 of 3." in words
+    assert "Show all patients" in words
+    html = found.get_data(as_text=True)
+    # The search keeps the order chosen, and the orders keep the search.
+    assert 'name="sort" value="name"' in html and 'value="garcia MARIA"' in html
+    assert 'href="/patients/?sort=last_entry&amp;q=garcia+MARIA"' in html
+    assert _names(doctor.client.get("/patients/?q=mar&sort=name")) == [
+        "María García",
+        "Mario Rossi",
+    ]
+    assert _names(doctor.client.get("/patients/?q=")) == ["Ann Lee", "María García", "Mario Rossi"]
+    nobody = doctor.client.get("/patients/?q=zed")
+    assert _names(nobody) == [] and "matches “zed”: 0 of 3." in text_of(nobody)
+    # Only the patients shown saw themselves listed in their access log.
+    assert _listed_in_logs(app) == {ids["María García"], ids["Mario Rossi"], ids["Ann Lee"]}
+    api = doctor.get("/api/v1/patients?q=GARCÍA").get_json()["patients"]
+    assert [p["name"] for p in api] == ["María García"]
+    too_long = doctor.get("/api/v1/patients?q=" + "a" * 101)
+    assert too_long.status_code == 422 and "q" in too_long.get_json()["error"]["fields"]
+
+
+def test_the_filtered_list_logs_only_the_patients_it_shows(app, doctor):
+    ids = _sharing(app, doctor, ["María García", "Ann Lee"])
+    doctor.client.get("/patients/?q=maria")
+    assert _listed_in_logs(app) == {ids["María García"]}
+    doctor.get("/api/v1/patients?q=lee")
+    assert _listed_in_logs(app) == {ids["María García"], ids["Ann Lee"]}
+
+
+def test_a_long_list_comes_fifty_patients_a_page(app, doctor):
+    names = [f"Patient {n:02d}" for n in range(52)]
+    ids = _sharing(app, doctor, names)
+    first = doctor.client.get("/patients/?sort=name")
+    assert _names(first) == names[:50]
+    html = first.get_data(as_text=True)
+    assert "Sharing with you now (52)" in html and "Page 1 of 2" in text_of(first)
+    assert 'href="/patients/?sort=name&amp;page=2" rel="next"' in html and 'rel="prev"' not in html
+    # Only the fifty shown are in an access log, not the two on the next page.
+    assert _listed_in_logs(app) == {ids[name] for name in names[:50]}
+    second = doctor.client.get("/patients/?sort=name&page=2")
+    assert _names(second) == names[50:]
+    assert 'href="/patients/?sort=name&amp;page=1" rel="prev"' in second.get_data(True)
+    # Paging keeps the search; a page past the last shows the last; a bad one the first.
+    searched = doctor.client.get("/patients/?q=patient&sort=name&page=2")
+    assert 'href="/patients/?sort=name&amp;q=patient&amp;page=1" rel="prev"' in searched.get_data(
+        True
+    )
+    assert _names(doctor.client.get("/patients/?sort=name&page=9")) == names[50:]
+    assert _names(doctor.client.get("/patients/?sort=name&page=x")) == names[:50]
+    # The JSON list stays whole.
+    assert len(doctor.get("/api/v1/patients").get_json()["patients"]) == 52
+
+
+def test_names_match_without_case_accents_or_extra_spaces():
+    assert dashboard.name_key("  José  ÁLVAREZ ") == "jose alvarez"
+    assert dashboard.name_matches("Zoë Straße", "zoe STRASSE")
+    assert dashboard.name_matches("María García", "garcía  maria")
+    assert not dashboard.name_matches("María García", "maria lopez")
+    assert dashboard.name_matches("Anyone", "")

@@ -28,21 +28,32 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 @allow("physician")
 @spec(
     "The patients sharing with the physician now, each with a summary (warning signs first "
-    "unless another order is asked for)",
-    query={"sort": {"type": "string", "enum": list(dashboard.SORTS), "default": "attention"}},
+    "unless another order is asked for), or those whose name matches q",
+    query={
+        "sort": {"type": "string", "enum": list(dashboard.SORTS), "default": "attention"},
+        "q": {
+            "type": "string",
+            "maxLength": dashboard.QUERY_MAX_LENGTH,
+            "description": "only the patients whose name holds every word of q, case and "
+            "accents aside",
+        },
+    },
     responses={200: PatientList, 422: ERROR},
 )
 def list_patients():
     sort = request.args.get("sort", "attention")
+    query = request.args.get("q", "")
+    fields = {}
     if sort not in dashboard.SORTS:
-        raise ApiError(
-            422,
-            "invalid",
-            _("Some query parameters are not valid."),
-            {"sort": _("must be one of %(allowed)s", allowed=", ".join(dashboard.SORTS))},
+        fields["sort"] = _("must be one of %(allowed)s", allowed=", ".join(dashboard.SORTS))
+    if len(query) > dashboard.QUERY_MAX_LENGTH:
+        fields["q"] = _(
+            "must be at most %(count)s characters long", count=dashboard.QUERY_MAX_LENGTH
         )
+    if fields:
+        raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
     db = get_db()
-    rows = dashboard.patients(db, current_user.id, sort=sort)
+    rows = dashboard.patients(db, current_user.id, sort=sort, query=query).rows
     dashboard.log_listed(db, current_user, rows)
     return jsonify({"patients": rows})
 

@@ -128,6 +128,35 @@ def flagged_entries(db, patient_id) -> list[dict]:
     return [{"day": row["day"], "red_flags": json.loads(row["red_flags"])} for row in rows]
 
 
+def recent_of_patients(db, patient_ids, day_from: str) -> dict[int, list[dict]]:
+    """The live entries of each of ``patient_ids`` from ``day_from`` (an ISO day) on, in one
+    statement however many patients (a physician's list reads all its patients' last days):
+    ``{patient_id: [{"day", "leg_pain", "red_flags"}]}`` (flags decoded; a patient without
+    such entries is left out)."""
+    cursor = db.conn.execute(
+        "SELECT patient_id, day, leg_pain, red_flags FROM entries"
+        " WHERE patient_id IN (SELECT value FROM json_each(?)) AND deleted = 0 AND day >= ?",
+        [json.dumps(list(patient_ids)), day_from],
+    )
+    recent: dict[int, list[dict]] = {}
+    for patient_id, day, leg_pain, red_flags in cursor:
+        recent.setdefault(patient_id, []).append(
+            {"day": day, "leg_pain": leg_pain, "red_flags": json.loads(red_flags)}
+        )
+    return recent
+
+
+def last_days_of(db, patient_ids) -> dict[int, str | None]:
+    """The day of each patient's latest live entry (None without one), in one statement:
+    each a walk down the (patient_id, day) index that stops at the first live entry."""
+    cursor = db.conn.execute(
+        "SELECT value, (SELECT day FROM entries WHERE patient_id = value AND deleted = 0"
+        " ORDER BY day DESC LIMIT 1) FROM json_each(?)",
+        [json.dumps(list(patient_ids))],
+    )
+    return dict(cursor.fetchall())
+
+
 def latest_notes(db, patient_id, limit: int) -> list[dict]:
     """The ``limit`` newest notes of live entries, newest first: ``[{"day", "note"}]``."""
     return fetch_all(

@@ -5,13 +5,21 @@ latest therapy and the category of its change at the latest window with enough d
 latest answer to each questionnaire with its change, and any warning signs (red flags) of
 their last 14 days. Patients with warning signs come
 first unless another order is asked for.
+
+A busy physician's list is found by name and shown a page at a time. What orders the list
+(the glance: last entry, week, warning signs) is read for every patient in two statements;
+the before/after comparison and the questionnaires, which cost most, only for the patients
+on the page shown.
 """
 
+import math
+import unicodedata
+from dataclasses import dataclass
 from datetime import date, timedelta
 from statistics import fmean
 
 from diary import clinical
-from diary.clinical import comparison
+from diary.clinical import comparison, daily
 from diary.clinical.comparison_words import (
     CATEGORY_WORDS,
     WINDOW_LABELS,
@@ -27,6 +35,10 @@ from diary.sync import store
 
 RECENT_DAYS = 7
 RED_FLAG_DAYS = 14
+#: Patients on one page of the physician's list: a page that stays quick to load and scroll.
+PAGE_SIZE = 50
+#: The longest name filter taken (longer than any name worth typing).
+QUERY_MAX_LENGTH = 100
 #: The orders the list can be shown in, and their words.
 SORTS = {
     "attention": _l("warning signs first"),
@@ -60,7 +72,7 @@ def red_flags(entries: list[dict]) -> list[dict]:
     ]
 
 
-def latest_therapy(db, patient_id: int, today: date) -> dict | None:
+def latest_therapy(db, patient_id: int, today: date, therapies=None) -> dict | None:
     """The therapy that started last, with the category of its change at the latest window
     with enough data (None when no window has): ``{"id", "name", "kind", "start_day",
     "window", "window_label", "window_to", "window_current", "category", "category_words",
@@ -75,8 +87,10 @@ def latest_therapy(db, patient_id: int, today: date) -> dict | None:
     one's; ``overlap_words`` says so in a line (None without any), as every view of a
     comparison must (CLINICAL.md section 4). ``baseline_after_therapies`` are the earlier
     therapies whose follow-up year covers its weeks before, and ``baseline_words`` the
-    charts page's sentences saying it is not a before-any-therapy baseline."""
-    therapies = store.list_therapies(db, patient_id)
+    charts page's sentences saying it is not a before-any-therapy baseline.
+    ``therapies`` are the patient's (``store.list_therapies``), read here when not given."""
+    if therapies is None:
+        therapies = store.list_therapies(db, patient_id)
     if not therapies:
         return None
     therapy = max(therapies, key=lambda t: (t["start_day"], t["created_at"]))
@@ -121,49 +135,124 @@ def latest_therapy(db, patient_id: int, today: date) -> dict | None:
     }
 
 
-def patient_summary(db, patient: dict) -> dict:
-    """One row of the list for ``patient`` (a row of ``invites.patients_of``)."""
-    today = comparison.patient_today(patient["time_zone"])
-    first = today - timedelta(days=max(RECENT_DAYS, RED_FLAG_DAYS) - 1)
-    recent, _ = store.list_entries(
-        db, patient["id"], day_from=first.isoformat(), day_to=today.isoformat(), limit=10**6
-    )
-    flag_from = (today - timedelta(days=RED_FLAG_DAYS - 1)).isoformat()
-    last = store.latest_entry(db, patient["id"])
-    leg_mean, leg_days = recent_leg_mean(recent, today)
+def _flag_from(today: date) -> str:
+    return (today - timedelta(days=RED_FLAG_DAYS - 1)).isoformat()
+
+
+def _glance(patient: dict, today: date, recent: list[dict], last_day: str | None) -> dict:
+    """What orders the list, for ``patient`` (a row of ``invites.patients_of``): its
+    ``recent`` entries (at least the last RED_FLAG_DAYS up to ``today``) and the day of its
+    latest entry."""
+    shown = [e for e in recent if _flag_from(today) <= e["day"] <= today.isoformat()]
+    leg_mean, leg_days = recent_leg_mean(shown, today)
     return {
         "id": patient["id"],
         "name": patient["name"],
         "since": patient["since"],
         "until": patient["until"],
-        "last_entry_day": last["day"] if last else None,
+        "last_entry_day": last_day,
         "leg_pain_7d": leg_mean,
         "leg_pain_7d_days": leg_days,
-        "latest_therapy": latest_therapy(db, patient["id"], today),
-        "red_flags": red_flags([e for e in recent if e["day"] >= flag_from]),
-        "questionnaires": questionnaire_words.latest_answers(
-            store.list_responses(db, patient["id"]), store.list_therapies(db, patient["id"])
-        ),
+        "red_flags": red_flags(shown),
+        "today": today,
     }
 
 
+def _complete(db, glance: dict) -> dict:
+    """The glance with the latest therapy's verdict and the questionnaires: a list row."""
+    row = {key: value for key, value in glance.items() if key != "today"}
+    therapies = store.list_therapies(db, glance["id"])
+    row["latest_therapy"] = latest_therapy(db, glance["id"], glance["today"], therapies)
+    row["questionnaires"] = questionnaire_words.latest_answers(
+        store.list_responses(db, glance["id"]), therapies
+    )
+    return row
+
+
+def patient_summary(db, patient: dict) -> dict:
+    """One row of the list for ``patient`` (a row of ``invites.patients_of``)."""
+    today = comparison.patient_today(patient["time_zone"])
+    recent = daily.recent_of_patients(db, [patient["id"]], _flag_from(today))
+    last = daily.last_days_of(db, [patient["id"]])[patient["id"]]
+    return _complete(db, _glance(patient, today, recent.get(patient["id"], []), last))
+
+
+def name_key(text: str) -> str:
+    """``text`` as names are matched: case and accents left out ("José" is "jose"), spaces
+    collapsed."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(bare.casefold().split())
+
+
+def name_matches(name: str, query: str) -> bool:
+    """Whether every word of ``query`` is in ``name``, case and accents aside ("garcia
+    maria" finds "María García"); an empty query matches every name."""
+    folded = name_key(name)
+    return all(word in folded for word in name_key(query).split())
+
+
 # Each order's key, and whether it runs highest first (a missing value always comes last).
+# Names in the order a reader expects, accents aside: "María" before "Mario".
 _ORDERS = {
-    "attention": (lambda row: (not row["red_flags"], row["name"].casefold(), row["id"]), False),
-    "name": (lambda row: (row["name"].casefold(), row["id"]), False),
+    "attention": (lambda row: (not row["red_flags"], name_key(row["name"]), row["id"]), False),
+    "name": (lambda row: (name_key(row["name"]), row["id"]), False),
     "last_entry": (lambda row: row["last_entry_day"] or "", True),
     "leg_pain": (lambda row: (row["leg_pain_7d"] is not None, row["leg_pain_7d"] or 0), True),
 }
 
 
-def patients(db, physician_id: int, *, sort: str = "attention") -> list[dict]:
-    """Every patient sharing with the physician now, as ``patient_summary`` rows, in the
-    order ``sort`` (one of SORTS) names. Refuses (ValueError) another order."""
+@dataclass(frozen=True)
+class Listing:
+    """One page of the physician's list: its ``rows`` (``patient_summary`` rows), how many
+    patients share now (``sharing``) and how many of them the name filter kept
+    (``matching``), and this page's ``number`` of ``pages`` (at least 1)."""
+
+    rows: list[dict]
+    sharing: int
+    matching: int
+    number: int
+    pages: int
+
+
+def patients(
+    db,
+    physician_id: int,
+    *,
+    sort: str = "attention",
+    query: str = "",
+    page: int = 1,
+    per_page: int | None = None,
+) -> Listing:
+    """The patients sharing with the physician now whose name matches ``query``
+    (``name_matches``), in the order ``sort`` (one of SORTS) names, ``per_page`` a page
+    (all on one page when None); ``page`` counts from 1, and one past the last is the last.
+    Refuses (ValueError) another order."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-    rows = [patient_summary(db, patient) for patient in invites.patients_of(db, physician_id)]
+    sharing = invites.patients_of(db, physician_id)
+    found = [patient for patient in sharing if name_matches(patient["name"], query)]
+    todays = {p["id"]: comparison.patient_today(p["time_zone"]) for p in found}
+    ids = list(todays)
+    earliest = min(todays.values(), default=date.today())
+    recent = daily.recent_of_patients(db, ids, _flag_from(earliest))
+    last_days = daily.last_days_of(db, ids)
+    glances = [
+        _glance(p, todays[p["id"]], recent.get(p["id"], []), last_days[p["id"]]) for p in found
+    ]
     key, highest_first = _ORDERS[sort]
-    return sorted(rows, key=key, reverse=highest_first)
+    glances.sort(key=key, reverse=highest_first)
+    size = per_page or max(len(glances), 1)
+    pages = max(math.ceil(len(glances) / size), 1)
+    number = min(max(page, 1), pages)
+    shown = glances[(number - 1) * size : number * size]
+    return Listing(
+        rows=[_complete(db, glance) for glance in shown],
+        sharing=len(sharing),
+        matching=len(found),
+        number=number,
+        pages=pages,
+    )
 
 
 def log_listed(db, physician, rows: list[dict]) -> None:

@@ -46,13 +46,26 @@ def patients():
     sort = request.args.get("sort", "attention")
     if sort not in dashboard.SORTS:
         sort = "attention"
+    query = request.args.get("q", "").strip()[: dashboard.QUERY_MAX_LENGTH]
+    page = request.args.get("page", "1")
     db = get_db()
-    rows = dashboard.patients(db, current_user.id, sort=sort)
-    dashboard.log_listed(db, current_user, rows)
+    listing = dashboard.patients(
+        db,
+        current_user.id,
+        sort=sort,
+        query=query,
+        page=int(page) if page.isdecimal() else 1,
+        per_page=dashboard.PAGE_SIZE,
+    )
+    # Only the patients on the page were shown: only they are in an access log.
+    dashboard.log_listed(db, current_user, listing.rows)
     return render_template(
         "physician/patients.html",
-        rows=rows,
+        listing=listing,
+        rows=listing.rows,
         sort=sort,
+        q=query,
+        query_max=dashboard.QUERY_MAX_LENGTH,
         sorts=dashboard.SORTS,
         # Once for the list: every verdict on it is a before/after comparison.
         caveat=comparison_words.caveat_words(),
