@@ -8,7 +8,7 @@ from html import unescape
 from diary import accounts, demo
 from diary.sharing import summary, timeline_svg
 from tests.clock import TODAY
-from tests.conftest import form_token
+from tests.conftest import form_token, text_of
 from tests.worked_example import post_all
 
 
@@ -177,7 +177,9 @@ def test_warning_signs_of_any_day_and_the_eight_newest_notes_are_shown(app, shar
     patient.put("/api/v1/users/me", {"share_notes": True})
     db = app.extensions["diary.db"].get()
     view = summary.patient_view(db, accounts.get_user(db, pid), today=first + timedelta(days=400))
-    assert [(f["day"], f["flag"]) for f in view["red_flags"]] == [("2024-06-03", "saddle_numbness")]
+    assert [(f["flag"], f["days"], f["first"], f["latest"]) for f in view["red_flags"]] == [
+        ("saddle_numbness", 1, "2024-06-03", "2024-06-03")
+    ]
     expected = [(first + timedelta(days=30 * i)).isoformat() for i in range(11, 3, -1)]
     assert [n["day"] for n in view["notes"]] == expected
     assert [n["note"] for n in view["notes"]] == [f"note of {day}" for day in expected]
@@ -225,3 +227,74 @@ def test_a_baseline_with_too_few_days_says_so_and_never_prints_none(shared, clie
         assert "1 of 28 not enough data (1 of 5 days) (before) –" in words, who
         assert "Weeks 2-3" in words and "10 of 14 4.0 3.0 – –" in words, who
         assert "lower" not in words and "improvement" not in words, who
+
+
+def test_warning_signs_are_grouped_by_kind_with_the_last_four_weeks_day_by_day(shared, client):
+    # A chronic weakness ticked every ninth day for 500 days (56 days), and saddle numbness
+    # twice long ago: two lines, not 58, and the weakness's days of the last 4 weeks listed.
+    patient, doctor = shared
+    weak = [TODAY - timedelta(days=ago) for ago in range(0, 500, 9)]
+    rows = [{"day": day.isoformat(), "leg_pain": 5, "red_flags": ["leg_weakness"]} for day in weak]
+    rows += [
+        {"day": (TODAY - timedelta(days=ago)).isoformat(), "leg_pain": 6, "red_flags": [flag]}
+        for ago, flag in ((600, "saddle_numbness"), (640, "saddle_numbness"))
+    ]
+    post_all(patient, "/api/v1/entries", rows)
+    link = patient.post("/api/v1/links", {"days": 7}).get_json()
+    anonymous = client.__class__(client.application)
+    pages = {
+        "summary": doctor.client.get(f"/patients/{patient.user['id']}/summary"),
+        "charts": doctor.client.get(f"/patients/{patient.user['id']}"),
+        "view link": anonymous.get(re.sub(r"^https?://[^/]+", "", link["url"])),
+    }
+
+    def day(value):
+        return f"{value.day} {value.strftime('%b')} {value.year}"
+
+    recent = ", ".join(day(d) for d in weak if d > TODAY - timedelta(days=28))
+    assert recent.count(",") == 3  # 0, 9, 18 and 27 days ago
+    weakness = (
+        f"New weakness in a leg or foot: reported on 56 days, first {day(weak[-1])}, "
+        f"latest {day(TODAY)}. In the last 4 weeks: {recent}."
+    )
+    numbness = (
+        "Numbness between the legs or around the bottom (saddle area): reported on 2 days, "
+        f"first {day(TODAY - timedelta(days=640))}, latest {day(TODAY - timedelta(days=600))}. "
+        "None in the last 4 weeks."
+    )
+    for who, page in pages.items():
+        html = page.get_data(as_text=True)
+        assert html.count("<li data-flag=") == 2, who
+        html = re.sub(r"</?strong>", "", html)  # the sign's name is bold in its line
+        words = re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html)))
+        assert weakness in words and numbness in words, who
+        assert words.index(weakness) < words.index(numbness), who  # the latest first
+
+
+def test_with_three_therapies_the_earlier_tables_print_their_headline_row(shared):
+    # Leg pain 8, then 6, 4 and 2 after each of three therapies: each has a baseline and
+    # follow-ups. On paper only the latest keeps every period; the two earlier keep their
+    # baseline and the period their sentence is about, so the summary stays short.
+    patient, doctor = shared
+    starts = (300, 200, 100)
+    rows = []
+    for ago in range(400, -1, -1):
+        leg = 8 - 2 * sum(ago < start for start in starts)
+        rows.append({"day": (TODAY - timedelta(days=ago)).isoformat(), "leg_pain": leg})
+    post_all(patient, "/api/v1/entries", rows)
+    for kind, ago in zip(
+        ("physiotherapy", "epidural_steroid", "msc_injection"), starts, strict=True
+    ):
+        therapy = {"kind": kind, "start_day": (TODAY - timedelta(days=ago)).isoformat()}
+        assert patient.post("/api/v1/therapies", therapy).status_code == 201
+    page = doctor.client.get(f"/patients/{patient.user['id']}/summary")
+    html = page.get_data(as_text=True)
+    tables = re.findall(r'<table class="summary-table">.*?</table>', html, flags=re.S)[1:]
+    periods = [re.findall(r'<th scope="row">([^<]+)<br>', table) for table in tables]
+    assert periods[0] == ["Before", "Latest 4 weeks"]
+    assert periods[1] == ["Before", "Latest 4 weeks"]
+    assert periods[2][0] == "Before" and len(periods[2]) >= 4  # every period of the latest
+    assert "For the earlier therapies, only the 4 weeks before each" in text_of(page)
+    # The charts page keeps every period of every therapy.
+    charts = doctor.client.get(f"/patients/{patient.user['id']}").get_data(as_text=True)
+    assert charts.count("Weeks 2-3") >= 3

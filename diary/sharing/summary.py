@@ -16,12 +16,45 @@ from diary.clinical import comparison, daily
 from diary.clinical.comparison_words import CATEGORY_WORDS, caveat_words, span_words, therapy_name
 from diary.i18n.text import gettext
 from diary.questionnaires import words as questionnaire_words
-from diary.sharing import dashboard, notes, timeline_svg
+from diary.sharing import notes, timeline_svg
 from diary.sync import store
 
 #: The printed timeline covers at most the last year: longer, a day is thinner than a dot.
 PRINT_DAYS = 365
 RECENT_NOTES = 8
+#: Warning signs of these last days are listed day by day: a new or ongoing sign is what
+#: needs acting on; older days are counted (how long it has been reported).
+RECENT_FLAG_DAYS = 28
+#: Up to this many therapies, each before/after table is printed in full; with more, only
+#: the latest therapy's, and an older one prints its baseline and the period its sentence
+#: is about, so that many therapies do not push the summary to a third page (every period
+#: stays on the charts page).
+FULL_TABLES = 2
+
+
+def flag_groups(entries: list[dict], today: date) -> list[dict]:
+    """The warning signs reported in ``entries`` (``{"day", "red_flags"}``), one group per
+    kind, the most recently reported first: ``[{"flag", "words", "days", "first",
+    "latest", "recent"}]``, ``days`` counting the days it was reported, ``recent`` those of
+    the last RECENT_FLAG_DAYS up to ``today``, newest first."""
+    by_flag: dict[str, set[str]] = {}
+    for entry in entries:
+        for flag in entry["red_flags"] or ():
+            by_flag.setdefault(flag, set()).add(entry["day"])
+    recent_from = (today - timedelta(days=RECENT_FLAG_DAYS - 1)).isoformat()
+    order = list(clinical.RED_FLAGS)
+    groups = [
+        {
+            "flag": flag,
+            "words": gettext(clinical.RED_FLAGS[flag]),
+            "days": len(days),
+            "first": min(days),
+            "latest": max(days),
+            "recent": sorted((d for d in days if d >= recent_from), reverse=True),
+        }
+        for flag, days in by_flag.items()
+    ]
+    return sorted(groups, key=lambda g: (g["latest"], -order.index(g["flag"])), reverse=True)
 
 
 def _print_rows(panel: dict) -> list[dict]:
@@ -37,6 +70,7 @@ def _print_rows(panel: dict) -> list[dict]:
         change = window.get("change") or {}
         rows.append(
             {
+                "name": window["name"],
                 "label": window["label"],
                 "from": window["from"],
                 "to": window["to"],
@@ -60,6 +94,26 @@ def _print_rows(panel: dict) -> list[dict]:
             }
         )
     return rows
+
+
+def print_tables(panels: list[dict]) -> list[dict]:
+    """Each therapy's before/after table for paper: ``[{"panel", "name", "rows", "brief"}]``
+    in the panels' order, each with every row of ``_print_rows`` up to FULL_TABLES
+    therapies. With more, all but the therapy that started last are ``brief``: their
+    baseline and the window their headline sentence is about (only the baseline without a
+    headline)."""
+    latest = max(panels, key=lambda p: p["therapy"]["start_day"], default=None)
+    tables = []
+    for panel in panels:
+        rows = _print_rows(panel)
+        brief = len(panels) > FULL_TABLES and panel is not latest
+        if brief:
+            headline = panel["headline"]["name"] if panel["headline"] else None
+            rows = [row for row in rows if row["baseline"] or row["name"] == headline]
+        tables.append(
+            {"panel": panel, "name": therapy_name(panel["therapy"]), "rows": rows, "brief": brief}
+        )
+    return tables
 
 
 def focus_panel(panels: list[dict]) -> dict | None:
@@ -119,20 +173,13 @@ def patient_view(
             "days_logged": page["days_logged"],
             "printed_from": printed[0]["day"] if printed else None,
         },
-        "red_flags": dashboard.red_flags(daily.flagged_entries(db, patient.id)),
+        "red_flags": flag_groups(daily.flagged_entries(db, patient.id), today),
         "notes": daily.latest_notes(db, patient.id, RECENT_NOTES) if patient.share_notes else None,
         "therapies": [
             {**t, "kind_label": gettext(clinical.THERAPY_KINDS.get(t["kind"], t["kind"]))}
             for t in therapies
         ],
-        "tables": [
-            {
-                "panel": panel,
-                "name": therapy_name(panel["therapy"]),
-                "rows": _print_rows(panel),
-            }
-            for panel in page["panels"]
-        ],
+        "tables": print_tables(page["panels"]),
         "focus": focus_panel(page["panels"]),
         "questionnaires": questionnaire_words.latest_answers(responses, therapies),
         "timeline_svg": timeline_svg.render(
