@@ -650,7 +650,7 @@ def changes_since(db, patient_id, seq, limit=5000):
         # The JSON columns come back as one JSON array text: one decode a row, not three.
         pack = "'[' || " + " || ',' || ".join(packed) + " || ']'" if packed else "'[]'"
         cursor = db.execute(
-            f"SELECT seq, id, version, deleted, {', '.join(plain)}, {pack} "  # noqa: S608  # nosec B608
+            f"SELECT seq, id, version, deleted, updated_at, {', '.join(plain)}, {pack} "  # noqa: S608  # nosec B608
             f"FROM {spec['table']} WHERE patient_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             [patient_id, seq, limit + 1],
         )
@@ -660,10 +660,17 @@ def changes_since(db, patient_id, seq, limit=5000):
     found = found[:limit]
     changes = []
     for _seq, kind, plain, packed, row in found:
-        data = dict(zip(plain, row[4:-1], strict=True))
+        data = dict(zip(plain, row[5:-1], strict=True))
         data.update(zip(packed, json.loads(row[-1]), strict=True))
         changes.append(
-            {"kind": kind, "id": row[1], "version": row[2], "deleted": bool(row[3]), "data": data}
+            {
+                "kind": kind,
+                "id": row[1],
+                "version": row[2],
+                "deleted": bool(row[3]),
+                "updated_at": row[4],
+                "data": data,
+            }
         )
     last = found[-1][0] if found else seq
     return changes, last, more
