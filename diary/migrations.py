@@ -366,3 +366,24 @@ def m014_sync_epoch(db):
         "CREATE TABLE sync_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)",
     )
     db.execute("INSERT INTO sync_epoch (id, value) VALUES (1, ?)", [secrets.token_hex(8)])
+
+
+@migrations()
+def m015_email_changes(db):
+    # A new sign-in email waiting for its owner to open the link sent to it
+    # (diary/accounts/email_changes.py), as password_resets: only the token's SHA-256 is kept.
+    _run_script(
+        db,
+        """
+        CREATE TABLE email_changes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            new_email TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX email_changes_user ON email_changes (user_id);
+        """,
+    )
