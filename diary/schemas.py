@@ -487,6 +487,10 @@ class SyncChangeOut(BaseModel):
     id: str
     version: int
     deleted: bool
+    updated_at: str = Field(
+        description="when the server wrote this version, by its clock: after a restore, the "
+        "phone tells a version the backup copy brought back from one another device wrote since"
+    )
     data: dict
 
 

@@ -287,6 +287,30 @@ def apply_change(
     return Outcome(object_id, kind, merge.APPLIED, version, row=_derived(kind, written))
 
 
+def server_change(db, kind, row, content: dict) -> Outcome:
+    """Give a live ``row`` the normalised ``content`` as a change the server makes itself
+    (a migration's repair), inside the caller's transaction.
+
+    It is written as an edit of the row's current version through ``apply_change``, the one
+    write path: the next version, a new change number and ``updated_at``, its fingerprint in
+    the revisions. So every phone pulls it at its next sync, and a phone's unsent edit made
+    from the old version is a ``conflict`` the patient resolves, never lost. Content equal
+    to the row's is a ``duplicate`` and writes nothing.
+    """
+    return apply_change(
+        db,
+        row["patient_id"],
+        kind,
+        row["id"],
+        row["version"],
+        False,
+        content,
+        want_row=False,
+        # What the row already names is not judged again: the repair changes other fields.
+        check_references=False,
+    )
+
+
 _HOLDERS = " UNION ALL ".join(
     f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
     for kind, spec in KINDS.items()
@@ -626,7 +650,7 @@ def changes_since(db, patient_id, seq, limit=5000):
         # The JSON columns come back as one JSON array text: one decode a row, not three.
         pack = "'[' || " + " || ',' || ".join(packed) + " || ']'" if packed else "'[]'"
         cursor = db.execute(
-            f"SELECT seq, id, version, deleted, {', '.join(plain)}, {pack} "  # noqa: S608  # nosec B608
+            f"SELECT seq, id, version, deleted, updated_at, {', '.join(plain)}, {pack} "  # noqa: S608  # nosec B608
             f"FROM {spec['table']} WHERE patient_id = ? AND seq > ? ORDER BY seq LIMIT ?",
             [patient_id, seq, limit + 1],
         )
@@ -636,10 +660,17 @@ def changes_since(db, patient_id, seq, limit=5000):
     found = found[:limit]
     changes = []
     for _seq, kind, plain, packed, row in found:
-        data = dict(zip(plain, row[4:-1], strict=True))
+        data = dict(zip(plain, row[5:-1], strict=True))
         data.update(zip(packed, json.loads(row[-1]), strict=True))
         changes.append(
-            {"kind": kind, "id": row[1], "version": row[2], "deleted": bool(row[3]), "data": data}
+            {
+                "kind": kind,
+                "id": row[1],
+                "version": row[2],
+                "deleted": bool(row[3]),
+                "updated_at": row[4],
+                "data": data,
+            }
         )
     last = found[-1][0] if found else seq
     return changes, last, more

@@ -369,7 +369,11 @@ export class Outbox {
 /** A server row (a sync answer's change, or a conflict's flat "server") as a synced row. */
 export function rowFromServer(kind, row) {
   const data = row.data || Object.fromEntries(Object.entries(row).filter(([k]) => !ROW_META.has(k)));
-  return { id: row.id, kind, version: row.version, deleted: !!row.deleted, data };
+  const kept = { id: row.id, kind, version: row.version, deleted: !!row.deleted, data };
+  // When the server wrote this version, by its clock: after a restore, it tells a version the
+  // copy brought back from one another device wrote since (reseed.js).
+  if (row.updated_at) kept.updated_at = row.updated_at;
+  return kept;
 }
 
 // A server row (a conflict's "server") is its fields plus these; a therapy's "kind" is one

@@ -75,13 +75,27 @@ function withoutMark(row) {
 // (the same content: "duplicate"; other content: "conflict" with its row, for the chooser).
 const below = (version) => (version > 1 ? version - 1 : null);
 
+// The server's row was written after the phone's version of it, by the server's clock: a
+// change another device made since the restore, even when its version number is lower than
+// the phone's (the restored copy numbers again from its own). Unknown without both stamps
+// (rows kept before phones stored them): then the numbers decide, as before.
+const writtenSince = (theirs, row) =>
+  !!(row && row.updated_at && theirs.updated_at && theirs.updated_at > row.updated_at);
+
+// The version to send the phone's state on when the server's is lower than the phone's: the
+// server's (the copy's older state is replaced), or below it when another device wrote it
+// after the restore (the server answers "conflict" and the patient chooses).
+const onOlder = (theirs, row) => (writtenSince(theirs, row) ? below(theirs.version) : theirs.version);
+
 /**
  * What to send after a restore. Pure. ``snapshot``: the synced rows the phone held before the
  * pull from the start ({id, kind, version, deleted, data}); ``server``: Map id -> the row the
  * server sent in that pull (an id missing: the server lacks it); ``records``: the outbox.
  * Returns {resend: [{kind, id, known_version, desired}], rebased: [outbox record]}:
  * - a live row the server lacks: a create; a deleted one: nothing;
- * - the server's version older than the phone's: the phone's state on the server's version;
+ * - the server's version older than the phone's: the phone's state on the server's version,
+ *   or on the version below when the server wrote its row after the phone's (another device
+ *   since the restore: the server answers "conflict" and the patient chooses);
  * - the same version with other content (another device wrote after the restore and the
  *   numbers met): sent on the version below, so the server answers "conflict" with its row
  *   and the patient chooses; the same content: nothing;
@@ -106,7 +120,7 @@ export function plan(snapshot, server, records) {
     } else if (theirs.version > row.version || sameRow(row, theirs)) {
       continue;
     } else {
-      known = theirs.version < row.version ? theirs.version : below(theirs.version);
+      known = theirs.version < row.version ? onOlder(theirs, row) : below(theirs.version);
     }
     const desired = { deleted: !!row.deleted, data: row.data };
     resend.push({ kind: row.kind, id: row.id, known_version: known, desired });
@@ -141,7 +155,7 @@ function rebase(record, theirs, row) {
   const known = record.known_version;
   // The server lacks the row: a create (a delete stays one: "not_found" is done).
   if (!theirs) return record.desired.deleted ? known : null;
-  if (known > theirs.version) return theirs.version;
+  if (known > theirs.version) return onOlder(theirs, row);
   // The same number, but the server's version is not the one this change was made from.
   if (known === theirs.version && row && row.version === known && !sameRow(row, theirs)) return below(known);
   return known;

@@ -156,13 +156,20 @@ def test_what_the_phone_sent_after_the_copy_is_sent_again_once_after_a_restore(
     page.context.unroute("**/api/v1/sync")
 
 
-def test_another_devices_change_after_the_restore_with_the_same_version_asks_the_patient(
-    patient_page, live_server, tmp_path
+# The other device's change is version 2, as the restored copy numbers it: the phone's own
+# version was 2 as well (the numbers meet), or 3, higher than the other device's, which was
+# written later all the same.
+@pytest.mark.parametrize("phone_edits", [1, 2], ids=["same version", "phone's version higher"])
+def test_another_devices_change_after_the_restore_asks_the_patient(
+    patient_page, live_server, tmp_path, phone_edits
 ):
     page, user, server = patient_page()
     a, copy = synced_then_copied(page, server, live_server, tmp_path, "shared")
-    edit_leg(page, live_server.url, a, 7)  # version 2 on the server, then lost with it
-    wait_status(page, "synced", 0)
+    # Versions 2 (and 3) on the server, then lost with it.
+    for leg in (6, 7)[-phone_edits:]:
+        edit_leg(page, live_server.url, a, leg)
+        wait_status(page, "synced", 0)
+    assert phone_row(page, a) == [7, 1 + phone_edits]
 
     # The phone's line is down while the server is restored and the other device writes:
     # a flush of its own (Background Sync, the page coming back) must not go first.
@@ -215,9 +222,15 @@ PLAN = """async (cases) => {
 }"""
 
 
-def row(ident, version, leg=5, deleted=False, **extra):
+def row(ident, version, leg=5, deleted=False, updated_at=None, **extra):
     data = {"day": "2025-06-01", "leg_pain": None if deleted else leg, "note": "", **extra}
-    return {"id": ident, "kind": "entry", "version": version, "deleted": deleted, "data": data}
+    kept = {"id": ident, "kind": "entry", "version": version, "deleted": deleted, "data": data}
+    return {**kept, "updated_at": updated_at} if updated_at else kept
+
+
+# When the server wrote a version, by its clock: the phone's before the restore, another
+# device's after it.
+EARLIER, LATER = "2026-03-01T10:00:00.000Z", "2026-03-02T09:00:00.000Z"
 
 
 def record(ident, known, deleted=False, sent=(), server=None):
@@ -246,6 +259,36 @@ def flat(server_row):
         # The server's version is older: the phone's state (or its delete) on it.
         ([row("a", 3, leg=7)], [row("a", 1)], [], [["a", 1, False]], []),
         ([row("a", 3, deleted=True)], [row("a", 2)], [], [["a", 2, True]], []),
+        # ... unless the server wrote its older-numbered version after the phone's: another
+        # device since the restore. Sent below it, for the server to answer conflict.
+        (
+            [row("a", 3, leg=7, updated_at=EARLIER)],
+            [row("a", 2, updated_at=LATER)],
+            [],
+            [["a", 1, False]],
+            [],
+        ),
+        (
+            [row("a", 3, leg=7, updated_at=EARLIER)],
+            [row("a", 2, deleted=True, updated_at=LATER)],
+            [],
+            [["a", 1, False]],
+            [],
+        ),
+        (
+            [row("a", 3, leg=7, updated_at=EARLIER)],
+            [row("a", 1, updated_at=LATER)],
+            [],
+            [["a", None, False]],
+            [],
+        ),
+        (
+            [row("a", 3, leg=7, updated_at=LATER)],
+            [row("a", 2, updated_at=EARLIER)],
+            [],
+            [["a", 2, False]],
+            [],
+        ),
         # The server's version is newer: it stands.
         ([row("a", 2, leg=7)], [row("a", 3, leg=1)], [], [], []),
         # The same version and content, whatever the order of the fields: nothing.
@@ -270,6 +313,13 @@ def flat(server_row):
             [["a", 1, 0, "pending", None]],
         ),
         ([row("a", 3)], [], [record("a", 3)], [], [["a", None, 0, "pending", None]]),
+        (
+            [row("a", 3, updated_at=EARLIER)],
+            [row("a", 2, updated_at=LATER)],
+            [record("a", 3)],
+            [],
+            [["a", 1, 0, "pending", None]],
+        ),
         ([row("a", 3)], [], [record("a", 3, deleted=True)], [], []),
         (
             [row("a", 2, leg=7)],
