@@ -97,6 +97,9 @@ DEFAULTS = {
     "SMTP_TIMEOUT": 10,
     # "Email me a link": per address and per email asked for, so nobody floods an inbox.
     "PASSWORD_RESET_LIMIT": "5 per hour",
+    # Changes of email asked per account (each mails the new address, when SMTP is set);
+    # wrong passwords count against SIGNIN_FAILURE_LIMIT besides.
+    "EMAIL_CHANGE_LIMIT": "5 per hour",
 }
 
 # Names of settings, not their values (bandit takes "SECRET_KEY" for a password).

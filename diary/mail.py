@@ -1,4 +1,5 @@
-"""Email: the server sends one kind, password reset links, and only when SMTP is configured.
+"""Email, only when SMTP is configured: password reset links, and the links and notices of a
+change of sign-in email (accounts/signin_email.py).
 
 Python's smtplib, configured by the ``DIARY_SMTP_*`` settings (config.py). Pure of Flask:
 the callers pass the app's config.

@@ -386,3 +386,24 @@ def m016_unanchored_answers_about_no_therapy(db):
     from diary.upgrades import unanchored_answers
 
     unanchored_answers.clear(db)
+
+
+@migrations()
+def m017_email_changes(db):
+    # A new sign-in email waiting for its owner to open the link sent to it
+    # (diary/accounts/email_changes.py), as password_resets: only the token's SHA-256 is kept.
+    _run_script(
+        db,
+        """
+        CREATE TABLE email_changes (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+            new_email TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            expires_at TEXT NOT NULL,
+            used_at TEXT
+        );
+        CREATE INDEX email_changes_user ON email_changes (user_id);
+        """,
+    )

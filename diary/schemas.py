@@ -78,6 +78,14 @@ class AccountDeletion(Strict):
     password: Password
 
 
+class EmailChange(Strict):
+    """A new email to sign in with, and the password asked again. With email configured,
+    the change waits for the link sent to the new address (docs/api.md)."""
+
+    email: Email
+    password: Password
+
+
 class PasswordReset(Strict):
     """The new password a reset link sets (the same rules as at registration)."""
 
@@ -217,6 +225,11 @@ class UserUpdate(Strict):
         description="the language of pages, messages and e-mails (docs/translations.md); "
         "null goes back to the browser's Accept-Language",
     )
+
+
+class EmailChangeWaiting(BaseModel):
+    email: str = Field(description="the address a confirmation link was sent to")
+    expires_at: str = Field(description="when the link stops working (ISO 8601, UTC)")
 
 
 class SessionOut(BaseModel):

@@ -345,6 +345,28 @@ def with_password_check_limit(view):
     )(view)
 
 
+def email_change_asked():
+    """Mark this request as a change of email that went through (changed, or mailed a
+    link) so the per-account limit counts it (and only it)."""
+    g.email_change_asked = True
+
+
+def _count_email_changes(response):
+    return bool(getattr(g, "email_change_asked", False))
+
+
+def with_email_change_limit(view):
+    """Changes of email per account (EMAIL_CHANGE_LIMIT, then 429), across the API and the
+    form together: each may send an email to an address the caller chose."""
+    return limiter.shared_limit(
+        lambda: current_app.config["EMAIL_CHANGE_LIMIT"],
+        scope="email-change",
+        key_func=lambda: f"email-change:{current_user.id}",
+        methods=["POST", "PUT"],
+        deduct_when=_count_email_changes,
+    )(view)
+
+
 def invite_failed():
     """Mark this request as a wrong invite code so the guessing limit counts it (and only it)."""
     g.invite_failed = True

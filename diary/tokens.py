@@ -1,8 +1,9 @@
 """Secrets the server hands out, kept only as their SHA-256.
 
-Session tokens, password-reset and view links, and invite codes reach their holder once; the
-database keeps their digest and finds them by it, so a copy of the database (a backup, a
-stolen disk) opens no session, link or invite. The links' secrets stay out of the logs too.
+Session tokens, password-reset, email-change and view links, and invite codes reach their
+holder once; the database keeps their digest and finds them by it, so a copy of the database
+(a backup, a stolen disk) opens no session, link or invite. The links' secrets stay out of
+the logs too.
 """
 
 import hashlib
@@ -15,17 +16,17 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
-# Out of the logs: the path of a view link or a password-reset link holds its secret (the
-# link is the key), and access logs keep every path. Every route with a <token> in its path
+# Out of the logs: the path of a view, password-reset or email-change link holds its secret
+# (the link is the key), and access logs keep every path. Every route with a <token> in its path
 # is one of these (tests/test_tokens.py checks the app's routes against this pattern).
-_TOKEN_IN_PATH = re.compile(r"(/(?:v|reset)/)[^/?#\s\"]+")
+_TOKEN_IN_PATH = re.compile(r"(/(?:v|reset|email)/)[^/?#\s\"]+")
 HIDDEN = "[token]"
 
 
 def redact(text: str) -> str:
-    """``text`` with the secret of every view or reset link in it replaced by ``HIDDEN``."""
-    if "/v/" not in text and "/reset/" not in text:  # the common case, without the regex
-        return text
+    """``text`` with the secret of every link in it replaced by ``HIDDEN``."""
+    if "/v/" not in text and "/reset/" not in text and "/email/" not in text:
+        return text  # the common case, without the regex
     return _TOKEN_IN_PATH.sub(r"\1" + HIDDEN, text)
 
 

@@ -18,7 +18,7 @@ from tests.routing_memo import MemoRule
 DiaryFlask.url_rule_class = MemoRule
 
 # Fixtures of made-up diaries of years, for the test modules of more than one file.
-pytest_plugins = ["tests.three_year_diary", "tests.browser.long_diary"]
+pytest_plugins = ["tests.three_year_diary", "tests.browser.long_diary", "tests.mailbox"]
 
 # No time limit per example: the machines are shared and noisy, and speed is measured by
 # the benchmarks, never by the tests (hypothesis' default deadline is a timed assert).

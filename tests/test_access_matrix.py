@@ -13,7 +13,7 @@ import pytest
 
 from diary import create_app
 from diary.access import policy_of
-from diary.accounts import password_resets
+from diary.accounts import email_changes, password_resets
 from diary.db import get_db, write
 from diary.sharing import invites, links
 from tests.conftest import PASSWORD, TEST_CONFIG, Api, insert_share
@@ -57,6 +57,8 @@ def world(app):
         email = f"{actor}@example.org"
         user = Api(app.test_client()).register(email=email, role=role, name=actor)
         emails[actor], ids[actor] = email, user["id"]
+    # Whose email a confirmed link changes: nobody the other calls sign in as.
+    ids["email_changer"] = Api(app.test_client()).register(email="changer@example.org")["id"]
     with app.app_context():
         db = get_db()
         insert_share(db, ids["owner"], ids["physician_active"])
@@ -97,6 +99,9 @@ def world(app):
         world["dose"] = owner.post("/api/v1/doses", dose).get_json()["id"]
         with app.app_context():
             world["reset_token"] = password_resets.create(get_db(), ids["owner"])
+            world["email_token"] = email_changes.create(
+                get_db(), ids["email_changer"], "changed@example.org"
+            )
             # An invite and a link of the owner's that a destructive call may end; the
             # view-link actors keep theirs.
             world["share"] = invites.create(get_db(), world["ids"]["owner"]).id
@@ -112,6 +117,8 @@ def _url(rule, world, actor):
     for arg in rule.arguments:
         if arg == "token" and rule.rule.startswith(password_resets.LINK_PATH):
             values[arg] = world["reset_token"]  # a live reset link: anyone holding it may open it
+        elif arg == "token" and rule.rule.startswith(email_changes.LINK_PATH):
+            values[arg] = world["email_token"]  # a live email link: anyone holding it may open it
         elif arg == "token":
             # The link the actor holds; everyone else is handed the live one (a bearer token).
             values[arg] = world["tokens"].get(actor, world["tokens"]["link_live"])

@@ -125,7 +125,11 @@ CONFIG = {
         },
         {
             # The password asked again is checked against the account (422 naming it).
-            "include-operation-id": ["api.change_password_put", "api.delete_me_delete"],
+            "include-operation-id": [
+                "api.change_password_put",
+                "api.delete_me_delete",
+                "api.change_email_put",
+            ],
             "checks": {"positive_data_acceptance": {"expected-statuses": [*ACCEPTED, "422"]}},
         },
         {

@@ -4,16 +4,14 @@ opens, and the link by email when SMTP is configured (sent to a real local SMTP 
 import logging
 import re
 import socket
-import time
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
-
-import pytest
 
 from diary import create_app, mail
 from diary.accounts import password_resets
 from diary.db import get_db, write
 from tests.conftest import PASSWORD, TEST_CONFIG, Api, form_token
+from tests.mailbox import Inbox
 
 NEW_PASSWORD = "a quiet harbour at dusk"
 
@@ -145,56 +143,6 @@ def test_sign_in_page_says_how_to_get_a_link_without_email(client):
 
 
 # ---- by email, through a real SMTP server on this machine -----------------------------------
-
-
-class Inbox:
-    """aiosmtpd's handler: keeps every message the server accepts."""
-
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.messages.append(envelope)
-        return "250 Message accepted"
-
-    def wait_for(self, count, timeout=10):
-        # The app sends from a background thread: wait for what it sent, not a fixed time.
-        deadline = time.monotonic() + timeout
-        while len(self.messages) < count and time.monotonic() < deadline:
-            time.sleep(0.02)
-        return self.messages
-
-
-@pytest.fixture
-def inbox():
-    from aiosmtpd.controller import Controller
-
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    handler = Inbox()
-    controller = Controller(handler, hostname="127.0.0.1", port=port)
-    controller.start()
-    handler.port = port
-    yield handler
-    controller.stop()
-
-
-@pytest.fixture
-def mail_app(tmp_path, inbox):
-    app = create_app(
-        {
-            **TEST_CONFIG,
-            "DATABASE": str(tmp_path / "diary.sqlite3"),
-            "BASE_URL": "https://diary.example.org",
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": inbox.port,
-            "SMTP_SECURITY": "none",
-            "SMTP_FROM": "Diary <diary@example.org>",
-        }
-    )
-    yield app
-    app.extensions["diary.db"].close_all()
 
 
 def ask_for_a_link(client, email):

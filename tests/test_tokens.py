@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from diary.accounts import password_resets, sessions
+from diary.accounts import email_changes, password_resets, sessions
 from diary.db import get_db
 from diary.sharing import invites, links
 from diary.tokens import HIDDEN, digest, redact
@@ -25,6 +25,7 @@ def test_the_database_keeps_no_secret_it_hands_out_only_its_digest(app, patient)
         handed = {
             "session token": sessions.start(db, user, idle=timedelta(days=1), remember=False),
             "password-reset link": password_resets.create(db, user),
+            "email-change link": email_changes.create(db, user, "new@example.org"),
             "view link": links.create(db, user, 7)[1],
             "invite code": invites.create(db, user).code,
         }

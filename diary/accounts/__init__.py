@@ -1,7 +1,8 @@
 """Accounts: registration rules, password hashing, sign-in and the user behind a session.
 
 Beside it, ``sessions`` keeps signed-in sessions on the server (so signing out really ends
-them) and ``password_resets`` makes and spends one-time links that set a new password.
+them), ``password_resets`` makes and spends one-time links that set a new password, and
+``email_changes`` and ``signin_email`` change the email an account signs in with.
 
 This module is pure of Flask except for ``User``, which flask-login needs as its user object.
 """
@@ -18,7 +19,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask_login import UserMixin
 from werkzeug.security import check_password_hash
 
-from diary.accounts import deletions, sessions
+from diary.accounts import deletions, email_changes, sessions
 from diary.db import close_database, fetch_all, open_database, write
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
@@ -277,7 +278,8 @@ WRONG_PASSWORD_FIELD = "current_password"  # noqa: S105  # nosec B105
 
 
 def change_password(db, hasher, user: User, current, new) -> User:
-    """Set a new password and end every other session of the user (this one stays).
+    """Set a new password, end every other session of the user (this one stays) and every
+    change of email waiting for its link (asked, perhaps, by whoever knew the old password).
 
     Raises RegistrationRefused with the field at fault.
     """
@@ -291,6 +293,7 @@ def change_password(db, hasher, user: User, current, new) -> User:
     with write(db):
         db.execute("UPDATE users SET password_hash = ? WHERE id = ?", [hasher.hash(new), user.id])
         sessions.end_all(db, user.id, keep=user.session.id if user.session else None)
+        email_changes.end_within(db, user.id)
     return user
 
 
@@ -331,8 +334,9 @@ def delete_user(db, user_id: int):
     """Delete the account and every row of its data, by cascade: a patient's entries,
     therapies, medicines, doses, questionnaire responses, reminders, shares, view links,
     sessions (and the push subscriptions of each) and the access log about them; a
-    physician's shares (which ends them) and sessions. The access log keeps a deleted
-    physician's name, so a patient can still see who looked at their diary.
+    physician's shares (which ends them) and sessions; anyone's changes of email waiting for
+    their link. The access log keeps a deleted physician's name, so a patient can still see
+    who looked at their diary.
 
     The deletion is also written to a ledger beside the database (``deletions``), so that
     a restore from a copy that still holds the account does not bring it back."""

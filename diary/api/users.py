@@ -5,20 +5,32 @@ from flask_login import current_user
 
 from diary import accounts
 from diary.access import allow
+from diary.accounts import signin_email
 from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.api.session import session_payload
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
-from diary.schemas import AccountDeletion, SessionOut, UserCreate, UserOut, UserUpdate, validate
+from diary.schemas import (
+    AccountDeletion,
+    EmailChange,
+    EmailChangeWaiting,
+    SessionOut,
+    UserCreate,
+    UserOut,
+    UserUpdate,
+    validate,
+)
 from diary.security import (
+    email_change_asked,
     forget_on_this_browser,
     limiter,
     registration_limit,
     sign_in,
     sign_out,
     signin_failed,
+    with_email_change_limit,
     with_password_check_limit,
 )
 
@@ -87,3 +99,39 @@ def update_me():
     }
     user = accounts.update(get_db(), current_user.id, changes)
     return jsonify(user.to_json())
+
+
+@bp.put("/users/me/email")
+@allow("signed_in")
+@with_password_check_limit
+@with_email_change_limit
+@spec(
+    "Change the email the account signs in with; the password is asked again. When the "
+    "server sends email, nothing changes yet: a link goes to the new address (202), and the "
+    "change happens when it is confirmed there; otherwise the change is made at once (200). "
+    "An address another account has is answered 202 all the same with email, and 400 "
+    "email_refused without (docs/api.md)",
+    body=EmailChange,
+    responses={200: UserOut, 202: EmailChangeWaiting},
+)
+def change_email():
+    data = validate(EmailChange, json_body())
+    try:
+        asked = signin_email.ask(
+            get_db(),
+            current_app.extensions["diary.hasher"],
+            current_app.config,
+            current_user,
+            data.email,
+            data.password,
+        )
+    except signin_email.Refused as refused:
+        if "password" in refused.fields:
+            signin_failed()
+        if not refused.fields:
+            raise ApiError(400, "email_refused", signin_email.REFUSED) from None
+        raise ApiError(422, "invalid", _("The email was not changed."), refused.fields) from None
+    email_change_asked()
+    if asked.changed:
+        return jsonify(accounts.get_user(get_db(), current_user.id).to_json())
+    return jsonify({"email": asked.email, "expires_at": asked.expires_at}), 202

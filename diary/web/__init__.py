@@ -31,6 +31,7 @@ def register_blueprints(app):
         auth,
         charts,
         cohorts,
+        email_change,
         entries,
         exports,
         language,
@@ -48,6 +49,7 @@ def register_blueprints(app):
 
     app.register_blueprint(auth.bp)
     app.register_blueprint(password_reset.bp)
+    app.register_blueprint(email_change.bp)
     app.register_blueprint(entries.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(pwa.bp)

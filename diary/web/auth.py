@@ -213,6 +213,8 @@ def account_page(
     language_errors=None,
     reminder_errors=None,
     reminder_time=None,
+    email_errors=None,
+    new_email="",
 ):
     """The account page, each of its forms with its own errors and, refused, what was typed."""
     user = current_user
@@ -224,6 +226,8 @@ def account_page(
         profile=profile or {"name": user.name, "time_zone": user.time_zone},
         reminder_errors=reminder_errors or {},
         reminder_time=reminder_time,
+        email_errors=email_errors or {},
+        new_email=new_email,
         time_zones=time_zones.groups(),
         devices=[
             replace(device, device=sessions.device_words(device.device))
