@@ -9,6 +9,8 @@ const PAGE_CACHE_PREFIX = "diary-pages-";
 // Survives the worker being stopped: whose pages the last navigation showed.
 const META_CACHE = "diary-meta";
 const USER_KEY = "/__diary/current-user";
+// The reminder's words in the reader's language, as the pages give them (warm below).
+const REMINDER_WORDS_KEY = "/__diary/reminder-words";
 // Pages worth having offline; per user, because they hold that user's diary, and per
 // language: the pages are kept in the language they were rendered in (Content-Language),
 // and a change of language drops the others, so an offline page never mixes two.
@@ -128,7 +130,7 @@ self.addEventListener("message", (event) => {
   } else if (message.type === "SIGNED_OUT" || message.type === "SESSION_ENDED") {
     event.waitUntil(forgetUser(message.userId));
   } else if (message.type === "WARM") {
-    event.waitUntil(warm(message.userId, message.urls || [], message.lang));
+    event.waitUntil(Promise.all([warm(message.userId, message.urls || [], message.lang), keepReminderWords(message.words)]));
   }
 });
 
@@ -295,6 +297,25 @@ self.addEventListener("sync", (event) => {
 // worker never opens an address a message names.
 const REMINDER_URL = "/today";
 
+// A push without words (the server's always has them, in the patient's language) shows the
+// ones the last page gave, in its language (the worker has no catalogue of its own); English
+// before any page has.
+async function keepReminderWords(words) {
+  if (typeof words?.title !== "string" || typeof words?.body !== "string") return;
+  const meta = await caches.open(META_CACHE);
+  await meta.put(REMINDER_WORDS_KEY, new Response(JSON.stringify({ title: words.title, body: words.body })));
+}
+
+async function reminderWords() {
+  const english = { title: "Time for your diary", body: "Tap to add today's entry." };
+  try {
+    const stored = await (await caches.open(META_CACHE)).match(REMINDER_WORDS_KEY);
+    return stored ? { ...english, ...(await stored.json()) } : english;
+  } catch {
+    return english;
+  }
+}
+
 self.addEventListener("push", (event) => {
   let message = {};
   try {
@@ -303,12 +324,15 @@ self.addEventListener("push", (event) => {
     // not JSON: the default words below
   }
   event.waitUntil(
-    self.registration.showNotification(message.title || "Time for your diary", {
-      body: message.body || "Tap to add today's entry.",
-      tag: "diary-reminder",
-      icon: "/static/icons/icon-192.png",
-      badge: "/static/icons/icon-192.png",
-    }),
+    (async () => {
+      const words = message.title && message.body ? {} : await reminderWords();
+      await self.registration.showNotification(message.title || words.title, {
+        body: message.body || words.body,
+        tag: "diary-reminder",
+        icon: "/static/icons/icon-192.png",
+        badge: "/static/icons/icon-192.png",
+      });
+    })(),
   );
 });
 

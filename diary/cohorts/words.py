@@ -169,6 +169,5 @@ CHART_WORDS = {
     "axis": N_("Pain (0-10)"),
     "leg_mean": N_("Leg pain, group mean"),
     "back_mean": N_("Back pain, group mean"),
-    "mean_tooltip": N_("{label}: {mean} ± {sd} SD ({n} patients)"),
     "patient_tooltip": N_("{label}, {name}: leg pain {value}"),
 }

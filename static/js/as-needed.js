@@ -121,7 +121,7 @@ function newItem(medicine, list) {
     el(
       "p",
       { className: "doses-today", dataset: { dosesToday: "" } },
-      el("span", { className: "muted" }, "Today:"),
+      el("span", { className: "muted" }, t("Today:")),
       " ",
       el("span", { dataset: { doseList: "" } }),
       el("span", { className: "muted", dataset: { none: "" } }, t("none yet")),

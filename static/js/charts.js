@@ -1,11 +1,24 @@
 // The charts page: draws the timeline and each therapy's before/after chart from the JSON
 // the server rendered into #chart-data's data-chart attribute, with the vendored Chart.js (window.Chart, loaded
 // as classic scripts before this module). Without it the page keeps its tables.
-import { t } from "./i18n.js";
+import { intlLocale, t } from "./i18n.js";
 
 import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
 
 const DAY_MS = 86400000;
+
+// The dates the timeline writes, in the page's language ("ago 2026", "23 sept 2026"): the
+// date adapter only knows English. Made when first needed, once each (Intl's first use
+// loads locale data, which costs a phone time).
+const DATE_STYLES = {
+  month: { month: "short", year: "numeric" },
+  day: { day: "numeric", month: "short", year: "numeric" },
+};
+const formats = {};
+function dateWords(style, time) {
+  formats[style] ??= new Intl.DateTimeFormat(intlLocale(), DATE_STYLES[style]);
+  return formats[style].format(time);
+}
 
 // Local midnight of an ISO day, as a timestamp (the time axis works in local time).
 function dayTime(iso, offsetDays = 0) {
@@ -229,15 +242,25 @@ function timelineChart(Chart, data, colours) {
       scales: {
         x: {
           type: "time",
-          time: { unit: "month", tooltipFormat: "d MMM yyyy" },
+          time: { unit: "month" },
           max: dayTime(data.today, 1),
-          ticks: { color: colours.muted, maxRotation: 0, autoSkipPadding: 12 },
+          ticks: {
+            color: colours.muted,
+            maxRotation: 0,
+            autoSkipPadding: 12,
+            // A month's tick names the month; a week's (the 3-month span), its first day.
+            // Chart.js calls it with the scale as ``this``.
+            callback(value) {
+              return dateWords(this.options.time.unit === "week" ? "day" : "month", value);
+            },
+          },
           grid: { color: colours.grid },
         },
         y: timelineAxis(colours),
       },
       plugins: {
         legend: { display: false },
+        tooltip: { callbacks: { title: (items) => (items.length ? dateWords("day", items[0].parsed.x) : "") } },
         decimation: { enabled: true, algorithm: "min-max" },
         annotation: { annotations: annotations(data.therapies, colours, data.therapies[0]?.id) },
       },
@@ -430,6 +453,8 @@ function windowsChart(Chart, canvas, therapy, colours) {
         legend: { display: false },
         tooltip: {
           callbacks: {
+            // The label's lines are one name: "Weeks 2-3", not Chart.js's "Weeks,2-3".
+            title: (items) => items.map((item) => [item.chart.data.labels[item.dataIndex]].flat().join(" ")),
             label: (item) => {
               const side = item.datasetIndex === 0 ? "leg" : "back";
               return `${item.dataset.label}: ${quartiles(side, shown[item.dataIndex])}`;

@@ -1,8 +1,10 @@
 // The cohort page: draws the group's mean leg and back pain per window with error bars (one
 // SD), and a faint line of leg pain per patient, from the JSON in #chart-data (words
-// included: they come from diary/cohorts/words.py). A patient's name shows only in this
-// physician's tooltip, on hover or tap. Without Chart.js the page keeps its table.
+// included: they come from diary/cohorts/words.py, but for the mean's tooltip, whose
+// "patients" needs the plural of the number at each point: tn here). A patient's name shows
+// only in this physician's tooltip, on hover or tap. Without Chart.js the page keeps its table.
 
+import { number, tn } from "./i18n.js";
 import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
 import { errorBars } from "./error-bars.js";
 
@@ -10,8 +12,9 @@ function fill(template, values) {
   return template.replace(/\{(\w+)\}/g, (whole, key) => (key in values ? values[key] : whole));
 }
 
+// One decimal, as the page's language writes it ("7,5"), as the table beside the chart does.
 function shown(value) {
-  return value === null || value === undefined ? "–" : value.toFixed(1);
+  return value === null || value === undefined ? "–" : number(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }
 
 function patientLines(data, colours) {
@@ -58,12 +61,12 @@ function tooltipLabel(item, words) {
       value: shown(item.parsed.y),
     });
   }
-  return fill(words.mean_tooltip, {
-    label: dataset.label,
-    mean: shown(item.parsed.y),
-    sd: shown(dataset.sds[item.dataIndex]),
-    n: dataset.counts[item.dataIndex],
-  });
+  return tn(
+    "%(label)s: %(mean)s ± %(sd)s SD (%(num)s patient)",
+    "%(label)s: %(mean)s ± %(sd)s SD (%(num)s patients)",
+    dataset.counts[item.dataIndex],
+    { label: dataset.label, mean: shown(item.parsed.y), sd: shown(dataset.sds[item.dataIndex]) },
+  );
 }
 
 function main() {

@@ -10,7 +10,7 @@ if (source && button && navigator.clipboard) {
   button.addEventListener("click", async () => {
     try {
       await navigator.clipboard.writeText(source.value);
-      status.textContent = "Copied.";
+      status.textContent = t("Copied.");
     } catch {
       source.select();
       status.textContent = t("Select the link and copy it.");

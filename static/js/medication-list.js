@@ -22,7 +22,7 @@ const KINDS = {
     editHref,
     fixHref: editHref,
     deleteQuestion: (data) => ({
-      title: `Delete “${medicationName(data)}”?`,
+      title: t("Delete “%(name)s”?", { name: medicationName(data) }),
       text: t("It is removed on this phone and, once synced, everywhere. Your diary entries stay."),
       yes: t("Delete medicine"),
       no: t("Keep it"),

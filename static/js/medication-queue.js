@@ -160,7 +160,7 @@ async function wireEdit(form) {
   const item = (await box.view("medication")).find((i) => i.id === id);
   const pageVersion = Number(form.elements.base_version?.value) || null;
   if (item && item.deleted) {
-    form.replaceWith(Object.assign(document.createElement("p"), { textContent: "This medicine was deleted, here or on another device." }));
+    form.replaceWith(Object.assign(document.createElement("p"), { textContent: t("This medicine was deleted, here or on another device.") }));
     document.querySelector("[data-medication-delete]")?.closest("p")?.remove();
     return;
   }
@@ -180,7 +180,7 @@ async function wireEdit(form) {
     event.preventDefault();
     const data = readForm(form);
     const sure = await ask({
-      title: `Delete “${medicationName(data)}”?`,
+      title: t("Delete “%(name)s”?", { name: medicationName(data) }),
       text: t("Your diary entries stay, and so do the doses you recorded of it."),
       yes: t("Delete medicine"),
       no: t("Keep it"),

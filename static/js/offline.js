@@ -105,7 +105,9 @@ function warmPages() {
   navigator.serviceWorker.ready.then((registration) => {
     // The page's language: the worker keeps the pages it fetches in that language's cache.
     const lang = document.documentElement.lang || "en";
-    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls, lang });
+    // And the reminder's words in it, for a push that arrives without them (sw.js).
+    const words = { title: t("Time for your diary"), body: t("Tap to add today's entry.") };
+    if (registration.active) registration.active.postMessage({ type: "WARM", userId, urls, lang, words });
   });
 }
 

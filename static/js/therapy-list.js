@@ -26,7 +26,7 @@ export function wire() {
       editHref,
       fixHref: editHref,
       deleteQuestion: (data) => ({
-        title: `Delete “${therapyName(data, kinds)}”?`,
+        title: t("Delete “%(name)s”?", { name: therapyName(data, kinds) }),
         text: t("It is removed on this phone and, once synced, everywhere. Your diary entries stay."),
         yes: t("Delete therapy"),
         no: t("Keep it"),

@@ -159,7 +159,7 @@ async function wireEdit(form) {
     event.preventDefault();
     const data = current();
     const sure = await ask({
-      title: `Delete “${therapyName(data, kinds)}”?`,
+      title: t("Delete “%(name)s”?", { name: therapyName(data, kinds) }),
       text: t("Your diary entries stay; only this therapy and its before/after comparison go, on every device."),
       yes: t("Delete therapy"),
       no: t("Keep it"),

@@ -3,6 +3,7 @@ link's, the sign-in and error pages, shows none of the app's English (the list i
 the catalogue itself), and offline the phone stays in Spanish."""
 
 import re
+import time
 from datetime import UTC, datetime
 from functools import cache
 
@@ -15,6 +16,7 @@ from tests.browser.conftest import (
     PHONE,
     api_post,
     page_width,
+    poll,
     ready,
     register_via_api,
     scripted,
@@ -79,6 +81,43 @@ def assert_spanish(page, path):
     found = sorted(piece for piece in english_only() if piece in text)
     where = [text[max(0, text.index(p) - 60) : text.index(p) + len(p) + 20] for p in found[:3]]
     assert not found, f"{path} shows English: {found[:8]} in {where}"
+
+
+# The charts' dates, as Chromium's Intl writes them in Spanish ("ago 2026", "23 sept 2026"),
+# never the date adapter's English ("Aug 2026").
+MONTH = r"(ene|feb|mar|abr|may|jun|jul|ago|sept?|oct|nov|dic)"
+SPANISH_MONTH = re.compile(rf"{MONTH} \d{{4}}")
+SPANISH_DAY = re.compile(rf"\d{{1,2}} {MONTH} \d{{4}}")
+
+# The timeline's x-axis labels and the tooltip's title of a day in the middle of the chart.
+TIMELINE_JS = """() => {
+    const chart = Chart.getChart(document.getElementById('timeline-chart'));
+    const days = chart.data.datasets[2].data;  // leg pain, one day: no gaps
+    const middle = Math.floor(days.length / 2);
+    chart.tooltip.setActiveElements([{ datasetIndex: 2, index: middle }], { x: 0, y: 0 });
+    chart.update();
+    const ticks = chart.scales.x.getLabelItems().map((item) => item.label);
+    return { ticks, title: chart.tooltip.title };
+}"""
+# A therapy's before/after chart: its two-line labels and the tooltip's title of the second.
+WINDOWS_JS = """(canvas) => {
+    const chart = Chart.getChart(canvas);
+    chart.tooltip.setActiveElements([{ datasetIndex: 0, index: 1 }], { x: 0, y: 0 });
+    chart.update();
+    return { label: chart.data.labels[1], title: chart.tooltip.title };
+}"""
+
+
+def assert_spanish_timeline(page):
+    """The timeline of the page open (a patient's, a physician's or a view link's charts)
+    writes its dates in Spanish, on the axis and in the tooltip."""
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('timeline-chart'))"
+    )
+    drawn = page.evaluate(TIMELINE_JS)
+    assert drawn["ticks"] and all(SPANISH_MONTH.fullmatch(tick) for tick in drawn["ticks"]), drawn
+    assert len(drawn["title"]) == 1 and SPANISH_DAY.fullmatch(drawn["title"][0]), drawn
+    return drawn
 
 
 def test_the_list_of_english_is_the_catalogues_not_a_handful():
@@ -170,6 +209,37 @@ def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
         "/account/delete",
     ):
         assert_spanish(page, url + path)
+
+    # What the scripts write: the charts' dates and names...
+    page.goto(url + "/charts")
+    assert_spanish_timeline(page)
+    page.locator("[data-range-days='91']").click()  # three months: a tick a week
+    weeks = page.evaluate(TIMELINE_JS)["ticks"]
+    assert weeks and all(SPANISH_DAY.fullmatch(tick) for tick in weeks), weeks
+    canvas = page.locator("[data-windows-chart]").first
+    canvas.scroll_into_view_if_needed()
+    page.wait_for_function("(canvas) => Chart.getChart(canvas)", arg=canvas.element_handle())
+    bars = page.evaluate(WINDOWS_JS, canvas.element_handle())
+    assert bars["label"] == ["Semanas", "2-3"] and bars["title"] == ["Semanas 2-3"], bars
+    # ... and the questions before deleting a therapy or a medicine.
+    for path, form, link, name in (
+        (f"/therapies/{therapy}/edit", "[data-therapy-form]", "[data-therapy-delete]", None),
+        (
+            f"/medications/{medicine['id']}/edit",
+            "[data-medication-form]",
+            "[data-medication-delete]",
+            "Pregabalina 75 mg",
+        ),
+    ):
+        page.goto(url + path)
+        scripted(page, form)
+        page.locator(link).click()
+        title = page.locator("dialog[open] h2")
+        expect(title).to_have_text(re.compile(r"^¿Borrar «.+»\?$"))
+        if name:
+            expect(title).to_have_text(f"¿Borrar «{name}»?")
+        page.keyboard.press("Escape")
+
     # The RMDQ stays in its published English, and says so in Spanish.
     page.goto(url + "/questionnaires/rmdq/new")
     expect(page.locator(".english-only")).to_contain_text("Este cuestionario está en inglés")
@@ -179,12 +249,16 @@ def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
     page.goto(url + "/sharing/")
     page.get_by_role("button", name="Crear un enlace de consulta").click()
     link = page.locator("[data-copy-source]").input_value()
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
+    page.locator("[data-copy-button]").click()
+    expect(page.locator("[data-copy-status]")).to_have_text("Copiado.")
     page.get_by_role("link", name="Volver a Compartir").click()
     page.get_by_role("button", name="Crear un código de invitación").click()
     code = page.locator("[data-invite-code]").inner_text()
     reader = spanish_context().new_page()
     assert_spanish(reader, link)
     assert_spanish(reader, link.rstrip("/") + "/charts")
+    assert_spanish_timeline(reader)
 
     # A physician the patient shares with.
     doctor = new_user("physician")
@@ -194,11 +268,55 @@ def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
     api_post(page, url, "/api/v1/shares/accept", {"code": code})
     assert_spanish(page, url + "/patients/")
     assert_spanish(page, url + f"/patients/{patient['id']}")
+    assert_spanish_timeline(page)
     assert_spanish(page, url + f"/patients/{patient['id']}/summary")
     assert_spanish(page, url + "/patients/accept")
     assert_spanish(page, url + "/clinic/cohorts")
     assert_spanish(page, url + "/clinic/cohorts?kind=msc_injection&population=all&through=3m")
+    # The group's means in the chart's tooltip: a decimal comma, and one patient is singular.
+    page.wait_for_function(
+        "() => window.Chart && Chart.getChart(document.getElementById('cohort-chart'))"
+    )
+    tooltip = page.evaluate(
+        """() => {
+            const chart = Chart.getChart(document.getElementById('cohort-chart'));
+            chart.tooltip.setActiveElements([{ datasetIndex: 0, index: 0 }], { x: 0, y: 0 });
+            chart.update();
+            return chart.tooltip.body.map((b) => b.lines.join(' ')).join(' ');
+        }"""
+    )
+    assert re.fullmatch(
+        r"Dolor de pierna, media del grupo: \d+,\d ± – DE \(1 paciente\)", tooltip
+    ), tooltip
     assert_spanish(page, url + "/account")
+
+
+def push_without_words(page, url):
+    """What the phone shows for a push that carries no title or text, delivered to the
+    page's service worker through Chromium's DevTools protocol (as a push service would)."""
+    page.context.grant_permissions(["notifications"], origin=url)
+    devtools = page.context.new_cdp_session(page)
+    registrations = []
+    devtools.on(
+        "ServiceWorker.workerRegistrationUpdated",
+        lambda event: registrations.extend(event["registrations"]),
+    )
+    devtools.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 15
+    while not registrations and time.monotonic() < deadline:
+        page.evaluate("1")  # lets the protocol's events in
+    registration = next(r for r in registrations if not r["isDeleted"])
+    devtools.send(
+        "ServiceWorker.deliverPushMessage",
+        {"origin": url, "registrationId": registration["registrationId"], "data": ""},
+    )
+    shown = poll(
+        page,
+        """navigator.serviceWorker.ready.then((r) => r.getNotifications())
+            .then((shown) => shown.map((n) => [n.title, n.body]))""",
+    )
+    devtools.detach()
+    return shown
 
 
 def test_offline_a_spanish_phone_stays_in_spanish(spanish_context, live_server, new_user):
@@ -226,3 +344,7 @@ def test_offline_a_spanish_phone_stays_in_spanish(spanish_context, live_server, 
     expect(page.get_by_role("heading", name="No tiene conexión")).to_be_visible()
     assert page.locator("html").get_attribute("lang") == "es"
     page.context.set_offline(False)
+    # A reminder that comes without its words (the server's always carry them) is Spanish too.
+    assert push_without_words(page, url) == [
+        ["Es la hora de su diario", "Toque para anotar el día de hoy."]
+    ]
