@@ -172,8 +172,9 @@ def test_sigkill_in_the_middle_of_big_syncs_loses_no_acknowledged_change(server)
     rng = random.Random(16)
     for _round in range(4):
         stop_sending = threading.Event()
+        answered = threading.Event()
 
-        def keep_sending(phone=phone, stop_sending=stop_sending):
+        def keep_sending(phone=phone, stop_sending=stop_sending, answered=answered):
             while not stop_sending.is_set():
                 batch = new_entries(1000)
                 sent.append([c["id"] for c in batch])
@@ -183,10 +184,15 @@ def test_sigkill_in_the_middle_of_big_syncs_loses_no_acknowledged_change(server)
                     return  # the server died with this batch in flight
                 if answer.status_code == 200:
                     acknowledged.append(sent[-1])
+                    answered.set()
 
         sender = threading.Thread(target=keep_sending)
         sender.start()
-        time.sleep(0.3 + rng.random() * 0.9)  # somewhere inside a batch
+        # Each round kills only once a batch of it was acknowledged: on a loaded machine one
+        # batch can take longer than any fixed delay, and a kill before the first answer
+        # would test nothing. Then somewhere inside one of the next batches.
+        assert answered.wait(timeout=120), "no batch was acknowledged in two minutes"
+        time.sleep(rng.random() * 0.9)
         server.kill()
         stop_sending.set()
         sender.join(timeout=60)
