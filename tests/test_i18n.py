@@ -12,7 +12,7 @@ from diary.clinical import analysis, comparison_words, regions
 from diary.i18n.text import english, format_fixed, format_percent, in_language
 from diary.questionnaires import engine
 from diary.reminders import push
-from tests.conftest import form_token
+from tests.conftest import form_token, text_of
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
 NBSP = "\u00a0"
@@ -164,6 +164,39 @@ def test_the_account_page_sets_the_language(patient):
     html = response.get_data(as_text=True)
     assert lang_of(response) == "es" and "Guardado: su idioma." in html
     assert patient.get("/api/v1/session").get_json()["user"]["locale"] == "es"
+
+
+def test_the_accounts_language_outlives_signing_out_on_this_browser(patient, make_api):
+    # A Spanish account on a browser that says English signs out onto Spanish words.
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    browser = make_api()
+    browser.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "diary_lang=es" in browser.signin().headers["Set-Cookie"]
+    token = form_token(browser.client, "/today")
+    signed_out = browser.client.post("/signout", data={"csrf_token": token}, follow_redirects=True)
+    assert signed_out.request.path == "/signin" and lang_of(signed_out) == "es"
+    assert "Ha cerrado la sesión." in text_of(signed_out)
+    # Signing out of a fresh browser whose cookie was lost says it in Spanish too.
+    other = make_api()
+    other.signin()
+    other.client.delete_cookie("diary_lang")
+    token = form_token(other.client, "/today")
+    response = other.client.post("/signout", data={"csrf_token": token})
+    assert "diary_lang=es" in response.headers["Set-Cookie"]
+    assert lang_of(other.client.get("/signin")) == "es"
+
+
+def test_the_account_pages_language_choice_sets_or_clears_this_browsers(patient):
+    for choice, cookie in [("es", "diary_lang=es;"), ("", "diary_lang=;")]:
+        token = form_token(patient.client, "/account")
+        response = patient.client.post(
+            "/account/profile", data={"locale": choice, "csrf_token": token}
+        )
+        assert cookie in response.headers["Set-Cookie"]
+    # "Your browser's language": the cookie is gone, and the browser's language decides.
+    patient.signout()
+    assert lang_of(patient.client.get("/signin")) == "en"
+    assert lang_of(patient.client.get("/signin", headers=SPANISH)) == "es"
 
 
 # ---- the API: stable codes, translated messages ------------------------------------------
