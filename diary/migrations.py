@@ -366,3 +366,11 @@ def m014_sync_epoch(db):
         "CREATE TABLE sync_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)",
     )
     db.execute("INSERT INTO sync_epoch (id, value) VALUES (1, ?)", [secrets.token_hex(8)])
+
+
+@migrations()
+def m015_push_subscription_locale(db):
+    # The language of the device that subscribed (its cookie, else its Accept-Language), for
+    # an account that chose none: its reminders then speak the language that phone speaks.
+    # Null (subscriptions made before this): English, as before.
+    _run_script(db, "ALTER TABLE push_subscriptions ADD COLUMN locale TEXT;")
