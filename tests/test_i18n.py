@@ -223,6 +223,91 @@ def test_api_codes_stay_english_while_messages_follow_the_language(patient, clie
     )
 
 
+def test_api_field_messages_are_spanish_whatever_the_fault(patient, doctor):
+    def fields(api, method, path, body):
+        answer = api.request(method, path, body, headers=SPANISH).get_json()["error"]
+        return answer["fields"]
+
+    entry = {"day": "2026-01-05", "leg_pain": 4}
+    assert fields(patient, "POST", "/api/v1/entries", {**entry, "regions": "l_foot"}) == {
+        "regions": "debe ser un objeto"
+    }
+    assert fields(patient, "POST", "/api/v1/entries", {**entry, "red_flags": "yes"}) == {
+        "red_flags": "debe ser una lista"
+    }
+    # A literal's choices are joined in Spanish, built from its values.
+    assert fields(patient, "PUT", "/api/v1/users/me", {"locale": "fr"}) == {
+        "locale": "debe ser uno de estos: 'en' o 'es'"
+    }
+    keys = {"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": "a", "auth": "b"}}
+    assert fields(patient, "POST", "/api/v1/push/subscriptions", keys) == {
+        "keys.p256dh": "debe ser la clave pública P-256 del navegador (base64url)",
+        "keys.auth": "debe ser el secreto de autenticación de 16 bytes del navegador (base64url)",
+    }
+    # Refusals by role, and the cohort file's query (its contents are English, not its errors).
+    refusals = [
+        (doctor, "/api/v1/entries", "Solo los pacientes llevan un diario."),
+        (patient, "/api/v1/patients", "Solo los médicos pueden ver esto."),
+        (
+            doctor,
+            "/api/v1/cohorts/table.csv?kind=zz",
+            "Algunos parámetros de la consulta no son válidos.",
+        ),
+    ]
+    for api, path, message in refusals:
+        assert api.get(path, headers=SPANISH).get_json()["error"]["message"] == message
+
+
+def test_error_pages_in_spanish_say_no_english(patient, make_api):
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 4})
+    weeks = patient.client.get("/charts?weeks=foo")
+    assert weeks.status_code == 400 and "La única opción para weeks es 'all'" in text_of(weeks)
+    client = make_api().client
+    gone = client.get("/v/" + "A" * 43, headers=SPANISH)
+    assert gone.status_code == 404 and "Este enlace no abre ningún diario" in text_of(gone)
+    # Too many sign-ins: the limit in our words, not Flask-Limiter's "5 per 1 minute".
+    client.get("/signin", headers=SPANISH)
+    for _ in range(6):
+        token = form_token(client, "/signin")
+        limited = client.post(
+            "/signin",
+            data={"email": "pat@example.org", "password": "wrong one!!", "csrf_token": token},
+            headers=SPANISH,
+        )
+    assert limited.status_code == 429
+    assert "(como máximo 5 intentos en 1 minuto)." in text_of(limited)
+
+
+def test_keep_it_agrees_with_the_noun_it_keeps(patient):
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    medicine = patient.post(
+        "/api/v1/medications",
+        {
+            "name": "Pregabalina",
+            "strength": "75",
+            "unit": "mg",
+            "schedule": "regular",
+            "start_day": "2026-01-05",
+        },
+    ).get_json()
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-05"}
+    ).get_json()
+    medicine_page = text_of(patient.client.get(f"/medications/{medicine['id']}/delete"))
+    therapy_page = text_of(patient.client.get(f"/therapies/{therapy['id']}/delete"))
+    assert "Conservarlo" in medicine_page and "Conservarla" not in medicine_page
+    assert "Conservarla" in therapy_page
+
+
+def test_time_zones_are_named_in_spanish_with_their_ids_unchanged(client):
+    page = client.get("/register", headers=SPANISH).get_data(as_text=True)
+    assert '<option value="America/New_York">Estados Unidos — Nueva York</option>' in page
+    assert '<option value="Europe/London">Reino Unido — Londres</option>' in page
+    english = client.get("/register").get_data(as_text=True)
+    assert '<option value="America/New_York">United States — New York</option>' in english
+
+
 # ---- what stays English -------------------------------------------------------------------
 
 
@@ -246,8 +331,12 @@ def test_the_manifest_and_offline_page_exist_in_each_language(client):
     assert manifest["id"] == "/today"  # one installed app, whatever language it speaks
     assert client.get("/manifest.webmanifest", headers=SPANISH).get_json()["lang"] == "en"
     assert lang_of(client.get("/offline?lang=es")) == "es"
-    # Precached without cookies: the plain address is English, whatever the browser says.
-    assert lang_of(client.get("/offline", headers=SPANISH)) == "en"
+    # Precached without cookies: the plain address is English, whatever the browser says,
+    # and says so to the service worker, which keeps it by its Content-Language.
+    english_offline = client.get("/offline", headers=SPANISH)
+    assert lang_of(english_offline) == "en"
+    assert english_offline.headers["Content-Language"] == "en"
+    assert client.get("/offline?lang=es").headers["Content-Language"] == "es"
     spanish_page = client.get("/signin", headers=SPANISH).get_data(as_text=True)
     assert 'href="/manifest.webmanifest?lang=es"' in spanish_page
 

@@ -129,7 +129,8 @@ def _say_the_language(response):
     # Caches (the browser's, a proxy's, the service worker's: static/sw.js) must not hand a
     # page in one language to someone reading another.
     if response.mimetype in ("text/html", "application/json"):
-        response.headers["Content-Language"] = current_language()
+        # A view that answers in a language of its own (the offline page) says which.
+        response.headers.setdefault("Content-Language", current_language())
         vary(response, "Accept-Language", "Cookie")
     return response
 
