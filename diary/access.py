@@ -11,6 +11,8 @@ from flask import abort, current_app, g, redirect, request, url_for
 from flask_login import current_user
 
 from diary.errors import ApiError, wants_json
+from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.sharing import invites, links, log
 
 POLICIES = {
@@ -78,9 +80,9 @@ def enforce():
     if policy == "signed_in":
         return None
     if policy == "patient" and not user.is_patient:
-        _forbid("Only patients keep a diary.")
+        _forbid(_("Only patients keep a diary."))
     if policy == "physician" and not user.is_physician:
-        _forbid("Only physicians can see this.")
+        _forbid(_("Only physicians can see this."))
     if policy == "physician_of_patient":
         from diary.db import get_db
 
@@ -149,7 +151,7 @@ def _forbid(message):
     abort(403)
 
 
-LINK_GONE = (
+LINK_GONE = _l(
     "This link does not open a diary: it may have expired or been turned off, or it was "
     "copied incompletely. Ask the patient for a new one."
 )

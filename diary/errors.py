@@ -11,7 +11,7 @@ from flask.globals import request_ctx
 from werkzeug.exceptions import BadHost, HTTPException, InternalServerError
 
 from diary import tokens
-from diary.i18n.text import format_decimal, language
+from diary.i18n.text import format_decimal, format_duration, language, ngettext
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 
@@ -104,7 +104,25 @@ def _handle_http(exc: HTTPException):
                 limit=limit,
             )
         return json_error(status, code, message, headers=headers)
-    return _error_page(exc.code, exc, _own_words(exc), headers)
+    message = _limit_words(exc) if exc.code == 429 else _own_words(exc)
+    return _error_page(exc.code, exc, message, headers)
+
+
+def _limit_words(exc):
+    """The limit a 429 hit, in the reader's words ("5 intentos en 1 minuto"), or None.
+
+    Flask-Limiter describes it in English ("5 per 1 minute"), which no other language's
+    sentence can hold."""
+    item = getattr(getattr(exc, "limit", None), "limit", None)
+    if item is None:
+        return None
+    period = format_duration(item.multiples, item.GRANULARITY.name)
+    return ngettext(
+        "%(num)s attempt in %(period)s",
+        "%(num)s attempts in %(period)s",
+        item.amount,
+        period=period,
+    )
 
 
 def _error_page(status, error, message, headers):

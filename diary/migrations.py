@@ -407,3 +407,11 @@ def m017_email_changes(db):
         CREATE INDEX email_changes_user ON email_changes (user_id);
         """,
     )
+
+
+@migrations()
+def m018_push_subscription_locale(db):
+    # The language of the device that subscribed (its cookie, else its Accept-Language), for
+    # an account that chose none: its reminders then speak the language that phone speaks.
+    # Null (subscriptions made before this): English, as before.
+    _run_script(db, "ALTER TABLE push_subscriptions ADD COLUMN locale TEXT;")

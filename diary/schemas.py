@@ -3,6 +3,7 @@
 Validation and documentation come from the same declarations so they cannot drift apart.
 """
 
+import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
@@ -34,6 +35,7 @@ from diary.fields import (
 from diary.i18n import SUPPORTED as SUPPORTED_LOCALES
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
+from diary.i18n.text import or_list
 from diary.sync.cursors import SEQ_CURSOR_PATTERN
 
 
@@ -105,8 +107,19 @@ FRIENDLY = {
     "int_type": _l("must be a whole number"),
     "string_type": _l("must be text"),
     "bool_type": _l("must be true or false"),
-    "literal_error": None,  # pydantic's message lists the allowed values: keep it
+    "int_parsing": _l("must be a whole number"),
+    "int_from_float": _l("must be a whole number"),
+    "float_type": _l("must be a number"),
+    "float_parsing": _l("must be a number"),
+    "bool_parsing": _l("must be true or false"),
+    "dict_type": _l("must be an object"),
+    "model_type": _l("must be an object"),
+    "list_type": _l("must be a list"),
 }
+
+#: One allowed value as pydantic writes it in a literal's choices: a quoted string (quotes
+#: inside escaped) or a bare word (a number, None).
+_CHOICE = re.compile(r"""'(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*"|[^\s,]+""")
 
 
 def field_errors(exc: ValidationError) -> dict[str, str]:
@@ -154,9 +167,17 @@ def _message(error) -> str:
             return _("must not be empty")
         return _("must be at least %(count)s characters long", count=shortest)
     if kind == "literal_error":
-        # pydantic's words list the allowed values: "Input should be 'en' or 'es'".
-        return _("must be one of %(allowed)s", allowed=ctx.get("expected", ""))
+        return _("must be one of %(allowed)s", allowed=_choices(ctx.get("expected", "")))
     return str(FRIENDLY.get(kind) or _clean(error["msg"]))
+
+
+def _choices(expected: str) -> str:
+    """A literal's allowed values joined in the reader's language ("'en' o 'es'").
+
+    pydantic gives them only as its English sentence ("'en', 'es' or 'fr'"): the values are
+    taken back out of it, the "or" between them left behind."""
+    values = [value for value in _CHOICE.findall(expected) if value != "or"]
+    return or_list(values) if values else expected
 
 
 def _clean(message: str) -> str:

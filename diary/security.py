@@ -11,7 +11,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestURITooLarge
 
-from diary import accounts, inputs
+from diary import accounts, i18n, inputs
 from diary.accounts import sessions
 from diary.db import get_db
 from diary.errors import json_error, wants_json
@@ -195,6 +195,7 @@ def sign_in(user: accounts.User, remember=False) -> accounts.User:
     )
     _new_csrf_token()
     login_user(bound, remember=remember)
+    i18n.keep_account_choice(bound)
     return bound
 
 
@@ -206,6 +207,8 @@ def sign_out():
     """
     if current_user.is_authenticated and current_user.session is not None:
         sessions.end(get_db(), current_user.session.id)
+    # The account's language stays this browser's: the sign-in page that follows speaks it.
+    i18n.keep_account_choice(current_user)
     # The CSRF token is left as it is: requests still in flight from the page that signed
     # out would each mint a new one, and the sign-in form's token would lose the race.
     # Signing in replaces it.
@@ -234,6 +237,7 @@ def forget_on_this_browser(response, user_id):
 def sign_out_everywhere():
     """End every session of the signed-in user, this one included."""
     sessions.end_all(get_db(), current_user.id)
+    i18n.keep_account_choice(current_user)
     logout_user()
 
 

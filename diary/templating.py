@@ -5,10 +5,11 @@ from zoneinfo import ZoneInfo
 
 from flask import url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from diary import clinical
 from diary.i18n.text import and_list as text_and_list
-from diary.i18n.text import format_date, format_decimal, format_fixed, format_percent
+from diary.i18n.text import format_date, format_decimal, format_fixed, format_percent, language
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine
@@ -102,6 +103,15 @@ def init_app(app):
     def and_list(items):
         """ "a, b and c", as the reader's language joins a list."""
         return text_and_list(items)
+
+    @app.template_filter("spoken_in")
+    def spoken_in(words, code):
+        """``words`` marked as written in ``code`` when the page speaks another language (a
+        questionnaire's title shipped in English only): a screen reader says it in its own
+        voice. In the page's own language, the words as they are."""
+        if not code or code == language():
+            return words
+        return Markup('<span lang="{}">{}</span>').format(code, words)
 
     @app.context_processor
     def inject():

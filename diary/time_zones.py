@@ -62,8 +62,11 @@ def groups_in(code: str) -> tuple[tuple[str, tuple[Choice, ...]], ...]:
     """``((region words, (Choice, ...)), ...)``: "Universal" (UTC) first, then each region's
     zones sorted by their words. Without the database's tables, every known zone of each
     region is listed by its city."""
-    # The database's English names; other languages take Babel's (CLDR) where it has one.
+    # The database's English names; other languages take Babel's (CLDR) where it has one,
+    # for the countries and the cities ("Estados Unidos — Nueva York"). The values, the
+    # zones' ids, stay what they are.
     names = current_locale().territories if code != "en" else {}
+    cities = current_locale().time_zones if code != "en" else {}
     countries = {
         row[0]: names.get(row[0], row[1]) for row in _table("iso3166.tab") if len(row) >= 2
     }
@@ -72,7 +75,7 @@ def groups_in(code: str) -> tuple[tuple[str, tuple[Choice, ...]], ...]:
     for row in _table("zone.tab"):
         if len(row) >= 3 and row[2] in known:
             country = countries.get(row[0])
-            city = _city(row[2])
+            city = cities.get(row[2], {}).get("city") or _city(row[2])
             listed[row[2]] = f"{country} — {city}" if country else city
     if not listed:
         listed = {z: _city(z) for z in known if z.split("/", 1)[0] in REGIONS and "/" in z}

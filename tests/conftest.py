@@ -103,7 +103,7 @@ class Api:
         return self.client.get("/api/v1/session").get_json()["csrf_token"]
 
     def request(self, method, path, json=None, csrf=True, **kwargs):
-        headers = kwargs.pop("headers", {})
+        headers = dict(kwargs.pop("headers", {}))  # the caller's dict (SPANISH) stays as it is
         if csrf and method in ("POST", "PUT", "PATCH", "DELETE"):
             headers.setdefault("X-CSRFToken", self.token())
         return self.client.open(path, method=method, json=json, headers=headers, **kwargs)

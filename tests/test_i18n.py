@@ -12,7 +12,7 @@ from diary.clinical import analysis, comparison_words, regions
 from diary.i18n.text import english, format_fixed, format_percent, in_language
 from diary.questionnaires import engine
 from diary.reminders import push
-from tests.conftest import form_token
+from tests.conftest import form_token, text_of
 
 SPANISH = {"Accept-Language": "es-ES,es;q=0.9,en;q=0.5"}
 NBSP = "\u00a0"
@@ -166,6 +166,39 @@ def test_the_account_page_sets_the_language(patient):
     assert patient.get("/api/v1/session").get_json()["user"]["locale"] == "es"
 
 
+def test_the_accounts_language_outlives_signing_out_on_this_browser(patient, make_api):
+    # A Spanish account on a browser that says English signs out onto Spanish words.
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    browser = make_api()
+    browser.client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+    assert "diary_lang=es" in browser.signin().headers["Set-Cookie"]
+    token = form_token(browser.client, "/today")
+    signed_out = browser.client.post("/signout", data={"csrf_token": token}, follow_redirects=True)
+    assert signed_out.request.path == "/signin" and lang_of(signed_out) == "es"
+    assert "Ha cerrado la sesión." in text_of(signed_out)
+    # Signing out of a fresh browser whose cookie was lost says it in Spanish too.
+    other = make_api()
+    other.signin()
+    other.client.delete_cookie("diary_lang")
+    token = form_token(other.client, "/today")
+    response = other.client.post("/signout", data={"csrf_token": token})
+    assert "diary_lang=es" in response.headers["Set-Cookie"]
+    assert lang_of(other.client.get("/signin")) == "es"
+
+
+def test_the_account_pages_language_choice_sets_or_clears_this_browsers(patient):
+    for choice, cookie in [("es", "diary_lang=es;"), ("", "diary_lang=;")]:
+        token = form_token(patient.client, "/account")
+        response = patient.client.post(
+            "/account/profile", data={"locale": choice, "csrf_token": token}
+        )
+        assert cookie in response.headers["Set-Cookie"]
+    # "Your browser's language": the cookie is gone, and the browser's language decides.
+    patient.signout()
+    assert lang_of(patient.client.get("/signin")) == "en"
+    assert lang_of(patient.client.get("/signin", headers=SPANISH)) == "es"
+
+
 # ---- the API: stable codes, translated messages ------------------------------------------
 
 
@@ -188,6 +221,91 @@ def test_api_codes_stay_english_while_messages_follow_the_language(patient, clie
     assert (
         english_error["code"] == "unauthenticated" and english_error["message"] == "Sign in first."
     )
+
+
+def test_api_field_messages_are_spanish_whatever_the_fault(patient, doctor):
+    def fields(api, method, path, body):
+        answer = api.request(method, path, body, headers=SPANISH).get_json()["error"]
+        return answer["fields"]
+
+    entry = {"day": "2026-01-05", "leg_pain": 4}
+    assert fields(patient, "POST", "/api/v1/entries", {**entry, "regions": "l_foot"}) == {
+        "regions": "debe ser un objeto"
+    }
+    assert fields(patient, "POST", "/api/v1/entries", {**entry, "red_flags": "yes"}) == {
+        "red_flags": "debe ser una lista"
+    }
+    # A literal's choices are joined in Spanish, built from its values.
+    assert fields(patient, "PUT", "/api/v1/users/me", {"locale": "fr"}) == {
+        "locale": "debe ser uno de estos: 'en' o 'es'"
+    }
+    keys = {"endpoint": "https://fcm.googleapis.com/x", "keys": {"p256dh": "a", "auth": "b"}}
+    assert fields(patient, "POST", "/api/v1/push/subscriptions", keys) == {
+        "keys.p256dh": "debe ser la clave pública P-256 del navegador (base64url)",
+        "keys.auth": "debe ser el secreto de autenticación de 16 bytes del navegador (base64url)",
+    }
+    # Refusals by role, and the cohort file's query (its contents are English, not its errors).
+    refusals = [
+        (doctor, "/api/v1/entries", "Solo los pacientes llevan un diario."),
+        (patient, "/api/v1/patients", "Solo los médicos pueden ver esto."),
+        (
+            doctor,
+            "/api/v1/cohorts/table.csv?kind=zz",
+            "Algunos parámetros de la consulta no son válidos.",
+        ),
+    ]
+    for api, path, message in refusals:
+        assert api.get(path, headers=SPANISH).get_json()["error"]["message"] == message
+
+
+def test_error_pages_in_spanish_say_no_english(patient, make_api):
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    patient.post("/api/v1/entries", {"day": "2026-01-05", "leg_pain": 4})
+    weeks = patient.client.get("/charts?weeks=foo")
+    assert weeks.status_code == 400 and "La única opción para weeks es 'all'" in text_of(weeks)
+    client = make_api().client
+    gone = client.get("/v/" + "A" * 43, headers=SPANISH)
+    assert gone.status_code == 404 and "Este enlace no abre ningún diario" in text_of(gone)
+    # Too many sign-ins: the limit in our words, not Flask-Limiter's "5 per 1 minute".
+    client.get("/signin", headers=SPANISH)
+    for _ in range(6):
+        token = form_token(client, "/signin")
+        limited = client.post(
+            "/signin",
+            data={"email": "pat@example.org", "password": "wrong one!!", "csrf_token": token},
+            headers=SPANISH,
+        )
+    assert limited.status_code == 429
+    assert "(como máximo 5 intentos en 1 minuto)." in text_of(limited)
+
+
+def test_keep_it_agrees_with_the_noun_it_keeps(patient):
+    patient.put("/api/v1/users/me", {"locale": "es"})
+    medicine = patient.post(
+        "/api/v1/medications",
+        {
+            "name": "Pregabalina",
+            "strength": "75",
+            "unit": "mg",
+            "schedule": "regular",
+            "start_day": "2026-01-05",
+        },
+    ).get_json()
+    therapy = patient.post(
+        "/api/v1/therapies", {"kind": "surgery", "start_day": "2026-01-05"}
+    ).get_json()
+    medicine_page = text_of(patient.client.get(f"/medications/{medicine['id']}/delete"))
+    therapy_page = text_of(patient.client.get(f"/therapies/{therapy['id']}/delete"))
+    assert "Conservarlo" in medicine_page and "Conservarla" not in medicine_page
+    assert "Conservarla" in therapy_page
+
+
+def test_time_zones_are_named_in_spanish_with_their_ids_unchanged(client):
+    page = client.get("/register", headers=SPANISH).get_data(as_text=True)
+    assert '<option value="America/New_York">Estados Unidos — Nueva York</option>' in page
+    assert '<option value="Europe/London">Reino Unido — Londres</option>' in page
+    english = client.get("/register").get_data(as_text=True)
+    assert '<option value="America/New_York">United States — New York</option>' in english
 
 
 # ---- what stays English -------------------------------------------------------------------
@@ -213,8 +331,12 @@ def test_the_manifest_and_offline_page_exist_in_each_language(client):
     assert manifest["id"] == "/today"  # one installed app, whatever language it speaks
     assert client.get("/manifest.webmanifest", headers=SPANISH).get_json()["lang"] == "en"
     assert lang_of(client.get("/offline?lang=es")) == "es"
-    # Precached without cookies: the plain address is English, whatever the browser says.
-    assert lang_of(client.get("/offline", headers=SPANISH)) == "en"
+    # Precached without cookies: the plain address is English, whatever the browser says,
+    # and says so to the service worker, which keeps it by its Content-Language.
+    english_offline = client.get("/offline", headers=SPANISH)
+    assert lang_of(english_offline) == "en"
+    assert english_offline.headers["Content-Language"] == "en"
+    assert client.get("/offline?lang=es").headers["Content-Language"] == "es"
     spanish_page = client.get("/signin", headers=SPANISH).get_data(as_text=True)
     assert 'href="/manifest.webmanifest?lang=es"' in spanish_page
 

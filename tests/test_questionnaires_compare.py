@@ -235,3 +235,16 @@ def test_an_answer_in_a_window_still_running_is_said_so_far(patient):
     row = re.search(r"<th scope=\"row\">3 months.*?</tr>", table, re.S).group(0)
     assert "20 points lower than before, clinically important" in row
     assert "(so far)" in row
+
+
+def test_the_rmdqs_english_title_is_marked_english_on_spanish_pages(answered):
+    # The RMDQ ships in English only (its licence): screen readers must read its title as
+    # English on Spanish pages; the PGIC's, translated, is Spanish like the page.
+    answered.put("/api/v1/users/me", {"locale": "es"})
+    english_title = '<span lang="en">Roland-Morris Disability Questionnaire</span>'
+    for path in ("/today", "/charts"):
+        html = answered.client.get(path).get_data(as_text=True)
+        assert english_title in html, path
+        assert "Roland-Morris Disability Questionnaire" not in html.replace(english_title, "")
+    charts = answered.client.get("/charts").get_data(as_text=True)
+    assert '<span lang="es">' not in charts

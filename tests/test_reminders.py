@@ -264,3 +264,29 @@ def test_the_reminder_speaks_the_patients_language(app, patient):
             "body": "Toque para anotar el día de hoy.",
         }
     ]
+
+
+def test_without_a_chosen_language_each_phone_is_reminded_in_its_own(app, patient, make_api):
+    # Registered on the Spanish pages, the account says "your browser's language" (null): the
+    # Spanish phone that turned reminders on is reminded in Spanish, an English laptop in
+    # English.
+    assert patient.get("/api/v1/session").get_json()["user"]["locale"] is None
+    phone = Browser(f"{LOCAL_PUSH}9/push/phone")
+    patient.client.set_cookie("diary_lang", "es")
+    assert patient.post("/api/v1/push/subscriptions", phone.subscription()).status_code == 201
+    laptop = make_api()
+    laptop.signin()
+    subscribed(laptop, endpoint=f"{LOCAL_PUSH}9/push/laptop")
+    said = {}
+
+    def deliver(subscription, **kwargs):
+        said[subscription["endpoint"].rsplit("/", 1)[1]] = push.reminder()["title"]
+        return push.Delivery(push.SENT)
+
+    assert run(app, utc("2026-06-10T20:00"), deliver).sent == 1
+    assert said == {"phone": "Es la hora de su diario", "laptop": push.REMINDER["title"]}
+    # A language chosen on the account is every device's.
+    patient.put("/api/v1/users/me", {"locale": "en"})
+    said.clear()
+    assert run(app, utc("2026-06-11T20:00"), deliver).sent == 1
+    assert said == {"phone": push.REMINDER["title"], "laptop": push.REMINDER["title"]}

@@ -27,10 +27,16 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 MIN_RESEARCH_PATIENTS = export.MIN_RESEARCH_PATIENTS
 
 
-def _cohort():
+def _query() -> dict:
+    """The request's cohort query, or 422 naming the parameters, in the reader's language
+    (the files' words are English; what the reader got wrong is said in theirs)."""
     query, errors = read_query(request.args.to_dict(flat=False))
     if errors:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), errors)
+    return query
+
+
+def _cohort(query: dict):
     db = get_db()
     found, table = selection.cohort(db, current_user.id, **query)
     return db, found, table
@@ -54,7 +60,7 @@ def _filename(table: dict, what: str) -> str:
     responses={200: CohortOut, 422: ERROR},
 )
 def cohort():
-    db, found, table = _cohort()
+    db, found, table = _cohort(_query())
     _log(db, found, table, "cohort")
     return jsonify(table)
 
@@ -70,8 +76,9 @@ def cohort():
 def cohort_table_csv():
     # A file for spreadsheets and scripts: its words are English whatever the reader's
     # language (docs/exports.md), so the table is built in English for it.
+    query = _query()
     with english():
-        db, found, table = _cohort()
+        db, found, table = _cohort(query)
         body = export.table_csv(table).encode()
     _log(db, found, table, "cohort_export")
     return send(Download(body, CSV, _filename(table, "table")))
@@ -87,8 +94,9 @@ def cohort_table_csv():
     responses={200: CSV_FILE, 422: ERROR},
 )
 def cohort_research_csv():
+    query = _query()
     with english():
-        db, found, table = _cohort()
+        db, found, table = _cohort(query)
     if table["patients"] < MIN_RESEARCH_PATIENTS:
         raise ApiError(
             422,

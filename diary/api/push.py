@@ -4,6 +4,7 @@
 from flask import current_app, jsonify, request
 from flask_login import current_user
 
+from diary import i18n
 from diary.access import allow
 from diary.accounts.sessions import describe_device
 from diary.api import bp, json_body
@@ -50,6 +51,9 @@ def subscribe():
         endpoint=data.endpoint,
         keys=data.keys.model_dump(),
         device=describe_device(request.user_agent.string),
+        # This phone's language (its cookie, else its Accept-Language), not the account's:
+        # the account's choice, if it has one, wins when the reminder is sent.
+        locale=i18n.select_locale_without_account(),
     )
     return jsonify(saved), 201
 

@@ -3,7 +3,7 @@
 from flask import current_app, jsonify
 from flask_login import current_user
 
-from diary import accounts
+from diary import accounts, i18n
 from diary.access import allow
 from diary.accounts import signin_email
 from diary.api import bp, json_body
@@ -98,7 +98,10 @@ def update_me():
         if v is not None or k in accounts.CLEARABLE
     }
     user = accounts.update(get_db(), current_user.id, changes)
-    return jsonify(user.to_json())
+    response = jsonify(user.to_json())
+    if "locale" in changes:  # this browser keeps it after signing out (docs/translations.md)
+        i18n.follow_account_choice(response, user.locale)
+    return response
 
 
 @bp.put("/users/me/email")

@@ -9,9 +9,9 @@ each page as a JSON data block (no executable inline script: the CSP stays stric
 
 from babel import Locale
 from babel.support import LazyProxy
-from flask import has_request_context, request
+from flask import after_this_request, g, has_request_context, request
 from flask.json.provider import DefaultJSONProvider
-from flask_babel import Babel, get_locale, get_translations
+from flask_babel import Babel, get_locale, get_translations, refresh
 from flask_login import current_user
 
 from diary.i18n import catalogues, text
@@ -47,10 +47,16 @@ def select_locale() -> str | None:
 
 
 def select_locale_without_account() -> str:
-    """The language the cookie or the browser asks for (an account's own choice aside)."""
-    chosen = supported(request.cookies.get(COOKIE))
-    if chosen:
-        return chosen
+    """The language the cookie or the browser asks for (an account's own choice aside).
+
+    A cookie this very request is setting (``keep_account_choice``) counts already: the
+    page that says "You are signed out." speaks the language of the account that left."""
+    chosen = g.get("chosen_language") or supported(request.cookies.get(COOKIE))
+    return chosen or browser_language()
+
+
+def browser_language() -> str:
+    """The best match of the browser's ``Accept-Language`` (English if none is spoken)."""
     return request.accept_languages.best_match(SUPPORTED) or DEFAULT
 
 
@@ -70,6 +76,37 @@ def remember_choice(response, code: str):
         secure=request.is_secure,
     )
     return response
+
+
+def forget_choice(response):
+    """Drop the browser's chosen language: its ``Accept-Language`` decides again."""
+    response.delete_cookie(COOKIE, httponly=True, samesite="Lax", secure=request.is_secure)
+    return response
+
+
+def keep_account_choice(user):
+    """Make the language ``user``'s account chose this browser's too, from this request on.
+
+    Called on signing in and out: an account set to Spanish on a browser that says English
+    signs out onto a Spanish sign-in page (and the sign-out message in Spanish), as the
+    chooser's cookie would have it. An account without a choice leaves the browser's as it
+    is."""
+    code = supported(getattr(user, "locale", None))
+    if code is None:
+        return
+    if g.get("chosen_language") is None:  # one cookie, the last account's (signed in)
+        after_this_request(lambda response: remember_choice(response, g.chosen_language))
+    g.chosen_language = code
+    refresh()  # Flask-Babel keeps the request's locale once asked: ask again
+
+
+def follow_account_choice(response, code: str | None):
+    """The account's language just changed to ``code`` on this browser: keep it in the
+    chooser's cookie too (it outlives signing out), or, for "the browser's language"
+    (None), drop the cookie so that the browser's language decides after signing out too."""
+    if supported(code):
+        return remember_choice(response, code)
+    return forget_choice(response)
 
 
 #: Each locale's catalogue, as Flask-Babel loaded it. Flask-Babel finds it again for every
@@ -92,7 +129,8 @@ def _say_the_language(response):
     # Caches (the browser's, a proxy's, the service worker's: static/sw.js) must not hand a
     # page in one language to someone reading another.
     if response.mimetype in ("text/html", "application/json"):
-        response.headers["Content-Language"] = current_language()
+        # A view that answers in a language of its own (the offline page) says which.
+        response.headers.setdefault("Content-Language", current_language())
         vary(response, "Accept-Language", "Cookie")
     return response
 

@@ -26,6 +26,7 @@ from babel.dates import format_date as _babel_format_date
 from babel.numbers import format_decimal as _babel_format_decimal
 from babel.numbers import format_percent as _babel_format_percent
 from babel.support import LazyProxy, Translations
+from babel.units import format_unit as _babel_format_unit
 
 from diary.i18n import catalogues
 
@@ -152,6 +153,12 @@ def format_percent(fraction, format: str | None = None) -> str:  # noqa: A002 - 
 def format_date(day: date, format: str = "medium") -> str:  # noqa: A002 - Babel's name
     """``day`` in the current locale, with a Babel pattern or "short"/"medium"/"long"."""
     return _babel_format_date(day, format=format, locale=current_locale())
+
+
+def format_duration(amount: int, unit: str) -> str:
+    """``amount`` of ``unit`` ("second", "minute", "hour", "day", "month", "year") in words
+    of the current locale: "15 minutes", "1 hora"."""
+    return _babel_format_unit(amount, f"duration-{unit}", length="long", locale=current_locale())
 
 
 def and_list(items) -> str:

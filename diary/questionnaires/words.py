@@ -348,7 +348,8 @@ def latest_sentence(result: dict, definitions=None) -> str:
 
 def instruments_shown(windows: list[dict], definitions=None) -> list[dict]:
     """The instruments a panel's windows show, in catalogue order, each with what a reader
-    needs beside the numbers: ``{"id", "short", "title", "measures", "scale", "threshold"}``."""
+    needs beside the numbers: ``{"id", "short", "title", "language", "measures", "scale",
+    "threshold"}`` (``language``: the one its title is written in)."""
     definitions = definitions or engine.catalogue()
     seen = {r["questionnaire"] for w in windows for r in w.get("questionnaires") or ()}
     return [
@@ -356,6 +357,7 @@ def instruments_shown(windows: list[dict], definitions=None) -> list[dict]:
             "id": d.id,
             "short": d.short,
             "title": d.title,
+            "language": d.language,
             "measures": d.measures,
             "scale": scale_words(d),
             "threshold": threshold_words(d),

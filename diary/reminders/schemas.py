@@ -5,6 +5,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, Field, StringConstraints
 
+from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import Strict
 
 #: 65 bytes (an uncompressed P-256 point, first byte 4) in base64url without padding.
@@ -14,10 +15,10 @@ AUTH_PATTERN = "^[A-Za-z0-9_-]{21}[AQgw]$"
 ENDPOINT_MAX = 2048
 
 
-def _matches(pattern: str, message: str):
+def _matches(pattern: str, message):
     def check(value: str) -> str:
         if not re.fullmatch(pattern, value):
-            raise ValueError(message)
+            raise ValueError(str(message))  # in the reader's language, as it is raised
         return value
 
     return AfterValidator(check)
@@ -37,12 +38,12 @@ class PushKeys(Strict):
     p256dh: Annotated[
         str,
         Field(json_schema_extra={"pattern": P256DH_PATTERN}),
-        _matches(P256DH_PATTERN, "must be the browser's P-256 public key (base64url)"),
+        _matches(P256DH_PATTERN, _l("must be the browser's P-256 public key (base64url)")),
     ]
     auth: Annotated[
         str,
         Field(json_schema_extra={"pattern": AUTH_PATTERN}),
-        _matches(AUTH_PATTERN, "must be the browser's 16-byte auth secret (base64url)"),
+        _matches(AUTH_PATTERN, _l("must be the browser's 16-byte auth secret (base64url)")),
     ]
 
 

@@ -108,8 +108,9 @@ def send_due(db, *, now: datetime, config, signer, deliver=push.deliver) -> Repo
                 # The operator no longer allows this push service: never POST there again.
                 delivery = push.Delivery(push.GONE, "push service no longer allowed")
             else:
-                # The reminder's words in the patient's language (none chosen: English).
-                with in_language(user["locale"]):
+                # The reminder's words in the language the account chose, else in the one
+                # of the device it goes to (None, a subscription from before: English).
+                with in_language(user["locale"] or sub["locale"]):
                     delivery = deliver(
                         sub,
                         signer=signer,

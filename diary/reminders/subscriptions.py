@@ -30,17 +30,37 @@ def endpoint_allowed(endpoint: str, prefixes) -> bool:
     return re.match(endpoint_pattern(prefixes), endpoint) is not None
 
 
-def save(db, *, user_id: int, session_id: int, endpoint: str, keys: dict, device: str) -> dict:
+def save(
+    db,
+    *,
+    user_id: int,
+    session_id: int,
+    endpoint: str,
+    keys: dict,
+    device: str,
+    locale: str | None = None,
+) -> dict:
     """Store the browser's subscription for this session (replacing what the endpoint had:
-    the same browser, subscribed again or by whoever is signed in on it now)."""
+    the same browser, subscribed again or by whoever is signed in on it now), with the
+    language that device speaks (``locale``): the reminders' language when the account
+    chose none."""
     with write(db):
         db.execute(
             "INSERT INTO push_subscriptions (user_id, session_id, endpoint, p256dh, auth, device,"
-            " created_at) VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint) DO UPDATE SET"
-            " user_id = excluded.user_id, session_id = excluded.session_id,"
+            " locale, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (endpoint)"
+            " DO UPDATE SET user_id = excluded.user_id, session_id = excluded.session_id,"
             " p256dh = excluded.p256dh, auth = excluded.auth, device = excluded.device,"
-            " created_at = excluded.created_at",
-            [user_id, session_id, endpoint, keys["p256dh"], keys["auth"], device, now_iso()],
+            " locale = excluded.locale, created_at = excluded.created_at",
+            [
+                user_id,
+                session_id,
+                endpoint,
+                keys["p256dh"],
+                keys["auth"],
+                device,
+                locale,
+                now_iso(),
+            ],
         )
     return fetch_all(
         db, "SELECT device, created_at FROM push_subscriptions WHERE endpoint = ?", [endpoint]
@@ -79,10 +99,11 @@ def count_of_user(db, user_id: int) -> int:
 
 
 def live_of_user(db, user_id: int, at: str) -> list[dict]:
-    """The user's subscriptions whose session is live at ``at`` (what a reminder goes to)."""
+    """The user's subscriptions whose session is live at ``at`` (what a reminder goes to),
+    each with the language of its device (``locale``, None if unknown)."""
     return fetch_all(
         db,
-        "SELECT p.id, p.endpoint, p.p256dh, p.auth FROM push_subscriptions p"
+        "SELECT p.id, p.endpoint, p.p256dh, p.auth, p.locale FROM push_subscriptions p"
         " JOIN sessions s ON s.id = p.session_id WHERE p.user_id = ? AND s.expires_at > ?"
         " ORDER BY p.id",
         [user_id, at],

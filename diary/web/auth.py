@@ -197,13 +197,17 @@ def profile():
             return account_page(language_errors=err.fields), 422
         return account_page(profile_errors=err.fields, profile=form), 422
     user = accounts.update(get_db(), current_user.id, changes)
+    response = redirect(url_for("auth.account"))
     if set(form) == {"locale"}:
-        # Said in the language just chosen, as the next page will be.
-        with force_locale(user.locale or i18n.select_locale_without_account()):
+        # This browser keeps the choice after signing out (or, for "your browser's
+        # language", forgets an earlier one), and the message is said in the language just
+        # chosen, as the next page will be.
+        i18n.follow_account_choice(response, user.locale)
+        with force_locale(user.locale or i18n.browser_language()):
             flash(_("Saved: your language."), "success")
     else:
         flash(_("Saved: your name and time zone."), "success")
-    return redirect(url_for("auth.account"))
+    return response
 
 
 def account_page(

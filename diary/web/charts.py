@@ -15,6 +15,7 @@ from diary.charts import reads
 from diary.clinical import analysis, comparison, comparison_words, regions
 from diary.db import get_db
 from diary.i18n.text import gettext as _
+from diary.i18n.text import lazy_gettext as _l
 from diary.sync import store
 
 bp = Blueprint("charts", __name__)
@@ -24,7 +25,7 @@ bp.add_app_template_filter(comparison_words.day_words, "day_words")
 #: a page that grows with the whole diary would make five years cost five times one.
 RECENT_WEEKS = 52
 bp.record_once(lambda state: state.app.jinja_env.globals.update(recent_weeks=RECENT_WEEKS))
-BAD_WEEKS = "The only choice for weeks is 'all' (every week of the diary in the table)."
+BAD_WEEKS = _l("The only choice for weeks is 'all' (every week of the diary in the table).")
 
 
 @bp.app_template_global()

@@ -145,8 +145,12 @@ def offline():
     # Precached without cookies so it holds nothing of any user, once per language (English
     # at /offline, the others at ?lang=es), never by the precaching browser's Accept-Language:
     # see static/sw.js.
-    with force_locale(i18n.supported(request.args.get("lang")) or i18n.DEFAULT):
-        return render_template("pwa/offline.html")
+    code = i18n.supported(request.args.get("lang")) or i18n.DEFAULT
+    with force_locale(code):
+        response = current_app.make_response(render_template("pwa/offline.html"))
+    # The page's language, not the request's (static/sw.js reads it to pick its cache).
+    response.headers["Content-Language"] = code
+    return response
 
 
 def _in_language(endpoint: str, code: str) -> str:

@@ -25,7 +25,7 @@ const KINDS = {
       title: t("Delete “%(name)s”?", { name: medicationName(data) }),
       text: t("It is removed on this phone and, once synced, everywhere. Your diary entries stay."),
       yes: t("Delete medicine"),
-      no: t("Keep it"),
+      no: t("Keep the medicine"),
     }),
   },
   dose: {

@@ -183,7 +183,7 @@ async function wireEdit(form) {
       title: t("Delete “%(name)s”?", { name: medicationName(data) }),
       text: t("Your diary entries stay, and so do the doses you recorded of it."),
       yes: t("Delete medicine"),
-      no: t("Keep it"),
+      no: t("Keep the medicine"),
       danger: true,
     });
     if (!sure) return;

@@ -222,13 +222,21 @@ def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
     bars = page.evaluate(WINDOWS_JS, canvas.element_handle())
     assert bars["label"] == ["Semanas", "2-3"] and bars["title"] == ["Semanas 2-3"], bars
     # ... and the questions before deleting a therapy or a medicine.
-    for path, form, link, name in (
-        (f"/therapies/{therapy}/edit", "[data-therapy-form]", "[data-therapy-delete]", None),
+    # "Keep it" agrees with the noun: "el medicamento" is masculine.
+    for path, form, link, name, keep in (
+        (
+            f"/therapies/{therapy}/edit",
+            "[data-therapy-form]",
+            "[data-therapy-delete]",
+            None,
+            "Conservarla",
+        ),
         (
             f"/medications/{medicine['id']}/edit",
             "[data-medication-form]",
             "[data-medication-delete]",
             "Pregabalina 75 mg",
+            "Conservar el medicamento",
         ),
     ):
         page.goto(url + path)
@@ -238,6 +246,7 @@ def test_every_page_speaks_spanish(spanish_context, live_server, new_user):
         expect(title).to_have_text(re.compile(r"^¿Borrar «.+»\?$"))
         if name:
             expect(title).to_have_text(f"¿Borrar «{name}»?")
+        expect(page.locator("dialog[open]").get_by_role("button", name=keep)).to_be_visible()
         page.keyboard.press("Escape")
 
     # The RMDQ stays in its published English, and says so in Spanish.
