@@ -195,6 +195,14 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
         assert chart["lines"] > 300, chart["lines"]
         assert ".2549 .2667 .5294" in chart["strokes"]
     assert errors == []
+
+    # A chat program fetching the link for its preview card: no name, no data.
+    preview = desk.new_page()
+    preview.set_extra_http_headers({"User-Agent": "WhatsApp/2.23.20.0"})
+    preview.goto(link)
+    expect(preview.get_by_role("heading", name="A diary shared with you")).to_be_visible()
+    expect(preview.get_by_text(user["name"])).to_have_count(0)
+    assert_no_axe_violations_light_and_dark(preview)
     desk.close()
 
 
