@@ -136,6 +136,7 @@ def patient_summary(db, patient: dict) -> dict:
         "name": patient["name"],
         "since": patient["since"],
         "until": patient["until"],
+        "ends_soon": invites.ends_soon(patient["until"]),
         "last_entry_day": last["day"] if last else None,
         "leg_pain_7d": leg_mean,
         "leg_pain_7d_days": leg_days,
