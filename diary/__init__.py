@@ -84,8 +84,9 @@ def create_app(test_config=None):
     # The order of the request hooks: an address too long to read is refused first; then
     # the access check, so that anyone not signed in hears "sign in" (401) rather than
     # "CSRF token missing"; then the CSRF check on every state-changing request.
-    db.init_app(app)
+    # The translations first: an upgrade's migration may write words in a user's language.
     i18n.init_app(app)
+    db.init_app(app)
     reminders.init_app(app)
     errors.init_app(app)
     compress.init_app(app)

@@ -151,6 +151,35 @@ def _text(max_length: int, pattern: str, check):
     ]
 
 
+# ---- text saved before the rules above: made what they accept ---------------------------
+# Older versions stored control characters the fields now refuse; a record holding one could
+# not be saved again (migration m015). These clean such text by the same definitions.
+
+_CONTROL_RUNS = re.compile(f"[{CONTROLS}]+")
+_REFUSED_IN_NOTES = re.compile(f"[{NOTE_REFUSED}]+")
+
+
+def clean_line(value: str) -> str:
+    """``value`` as ``Trimmed`` accepts it: each run of control characters becomes one space
+    (a line break or tab between two words keeps them apart), then the ends are trimmed.
+    Text the field already accepts comes back as the field stores it. May be empty."""
+    return trim(_CONTROL_RUNS.sub(" ", value))
+
+
+def clean_words(value: str, empty: str) -> str:
+    """``value`` as ``Words`` accepts it (``clean_line``), or ``empty`` when nothing that
+    shows is left: a required field must hold something."""
+    value = clean_line(value)
+    return value if re.search(SOME_TEXT, value) else empty
+
+
+def clean_note(value: str) -> str:
+    """``value`` as ``Note`` accepts it: other programs' line breaks (NOTE_BREAKS) become
+    line breaks, as the field makes them; every other control character it refuses is
+    dropped; the ends are trimmed."""
+    return trim(_REFUSED_IN_NOTES.sub("", value.translate(_AS_LINE_BREAKS)))
+
+
 def Words(max_length: int):  # noqa: N802 - used like a type
     """One line of at most ``max_length`` characters with something in it, stored without
     outer white space; a control character in it is refused."""

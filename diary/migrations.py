@@ -366,3 +366,23 @@ def m014_sync_epoch(db):
         "CREATE TABLE sync_epoch (id INTEGER PRIMARY KEY CHECK (id = 1), value TEXT NOT NULL)",
     )
     db.execute("INSERT INTO sync_epoch (id, value) VALUES (1, ?)", [secrets.token_hex(8)])
+
+
+@migrations()
+def m015_control_characters_cleaned(db):
+    # Text fields refuse control characters now (diary/fields.py), but text saved before
+    # may hold some the patient cannot see, and any save of such a record was refused. This
+    # cleans them the way the fields would (diary/upgrades/control_characters.py): a synced
+    # record as its next version, which every phone pulls.
+    from diary.upgrades import control_characters  # it needs the schema above, not the reverse
+
+    control_characters.clean(db)
+
+
+@migrations()
+def m016_unanchored_answers_about_no_therapy(db):
+    # Only a PGIC is about a therapy; a therapy_id stored with an RMDQ or an ODI was never
+    # used and is refused now. Cleared as a new version (diary/upgrades/unanchored_answers.py).
+    from diary.upgrades import unanchored_answers
+
+    unanchored_answers.clear(db)

@@ -145,3 +145,35 @@ def test_each_text_field_accepts_exactly_what_its_pattern_says(text):
         except ValidationError:
             accepted = False
         assert accepted == bool(re.fullmatch(pattern, text)), (field, text)
+
+
+# ---- text saved before these rules, cleaned (migration m015) ------------------------------
+
+
+@given(text=st.lists(SOME_CHARACTERS, max_size=8).map("".join))
+def test_cleaned_text_is_accepted_and_kept_as_it_is_by_its_field(text):
+    assert Texts(trimmed=fields.clean_line(text)).trimmed == fields.clean_line(text)
+    assert Texts(note=fields.clean_note(text)).note == fields.clean_note(text)
+    assert Texts(words=fields.clean_words(text, "?")).words == fields.clean_words(text, "?")
+
+
+@given(text=st.lists(SOME_CHARACTERS, max_size=8).map("".join))
+def test_text_a_field_accepts_is_cleaned_into_what_the_field_stores(text):
+    """Cleaning changes nothing the fields accept (so a clean record keeps its version)."""
+    for field, clean in (
+        ("trimmed", fields.clean_line),
+        ("note", fields.clean_note),
+        ("words", lambda value: fields.clean_words(value, "?")),
+    ):
+        try:
+            stored = getattr(Texts(**{field: text}), field)
+        except ValidationError:
+            continue
+        assert clean(text) == stored, (field, text)
+
+
+def test_cleaning_keeps_words_apart_and_notes_line_breaks():
+    assert fields.clean_line("Pregabalin\r\n75\x1b") == "Pregabalin 75"
+    assert fields.clean_line("\x1b[31mPat") == "[31mPat"
+    assert fields.clean_words("\x1b\u200b", "Medicine") == "Medicine"
+    assert fields.clean_note("Walked\x0bthen sat\x07\n\tok\x1f") == "Walked\nthen sat\n\tok"

@@ -239,6 +239,53 @@ def test_in_a_sync_batch_only_the_change_naming_an_unknown_therapy_is_rejected(p
     assert sorted(r["questionnaire"] for r in stored) == ["pgic", "rmdq"]
 
 
+ODI = {"questionnaire": "odi", "day": DAY, "answers": {"total": 30}}
+
+
+@pytest.mark.parametrize("body", [RMDQ, ODI], ids=["rmdq", "odi"])
+def test_only_a_pgic_may_name_a_therapy(patient, client, body):
+    """An RMDQ or an ODI is about no therapy: a therapy_id with one is refused naming it,
+    as the document says, and nothing is written; null is what it holds."""
+    therapy = therapy_of(patient)
+    refused = patient.post("/api/v1/responses", {**body, "therapy_id": therapy["id"]})
+    assert refused.status_code == 422
+    assert set(refused.get_json()["error"]["fields"]) == {"therapy_id"}
+    assert patient.get("/api/v1/responses").get_json()["responses"] == []
+    made = patient.post("/api/v1/responses", {**body, "therapy_id": None})
+    assert made.status_code == 201 and made.get_json()["therapy_id"] is None
+    edit = {**body, "therapy_id": therapy["id"], "base_version": 1}
+    moved = patient.put(f"/api/v1/responses/{made.get_json()['id']}", edit)
+    assert moved.status_code == 422
+    assert set(moved.get_json()["error"]["fields"]) == {"therapy_id"}
+    assert patient.post("/api/v1/responses", pgic(therapy["id"])).status_code == 201
+    document = client.get("/api/v1/openapi.json").get_json()
+    branches = document["components"]["schemas"]["ResponseCreate"]["anyOf"]
+    said = {
+        b["properties"]["questionnaire"]["const"]: b["properties"]["therapy_id"] for b in branches
+    }
+    assert said[body["questionnaire"]] == {"type": "null"}
+    assert said["pgic"]["type"] == "string"
+
+
+def test_in_a_sync_batch_only_the_rmdq_or_odi_naming_a_therapy_is_rejected(patient):
+    therapy = therapy_of(patient)
+    batch = [
+        response_change(uuid.uuid4(), {**RMDQ, "therapy_id": therapy["id"]}),
+        response_change(uuid.uuid4(), RMDQ),
+        response_change(uuid.uuid4(), {**ODI, "therapy_id": therapy["id"]}),
+        response_change(uuid.uuid4(), pgic(therapy["id"])),
+    ]
+    results = sync(patient, batch)["results"]
+    assert [r["status"] for r in results] == ["rejected", "applied", "rejected", "applied"]
+    for refused in (results[0], results[2]):
+        assert set(refused["error"]["fields"]) == {"data.therapy_id"}
+    stored = patient.get("/api/v1/responses").get_json()["responses"]
+    assert sorted((r["questionnaire"], r["therapy_id"]) for r in stored) == [
+        ("pgic", therapy["id"]),
+        ("rmdq", None),
+    ]
+
+
 def test_an_id_is_unique_across_kinds(patient):
     entry = patient.post("/api/v1/entries", {"day": DAY, "leg_pain": 4}).get_json()
     (result,) = sync(patient, [response_change(entry["id"], RMDQ)])["results"]

@@ -29,13 +29,16 @@ def _response_schema(schema):
         if definition.anchored:
             branch["properties"]["therapy_id"] = {"type": "string", "pattern": UUID_PATTERN}
             branch["required"] = ["therapy_id"]
+        else:
+            branch["properties"]["therapy_id"] = {"type": "null"}
         branches.append(branch)
     schema["anyOf"] = branches
     schema["description"] = (
         "A questionnaire response. answers maps each item's linkId to its answer: RMDQ "
         '{"1": true, ..., "24": false} (the statements ticked; one left out is not ticked), '
         'PGIC {"1": 2} (1 very much improved ... 7 very much worse), ODI {"total": 46} '
-        "(0-100). A PGIC names the therapy it is about (therapy_id)."
+        "(0-100). A PGIC names the therapy it is about (therapy_id); the others are about "
+        "no therapy, and a therapy_id other than null is refused (422 naming therapy_id)."
     )
 
 
@@ -49,8 +52,9 @@ class ResponseData(Strict):
     answers: dict[str, Any] = Field(description="linkId -> answer, as the definition says")
     therapy_id: ClientId | None = Field(
         None,
-        description="the therapy the answer is about (required for a PGIC): one of the "
-        "patient's therapies, a deleted one included (422 naming therapy_id otherwise)",
+        description="the therapy the answer is about: required for a PGIC, one of the "
+        "patient's therapies, a deleted one included; null for the other questionnaires "
+        "(422 naming therapy_id otherwise)",
     )
 
     @model_validator(mode="after")
@@ -62,6 +66,16 @@ class ResponseData(Strict):
             raise ValueError(f"{err.field}: {err.message}") from None
         if definition.anchored and self.therapy_id is None:
             raise ValueError("therapy_id: " + _("is required (the therapy this answer is about)"))
+        if not definition.anchored and self.therapy_id is not None:
+            # Only an answer asked after a therapy is about one: a link stored anyway would
+            # be shown and exported as if it meant something.
+            raise ValueError(
+                "therapy_id: "
+                + _(
+                    "must be null: %(short)s is not about a therapy",
+                    short=definition.short,
+                )
+            )
         return self
 
 

@@ -287,6 +287,30 @@ def apply_change(
     return Outcome(object_id, kind, merge.APPLIED, version, row=_derived(kind, written))
 
 
+def server_change(db, kind, row, content: dict) -> Outcome:
+    """Give a live ``row`` the normalised ``content`` as a change the server makes itself
+    (a migration's repair), inside the caller's transaction.
+
+    It is written as an edit of the row's current version through ``apply_change``, the one
+    write path: the next version, a new change number and ``updated_at``, its fingerprint in
+    the revisions. So every phone pulls it at its next sync, and a phone's unsent edit made
+    from the old version is a ``conflict`` the patient resolves, never lost. Content equal
+    to the row's is a ``duplicate`` and writes nothing.
+    """
+    return apply_change(
+        db,
+        row["patient_id"],
+        kind,
+        row["id"],
+        row["version"],
+        False,
+        content,
+        want_row=False,
+        # What the row already names is not judged again: the repair changes other fields.
+        check_references=False,
+    )
+
+
 _HOLDERS = " UNION ALL ".join(
     f"SELECT '{kind}' FROM {spec['table']} WHERE id = ?"  # noqa: S608  # nosec B608
     for kind, spec in KINDS.items()

@@ -1,0 +1,6 @@
+"""Repairs an upgrade makes to data that older versions stored, each run once by a migration
+(diary/migrations.py), inside its transaction.
+
+A repaired record of a synced kind is written as a change the server makes itself
+(``store.server_change``): its next version, which every phone pulls at its next sync.
+"""
