@@ -7,13 +7,13 @@ route cannot forget its check.
 
 from functools import wraps
 
-from flask import abort, current_app, g, redirect, request, url_for
+from flask import abort, current_app, g, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from diary.errors import ApiError, wants_json
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
-from diary.sharing import invites, links, log
+from diary.sharing import invites, links, log, previews
 
 POLICIES = {
     "anyone",  # public pages, the session endpoints, static files
@@ -88,8 +88,10 @@ def enforce():
 
         patient_id = (request.view_args or {}).get("patient_id")
         if not user.is_physician or not active_share_exists(get_db(), patient_id, user.id):
-            # Not 403: whether the patient exists is not the caller's business.
-            _not_found()
+            # Not 403: whether the patient exists is not the caller's business. A physician
+            # is told what to do next, in words that fit an unknown patient as well as an
+            # ended share, so they reveal nothing more than a bare 404.
+            _not_found(NOT_SHARED if user.is_physician else None)
         g.viewer = log.Viewer(
             patient_id=patient_id,
             physician_id=user.id,
@@ -103,12 +105,18 @@ def _enter_by_link():
     # found (unknown, turned off and expired answer alike).
     from diary.db import get_db
 
+    # The address is the secret: keep it out of caches, referrers and search engines,
+    # whatever the answer (log_view adds the headers).
+    g.private = True
+    g.link_page = True
+    if previews.is_preview_fetcher(request.user_agent.string):
+        # A chat or mail program drawing a preview card, not a person: a page without the
+        # patient's name or data, the same for every token, and nothing in the log.
+        return render_template("viewlink/preview.html")
     link = links.find_live(get_db(), (request.view_args or {}).get("token"))
     if link is None:
         _not_found(LINK_GONE)
     g.viewer = log.Viewer(patient_id=link.patient_id, link_id=link.id)
-    # The address is the secret: keep it out of caches, referrers and search engines.
-    g.private = True
     g.view_link = link
     return None
 
@@ -124,11 +132,21 @@ def log_view(response):
     Every LOGGED route is logged here, by the same mechanism that let the reader in, so no
     view can forget it. Refused or failed requests showed nothing. A page or a download is
     one event each; repeated identical data reads (JSON) within a few minutes are one
-    (sharing/log.py).
+    (sharing/log.py). Not logged: a HEAD request (a link checker; nobody saw a page) and
+    the patient opening their own view link.
     """
+    if g.get("link_page"):
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["X-Robots-Tag"] = "noindex, nofollow"
     reader = g.pop("viewer", None)
-    if reader is None or response.status_code >= 400:
+    if reader is None or response.status_code >= 400 or request.method == "HEAD":
         return response
+    if (
+        reader.kind == "link"
+        and current_user.is_authenticated
+        and current_user.id == reader.patient_id
+    ):
+        return response  # the patient checking what the physician will see: no visit
     from diary.db import get_db
 
     # A view may say more exactly what it showed (which table of a download).
@@ -139,9 +157,6 @@ def log_view(response):
     data = request.path.startswith("/api/") or response.mimetype == "application/json"
     download = "attachment" in response.headers.get("Content-Disposition", "")
     log.record(get_db(), reader, shows, collapse=data and not download)
-    if g.get("view_link") is not None:
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
 
@@ -155,11 +170,14 @@ LINK_GONE = _l(
     "This link does not open a diary: it may have expired or been turned off, or it was "
     "copied incompletely. Ask the patient for a new one."
 )
+NOT_SHARED = _l(
+    "This diary is not shared with you now. If it should be, ask the patient for a new invite code."
+)
 
 
 def _not_found(message=None):
     if wants_json():
-        raise ApiError(404)
+        raise ApiError(404, message=message)
     abort(404, message)
 
 

@@ -12,7 +12,7 @@ import pytest
 
 from diary.db import get_db, write
 from diary.sharing import invites
-from tests.conftest import form_token
+from tests.conftest import form_token, insert_share
 
 
 def _invite(patient):
@@ -219,3 +219,73 @@ def test_the_sharing_page_shows_a_new_code_once_with_its_qr_code(app, patient):
     # The Sharing page lists it as not used yet, without the code.
     listing = patient.client.get("/sharing/").get_data(as_text=True)
     assert "An invite code not used yet" in listing and shown not in listing
+
+
+NOT_SHARED = (
+    "This diary is not shared with you now. If it should be, ask the patient for a new invite code."
+)
+
+
+def test_a_physician_whose_share_ended_is_told_to_ask_for_a_new_code(app, patient, doctor):
+    pid = patient.user["id"]
+    share = _invite(patient)
+    doctor.post("/api/v1/shares/accept", {"code": share["code"]})
+    assert patient.delete(f"/api/v1/shares/{share['id']}").status_code == 204
+    ended = doctor.client.get(f"/patients/{pid}")
+    assert ended.status_code == 404
+    assert NOT_SHARED in ended.get_data(as_text=True)
+    assert "It may have moved" not in ended.get_data(as_text=True)
+    assert NOT_SHARED in doctor.client.get(f"/patients/{pid}/summary").get_data(as_text=True)
+    refused = doctor.get(f"/api/v1/patients/{pid}/entries")
+    assert refused.status_code == 404 and refused.get_json()["error"]["message"] == NOT_SHARED
+    # Expired answers alike, and so does a patient who never shared or does not exist:
+    # the words reveal nothing a bare 404 did not.
+    with app.app_context():
+        insert_share(get_db(), pid, doctor.user["id"], expired=True)
+    for path in (f"/patients/{pid}", "/patients/999999", "/patients/999999/summary"):
+        answer = doctor.client.get(path)
+        assert answer.status_code == 404 and NOT_SHARED in answer.get_data(as_text=True), path
+    # A patient reaching a physician's page keeps the plain words: no invite code to ask for.
+    assert NOT_SHARED not in patient.client.get(f"/patients/{pid}").get_data(as_text=True)
+
+
+def _share_ends_in(app, share_id, days):
+    with app.app_context():
+        db = get_db()
+        with write(db):
+            db.execute(
+                "UPDATE shares SET expires_at = ? WHERE id = ?",
+                [(datetime.now(UTC) + timedelta(days=days)).isoformat(), share_id],
+            )
+
+
+def test_the_sharing_page_says_a_share_lasts_a_year_and_warns_a_month_before(app, patient, doctor):
+    page = patient.client.get("/sharing/").get_data(as_text=True)
+    assert "they see your charts and diary (read-only) for 365 days, or until you stop" in page
+    share = _invite(patient)
+    accepted = doctor.post("/api/v1/shares/accept", {"code": share["code"]}).get_json()
+    lasts = datetime.fromisoformat(accepted["expires_at"]) - datetime.now(UTC)
+    assert timedelta(days=364) < lasts <= timedelta(days=365)  # what the page promised
+    quiet = patient.client.get("/sharing/").get_data(as_text=True)
+    listing = doctor.client.get("/patients/").get_data(as_text=True)
+    assert "data-ends-soon" not in quiet and "data-ends-soon" not in listing
+
+    _share_ends_in(app, share["id"], 20)
+    soon = patient.client.get("/sharing/").get_data(as_text=True)
+    assert "<strong>Ends soon.</strong> To keep sharing with Dr Lee, create a new invite" in soon
+    ends = datetime.now(UTC) + timedelta(days=20)
+    listing = doctor.client.get("/patients/").get_data(as_text=True)
+    assert f"<strong>Sharing ends on {ends.day} {ends:%b %Y} at " in listing
+    assert "To keep seeing this diary, ask Pat for a new invite code." in listing
+
+    # A new code accepted renews it: a fresh year, nothing ending soon.
+    renewed = _invite(patient)
+    assert doctor.post("/api/v1/shares/accept", {"code": renewed["code"]}).status_code == 200
+    assert "data-ends-soon" not in patient.client.get("/sharing/").get_data(as_text=True)
+    assert "data-ends-soon" not in doctor.client.get("/patients/").get_data(as_text=True)
+
+
+def test_a_share_ends_soon_within_30_days():
+    now = datetime(2026, 12, 1, tzinfo=UTC)
+    assert invites.ends_soon("2026-12-31T00:00:00.000Z", now=now)
+    assert not invites.ends_soon("2027-01-01T00:00:00.000Z", now=now)

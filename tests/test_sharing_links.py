@@ -149,3 +149,99 @@ def test_a_lifetime_not_offered_re_shows_the_sharing_page_naming_it(app, patient
     assert f'<p class="error" id="f-days-error">{words}</p>' in html
     with app.app_context():
         assert get_db().execute("SELECT COUNT(*) FROM view_links").fetchone()[0] == 0
+
+
+def _title(response):
+    return re.search(r"<title>(.*?)</title>", response.get_data(as_text=True), re.S).group(1)
+
+
+def test_a_links_pages_leave_the_name_out_of_their_title(patient, make_api):
+    patient.post("/api/v1/entries", {"day": "2026-01-02", "leg_pain": 6})
+    path = _path(_link(patient))
+    holder = make_api().client
+    summary, charts = holder.get(path), holder.get(path + "/charts")
+    # A chat's preview card, the tabs and the history show the title; the heading keeps it.
+    assert _title(summary) == "Pain diary summary · diary"
+    assert _title(charts) == "Pain diary charts · diary"
+    assert "<h1>Pain diary summary: Pat</h1>" in summary.get_data(as_text=True)
+    assert "<h1>Charts: Pat</h1>" in charts.get_data(as_text=True)
+    # On paper the name is in every page's margin (static/css/summary.css reads it here).
+    assert 'data-print-name="Pat"' in summary.get_data(as_text=True)
+
+
+def test_a_head_request_is_no_view(shared, make_api):
+    patient, doctor = shared
+    path = _path(_link(patient))
+    checker = make_api().client  # a link checker, or a mail server's scanner
+    assert checker.head(path).status_code == 200
+    assert checker.head(path + "/charts").status_code == 200
+    assert doctor.client.head(f"/patients/{patient.user['id']}/summary").status_code == 200
+    assert doctor.client.head(f"/patients/{patient.user['id']}").status_code == 200
+    assert patient.get("/api/v1/access-log").get_json()["access_log"] == []
+    assert patient.get("/api/v1/links").get_json()["links"][0]["uses"] == 0
+
+
+def test_the_patient_opening_their_own_link_is_no_view(patient, make_api):
+    path = _path(_link(patient))
+    # Checking what the physician will see: the page is theirs, not a visit by someone else.
+    assert patient.client.get(path).status_code == 200
+    assert patient.client.get(path + "/charts").status_code == 200
+    assert patient.get("/api/v1/access-log").get_json()["access_log"] == []
+    assert "opened 0 times" in patient.client.get("/sharing/").get_data(as_text=True)
+    # Someone else, even signed in, is someone with the link.
+    other = make_api()
+    other.register(email="other@example.org")
+    assert other.client.get(path).status_code == 200
+    log = patient.get("/api/v1/access-log").get_json()["access_log"]
+    words = "Someone with your view link viewed your printable summary"
+    assert [e["words"] for e in log] == [words]
+
+
+PREVIEW_FETCHERS = [
+    "Slackbot-LinkExpanding 1.0 (+https://api.slack.com/robots)",
+    "WhatsApp/2.23.20.0",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "Mozilla/5.0 (compatible; Twitterbot/1.0)",
+    "TelegramBot (like TwitterBot)",
+    "Mozilla/5.0 (compatible; Discordbot/2.0; +https://discordapp.com)",
+    "LinkedInBot/1.0 (compatible; Mozilla/5.0; Apache-HttpClient +http://www.linkedin.com)",
+    "Mozilla/5.0 (Windows NT 6.1; WOW64) SkypeUriPreview Preview/0.5",
+    "Mozilla/5.0 (compatible; Microsoft Outlook SafeLinks)",
+    "Microsoft Office Word 2014",
+]
+
+
+@pytest.mark.parametrize("agent", PREVIEW_FETCHERS)
+def test_a_link_preview_fetcher_gets_no_name_no_data_and_is_no_view(patient, make_api, agent):
+    patient.post("/api/v1/entries", {"day": "2026-01-02", "leg_pain": 6, "note": "mine"})
+    path = _path(_link(patient))
+    fetcher = make_api().client
+    for address in (path, path + "/charts", "/v/" + "A" * 43):  # a dead token answers alike
+        answer = fetcher.get(address, headers={"User-Agent": agent})
+        assert answer.status_code == 200, address
+        html = answer.get_data(as_text=True)
+        assert _title(answer) == "A diary shared with you · diary"
+        assert "Open this link in a web browser to read it." in html
+        assert "Pat" not in html and "chart-data" not in html
+        assert '<meta name="robots" content="noindex, nofollow">' in html
+        assert "noindex" in answer.headers["X-Robots-Tag"]
+        assert answer.headers["Referrer-Policy"] == "no-referrer"
+        assert "no-store" in answer.headers["Cache-Control"]
+    assert patient.get("/api/v1/access-log").get_json()["access_log"] == []
+    # A person's browser still opens it.
+    browser = {"User-Agent": "Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/131.0 Safari/537.36"}
+    assert "Pain diary summary: Pat" in fetcher.get(path, headers=browser).get_data(as_text=True)
+
+
+def test_opened_counts_pages_not_the_days_the_charts_fetch(patient, make_api):
+    path = _path(_link(patient))
+    holder = make_api().client
+    assert holder.get(path + "/charts").status_code == 200
+    # "All" on the charts: the older days, as JSON, on the page already open.
+    older = holder.get(path + "/timeline?to=2026-01-01", headers={"Accept": "application/json"})
+    assert older.status_code == 200
+    log = patient.get("/api/v1/access-log").get_json()["access_log"]
+    assert [e["what"] for e in log] == ["timeline", "charts"]  # the patient sees both
+    assert patient.get("/api/v1/links").get_json()["links"][0]["uses"] == 1
+    page = patient.client.get("/sharing/").get_data(as_text=True)
+    assert re.search(r"opened 1 time\b(?!s)", page)

@@ -150,6 +150,7 @@ def _glance(patient: dict, today: date, recent: list[dict], last_day: str | None
         "name": patient["name"],
         "since": patient["since"],
         "until": patient["until"],
+        "ends_soon": invites.ends_soon(patient["until"]),
         "last_entry_day": last_day,
         "leg_pain_7d": leg_mean,
         "leg_pain_7d_days": leg_days,

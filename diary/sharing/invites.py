@@ -24,6 +24,9 @@ from diary.tokens import digest
 ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 CODE_LENGTH = 10  # 10 x 5 bits = 50 bits
 INVITE_DAYS = 7
+#: A share that ends within this is shown as ending soon, to the patient and the physician,
+#: so a new invite code can be made before the physician loses the diary mid-treatment.
+ENDS_SOON = timedelta(days=30)
 #: What people type for the letters the alphabet leaves out (Crockford's own rule).
 _LOOKALIKES = str.maketrans({"O": "0", "I": "1", "L": "1"})
 _SEPARATORS = re.compile(r"[\s-]+")
@@ -157,6 +160,11 @@ def status(row: dict, now: str) -> str:
     if accepted:
         return "active" if live else "ended"
     return "pending" if live else "lapsed"
+
+
+def ends_soon(expires_at: str, *, now: datetime | None = None) -> bool:
+    """True when a share ending at ``expires_at`` (ISO, as stored) ends within ENDS_SOON."""
+    return datetime.fromisoformat(expires_at) <= _now(now) + ENDS_SOON
 
 
 def of_patient(db, patient_id: int, *, now: datetime | None = None) -> list[dict]:

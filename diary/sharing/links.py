@@ -20,6 +20,8 @@ TOKEN_BYTES = 32
 TOKEN_RE = re.compile(r"[A-Za-z0-9_-]{43}")
 #: How long a patient may let a link live, in days (at most 30: DESIGN.md section 5).
 DAYS_CHOICES = (1, 7, 30)
+#: What a link opens as a page (access-log subjects): "opened N times" counts these.
+PAGES = ("summary", "charts")
 
 
 @dataclass(frozen=True)
@@ -84,14 +86,15 @@ def revoke(db, patient_id: int, link_id: str, *, now: datetime | None = None) ->
 
 def of_patient(db, patient_id: int, *, now: datetime | None = None) -> list[dict]:
     """The patient's links, newest first: ``{"id", "created_at", "expires_at",
-    "revoked_at", "live", "uses", "last_used_at"}`` (uses counted from the access log)."""
+    "revoked_at", "live", "uses", "last_used_at"}``: ``uses`` counts the pages opened
+    (PAGES, from the access log), not the data the charts fetch on a page already open."""
     rows = fetch_all(
         db,
         "SELECT l.id, l.created_at, l.expires_at, l.revoked_at, COUNT(a.id) AS uses,"
         " MAX(a.at) AS last_used_at FROM view_links l"
-        " LEFT JOIN access_log a ON a.link_id = l.id"
+        " LEFT JOIN access_log a ON a.link_id = l.id AND a.what IN (?, ?)"
         " WHERE l.patient_id = ? GROUP BY l.id ORDER BY l.created_at DESC, l.id",
-        [patient_id],
+        [*PAGES, patient_id],
     )
     stamp = iso(_now(now))
     for row in rows:

@@ -113,7 +113,10 @@ class LinkOut(BaseModel):
     expires_at: DateTime
     revoked_at: DateTime | None
     live: bool
-    uses: int = Field(description="how many times it was opened")
+    uses: int = Field(
+        description="how many times its pages (summary, charts) were opened; not the data "
+        "the charts fetch, nor HEAD requests, link previews or the patient's own visits"
+    )
     last_used_at: DateTime | None
 
 

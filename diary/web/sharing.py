@@ -1,7 +1,16 @@
 """The patient's Sharing page: invite a physician, make a view link, see who has access and
 who looked, and end any of it in one tap (DESIGN.md section 8's fourth tab)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from diary import accounts
@@ -35,7 +44,12 @@ def _page(after=None, link_errors=None):
     shares = invites.of_patient(db, current_user.id)
     return render_template(
         "sharing/index.html",
-        active=[s for s in shares if s["status"] == "active"],
+        active=[
+            {**s, "ends_soon": invites.ends_soon(s["expires_at"])}
+            for s in shares
+            if s["status"] == "active"
+        ],
+        share_days=current_app.config["SHARE_DAYS"],
         pending=[s for s in shares if s["status"] == "pending"],
         links=[link for link in links.of_patient(db, current_user.id) if link["live"]],
         events=events,

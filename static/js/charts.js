@@ -302,13 +302,21 @@ function pressed(buttons, days) {
   buttons.forEach((b) => b.setAttribute("aria-pressed", String(b.dataset.rangeDays === days)));
 }
 
+// What a physician's or a view link's timeline answers once the share or link has ended
+// (or the physician is signed out): not a network error, so not "when you are online".
+const ENDED = [401, 403, 404];
+
 // The chart area says how the days before the page's own are drawn (data-older: "weeks",
-// "loading" or "days"); a note says so when their single days could not be had.
-function olderState(state, failed = false) {
+// "loading" or "days"); a note says so when their single days could not be had (``failure``,
+// the error): offline, or, on another person's diary (data-older-gone), no longer shared.
+function olderState(state, failure = null) {
   const area = document.querySelector("[data-chart-area]");
   if (area) area.dataset.older = state;
+  const gone = document.querySelector("[data-older-gone]");
+  const ended = Boolean(gone) && ENDED.includes(failure?.status);
   const note = document.querySelector("[data-older-note]");
-  if (note) note.hidden = !failed;
+  if (note) note.hidden = !failure || ended;
+  if (gone) gone.hidden = !ended;
 }
 
 // A span reaching before the page's own days asks for their single days, once they are
@@ -323,8 +331,8 @@ async function loadOlderDays(chart, data, range) {
     // Loaded when first needed: most visits never ask for the older days.
     const { fetchOlderDays } = await import("./older-days.js");
     older = seriesPoints(await fetchOlderDays(data.older));
-  } catch {
-    olderState("weeks", true);
+  } catch (failure) {
+    olderState("weeks", failure);
     return;
   }
   chart.data.datasets.forEach((dataset, i) => {

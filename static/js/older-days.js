@@ -8,13 +8,16 @@
 const COLUMNS = ["day", "leg", "back", "leg_avg7", "back_avg7"];
 
 // Resolves to the timeline's columns (as the page's own: {day: [...], leg: [...], ...}) for
-// the days before ``older.before``; rejects when neither the server nor the worker has them.
+// the days before ``older.before``; rejects when neither the server nor the worker has them
+// (with the answer's ``status`` when the server refused: a share or link that has ended).
 export async function fetchOlderDays(older) {
   const response = await fetch(older.url, {
     credentials: "same-origin",
     headers: { Accept: "application/json" },
   });
-  if (!response.ok) throw new Error(`older days: ${response.status}`);
+  if (!response.ok) {
+    throw Object.assign(new Error(`older days: ${response.status}`), { status: response.status });
+  }
   const { days } = await response.json();
   const columns = Object.fromEntries(COLUMNS.map((name) => [name, []]));
   for (const row of days) {

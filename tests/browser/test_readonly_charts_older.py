@@ -65,6 +65,19 @@ def test_all_on_the_physicians_page_draws_the_older_days(
     reader.goto(f"{url}/patients/{long_diary.id}")
     all_draws_the_older_days(reader, f"/api/v1/patients/{long_diary.id}/timeline", long_diary)
 
+    # A tab left open when the patient stops sharing: "All" is refused (404), and the page
+    # says so rather than promising the days "when you are online".
+    stale = reader.context.new_page()
+    stale.goto(f"{url}/patients/{long_diary.id}")
+    stale.wait_for_function("() => window.Chart && Chart.getChart('timeline-chart')")
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    ended = page.request.delete(f"{url}/api/v1/shares/{code['id']}", headers={"X-CSRFToken": token})
+    assert ended.status == 204, ended.text()
+    stale.get_by_role("button", name="All").click()
+    expect(stale.get_by_text("This diary is not shared with you any more.")).to_be_visible()
+    expect(stale.locator("[data-older-note]")).to_be_hidden()
+    expect(stale.locator("[data-chart-area][data-older=weeks]")).to_be_attached()
+
 
 def test_all_on_a_view_links_charts_draws_the_older_days(
     long_diary,

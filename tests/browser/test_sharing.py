@@ -168,10 +168,20 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
         reader.get_by_role("heading", name=f"Pain diary summary: {user['name']}")
     ).to_be_visible()
 
+    token = link.rsplit("/", 1)[1]
     for paper in ("A4", "Letter"):
-        pdf = reader.pdf(format=paper, print_background=False)
+        # The print dialog's "Headers and footers" is on by default: Chromium's own would
+        # print the page's address, the link's secret token with it, on every page. The
+        # page's margin boxes replace them with the patient's name and the page number.
+        pdf = reader.pdf(format=paper, print_background=False, display_header_footer=True)
         document, text, pages = _pdf_facts(pdf)
         assert len(pages) in (1, 2), (paper, len(pages))
+        assert token not in "".join(text.split()), paper
+        assert "/v/" not in text and "127.0.0.1" not in text, paper
+        for number, sheet in enumerate(pages, 1):
+            words = " ".join(sheet["text"].split())
+            assert user["name"] in words, (paper, number)
+            assert f"{number} / {len(pages)}" in words, (paper, number, words[-80:])
         width = float(document.pages[0].mediabox.width)
         assert abs(width - {"A4": 595.3, "Letter": 612}[paper]) < 1.5, width
         flat = " ".join(text.split())
@@ -185,6 +195,14 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
         assert chart["lines"] > 300, chart["lines"]
         assert ".2549 .2667 .5294" in chart["strokes"]
     assert errors == []
+
+    # A chat program fetching the link for its preview card: no name, no data.
+    preview = desk.new_page()
+    preview.set_extra_http_headers({"User-Agent": "WhatsApp/2.23.20.0"})
+    preview.goto(link)
+    expect(preview.get_by_role("heading", name="A diary shared with you")).to_be_visible()
+    expect(preview.get_by_text(user["name"])).to_have_count(0)
+    assert_no_axe_violations_light_and_dark(preview)
     desk.close()
 
 
