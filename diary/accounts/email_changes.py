@@ -9,6 +9,7 @@ Pure of Flask.
 
 from datetime import UTC, datetime, timedelta
 
+from diary.accounts import one_time_links
 from diary.accounts.one_time_links import (  # noqa: F401 - the names the callers use here
     EXPIRED,
     KEPT_FOR,
@@ -43,25 +44,11 @@ class EmailTaken(Exception):
 def create(db, user_id: int, new_email: str, *, now: datetime | None = None) -> str:
     """Make a link that sets the account's email to ``new_email`` (case-folded by the
     caller); return its token (shown once, never stored). Ends the account's earlier links."""
-    now = now or datetime.now(UTC)
-    token = new_token()
-    with write(db):
-        db.execute("DELETE FROM email_changes WHERE created_at < ?", [_iso(now - KEPT_FOR)])
-        _end_pending(db, user_id, now)
-        db.execute(
-            "INSERT INTO email_changes (user_id, new_email, token_hash, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [user_id, new_email, digest(token), _iso(now), _iso(now + LIFETIME)],
-        )
-    return token
+    return one_time_links.create(db, "email_changes", user_id, LIFETIME, now, new_email=new_email)
 
 
 def _end_pending(db, user_id: int, now: datetime):
-    db.execute(
-        "UPDATE email_changes SET expires_at = ? WHERE user_id = ? AND used_at IS NULL"
-        " AND expires_at > ?",
-        [_iso(now), user_id, _iso(now)],
-    )
+    one_time_links.end_pending(db, "email_changes", user_id, now)
 
 
 def cancel(db, user_id: int) -> None:
@@ -139,9 +126,4 @@ def set_email_within(db, user_id: int, email: str) -> None:
     device still signed in is where the owner can take the account back.
     """
     db.execute("UPDATE users SET email = ? WHERE id = ?", [email, user_id])
-    now = _iso(datetime.now(UTC))
-    db.execute(
-        "UPDATE password_resets SET expires_at = ? WHERE user_id = ? AND used_at IS NULL"
-        " AND expires_at > ?",
-        [now, user_id, now],
-    )
+    one_time_links.end_pending(db, "password_resets", user_id)

@@ -6,7 +6,10 @@ link expires and when it was used, so a copy of the database opens nothing. Pure
 """
 
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+
+from diary.db import write
+from diary.tokens import digest
 
 TOKEN_BYTES = 32
 # Links are kept this long after they were made, so a late click hears "expired", not "unknown".
@@ -27,6 +30,45 @@ class LinkNotUsable(Exception):
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+#: The tables of one-time links (each: user_id, token_hash, created_at, expires_at, used_at).
+TABLES = ("password_resets", "email_changes")
+
+
+def _known(table: str) -> None:
+    # The table's name goes into SQL: only our own names, never a caller's text.
+    if table not in TABLES:
+        raise ValueError(f"not a table of one-time links: {table!r}")
+
+
+def create(db, table: str, user_id: int, lifetime: timedelta, now=None, **columns) -> str:
+    """Make a link in ``table`` for the user, with ``columns`` beside it, that expires after
+    ``lifetime``; return its token (shown once, never stored). Only the newest link of a
+    user works: making one ends the user's earlier unused links."""
+    _known(table)
+    now = now or datetime.now(UTC)
+    token = new_token()
+    names = ["user_id", *columns, "token_hash", "created_at", "expires_at"]
+    with write(db):
+        db.execute(f"DELETE FROM {table} WHERE created_at < ?", [iso(now - KEPT_FOR)])  # noqa: S608  # nosec B608
+        end_pending(db, table, user_id, now)
+        db.execute(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})",  # noqa: S608  # nosec B608
+            [user_id, *columns.values(), digest(token), iso(now), iso(now + lifetime)],
+        )
+    return token
+
+
+def end_pending(db, table: str, user_id: int, now: datetime | None = None) -> None:
+    """End the user's links in ``table`` not used yet, inside the caller's transaction."""
+    _known(table)
+    now = iso(now or datetime.now(UTC))
+    db.execute(
+        f"UPDATE {table} SET expires_at = ? WHERE user_id = ? AND used_at IS NULL"  # noqa: S608  # nosec B608
+        " AND expires_at > ?",
+        [now, user_id, now],
+    )
 
 
 def iso(moment: datetime) -> str:

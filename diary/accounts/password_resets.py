@@ -11,7 +11,7 @@ Pure of Flask.
 from datetime import UTC, datetime, timedelta
 
 from diary import accounts
-from diary.accounts import email_changes, sessions
+from diary.accounts import email_changes, one_time_links, sessions
 from diary.accounts.one_time_links import (  # noqa: F401 - the names the callers use here
     EXPIRED,
     KEPT_FOR,
@@ -43,21 +43,7 @@ def create(db, user_id: int, *, now: datetime | None = None) -> str:
 
     Only the newest link of a user works: making one ends the user's earlier unused links.
     """
-    now = now or datetime.now(UTC)
-    token = new_token()
-    with write(db):
-        db.execute("DELETE FROM password_resets WHERE created_at < ?", [_iso(now - KEPT_FOR)])
-        db.execute(
-            "UPDATE password_resets SET expires_at = ? WHERE user_id = ? AND used_at IS NULL"
-            " AND expires_at > ?",
-            [_iso(now), user_id, _iso(now)],
-        )
-        db.execute(
-            "INSERT INTO password_resets (user_id, token_hash, created_at, expires_at)"
-            " VALUES (?, ?, ?, ?)",
-            [user_id, digest(token), _iso(now), _iso(now + LIFETIME)],
-        )
-    return token
+    return one_time_links.create(db, "password_resets", user_id, LIFETIME, now)
 
 
 def state(db, token) -> tuple[str, dict | None]:
