@@ -209,6 +209,17 @@ def test_another_devices_change_after_the_restore_asks_the_patient(
     page.context.unroute("**/api/v1/sync")
 
 
+@pytest.fixture(scope="module")
+def plan_page(browser, live_server):
+    """One page for every case of the pure plan below: each only runs reseed.js's ``plan``
+    there, so a page opened per case would only add its start-up."""
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(live_server.url + "/signin")
+    yield page
+    context.close()
+
+
 PLAN = """async (cases) => {
     const { plan } = await import('/static/js/reseed.js');
     return cases.map(([snapshot, server, records]) => {
@@ -350,9 +361,6 @@ def flat(server_row):
         ([], [], [record("a", 1, server=flat(row("a", 3)))], [], [["a", None, 0, "pending", None]]),
     ],
 )
-def test_what_a_restore_makes_the_phone_send(
-    page, live_server, snapshot, server, records, resend, rebased
-):
-    page.goto(live_server.url + "/signin")
-    [answer] = page.evaluate(PLAN, [[snapshot, server, records]])
+def test_what_a_restore_makes_the_phone_send(plan_page, snapshot, server, records, resend, rebased):
+    [answer] = plan_page.evaluate(PLAN, [[snapshot, server, records]])
     assert answer == {"resend": resend, "rebased": rebased}
