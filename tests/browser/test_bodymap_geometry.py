@@ -47,8 +47,20 @@ def render(selected):
     return template.render(regions=REGIONS, selected=selected)
 
 
+@pytest.fixture(scope="module")
+def map_page(browser, browser_context_args):
+    """One page for the module: each test sets its content anew (open_map), so a context
+    and page per test would only add their start-up."""
+    context = browser.new_context(**browser_context_args)
+    yield context.new_page()
+    context.close()
+
+
 @pytest.fixture
-def open_map(page):
+def open_map(map_page):
+    page = map_page
+    page.emulate_media(color_scheme="light")
+
     def open_(selected=None, script=True):
         page.set_viewport_size({"width": PHONE_WIDTH, "height": 800})
         page.set_content(PAGE.format(map=render(selected or {})))
