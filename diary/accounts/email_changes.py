@@ -10,15 +10,13 @@ Pure of Flask.
 from datetime import UTC, datetime, timedelta
 
 from diary.accounts import one_time_links
-from diary.accounts.one_time_links import (  # noqa: F401 - the names the callers use here
+from diary.accounts.one_time_links import (  # noqa: F401 - the states callers read here
     EXPIRED,
-    KEPT_FOR,
     UNKNOWN,
     USED,
     VALID,
     LinkNotUsable,
     looked_up,
-    new_token,
     state_of,
     url,
 )

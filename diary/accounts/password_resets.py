@@ -12,15 +12,13 @@ from datetime import UTC, datetime, timedelta
 
 from diary import accounts
 from diary.accounts import email_changes, one_time_links, sessions
-from diary.accounts.one_time_links import (  # noqa: F401 - the names the callers use here
+from diary.accounts.one_time_links import (  # noqa: F401 - the states callers read here
     EXPIRED,
-    KEPT_FOR,
     UNKNOWN,
     USED,
     VALID,
     LinkNotUsable,
     looked_up,
-    new_token,
     state_of,
     url,
 )
