@@ -227,6 +227,43 @@ def assert_no_axe_violations_light_and_dark(page):
         page.emulate_media(color_scheme="light")
 
 
+# Every control a finger taps, with the box it hits: its own or its label's, the larger
+# (segments and checkboxes are drawn by their labels). Left out: what is not shown (inside
+# a closed <details>, say), and a link inside a sentence, whose height is the line's
+# (WCAG 2.5.8's exception for inline links; a link alone on its line is a target like any).
+TARGETS_JS = """(root) => Array.from(
+    document.querySelector(root).querySelectorAll(
+        "a[href], input, button, textarea, select, summary, [role=button]"),
+    (el) => {
+        if (el.type === "hidden" || !el.checkVisibility()) return null;
+        const boxes = [el, ...(el.labels || [])].map((e) => e.getBoundingClientRect())
+            .filter((r) => r.width > 2 && r.height > 2);
+        if (!boxes.length) return null;
+        const inSentence = el.matches("a") && getComputedStyle(el).display === "inline"
+            && el.parentElement.textContent.trim().length > el.textContent.trim().length;
+        if (inSentence) return null;
+        return {
+            name: el.name || el.id || el.textContent.trim().slice(0, 40) || el.tagName,
+            region: el.classList.contains("region"),
+            width: Math.max(...boxes.map((r) => r.width)),
+            height: Math.max(...boxes.map((r) => r.height)),
+        };
+    }).filter(Boolean)"""
+
+
+def assert_targets_big_enough(page, root="body"):
+    """Every control shown under ``root`` is at least 44 x 44 px, a body-map region 24 x 24
+    (WCAG 2.5.5 and 2.5.8, DESIGN.md); returns the controls measured."""
+    # page.evaluate, not a locator's: one call, where resolving a locator costs a tenth of a
+    # second on a large page.
+    targets = page.evaluate(TARGETS_JS, root)
+    small = [
+        t for t in targets if min(t["width"], t["height"]) < (24 if t["region"] else 44) - 0.01
+    ]
+    assert small == [], (page.url, small)
+    return targets
+
+
 def seed_demo_diary(page, url):
     """The demo patient's ~150 days, two therapies and questionnaire answers, ending today
     (UTC: the user's zone), sent as a phone would (one sync batch) as the signed-in user of
