@@ -1,11 +1,15 @@
-"""Every new page of medicines and reminders passes axe-core, light and dark, on a phone."""
+"""Every page passes axe-core, light and dark, on a phone, with its controls at least 44 px:
+a patient's pages with a full diary, and the pages anyone may open, errors included."""
 
 from datetime import UTC, datetime, timedelta
+
+from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     IBUPROFEN,
     api_post,
     assert_no_axe_violations_light_and_dark,
+    assert_targets_big_enough,
     charts_drawn,
     flushed,
     seed_demo_diary,
@@ -89,3 +93,35 @@ def test_refused_took_one_reminder_and_view_link_forms_have_no_axe_violations(
         == "f-days-error"
     )
     assert_no_axe_violations_light_and_dark(page)
+
+
+def test_the_pages_anyone_may_open_and_the_error_pages_have_no_axe_violations(
+    page, live_server, app
+):
+    url = live_server.url
+    # Closed registration, as a server with REGISTRATION_OPEN = False answers: the page made
+    # by the app itself, shown at the live server's address with the live server's styles.
+    app.config["REGISTRATION_OPEN"] = False
+    closed = app.test_client().get("/register")
+    assert closed.status_code == 403
+    page.context.route(
+        url + "/register",
+        lambda route: route.fulfill(status=403, body=closed.data, content_type="text/html"),
+    )
+    for path, heading in (
+        ("/register", "Registration is closed"),
+        ("/nothing-here", "Page not found"),
+        ("/v/not-a-link-anyone-made", "Page not found"),  # a view link turned off or expired
+        ("/email/not-a-link-anyone-made", "The email was not changed"),
+        ("/signin", "This form expired"),  # sent after its token changed: the form is refused
+    ):
+        page.goto(url + path)
+        if heading == "This form expired":
+            form = page.locator("form", has=page.get_by_label("Email"))
+            form.locator("[name=csrf_token]").evaluate("(input) => { input.value = 'old'; }")
+            page.get_by_label("Email").fill("someone@example.org")
+            page.get_by_label("Password").fill("a calm river at dawn")
+            page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        assert_no_axe_violations_light_and_dark(page)
+        assert_targets_big_enough(page)
