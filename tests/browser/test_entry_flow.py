@@ -13,6 +13,7 @@ from diary.clinical import RED_FLAG_ADVICE
 from tests.browser.conftest import (
     PHONE,
     assert_no_axe_violations,
+    assert_no_axe_violations_light_and_dark,
     assert_targets_big_enough,
     register_via_api,
     scripted,
@@ -417,6 +418,6 @@ def test_today_history_and_edit_have_no_axe_violations(page, live_server, new_us
     )
     page.goto(url + "/history")
     expect(page.locator(f'[data-entry-id="{entry["id"]}"]')).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)
     page.goto(url + f"/entries/{entry['id']}/edit")
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)

@@ -1,23 +1,28 @@
 """Every page passes axe-core, light and dark, on a phone, with its controls at least 44 px:
-a patient's pages with a full diary, and the pages anyone may open, errors included."""
+a patient's pages with a full diary, and the pages anyone may open, errors included.
+(tests/test_pages_under_axe.py lists where each page is checked.)"""
 
 from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
+from diary.accounts import email_changes
 from tests.browser.conftest import (
     IBUPROFEN,
+    add_share,
+    add_user,
     api_post,
     assert_no_axe_violations_light_and_dark,
     assert_targets_big_enough,
     charts_drawn,
     flushed,
+    live_database,
     seed_demo_diary,
 )
 
 
-def test_medicine_and_reminder_pages_have_no_axe_violations(patient_page, live_server):
-    page, _, _ = patient_page()
+def test_a_patients_pages_have_no_axe_violations(patient_page, live_server):
+    page, user, _ = patient_page()
     url = live_server.url
     therapies = seed_demo_diary(page, url)
     start = datetime.fromisoformat(therapies[-1]["start_day"]).date()
@@ -33,6 +38,10 @@ def test_medicine_and_reminder_pages_have_no_axe_violations(patient_page, live_s
     pregabalin = api_post(page, url, "/api/v1/medications", regular)
     now = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     dose = api_post(page, url, "/api/v1/doses", {"medication_id": ibuprofen["id"], "taken_at": now})
+    entry = page.request.get(url + "/api/v1/entries?limit=1").json()["entries"][0]["id"]
+    therapy = therapies[0]["id"]
+    with live_database(live_server) as db:  # a change of email waiting for its link
+        email_token = email_changes.create(db, user["id"], f"new.{user['email']}")
     pages = [
         "/medications/",
         "/medications/new",
@@ -42,14 +51,36 @@ def test_medicine_and_reminder_pages_have_no_axe_violations(patient_page, live_s
         "/today",
         "/account",
         "/charts",
+        "/therapies/",
+        "/therapies/new",
+        f"/therapies/{therapy}/edit",
+        f"/therapies/{therapy}/delete",
     ]
     for path in pages:
         page.goto(url + path)
         flushed(page)  # its scripts have run: the first flush comes once the page is drawn
         if path == "/charts":
             charts_drawn(page)
+            change = page.locator("[data-medicine-change]").first
+            assert "may come from either" in change.inner_text()
         assert_no_axe_violations_light_and_dark(page)
-    assert "may come from either" in page.locator("[data-medicine-change]").first.inner_text()
+        assert_targets_big_enough(page)
+        if path == "/account":
+            expect(page.get_by_role("button", name="Cancel the change of email")).to_be_visible()
+
+    # The pages without the diary's own scripts: the offline page, the link mailed to the new
+    # address, and an entry's deletion asked without JavaScript.
+    for path, heading in (
+        ("/offline", "You are offline"),
+        (f"/email/{email_token}", "Confirm your new email"),
+        (f"/entries/{entry}/edit", "Delete the entry for"),
+    ):
+        page.goto(url + path)
+        if heading.startswith("Delete"):
+            _send_as_it_is(page, ".delete-form")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert_no_axe_violations_light_and_dark(page)
+        assert_targets_big_enough(page)
 
 
 def _send_as_it_is(page, form_selector):
@@ -62,8 +93,10 @@ def _send_as_it_is(page, form_selector):
 def test_refused_took_one_reminder_and_view_link_forms_have_no_axe_violations(
     patient_page, live_server
 ):
-    page, _, _ = patient_page()
+    page, user, _ = patient_page()
     url = live_server.url
+    with live_database(live_server) as db:  # a share that ends within the month
+        add_share(db, user["id"], add_user(db, "physician", "Dr Okafor").id, days=10)
     api_post(page, url, "/api/v1/medications", IBUPROFEN)
     page.goto(url + "/today")
     page.evaluate("() => { document.querySelector('[name=medication_id]').value = 'gone'; }")
@@ -92,6 +125,7 @@ def test_refused_took_one_reminder_and_view_link_forms_have_no_axe_violations(
         page.get_by_role("group", name="The link works for").get_attribute("aria-describedby")
         == "f-days-error"
     )
+    expect(page.locator("[data-ends-soon]")).to_contain_text("Ends soon.")
     assert_no_axe_violations_light_and_dark(page)
 
 
