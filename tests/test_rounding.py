@@ -60,6 +60,7 @@ def test_a_rounded_zero_has_no_sign():
     # -0.04 to 1 decimal is 0.0: "-0.0" would say a change that is not there.
     assert math.copysign(1, half_up(-0.04, 1)) == 1
     assert half_up(-0.4) == 0
+    assert str(half_up_decimal(-0.04, 1)) == "0.0"
 
 
 @pytest.mark.parametrize("value", [math.nan, math.inf, -math.inf, Decimal("NaN")])
@@ -102,3 +103,17 @@ def test_a_ratio_of_counts_rounds_to_its_nearest(fraction, digits):
     unit = Decimal(1).scaleb(-digits)
     exact = Decimal(fraction.numerator) / fraction.denominator
     assert abs(exact - half_up_decimal(value, digits)) <= unit / 2
+
+
+@given(
+    st.one_of(
+        st.floats(-1e6, 1e6, allow_nan=False),
+        st.fractions(-100, 100, max_denominator=1000).map(lambda f: f.numerator / f.denominator),
+    ),
+    st.integers(0, 4),
+)
+def test_the_short_way_agrees_with_the_decimal_one(value, digits):
+    """half_up takes round() for a float nowhere near a half (the timeline rounds years of
+    days per view); it must give what the decimal rule gives, for any float."""
+    by_rule = half_up_decimal(value, digits)
+    assert half_up(value, digits) == (int(by_rule) if digits == 0 else float(by_rule))
