@@ -21,6 +21,7 @@ from diary.clinical.comparison import (
     with_questionnaires,
 )
 from diary.clinical.comparison_words import therapy_name
+from diary.rounding import half_up
 
 
 def weekly_means(days: Iterable[dict]) -> list[dict]:
@@ -29,7 +30,7 @@ def weekly_means(days: Iterable[dict]) -> list[dict]:
     ``days`` are ``analysis.timeline`` rows or ``daily.pain_values``' (a day as an ISO
     string or a date), oldest first, each day's value taken as the timeline shows it
     (``analysis.PAIN_DIGITS`` decimals). Returns ``[{"week": Monday's ISO date, "days", "leg",
-    "back"}]``: the mean of the week's daily values (rounded to 1 decimal, None when none
+    "back"}]``: the mean of the week's daily values (rounded to 1 decimal, halves up, None when none
     was logged) and its logged days.
     """
     weeks = []
@@ -44,15 +45,15 @@ def weekly_means(days: Iterable[dict]) -> list[dict]:
             weeks.append((monday, leg, back, []))
         weeks[-1][3].append(day)
         if row["leg"] is not None:
-            leg.append(round(row["leg"], analysis.PAIN_DIGITS))
+            leg.append(half_up(row["leg"], analysis.PAIN_DIGITS))
         if row["back"] is not None:
-            back.append(round(row["back"], analysis.PAIN_DIGITS))
+            back.append(half_up(row["back"], analysis.PAIN_DIGITS))
     return [
         {
             "week": date.fromordinal(monday).isoformat(),
             "days": len(logged),
-            "leg": round(fmean(leg), 1) if leg else None,
-            "back": round(fmean(back), 1) if back else None,
+            "leg": half_up(fmean(leg), 1) if leg else None,
+            "back": half_up(fmean(back), 1) if back else None,
         }
         for monday, leg, back, logged in reversed(weeks)
     ]
