@@ -153,7 +153,8 @@ def page_spans(
 def chart_data(page: dict, *, today: date, older_url: str | None = None) -> dict:
     """The JSON the charts script draws from: compact columns for the timeline, the diary's
     first day (where the "All" span starts), and for each therapy its start, label and the
-    median and quartiles of each window.
+    median and quartiles of each window, rounded to the 1 decimal its table shows (from
+    the 2 the API publishes), so the chart's tooltip reads as the table does.
 
     When the timeline starts after the diary's first day (``charts_page``'s
     ``shown_from``), ``older`` says how to draw the days before it (``before``: that first
@@ -200,8 +201,8 @@ def chart_data(page: dict, *, today: date, older_url: str | None = None) -> dict
                         "to": w["to"],
                         "enough_data": w["enough_data"],
                         "in_progress": w["in_progress"],
-                        "leg": {k: w["leg"][k] for k in ("median", "q1", "q3")},
-                        "back": {k: w["back"][k] for k in ("median", "q1", "q3")},
+                        "leg": {k: half_up(w["leg"][k], 1) for k in ("median", "q1", "q3")},
+                        "back": {k: half_up(w["back"][k], 1) for k in ("median", "q1", "q3")},
                     }
                     for w in panel["windows"]
                 ],
