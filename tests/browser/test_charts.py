@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     seed_demo_diary,
 )
 from tests.test_rounding_shown import AFTER, BEFORE
+from tests.worked_example import around
 
 
 def _watch_errors(page):
@@ -112,10 +113,8 @@ def test_the_periods_chart_says_the_figures_of_its_table(page, live_server, new_
     url = live_server.url
     register_via_api(page, url, new_user())
     start = datetime.now(UTC).date() - timedelta(days=40)
-    days = [start - timedelta(days=len(BEFORE) - i) for i in range(len(BEFORE))]
-    days += [start + timedelta(days=8 + i) for i in range(len(AFTER))]
-    for day, leg in zip(days, BEFORE + AFTER, strict=True):
-        api_post(page, url, "/api/v1/entries", {"day": day.isoformat(), "leg_pain": leg})
+    for entry in around(start, BEFORE, AFTER):
+        api_post(page, url, "/api/v1/entries", entry)
     therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
     api_post(page, url, "/api/v1/therapies", therapy)
     page.goto(url + "/charts")
