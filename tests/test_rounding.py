@@ -24,6 +24,8 @@ from diary.rounding import decimal_value, half_up, half_up_decimal
         (-4.25, 1, -4.3),
         (0.625, 2, 0.63),
         (0.125, 2, 0.13),
+        (43.75, 1, 43.8),  # an activity index: exactly a half in binary as well
+        (-43.75, 1, -43.8),
         # Stored as 2.67499999...: the decimal the reader has is 2.675.
         (2.675, 2, 2.68),
         (-2.675, 2, -2.68),
