@@ -48,6 +48,18 @@ def test_each_patient_with_last_entry_week_mean_therapy_and_flags(shared):
     assert "substantial improvement" in html and "Printable summary" in html
 
 
+def test_the_week_mean_rounds_a_half_up_in_the_api_and_the_list(shared):
+    patient, doctor = shared
+    # 4 days logged this week: (5 + 5 + 4 + 3) / 4 = 4.25, which round() makes 4.2.
+    for ago, leg in enumerate([5, 5, 4, 3]):
+        assert (
+            patient.post("/api/v1/entries", {"day": _day(ago), "leg_pain": leg}).status_code == 201
+        )
+    (row,) = doctor.get("/api/v1/patients").get_json()["patients"]
+    assert (row["leg_pain_7d"], row["leg_pain_7d_days"]) == (4.3, 4)
+    assert "Leg pain, last 7 days 4.3 (4 days)" in text_of(doctor.client.get("/patients/"))
+
+
 def test_patients_with_warning_signs_come_first_and_other_orders(make_api, doctor):
     made = {}
     for name, leg, flag, ago in [("Ann", 2, False, 3), ("Bob", 7, True, 1), ("Cy", 5, False, 0)]:

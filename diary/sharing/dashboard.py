@@ -33,6 +33,7 @@ from diary.clinical.comparison_words import (
 from diary.i18n.text import and_list, gettext
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
+from diary.rounding import half_up
 from diary.sharing import invites, log
 from diary.sync import store
 
@@ -61,7 +62,7 @@ def recent_leg_mean(entries: list[dict], today: date) -> tuple[float | None, int
             daily.setdefault(entry["day"], []).append(entry["leg_pain"])
     if not daily:
         return None, 0
-    return round(fmean(fmean(values) for values in daily.values()), 1), len(daily)
+    return half_up(fmean(fmean(values) for values in daily.values()), 1), len(daily)
 
 
 def red_flags(entries: list[dict]) -> list[dict]:
