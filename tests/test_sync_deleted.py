@@ -98,10 +98,8 @@ def _delete_by_form(patient, object_id):
 def test_nothing_left_of_a_deleted_entry_gives_its_scores_or_notes_back(app, patient, delete):
     object_id = _made_and_edited(patient)
     # Before the delete, trying every score finds both versions (the search works).
-    assert _recovered(_hashes(app, object_id)) == {
-        1: (7, 3, None, FIRST_NOTE),
-        2: (8, 2, None, SECOND_NOTE),
-    }
+    before = _hashes(app, object_id)
+    assert _recovered(before) == {1: (7, 3, None, FIRST_NOTE), 2: (8, 2, None, SECOND_NOTE)}
     delete(patient, object_id)
 
     left = _hashes(app, object_id)
@@ -111,8 +109,8 @@ def test_nothing_left_of_a_deleted_entry_gives_its_scores_or_notes_back(app, pat
     assert _recovered(left) == {}
     assert _mentions(app, [FIRST_NOTE, SECOND_NOTE]) == []
     stored = _stored_bytes(app)
-    for note in (FIRST_NOTE, SECOND_NOTE):
-        assert note.encode() not in stored, note
+    for text in (FIRST_NOTE, SECOND_NOTE, *before.values()):  # nor the removed hashes
+        assert text.encode() not in stored, text
 
 
 def test_a_change_from_before_the_delete_resent_is_a_conflict_and_brings_nothing_back(app, patient):
