@@ -11,7 +11,9 @@ rules (a delete of an id the server never had is refused), and the content of a 
 entry should not come back in a file the patient carries around.
 
 Importing checks the whole file first and refuses it, writing nothing, when it is not JSON,
-not a diary copy, of another version, or holds a record that is not valid. Then every
+not a diary copy, of another version, or holds a record that is not valid; what a copy made
+before an upgrade holds that this version refuses is cleaned first, as the upgrade cleaned
+the diaries here (cleaning.py), and the answer says so. Then every
 record goes through the sync rules (store.apply_change) in one transaction: a record the
 account does not have is created with its id; one it has with the same content is a
 duplicate; one whose content differs is a conflict, reported with both versions and never
@@ -26,18 +28,27 @@ from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
+    ConfigDict,
     Field,
+    PrivateAttr,
     StringConstraints,
     ValidationError,
 )
 
 from diary import inputs
 from diary.db import write
+from diary.exports import cleaning
 from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.i18n.text import ngettext, or_list
-from diary.medications.schemas import DoseData, DoseOut, MedicationData, MedicationOut
+from diary.medications.schemas import (
+    DoseChange,
+    DoseData,
+    DoseOut,
+    MedicationData,
+    MedicationOut,
+)
 from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import (
     EntryData,
@@ -84,8 +95,23 @@ class Refused(Exception):
         self.fields = fields or {}
 
 
+def _cleaned_on_import(model) -> ConfigDict:
+    """The configuration of a copy's record made from the API's ``model``: its document
+    says what the model's does, then what the import cleans (``cleaning.document``)."""
+    own = model.model_config.get("json_schema_extra")
+
+    def document(schema):
+        if callable(own):
+            own(schema)
+        cleaning.document(schema)
+
+    return ConfigDict(json_schema_extra=document)
+
+
 class CopyUser(Strict):
     """Who the diary belonged to where it was exported (shown, never applied here)."""
+
+    model_config = ConfigDict(json_schema_extra=cleaning.document)
 
     name: Words(100)
     time_zone: Annotated[str, StringConstraints(max_length=64)]
@@ -132,13 +158,29 @@ class _Kept(Strict):
 class CopyEntry(EntryData, _Kept):
     """An entry as the API shows it, with its id, version and times."""
 
+    model_config = _cleaned_on_import(EntryData)
+
 
 class CopyTherapy(TherapyData, _Kept):
     """A therapy as the API shows it, with its id, version and times."""
 
+    model_config = _cleaned_on_import(TherapyData)
+
+
+class CopyDoseChange(DoseChange):
+    """A medicine's dose change as the API shows it."""
+
+    model_config = _cleaned_on_import(DoseChange)
+
 
 class CopyMedication(MedicationData, _Kept):
     """A medicine as the API shows it, with its id, version and times."""
+
+    model_config = _cleaned_on_import(MedicationData)
+
+    # The API's field (its limit and words), with changes whose document says what the
+    # import cleans.
+    changes: list[CopyDoseChange] = MedicationData.model_fields["changes"]
 
 
 class CopyDose(DoseData, _Kept):
@@ -149,12 +191,16 @@ class CopyResponse(ResponseData, _Kept):
     """A questionnaire response as the API shows it, with its id, version and times (its
     score, worked out from the answers, may be there too and is not read)."""
 
+    model_config = _cleaned_on_import(ResponseData)
+
     score: int | float | None = Field(None, description="ignored: worked out from answers")
 
 
 class DiaryCopy(Strict):
     """A complete copy of a diary (docs/exports.md): what GET /api/v1/export.json gives and
-    POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
+    POST /api/v1/import takes. Ids must be unique across the file (422 naming the second).
+    A copy made before text refused control characters, or an RMDQ or an ODI a therapy,
+    may hold them: the import cleans them as the upgrade did (the answer's cleaned)."""
 
     format: Literal["diary-export"]
     version: Annotated[Literal[READABLE], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
@@ -173,6 +219,9 @@ class DiaryCopy(Strict):
         max_length=MAX_RECORDS,
         description="questionnaire answers; absent before version 3",
     )
+    # What ``parse`` cleaned of a copy made before an upgrade (cleaning.py), by place in
+    # the file; ``apply`` reports it.
+    _cleaned: list = PrivateAttr(default_factory=list)
 
 
 class KindCounts(BaseModel):
@@ -202,6 +251,7 @@ class ImportSummary(BaseModel):
     doses: KindCounts
     responses: KindCounts
     conflicts: list[ImportConflict]
+    cleaned: cleaning.ImportCleaned
     exported_at: str = Field(description="when the copy was made")
     user: CopyUser = Field(description="whose diary the copy was, as the file says")
 
@@ -264,7 +314,8 @@ def parse(raw: bytes | str) -> DiaryCopy:
     400 ``not_json`` when it is not JSON (a truncated file); 422 ``not_a_diary_copy`` for
     another app's file, ``unsupported_version`` for another version of the format,
     ``invalid`` naming the first problems (``entries.12.leg_pain``), ``duplicate_id`` when
-    two records share an id.
+    two records share an id. Text holding control characters and an RMDQ or ODI naming a
+    therapy (a copy made before migrations m015 and m016) are cleaned, not refused.
     """
     try:
         data = inputs.parse_json(raw)
@@ -281,11 +332,15 @@ def parse(raw: bytes | str) -> DiaryCopy:
             422, "not_a_diary_copy", message, {"format": _('must be "%(format)s"', format=FORMAT)}
         )
     _check_version(data.get("version"))
+    # A copy made before an upgrade is cleaned as the upgrade cleaned the diaries here,
+    # before it is judged: only those cases, so anything else wrong is still refused.
+    data, cleaned = cleaning.clean(data, KINDS)
     try:
         copy = DiaryCopy.model_validate(data, strict=True)
     except ValidationError as exc:
         raise _invalid(field_errors(exc)) from None
     _check_unique_ids(copy)
+    copy._cleaned = cleaned
     return copy
 
 
@@ -365,7 +420,8 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
     """Import ``copy`` into the patient's diary in one write transaction; the summary.
 
     Returns ``{"entries": counts, "therapies": counts, "medications": counts, "doses":
-    counts, "conflicts": [...], "exported_at", "user"}`` (see ImportSummary). Raises
+    counts, "responses": counts, "conflicts": [...], "cleaned": {...}, "exported_at",
+    "user"}`` (see ImportSummary). Raises
     Refused (409 ``id_taken``) and writes nothing when a record's id is already another
     account's, or another kind of record's.
     """
@@ -428,6 +484,7 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
     return {
         **counts,
         "conflicts": conflicts,
+        "cleaned": cleaning.summary(copy, copy._cleaned),
         "exported_at": copy.exported_at,
         "user": copy.user.model_dump(),
     }
