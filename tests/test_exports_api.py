@@ -13,7 +13,7 @@ from fhir.resources.R4B.bundle import Bundle
 
 from diary import create_app, demo
 from diary.clinical.comparison import patient_today
-from diary.exports import archive
+from diary.exports import copy_schemas
 from diary.sync import store
 from tests import old_copy
 from tests.conftest import IMPORTED_TABLES, TEST_CONFIG, Api, insert_share
@@ -242,7 +242,7 @@ def test_a_record_changed_since_the_copy_is_reported_not_overwritten(diary):
     edited = {"day": "2026-01-10", "leg_pain": 2, "back_pain": 3, "base_version": 1}
     assert diary.put(f"/api/v1/entries/{first}", edited).status_code == 200
     answer = import_file(diary, copy).get_json()
-    archive.ImportSummary.model_validate(answer)  # the shape the document gives
+    copy_schemas.ImportSummary.model_validate(answer)  # the shape the document gives
     assert answer["entries"] == {"applied": 0, "duplicate": 1, "conflict": 1}
     (conflict,) = answer["conflicts"]
     assert conflict["id"] == first and "leg_pain" in conflict["differs"]
@@ -286,7 +286,7 @@ def test_a_copy_made_before_the_upgrade_imports_cleaned_and_says_what_was(app, m
     answer = import_file(moved.api, old_copy.raw(moved))
     assert answer.status_code == 200, answer.get_json()
     summary = answer.get_json()
-    archive.ImportSummary.model_validate(summary)  # the shape the document gives
+    copy_schemas.ImportSummary.model_validate(summary)  # the shape the document gives
     for name, count in (("entries", 3), ("therapies", 1), ("medications", 2), ("responses", 3)):
         assert summary[name] == {"applied": count, "duplicate": 0, "conflict": 0}, name
     assert summary["doses"]["applied"] == 1

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from diary import accounts, clinical, fields
 from diary.clinical import regions
 from diary.db import close_database, migrate, open_database
-from diary.exports import archive
+from diary.exports import archive, copy_schemas
 from diary.medications import records
 from diary.sync import store
 from tests.conftest import IMPORTED_TABLES
@@ -468,7 +468,7 @@ def test_a_medicine_held_differently_is_a_conflict_and_kept(diaries):
     [conflict] = summary["conflicts"]
     assert (conflict["kind"], conflict["differs"]) == ("medication", ["unit"])
     assert records.list_medications(pat.db, pat.user.id)[0]["unit"] == "mcg"
-    archive.ImportSummary.model_validate(summary)
+    copy_schemas.ImportSummary.model_validate(summary)
 
 
 def test_a_version_1_copy_made_before_medicines_is_still_imported(diaries):
@@ -614,7 +614,7 @@ COPY_TEXTS = {  # where in a copy, and the field's model in the document
 
 @functools.cache
 def documented_copy():
-    return archive.DiaryCopy.model_json_schema()
+    return copy_schemas.DiaryCopy.model_json_schema()
 
 
 @settings(max_examples=100)

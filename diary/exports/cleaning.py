@@ -14,9 +14,6 @@ what was cleaned, in words.
 """
 
 from dataclasses import dataclass
-from typing import Literal
-
-from pydantic import BaseModel, Field
 
 from diary import fields
 from diary.i18n.text import format_decimal, ngettext
@@ -89,28 +86,9 @@ def document(schema: dict) -> None:
             del branch["properties"]["therapy_id"]
 
 
-class CleanedRecord(BaseModel):
-    kind: Literal["entry", "therapy", "medication", "dose", "response"]
-    id: str
-    fields: list[str] = Field(
-        description="what was cleaned: a text field whose control characters were "
-        "removed (changes: a dose's), or therapy_id, cleared from an RMDQ or an ODI"
-    )
-
-
-class ImportCleaned(BaseModel):
-    """What a copy made before an upgrade held that this version refuses, and was cleaned on
-    the way in as the upgrade cleaned the diaries here (docs/exports.md)."""
-
-    records: list[CleanedRecord]
-    sentences: list[str] = Field(
-        description="the same in the patient's words and language; empty when nothing was"
-    )
-
-
 def summary(copy, cleaned: list[Cleaned]) -> dict:
-    """What was cleaned, as the import's answer gives it (``ImportCleaned``): ``copy`` is the
-    validated copy, which names each record by its id."""
+    """What was cleaned, as the import's answer gives it (copy_schemas.ImportCleaned):
+    ``copy`` is the validated copy, which names each record by its id."""
     records = [getattr(copy, c.list_name)[c.index] for c in cleaned]
     return {
         "records": [
