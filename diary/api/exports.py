@@ -10,7 +10,7 @@ from flask_login import current_user
 
 from diary import accounts
 from diary.access import allow
-from diary.api import bp
+from diary.api import bp, json_bytes
 from diary.api.openapi import Content, spec
 from diary.db import get_db
 from diary.errors import ApiError
@@ -144,7 +144,7 @@ def export_copy():
 def import_copy():
     # A body over IMPORT_MAX_BYTES is 413 naming the limit (errors.py) before this runs.
     try:
-        summary = archive.apply(get_db(), current_user.id, archive.parse(request.get_data()))
+        summary = archive.apply(get_db(), current_user.id, archive.parse(json_bytes()))
     except archive.Refused as refused:
         raise ApiError(refused.status, refused.code, refused.message, refused.fields) from None
     return jsonify(summary)
