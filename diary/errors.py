@@ -14,6 +14,7 @@ from diary import tokens
 from diary.i18n.text import format_decimal, format_duration, language, ngettext
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
+from diary.rounding import half_up
 
 MESSAGES = {
     400: ("bad_request", _l("The request could not be understood.")),
@@ -145,7 +146,7 @@ def refuse_unreadable_host():
 
 def size_words(size: int) -> str:
     """A number of bytes as people say it: "16 MB", "2.1 MB"."""
-    return _("%(size)s MB", size=format_decimal(round(size / 2**20, 1)))
+    return _("%(size)s MB", size=format_decimal(half_up(size / 2**20, 1)))
 
 
 def _own_words(exc):

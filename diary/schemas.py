@@ -253,6 +253,20 @@ class EmailChangeWaiting(BaseModel):
     expires_at: str = Field(description="when the link stops working (ISO 8601, UTC)")
 
 
+class EmailChangePending(EmailChangeWaiting):
+    asked_at: str = Field(description="when the change was asked for (ISO 8601, UTC)")
+
+
+class EmailState(BaseModel):
+    """The account's sign-in email, and the change waiting for its link, if any."""
+
+    email: str = Field(description="the address the account signs in with now")
+    change: EmailChangePending | None = Field(
+        description="the change waiting for the link sent to its address; null without one "
+        "(none asked, confirmed, cancelled, or its link expired)"
+    )
+
+
 class SessionOut(BaseModel):
     user: UserOut | None
     csrf_token: str

@@ -26,6 +26,16 @@ settings.register_profile("diary", deadline=None)
 settings.load_profile("diary")
 
 PASSWORD = "a calm river at dawn"
+#: Every table an import writes to: what "nothing was written" compares.
+IMPORTED_TABLES = (
+    "entries",
+    "therapies",
+    "medications",
+    "doses",
+    "responses",
+    "revisions",
+    "change_seq",
+)
 
 
 def _vapid_pem():
@@ -212,6 +222,40 @@ def insert_share(db, patient_id, physician_id, *, revoked=False, expired=False):
                 now.isoformat() if revoked else None,
             ],
         )
+
+
+def sharing_patients(app, doctor, names):
+    """A patient sharing with ``doctor`` for each of ``names``; returns their ids by name.
+
+    Accounts and shares straight into the database: a clinic's worth of registrations
+    would meet the registration limit, and inviting is tested with its pages."""
+    from diary import accounts
+    from diary.db import get_db
+
+    ids = {}
+    with app.app_context():
+        db, hasher = get_db(), accounts.make_hasher(app.config)
+        for number, name in enumerate(names):
+            user = accounts.register(
+                db,
+                hasher,
+                email=f"p{number}@example.org",
+                password=PASSWORD,
+                role="patient",
+                name=name,
+            )
+            insert_share(db, user.id, doctor.user["id"])
+            ids[name] = user.id
+    return ids
+
+
+def listed_in_logs(app):
+    """The ids of the patients whose access log says the physician's list showed them."""
+    from diary.db import fetch_all, get_db
+
+    with app.app_context():
+        rows = fetch_all(get_db(), "SELECT patient_id FROM access_log WHERE what = 'patients'")
+    return {row["patient_id"] for row in rows}
 
 
 def form_token(client, path):

@@ -89,7 +89,8 @@ def test_a_deleted_patient_leaves_nothing_in_any_table(app, patient, doctor, cli
     assert _traces(app, patient.user["id"], texts) == []
     assert second_device.get("/api/v1/session").get_json()["user"] is None
     assert other.get(f"/api/v1/entries/{kept}").status_code == 200
-    assert doctor.get("/api/v1/patients").get_json() == {"patients": []}
+    listed = doctor.get("/api/v1/patients").get_json()
+    assert listed["patients"] == [] and listed["sharing"] == 0
 
 
 def test_the_api_deletes_the_same_way(app, patient, doctor, client):

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from scipy.stats import mannwhitneyu
 
 from diary.clinical import analysis
+from diary.rounding import half_up
 
 T = date(2023, 1, 1)
 TODAY = date(2024, 6, 1)
@@ -420,9 +421,10 @@ def test_window_summary_by_hand():
 def test_quartiles_match_numpy_percentile(values):
     window = by_name(analysis.compare(T, series(-28, values), today=TODAY))["baseline"]
     q1, median, q3 = np.percentile(values, [25, 50, 75])
-    assert window["leg"]["q1"] == round(q1, 2)
-    assert window["leg"]["median"] == round(median, 2)
-    assert window["leg"]["q3"] == round(q3, 2)
+    # Rounded by the diary's rule, halves up: a quartile of 0.125 is 0.13, not round()'s 0.12.
+    assert window["leg"]["q1"] == half_up(q1, 2)
+    assert window["leg"]["median"] == half_up(median, 2)
+    assert window["leg"]["q3"] == half_up(q3, 2)
     assert window["leg"]["worst"] == max(values)
 
 
@@ -558,7 +560,7 @@ def test_compare_reports_the_same_interval_as_the_bootstrap_function():
     windows = by_name(analysis.compare(T, data, today=TODAY))
     for name, post in (("2w", two_weeks), ("3m", three_months)):
         lo, hi = analysis.block_bootstrap_ci(pre, post)
-        assert windows[name]["change"]["ci95"] == [round(lo, 2), round(hi, 2)]
+        assert windows[name]["change"]["ci95"] == [half_up(lo, 2), half_up(hi, 2)]
         assert lo < np.mean(post) - np.mean(pre) < hi
 
 

@@ -13,7 +13,7 @@ import pytest
 
 from tests.clock import TODAY
 from tests.conftest import text_of
-from tests.worked_example import post_all
+from tests.worked_example import around, post_all
 
 T = TODAY - timedelta(days=40)
 
@@ -21,15 +21,7 @@ T = TODAY - timedelta(days=40)
 def _diary(patient, before, after):
     """``before`` daily leg scores ending the day before T, ``after`` from T+8 on; an MSC
     injection on T. Returns the comparison's 2-week window from the API."""
-    rows = [
-        {"day": (T - timedelta(days=len(before) - i)).isoformat(), "leg_pain": leg}
-        for i, leg in enumerate(before)
-    ]
-    rows += [
-        {"day": (T + timedelta(days=8 + i)).isoformat(), "leg_pain": leg}
-        for i, leg in enumerate(after)
-    ]
-    post_all(patient, "/api/v1/entries", rows)
+    post_all(patient, "/api/v1/entries", around(T, before, after))
     therapy = patient.post(
         "/api/v1/therapies", {"kind": "msc_injection", "start_day": T.isoformat()}
     ).get_json()

@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from diary.sharing import dashboard
-from tests.conftest import PASSWORD, insert_share, text_of
+from tests.conftest import listed_in_logs, sharing_patients, text_of
 
 
 def _day(days_ago):
@@ -48,6 +48,18 @@ def test_each_patient_with_last_entry_week_mean_therapy_and_flags(shared):
     assert "substantial improvement" in html and "Printable summary" in html
 
 
+def test_the_week_mean_rounds_a_half_up_in_the_api_and_the_list(shared):
+    patient, doctor = shared
+    # 4 days logged this week: (5 + 5 + 4 + 3) / 4 = 4.25, which round() makes 4.2.
+    for ago, leg in enumerate([5, 5, 4, 3]):
+        assert (
+            patient.post("/api/v1/entries", {"day": _day(ago), "leg_pain": leg}).status_code == 201
+        )
+    (row,) = doctor.get("/api/v1/patients").get_json()["patients"]
+    assert (row["leg_pain_7d"], row["leg_pain_7d_days"]) == (4.3, 4)
+    assert "Leg pain, last 7 days 4.3 (4 days)" in text_of(doctor.client.get("/patients/"))
+
+
 def test_patients_with_warning_signs_come_first_and_other_orders(make_api, doctor):
     made = {}
     for name, leg, flag, ago in [("Ann", 2, False, 3), ("Bob", 7, True, 1), ("Cy", 5, False, 0)]:
@@ -79,7 +91,8 @@ def test_patients_with_warning_signs_come_first_and_other_orders(make_api, docto
 
 
 def test_an_empty_list_says_how_to_add_a_patient(doctor, patient):
-    assert doctor.get("/api/v1/patients").get_json() == {"patients": []}
+    empty = {"patients": [], "next": None, "sharing": 0, "matching": 0}
+    assert doctor.get("/api/v1/patients").get_json() == empty
     html = doctor.client.get("/patients/").get_data(as_text=True)
     assert "No patient shares with you yet" in html and 'name="code"' in html
     assert patient.get("/api/v1/patients").status_code == 403
@@ -188,46 +201,12 @@ def test_the_list_says_when_a_baseline_lies_in_an_earlier_therapys_year(make_api
     assert sentence in text_of(doctor.client.get(f"/patients/{rows['Ann']['id']}"))
 
 
-def _sharing(app, doctor, names):
-    """A patient sharing with ``doctor`` for each of ``names``; returns their ids by name.
-
-    Accounts and shares straight into the database: a clinic's worth of registrations
-    would meet the registration limit, and inviting is tested with its pages."""
-    from diary import accounts
-    from diary.db import get_db
-
-    ids = {}
-    with app.app_context():
-        db, hasher = get_db(), accounts.make_hasher(app.config)
-        for number, name in enumerate(names):
-            user = accounts.register(
-                db,
-                hasher,
-                email=f"p{number}@example.org",
-                password=PASSWORD,
-                role="patient",
-                name=name,
-            )
-            insert_share(db, user.id, doctor.user["id"])
-            ids[name] = user.id
-    return ids
-
-
-def _listed_in_logs(app):
-    """The ids of the patients whose access log says the physician's list showed them."""
-    from diary.db import fetch_all, get_db
-
-    with app.app_context():
-        rows = fetch_all(get_db(), "SELECT patient_id FROM access_log WHERE what = 'patients'")
-    return {row["patient_id"] for row in rows}
-
-
 def _names(response):
     return re.findall(r'<h3><a href="/patients/\d+">([^<]+)</a></h3>', response.get_data(True))
 
 
 def test_the_add_patient_form_comes_before_the_list(app, doctor):
-    _sharing(app, doctor, ["Ann Lee"])
+    sharing_patients(app, doctor, ["Ann Lee"])
     html = doctor.client.get("/patients/").get_data(as_text=True)
     # Once, and above the first patient: a long list no longer hides it at its bottom.
     assert html.count('name="code"') == 1
@@ -235,7 +214,7 @@ def test_the_add_patient_form_comes_before_the_list(app, doctor):
 
 
 def test_a_name_finds_patients_whatever_the_case_and_accents(app, doctor):
-    ids = _sharing(app, doctor, ["María García", "Mario Rossi", "Ann Lee"])
+    ids = sharing_patients(app, doctor, ["María García", "Mario Rossi", "Ann Lee"])
     found = doctor.client.get("/patients/?q=garcia+MARIA&sort=name")
     assert _names(found) == ["María García"]
     words = text_of(found)
@@ -253,7 +232,7 @@ def test_a_name_finds_patients_whatever_the_case_and_accents(app, doctor):
     nobody = doctor.client.get("/patients/?q=zed")
     assert _names(nobody) == [] and "matches “zed”: 0 of 3." in text_of(nobody)
     # Only the patients shown saw themselves listed in their access log.
-    assert _listed_in_logs(app) == {ids["María García"], ids["Mario Rossi"], ids["Ann Lee"]}
+    assert listed_in_logs(app) == {ids["María García"], ids["Mario Rossi"], ids["Ann Lee"]}
     api = doctor.get("/api/v1/patients?q=GARCÍA").get_json()["patients"]
     assert [p["name"] for p in api] == ["María García"]
     too_long = doctor.get("/api/v1/patients?q=" + "a" * 101)
@@ -261,23 +240,23 @@ def test_a_name_finds_patients_whatever_the_case_and_accents(app, doctor):
 
 
 def test_the_filtered_list_logs_only_the_patients_it_shows(app, doctor):
-    ids = _sharing(app, doctor, ["María García", "Ann Lee"])
+    ids = sharing_patients(app, doctor, ["María García", "Ann Lee"])
     doctor.client.get("/patients/?q=maria")
-    assert _listed_in_logs(app) == {ids["María García"]}
+    assert listed_in_logs(app) == {ids["María García"]}
     doctor.get("/api/v1/patients?q=lee")
-    assert _listed_in_logs(app) == {ids["María García"], ids["Ann Lee"]}
+    assert listed_in_logs(app) == {ids["María García"], ids["Ann Lee"]}
 
 
 def test_a_long_list_comes_fifty_patients_a_page(app, doctor):
     names = [f"Patient {n:02d}" for n in range(52)]
-    ids = _sharing(app, doctor, names)
+    ids = sharing_patients(app, doctor, names)
     first = doctor.client.get("/patients/?sort=name")
     assert _names(first) == names[:50]
     html = first.get_data(as_text=True)
     assert "Sharing with you now (52)" in html and "Page 1 of 2" in text_of(first)
     assert 'href="/patients/?sort=name&amp;page=2" rel="next"' in html and 'rel="prev"' not in html
     # Only the fifty shown are in an access log, not the two on the next page.
-    assert _listed_in_logs(app) == {ids[name] for name in names[:50]}
+    assert listed_in_logs(app) == {ids[name] for name in names[:50]}
     second = doctor.client.get("/patients/?sort=name&page=2")
     assert _names(second) == names[50:]
     assert 'href="/patients/?sort=name&amp;page=1" rel="prev"' in second.get_data(True)
@@ -288,8 +267,9 @@ def test_a_long_list_comes_fifty_patients_a_page(app, doctor):
     )
     assert _names(doctor.client.get("/patients/?sort=name&page=9")) == names[50:]
     assert _names(doctor.client.get("/patients/?sort=name&page=x")) == names[:50]
-    # The JSON list stays whole.
-    assert len(doctor.get("/api/v1/patients").get_json()["patients"]) == 52
+    # The JSON list has the same pages (tests/test_patients_api.py pages through it).
+    listed = doctor.get("/api/v1/patients?sort=name").get_json()["patients"]
+    assert [p["name"] for p in listed] == names[:50]
 
 
 def test_names_match_without_case_accents_or_extra_spaces():

@@ -348,6 +348,65 @@ def test_cancel_ends_the_link(mail_app, inbox):
     assert emails(mail_app) == ["pat@example.org"]
 
 
+def test_the_api_shows_the_waiting_change_and_cancels_it(mail_app, inbox):
+    pat = Api(mail_app.test_client())
+    pat.register()
+    other = Api(mail_app.test_client())
+    other.register(email="other@example.org", name="Other")
+    assert pat.get("/api/v1/users/me/email").get_json() == {
+        "email": "pat@example.org",
+        "change": None,
+    }
+    asked = pat.put("/api/v1/users/me/email", {"email": NEW, "password": PASSWORD})
+    assert asked.status_code == 202
+    _, token = link_from(mails(inbox, 1)[0].get_content())
+
+    state = pat.get("/api/v1/users/me/email").get_json()
+    change = state["change"]
+    assert state["email"] == "pat@example.org"
+    assert change["email"] == NEW and change["expires_at"] == asked.get_json()["expires_at"]
+    asked_at, expires_at = (
+        datetime.fromisoformat(change[key]) for key in ("asked_at", "expires_at")
+    )
+    assert expires_at - asked_at == timedelta(hours=24)
+    assert abs(datetime.now(UTC) - asked_at) < timedelta(minutes=1)
+
+    # Each account sees and cancels only its own.
+    assert other.get("/api/v1/users/me/email").get_json()["change"] is None
+    assert other.delete("/api/v1/users/me/email/change").status_code == 204
+    # Cancelling changes something: it needs the CSRF token.
+    assert pat.delete("/api/v1/users/me/email/change", csrf=False).status_code == 400
+    assert pat.get("/api/v1/users/me/email").get_json()["change"] == change
+
+    assert pat.delete("/api/v1/users/me/email/change").status_code == 204
+    assert pat.get("/api/v1/users/me/email").get_json() == {
+        "email": "pat@example.org",
+        "change": None,
+    }
+    visitor = mail_app.test_client()
+    assert visitor.get(f"/email/{token}").status_code == 410
+    assert confirm_without_page(visitor, f"/email/{token}").status_code == 410
+    assert "is waiting" not in text_of(pat.client.get("/account"))
+    assert emails(mail_app) == ["other@example.org", "pat@example.org"]
+    # Again: nothing left to cancel, the same answer.
+    assert pat.delete("/api/v1/users/me/email/change").status_code == 204
+
+
+def test_without_a_waiting_change_the_api_says_null_and_cancelling_is_harmless(
+    app, patient, doctor, make_api
+):
+    for user in (patient, doctor):
+        state = user.get("/api/v1/users/me/email").get_json()
+        assert state == {"email": user.user["email"], "change": None}
+        assert user.delete("/api/v1/users/me/email/change").status_code == 204
+    # Made at once (no email here): nothing waits.
+    patient.put("/api/v1/users/me/email", {"email": NEW, "password": PASSWORD})
+    assert patient.get("/api/v1/users/me/email").get_json() == {"email": NEW, "change": None}
+    anonymous = make_api()
+    assert anonymous.get("/api/v1/users/me/email").status_code == 401
+    assert anonymous.delete("/api/v1/users/me/email/change").status_code == 401
+
+
 def test_a_new_password_ends_the_link(mail_app, inbox):
     client = mail_app.test_client()
     api = Api(client)

@@ -9,7 +9,7 @@ from html import unescape
 
 from diary.accounts.sessions import device_words
 from diary.clinical import analysis, comparison_words, regions
-from diary.i18n.text import english, format_fixed, format_percent, in_language
+from diary.i18n.text import english, format_decimal, format_fixed, format_percent, in_language
 from diary.questionnaires import engine
 from diary.reminders import push
 from tests.conftest import form_token, text_of
@@ -35,12 +35,25 @@ def test_dates_follow_the_language():
 
 
 def test_numbers_and_percentages_follow_the_language():
-    assert format_fixed(7.45, 1) == "7.5"  # rounded as Python's %.1f, the binary value
+    assert format_fixed(7.45, 1) == "7.5"
     assert format_percent(0.63) == "63%"
     with in_language("es"):
         assert format_fixed(7.45, 1) == "7,5"
         assert format_percent(0.63) == f"63{NBSP}%"
         assert comparison_words.activity_number(3.6) == f"3,6{NBSP}de{NBSP}4"
+
+
+def test_every_language_rounds_halves_away_from_zero():
+    # Babel and "%.1f" alone round halves to even, from the binary value: 4.2, 2.67, 62%.
+    for code, comma in (("en", "."), ("es", ",")):
+        with in_language(code):
+            assert format_fixed(4.25, 1) == f"4{comma}3"
+            assert format_fixed(-4.25, 1) == f"-4{comma}3"
+            assert format_fixed(2.675, 2) == f"2{comma}68"
+            assert format_fixed(-0.04, 1) == f"0{comma}0"
+            assert format_decimal(2.0625) == f"2{comma}063"
+            assert format_percent(0.625).startswith("63")
+            assert format_percent(0.285).startswith("29")  # 28.5%, not 28
 
 
 def window(mean_after, category="substantial_improvement", before=7.5, **extra):

@@ -255,3 +255,49 @@ def test_an_integer_in_a_url_past_what_sqlite_stores_is_404(client, patient):
     token = form_token(client, "/account")
     page = client.post(f"/account/sessions/{huge}/end", data={"csrf_token": token})
     assert page.status_code == 404
+
+
+# ---- the body's media type -----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", None],
+)
+def test_a_body_not_sent_as_json_is_415_naming_content_type_and_writes_nothing(
+    patient, content_type
+):
+    body = json.dumps({"day": "2026-01-05", "leg_pain": 4, "back_pain": 2})
+    headers = {"Content-Type": content_type} if content_type else {}
+    response = patient.post("/api/v1/entries", data=body, headers=headers)
+    assert response.status_code == 415
+    error = error_of(response)
+    assert error["code"] == "unsupported_media_type"
+    assert error["fields"] == {"Content-Type": "must be application/json"}
+    assert patient.get("/api/v1/entries").get_json()["entries"] == []
+
+
+def test_json_with_a_charset_or_a_json_suffix_is_read(patient):
+    body = json.dumps({"day": "2026-01-05", "leg_pain": 4, "back_pain": 2})
+    for content_type in ("application/json; charset=utf-8", "application/merge-patch+json"):
+        day = "2026-01-05" if "charset" in content_type else "2026-01-06"
+        data = body.replace("2026-01-05", day)
+        response = patient.post(
+            "/api/v1/entries", data=data, headers={"Content-Type": content_type}
+        )
+        assert response.status_code == 201, (content_type, response.get_json())
+    assert len(patient.get("/api/v1/entries").get_json()["entries"]) == 2
+
+
+def test_an_import_sent_as_text_is_415_not_read(patient):
+    copy = patient.get("/api/v1/export.json").get_data()
+    assert copy.startswith(b"{")
+    response = patient.post("/api/v1/import", data=copy, headers={"Content-Type": "text/plain"})
+    assert response.status_code == 415
+    assert error_of(response)["fields"] == {"Content-Type": "must be application/json"}
+
+
+def test_an_empty_body_still_names_the_body(patient):
+    response = patient.post("/api/v1/entries", data=b"")
+    assert response.status_code == 400
+    assert "body" in error_of(response)["fields"]

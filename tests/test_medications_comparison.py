@@ -144,6 +144,8 @@ def test_a_dose_counts_on_the_patients_day_in_their_time_zone():
     ("before", "after", "said"),
     [
         (14.0, 3.5, "10.5 fewer a week (75% fewer). Needing less of it is a change for the better"),
+        # 5 of 8 is 62.5%: the half goes up (round() says 62%).
+        (8.0, 3.0, "5 fewer a week (63% fewer)."),
         (2.0, 5.0, "3 more a week. Pain may look better than it is while more of it is taken."),
         (2.0, 2.0, "the same."),
     ],

@@ -139,6 +139,8 @@ def test_the_change_reports_the_percent_of_the_baseline():
         "important": True,
     }
     assert engine.change(ODI, 56, 25)["percent"] == 55.4
+    # 1 of 16 is 6.25%: a half goes up, as the reader rounds it (round() says 6.2).
+    assert engine.change(RMDQ, 16, 15)["percent"] == 6.3
     assert engine.change(RMDQ, 0, 3)["percent"] is None
     with pytest.raises(ValueError, match="rating of change"):
         engine.change(PGIC, 4, 2)

@@ -47,6 +47,20 @@ def section_6_entries():
     return baseline + three_months
 
 
+def around(start, before, after):
+    """Entries of daily leg pain around a therapy on ``start`` (a date): ``before`` on the
+    days ending the day before it, ``after`` on the days from start + 8 on (weeks 2-3; the
+    latest weeks too when nothing comes later)."""
+    rows = [
+        {"day": (start - timedelta(days=len(before) - i)).isoformat(), "leg_pain": leg}
+        for i, leg in enumerate(before)
+    ]
+    return rows + [
+        {"day": (start + timedelta(days=8 + i)).isoformat(), "leg_pain": leg}
+        for i, leg in enumerate(after)
+    ]
+
+
 def post_all(api, path, rows):
     """POST each row to ``path``; every one must be created. Returns the created records."""
     created = []

@@ -61,11 +61,12 @@ def end_within(db, user_id: int) -> None:
 
 
 def pending(db, user_id: int) -> dict | None:
-    """``{"email", "expires_at"}`` of the account's live link, or None."""
+    """``{"email", "asked_at", "expires_at"}`` of the account's live link (the address it
+    sets, when it was made and when it stops working), or None."""
     rows = fetch_all(
         db,
-        "SELECT new_email AS email, expires_at FROM email_changes WHERE user_id = ?"
-        " AND used_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
+        "SELECT new_email AS email, created_at AS asked_at, expires_at FROM email_changes"
+        " WHERE user_id = ? AND used_at IS NULL AND expires_at > ? ORDER BY id DESC LIMIT 1",
         [user_id, _iso(datetime.now(UTC))],
     )
     return rows[0] if rows else None

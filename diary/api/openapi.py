@@ -195,6 +195,7 @@ def _error_statuses(method, facts):
         statuses[422] = "a field or a parameter is not valid (error.fields names each one)"
     if facts["body"] is not None:
         statuses[413] = "the body is larger than the server accepts"
+        statuses[415] = "the body is not sent as JSON (Content-Type: application/json)"
     return statuses
 
 

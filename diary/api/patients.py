@@ -8,7 +8,7 @@ and logs every read.
 from flask import jsonify, request
 from flask_login import current_user
 
-from diary import accounts
+from diary import accounts, inputs
 from diary.access import allow
 from diary.api import bp
 from diary.api.openapi import spec
@@ -24,25 +24,58 @@ from diary.sync import store
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
+PATIENT_QUERY = {
+    "sort": {"type": "string", "enum": list(dashboard.SORTS), "default": "attention"},
+    "q": {
+        "type": "string",
+        "maxLength": dashboard.QUERY_MAX_LENGTH,
+        "description": "only the patients whose name holds every word of q, case and accents aside",
+    },
+    "limit": {
+        "type": "integer",
+        "minimum": 1,
+        "maximum": dashboard.PAGE_SIZE,
+        "default": dashboard.PAGE_SIZE,
+    },
+    "after": {
+        "type": "string",
+        "pattern": dashboard.CURSOR_PATTERN,
+        "description": "the next value of the previous page, asked for with the same sort "
+        "and q (422 naming after otherwise)",
+    },
+}
+
+
 @bp.get("/patients")
 @allow("physician")
 @spec(
     "The patients sharing with the physician now, each with a summary (warning signs first "
-    "unless another order is asked for), or those whose name matches q",
-    query={
-        "sort": {"type": "string", "enum": list(dashboard.SORTS), "default": "attention"},
-        "q": {
-            "type": "string",
-            "maxLength": dashboard.QUERY_MAX_LENGTH,
-            "description": "only the patients whose name holds every word of q, case and "
-            "accents aside",
-        },
-    },
+    "unless another order is asked for), or those whose name matches q; paged, 50 a page",
+    query=PATIENT_QUERY,
     responses={200: PatientList, 422: ERROR},
 )
 def list_patients():
-    sort = request.args.get("sort", "attention")
-    query = request.args.get("q", "")
+    sort, query, limit, after = _patient_query(request.args)
+    db = get_db()
+    listing = dashboard.patients(
+        db, current_user.id, sort=sort, query=query, per_page=limit, after=after
+    )
+    # Only the patients on the page were shown: only they are in an access log.
+    dashboard.log_listed(db, current_user, listing.rows)
+    return jsonify(
+        {
+            "patients": listing.rows,
+            "next": listing.next,
+            "sharing": listing.sharing,
+            "matching": listing.matching,
+        }
+    )
+
+
+def _patient_query(args):
+    """``(sort, q, limit, after)`` of the list's query; 422 naming each bad parameter."""
+    sort = args.get("sort", "attention")
+    query = args.get("q", "")
     fields = {}
     if sort not in dashboard.SORTS:
         fields["sort"] = _("must be one of %(allowed)s", allowed=", ".join(dashboard.SORTS))
@@ -50,12 +83,24 @@ def list_patients():
         fields["q"] = _(
             "must be at most %(count)s characters long", count=dashboard.QUERY_MAX_LENGTH
         )
+    limit = dashboard.PAGE_SIZE
+    try:
+        limit = inputs.whole_number(
+            args.get("limit", str(limit)), "limit", low=1, high=dashboard.PAGE_SIZE
+        )
+    except inputs.BadInput as bad:
+        fields[bad.field] = bad.message
+    after = None
+    # A cursor is read against the order and filter asked for: only once those are valid.
+    if "after" in args and not fields.keys() & {"sort", "q"}:
+        after = dashboard.cursor_position(args["after"], sort, query)
+        if after is None:
+            fields["after"] = _(
+                "must be the next value of a previous page, asked for with the same sort and q"
+            )
     if fields:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
-    db = get_db()
-    rows = dashboard.patients(db, current_user.id, sort=sort, query=query).rows
-    dashboard.log_listed(db, current_user, rows)
-    return jsonify({"patients": rows})
+    return sort, query, limit, after
 
 
 def _share_notes(patient_id) -> bool:

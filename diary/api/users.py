@@ -1,11 +1,11 @@
-"""Registration, the account's settings and account deletion."""
+"""Registration, the account's settings, its sign-in email and account deletion."""
 
 from flask import current_app, jsonify
 from flask_login import current_user
 
 from diary import accounts, i18n
 from diary.access import allow
-from diary.accounts import signin_email
+from diary.accounts import email_changes, signin_email
 from diary.api import bp, json_body
 from diary.api.openapi import spec
 from diary.api.session import session_payload
@@ -16,6 +16,7 @@ from diary.schemas import (
     AccountDeletion,
     EmailChange,
     EmailChangeWaiting,
+    EmailState,
     SessionOut,
     UserCreate,
     UserOut,
@@ -138,3 +139,28 @@ def change_email():
     if asked.changed:
         return jsonify(accounts.get_user(get_db(), current_user.id).to_json())
     return jsonify({"email": asked.email, "expires_at": asked.expires_at}), 202
+
+
+@bp.get("/users/me/email")
+@allow("signed_in")
+@spec(
+    "The email the account signs in with, and the change waiting for the link mailed to the "
+    "new address (null without one)",
+    responses={200: EmailState},
+)
+def read_email():
+    return jsonify(
+        {"email": current_user.email, "change": email_changes.pending(get_db(), current_user.id)}
+    )
+
+
+@bp.delete("/users/me/email/change")
+@allow("signed_in")
+@spec(
+    "Cancel the change of email waiting for its link: the link mailed to the new address "
+    "no longer works, and the account keeps its email (204 also when none was waiting)",
+    responses={204: None},
+)
+def cancel_email_change():
+    email_changes.cancel(get_db(), current_user.id)
+    return "", 204

@@ -21,6 +21,7 @@ from diary.clinical.comparison import (
     with_questionnaires,
 )
 from diary.clinical.comparison_words import therapy_name
+from diary.rounding import half_up
 
 
 def weekly_means(days: Iterable[dict]) -> list[dict]:
@@ -29,7 +30,7 @@ def weekly_means(days: Iterable[dict]) -> list[dict]:
     ``days`` are ``analysis.timeline`` rows or ``daily.pain_values``' (a day as an ISO
     string or a date), oldest first, each day's value taken as the timeline shows it
     (``analysis.PAIN_DIGITS`` decimals). Returns ``[{"week": Monday's ISO date, "days", "leg",
-    "back"}]``: the mean of the week's daily values (rounded to 1 decimal, None when none
+    "back"}]``: the mean of the week's daily values (rounded to 1 decimal, halves up, None when none
     was logged) and its logged days.
     """
     weeks = []
@@ -44,15 +45,15 @@ def weekly_means(days: Iterable[dict]) -> list[dict]:
             weeks.append((monday, leg, back, []))
         weeks[-1][3].append(day)
         if row["leg"] is not None:
-            leg.append(round(row["leg"], analysis.PAIN_DIGITS))
+            leg.append(half_up(row["leg"], analysis.PAIN_DIGITS))
         if row["back"] is not None:
-            back.append(round(row["back"], analysis.PAIN_DIGITS))
+            back.append(half_up(row["back"], analysis.PAIN_DIGITS))
     return [
         {
             "week": date.fromordinal(monday).isoformat(),
             "days": len(logged),
-            "leg": round(fmean(leg), 1) if leg else None,
-            "back": round(fmean(back), 1) if back else None,
+            "leg": half_up(fmean(leg), 1) if leg else None,
+            "back": half_up(fmean(back), 1) if back else None,
         }
         for monday, leg, back, logged in reversed(weeks)
     ]
@@ -152,7 +153,8 @@ def page_spans(
 def chart_data(page: dict, *, today: date, older_url: str | None = None) -> dict:
     """The JSON the charts script draws from: compact columns for the timeline, the diary's
     first day (where the "All" span starts), and for each therapy its start, label and the
-    median and quartiles of each window.
+    median and quartiles of each window, rounded to the 1 decimal its table shows (from
+    the 2 the API publishes), so the chart's tooltip reads as the table does.
 
     When the timeline starts after the diary's first day (``charts_page``'s
     ``shown_from``), ``older`` says how to draw the days before it (``before``: that first
@@ -199,8 +201,8 @@ def chart_data(page: dict, *, today: date, older_url: str | None = None) -> dict
                         "to": w["to"],
                         "enough_data": w["enough_data"],
                         "in_progress": w["in_progress"],
-                        "leg": {k: w["leg"][k] for k in ("median", "q1", "q3")},
-                        "back": {k: w["back"][k] for k in ("median", "q1", "q3")},
+                        "leg": {k: half_up(w["leg"][k], 1) for k in ("median", "q1", "q3")},
+                        "back": {k: half_up(w["back"][k], 1) for k in ("median", "q1", "q3")},
                     }
                     for w in panel["windows"]
                 ],

@@ -1,6 +1,7 @@
 """Before/after statistics for the pain diary (CLINICAL.md sections 1 and 4).
 
-Pure functions over plain dicts: no Flask, nothing imported from the app. Entries come in
+Pure functions over plain dicts: no Flask, nothing imported from the app but its one
+rounding rule (diary/rounding.py: halves away from zero). Entries come in
 as ``{"day", "leg_pain", "back_pain", "activities", "distal_level"}`` (deleted ones already
 removed); everything is computed on daily values, the mean of each day's entries.
 Floats are kept unrounded inside and rounded only where ``compare`` and ``timeline`` hand
@@ -15,6 +16,8 @@ from datetime import date, timedelta
 from statistics import fmean, median, quantiles
 
 import numpy as np
+
+from diary.rounding import half_up
 
 MIN_DAYS = 5
 HIGH_PAIN = 7
@@ -70,7 +73,7 @@ def _as_date(value: str | date) -> date:
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(float(value), digits)
+    return half_up(None if value is None else float(value), digits)
 
 
 def _day_key(row: dict) -> date:
@@ -340,9 +343,10 @@ def nap_band(value: float) -> str:
     """``weak`` (< 0.66), ``medium`` (0.66-0.92) or ``strong`` (>= 0.93).
 
     Parker & Vannest write the bands at two decimals, so the band is read from the value
-    rounded to two decimals, which is also what ``compare`` reports: shown and band agree.
+    rounded to two decimals (halves up), which is also what ``compare`` reports: shown and
+    band agree (0.925 is 0.93, strong).
     """
-    shown = round(value, 2)
+    shown = half_up(value, 2)
     if shown >= 0.93:
         return "strong"
     return "medium" if shown >= 0.66 else "weak"

@@ -32,6 +32,7 @@ from diary.clinical.comparison_words import (
 from diary.i18n.text import gettext
 from diary.questionnaires import compare as questionnaire_compare
 from diary.questionnaires import words as questionnaire_words
+from diary.rounding import half_up
 
 
 def analysis_rows(entries: Iterable[dict]) -> list[dict]:
@@ -357,7 +358,7 @@ def week_on_week(entries: Iterable[dict], today: date) -> dict:
     """The last 7 days (today included) against the 7 before, for History's summary.
 
     Returns ``{"this": {...}, "before": {...}}``, each ``{"days": days logged, "leg",
-    "back"}``: the mean of the daily values, rounded to 1 decimal, None when none was
+    "back"}``: the mean of the daily values, rounded to 1 decimal (halves up), None when none was
     logged. ``entries`` are stored entries of at least those 14 days.
     """
     days = analysis.daily_values(analysis_rows(entries))
@@ -369,8 +370,8 @@ def week_on_week(entries: Iterable[dict], today: date) -> dict:
         back = [d["back"] for d in rows if d["back"] is not None]
         return {
             "days": len(rows),
-            "leg": round(fmean(leg), 1) if leg else None,
-            "back": round(fmean(back), 1) if back else None,
+            "leg": half_up(fmean(leg), 1) if leg else None,
+            "back": half_up(fmean(back), 1) if back else None,
         }
 
     return {

@@ -23,6 +23,7 @@ from diary.i18n.text import (
     ngettext,
 )
 from diary.i18n.text import lazy_gettext as _l
+from diary.rounding import half_up
 
 #: What each window is called on screen (the API keeps the short names).
 WINDOW_LABELS = {
@@ -139,7 +140,8 @@ def shown_change(
     at a threshold).
 
     Returns ``{"before", "after", "points", "percent", "direction", "points_words",
-    "words"}``: the two means rounded to 1 decimal as shown beside it; ``points`` (post -
+    "words"}``: the two means rounded to 1 decimal as shown beside it (halves up, from
+    the figures given: the API's 2 decimals read the same here); ``points`` (post -
     pre) cut towards zero to 1 decimal and ``percent`` (the reduction, positive when
     lower) to a whole number, None when the baseline mean is 0 (n/a). Cut, never rounded
     up, so a figure cannot reach a threshold its category missed: 29.2% is 29%, not 30%,
@@ -156,8 +158,8 @@ def shown_change(
     percent = None if pct is None else int(_cut(pct, 0))
     direction = _direction(change)
     shown = {
-        "before": round(before_mean, 1),
-        "after": round(after_mean, 1),
+        "before": half_up(before_mean, 1),
+        "after": half_up(after_mean, 1),
         "points": points,
         "percent": percent,
         "direction": direction,
@@ -332,10 +334,11 @@ def nap_words(nap: float | None) -> str | None:
     """NAP in words: "On 97 of 100 pairs of days (one before, one after), the later day hurt
     less (a tie counts as half)." None without a value. Never "100 of 100" unless every
     pair was lower. The ties are said: NAP counts each as half a pair where the later day
-    hurt less, so a diary of the same score throughout is "50 of 100", not a change."""
+    hurt less, so a diary of the same score throughout is "50 of 100", not a change. Halves
+    are rounded up, as the API's figure is: a NAP of 0.625 is "63 of 100"."""
     if nap is None:
         return None
-    share = round(nap * 100)
+    share = half_up(nap * 100)
     if share == 100 and nap < 1:
         share = 99
     if share == 0 and nap > 0:
@@ -425,7 +428,7 @@ def distal_sentence(
     """
     if before is None or after is None:
         return None
-    was, now = (math.floor(v + 0.5) for v in (before, after))
+    was, now = (half_up(v) for v in (before, after))
     day = day_words(until) if until else None
     if now == 0:
         if not was:

@@ -12,10 +12,16 @@ import random
 from collections.abc import Sequence
 
 from diary.cohorts import table as cohort_table
+from diary.rounding import half_up
+
+#: The decimals the chart's tooltips say, as the table beside it does.
+SHOWN_DIGITS = 1
 
 
-def _round(value: float | None) -> float | None:
-    return None if value is None else round(value, 2)
+def _shown(value: float | None) -> float | None:
+    # Rounded here from the figure the table and the files publish (2 decimals), as the
+    # table's cells are, so the tooltip reads the same: the browser only writes it.
+    return half_up(half_up(value, 2), SHOWN_DIGITS)
 
 
 def chart_data(
@@ -25,7 +31,8 @@ def chart_data(
     "sd", "n"}, "back": {...}, "patients": [{"label", "name", "leg": [mean or None]}]}``
     for ``table`` (``cohort_table``'s answer) and the ``(name, outcome)`` of each patient
     counted before the population is chosen; the population's patients get a line, in
-    the order of their labels."""
+    the order of their labels. Means and SDs are rounded to the 1 decimal the table
+    shows (``SHOWN_DIGITS``), from the 2 it publishes."""
     windows = table["windows"]
     names = [w["name"] for w in windows]
     kept = [
@@ -38,14 +45,18 @@ def chart_data(
         "windows": names,
         "labels": [w["label"] for w in windows],
         **{
-            side: {key: [w[side][key] for w in windows] for key in ("mean", "sd", "n")}
+            side: {
+                "mean": [_shown(w[side]["mean"]) for w in windows],
+                "sd": [_shown(w[side]["sd"]) for w in windows],
+                "n": [w[side]["n"] for w in windows],
+            }
             for side in ("leg", "back")
         },
         "patients": [
             {
                 "label": f"P{number}",
                 "name": name,
-                "leg": [_round(outcome["windows"][n]["leg"]) for n in names],
+                "leg": [_shown(outcome["windows"][n]["leg"]) for n in names],
             }
             for number, (name, outcome) in enumerate(kept, start=1)
         ],

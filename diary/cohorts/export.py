@@ -23,6 +23,7 @@ from diary.cohorts import table as cohort_table
 from diary.cohorts import words
 from diary.exports.spreadsheet import BYTE_ORDER_MARK, inert
 from diary.questionnaires import engine
+from diary.rounding import half_up
 
 #: A research file of fewer patients would point at the few: it is not made.
 MIN_RESEARCH_PATIENTS = 5
@@ -109,7 +110,7 @@ def _yes_no(flag: bool | None) -> str | None:
 
 
 def _number(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    return half_up(value, digits)
 
 
 def _research_row(label: str, kind: str, name: str, outcome: dict) -> list:

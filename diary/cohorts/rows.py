@@ -9,13 +9,15 @@ from __future__ import annotations
 
 from diary.cohorts import words
 from diary.i18n.text import format_fixed
+from diary.rounding import half_up
 
 #: A cell resting on fewer patients than this (but some) is suppressed in the export.
 MIN_CELL = 5
 
 
 def _shows_zero(value: float, digits: int) -> bool:
-    return float(f"{abs(value):.{digits}f}") == 0
+    # By the rule the figure is written with: -0.05 shows "0.1", so it keeps its sign.
+    return half_up(abs(value), digits) == 0
 
 
 def _number(value: float, digits: int = 1) -> str:

@@ -18,6 +18,7 @@ from diary.cohorts import stats, words
 from diary.cohorts.outcomes import FOLLOW_UPS, OFFSETS, WINDOWS
 from diary.i18n.text import gettext
 from diary.questionnaires import engine
+from diary.rounding import half_up
 
 POPULATIONS = ("all", "completers")
 
@@ -46,7 +47,7 @@ def population(outcomes: Sequence[dict], kind: str, through: str) -> list[dict]:
 
 
 def _round(value: float | None, digits: int = 2) -> float | None:
-    return None if value is None else round(value, digits)
+    return half_up(value, digits)
 
 
 def _summary(values: list[float]) -> dict:
@@ -62,8 +63,8 @@ def _responders(flags: list[bool]) -> dict:
     interval = stats.wilson(count, len(flags))
     return {
         "responders": count if flags else None,
-        "responder_rate": round(count / len(flags), 4) if flags else None,
-        "responder_rate_ci95": [round(interval[0], 4), round(interval[1], 4)] if flags else None,
+        "responder_rate": _round(count / len(flags), 4) if flags else None,
+        "responder_rate_ci95": [_round(interval[0], 4), _round(interval[1], 4)] if flags else None,
     }
 
 

@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from functools import cache
 from gettext import NullTranslations
 
@@ -28,6 +28,7 @@ from babel.numbers import format_percent as _babel_format_percent
 from babel.support import LazyProxy, Translations
 from babel.units import format_unit as _babel_format_unit
 
+from diary import rounding
 from diary.i18n import catalogues
 
 DEFAULT_LOCALE = "en"
@@ -133,21 +134,37 @@ def lazy_gettext(message: str, **variables):
     return LazyProxy(gettext, message, enable_cache=False, **variables)
 
 
+def _figure(number):
+    """``number`` as the decimal the rounding rule reads (``rounding.decimal_value``), for
+    Babel to round; NaN and infinities as they are, which Babel writes as symbols."""
+    if isinstance(number, (int, float, Decimal)) and not isinstance(number, bool):
+        try:
+            return rounding.decimal_value(number)
+        except ValueError:
+            return number
+    return number
+
+
 def format_decimal(number, format: str | None = None) -> str:  # noqa: A002 - Babel's name
-    """``number`` as the current locale writes it ("2.5", "2,5")."""
-    return _babel_format_decimal(number, format=format, locale=current_locale())
+    """``number`` as the current locale writes it ("2.5", "2,5"), to the pattern's decimals
+    (3 by default) by the rounding rule (diary/rounding.py: halves away from zero)."""
+    # Babel rounds in the decimal context's mode, half to even unless told otherwise.
+    with localcontext(rounding=ROUND_HALF_UP):
+        return _babel_format_decimal(_figure(number), format=format, locale=current_locale())
 
 
 def format_fixed(number, digits: int) -> str:
-    """``number`` with exactly ``digits`` decimals, rounded as Python's ``%.1f`` rounds (the
-    binary value, not its shortest text: 7.45 is 7.5), in the current locale ("7,5")."""
-    rounded = Decimal(f"{number:.{digits}f}")
+    """``number`` with exactly ``digits`` decimals, in the current locale ("7,5"), rounded
+    by the rounding rule (diary/rounding.py): 4.25 is 4.3 and 2.675 is 2.68."""
+    rounded = rounding.half_up_decimal(number, digits)
     return format_decimal(rounded, "0." + "0" * digits if digits else "0")
 
 
 def format_percent(fraction, format: str | None = None) -> str:  # noqa: A002 - Babel's name
-    """``fraction`` (0.63) as a percentage in the current locale ("63%", "63 %")."""
-    return _babel_format_percent(fraction, format=format, locale=current_locale())
+    """``fraction`` (0.63) as a percentage in the current locale ("63%", "63 %"), to the
+    pattern's decimals (none by default) by the rounding rule: 0.625 is 63%."""
+    with localcontext(rounding=ROUND_HALF_UP):
+        return _babel_format_percent(_figure(fraction), format=format, locale=current_locale())
 
 
 def format_date(day: date, format: str = "medium") -> str:  # noqa: A002 - Babel's name

@@ -17,6 +17,7 @@ from datetime import date
 from diary.clinical import analysis
 from diary.medications import doses as dose_days
 from diary.medications.words import as_needed_sentences, confounder_sentences, medication_name
+from diary.rounding import half_up
 
 STARTED, STOPPED, DOSE_CHANGED = "started", "stopped", "dose_changed"
 
@@ -77,7 +78,7 @@ def as_needed_use(
         if not any(recorded for _, recorded in rows.values()):
             continue
         for name, (count, recorded) in rows.items():
-            per_week = round(count * 7 / recorded, 1) if recorded >= analysis.MIN_DAYS else None
+            per_week = half_up(count * 7 / recorded, 1) if recorded >= analysis.MIN_DAYS else None
             out[name].append(
                 {
                     "medication_id": medication["id"],

@@ -16,6 +16,7 @@ from diary.clinical.comparison_words import (
 )
 from diary.i18n.text import gettext, ngettext
 from diary.i18n.text import lazy_gettext as _l
+from diary.rounding import half_up
 
 #: "... 3 doses a week <when>" for each follow-up window.
 _WHEN = {
@@ -128,11 +129,11 @@ def as_needed_sentences(therapy: dict, windows: list[dict], headline: dict | Non
             then=_doses_a_week(before, this),
             now=now,
         )
-        difference = round(before - use["per_week"], 1)
+        difference = half_up(before - use["per_week"], 1)
         if difference > 0:
             fewer = number_words(difference)
             if before:
-                share = percent_words(round(100 * difference / before))
+                share = percent_words(half_up(100 * difference / before))
                 sentences.append(
                     gettext(
                         "%(start)s: %(fewer)s fewer a week (%(share)s fewer). Needing less of "

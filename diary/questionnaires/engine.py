@@ -20,6 +20,7 @@ from pathlib import Path
 
 from diary.i18n.text import gettext as _
 from diary.i18n.text import language
+from diary.rounding import half_up
 
 #: The shipped instruments.
 DEFINITIONS = Path(__file__).parent / "definitions"
@@ -474,7 +475,7 @@ def change(definition: Definition, before: float, after: float) -> dict:
     direction = "better" if gain > 0 else "worse" if gain < 0 else "same"
     return {
         "points": _tidy(points),
-        "percent": None if percent is None else round(percent, 1),
+        "percent": half_up(percent, 1),
         "direction": direction,
         "important": bool(crosses and direction != "same"),
     }
@@ -501,5 +502,5 @@ def rating(definition: Definition, value: int) -> dict:
 def _tidy(number: float) -> int | float:
     # Scores are whole numbers here; keep them so (9, not 9.0), else two decimals.
     if isinstance(number, float) and math.isfinite(number) and not number.is_integer():
-        return round(number, 2)
+        return half_up(number, 2)
     return int(number)

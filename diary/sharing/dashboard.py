@@ -9,10 +9,13 @@ first unless another order is asked for.
 A busy physician's list is found by name and shown a page at a time. What orders the list
 (the glance: last entry, week, warning signs) is read for every patient in two statements;
 the before/after comparison and the questionnaires, which cost most, only for the patients
-on the page shown.
+on the page shown. The HTML page asks for a page by number; the API continues after a
+cursor (``cursor``/``cursor_position``), the same pages either way.
 """
 
+import hashlib
 import math
+import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -30,6 +33,7 @@ from diary.clinical.comparison_words import (
 from diary.i18n.text import and_list, gettext
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
+from diary.rounding import half_up
 from diary.sharing import invites, log
 from diary.sync import store
 
@@ -58,7 +62,7 @@ def recent_leg_mean(entries: list[dict], today: date) -> tuple[float | None, int
             daily.setdefault(entry["day"], []).append(entry["leg_pain"])
     if not daily:
         return None, 0
-    return round(fmean(fmean(values) for values in daily.values()), 1), len(daily)
+    return half_up(fmean(fmean(values) for values in daily.values()), 1), len(daily)
 
 
 def red_flags(entries: list[dict]) -> list[dict]:
@@ -203,17 +207,46 @@ _ORDERS = {
 }
 
 
+#: A place in the list to continue from, as the API hands it out: how many patients were
+#: listed before it, and a digest of the order and name filter those were listed in.
+CURSOR_PATTERN = r"^(?:0|[1-9][0-9]{0,17})\.[0-9a-f]{16}$"
+
+
+def _list_digest(sort: str, query: str) -> str:
+    # Binds a cursor to its list: continuing "after 50" in another order, or under another
+    # name filter, would silently skip and repeat patients. Not a secret: q is in the URL.
+    text = f"{sort}\n{name_key(query)}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def cursor(listed: int, sort: str, query: str) -> str:
+    """The cursor of the place after the first ``listed`` patients of the list in the order
+    ``sort``, filtered by ``query``."""
+    return f"{listed}.{_list_digest(sort, query)}"
+
+
+def cursor_position(text, sort: str, query: str) -> int | None:
+    """How many patients were listed before the place ``text`` (a ``cursor``) names, or None
+    when it is not a cursor of this list (made up, or of another order or name filter)."""
+    if not isinstance(text, str) or not re.fullmatch(CURSOR_PATTERN, text):
+        return None
+    listed, _, digest = text.partition(".")
+    return int(listed) if digest == _list_digest(sort, query) else None
+
+
 @dataclass(frozen=True)
 class Listing:
     """One page of the physician's list: its ``rows`` (``patient_summary`` rows), how many
     patients share now (``sharing``) and how many of them the name filter kept
-    (``matching``), and this page's ``number`` of ``pages`` (at least 1)."""
+    (``matching``), this page's ``number`` of ``pages`` (at least 1), and the ``next``
+    page's cursor (None on the last page)."""
 
     rows: list[dict]
     sharing: int
     matching: int
     number: int
     pages: int
+    next: str | None = None
 
 
 def patients(
@@ -224,13 +257,18 @@ def patients(
     query: str = "",
     page: int = 1,
     per_page: int | None = None,
+    after: int | None = None,
 ) -> Listing:
     """The patients sharing with the physician now whose name matches ``query``
     (``name_matches``), in the order ``sort`` (one of SORTS) names, ``per_page`` a page
-    (all on one page when None); ``page`` counts from 1, and one past the last is the last.
-    Refuses (ValueError) another order."""
+    (all on one page when None). The page starts after the first ``after`` patients (a
+    ``cursor_position``; past the end, the page is empty) or, without ``after``, is page
+    ``page``, counted from 1 (one past the last is the last).
+    Refuses (ValueError) another order, or a negative ``after``."""
     if sort not in SORTS:
         raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+    if after is not None and after < 0:
+        raise ValueError("after must be 0 or more")
     sharing = invites.patients_of(db, physician_id)
     found = [patient for patient in sharing if name_matches(patient["name"], query)]
     todays = {p["id"]: comparison.patient_today(p["time_zone"]) for p in found}
@@ -245,14 +283,20 @@ def patients(
     glances.sort(key=key, reverse=highest_first)
     size = per_page or max(len(glances), 1)
     pages = max(math.ceil(len(glances) / size), 1)
-    number = min(max(page, 1), pages)
-    shown = glances[(number - 1) * size : number * size]
+    if after is None:
+        number = min(max(page, 1), pages)
+        start = (number - 1) * size
+    else:
+        start, number = after, min(after // size + 1, pages)
+    shown = glances[start : start + size]
+    following = start + len(shown)
     return Listing(
         rows=[_complete(db, glance) for glance in shown],
         sharing=len(sharing),
         matching=len(found),
         number=number,
         pages=pages,
+        next=cursor(following, sort, query) if following < len(glances) else None,
     )
 
 

@@ -196,4 +196,12 @@ class PatientSummary(BaseModel):
 
 
 class PatientList(BaseModel):
-    patients: list[PatientSummary]
+    patients: list[PatientSummary] = Field(
+        description="one page of the list: limit patients at most"
+    )
+    next: str | None = Field(
+        description="the after value of the next page, with the same sort and q; null on the "
+        "last page"
+    )
+    sharing: int = Field(description="how many patients share with the physician now")
+    matching: int = Field(description="how many of them q keeps (all of them without q)")

@@ -10,6 +10,8 @@
   before epochs) is still read, without that check.
 - A page of the access log continues after an event ``<at>_<event id>``, keyset paging
   like the entries.
+- The physician's list of patients has its own, beside the orders it is bound to
+  (diary/sharing/dashboard.py ``cursor``): how many patients were listed before it.
 
 Both are described by a pattern in the OpenAPI document, so a client that keeps to it is
 never refused. Cursors from before these formats (base64 of a JSON list) are still read:

@@ -111,25 +111,52 @@ def clear_deleted_content(db):
     for kind, spec in KINDS.items():
         table = spec["table"]
         for row in fetch_all(db, f"SELECT * FROM {table} WHERE deleted = 1"):  # noqa: S608  # nosec B608
-            content = _tombstone(kind, row)
-            seq = next_seq(db)
-            _write_row(
-                db,
-                kind,
-                row["patient_id"],
-                row["id"],
-                content,
-                True,
-                row["version"],
-                row,
-                None,
-                seq,
-                now,
-            )
-            db.execute(
-                "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
-                [merge.content_hash(content, True), row["id"], row["version"]],
-            )
+            _clear_tombstone(db, kind, row, now)
+
+
+def forget_deleted(db):
+    """Leave nothing of a deleted record's content in the database, inside the caller's
+    transaction (migration m019): the fingerprints of its versions before the delete go
+    (``_forget_versions_before``), a tombstone still holding content (none should) is
+    cleared as m012 did, and fingerprints of records no table holds any more go too.
+    Returns how many fingerprints were removed."""
+    now = now_iso()
+    removed = 0
+    for kind, spec in KINDS.items():
+        table = spec["table"]
+        for row in fetch_all(db, f"SELECT * FROM {table} WHERE deleted = 1"):  # noqa: S608  # nosec B608
+            if row_data(kind, row) != _tombstone(kind, row):
+                _clear_tombstone(db, kind, row, now)
+            removed += _forget_versions_before(db, row["id"], row["version"])
+    held = " UNION ".join(f"SELECT id FROM {spec['table']}" for spec in KINDS.values())  # noqa: S608  # nosec B608
+    removed += db.execute(f"DELETE FROM revisions WHERE id NOT IN ({held})").rowcount  # noqa: S608  # nosec B608
+    return removed
+
+
+def _clear_tombstone(db, kind, row, now):
+    """Write the deleted ``row`` with its content cleared (``TOMBSTONE``), at its version
+    and with a new change number, and the matching fingerprint of its deletion."""
+    content = _tombstone(kind, row)
+    seq = next_seq(db)
+    _write_row(
+        db, kind, row["patient_id"], row["id"], content, True, row["version"], row, None, seq, now
+    )
+    db.execute(
+        "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
+        [merge.content_hash(content, True), row["id"], row["version"]],
+    )
+
+
+def _forget_versions_before(db, object_id, version) -> int:
+    """Remove the fingerprints of a deleted record's versions before its deletion
+    (``version``): an unsalted hash of a tiny content space (a day, two scores) gives the
+    content back to anyone who tries every possibility. Only the deletion's own stays, and
+    it covers the tombstone's content alone, so a resent delete is still a ``duplicate``;
+    a resent change from before the delete becomes a ``conflict`` with the tombstone
+    (merge.decide), which the patient resolves. Returns how many were removed."""
+    return db.execute(
+        "DELETE FROM revisions WHERE id = ? AND version < ?", [object_id, version]
+    ).rowcount
 
 
 def _get_row(db, kind, object_id):
@@ -276,6 +303,8 @@ def apply_change(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, version, incoming],
     )
+    if deleted:
+        _forget_versions_before(db, object_id, version)
     if not want_row:
         return Outcome(object_id, kind, merge.APPLIED, version)
     # The row as the API shows it, from what was written (no read back).

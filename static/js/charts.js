@@ -1,7 +1,7 @@
 // The charts page: draws the timeline and each therapy's before/after chart from the JSON
 // the server rendered into #chart-data's data-chart attribute, with the vendored Chart.js (window.Chart, loaded
 // as classic scripts before this module). Without it the page keeps its tables.
-import { intlLocale, t } from "./i18n.js";
+import { intlLocale, number, t } from "./i18n.js";
 
 import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
 
@@ -416,8 +416,16 @@ function windowsChart(Chart, canvas, therapy, colours) {
     shown.map((w) => withAlpha(colour, w.in_progress ? alpha / 2.5 : alpha));
   const range = (side) => shown.map((w) => [w[side].q1, w[side].q3]);
   const medians = (side) => shown.map((w) => w[side].median);
+  // The server sends them rounded to the one decimal of the table below the chart
+  // (diary/charts/page.py); this writes them as the page's language does ("4,3").
+  const decimal = (value) =>
+    value === null || value === undefined ? "–" : number(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
   const quartiles = (side, w) =>
-    t("median %(median)s, middle half %(low)s to %(high)s", { median: w[side].median, low: w[side].q1, high: w[side].q3 });
+    t("median %(median)s, middle half %(low)s to %(high)s", {
+      median: decimal(w[side].median),
+      low: decimal(w[side].q1),
+      high: decimal(w[side].q3),
+    });
   return new Chart(canvas, {
     type: "bar",
     data: {

@@ -13,6 +13,8 @@ function fill(template, values) {
 }
 
 // One decimal, as the page's language writes it ("7,5"), as the table beside the chart does.
+// The server sends each figure already rounded to that decimal (diary/cohorts/chart.py), so
+// this only writes it and never rounds it a second time.
 function shown(value) {
   return value === null || value === undefined ? "–" : number(value, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
 }

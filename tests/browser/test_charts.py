@@ -2,19 +2,22 @@
 under the strict CSP with no console error, no axe violation, and the change in words."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from diary import demo
 from tests.browser.conftest import (
+    api_post,
     assert_no_axe_violations,
     charts_drawn,
     register_via_api,
     scripted,
     seed_demo_diary,
 )
+from tests.test_rounding_shown import AFTER, BEFORE
+from tests.worked_example import around
 
 
 def _watch_errors(page):
@@ -93,6 +96,35 @@ def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
     page.get_by_role("button", name="All").click()
     expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
     assert errors == []
+
+
+# The first therapy's before/after chart: the tooltip of its first bar (leg pain, before).
+FIRST_BAR_TOOLTIP_JS = """() => {
+    const chart = Chart.getChart(document.querySelector('[data-windows-chart]'));
+    chart.tooltip.setActiveElements([{ datasetIndex: 0, index: 0 }], { x: 0, y: 0 });
+    chart.update();
+    return chart.tooltip.body.map((b) => b.lines.join(' ')).join(' ');
+}"""
+
+
+def test_the_periods_chart_says_the_figures_of_its_table(page, live_server, new_user):
+    """The tooltip writes the quartiles as the table below the chart rounds them, halves
+    up from the 2 decimals the API publishes: 3.75 is 3.8 in both, never "3.75"."""
+    url = live_server.url
+    register_via_api(page, url, new_user())
+    start = datetime.now(UTC).date() - timedelta(days=40)
+    for entry in around(start, BEFORE, AFTER):
+        api_post(page, url, "/api/v1/entries", entry)
+    therapy = {"kind": "msc_injection", "start_day": start.isoformat()}
+    api_post(page, url, "/api/v1/therapies", therapy)
+    page.goto(url + "/charts")
+    charts_drawn(page)
+    tooltip = page.evaluate(FIRST_BAR_TOOLTIP_JS)
+    table = page.locator("details", has_text="Numbers for each period").first
+    table.locator("summary").click()
+    row = table.get_by_role("row", name=re.compile("^Before"))
+    assert row.get_by_role("cell").nth(2).inner_text() == "4.5 (3.8–5.0)"
+    assert tooltip == "Leg pain: median 4.5, middle half 3.8 to 5.0"
 
 
 def test_charts_page_empty_states(page, live_server, new_user):
