@@ -415,3 +415,14 @@ def m018_push_subscription_locale(db):
     # an account that chose none: its reminders then speak the language that phone speaks.
     # Null (subscriptions made before this): English, as before.
     _run_script(db, "ALTER TABLE push_subscriptions ADD COLUMN locale TEXT;")
+
+
+@migrations()
+def m019_dose_time_zone(db):
+    # A dose keeps the time zone it was taken in (docs/medications.md): its day and clock
+    # are read in that zone, so changing the account's zone later moves no dose. Doses taken
+    # before this knew none; the account's zone now is the best knowledge there is.
+    from diary.upgrades import dose_zones  # it needs the schema above, not the reverse
+
+    _run_script(db, "ALTER TABLE doses ADD COLUMN time_zone TEXT;")
+    dose_zones.fill(db)

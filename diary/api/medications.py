@@ -81,8 +81,5 @@ def list_doses():
     first, last, fields = days.query_span(request.args)
     if fields:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
-    zone = current_user.time_zone
-    since = doses.day_start(first, zone) if first is not None else None
-    until = doses.day_bounds(last, last, zone)[1] if last is not None else None
-    found = records.list_doses(get_db(), current_user.id, since=since, until=until)
+    found = records.list_doses(get_db(), current_user.id, first=first, last=last)
     return jsonify({"doses": found})

@@ -230,6 +230,8 @@ def apply_change(
             merge.REJECTED,
             error={"code": "not_found", "message": _("No such object."), "fields": {}},
         )
+    if kind == "dose" and not deleted and data.get("time_zone") is None:
+        data = {**data, "time_zone": _dose_zone(db, patient_id, row, batch)}
     # A delete marks the row deleted (a tombstone) and clears its content (TOMBSTONE).
     content = data if not deleted else (_tombstone(kind, row) if row is not None else None)
     incoming = merge.content_hash(content, deleted) if content is not None else None
@@ -287,6 +289,24 @@ def apply_change(
     return Outcome(object_id, kind, merge.APPLIED, version, row=_derived(kind, written))
 
 
+def _dose_zone(db, patient_id, row, batch) -> str:
+    """The zone of a dose whose change names none: the one it has (an edit, or a create
+    sent again, so that it hashes as it did), else the account's zone now (read once a
+    batch). Filled in before the content is fingerprinted: "same content" compares it."""
+    if row is not None:
+        return row["time_zone"]
+    if batch is not None:
+        if batch.zone is None:
+            batch.zone = account_zone(db, patient_id)
+        return batch.zone
+    return account_zone(db, patient_id)
+
+
+def account_zone(db, patient_id) -> str:
+    """The time zone the patient's account is set to now."""
+    return db.execute("SELECT time_zone FROM users WHERE id = ?", [patient_id]).fetchone()[0]
+
+
 def server_change(db, kind, row, content: dict) -> Outcome:
     """Give a live ``row`` the normalised ``content`` as a change the server makes itself
     (a migration's repair), inside the caller's transaction.
@@ -339,7 +359,8 @@ class Batch:
       than one a change, kept up to date as the batch creates rows. An id not in ``ids``
       is looked up on its own;
     - ``halted``: the records (kind, id) whose change in this batch was not applied: the
-      batch applies no later change to them (api/sync.py, ``held_back``).
+      batch applies no later change to them (api/sync.py, ``held_back``);
+    - ``zone``: the account's time zone, for the doses that name none (read once).
     """
 
     def __init__(self, db, count: int, ids):
@@ -349,6 +370,7 @@ class Batch:
         self.now = now_iso()
         self._holders = None
         self.halted: set[tuple[str, str]] = set()
+        self.zone: str | None = None
 
     def holders(self, object_id) -> set[str]:
         if self._holders is None:
