@@ -15,7 +15,7 @@ from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
-from diary.medications import doses, records
+from diary.medications import records
 from diary.medications.schemas import (
     DoseCreate,
     DoseList,

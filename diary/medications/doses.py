@@ -52,12 +52,6 @@ def local_moment(dose: dict) -> str:
     return moment(dose["taken_at"]).astimezone(zone_of(dose["time_zone"])).isoformat()
 
 
-def day_start(day: str | date, time_zone: str) -> str:
-    """The UTC moment (as stored) at which ``day`` begins in ``time_zone``."""
-    day = day if isinstance(day, date) else date.fromisoformat(day)
-    return iso(datetime.combine(day, time(0), tzinfo=zone_of(time_zone)))
-
-
 def day_bounds(first: str | date | None, last: str | date | None) -> tuple[str | None, str | None]:
     """``(since, until)``: UTC moments (as stored; ``since`` inclusive, ``until`` exclusive,
     None for an open end) within which every dose taken on a local day ``first``..``last``
