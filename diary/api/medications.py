@@ -59,12 +59,13 @@ def list_medications():
 DOSE_QUERY = {
     "from": {
         **resources.DAY_PARAMETER,
-        "description": "the first day, in the patient's time zone (inclusive)",
+        "description": "the first day (inclusive), each dose's day read in the time zone "
+        "it was taken in",
     },
     "to": {
         **resources.DAY_PARAMETER,
-        "description": "the last day, in the patient's time zone (inclusive); not before "
-        "from (422 naming to)",
+        "description": "the last day (inclusive), each dose's day read in the time zone it "
+        "was taken in; not before from (422 naming to)",
     },
 }
 
@@ -72,8 +73,9 @@ DOSE_QUERY = {
 @bp.get("/doses")
 @allow("patient")
 @spec(
-    "The patient's as-needed doses, newest first; from and to are days on the patient's "
-    "calendar (their time zone), both inclusive",
+    "The patient's as-needed doses, newest first; from and to are calendar days, both "
+    "inclusive, each dose's day read in the time zone it was taken in (so a dose stays on "
+    "its day when the account's time zone changes)",
     query=DOSE_QUERY,
     responses={200: DoseList},
 )
