@@ -107,27 +107,66 @@ WORDS_PATTERN = _trimmed_pattern(CONTROLS, required=True)
 TRIMMED_PATTERN = _trimmed_pattern(CONTROLS, required=False)
 #: Text of several lines (a note): line breaks and tabs inside, no other control character.
 NOTE_PATTERN = _trimmed_pattern(NOTE_REFUSED, required=False)
+#: A name in a copy of a diary made before names refused control characters, which the
+#: import cleans (diary/exports/cleaning.py): somewhere a character that is not blank, or a
+#: control character that is not white space (searched). Blank text without one is empty.
+CLEANED_WORDS_PATTERN = f"[^{BLANKS}]|[{HARD_CONTROLS}]"
 
 
-def _no_controls(controls: str, words):
+def _holds_refused(controls: str):
+    # A control character that is not white space anywhere, or one of ``controls`` inside
+    # the text once its ends are trimmed: what the fields refuse.
+    hard, inside = re.compile(f"[{HARD_CONTROLS}]"), re.compile(f"[{controls}]")
+
+    def holds(value: str) -> bool:
+        return bool(hard.search(value) or inside.search(trim(value)))
+
+    return holds
+
+
+#: Whether one line of text (``Words``, ``Trimmed``) holds a control character its field
+#: refuses (white space at the ends is trimmed, not refused).
+refused_in_line = _holds_refused(CONTROLS)
+_refused_in_note = _holds_refused(NOTE_CONTROLS)
+_AS_LINE_BREAKS = str.maketrans(dict.fromkeys(NOTE_BREAKS, "\n"))
+_ANY_CONTROL = re.compile(f"[{CONTROLS}]")
+
+
+_NOTE_REFUSED_ANYWHERE = re.compile(f"[{NOTE_REFUSED}]")
+
+
+def refused_in_note(value: str) -> bool:
+    """Whether a note (``Note``) holds a control character its field refuses: other
+    programs' line breaks (NOTE_BREAKS) are not refused, they become line breaks."""
+    # Most notes hold none of the characters a note may refuse, and one search says so
+    # without the translation and the two searches of the whole rule (an import of years of
+    # long notes asks this of each).
+    return bool(_NOTE_REFUSED_ANYWHERE.search(value)) and _refused_in_note(
+        value.translate(_AS_LINE_BREAKS)
+    )
+
+
+def has_controls(value: str) -> bool:
+    """Whether ``value`` holds any control character, line breaks and tabs included."""
+    return bool(_ANY_CONTROL.search(value))
+
+
+def _no_controls(holds, words):
     def check(value: str) -> str:
-        if re.search(f"[{HARD_CONTROLS}]", value):
+        if holds(value):
             raise ValueError(words())
-        value = trim(value)
-        if re.search(f"[{controls}]", value):
-            raise ValueError(words())
-        return value
+        return trim(value)
 
     return check
 
 
 _single_line = _no_controls(
-    CONTROLS, lambda: _("must be one line without control characters (such as escape codes)")
+    refused_in_line,
+    lambda: _("must be one line without control characters (such as escape codes)"),
 )
 _note_checked = _no_controls(
-    NOTE_CONTROLS, lambda: _("must not hold control characters other than line breaks and tabs")
+    _refused_in_note, lambda: _("must not hold control characters other than line breaks and tabs")
 )
-_AS_LINE_BREAKS = str.maketrans(dict.fromkeys(NOTE_BREAKS, "\n"))
 
 
 def _note_text(value: str) -> str:
@@ -157,13 +196,25 @@ def _text(max_length: int, pattern: str, check):
 
 _CONTROL_RUNS = re.compile(f"[{CONTROLS}]+")
 _REFUSED_IN_NOTES = re.compile(f"[{NOTE_REFUSED}]+")
+#: Terminal escape sequences (ECMA-48), taken out whole: removing the escape alone left
+#: their visible tail ("\x1b[31mPat" became "[31mPat"). A CSI is ESC [, parameter bytes,
+#: intermediate bytes and a final byte; an OSC is ESC ], a string of printable characters,
+#: and BEL or ST (ESC \ or \x9c). An OSC never ended is not one: the rest of the text is the
+#: patient's, and only its escape goes. The 8-bit introducers (\x9b, \x9d) are not read as
+#: sequences: in saved text they are mostly a character decoded with the wrong code page
+#: (Windows-1252's "›"), and the letters after one are the patient's; they go alone.
+_ESCAPE_SEQUENCES = re.compile(
+    r"\x1b\[[\x30-\x3f]*[\x20-\x2f]*[\x40-\x7e]"
+    r"|\x1b\][^\x00-\x1f\x7f-\x9f]*(?:\x07|\x1b\\|\x9c)"
+)
 
 
 def clean_line(value: str) -> str:
-    """``value`` as ``Trimmed`` accepts it: each run of control characters becomes one space
-    (a line break or tab between two words keeps them apart), then the ends are trimmed.
-    Text the field already accepts comes back as the field stores it. May be empty."""
-    return trim(_CONTROL_RUNS.sub(" ", value))
+    """``value`` as ``Trimmed`` accepts it: terminal escape sequences are removed whole, each
+    run of other control characters becomes one space (a line break or tab between two words
+    keeps them apart), then the ends are trimmed. Text the field already accepts comes back
+    as the field stores it. May be empty."""
+    return trim(_CONTROL_RUNS.sub(" ", _ESCAPE_SEQUENCES.sub("", value)))
 
 
 def clean_words(value: str, empty: str) -> str:
@@ -174,10 +225,22 @@ def clean_words(value: str, empty: str) -> str:
 
 
 def clean_note(value: str) -> str:
-    """``value`` as ``Note`` accepts it: other programs' line breaks (NOTE_BREAKS) become
-    line breaks, as the field makes them; every other control character it refuses is
-    dropped; the ends are trimmed."""
-    return trim(_REFUSED_IN_NOTES.sub("", value.translate(_AS_LINE_BREAKS)))
+    """``value`` as ``Note`` accepts it: terminal escape sequences are removed whole; other
+    programs' line breaks (NOTE_BREAKS) become line breaks, as the field makes them; every
+    other control character it refuses is dropped; the ends are trimmed. Line breaks and
+    tabs are kept."""
+    unescaped = _ESCAPE_SEQUENCES.sub("", value)
+    return trim(_REFUSED_IN_NOTES.sub("", unescaped.translate(_AS_LINE_BREAKS)))
+
+
+@cache
+def longest_text(model, name: str) -> int:
+    """The most characters the text field ``name`` of the pydantic ``model`` takes (as
+    ``Words``, ``Trimmed`` and ``Note`` declare it)."""
+    for rule in model.model_fields[name].metadata:
+        if getattr(rule, "max_length", None) is not None:
+            return rule.max_length
+    raise LookupError(f"{model.__name__}.{name} declares no length")
 
 
 def Words(max_length: int):  # noqa: N802 - used like a type

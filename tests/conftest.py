@@ -26,6 +26,16 @@ settings.register_profile("diary", deadline=None)
 settings.load_profile("diary")
 
 PASSWORD = "a calm river at dawn"
+#: Every table an import writes to: what "nothing was written" compares.
+IMPORTED_TABLES = (
+    "entries",
+    "therapies",
+    "medications",
+    "doses",
+    "responses",
+    "revisions",
+    "change_seq",
+)
 
 
 def _vapid_pem():

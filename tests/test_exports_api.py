@@ -13,8 +13,10 @@ from fhir.resources.R4B.bundle import Bundle
 
 from diary import create_app, demo
 from diary.clinical.comparison import patient_today
-from diary.exports import archive
-from tests.conftest import TEST_CONFIG, Api, insert_share
+from diary.exports import copy_schemas
+from diary.sync import store
+from tests import old_copy
+from tests.conftest import IMPORTED_TABLES, TEST_CONFIG, Api, insert_share
 
 
 def tables(app):
@@ -22,7 +24,7 @@ def tables(app):
     db = app.extensions["diary.db"].get()
     return {
         name: sorted(map(tuple, db.execute(f"SELECT * FROM {name}").fetchall()))  # noqa: S608
-        for name in ("entries", "therapies", "revisions", "change_seq", "users")
+        for name in (*IMPORTED_TABLES, "users")
     }
 
 
@@ -240,7 +242,7 @@ def test_a_record_changed_since_the_copy_is_reported_not_overwritten(diary):
     edited = {"day": "2026-01-10", "leg_pain": 2, "back_pain": 3, "base_version": 1}
     assert diary.put(f"/api/v1/entries/{first}", edited).status_code == 200
     answer = import_file(diary, copy).get_json()
-    archive.ImportSummary.model_validate(answer)  # the shape the document gives
+    copy_schemas.ImportSummary.model_validate(answer)  # the shape the document gives
     assert answer["entries"] == {"applied": 0, "duplicate": 1, "conflict": 1}
     (conflict,) = answer["conflicts"]
     assert conflict["id"] == first and "leg_pain" in conflict["differs"]
@@ -256,6 +258,127 @@ def test_a_copy_already_in_another_account_is_refused_whole(app, diary, make_api
     answer = import_file(other, copy)
     assert answer.status_code == 409
     assert answer.get_json()["error"]["code"] == "id_taken"
+    assert tables(app) == before
+
+
+# ---- a copy exported before the upgrade that cleaned stored text (m015, m016) --------------
+
+
+@pytest.fixture
+def moved(app, patient):
+    """An old server's copy (tests/old_copy.py), its account gone, and the patient in a new
+    account: the copy is all that is left of the diary."""
+    made = old_copy.make(patient)
+    assert patient.delete_account().status_code == 204
+    patient.user = patient.register(email="pat.moved@example.org")
+    made.api = patient
+    return made
+
+
+def _stored(app, table, object_id):
+    db = app.extensions["diary.db"].get()
+    rows = db.execute(f"SELECT * FROM {table} WHERE id = ?", [object_id])  # noqa: S608
+    keys = [d[0] for d in rows.description]
+    return dict(zip(keys, rows.fetchone(), strict=True))
+
+
+def test_a_copy_made_before_the_upgrade_imports_cleaned_and_says_what_was(app, moved):
+    answer = import_file(moved.api, old_copy.raw(moved))
+    assert answer.status_code == 200, answer.get_json()
+    summary = answer.get_json()
+    copy_schemas.ImportSummary.model_validate(summary)  # the shape the document gives
+    for name, count in (("entries", 3), ("therapies", 1), ("medications", 2), ("responses", 3)):
+        assert summary[name] == {"applied": count, "duplicate": 0, "conflict": 0}, name
+    assert summary["doses"]["applied"] == 1
+    cleaned = summary["cleaned"]
+    assert {(r["id"], r["kind"], tuple(r["fields"])) for r in cleaned["records"]} == moved.cleaned
+    assert cleaned["sentences"] == [
+        "2 notes had unreadable characters removed.",
+        "1 therapy had unreadable characters removed from its name or notes.",
+        "2 medicines had unreadable characters removed from their names, strengths, units or "
+        "doses.",
+        "1 RMDQ answer no longer names a therapy.",
+    ]
+    # In the database file: every record, the dirty ones cleaned, each with the id, version
+    # and times it had in the copy.
+    dirty = old_copy.DIRTY
+    for made, table, field, text in (
+        (moved.walked, "entries", "note", dirty["walked"][1]),
+        (moved.night, "entries", "note", dirty["night"][1]),
+        (moved.clean, "entries", "note", "Ok\n\tok"),
+        (moved.therapy, "therapies", "label", dirty["label"][1]),
+        (moved.medication, "medications", "name", dirty["name"][1]),
+        (moved.unreadable, "medications", "name", dirty["unreadable"][1]),
+    ):
+        row = _stored(app, table, made["id"])
+        assert row[field] == text, (table, field)
+        assert row["patient_id"] == moved.api.user["id"]
+        assert (row["version"], row["created_at"], row["updated_at"]) == (
+            made["version"],
+            made["created_at"],
+            made["updated_at"],
+        )
+    changes = json.loads(_stored(app, "medications", moved.medication["id"])["changes"])
+    assert changes == [{"day": "2026-01-06", "dose": dirty["dose"][1]}]
+    assert _stored(app, "therapies", moved.therapy["id"])["notes"] == "Dr Rao"
+    responses = {q: _stored(app, "responses", r["id"]) for q, r in moved.responses.items()}
+    assert responses["rmdq"]["therapy_id"] is None
+    assert json.loads(responses["rmdq"]["answers"]) == moved.responses["rmdq"]["answers"]
+    assert responses["odi"]["therapy_id"] is None
+    assert responses["pgic"]["therapy_id"] == moved.therapy["id"]  # a PGIC is about one
+    # The cleaned records can be saved again as they are, as after the upgrade.
+    for path, made, kind in (
+        ("entries", moved.walked, "entry"),
+        ("therapies", moved.therapy, "therapy"),
+        ("medications", moved.medication, "medication"),
+        ("medications", moved.unreadable, "medication"),
+        ("responses", moved.responses["rmdq"], "response"),
+    ):
+        record = moved.api.get(f"/api/v1/{path}/{made['id']}").get_json()
+        body = {name: record[name] for name in store.data_fields(kind)}
+        saved = moved.api.put(
+            f"/api/v1/{path}/{made['id']}", {**body, "base_version": record["version"]}
+        )
+        assert saved.status_code == 200, saved.get_json()
+
+
+def test_a_second_import_of_an_old_copy_changes_nothing(app, moved):
+    first = import_file(moved.api, old_copy.raw(moved))
+    assert first.status_code == 200
+    before = tables(app)
+    again = import_file(moved.api, old_copy.raw(moved)).get_json()
+    assert again["entries"] == {"applied": 0, "duplicate": 3, "conflict": 0}
+    for name in ("therapies", "medications", "doses", "responses"):
+        assert again[name]["applied"] == again[name]["conflict"] == 0, name
+    assert again["conflicts"] == []
+    # The copy still holds what was cleaned, and the answer still says so.
+    assert again["cleaned"] == first.get_json()["cleaned"]
+    assert tables(app) == before
+
+
+@pytest.mark.parametrize(
+    ("mangle", "field"),
+    [
+        (lambda copy: copy["entries"][0].update(leg_pain=11), "entries.0.leg_pain"),
+        # Nothing but a line break is an empty name, not an unreadable one.
+        (lambda copy: copy["medications"][0].update(name="\n"), "medications.0.name"),
+        (lambda copy: copy["therapies"][0].update(label="x" * 201), "therapies.0.label"),
+        (
+            lambda copy: copy["responses"][0].update(therapy_id="therapy 1"),
+            "responses.0.therapy_id",
+        ),
+        (lambda copy: copy["responses"][0].update(questionnaire="sf36"), "responses.0"),
+    ],
+)
+def test_an_old_copy_with_any_other_fault_is_refused_whole(app, moved, mangle, field):
+    mangle(moved.copy)
+    before = tables(app)
+    answer = import_file(moved.api, old_copy.raw(moved))
+    assert answer.status_code == 422
+    error = answer.get_json()["error"]
+    assert error["code"] == "invalid"
+    # Only the fault is named: the control characters and the RMDQ's therapy are not.
+    assert [name for name in error["fields"] if name.startswith(field)] == list(error["fields"])
     assert tables(app) == before
 
 

@@ -1,6 +1,7 @@
 """The complete copy: built from the store, read back whole, and imported through the sync
 rules, on real SQLite files (no HTTP here: tests/test_exports_api.py has that)."""
 
+import functools
 import json
 import re
 import tempfile
@@ -15,9 +16,10 @@ from hypothesis import strategies as st
 from diary import accounts, clinical, fields
 from diary.clinical import regions
 from diary.db import close_database, migrate, open_database
-from diary.exports import archive
+from diary.exports import archive, copy_schemas
 from diary.medications import records
 from diary.sync import store
+from tests.conftest import IMPORTED_TABLES
 
 HASHER = accounts.make_hasher(
     {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1}
@@ -71,15 +73,7 @@ class Diary:
     def tables(self):
         return {
             table: sorted(map(tuple, self.db.execute(f"SELECT * FROM {table}").fetchall()))  # noqa: S608
-            for table in (
-                "entries",
-                "therapies",
-                "medications",
-                "doses",
-                "responses",
-                "revisions",
-                "change_seq",
-            )
+            for table in IMPORTED_TABLES
         }
 
     def close(self):
@@ -474,7 +468,7 @@ def test_a_medicine_held_differently_is_a_conflict_and_kept(diaries):
     [conflict] = summary["conflicts"]
     assert (conflict["kind"], conflict["differs"]) == ("medication", ["unit"])
     assert records.list_medications(pat.db, pat.user.id)[0]["unit"] == "mcg"
-    archive.ImportSummary.model_validate(summary)
+    copy_schemas.ImportSummary.model_validate(summary)
 
 
 def test_a_version_1_copy_made_before_medicines_is_still_imported(diaries):
@@ -507,3 +501,140 @@ def test_a_record_stamped_more_than_a_day_ahead_is_named_and_nothing_imported(di
     copy["entries"][0]["updated_at"] = hours
     moved = diaries("Pat elsewhere")
     assert import_into(moved, copy)["entries"]["applied"] == len(copy["entries"])
+
+
+# ---- a copy made before the upgrade that cleaned stored text (m015, m016) ------------------
+
+THERAPY = "5f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f"
+STAMPS = {
+    "version": 1,
+    "created_at": "2026-01-02T08:00:00.000Z",
+    "updated_at": "2026-01-02T08:00:00.000Z",
+    "deleted": False,
+}
+
+
+def old_copy():
+    """A copy as a server made it before migrations m015 and m016, by hand (no database)."""
+    return {
+        "format": "diary-export",
+        "version": 3,
+        "exported_at": "2026-01-03T10:00:00.000Z",
+        "user": {"name": "Pat\x1b[1m", "time_zone": "UTC"},
+        "entries": [
+            {**entry(), "id": "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f", "note": "ok\x07"} | STAMPS
+        ],
+        "therapies": [
+            {
+                "id": THERAPY,
+                "kind": "surgery",
+                "label": "L5\x1b[0m",
+                "start_day": "2026-01-02",
+                "end_day": None,
+                "notes": "",
+            }
+            | STAMPS
+        ],
+        "medications": [
+            {
+                "id": "6a2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f",
+                "name": "Ibuprofen",
+                "strength": "",
+                "unit": "",
+                "schedule": "regular",
+                "start_day": "2026-01-01",
+                "end_day": None,
+                "changes": [{"day": "2026-01-02", "dose": "400\x85mg"}],
+            }
+            | STAMPS
+        ],
+        "doses": [],
+        "responses": [
+            {
+                "id": "8c2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f",
+                "questionnaire": "odi",
+                "day": "2026-01-02",
+                "answers": {"total": 46},
+                "therapy_id": THERAPY,
+                "score": 46,
+            }
+            | STAMPS
+        ],
+    }
+
+
+def test_an_old_copy_is_read_cleaned_and_the_answer_names_each_record(diaries):
+    copy = archive.parse(json.dumps(old_copy()))
+    assert copy.user.name == "Pat"
+    assert (copy.entries[0].note, copy.therapies[0].label) == ("ok", "L5")
+    assert copy.medications[0].changes[0].dose == "400 mg"
+    assert copy.responses[0].therapy_id is None
+    summary = import_into(diaries(), old_copy())
+    assert summary["cleaned"]["records"] == [
+        {"kind": "therapy", "id": THERAPY, "fields": ["label"]},
+        {"kind": "entry", "id": "3f2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f", "fields": ["note"]},
+        {"kind": "medication", "id": "6a2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f", "fields": ["changes"]},
+        {
+            "kind": "response",
+            "id": "8c2b8c1e-4d5a-4b6c-9e7f-0a1b2c3d4e5f",
+            "fields": ["therapy_id"],
+        },
+    ]
+    assert summary["cleaned"]["sentences"][-1] == "1 ODI answer no longer names a therapy."
+
+
+def test_a_copy_with_nothing_to_clean_says_nothing_was(diaries):
+    summary = import_into(diaries("Pat elsewhere"), valid_copy(diaries))
+    assert summary["cleaned"] == {"records": [], "sentences": []}
+
+
+def test_an_old_text_too_long_for_its_field_is_refused_not_cut(diaries):
+    """Older versions never took more characters than the field does: such a text is not one
+    an upgrade met, so it is refused for its length even though cleaning would shorten it."""
+    copy = old_copy()
+    copy["therapies"][0]["label"] = "x" * 200 + "\x1b[0m"
+    refused = refusal(json.dumps(copy))
+    assert list(refused.fields) == ["therapies.0.label"]
+
+
+# Letters, blanks, control characters and the pieces of escape sequences; and lengths up to
+# either side of each field's limit.
+PIECES = ["a", " ", "\xa0", "\u200b", "\t", "\n", "\x0b", "\x1c", "\x85", "\x07", "\x1b"]
+PIECES += ["\x9b", "\x7f", "[", "m", "\x1b[31m", "\x1b]0;t\x07"]
+pieces = st.lists(st.sampled_from(PIECES), max_size=6).map("".join)
+COPY_TEXTS = {  # where in a copy, and the field's model in the document
+    ("user", "name"): "CopyUser",
+    ("therapies", "label"): "CopyTherapy",
+    ("therapies", "notes"): "CopyTherapy",
+    ("entries", "note"): "CopyEntry",
+    ("medications", "name"): "CopyMedication",
+    ("medications", "unit"): "CopyMedication",
+}
+
+
+@functools.cache
+def documented_copy():
+    return copy_schemas.DiaryCopy.model_json_schema()
+
+
+@settings(max_examples=100)
+@given(where=st.sampled_from(sorted(COPY_TEXTS)), padding=st.sampled_from([0, 1, 2]), text=pieces)
+def test_a_copys_text_is_taken_exactly_when_the_document_says(where, padding, text):
+    """The import cleans what older versions kept; the document (DiaryCopy) says so field by
+    field: a client keeping to it is never refused for a text, and what it rules out (too
+    long, or nothing but blanks in a name) is refused."""
+    rule = documented_copy()["$defs"][COPY_TEXTS[where]]["properties"][where[1]]
+    text = "x" * (rule["maxLength"] - 3 - padding) + text if padding else text
+    copy = old_copy()
+    if where[0] == "user":
+        copy["user"][where[1]], field = text, "user.name"
+    else:
+        copy[where[0]][0][where[1]], field = text, f"{where[0]}.0.{where[1]}"
+    said = len(text) <= rule["maxLength"] and re.search(rule.get("pattern", ""), text)
+    try:
+        archive.parse(json.dumps(copy))
+        taken = True
+    except archive.Refused as refused:
+        assert list(refused.fields) == [field]
+        taken = False
+    assert taken == bool(said), (where, text)

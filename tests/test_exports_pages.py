@@ -6,6 +6,7 @@ import re
 
 import pytest
 
+from tests import old_copy
 from tests.conftest import form_token, text_of
 
 
@@ -80,6 +81,46 @@ def test_a_record_that_differs_is_listed_with_a_way_to_open_it(patient, copy):
     assert "What differs: leg pain." in words
     assert f'href="/entries/{entry["id"]}/edit"' in response.get_data(as_text=True)
     assert patient.get(f"/api/v1/entries/{entry['id']}").get_json()["leg_pain"] == 8
+
+
+@pytest.fixture
+def moved(patient):
+    """A copy an old server exported (tests/old_copy.py), and its patient in a new account."""
+    made = old_copy.make(patient)
+    patient.delete_account()
+    patient.register(email="moved@example.org")
+    return made
+
+
+def test_an_old_copy_is_imported_and_the_page_says_what_it_changed(patient, moved):
+    response = upload(patient.client, old_copy.raw(moved))
+    assert response.status_code == 200
+    words = text_of(response)
+    assert "Added to your diary: 3 entries, 1 therapy, 2 medicines, 1 dose and 3 " in words
+    assert "What the import changed" in words
+    for sentence in (
+        "2 notes had unreadable characters removed.",
+        "1 therapy had unreadable characters removed from its name or notes.",
+        "2 medicines had unreadable characters removed from their names, strengths, units or "
+        "doses.",
+        "1 RMDQ answer no longer names a therapy.",
+    ):
+        assert sentence in words
+    # A copy with nothing to clean says nothing of it.
+    again = text_of(upload(patient.client, patient.get("/api/v1/export.json").get_data()))
+    assert "Already in your diary: 3 entries" in again
+    assert "What the import changed" not in again
+
+
+def test_the_patient_reads_what_was_changed_in_their_language(patient, moved):
+    assert patient.put("/api/v1/users/me", {"locale": "es"}).status_code == 200
+    words = text_of(upload(patient.client, old_copy.raw(moved)))
+    assert "Lo que cambió la importación" in words
+    assert "Se quitaron caracteres ilegibles de 2 notas." in words
+    assert "1 respuesta al RMDQ ya no nombra una terapia." in words
+    # A name with nothing readable left says so in the patient's language, as the upgrade's.
+    names = {m["name"] for m in patient.get("/api/v1/medications").get_json()["medications"]}
+    assert names == {"Pregabalin", "Medicamento (nombre ilegible)"}
 
 
 @pytest.mark.parametrize(

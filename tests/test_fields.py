@@ -1,6 +1,7 @@
 """Field types: what each accepts is what its JSON schema says, in any regex engine."""
 
 import re
+import time
 
 import pytest
 from hypothesis import given
@@ -132,7 +133,9 @@ def test_a_note_pasted_from_another_program_keeps_its_line_breaks():
 # Letters, blanks and controls of every sort, so that both sides of each rule are drawn.
 SOME_CHARACTERS = st.sampled_from(
     ["a", "Z", " ", "\xa0", "\u200b", "\t", "\n", "\r", "\x0c", "\x1c", "\x85", "\x07", "\x1b"]
-    + ["\x7f", "\x9b", "é"]
+    + ["\x7f", "\x9b", "\x9c", "é"]
+    # The pieces of terminal escape sequences, whole and apart (cleaning reads them).
+    + ["[", "]", "m", "3", ";", "\\", "\x1b[31m", "\x1b]0;t\x07"]
 )
 
 
@@ -172,8 +175,103 @@ def test_text_a_field_accepts_is_cleaned_into_what_the_field_stores(text):
         assert clean(text) == stored, (field, text)
 
 
+@given(text=st.lists(SOME_CHARACTERS, max_size=8).map("".join))
+def test_cleaning_twice_is_cleaning_once(text):
+    for clean in (fields.clean_line, fields.clean_note):
+        assert clean(clean(text)) == clean(text), (clean, text)
+
+
+# Text without any control character: letters, signs that escape sequences use, spaces and,
+# for notes, the line breaks and tabs a note keeps.
+PLAIN = st.text(st.sampled_from(list("aZé😊[]m3;\\?") + [" ", "\xa0"]), max_size=12)
+
+
+@given(text=PLAIN)
+def test_ordinary_text_is_only_trimmed(text):
+    assert fields.clean_line(text) == fields.trim(text)
+    assert fields.clean_words(text, "?") in (fields.trim(text), "?")
+
+
+@given(lines=st.lists(PLAIN, max_size=4), breaks=st.lists(st.sampled_from(["\n", "\r\n", "\t"])))
+def test_a_notes_line_breaks_and_tabs_are_kept(lines, breaks):
+    note = "".join(line + (breaks[i] if i < len(breaks) else "") for i, line in enumerate(lines))
+    assert fields.clean_note(note) == fields.trim(note)
+
+
 def test_cleaning_keeps_words_apart_and_notes_line_breaks():
     assert fields.clean_line("Pregabalin\r\n75\x1b") == "Pregabalin 75"
-    assert fields.clean_line("\x1b[31mPat") == "[31mPat"
     assert fields.clean_words("\x1b\u200b", "Medicine") == "Medicine"
     assert fields.clean_note("Walked\x0bthen sat\x07\n\tok\x1f") == "Walked\nthen sat\n\tok"
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        # CSI: ESC [, parameters, intermediates, a final byte; removed with their escape.
+        ("\x1b[31mPat", "Pat"),
+        ("Pat\x1b[0m", "Pat"),
+        ("\x1b[1;31;48;5;196mPat\x1b[0m Lee", "Pat Lee"),
+        ("Epidural\x1b[31m L5\r\n", "Epidural L5"),
+        ("Pat\x1b[1mLee", "PatLee"),  # as a terminal shows it: the sequence takes no room
+        ("\x1b[1m\x1b[31mPat", "Pat"),
+        ("\x1b[?25lPat\x1b[2J\x1b[H", "Pat"),  # private parameters, clear screen, home
+        ("\x1b[2 qPat", "Pat"),  # an intermediate byte (cursor shape)
+        ("\x1b[38:2::255:0:0mPat", "Pat"),  # colon-separated parameters
+        # OSC: ESC ], a string, then BEL or ST (ESC \ or 8-bit \x9c).
+        ("\x1b]0;pwned\x07Pat", "Pat"),
+        ("\x1b]8;;https://evil.example/\x1b\\click\x1b]8;;\x1b\\", "click"),
+        ("\x1b]2;title\x9cPat", "Pat"),
+        ("Pat\x1b]52;c;ZXZpbA==\x07 Lee", "Pat Lee"),  # a clipboard write
+        # Not whole sequences: only the escape goes, the patient's letters stay.
+        ("\x1b]0;Pat Lee", "]0;Pat Lee"),  # an OSC never ended
+        ("Pat\x1b[", "Pat ["),
+        ("Pat\x1b(BLee", "Pat (BLee"),  # not a CSI or an OSC
+        ("Pat\x1b\x1b[31mLee", "Pat Lee"),
+        ("\x9b31mPat", "31mPat"),  # an 8-bit CSI is most often a mis-decoded "›"
+        # Other control characters as before: each run is one space.
+        ("Pat\x07\x07Lee", "Pat Lee"),
+        ("Pa\x00t", "Pa t"),
+        # Text that only looks like a sequence is the patient's.
+        ("[31m is the code", "[31m is the code"),
+        ("Room ]0; 3", "Room ]0; 3"),
+        ("Ça va — 😊", "Ça va — 😊"),
+    ],
+)
+def test_escape_sequences_go_whole_and_nothing_readable_is_lost(text, line):
+    assert fields.clean_line(text) == line
+    # Cleaned text is what the fields take, and a name keeps what it has.
+    assert Texts(trimmed=line).trimmed == line
+    assert fields.clean_words(text, "Name unreadable") == (line or "Name unreadable")
+
+
+@pytest.mark.parametrize(
+    ("text", "note"),
+    [
+        ("Walked\x1b[31m 2 km\nthen\tsat\x1b[0m", "Walked 2 km\nthen\tsat"),
+        ("Walked 2 km\x0bthen sat\x07\x1b[0m\x85slept", "Walked 2 km\nthen sat\nslept"),
+        ("a\r\nb\tc", "a\r\nb\tc"),
+        ("\x1b]0;title\x07Dear diary,\n\tok", "Dear diary,\n\tok"),
+        # An OSC string does not run over a line break: the lines after are the patient's.
+        ("\x1b]0;title\nstill mine\x07", "]0;title\nstill mine"),
+        ("\x1b[31m\x1b[0m", ""),
+    ],
+)
+def test_a_note_loses_escape_sequences_and_keeps_its_lines(text, note):
+    assert fields.clean_note(text) == note
+    assert Texts(note=note).note == note
+
+
+def test_a_name_of_escape_codes_alone_is_unreadable():
+    assert fields.clean_words("\x1b[31m\x1b[0m\u200b", "Name unreadable") == "Name unreadable"
+
+
+def test_a_long_hostile_text_is_cleaned_in_linear_time():
+    """Escape introducers never ended, in a copy as large as an import takes: each scan
+    stops at the next escape, so cleaning stays fast (a backtracking pattern would not)."""
+    hostile = ("\x1b]" + "a" * 50 + "\x1b[" + "0" * 50) * 40_000  # about 4 MB
+    started = time.perf_counter()
+    cleaned = fields.clean_note(hostile)
+    # About 0.2 s here; a pattern that backtracked over each unended sequence would take
+    # hours.
+    assert time.perf_counter() - started < 5
+    assert "\x1b" not in cleaned and cleaned.startswith("]" + "a" * 50 + "[")

@@ -15,7 +15,9 @@ from types import SimpleNamespace
 import pytest
 
 from diary import create_app
+from diary.i18n.text import in_language
 from diary.sync import merge, store
+from diary.upgrades import control_characters, unanchored_answers
 from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
 
 UPGRADES = ("m015_control_characters_cleaned", "m016_unanchored_answers_about_no_therapy")
@@ -23,8 +25,8 @@ DAY = "2026-03-02"
 
 #: Per record: the text an older version stored, and what the upgrade makes of it.
 DIRTY = {
-    "note": ("Walked 2 km\x0bthen sat\x07\x1b[0m\x85slept", "Walked 2 km\nthen sat[0m\nslept"),
-    "label": ("Epidural\x1b[31m L5\r\n", "Epidural [31m L5"),
+    "note": ("Walked 2 km\x0bthen sat\x07\x1b[0m\x85slept", "Walked 2 km\nthen sat\nslept"),
+    "label": ("Epidural\x1b[31m L5\r\n", "Epidural L5"),
     "notes": ("Dr Rao\x0cFollow-up\x00 in June\x1f", "Dr Rao\nFollow-up in June"),
     "name": ("Pregabalin\t75", "Pregabalin 75"),
     "strength": ("75\x1b", "75"),
@@ -187,7 +189,7 @@ def test_the_upgrade_cleans_every_text_the_fields_refuse(upgraded):
     assert json.loads(unreadable["changes"])[0]["dose"] == "unreadable"
     names = dict(made.db.execute("SELECT email, name FROM users"))
     assert names == {
-        "pat@example.org": "Pat [1m",
+        "pat@example.org": "Pat",
         "doc@example.org": "Dr Lee",
         "ana@example.org": "Nombre ilegible",
     }
@@ -322,3 +324,108 @@ def test_a_cleaned_therapy_is_saved_again_from_its_web_form(upgraded):
         "Dr Rao, June",
         3,
     )
+
+
+# ---- each repair, record by record: what the upgrade and an old copy's import share --------
+
+THERAPY_ID = "0b6c3d1e-1f2a-4b5c-8d9e-0f1a2b3c4d5e"
+
+
+def test_the_upgrade_cleans_every_control_character_and_the_import_only_refused_ones():
+    # Word's Shift+Enter is a line break a note accepts: the upgrade stores it as the field
+    # would; an import leaves it to the field, which does the same.
+    note = {"note": "Walked\x0bthen sat", "day": DAY}
+    assert control_characters.clean_record("entry", note) == (
+        {"note": "Walked\nthen sat", "day": DAY},
+        [],
+    )
+    assert control_characters.clean_record("entry", note, only_refused=True) == (note, [])
+    dirty = {"note": "Walked\x1b[31m 2 km\x07", "day": DAY}
+    for only_refused in (False, True):
+        assert control_characters.clean_record("entry", dirty, only_refused=only_refused) == (
+            {"note": "Walked 2 km", "day": DAY},
+            ["note"],
+        )
+
+
+def test_a_medicine_is_cleaned_field_by_field_and_dose_by_dose():
+    medicine = {
+        "name": "\x9b",
+        "strength": "75\x1b",
+        "unit": "mg",
+        "changes": [
+            {"day": DAY, "dose": "150 mg\x07twice"},
+            {"day": DAY, "dose": "\x1b[0m"},
+            {"day": DAY, "dose": "\n"},  # empty, not unreadable: validation refuses it
+        ],
+    }
+    cleaned, refused = control_characters.clean_record("medication", medicine, only_refused=True)
+    assert refused == ["name", "strength", "changes"]
+    assert cleaned == {
+        "name": "Medicine (name unreadable)",
+        "strength": "75",
+        "unit": "mg",
+        "changes": [
+            {"day": DAY, "dose": "150 mg twice"},
+            {"day": DAY, "dose": "unreadable"},
+            {"day": DAY, "dose": "\n"},
+        ],
+    }
+    with in_language("es"):
+        cleaned, _ = control_characters.clean_record("medication", medicine)
+    assert (cleaned["name"], cleaned["changes"][1]["dose"]) == (
+        "Medicamento (nombre ilegible)",
+        "ilegible",
+    )
+
+
+@pytest.mark.parametrize(
+    ("kind", "data"),
+    [
+        ("entry", {"note": 5}),
+        ("entry", {"note": ""}),
+        ("entry", {}),
+        ("therapy", {"label": None, "notes": ["\x07"]}),
+        ("medication", {"name": "", "changes": "\x07"}),
+        ("medication", {"name": " ", "changes": [5, {"dose": 3}, {"day": DAY}]}),
+        ("dose", {"taken_at": "\x07"}),
+        ("response", {"answers": {"1": "\x07"}}),
+    ],
+)
+def test_what_is_not_text_with_control_characters_is_left_for_validation(kind, data):
+    for only_refused in (False, True):
+        assert control_characters.clean_record(kind, data, only_refused=only_refused) == (
+            data,
+            [],
+        )
+
+
+def test_names_are_cleaned_and_an_empty_one_is_not_made_up():
+    assert control_characters.clean_name("Pat\x1b[1m") == "Pat"
+    assert control_characters.clean_name("\x07") == "Name unreadable"
+    assert control_characters.clean_name("Pat Lee") == "Pat Lee"
+    # Nothing but white space is an empty name, not an unreadable one (for the import).
+    assert control_characters.clean_name("\n", only_refused=True) == "\n"
+
+
+@pytest.mark.parametrize(
+    ("data", "after"),
+    [
+        ({"questionnaire": "rmdq", "therapy_id": THERAPY_ID}, None),
+        ({"questionnaire": "odi", "therapy_id": THERAPY_ID.upper()}, None),
+        # Nothing to clear: no therapy, a PGIC (it is about one), an unknown questionnaire,
+        # or what is not an id (older versions stored none such: validation names it).
+        ({"questionnaire": "rmdq", "therapy_id": None}, "same"),
+        ({"questionnaire": "rmdq"}, "same"),
+        ({"questionnaire": "pgic", "therapy_id": THERAPY_ID}, "same"),
+        ({"questionnaire": "sf36", "therapy_id": THERAPY_ID}, "same"),
+        ({"questionnaire": ["rmdq"], "therapy_id": THERAPY_ID}, "same"),
+        ({"questionnaire": "rmdq", "therapy_id": "therapy 1"}, "same"),
+        ({"questionnaire": "rmdq", "therapy_id": 7}, "same"),
+    ],
+)
+def test_only_a_questionnaire_about_no_therapy_loses_the_therapy_it_names(data, after):
+    if after == "same":
+        assert unanchored_answers.cleared(data) is None
+    else:
+        assert unanchored_answers.cleared(data) == {**data, "therapy_id": None}

@@ -14,7 +14,7 @@ from diary.api import bp, json_bytes
 from diary.api.openapi import Content, spec
 from diary.db import get_db
 from diary.errors import ApiError
-from diary.exports import archive, downloads
+from diary.exports import archive, copy_schemas, downloads
 from diary.i18n.text import gettext as _
 from diary.security import accepts_body_up_to
 
@@ -126,7 +126,7 @@ def export_fhir():
 @allow("patient")
 @spec(
     "A complete copy of the patient's diary, which POST /api/v1/import takes back",
-    responses={200: archive.DiaryCopy},
+    responses={200: copy_schemas.DiaryCopy},
 )
 def export_copy():
     return send(downloads.copy_file(get_db(), current_user.id))
@@ -138,8 +138,8 @@ def export_copy():
 @spec(
     "Import a complete copy: new records are added with their ids, those already here are "
     "duplicates, those held differently are conflicts (listed, never overwritten)",
-    body=archive.DiaryCopy,
-    responses={200: archive.ImportSummary, 409: ERROR, 413: ERROR, 422: ERROR},
+    body=copy_schemas.DiaryCopy,
+    responses={200: copy_schemas.ImportSummary, 409: ERROR, 413: ERROR, 422: ERROR},
 )
 def import_copy():
     # A body over IMPORT_MAX_BYTES is 413 naming the limit (errors.py) before this runs.

@@ -1,65 +1,41 @@
-"""The complete copy of a diary (format ``diary-export``, version 4) and its import.
+"""The complete copy of a diary (format ``diary-export``, version 4) and its import; its
+declared shapes (the document's ``DiaryCopy`` and ``ImportSummary``) are in
+copy_schemas.py.
 
 A copy holds every live entry, therapy, medicine, dose and questionnaire response with its
 id, version and times (older copies are still imported: version 1, made before medicines,
 holds entries and therapies; version 2, made before questionnaires, adds medicines and
-doses), so that importing
-it recreates the diary exactly: the same ids, versions and times, hence the same history
-and the same analysis. Deleted records (tombstones) are left out: the copy is the diary as
-the patient sees it, a deletion cannot be recreated on another server through the sync
-rules (a delete of an id the server never had is refused), and the content of a deleted
-entry should not come back in a file the patient carries around.
+doses), so that importing it recreates the diary exactly: the same ids, versions and times,
+hence the same history and the same analysis. Deleted records (tombstones) are left out:
+the copy is the diary as the patient sees it, a deletion cannot be recreated on another
+server through the sync rules (a delete of an id the server never had is refused), and the
+content of a deleted entry should not come back in a file the patient carries around.
 
 Importing checks the whole file first and refuses it, writing nothing, when it is not JSON,
-not a diary copy, of another version, or holds a record that is not valid. Then every
-record goes through the sync rules (store.apply_change) in one transaction: a record the
-account does not have is created with its id; one it has with the same content is a
-duplicate; one whose content differs is a conflict, reported with both versions and never
-overwritten. A record whose id belongs to another account refuses the whole import.
+not a diary copy, of another version, or holds a record that is not valid; what a copy made
+before an upgrade holds that this version refuses is cleaned first, as the upgrade cleaned
+the diaries here (cleaning.py), and the answer says so. Then every record goes through the
+sync rules (store.apply_change) in one transaction: a record the account does not have is
+created with its id; one it has with the same content is a duplicate; one whose content
+differs is a conflict, reported with both versions and never overwritten. A record whose id
+belongs to another account refuses the whole import.
 """
 
-import datetime
 import json
-from typing import Annotated, Literal
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    Field,
-    StringConstraints,
-    ValidationError,
-)
+from pydantic import BaseModel, ValidationError
 
 from diary import inputs
 from diary.db import write
-from diary.fields import ClientId, Timestamp, Whole, Words, whole_value
+from diary.exports import cleaning
+from diary.exports.copy_schemas import FORMAT, READABLE, VERSION, DiaryCopy
+from diary.fields import whole_value
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.i18n.text import ngettext, or_list
-from diary.medications.schemas import DoseData, DoseOut, MedicationData, MedicationOut
-from diary.questionnaires.schemas import ResponseData, ResponseOut
-from diary.schemas import (
-    EntryData,
-    EntryOut,
-    Strict,
-    TherapyData,
-    TherapyOut,
-    field_errors,
-)
+from diary.schemas import field_errors
 from diary.sync import merge, store
 
-FORMAT = "diary-export"
-VERSION = 4
-#: Versions this server imports: 1 (before medicines), 2 (before questionnaires), 3 (before
-#: each dose kept its time zone) and 4. A server that reads only up to 3 refuses a version 4
-#: copy as a newer version, rather than as a dose with a field it does not know.
-READABLE = (1, 2, 3, 4)
-#: Records of one kind a copy may hold (50 years of daily entries, several a day).
-MAX_RECORDS = 50_000
-#: The highest version a copy's record may carry: far more edits than any diary makes, and
-#: far from the 64-bit limit that the next edit's version must stay under.
-MAX_VERSION = 1_000_000_000
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
 #: The lists of a copy, in the file's order.
@@ -84,130 +60,6 @@ class Refused(Exception):
         self.code = code
         self.message = message
         self.fields = fields or {}
-
-
-class CopyUser(Strict):
-    """Who the diary belonged to where it was exported (shown, never applied here)."""
-
-    name: Words(100)
-    time_zone: Annotated[str, StringConstraints(max_length=64)]
-
-
-def _live(deleted: bool) -> bool:
-    if deleted:
-        raise ValueError(_("must be false (a copy holds no deleted records)"))
-    return deleted
-
-
-#: How far ahead of this server's clock a record's times may be: a copy made on a server
-#: whose clock ran a little fast imports; a stamp further ahead would stay "newest" for
-#: years and sit at the wrong place in every list ordered by time.
-STAMP_AHEAD = datetime.timedelta(days=1)
-
-
-def _not_ahead(value: str) -> str:
-    latest = datetime.datetime.now(datetime.UTC) + STAMP_AHEAD
-    if datetime.datetime.fromisoformat(value) > latest:
-        raise ValueError(_("is more than a day ahead of this server's clock"))
-    return value
-
-
-#: A record's time in a copy: a Timestamp no more than STAMP_AHEAD after the server's now.
-Stamp = Annotated[
-    Timestamp,
-    Field(description="no more than a day ahead of the server's clock (422 naming it)"),
-    AfterValidator(_not_ahead),
-]
-
-
-class _Kept(Strict):
-    id: ClientId
-    version: Whole(1, MAX_VERSION)
-    created_at: Stamp
-    updated_at: Stamp
-    # A bool that must be false: Literal[False] would also take 0, which JSON tells apart.
-    deleted: Annotated[bool, Field(json_schema_extra={"const": False}), AfterValidator(_live)] = (
-        False
-    )
-
-
-class CopyEntry(EntryData, _Kept):
-    """An entry as the API shows it, with its id, version and times."""
-
-
-class CopyTherapy(TherapyData, _Kept):
-    """A therapy as the API shows it, with its id, version and times."""
-
-
-class CopyMedication(MedicationData, _Kept):
-    """A medicine as the API shows it, with its id, version and times."""
-
-
-class CopyDose(DoseData, _Kept):
-    """An as-needed dose as the API shows it, with its id, version and times. A copy made
-    before doses kept their time zone (before version 4) names none: the dose is given the
-    account's."""
-
-
-class CopyResponse(ResponseData, _Kept):
-    """A questionnaire response as the API shows it, with its id, version and times (its
-    score, worked out from the answers, may be there too and is not read)."""
-
-    score: int | float | None = Field(None, description="ignored: worked out from answers")
-
-
-class DiaryCopy(Strict):
-    """A complete copy of a diary (docs/exports.md): what GET /api/v1/export.json gives and
-    POST /api/v1/import takes. Ids must be unique across the file (422 naming the second)."""
-
-    format: Literal["diary-export"]
-    version: Annotated[Literal[READABLE], BeforeValidator(whole_value)]  # 1.0 is 1 in JSON Schema
-    exported_at: Timestamp
-    user: CopyUser
-    entries: list[CopyEntry] = Field(max_length=MAX_RECORDS)
-    therapies: list[CopyTherapy] = Field(max_length=MAX_RECORDS)
-    medications: list[CopyMedication] = Field(
-        default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
-    )
-    doses: list[CopyDose] = Field(
-        default_factory=list, max_length=MAX_RECORDS, description="absent from version 1"
-    )
-    responses: list[CopyResponse] = Field(
-        default_factory=list,
-        max_length=MAX_RECORDS,
-        description="questionnaire answers; absent before version 3",
-    )
-
-
-class KindCounts(BaseModel):
-    applied: int = Field(description="records added to the diary")
-    duplicate: int = Field(description="records the diary already held as they are")
-    conflict: int = Field(description="records the diary holds differently (kept as they are)")
-
-
-class ImportConflict(BaseModel):
-    kind: Literal["entry", "therapy", "medication", "dose", "response"]
-    id: str
-    differs: list[str] = Field(
-        description="the fields that differ, and deleted when the diary has deleted it"
-    )
-    file: EntryOut | TherapyOut | MedicationOut | DoseOut | ResponseOut = Field(
-        description="the record as the file holds it"
-    )
-    server: EntryOut | TherapyOut | MedicationOut | DoseOut | ResponseOut = Field(
-        description="the record as the diary holds it (kept)"
-    )
-
-
-class ImportSummary(BaseModel):
-    entries: KindCounts
-    therapies: KindCounts
-    medications: KindCounts
-    doses: KindCounts
-    responses: KindCounts
-    conflicts: list[ImportConflict]
-    exported_at: str = Field(description="when the copy was made")
-    user: CopyUser = Field(description="whose diary the copy was, as the file says")
 
 
 # ---- export ----------------------------------------------------------------------------
@@ -268,7 +120,8 @@ def parse(raw: bytes | str) -> DiaryCopy:
     400 ``not_json`` when it is not JSON (a truncated file); 422 ``not_a_diary_copy`` for
     another app's file, ``unsupported_version`` for another version of the format,
     ``invalid`` naming the first problems (``entries.12.leg_pain``), ``duplicate_id`` when
-    two records share an id.
+    two records share an id. Text holding control characters and an RMDQ or ODI naming a
+    therapy (a copy made before migrations m015 and m016) are cleaned, not refused.
     """
     try:
         data = inputs.parse_json(raw)
@@ -285,11 +138,15 @@ def parse(raw: bytes | str) -> DiaryCopy:
             422, "not_a_diary_copy", message, {"format": _('must be "%(format)s"', format=FORMAT)}
         )
     _check_version(data.get("version"))
+    # A copy made before an upgrade is cleaned as the upgrade cleaned the diaries here,
+    # before it is judged: only those cases, so anything else wrong is still refused.
+    data, cleaned = cleaning.clean(data, KINDS)
     try:
         copy = DiaryCopy.model_validate(data, strict=True)
     except ValidationError as exc:
         raise _invalid(field_errors(exc)) from None
     _check_unique_ids(copy)
+    copy._cleaned = cleaned
     return copy
 
 
@@ -380,7 +237,8 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
     """Import ``copy`` into the patient's diary in one write transaction; the summary.
 
     Returns ``{"entries": counts, "therapies": counts, "medications": counts, "doses":
-    counts, "conflicts": [...], "exported_at", "user"}`` (see ImportSummary). Raises
+    counts, "responses": counts, "conflicts": [...], "cleaned": {...}, "exported_at",
+    "user"}`` (see ImportSummary). Raises
     Refused (409 ``id_taken``) and writes nothing when a record's id is already another
     account's, or another kind of record's.
     """
@@ -443,6 +301,7 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
     return {
         **counts,
         "conflicts": conflicts,
+        "cleaned": cleaning.summary(copy, copy._cleaned),
         "exported_at": copy.exported_at,
         "user": copy.user.model_dump(),
     }

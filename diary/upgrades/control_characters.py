@@ -1,5 +1,6 @@
 """Text saved before the text fields refused control characters (diary/fields.py), made
-what they accept now (migration m015).
+what they accept now (migration m015), and the same text in a copy of a diary exported
+before then (diary/exports/cleaning.py), cleaned the same way when it is imported.
 
 A note, a therapy's label or a medicine's name holding an escape code, a bell or Word's
 Shift+Enter from before that change looked fine to the patient, yet every later save of the
@@ -12,6 +13,8 @@ trimmed, exactly as ``fields.clean_*`` say. Deleted records hold no text (store.
 from diary import fields
 from diary.i18n.text import gettext as _
 from diary.i18n.text import in_language
+from diary.medications.schemas import DoseChange
+from diary.schemas import UserCreate
 from diary.sync import store
 
 # A required field left with nothing that shows was made only of control or invisible
@@ -35,36 +38,106 @@ def _unreadable_dose():
     return _("unreadable")
 
 
-def _changes(changes: list) -> list:
-    return [{**c, "dose": fields.clean_words(c["dose"], _unreadable_dose())} for c in changes]
-
-
-#: Each synced kind's text fields (as its model declares them: Words, Trimmed, Note) and how
-#: each is cleaned. Doses and questionnaire responses hold no text.
-CLEANERS = {
-    "entry": {"note": fields.clean_note},
-    "therapy": {"label": fields.clean_line, "notes": fields.clean_note},
+#: Each synced kind's text fields (as its model declares them: Words, Trimmed, Note): how a
+#: field tells the text it refuses for control characters, and how such text is cleaned.
+#: Doses and questionnaire responses hold no text; a medicine's doses are in its changes.
+_LINE = (fields.refused_in_line, fields.clean_line)
+_NOTE = (fields.refused_in_note, fields.clean_note)
+TEXT = {
+    "entry": {"note": _NOTE},
+    "therapy": {"label": _LINE, "notes": _NOTE},
     "medication": {
-        "name": lambda name: fields.clean_words(name, _unreadable_medicine()),
-        "strength": fields.clean_line,
-        "unit": fields.clean_line,
-        "changes": _changes,
+        "name": (
+            fields.refused_in_line,
+            lambda name: fields.clean_words(name, _unreadable_medicine()),
+        ),
+        "strength": _LINE,
+        "unit": _LINE,
     },
 }
 
 
+def clean_record(kind: str, data: dict, *, only_refused: bool = False) -> tuple[dict, list[str]]:
+    """``data``, the content of a record of ``kind`` (as stored, or as a copy's file holds
+    it), with its texts holding control characters cleaned, and the names of the fields
+    cleaned because their field refused them for those.
+
+    Every such text is cleaned, by default (the upgrade): one the field accepts comes out as
+    the field would store it (Word's Shift+Enter in a note as a line break). With
+    ``only_refused`` (an import), only the texts the field refuses for control characters
+    and for nothing else are: the field itself normalises the others, and refuses what it
+    refuses for another reason (a name of nothing but a line break is empty, not
+    unreadable; a text longer than the field takes is too long). Values that are not text
+    are left as they are, for validation to judge. The words for a name with nothing
+    readable left are in the language in force (``in_language``)."""
+    cleaned, refused = dict(data), []
+    model = store.KINDS[kind]["model"]
+    for name, (refuses, tidy) in TEXT.get(kind, {}).items():
+        value = data.get(name)
+        clean_it, for_controls = _judged(value, refuses, only_refused, model, name)
+        if clean_it:
+            cleaned[name] = tidy(value)
+            if for_controls:
+                refused.append(name)
+    if kind == "medication" and isinstance(data.get("changes"), list):
+        cleaned["changes"], doses_refused = _cleaned_changes(data["changes"], only_refused)
+        if doses_refused:
+            refused.append("changes")
+    return cleaned, refused
+
+
+def _judged(value, refuses, only_refused: bool, model, name: str) -> tuple[bool, bool]:
+    """Whether to clean ``value``, the text of ``model``'s field ``name``, and whether the
+    field refuses it for control characters (``clean_record`` says which are cleaned)."""
+    if not (isinstance(value, str) and fields.has_controls(value)):
+        return False, False
+    for_controls = refuses(value)
+    if not only_refused:
+        return True, for_controls
+    fits = len(value) <= fields.longest_text(model, name)
+    return for_controls and fits, for_controls
+
+
+def _cleaned_changes(changes: list, only_refused: bool) -> tuple[list, bool]:
+    """A medicine's dose changes with their doses (``Words``) cleaned as ``clean_record``
+    says, and whether one was cleaned because it was refused. What is not a change with a
+    dose in words is left for validation to name."""
+    cleaned, refused = [], False
+    for change in changes:
+        dose = change.get("dose") if isinstance(change, dict) else None
+        clean_it, for_controls = _judged(
+            dose, fields.refused_in_line, only_refused, DoseChange, "dose"
+        )
+        if clean_it:
+            change = {**change, "dose": fields.clean_words(dose, _unreadable_dose())}
+            refused = refused or for_controls
+        cleaned.append(change)
+    return cleaned, refused
+
+
+def clean_name(name: str, *, only_refused: bool = False) -> str:
+    """A person's display name (``Words``) cleaned of the control characters it holds, or
+    "Name unreadable" (in the language in force) when nothing readable is left; a name
+    without any is returned as it is. ``only_refused``: as ``clean_record`` says."""
+    clean_it, _for_controls = _judged(
+        name, fields.refused_in_line, only_refused, UserCreate, "name"
+    )
+    return fields.clean_words(name, _unreadable_name()) if clean_it else name
+
+
 def clean(db):
-    """Clean every stored text the fields would refuse, inside the caller's transaction:
-    live synced records as a new version each (``store.server_change``); users' names and
-    the physicians' names the access log keeps, in place (they are not synced). Text the
-    fields already accept is left as it is, and so is its record's version."""
+    """Clean every stored text holding control characters (``clean_record``), inside the
+    caller's transaction: live synced records as a new version each
+    (``store.server_change``); users' names and the physicians' names the access log keeps,
+    in place (they are not synced). Text without them is left as it is, and so is its
+    record's version."""
     locales = dict(db.execute("SELECT id, locale FROM users"))
-    for kind, cleaners in CLEANERS.items():
+    for kind in TEXT:
         dirty = []
         for row in _live_rows(db, kind):
             data = store.row_data(kind, row)
             with in_language(locales.get(row["patient_id"])):
-                cleaned = {**data, **{name: tidy(data[name]) for name, tidy in cleaners.items()}}
+                cleaned, _refused = clean_record(kind, data)
             if cleaned != data:
                 dirty.append((row, cleaned))
         # Written once the table has been read: a statement reading a table it is changing
@@ -95,7 +168,7 @@ def _changed(db, sql, locales) -> list[tuple]:
     changed = []
     for row_id, name, owner in db.execute(sql):
         with in_language(locales.get(owner)):
-            cleaned = fields.clean_words(name, _unreadable_name())
+            cleaned = clean_name(name)
         if cleaned != name:
             changed.append((row_id, cleaned))
     return changed
