@@ -418,7 +418,18 @@ def m018_push_subscription_locale(db):
 
 
 @migrations()
-def m019_dose_time_zone(db):
+def m019_deleted_records_forgotten(db):
+    # The revisions kept the content hash of every version of a record after it was deleted:
+    # an unsalted SHA-256 of a day and two 0-10 scores is reversed by trying them all. A
+    # delete now keeps only its own fingerprint (of the tombstone); this removes what earlier
+    # deletes left, and the fingerprints of rows no table holds (diary/sync/store.py).
+    from diary.sync import store  # the store needs the schema above, not the reverse
+
+    store.forget_deleted(db)
+
+
+@migrations()
+def m020_dose_time_zone(db):
     # A dose keeps the time zone it was taken in (docs/medications.md): its day and clock
     # are read in that zone, so changing the account's zone later moves no dose. Doses taken
     # before this knew none; the account's zone now is the best knowledge there is.

@@ -25,7 +25,8 @@ def content_hash(data: dict, deleted: bool) -> str:
 
 @dataclass(frozen=True)
 class ServerState:
-    """What the server holds for one id: current version and the hash of every version."""
+    """What the server holds for one id: current version and the hash of every version it
+    still keeps (a deleted record: its deletion's alone)."""
 
     version: int
     hashes: dict[int, str] = field(default_factory=dict)  # version -> content hash
@@ -55,6 +56,11 @@ def decide(
     - a base equal to the server's version is ``applied`` as version+1; an older base is a
       ``conflict``; a base ahead of the server's is ``rejected``.
     ``incoming_hash`` is None for a delete (its content is the server's, marked deleted).
+
+    A deleted record keeps only its deletion's hash (store.py, ``_forget_versions_before``):
+    the hashes of its earlier versions would give their content back. So a change from
+    before the delete, even a replay of one that was applied, is a ``conflict`` with the
+    tombstone, which the patient resolves; the delete itself, resent, is a ``duplicate``.
     """
     if server is None:
         if deleted:

@@ -49,6 +49,10 @@ def row_to_json(kind, row) -> dict:
     """A stored row as the API shows it."""
     out = {"id": row["id"]}
     for name in data_fields(kind):
+        if name not in row:
+            # A column a later migration adds (a dose's time_zone), read by an earlier
+            # migration's repair while upgrading an older database: left out.
+            continue
         value = row[name]
         out[name] = json.loads(value) if name in JSON_COLUMNS else value
     out.update(
@@ -70,7 +74,7 @@ def _derived(kind, out: dict) -> dict:
 def row_data(kind, row) -> dict:
     """Only the content fields of a row (what the content hash covers)."""
     full = row_to_json(kind, row)
-    return {name: full[name] for name in data_fields(kind)}
+    return {name: full[name] for name in data_fields(kind) if name in full}
 
 
 #: What a delete clears of each kind's content. A deleted record keeps what makes it a row
@@ -111,25 +115,52 @@ def clear_deleted_content(db):
     for kind, spec in KINDS.items():
         table = spec["table"]
         for row in fetch_all(db, f"SELECT * FROM {table} WHERE deleted = 1"):  # noqa: S608  # nosec B608
-            content = _tombstone(kind, row)
-            seq = next_seq(db)
-            _write_row(
-                db,
-                kind,
-                row["patient_id"],
-                row["id"],
-                content,
-                True,
-                row["version"],
-                row,
-                None,
-                seq,
-                now,
-            )
-            db.execute(
-                "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
-                [merge.content_hash(content, True), row["id"], row["version"]],
-            )
+            _clear_tombstone(db, kind, row, now)
+
+
+def forget_deleted(db):
+    """Leave nothing of a deleted record's content in the database, inside the caller's
+    transaction (migration m019): the fingerprints of its versions before the delete go
+    (``_forget_versions_before``), a tombstone still holding content (none should) is
+    cleared as m012 did, and fingerprints of records no table holds any more go too.
+    Returns how many fingerprints were removed."""
+    now = now_iso()
+    removed = 0
+    for kind, spec in KINDS.items():
+        table = spec["table"]
+        for row in fetch_all(db, f"SELECT * FROM {table} WHERE deleted = 1"):  # noqa: S608  # nosec B608
+            if row_data(kind, row) != _tombstone(kind, row):
+                _clear_tombstone(db, kind, row, now)
+            removed += _forget_versions_before(db, row["id"], row["version"])
+    held = " UNION ".join(f"SELECT id FROM {spec['table']}" for spec in KINDS.values())  # noqa: S608  # nosec B608
+    removed += db.execute(f"DELETE FROM revisions WHERE id NOT IN ({held})").rowcount  # noqa: S608  # nosec B608
+    return removed
+
+
+def _clear_tombstone(db, kind, row, now):
+    """Write the deleted ``row`` with its content cleared (``TOMBSTONE``), at its version
+    and with a new change number, and the matching fingerprint of its deletion."""
+    content = _tombstone(kind, row)
+    seq = next_seq(db)
+    _write_row(
+        db, kind, row["patient_id"], row["id"], content, True, row["version"], row, None, seq, now
+    )
+    db.execute(
+        "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
+        [merge.content_hash(content, True), row["id"], row["version"]],
+    )
+
+
+def _forget_versions_before(db, object_id, version) -> int:
+    """Remove the fingerprints of a deleted record's versions before its deletion
+    (``version``): an unsalted hash of a tiny content space (a day, two scores) gives the
+    content back to anyone who tries every possibility. Only the deletion's own stays, and
+    it covers the tombstone's content alone, so a resent delete is still a ``duplicate``;
+    a resent change from before the delete becomes a ``conflict`` with the tombstone
+    (merge.decide), which the patient resolves. Returns how many were removed."""
+    return db.execute(
+        "DELETE FROM revisions WHERE id = ? AND version < ?", [object_id, version]
+    ).rowcount
 
 
 def _get_row(db, kind, object_id):
@@ -278,6 +309,8 @@ def apply_change(
         "INSERT INTO revisions (id, version, hash) VALUES (?, ?, ?)",
         [object_id, version, incoming],
     )
+    if deleted:
+        _forget_versions_before(db, object_id, version)
     if not want_row:
         return Outcome(object_id, kind, merge.APPLIED, version)
     # The row as the API shows it, from what was written (no read back).
@@ -473,9 +506,10 @@ def _id_taken(object_id, kind) -> Outcome:
     )
 
 
-def _statements(kind):
-    """The INSERT and the UPDATE of a kind's row: content columns, then the row's own."""
-    table, fields = KINDS[kind]["table"], _FIELDS[kind]
+def _statements(kind, fields=None):
+    """The INSERT and the UPDATE of a kind's row: content columns (``fields``, all of the
+    kind's by default), then the row's own."""
+    table, fields = KINDS[kind]["table"], fields or _FIELDS[kind]
     own = ("version", "deleted", "updated_at", "seq")
     created = (*fields, *own, "id", "patient_id", "created_at")
     insert = (
@@ -498,12 +532,19 @@ def _write_row(
 ) -> tuple[str, str]:
     """Insert or update the row; return its ``(created_at, updated_at)``."""
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
+    fields, encoded, statements = _FIELDS[kind], _ENCODED[kind], _STATEMENTS[kind]
+    if len(content) < len(fields):
+        # An earlier migration's repair of a row read before a later one added a column
+        # (row_to_json): written without it.
+        fields = tuple(name for name in fields if name in content)
+        encoded = tuple(name in JSON_COLUMNS for name in fields)
+        statements = _statements(kind, fields)
     values = [
-        _COLUMN_TEXT(content[name]) if encoded else content[name]
-        for name, encoded in zip(_FIELDS[kind], _ENCODED[kind], strict=True)
+        _COLUMN_TEXT(content[name]) if json_column else content[name]
+        for name, json_column in zip(fields, encoded, strict=True)
     ]
     values += [version, int(deleted), updated_at, seq]
-    insert, update = _STATEMENTS[kind]
+    insert, update = statements
     if existing is None:
         db.execute(insert, [*values, object_id, patient_id, created_at])
     else:

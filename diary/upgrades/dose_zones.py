@@ -1,4 +1,4 @@
-"""Doses recorded before each dose kept its time zone (migration m019).
+"""Doses recorded before each dose kept its time zone (migration m020).
 
 A dose's day and clock are now read in the zone it was taken in (``doses.time_zone``). A
 dose recorded before knew none: it is given its patient's account zone now, the best
