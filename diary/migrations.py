@@ -426,3 +426,14 @@ def m019_deleted_records_forgotten(db):
     from diary.sync import store  # the store needs the schema above, not the reverse
 
     store.forget_deleted(db)
+
+
+@migrations()
+def m020_dose_time_zone(db):
+    # A dose keeps the time zone it was taken in (docs/medications.md): its day and clock
+    # are read in that zone, so changing the account's zone later moves no dose. Doses taken
+    # before this knew none; the account's zone now is the best knowledge there is.
+    from diary.upgrades import dose_zones  # it needs the schema above, not the reverse
+
+    _run_script(db, "ALTER TABLE doses ADD COLUMN time_zone TEXT;")
+    dose_zones.fill(db)

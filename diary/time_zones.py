@@ -93,6 +93,19 @@ def groups_in(code: str) -> tuple[tuple[str, tuple[Choice, ...]], ...]:
     return tuple(result)
 
 
+def place(zone: str) -> str:
+    """The place a zone is named after, in the reader's language where the locale data
+    knows it ("Madrid", "Nueva York"): "23:30 (Madrid time)". A zone named after no place
+    ("UTC") is its name."""
+    if "/" not in zone:
+        return zone
+    if language() != "en":
+        city = current_locale().time_zones.get(zone, {}).get("city")
+        if city:
+            return city
+    return zone.rsplit("/", 1)[1].replace("_", " ")
+
+
 def listed(zone: str) -> bool:
     """True when ``zone`` is one of the choices (a zone set through the API may not be)."""
     return any(choice.value == zone for _, choices in groups() for choice in choices)

@@ -32,14 +32,14 @@ def without_medicines(page):
 def test_the_page_from_the_days_it_shows_is_the_page_from_every_entry(diary):
     db, user_id, therapies = diary
     everything = charts.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)
-    page = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM)
+    page = reads.read(db, user_id, therapies, today=TODAY, shown_from=SHOWN_FROM)
     for mine, theirs in zip(without_medicines(page), everything["panels"], strict=True):
         for key in ("windows", "headline", "regions", "activities", "overlapping_therapies"):
             assert mine[key] == theirs[key], key
     # The timeline starts on its first shown day, with the 7-day means of the whole diary's
     # timeline as SQLite computes it (the read-only pages' read). (Python's own activity
     # index may differ from SQLite's in the last decimal: tests/test_daily.py.)
-    whole = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC")
+    whole = reads.read(db, user_id, therapies, today=TODAY)
     assert [p["windows"] for p in without_medicines(whole)] == [
         p["windows"] for p in page["panels"]
     ]
@@ -58,7 +58,7 @@ def test_the_page_from_the_days_it_shows_is_the_page_from_every_entry(diary):
 
 def test_the_weekly_averages_before_the_shown_days_are_the_7_day_means_of_their_sundays(diary):
     db, user_id, therapies = diary
-    page = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM)
+    page = reads.read(db, user_id, therapies, today=TODAY, shown_from=SHOWN_FROM)
     older = charts.chart_data(page, today=TODAY, older_url="/older")["older"]
     assert older["url"] == "/older" and older["before"] == SHOWN_FROM.isoformat()
     weeks = older["weeks"]
@@ -86,7 +86,7 @@ def test_days_before_the_shown_ones_are_never_decoded(diary):
             "WHERE patient_id = ? AND day = ?",
             [user_id, old_day],
         )
-    page = reads.read(db, user_id, therapies, today=TODAY, time_zone="UTC", shown_from=SHOWN_FROM)
+    page = reads.read(db, user_id, therapies, today=TODAY, shown_from=SHOWN_FROM)
     spans = charts.page_spans(therapies, page["last_day"], SHOWN_FROM)
     assert not any(first <= old_day <= last for first, last in spans)
     assert page["first_day"] == FIRST.isoformat() and len(page["panels"]) == 4

@@ -110,7 +110,7 @@ def test_the_copy_is_versioned_json_with_one_record_a_line(diaries):
     pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
     text = archive.dumps(pat.copy())
     data = json.loads(text)
-    assert data["format"] == "diary-export" and data["version"] == 3
+    assert data["format"] == "diary-export" and data["version"] == 4
     assert data["user"] == {"name": "Pat", "time_zone": "Europe/Paris"}
     lines = text.splitlines()
     assert lines[5] == '  "entries": [' and lines[8] == '  "therapies": ['
@@ -229,7 +229,7 @@ def test_another_apps_file_is_refused_saying_so(raw, words):
     assert words in refused.message
 
 
-@pytest.mark.parametrize(("version", "words"), [(4, "newer version"), ("1", "format version")])
+@pytest.mark.parametrize(("version", "words"), [(5, "newer version"), ("1", "format version")])
 def test_another_version_is_refused(diaries, version, words):
     copy = {**valid_copy(diaries), "version": version}
     refused = refusal(json.dumps(copy))

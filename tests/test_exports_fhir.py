@@ -208,6 +208,7 @@ DOSES = [
         "id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
         "medication_id": MEDICINES[1]["id"],
         "taken_at": "2026-02-03T07:15:00.000Z",
+        "time_zone": "Europe/Madrid",
         "version": 1,
         "created_at": "2026-02-03T07:15:01.000Z",
         "updated_at": "2026-02-03T07:15:01.000Z",
@@ -218,6 +219,7 @@ DOSES = [
         "id": "3e4f5a6b-7c8d-4e9f-8a1b-2c3d4e5f6a7b",
         "medication_id": "4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c",
         "taken_at": "2026-02-04T21:00:00.000Z",
+        "time_zone": "UTC",
         "version": 1,
         "created_at": "2026-02-04T21:00:01.000Z",
         "updated_at": "2026-02-04T21:00:01.000Z",
@@ -263,7 +265,9 @@ def test_a_dose_is_an_administration_by_the_patient_at_its_moment():
     bundle = with_medicines()
     full_urls = {e["fullUrl"]: e["resource"] for e in bundle["entry"]}
     taken, orphan = resources(bundle, "MedicationAdministration")
-    assert taken["effectiveDateTime"] == "2026-02-03T07:15:00.000Z"
+    # The moment on the clock of the zone it was taken in, with that zone's offset.
+    assert taken["effectiveDateTime"] == "2026-02-03T08:15:00+01:00"
+    assert orphan["effectiveDateTime"] == "2026-02-04T21:00:00+00:00"
     assert taken["performer"][0]["actor"] == taken["subject"]
     statement = full_urls[taken["supportingInformation"][0]["reference"]]
     assert statement["medicationCodeableConcept"]["text"] == "Ibuprofen 400 mg"

@@ -206,14 +206,25 @@ def test_medicines_and_doses_have_their_own_tables():
         "id": "2d3e4f5a-6b7c-4d8e-9f0a-1b2c3d4e5f6a",
         "medication_id": medicine["id"],
         "taken_at": "2026-02-03T23:15:00.000Z",
+        "time_zone": "Europe/Paris",
         "created_at": "2026-02-03T23:15:01.000Z",
         "updated_at": "2026-02-03T23:15:01.000Z",
     }
-    orphan = {**dose, "medication_id": "4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c"}
-    text = doses_csv([dose, orphan], [medicine], "Europe/Paris")
+    orphan = {
+        **dose,
+        "medication_id": "4f5a6b7c-8d9e-4f0a-9b1c-2d3e4f5a6b7c",
+        "time_zone": "America/New_York",
+    }
+    text = doses_csv([dose, orphan], [medicine])
     rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
-    # 23:15 UTC is 00:15 the next day in Paris: the patient's day and time.
-    assert (rows[0]["day"], rows[0]["time"]) == ("2026-02-04", "00:15")
+    # 23:15 UTC is 00:15 the next day in Paris: the day and time where it was taken.
+    assert (rows[0]["day"], rows[0]["time"], rows[0]["time_zone"]) == (
+        "2026-02-04",
+        "00:15",
+        "Europe/Paris",
+    )
+    # Each dose on its own zone's clock: 18:15 the day before in New York.
+    assert (rows[1]["day"], rows[1]["time"]) == ("2026-02-03", "18:15")
     assert rows[0]["medication"] == "'=Pregabalin 75 mg"
     assert rows[1]["medication"] == ""
 

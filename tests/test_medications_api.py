@@ -206,6 +206,7 @@ def test_medicines_and_doses_sync_exactly_once_and_reach_another_device(patient,
     assert kinds["dose"]["data"] == {
         "medication_id": med_id,
         "taken_at": "2026-03-02T08:00:00.000Z",
+        "time_zone": "UTC",
     }
     # An edit and a conflicting edit from a device that did not see it.
     moved = change(
@@ -255,7 +256,7 @@ def test_medicines_and_doses_are_in_every_export(patient):
     assert "Ibuprofen" in medicines.get_data(as_text=True)
     assert "medications-" in medicines.headers["Content-Disposition"]
     doses = patient.get("/api/v1/export.csv?table=doses").get_data(as_text=True)
-    assert "2026-03-02,08:00,Ibuprofen 400 mg" in doses
+    assert "2026-03-02,08:00,UTC,Ibuprofen 400 mg" in doses
     bundle = patient.get("/api/v1/export.fhir.json").get_json()
     kinds = [e["resource"]["resourceType"] for e in bundle["entry"]]
     assert kinds.count("MedicationAdministration") == 1

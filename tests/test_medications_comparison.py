@@ -111,7 +111,11 @@ def test_confounders_are_said_like_overlapping_therapies():
 
 def doses_on(offsets, hours=(8,)):
     return [
-        {"medication_id": IBUPROFEN["id"], "taken_at": f"{day(o)}T{h:02d}:00:00.000Z"}
+        {
+            "medication_id": IBUPROFEN["id"],
+            "taken_at": f"{day(o)}T{h:02d}:00:00.000Z",
+            "time_zone": "UTC",
+        }
         for o in offsets
         for h in hours
     ]
@@ -119,7 +123,7 @@ def doses_on(offsets, hours=(8,)):
 
 def test_as_needed_doses_per_week_count_only_days_the_medicine_was_in_the_diary():
     doses = doses_on(range(-28, 0), hours=(8, 20)) + doses_on(range(33, 60, 2))
-    taken = comparison.taken_days([IBUPROFEN, PREGABALIN], doses, "UTC")
+    taken = comparison.taken_days([IBUPROFEN, PREGABALIN], doses)
     use = comparison.as_needed_use(WINDOWS, [IBUPROFEN, PREGABALIN], taken, today=TODAY)
     baseline, latest = use["baseline"][0], use["latest"][0]
     assert (baseline["doses"], baseline["days_recorded"], baseline["per_week"]) == (56, 28, 14.0)
@@ -133,11 +137,12 @@ def test_as_needed_doses_per_week_count_only_days_the_medicine_was_in_the_diary(
     assert (use["baseline"][0]["days_recorded"], use["baseline"][0]["per_week"]) == (4, None)
 
 
-def test_a_dose_counts_on_the_patients_day_in_their_time_zone():
-    # 23:30 UTC on day 0 is the next morning in Tokyo.
-    doses = [{"medication_id": IBUPROFEN["id"], "taken_at": f"{day(-1)}T23:30:00.000Z"}]
-    assert comparison.taken_days([IBUPROFEN], doses, "UTC")[IBUPROFEN["id"]] == [day(-1)]
-    assert comparison.taken_days([IBUPROFEN], doses, "Asia/Tokyo")[IBUPROFEN["id"]] == [day(0)]
+def test_a_dose_counts_on_the_day_in_the_zone_it_was_taken_in():
+    # 23:30 UTC on day -1 is the next morning in Tokyo.
+    dose = {"medication_id": IBUPROFEN["id"], "taken_at": f"{day(-1)}T23:30:00.000Z"}
+    utc, tokyo = {**dose, "time_zone": "UTC"}, {**dose, "time_zone": "Asia/Tokyo"}
+    assert comparison.taken_days([IBUPROFEN], [utc])[IBUPROFEN["id"]] == [day(-1)]
+    assert comparison.taken_days([IBUPROFEN], [tokyo])[IBUPROFEN["id"]] == [day(0)]
 
 
 @pytest.mark.parametrize(

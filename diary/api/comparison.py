@@ -205,9 +205,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
         exclusion_days=query.exclusion_days,
     )
     medications = records.list_medications(db, patient_id)
-    taken = records.taken_days_in_windows(
-        db, patient_id, medications, body["windows"], patient.time_zone
-    )
+    taken = records.taken_days_in_windows(db, patient_id, medications, body["windows"])
     # The statistics keep their English words; the reader gets the caveat in their language.
     body["caveat"] = caveat_words()
     return jsonify(medicine_comparison.with_medicines(body, medications, taken, today=today))

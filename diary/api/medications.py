@@ -15,7 +15,7 @@ from diary.api.openapi import spec
 from diary.db import get_db
 from diary.errors import ApiError
 from diary.i18n.text import gettext as _
-from diary.medications import doses, records
+from diary.medications import records
 from diary.medications.schemas import (
     DoseCreate,
     DoseList,
@@ -59,12 +59,13 @@ def list_medications():
 DOSE_QUERY = {
     "from": {
         **resources.DAY_PARAMETER,
-        "description": "the first day, in the patient's time zone (inclusive)",
+        "description": "the first day (inclusive), each dose's day read in the time zone "
+        "it was taken in",
     },
     "to": {
         **resources.DAY_PARAMETER,
-        "description": "the last day, in the patient's time zone (inclusive); not before "
-        "from (422 naming to)",
+        "description": "the last day (inclusive), each dose's day read in the time zone it "
+        "was taken in; not before from (422 naming to)",
     },
 }
 
@@ -72,8 +73,9 @@ DOSE_QUERY = {
 @bp.get("/doses")
 @allow("patient")
 @spec(
-    "The patient's as-needed doses, newest first; from and to are days on the patient's "
-    "calendar (their time zone), both inclusive",
+    "The patient's as-needed doses, newest first; from and to are calendar days, both "
+    "inclusive, each dose's day read in the time zone it was taken in (so a dose stays on "
+    "its day when the account's time zone changes)",
     query=DOSE_QUERY,
     responses={200: DoseList},
 )
@@ -81,8 +83,5 @@ def list_doses():
     first, last, fields = days.query_span(request.args)
     if fields:
         raise ApiError(422, "invalid", _("Some query parameters are not valid."), fields)
-    zone = current_user.time_zone
-    since = doses.day_start(first, zone) if first is not None else None
-    until = doses.day_bounds(last, last, zone)[1] if last is not None else None
-    found = records.list_doses(get_db(), current_user.id, since=since, until=until)
+    found = records.list_doses(get_db(), current_user.id, first=first, last=last)
     return jsonify({"doses": found})

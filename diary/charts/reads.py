@@ -52,7 +52,6 @@ def read(
     therapies,
     *,
     today: date,
-    time_zone: str,
     shown_from: date | None = None,
     responses: list[dict] | None = None,
 ) -> dict:
@@ -79,7 +78,5 @@ def read(
         shown_from=shown_from,
         responses=store.list_responses(db, patient_id) if responses is None else responses,
     )
-    page["panels"] = records.medicine_panels(
-        db, patient_id, page["panels"], time_zone=time_zone, today=today
-    )
+    page["panels"] = records.medicine_panels(db, patient_id, page["panels"], today=today)
     return page

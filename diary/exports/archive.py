@@ -1,4 +1,4 @@
-"""The complete copy of a diary (format ``diary-export``, version 3) and its import; its
+"""The complete copy of a diary (format ``diary-export``, version 4) and its import; its
 declared shapes (the document's ``DiaryCopy`` and ``ImportSummary``) are in
 copy_schemas.py.
 
@@ -218,8 +218,19 @@ def differences(kind: str, row: BaseModel, server: dict) -> list[str]:
     store.TOMBSTONE); empty when the diary holds it as it is."""
     if server["deleted"]:
         return ["deleted"]
-    mine = row.model_dump(include=set(store.data_fields(kind)), mode="json")
+    mine = _as_imported(
+        kind, row.model_dump(include=set(store.data_fields(kind)), mode="json"), server
+    )
     return [name for name, value in mine.items() if server[name] != value]
+
+
+def _as_imported(kind: str, record: dict, server: dict) -> dict:
+    """A file's record as importing it over the diary's ``server`` record gives it: a dose
+    from a copy made before doses kept their zone (none named) takes the zone the diary's
+    dose has, as any change naming none does (store.apply_change)."""
+    if kind == "dose" and record.get("time_zone") is None:
+        return {**record, "time_zone": server["time_zone"]}
+    return record
 
 
 def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
@@ -268,7 +279,7 @@ def apply(db, patient_id: int, copy: DiaryCopy) -> dict:
                             "kind": kind,
                             "id": row.id,
                             "differs": differ,
-                            "file": row.model_dump(mode="json"),
+                            "file": _as_imported(kind, row.model_dump(mode="json"), outcome.row),
                             "server": outcome.row,
                         }
                     )

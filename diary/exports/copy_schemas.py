@@ -33,9 +33,11 @@ from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import EntryData, EntryOut, Strict, TherapyData, TherapyOut
 
 FORMAT = "diary-export"
-VERSION = 3
-#: Versions this server imports: 1 (before medicines), 2 (before questionnaires) and 3.
-READABLE = (1, 2, 3)
+VERSION = 4
+#: Versions this server imports: 1 (before medicines), 2 (before questionnaires), 3 (before
+#: each dose kept its time zone) and 4. A server that reads only up to 3 refuses a version 4
+#: copy as a newer version, rather than as a dose with a field it does not know.
+READABLE = (1, 2, 3, 4)
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
 #: The highest version a copy's record may carry: far more edits than any diary makes, and
@@ -132,7 +134,9 @@ class CopyMedication(MedicationData, _Kept):
 
 
 class CopyDose(DoseData, _Kept):
-    """An as-needed dose as the API shows it, with its id, version and times."""
+    """An as-needed dose as the API shows it, with its id, version and times. A copy made
+    before doses kept their time zone (before version 4) names none: the dose is given the
+    account's."""
 
 
 class CopyResponse(ResponseData, _Kept):

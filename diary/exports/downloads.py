@@ -65,7 +65,6 @@ def spreadsheet_file(
             text = spreadsheet.doses_csv(
                 records.list_doses(db, patient_id)[::-1],
                 records.list_medications(db, patient_id),
-                patient.time_zone,
             )
             return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'doses-')}.csv")
         text = spreadsheet.entries_csv(

@@ -18,6 +18,7 @@ from datetime import date, timedelta
 
 from diary import clinical
 from diary.clinical import regions
+from diary.medications import doses as dose_days
 from diary.medications.words import medication_name
 from diary.questionnaires import engine, words
 
@@ -206,7 +207,8 @@ def _dose(dose: dict, subject: dict, medications: dict) -> dict:
             "text": medication_name(medicine) if medicine else UNKNOWN_MEDICINE
         },
         "subject": subject,
-        "effectiveDateTime": dose["taken_at"],
+        # The moment with the offset of the zone it was taken in: the patient's clock.
+        "effectiveDateTime": dose_days.local_moment(dose),
         "performer": [{"actor": subject}],
     }
     if medicine:

@@ -194,6 +194,7 @@ MEDICATION_COLUMNS = [
 DOSE_COLUMNS = [
     "day",
     "time",
+    "time_zone",
     "medication",
     "taken_at",
     "medication_id",
@@ -255,17 +256,18 @@ def dose_changes_csv(medications: list[dict]) -> str:
     return _table(DOSE_CHANGE_COLUMNS, rows)
 
 
-def doses_csv(doses: list[dict], medications: list[dict], time_zone: str) -> str:
+def doses_csv(doses: list[dict], medications: list[dict]) -> str:
     """The doses (as the API shows them), one row each in the order given, as CSV text like
-    entries_csv: the patient's day and time in ``time_zone`` beside the UTC moment, and the
-    medicine's name (empty for a medicine deleted since, or not on the server yet)."""
+    entries_csv: the day and time on the clock of the zone each was taken in (and that
+    zone) beside the UTC moment, and the medicine's name (empty for a medicine deleted
+    since, or not on the server yet)."""
     names = {m["id"]: medication_name(m) for m in medications}
 
     def cells(dose):
         return {
             **dose,
-            "day": dose_days.local_day(dose["taken_at"], time_zone),
-            "time": dose_days.local_time(dose["taken_at"], time_zone),
+            "day": dose_days.day_of(dose),
+            "time": dose_days.clock_of(dose),
             "medication": names.get(dose["medication_id"], ""),
         }
 

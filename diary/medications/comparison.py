@@ -31,13 +31,14 @@ def _course(medication: dict, today: date) -> tuple[date, date]:
     return date.fromisoformat(medication["start_day"]), min(end, today)
 
 
-def taken_days(medications: Iterable[dict], doses: Iterable[dict], time_zone: str) -> dict:
-    """``{medication id: sorted local days of its doses}`` for the as-needed medicines:
-    worked out once for every comparison of a page."""
+def taken_days(medications: Iterable[dict], doses: Iterable[dict]) -> dict:
+    """``{medication id: sorted local days of its doses}`` for the as-needed medicines,
+    each dose's day in the zone it was taken in: worked out once for every comparison of
+    a page."""
     taken: dict[str, list[str]] = {m["id"]: [] for m in medications if m["schedule"] == "as_needed"}
     for dose in doses:
         if dose["medication_id"] in taken:
-            taken[dose["medication_id"]].append(dose_days.local_day(dose["taken_at"], time_zone))
+            taken[dose["medication_id"]].append(dose_days.day_of(dose))
     for days in taken.values():
         days.sort()
     return taken

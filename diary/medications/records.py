@@ -19,11 +19,15 @@ def list_medications(db, patient_id) -> list[dict]:
     return [store.row_to_json("medication", r) for r in rows]
 
 
-def list_doses(db, patient_id, *, since: str | None = None, until: str | None = None) -> list:
-    """The patient's live doses, newest first; ``since``/``until`` bound ``taken_at``
-    (UTC timestamps as stored: ``since`` inclusive, ``until`` exclusive)."""
+def list_doses(db, patient_id, *, first=None, last=None) -> list:
+    """The patient's live doses, newest first; ``first``/``last`` (ISO days or dates,
+    inclusive) keep those taken on those days, each dose's day read in the zone it was
+    taken in (``doses.day_of``), whatever the account's zone is now."""
     sql = "SELECT * FROM doses WHERE patient_id = ? AND deleted = 0"
     params: list = [patient_id]
+    # The stored moments are UTC: read a span wide enough for any zone, then keep the
+    # doses whose own day is within the days asked for.
+    since, until = doses.day_bounds(first, last)
     if since is not None:
         sql += " AND taken_at >= ?"
         params.append(since)
@@ -31,7 +35,8 @@ def list_doses(db, patient_id, *, since: str | None = None, until: str | None = 
         sql += " AND taken_at < ?"
         params.append(until)
     rows = fetch_all(db, sql + " ORDER BY taken_at DESC, id DESC", params)
-    return [store.row_to_json("dose", r) for r in rows]
+    found = [store.row_to_json("dose", r) for r in rows]
+    return found if first is None and last is None else doses.within(found, first, last)
 
 
 def earlier_names(db, patient_id) -> list[str]:
@@ -56,31 +61,29 @@ def orphan_dose_count(db, patient_id) -> int:
     ).fetchone()[0]
 
 
-def taken_days_in_windows(db, patient_id, medications, windows, time_zone) -> dict:
+def taken_days_in_windows(db, patient_id, medications, windows) -> dict:
     """``comparison.taken_days`` of the doses within one comparison's windows (only those
     are read)."""
     span = comparison.dose_span(windows)
     found = []
     if span is not None and any(m["schedule"] == "as_needed" for m in medications):
-        since, until = doses.day_bounds(span[0], span[1], time_zone)
-        found = list_doses(db, patient_id, since=since, until=until)
-    return comparison.taken_days(medications, found, time_zone)
+        found = list_doses(db, patient_id, first=span[0], last=span[1])
+    return comparison.taken_days(medications, found)
 
 
-def medicine_panels(db, patient_id, panels, *, time_zone, today) -> list[dict]:
+def medicine_panels(db, patient_id, panels, *, today) -> list[dict]:
     """The charts page's therapy panels (``charts.page.charts_page``) with their medicines;
     only the doses within the panels' windows are read."""
     medications = list_medications(db, patient_id)
     windows = [window for panel in panels for window in panel["windows"]]
-    taken = taken_days_in_windows(db, patient_id, medications, windows, time_zone)
+    taken = taken_days_in_windows(db, patient_id, medications, windows)
     return comparison.with_medicine_panels(panels, medications, taken, today=today)
 
 
-def as_needed_today(db, patient_id, *, time_zone, today) -> list[dict]:
+def as_needed_today(db, patient_id, *, today) -> list[dict]:
     """Today's "Took one" block (``today.as_needed_today``), read from the store."""
     medications = list_medications(db, patient_id)
     if not any(m["schedule"] == "as_needed" for m in medications):
         return []
-    since, until = doses.day_bounds(today, today, time_zone)
-    found = list_doses(db, patient_id, since=since, until=until)
-    return block.as_needed_today(medications, found, time_zone=time_zone, today=today)
+    found = list_doses(db, patient_id, first=today, last=today)
+    return block.as_needed_today(medications, found, today=today)

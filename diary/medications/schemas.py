@@ -10,7 +10,16 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from diary.clinical.comparison_words import day_words
-from diary.fields import AnyDay, ClientId, EntryDay, PastTimestamp, Trimmed, Version, Words
+from diary.fields import (
+    AnyDay,
+    ClientId,
+    EntryDay,
+    PastTimestamp,
+    TimeZone,
+    Trimmed,
+    Version,
+    Words,
+)
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import Strict
@@ -98,6 +107,12 @@ class DoseData(Strict):
         "on the server or was deleted (docs/sync-protocol.md)"
     )
     taken_at: PastTimestamp
+    time_zone: TimeZone | None = Field(
+        None,
+        description="the time zone the dose was taken in, whose clock and calendar show "
+        "it; absent or null: on a new dose, the account's time zone when the server "
+        "receives it; on an edit, the zone the dose already has",
+    )
 
 
 class DoseCreate(DoseData):
@@ -136,6 +151,7 @@ class DoseOut(BaseModel):
     id: str
     medication_id: str
     taken_at: str
+    time_zone: str = Field(description="the time zone the dose was taken in")
     version: int
     created_at: str
     updated_at: str

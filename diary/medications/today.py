@@ -18,16 +18,17 @@ def in_course(medication: dict, day: str) -> bool:
 
 
 def as_needed_today(
-    medications: Iterable[dict], doses: Iterable[dict], *, time_zone: str, today: date
+    medications: Iterable[dict], doses: Iterable[dict], *, today: date
 ) -> list[dict]:
     """``[{"medication", "name", "doses": [{"id", "time", "taken_at", "version"}]}]``: the
     medicines taken as needed whose course includes ``today``, by name, each with the
-    doses taken on the patient's ``today`` (in ``time_zone``), earliest first."""
+    doses taken on the patient's ``today`` (each in the zone it was taken in), earliest
+    first."""
     day = today.isoformat()
     shown = [m for m in medications if m["schedule"] == "as_needed" and in_course(m, day)]
     taken = dose_days.by_medication(
         sorted(
-            (d for d in doses if dose_days.local_day(d["taken_at"], time_zone) == day),
+            (d for d in doses if dose_days.day_of(d) == day),
             key=lambda d: d["taken_at"],
         )
     )
@@ -38,7 +39,7 @@ def as_needed_today(
             "doses": [
                 {
                     "id": dose["id"],
-                    "time": dose_days.local_time(dose["taken_at"], time_zone),
+                    "time": dose_days.clock_of(dose),
                     "taken_at": dose["taken_at"],
                     "version": dose["version"],
                 }

@@ -150,7 +150,6 @@ def patient_view(
         patient.id,
         therapies,
         today=today,
-        time_zone=patient.time_zone,
         shown_from=reads.shown_from(today),
         responses=responses,
     )

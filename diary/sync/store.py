@@ -49,6 +49,10 @@ def row_to_json(kind, row) -> dict:
     """A stored row as the API shows it."""
     out = {"id": row["id"]}
     for name in data_fields(kind):
+        if name not in row:
+            # A column a later migration adds (a dose's time_zone), read by an earlier
+            # migration's repair while upgrading an older database: left out.
+            continue
         value = row[name]
         out[name] = json.loads(value) if name in JSON_COLUMNS else value
     out.update(
@@ -70,7 +74,7 @@ def _derived(kind, out: dict) -> dict:
 def row_data(kind, row) -> dict:
     """Only the content fields of a row (what the content hash covers)."""
     full = row_to_json(kind, row)
-    return {name: full[name] for name in data_fields(kind)}
+    return {name: full[name] for name in data_fields(kind) if name in full}
 
 
 #: What a delete clears of each kind's content. A deleted record keeps what makes it a row
@@ -257,6 +261,8 @@ def apply_change(
             merge.REJECTED,
             error={"code": "not_found", "message": _("No such object."), "fields": {}},
         )
+    if kind == "dose" and not deleted and data.get("time_zone") is None:
+        data = {**data, "time_zone": _dose_zone(db, patient_id, row, batch)}
     # A delete marks the row deleted (a tombstone) and clears its content (TOMBSTONE).
     content = data if not deleted else (_tombstone(kind, row) if row is not None else None)
     incoming = merge.content_hash(content, deleted) if content is not None else None
@@ -316,6 +322,24 @@ def apply_change(
     return Outcome(object_id, kind, merge.APPLIED, version, row=_derived(kind, written))
 
 
+def _dose_zone(db, patient_id, row, batch) -> str:
+    """The zone of a dose whose change names none: the one it has (an edit, or a create
+    sent again, so that it hashes as it did), else the account's zone now (read once a
+    batch). Filled in before the content is fingerprinted: "same content" compares it."""
+    if row is not None:
+        return row["time_zone"]
+    if batch is not None:
+        if batch.zone is None:
+            batch.zone = account_zone(db, patient_id)
+        return batch.zone
+    return account_zone(db, patient_id)
+
+
+def account_zone(db, patient_id) -> str:
+    """The time zone the patient's account is set to now."""
+    return db.execute("SELECT time_zone FROM users WHERE id = ?", [patient_id]).fetchone()[0]
+
+
 def server_change(db, kind, row, content: dict) -> Outcome:
     """Give a live ``row`` the normalised ``content`` as a change the server makes itself
     (a migration's repair), inside the caller's transaction.
@@ -368,7 +392,8 @@ class Batch:
       than one a change, kept up to date as the batch creates rows. An id not in ``ids``
       is looked up on its own;
     - ``halted``: the records (kind, id) whose change in this batch was not applied: the
-      batch applies no later change to them (api/sync.py, ``held_back``).
+      batch applies no later change to them (api/sync.py, ``held_back``);
+    - ``zone``: the account's time zone, for the doses that name none (read once).
     """
 
     def __init__(self, db, count: int, ids):
@@ -378,6 +403,7 @@ class Batch:
         self.now = now_iso()
         self._holders = None
         self.halted: set[tuple[str, str]] = set()
+        self.zone: str | None = None
 
     def holders(self, object_id) -> set[str]:
         if self._holders is None:
@@ -480,9 +506,10 @@ def _id_taken(object_id, kind) -> Outcome:
     )
 
 
-def _statements(kind):
-    """The INSERT and the UPDATE of a kind's row: content columns, then the row's own."""
-    table, fields = KINDS[kind]["table"], _FIELDS[kind]
+def _statements(kind, fields=None):
+    """The INSERT and the UPDATE of a kind's row: content columns (``fields``, all of the
+    kind's by default), then the row's own."""
+    table, fields = KINDS[kind]["table"], fields or _FIELDS[kind]
     own = ("version", "deleted", "updated_at", "seq")
     created = (*fields, *own, "id", "patient_id", "created_at")
     insert = (
@@ -505,12 +532,19 @@ def _write_row(
 ) -> tuple[str, str]:
     """Insert or update the row; return its ``(created_at, updated_at)``."""
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
+    fields, encoded, statements = _FIELDS[kind], _ENCODED[kind], _STATEMENTS[kind]
+    if len(content) < len(fields):
+        # An earlier migration's repair of a row read before a later one added a column
+        # (row_to_json): written without it.
+        fields = tuple(name for name in fields if name in content)
+        encoded = tuple(name in JSON_COLUMNS for name in fields)
+        statements = _statements(kind, fields)
     values = [
-        _COLUMN_TEXT(content[name]) if encoded else content[name]
-        for name, encoded in zip(_FIELDS[kind], _ENCODED[kind], strict=True)
+        _COLUMN_TEXT(content[name]) if json_column else content[name]
+        for name, json_column in zip(fields, encoded, strict=True)
     ]
     values += [version, int(deleted), updated_at, seq]
-    insert, update = _STATEMENTS[kind]
+    insert, update = statements
     if existing is None:
         db.execute(insert, [*values, object_id, patient_id, created_at])
     else:

@@ -49,7 +49,6 @@ def index():
         current_user.id,
         store.list_therapies(db, current_user.id),
         today=today,
-        time_zone=current_user.time_zone,
         shown_from=shown_from,
     )
     older_url = _older_days(shown_from)

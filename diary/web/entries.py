@@ -317,7 +317,7 @@ def _render_today(values, errors=None, status=None, as_needed_problem=None):
         form_open=not logged or bool(errors) or bool(status),
         questionnaire_cards=today_cards(get_db(), current_user.id, local_today()),
         as_needed=medication_records.as_needed_today(
-            get_db(), current_user.id, time_zone=current_user.time_zone, today=local_today()
+            get_db(), current_user.id, today=local_today()
         ),
         as_needed_problem=as_needed_problem,
     )

@@ -44,6 +44,7 @@ FIELD_WORDS = {
     "changes": _l("dose changes"),
     "medication_id": _l("medicine"),
     "taken_at": _l("time taken"),
+    "time_zone": _l("Time zone"),
     "questionnaire": _l("questionnaire"),
     "answers": _l("answers"),
     "therapy_id": _l("the therapy it is about"),

@@ -12,6 +12,7 @@ import uuid
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from diary import time_zones
 from diary.access import allow
 from diary.clinical import comparison, comparison_words
 from diary.days import latest_allowed_day, parse_day
@@ -211,7 +212,7 @@ def took_one():
         problem = {"medication_id": medication_id, "message": ID_IN_USE}
         return today_page(as_needed_problem=problem), 422
     if outcome.status == merge.APPLIED:
-        time = doses.local_time(outcome.row["taken_at"], current_user.time_zone)
+        time = doses.clock_of(outcome.row)
         flash(
             _("Recorded: %(name)s at %(time)s.", name=medication_name(medication), time=time),
             "success",
@@ -230,16 +231,15 @@ def _id_in_use(outcome, medication_id) -> bool:
 
 def _dose_page(dose, errors=None, values=None, status=200, message=None):
     medication = store.get(get_db(), "medication", current_user.id, dose["medication_id"])
-    zone = current_user.time_zone
     return render_template(
         "medications/dose.html",
         dose=dose,
         name=medication_name(medication) if medication else _("a medicine no longer in your list"),
-        values=values
-        or {
-            "day": doses.local_day(dose["taken_at"], zone),
-            "time": doses.local_time(dose["taken_at"], zone),
-        },
+        values=values or {"day": doses.day_of(dose), "time": doses.clock_of(dose)},
+        # The form's day and time are on the clock of the zone the dose was taken in.
+        clock=doses.clock_of(dose),
+        place=time_zones.place(dose["time_zone"]),
+        elsewhere=dose["time_zone"] != current_user.time_zone,
         errors=errors or {},
         message=message,
         today=_today().isoformat(),
@@ -259,22 +259,20 @@ def edit_dose(object_id):
         parse_day(values["day"], last=latest_allowed_day())
     except ValueError as err:
         return _dose_page(dose, {"day": str(err)}, values, status=422)
-    zone = current_user.time_zone
+    zone = dose["time_zone"]
     try:
         taken_at = doses.at_local(values["day"], values["time"], zone)
     except ValueError:
         errors = {"time": _("must be a day and a time, like 2026-03-02 and 08:15")}
         return _dose_page(dose, errors, values, status=422)
-    if (values["day"], values["time"]) == (
-        doses.local_day(dose["taken_at"], zone),
-        doses.local_time(dose["taken_at"], zone),
-    ):
+    if (values["day"], values["time"]) == (doses.day_of(dose), doses.clock_of(dose)):
         # The form shows the minute only, and one reading of a clock time the night clocks
         # go back: a dose saved as it was shown keeps its moment, to the second.
         taken_at = dose["taken_at"]
     data = {
         "medication_id": dose["medication_id"],
         "taken_at": taken_at,
+        "time_zone": zone,  # a new time on the same clock: the dose stays in its zone
         "base_version": request.form.get("base_version", ""),
     }
     valid, errors = _validated(DoseUpdate, data)
@@ -297,6 +295,6 @@ def edit_dose(object_id):
 def delete_dose(object_id):
     dose = _own("dose", object_id)
     store.change(get_db(), current_user.id, "dose", dose["id"], dose["version"], True, None)
-    time = doses.local_time(dose["taken_at"], current_user.time_zone)
+    time = doses.clock_of(dose)
     flash(_("Removed the dose taken at %(time)s.", time=time), "success")
     return redirect(url_for("entries.today", _anchor="as-needed-heading"))

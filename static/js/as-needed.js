@@ -1,5 +1,5 @@
 // Today's "Took one" with JavaScript: a tap queues a dose in the outbox (kind "dose") with
-// this phone's clock and shows it at once, online or not; a dose's time opens a small editor
+// this phone's clock and the account's time zone, and shows it at once, online or not; a dose's time opens a small editor
 // to change the time or remove it, queued the same way. The block is reconciled with
 // IndexedDB, so a Today page from the cache shows the medicines and doses synced since, and
 // those recorded here. Without JavaScript the same forms and links go to the server.
@@ -33,6 +33,9 @@ async function onTook(event) {
   event.preventDefault();
   const item = form.closest("[data-medication-id]");
   const data = { medication_id: item.dataset.medicationId, taken_at: new Date().toISOString() };
+  // The account's zone as this page knows it (base.html): the dose keeps the zone it was
+  // taken in, even when it reaches the server after the account's zone has changed.
+  if (document.body.dataset.timeZone) data.time_zone = document.body.dataset.timeZone;
   const box = await outbox();
   if (!(await kept(() => box.save("dose", crypto.randomUUID(), data), say))) return;
   say(t("Recorded: %(name)s at %(time)s.", { name: item.dataset.name, time: clockTime(data.taken_at) }));

@@ -86,6 +86,15 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     expect(panel.locator("[data-outbox-id]")).to_have_count(2)  # the medicine and the dose
     assert_no_axe_violations_light_and_dark(page)
     assert list(held(page, url, "doses")) == []  # nothing sent yet
+    # The patient flies to New York and sets their account's zone on another device before
+    # this phone is back: the dose keeps the zone it was taken in (UTC).
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    moved = page.request.put(
+        url + "/api/v1/users/me",
+        data={"time_zone": "America/New_York"},
+        headers={"X-CSRFToken": token},
+    )
+    assert moved.ok, moved.text()
 
     # Back online, and the first answer is lost on the way: sent again, applied once.
     seen = lose_the_first_sync_answer(page.context)
@@ -102,6 +111,7 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     assert medicines[new_id]["changes"] == [{"day": "2025-02-01", "dose": "75 mg twice a day"}]
     [dose] = held(page, url, "doses").values()
     assert (dose["medication_id"], dose["version"]) == (ibuprofen["id"], 1)
+    assert dose["time_zone"] == "UTC"
 
     page.goto(url + "/today")
     expect(page.locator(f"[data-dose-id='{dose['id']}']")).to_have_count(1)
