@@ -5,6 +5,7 @@ import os
 import sqlite3
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -15,6 +16,7 @@ from bench import served
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
+PASSWORD = "a calm river at dawn"
 
 
 def pytest_collection_modifyitems(items):
@@ -109,7 +111,7 @@ def new_user(live_server):
         stamp = f"{time.time_ns()}{counter['n']}"
         return {
             "email": f"{role}{stamp}@example.org",
-            "password": "a calm river at dawn",
+            "password": PASSWORD,
             "name": f"Test {role.title()}",
             "role": role,
         }
@@ -227,6 +229,43 @@ def assert_no_axe_violations_light_and_dark(page):
         page.emulate_media(color_scheme="light")
 
 
+# Every control a finger taps, with the box it hits: its own or its label's, the larger
+# (segments and checkboxes are drawn by their labels). Left out: what is not shown (inside
+# a closed <details>, say), and a link inside a sentence, whose height is the line's
+# (WCAG 2.5.8's exception for inline links; a link alone on its line is a target like any).
+TARGETS_JS = """(root) => Array.from(
+    document.querySelector(root).querySelectorAll(
+        "a[href], input, button, textarea, select, summary, [role=button]"),
+    (el) => {
+        if (el.type === "hidden" || !el.checkVisibility()) return null;
+        const boxes = [el, ...(el.labels || [])].map((e) => e.getBoundingClientRect())
+            .filter((r) => r.width > 2 && r.height > 2);
+        if (!boxes.length) return null;
+        const inSentence = el.matches("a") && getComputedStyle(el).display === "inline"
+            && el.parentElement.textContent.trim().length > el.textContent.trim().length;
+        if (inSentence) return null;
+        return {
+            name: el.name || el.id || el.textContent.trim().slice(0, 40) || el.tagName,
+            region: el.classList.contains("region"),
+            width: Math.max(...boxes.map((r) => r.width)),
+            height: Math.max(...boxes.map((r) => r.height)),
+        };
+    }).filter(Boolean)"""
+
+
+def assert_targets_big_enough(page, root="body"):
+    """Every control shown under ``root`` is at least 44 x 44 px, a body-map region 24 x 24
+    (WCAG 2.5.5 and 2.5.8, DESIGN.md); returns the controls measured."""
+    # page.evaluate, not a locator's: one call, where resolving a locator costs a tenth of a
+    # second on a large page.
+    targets = page.evaluate(TARGETS_JS, root)
+    small = [
+        t for t in targets if min(t["width"], t["height"]) < (24 if t["region"] else 44) - 0.01
+    ]
+    assert small == [], (page.url, small)
+    return targets
+
+
 def seed_demo_diary(page, url):
     """The demo patient's ~150 days, two therapies and questionnaire answers, ending today
     (UTC: the user's zone), sent as a phone would (one sync batch) as the signed-in user of
@@ -342,6 +381,39 @@ def ready(page, user_id, lang="en"):
         f"""caches.open('{cache}').then(async (c) =>
             !!(await c.match('/today')) && !!(await c.match('/history')))""",
     )
+
+
+@contextmanager
+def live_database(live_server):
+    """The live server's SQLite file, opened as the app opens it (WAL, its write lock): for
+    what a test cannot do through a page, such as reading the link a mail would carry."""
+    from diary.db import close_database, open_database
+
+    db = open_database(live_server.instance_path / "diary.sqlite3")
+    try:
+        yield db
+    finally:
+        close_database(db)
+
+
+def add_user(db, role, name):
+    """A user made straight in the live server's database, as `flask create-user` makes one:
+    someone a page names (a physician shared with, a patient on a physician's list)."""
+    from diary import accounts
+
+    hasher = accounts.make_hasher(
+        {"ARGON2_TIME_COST": 1, "ARGON2_MEMORY_COST_KIB": 8, "ARGON2_PARALLELISM": 1}
+    )
+    email = f"{role}{time.time_ns()}@example.org"
+    return accounts.register(db, hasher, email=email, password=PASSWORD, role=role, name=name)
+
+
+def add_share(db, patient_id, physician_id, days=365):
+    """The patient shares with the physician for ``days``, by the invite code's own path."""
+    from diary.sharing import invites
+
+    invite = invites.create(db, patient_id)
+    invites.accept(db, physician_id, invite.code, share_days=days)
 
 
 def rows_in_database(live_server, entry_id):

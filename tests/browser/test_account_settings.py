@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     PHONE,
     ROOT,
     assert_no_axe_violations,
+    assert_no_axe_violations_light_and_dark,
     page_width,
     register_via_api,
 )
@@ -83,15 +84,13 @@ def test_without_javascript_registration_keeps_utc_and_names_every_problem(
     context.close()
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_the_account_page_changes_name_and_time_zone(page, live_server, new_user, scheme):
-    page.emulate_media(color_scheme=scheme)
+def test_the_account_page_changes_name_and_time_zone(page, live_server, new_user):
     user = new_user()
     register_via_api(page, live_server.url, user)
     page.goto(live_server.url + "/account")
     settings = page.get_by_role("region", name="Name and time zone")
     expect(settings.get_by_label("Time zone")).to_have_value("UTC")
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)
     settings.get_by_label("Time zone").select_option(label="Japan — Tokyo")
     settings.get_by_label("Your name").fill("Pat Tanaka")
     settings.get_by_role("button", name="Save name and time zone").click()
@@ -104,7 +103,7 @@ def test_the_account_page_changes_name_and_time_zone(page, live_server, new_user
     settings.get_by_label("Your name").fill("")
     settings.get_by_role("button", name="Save name and time zone").click()
     expect(page.get_by_text("Your name must not be empty.")).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)
 
 
 def print_reset_link(live_server, email):
@@ -131,11 +130,7 @@ def print_reset_link(live_server, email):
     return re.search(r"https?://\S+/reset/\S+", result.stdout).group(0)
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_a_forgotten_password_from_the_sign_in_page_to_a_new_one(
-    page, live_server, new_user, scheme
-):
-    page.emulate_media(color_scheme=scheme)
+def test_a_forgotten_password_from_the_sign_in_page_to_a_new_one(page, live_server, new_user):
     user = new_user()
     register_via_api(page, live_server.url, user)
     page.context.clear_cookies()  # a new phone: nobody signed in
@@ -144,12 +139,12 @@ def test_a_forgotten_password_from_the_sign_in_page_to_a_new_one(
     page.get_by_role("link", name="Forgot your password?").click()
     expect(page.get_by_role("heading", name="Forgot your password?")).to_be_visible()
     expect(page.get_by_text("Ask the people who run this diary")).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)
 
     link = print_reset_link(live_server, user["email"])
     page.goto(link)
     expect(page.get_by_role("heading", name="Set a new password")).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)
     page.get_by_label("New password").fill("short")
     page.get_by_role("button", name="Set the new password").click()
     expect(page.get_by_text("New password must be at least 10 characters long.")).to_be_visible()
@@ -163,4 +158,4 @@ def test_a_forgotten_password_from_the_sign_in_page_to_a_new_one(
 
     page.goto(link)
     expect(page.get_by_text("This link was used already")).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)

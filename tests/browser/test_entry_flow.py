@@ -10,7 +10,14 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from diary.clinical import RED_FLAG_ADVICE
-from tests.browser.conftest import PHONE, assert_no_axe_violations, register_via_api, scripted
+from tests.browser.conftest import (
+    PHONE,
+    assert_no_axe_violations,
+    assert_no_axe_violations_light_and_dark,
+    assert_targets_big_enough,
+    register_via_api,
+    scripted,
+)
 
 SCORE_HELP = "average over the last 24 hours"
 
@@ -359,35 +366,14 @@ def test_save_is_in_reach_without_scrolling_and_never_covered(page, live_server,
     assert height <= 2 * page.viewport_size["height"], height
 
 
-# Every control of the entry form, with the box a thumb hits: its own or its label's, the
-# larger (segments and checkboxes are drawn by their labels).
-TARGETS_JS = """(form) => Array.from(
-    form.querySelectorAll("input, button, textarea, select, summary, [role=button]"),
-    (el) => {
-        const boxes = [el, ...(el.labels || [])].map((e) => e.getBoundingClientRect())
-            .filter((r) => r.width > 2 && r.height > 2);
-        if (el.type === "hidden" || !boxes.length) return null;
-        return {
-            name: el.name || el.id || el.tagName,
-            region: el.classList.contains("region"),
-            width: Math.max(...boxes.map((r) => r.width)),
-            height: Math.max(...boxes.map((r) => r.height)),
-        };
-    }).filter(Boolean)"""
-
-
 @pytest.mark.parametrize("width", [390, 360])
 def test_every_control_is_at_least_44_px_and_every_region_24(page, live_server, new_user, width):
     register_via_api(page, live_server.url, new_user())
     page.set_viewport_size({"width": width, "height": 844})
     page.goto(live_server.url + "/today")
     page.locator("details.more > summary").tap()  # the optional parts, unfolded
-    targets = page.locator("[data-entry-form]").evaluate(TARGETS_JS)
+    targets = assert_targets_big_enough(page, "[data-entry-form]")
     assert len(targets) > 100
-    small = [
-        t for t in targets if min(t["width"], t["height"]) < (24 if t["region"] else 44) - 0.01
-    ]
-    assert small == []
 
 
 def test_red_flag_advice_appears_on_tick(page, live_server, new_user):
@@ -432,6 +418,6 @@ def test_today_history_and_edit_have_no_axe_violations(page, live_server, new_us
     )
     page.goto(url + "/history")
     expect(page.locator(f'[data-entry-id="{entry["id"]}"]')).to_be_visible()
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)
     page.goto(url + f"/entries/{entry['id']}/edit")
-    assert_no_axe_violations(page)
+    assert_no_axe_violations_light_and_dark(page)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, register_via_api
+from tests.browser.conftest import assert_no_axe_violations_light_and_dark, register_via_api
 
 WATCH_STATUS = """() => {
     window.importStatus = [];
@@ -14,13 +14,6 @@ WATCH_STATUS = """() => {
     new MutationObserver(() => window.importStatus.push(status.textContent)).observe(
         status, { childList: true, characterData: true, subtree: true });
 }"""
-
-
-def axe_light_and_dark(page):
-    assert_no_axe_violations(page)
-    page.emulate_media(color_scheme="dark")
-    assert_no_axe_violations(page)
-    page.emulate_media(color_scheme="light")
 
 
 def record_a_diary(page, url):
@@ -56,7 +49,7 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
     page.goto(url + "/account")
     page.get_by_role("link", name="Download or import your diary").click()
     expect(page.get_by_role("heading", name="Your data", exact=True)).to_be_visible()
-    axe_light_and_dark(page)
+    assert_no_axe_violations_light_and_dark(page)
     with page.expect_download() as download:
         page.get_by_role("link", name="A full copy of your diary").click()
     assert download.value.suggested_filename.startswith("diary-copy-")
@@ -83,7 +76,7 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
     assert "Checking the copy and importing it…" in seen
     entries = page.request.get(url + "/api/v1/entries").json()["entries"]
     assert [e["leg_pain"] for e in entries] == [4, 6, 7]
-    axe_light_and_dark(page)
+    assert_no_axe_violations_light_and_dark(page)
 
     # Again: nothing new; then a file that is not a copy says what is wrong, in place.
     choose(page, "diary-copy.json", copy)
@@ -97,7 +90,7 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
     expect(alert).to_contain_text("This file is not a diary copy from this app.")
     expect(alert).to_be_focused()
     expect(page.get_by_label("Copy of your diary")).to_have_attribute("aria-invalid", "true")
-    axe_light_and_dark(page)
+    assert_no_axe_violations_light_and_dark(page)
 
 
 def test_the_download_and_import_controls_are_big_enough_to_tap(page, live_server, new_user):

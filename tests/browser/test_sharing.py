@@ -5,13 +5,20 @@ summary prints on A4 and Letter; axe on every new page, light and dark."""
 import io
 import re
 import time
+import uuid
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
+from diary.db import write
 from tests.browser.conftest import (
     PHONE,
+    add_share,
+    add_user,
     assert_no_axe_violations_light_and_dark,
+    assert_targets_big_enough,
     charts_drawn,
+    live_database,
     page_width,
     register_via_api,
     seed_demo_diary,
@@ -206,10 +213,40 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
     desk.close()
 
 
-def test_new_pages_pass_axe_empty_states_and_the_delete_page(page, live_server, new_user):
+def patients_sharing_with(live_server, physician_id, count):
+    """``count`` patients share with the physician, straight in the live server's database:
+    every tenth is a Garcia with a warning sign yesterday whose share ends within the month.
+    Returns the id of one more patient, who shared and stopped."""
+    from diary.schemas import EntryData
+    from diary.sharing import invites
+    from diary.sync import store
+
+    yesterday = (datetime.now(UTC).date() - timedelta(days=1)).isoformat()
+    with live_database(live_server) as db:
+        for n in range(count):
+            garcia = n % 10 == 0
+            patient = add_user(db, "patient", f"{'Sam Garcia' if garcia else 'Alex Morgan'} {n}")
+            entry = {"day": yesterday, "leg_pain": n % 11}
+            if garcia:
+                entry["red_flags"] = ["saddle_numbness"]
+            with write(db):
+                store.apply_change(
+                    db, patient.id, "entry", uuid.uuid4(), None, False, EntryData(**entry)
+                )
+            add_share(db, patient.id, physician_id, days=10 if garcia else 365)
+        former = add_user(db, "patient", "Former Patient")
+        add_share(db, former.id, physician_id)
+        share = invites.of_patient(db, former.id)[0]
+        invites.revoke(db, former.id, share["id"])
+    return former.id
+
+
+def test_a_physicians_list_empty_paged_and_searched_its_refusals_and_the_delete_page_pass_axe(
+    page, live_server, new_user
+):
     url = live_server.url
     page.goto(url + "/signin")
-    register_via_api(page, url, new_user("physician"))
+    physician = register_via_api(page, url, new_user("physician"))
     page.goto(url + "/")
     expect(page.get_by_role("heading", name="Your patients")).to_be_visible()
     assert_no_axe_violations_light_and_dark(page)
@@ -217,6 +254,42 @@ def test_new_pages_pass_axe_empty_states_and_the_delete_page(page, live_server, 
     page.get_by_role("button", name="Add patient").click()
     expect(page.get_by_role("alert")).to_contain_text("This code does not work")
     assert_no_axe_violations_light_and_dark(page)
+
+    # Fifty-five patients: by name, the second page of those found holds the five Garcias, each
+    # with a warning sign and a share that ends soon.
+    former = patients_sharing_with(live_server, physician["id"], 55)
+    page.goto(url + "/patients/?sort=name&q=a&page=2")
+    expect(page.get_by_role("navigation", name="Pages of the list")).to_contain_text("Page 2 of 2")
+    expect(page.locator(".search-result")).to_contain_text("“a”: 55 of 55")
+    expect(page.locator("[data-ends-soon]")).to_have_count(5)
+    expect(page.locator(".flag-box")).to_have_count(5)
+    assert_no_axe_violations_light_and_dark(page)
+    assert_targets_big_enough(page)
+    # The page of a patient who stopped sharing, and the code form after too many wrong codes.
+    page.goto(f"{url}/patients/{former}")
+    expect(page.get_by_text("This diary is not shared with you now.")).to_be_visible()
+    assert_no_axe_violations_light_and_dark(page)
+    assert_targets_big_enough(page)
+    page.goto(url + "/patients/accept")
+    code = page.get_by_label("Invite code from your patient")
+    wrong = {
+        "code": "AAAAA-AAAAA",
+        "csrf_token": page.locator("form", has=code).locator("[name=csrf_token]").input_value(),
+    }
+    too_many = page.get_by_role("heading", name="Too many attempts")
+    # Each server worker counts wrong codes on its own: codes are sent until one refuses,
+    # then the form, which shows the refusal when that worker answers it.
+    for _ in range(40):
+        if page.request.post(url + "/patients/accept", form=wrong).status == 429:
+            code.fill(wrong["code"])
+            with page.expect_navigation():
+                page.get_by_role("button", name="Add patient").click()
+            if too_many.count():
+                break
+    expect(too_many).to_be_visible()
+    assert_no_axe_violations_light_and_dark(page)
+    assert_targets_big_enough(page)
+
     page.get_by_role("link", name="Account").click()
     page.get_by_role("link", name="Delete my account…").click()
     expect(page.get_by_role("heading", name="Delete your account")).to_be_visible()
