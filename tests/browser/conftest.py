@@ -351,6 +351,26 @@ def lose_the_first_sync_answer(context):
     return seen
 
 
+class OfflinePhone:
+    """The phone off the network, for a test that asserts nothing was sent: the context's
+    offline emulation, and its sync line cut at the context's router as well, which sees
+    the service worker's requests too (a Background Sync the emulation has not reached must
+    not deliver what the test checks is still waiting). ``online()`` restores both."""
+
+    def __init__(self, context):
+        self.context = context
+        context.set_offline(True)
+        context.route("**/api/v1/sync", self._cut)
+
+    @staticmethod
+    def _cut(route):
+        route.abort("internetdisconnected")
+
+    def online(self):
+        self.context.unroute("**/api/v1/sync", self._cut)
+        self.context.set_offline(False)
+
+
 def wait_status(page, status, unsynced=None, timeout=15):
     """Wait until the page shows this sync state (and count): one selector, read atomically,
     which Playwright re-reads across navigations."""

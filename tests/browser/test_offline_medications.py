@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     IBUPROFEN,
+    OfflinePhone,
     api_post,
     assert_no_axe_violations_light_and_dark,
     lose_the_first_sync_answer,
@@ -170,14 +171,14 @@ def test_a_medicine_deleted_from_its_page_offline_is_deleted_once(patient_page, 
     scripted(page, "[data-medication-delete-form]")
     cached(page, user, "/medications/")
 
-    page.context.set_offline(True)
+    phone = OfflinePhone(page.context)
     page.get_by_role("button", name="Delete", exact=True).click()
     expect(page).to_have_url(url + "/medications/")
     expect(page.get_by_role("status").filter(has_text="Deleted: Ibuprofen 400 mg.")).to_be_visible()
     expect(page.locator("[data-outbox-panel] [data-outbox-id]")).to_have_count(1)
     assert ibuprofen["id"] in held(page, url, "medications")  # not sent yet
 
-    page.context.set_offline(False)
+    phone.online()
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_status(page, "synced", 0)
     assert ibuprofen["id"] not in held(page, url, "medications")
