@@ -86,10 +86,10 @@ async function wireCreate(form, draftId) {
     const saved = t("Saved on this phone for %(what)s. It will be sent when you are online.", { what }) + advice;
     say(form, saved, "device");
     clearEntryForm(form, localToday());
-    // Today shows the entry at once and folds the form (today-view.js).
-    form.dispatchEvent(new CustomEvent("diary:entry-saved", { bubbles: true, detail: { id: entryId, message: saved } }));
     if (draftId && window.location.search) history.replaceState(null, "", window.location.pathname);
-    await changed();
+    // Today shows the entry and folds the form (today-view.js) once the header counts it.
+    const showSaved = () => form.dispatchEvent(new CustomEvent("diary:entry-saved", { bubbles: true, detail: { id: entryId, message: saved } }));
+    await changed(showSaved);
     const record = await box.record(entryId);
     let outcome = null;
     if (!record) outcome = [t("Saved for %(what)s. Synced.", { what }) + advice, "synced"];

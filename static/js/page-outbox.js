@@ -50,10 +50,15 @@ export async function closeOutbox() {
   if (opened) (await opened.catch(() => null))?.close();
 }
 
-/** Called after every change queued on this page: tell other pages, and send it. */
-export async function changed() {
+/**
+ * Called after every change queued on this page: tell other pages, redraw the header, and
+ * send it. ``shown`` runs once the header counts the change and before it is sent, so
+ * that a form's "saved" never appears beside a header still saying "All synced".
+ */
+export async function changed(shown) {
   announce(userId, { type: "changed" });
   for (const task of after.change) await task();
+  shown?.();
   return syncNow();
 }
 

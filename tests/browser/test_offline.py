@@ -435,6 +435,32 @@ JOIN_A_FAILING_FLUSH = """async () => {
 }"""
 
 
+# Records the header's sync state at the moment the Today form folds (its "saved").
+HEADER_WHEN_THE_FORM_FOLDS = """() => {
+    const fold = document.querySelector('[data-another-entry]');
+    new MutationObserver((_, observer) => {
+        if (fold.open) return;
+        observer.disconnect();
+        const { syncStatus, unsynced } = document.body.dataset;
+        window.headerWhenFolded = [syncStatus, unsynced];
+    }).observe(fold, { attributes: true, attributeFilter: ['open'] });
+}"""
+
+
+def test_the_header_counts_a_saved_entry_before_the_form_says_saved(patient_page):
+    """A patient who reads "Saved on this phone" must not see "All synced" beside it: the
+    header counts the entry before the form folds, and only then is it sent."""
+    page, user, server = patient_page()
+    open_the_form(page)
+    wait_status(page, "synced", 0)
+    page.evaluate(HEADER_WHEN_THE_FORM_FOLDS)
+    log_entry(page, 5, note="counted")
+    assert page.evaluate("window.headerWhenFolded") == ["pending", "1"]
+    # ...and the header's "All synced" that follows means the server has it.
+    wait_status(page, "synced", 0)
+    assert [e["note"] for e in server.entries().values()] == ["counted"]
+
+
 def test_a_send_asked_for_while_a_flush_loses_its_answer_still_happens(patient_page):
     page, user, server = patient_page()
     done = page.evaluate(JOIN_A_FAILING_FLUSH)
