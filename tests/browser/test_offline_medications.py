@@ -155,16 +155,14 @@ def test_a_dose_shows_its_own_zones_day_and_clock_on_a_phone_elsewhere(
 ):
     """The account and the dose in Madrid, the phone in New York: a dose at 00:01 today in
     Madrid (yesterday evening in New York) reads the same on the server's Today, after the
-    script redraws it, in its editor and in the conflict chooser."""
+    script redraws it, in its editor, and in the conflict chooser after the account moved
+    to New York's zone."""
     page, user, _ = patient_page(browser.new_context(**PHONE, timezone_id="America/New_York"))
     url = live_server.url
     zone = zone_away_from_midnight()
     today = datetime.now(ZoneInfo(zone)).date()
-    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
-    moved = page.request.put(
-        url + "/api/v1/users/me", data={"time_zone": zone}, headers={"X-CSRFToken": token}
-    )
-    assert moved.ok, moved.text()
+    headers = {"X-CSRFToken": page.request.get(url + "/api/v1/session").json()["csrf_token"]}
+    assert page.request.put(url + "/api/v1/users/me", data={"time_zone": zone}, headers=headers).ok
     ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
     at = {t: dose_days.at_local(today.isoformat(), t, zone) for t in ("00:01", "00:02", "00:03")}
     dose = api_post(
@@ -204,13 +202,16 @@ def test_a_dose_shows_its_own_zones_day_and_clock_on_a_phone_elsewhere(
     page.get_by_role("button", name="Save time").click()
     expect(link).to_have_attribute("data-state", "device")
     expect(link).to_have_text(re.compile(r"^00:02,"))
-    # Meanwhile another device moves the same dose.
+    # Meanwhile another device moves the same dose, and the patient, now in New York, sets
+    # the account's zone there: the dose stays on Madrid's clock.
     moved = page.request.put(
         f"{url}/api/v1/doses/{dose['id']}",
         data={"medication_id": ibuprofen["id"], "taken_at": at["00:03"], "base_version": 1},
-        headers={"X-CSRFToken": token},
+        headers=headers,
     )
     assert moved.ok, moved.text()
+    there = {"time_zone": "America/New_York"}
+    assert page.request.put(url + "/api/v1/users/me", data=there, headers=headers).ok
 
     phone.online()
     page.evaluate("window.dispatchEvent(new Event('online'))")
