@@ -88,7 +88,7 @@ export function doseClock(moment, zone) {
  * time the clocks skip on the clock before the change (just after it), a repeated one as its first. */
 export function doseMoment(day, time, zone) {
   const wallOf = (at) => Date.parse(Object.values(doseClock(at, zone)).join("T") + "Z"); // its clock as if UTC
-  const wall = Date.parse(`${day}T${time}Z`);
+  const wall = Date.parse(`${day}T${time}:00Z`);
   const [before, after] = [wall - 864e5, wall + 864e5].map((at) => wall - (wallOf(at) - at));
   return new Date(wallOf(before) === wall || wallOf(after) !== wall ? before : after);
 }
