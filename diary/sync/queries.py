@@ -1,8 +1,8 @@
 """The read queries of the synced kinds: one record, the lists the pages and the API show,
 the days a comparison needs, and what changed since a sync cursor.
 
-Reads only: every write goes through ``store`` (the one write path). A deleted record is
-left out of every list; only ``changes_since`` (a phone must hear of the delete) and
+Reads only: the writes are in ``store`` (the one write path) and ``tombstones``. A deleted
+record is left out of every list; only ``changes_since`` (a phone must hear of the delete) and
 ``get(..., include_deleted=True)`` return tombstones.
 """
 

@@ -100,7 +100,10 @@ _COLUMN_TEXT = json_text.encoder()  # json.dumps, set up once: three columns a r
 def write_row(
     db, kind, patient_id, object_id, content, deleted, version, existing, stamps, seq, now
 ) -> tuple[str, str]:
-    """Insert or update the row; return its ``(created_at, updated_at)``."""
+    """Insert or update the row; return its ``(created_at, updated_at)``.
+
+    The row alone: its change number (``seq``), its fingerprint in ``revisions`` and the
+    transaction are the caller's (``store.apply_change``, the tombstones' clean-ups)."""
     created_at, updated_at = (stamps.created_at, stamps.updated_at) if stamps else (now, now)
     fields, encoded, statements = FIELDS[kind], _ENCODED[kind], _STATEMENTS[kind]
     if len(content) < len(fields):
