@@ -157,10 +157,6 @@ def changes_since(db, patient_id, seq, limit=5000):
     return changes, last, more
 
 
-def current_seq(db) -> int:
-    return db.execute("SELECT value FROM change_seq").fetchone()[0]
-
-
 def entries_for_comparison(db, patient_id, therapy_start, *, baseline_days=28, exclusion_days=7):
     """The patient's live entries a comparison of a therapy starting ``therapy_start`` can
     see, oldest first.
