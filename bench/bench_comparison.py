@@ -26,7 +26,7 @@ from flask_login import current_user  # noqa: E402
 from diary.access import allow  # noqa: E402
 from diary.clinical import analysis, comparison
 from diary.db import get_db  # noqa: E402
-from diary.sync import store  # noqa: E402
+from diary.sync import queries  # noqa: E402
 
 
 def build(tmp):
@@ -37,7 +37,7 @@ def build(tmp):
     @allow("patient")
     def day_means():
         days = {}
-        for entry in store.all_entries(get_db(), current_user.id):
+        for entry in queries.all_entries(get_db(), current_user.id):
             sums = days.setdefault(entry["day"], [0, 0, 0, 0])
             if entry["leg_pain"] is not None:
                 sums[0] += entry["leg_pain"]
@@ -106,9 +106,9 @@ def page_parts(app, therapy_ids, runs):
     """Median ms of each step the charts page takes, called directly (no request)."""
     with app.app_context():
         db = get_db()
-        entries = store.all_entries(db, 1)
+        entries = queries.all_entries(db, 1)
         rows = comparison.analysis_rows(entries)
-        starts = [store.get(db, "therapy", 1, tid)["start_day"] for tid in therapy_ids]
+        starts = [queries.get(db, "therapy", 1, tid)["start_day"] for tid in therapy_ids]
         today = comparison.patient_today("UTC")
 
         def four_comparisons():
@@ -117,7 +117,7 @@ def page_parts(app, therapy_ids, runs):
                 analysis.compare(start, None, today=today, days=days)
 
         steps = {
-            "read and decode every entry (store.all_entries)": lambda: store.all_entries(db, 1),
+            "read and decode every entry (queries.all_entries)": lambda: queries.all_entries(db, 1),
             "entries to analysis rows": lambda: comparison.analysis_rows(entries),
             "daily values once + compare x4 (days=)": four_comparisons,
             "timeline with 7-day means": lambda: analysis.timeline(rows),
@@ -144,7 +144,7 @@ def main():
         print("(Flask test client in-process; median wall and CPU ms per request)")
         paths = {
             "baseline: per-day means in SQL": "/bench/day-means-sql",
-            "per-day means over store.all_entries": "/bench/day-means",
+            "per-day means over queries.all_entries": "/bench/day-means",
         }
         for n, tid in enumerate(therapies, 1):
             paths[f"comparison, therapy {n} of 4"] = f"/api/v1/therapies/{tid}/comparison"

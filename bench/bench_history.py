@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python bench/bench_history.py
 
-The history page asks store.list_entries for 30 entries at a time. Keyset paging (the
+The history page asks queries.list_entries for 30 entries at a time. Keyset paging (the
 ``after`` cursor) costs the same on the first and the last page; OFFSET paging, measured
 here as the baseline, gets slower the deeper the page.
 """
@@ -18,7 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from diary.db import close_database, migrate, open_database, write  # noqa: E402
-from diary.sync import cursors, store  # noqa: E402
+from diary.sync import cursors, queries, store  # noqa: E402
 
 DAYS = 1830
 PAGE = 30
@@ -76,7 +76,7 @@ def main():
         # Walk to the last page once to get its cursor.
         cursor, pages = None, 0
         while True:
-            _, next_cursor = store.list_entries(
+            _, next_cursor = queries.list_entries(
                 db,
                 1,
                 limit=PAGE,
@@ -87,8 +87,8 @@ def main():
                 break
             last_cursor, cursor = cursor, next_cursor
         last_after = cursors.decode_page(last_cursor)
-        first_ms = median_ms(lambda: store.list_entries(db, 1, limit=PAGE))
-        last_ms = median_ms(lambda: store.list_entries(db, 1, limit=PAGE, after=last_after))
+        first_ms = median_ms(lambda: queries.list_entries(db, 1, limit=PAGE))
+        last_ms = median_ms(lambda: queries.list_entries(db, 1, limit=PAGE, after=last_after))
         offset = (pages - 1) * PAGE
         sql = (
             "SELECT * FROM entries WHERE patient_id = 1 AND deleted = 0 "

@@ -40,7 +40,9 @@ DEFAULTS = {
     # CSRF is checked by security.check_csrf, after the access check (see create_app).
     "WTF_CSRF_CHECK_DEFAULT": False,
     "RATELIMIT_HEADERS_ENABLED": True,
-    "RATELIMIT_STORAGE_URI": "memory://",
+    # Filled in by security.init_app: a file beside the database that every worker shares
+    # (diary/rate_limit_store.py), unless set to Redis or memory:// (one count per worker).
+    "RATELIMIT_STORAGE_URI": None,
     "MAX_CONTENT_LENGTH": 2 * 1024 * 1024 + 64 * 1024,
     # An imported copy of a diary (POST /api/v1/import and the import page) may be larger:
     # five years of daily entries with a note on each is about 2.5 MB (docs/exports.md).

@@ -164,7 +164,7 @@ def _public_description(exc):
     return desc if len(desc) < 300 else ""
 
 
-def _handle_storage(exc: sqlite3.Error):
+def handle_storage(exc: sqlite3.Error):
     if not any(words in str(exc).lower() for words in _STORAGE_TROUBLE):
         return _handle_unexpected(exc)
     # The operator needs to know at once: the log says what SQLite said.
@@ -189,5 +189,5 @@ def init_app(app):
     app.before_request_funcs.setdefault(None, []).insert(0, refuse_unreadable_host)
     app.register_error_handler(ApiError, _handle_api_error)
     app.register_error_handler(HTTPException, _handle_http)
-    app.register_error_handler(sqlite3.OperationalError, _handle_storage)
+    app.register_error_handler(sqlite3.OperationalError, handle_storage)
     app.register_error_handler(Exception, _handle_unexpected)

@@ -330,10 +330,10 @@ def m011_user_locale(db):
 def m012_deleted_content_cleared(db):
     # A delete used to keep the record's content (notes, scores, a medicine's name) in its
     # tombstone, which every new phone then received; deletes now clear it
-    # (store.TOMBSTONE), and this clears what earlier deletes kept.
-    from diary.sync import store  # the store needs the schema above, not the reverse
+    # (tombstones.TOMBSTONE), and this clears what earlier deletes kept.
+    from diary.sync import tombstones  # they need the schema above, not the reverse
 
-    store.clear_deleted_content(db)
+    tombstones.clear_deleted_content(db)
 
 
 @migrations()
@@ -422,10 +422,10 @@ def m019_deleted_records_forgotten(db):
     # The revisions kept the content hash of every version of a record after it was deleted:
     # an unsalted SHA-256 of a day and two 0-10 scores is reversed by trying them all. A
     # delete now keeps only its own fingerprint (of the tombstone); this removes what earlier
-    # deletes left, and the fingerprints of rows no table holds (diary/sync/store.py).
-    from diary.sync import store  # the store needs the schema above, not the reverse
+    # deletes left, and the fingerprints of rows no table holds (diary/sync/tombstones.py).
+    from diary.sync import tombstones  # they need the schema above, not the reverse
 
-    store.forget_deleted(db)
+    tombstones.forget_deleted(db)
 
 
 @migrations()

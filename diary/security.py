@@ -1,9 +1,10 @@
 """CSRF, rate limits, sign-in sessions, cookies and security headers."""
 
 import hashlib
+import sqlite3
 from datetime import datetime
 
-from flask import current_app, g, request, session
+from flask import Response, current_app, g, request, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_qualified_name, get_remote_address
@@ -11,10 +12,10 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, CSRFProtect
 from werkzeug.exceptions import RequestURITooLarge
 
-from diary import accounts, i18n, inputs
+from diary import accounts, i18n, inputs, rate_limit_store
 from diary.accounts import sessions
 from diary.db import get_db
-from diary.errors import json_error, wants_json
+from diary.errors import handle_storage, json_error, wants_json
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 
@@ -44,7 +45,17 @@ class RouteLimiter(Limiter):
 
 def _only_when_limited(hook):
     def run_if_checked(value=None):
-        return hook(value) if g.get("rate_limited") else value
+        if not g.get("rate_limited"):
+            return value
+        try:
+            return hook(value)
+        except sqlite3.OperationalError as exc:
+            # A failed attempt that cannot be counted (a full disk) is not answered as if
+            # it were: uncounted, it would be a free guess. The check before the request
+            # fails the same way, through the app's storage-trouble handler.
+            if not isinstance(value, Response):
+                raise
+            return handle_storage(exc)
 
     return run_if_checked
 
@@ -438,6 +449,10 @@ def init_app(app):
     app.before_request(apply_body_limit)
     app.session_interface = SessionInterface()
     csrf.init_app(app)
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = rate_limit_store.uri_beside(app.config["DATABASE"])
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(f"{rate_limit_store.SCHEME}://"):
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {"key_secret": app.config["SECRET_KEY"]}
     limiter.init_app(app)
     app.register_error_handler(CSRFError, _csrf_refused)
     # Registered before flask-login so it runs after it and sees the remember cookie.

@@ -16,7 +16,7 @@ from diary.charts import page as charts
 from diary.charts import reads
 from diary.clinical import daily
 from diary.db import write
-from diary.sync import store
+from diary.sync import queries
 from tests.three_year_diary import FIRST, SHOWN_FROM, TODAY, YEARS
 
 
@@ -31,7 +31,7 @@ def without_medicines(page):
 
 def test_the_page_from_the_days_it_shows_is_the_page_from_every_entry(diary):
     db, user_id, therapies = diary
-    everything = charts.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)
+    everything = charts.charts_page(therapies, queries.all_entries(db, user_id), today=TODAY)
     page = reads.read(db, user_id, therapies, today=TODAY, shown_from=SHOWN_FROM)
     for mine, theirs in zip(without_medicines(page), everything["panels"], strict=True):
         for key in ("windows", "headline", "regions", "activities", "overlapping_therapies"):
@@ -66,7 +66,7 @@ def test_the_weekly_averages_before_the_shown_days_are_the_7_day_means_of_their_
     assert weeks["day"][0] <= (FIRST + timedelta(days=13)).isoformat()
     sevens = {
         r["day"]: r
-        for r in charts.charts_page(therapies, store.all_entries(db, user_id), today=TODAY)[
+        for r in charts.charts_page(therapies, queries.all_entries(db, user_id), today=TODAY)[
             "timeline"
         ]
     }

@@ -15,7 +15,7 @@ from diary.charts import page as charts
 from diary.clinical import analysis, comparison
 from diary.db import get_db, write
 from diary.schemas import EntryData
-from diary.sync import store
+from diary.sync import queries, store
 from tests.worked_example import TODAY, T, comparison_of, day, post_all, section_6_entries
 
 WINDOW_KEYS = {
@@ -547,8 +547,8 @@ def test_the_charts_page_from_sqlites_days_matches_the_page_from_every_entry(app
 
     db = app.extensions["diary.db"].get()
     patient_id = seeded.user["id"]
-    therapies = store.list_therapies(db, patient_id)
-    everything = charts.charts_page(therapies, store.all_entries(db, patient_id), today=TODAY)
+    therapies = queries.list_therapies(db, patient_id)
+    everything = charts.charts_page(therapies, queries.all_entries(db, patient_id), today=TODAY)
     days = daily.daily_values(db, patient_id)
     spans = charts.panel_spans(therapies, days[-1]["day"].isoformat())
     lean = charts.charts_page(

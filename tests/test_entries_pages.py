@@ -9,7 +9,7 @@ import pytest
 from diary.clinical import RED_FLAG_ADVICE
 from diary.db import get_db
 from diary.schemas import EntryData
-from diary.sync import store
+from diary.sync import queries, store
 from tests.conftest import form_token, text_of
 
 
@@ -116,7 +116,7 @@ def api_entries(app):
     with app.app_context():
         db = get_db()
         patient_id = db.execute("SELECT id FROM users ORDER BY id LIMIT 1").fetchone()[0]
-        return store.list_entries(db, patient_id)
+        return queries.list_entries(db, patient_id)
 
 
 def test_the_same_form_sent_twice_is_one_entry(app, client, patient):

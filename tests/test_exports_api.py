@@ -14,7 +14,7 @@ from fhir.resources.R4B.bundle import Bundle
 from diary import create_app, demo
 from diary.clinical.comparison import patient_today
 from diary.exports import copy_schemas
-from diary.sync import store
+from diary.sync.rows import data_fields
 from tests import old_copy
 from tests.conftest import IMPORTED_TABLES, TEST_CONFIG, Api, insert_share
 
@@ -335,7 +335,7 @@ def test_a_copy_made_before_the_upgrade_imports_cleaned_and_says_what_was(app, m
         ("responses", moved.responses["rmdq"], "response"),
     ):
         record = moved.api.get(f"/api/v1/{path}/{made['id']}").get_json()
-        body = {name: record[name] for name in store.data_fields(kind)}
+        body = {name: record[name] for name in data_fields(kind)}
         saved = moved.api.put(
             f"/api/v1/{path}/{made['id']}", {**body, "base_version": record["version"]}
         )

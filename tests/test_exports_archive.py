@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 
 from diary import accounts, clinical, fields
 from diary.clinical import regions
-from diary.db import close_database, migrate, open_database
+from diary.db import close_database, migrate, open_database, write
 from diary.exports import archive, copy_schemas
 from diary.medications import records
-from diary.sync import store
+from diary.sync import queries, store, validation
 from tests.conftest import IMPORTED_TABLES
 
 HASHER = accounts.make_hasher(
@@ -48,9 +48,9 @@ class Diary:
 
     def add(self, kind, data, object_id=None, base=None, deleted=False):
         if data is not None:  # validated and normalised, as every API and page write is
-            data, problems = store.validate_change(kind, data)
+            data, problems = validation.validate_change(kind, data)
             assert problems is None, problems
-        with store.write(self.db):
+        with write(self.db):
             outcome = store.apply_change(
                 self.db, self.user.id, kind, object_id or uuid.uuid4(), base, deleted, data
             )
@@ -61,11 +61,11 @@ class Diary:
         return archive.build(
             {"name": self.user.name, "time_zone": self.user.time_zone},
             {
-                "entries": store.all_entries(self.db, self.user.id),
-                "therapies": store.list_therapies(self.db, self.user.id),
+                "entries": queries.all_entries(self.db, self.user.id),
+                "therapies": queries.list_therapies(self.db, self.user.id),
                 "medications": records.list_medications(self.db, self.user.id),
                 "doses": records.list_doses(self.db, self.user.id)[::-1],
-                "responses": store.list_responses(self.db, self.user.id),
+                "responses": queries.list_responses(self.db, self.user.id),
             },
             "2026-12-06T10:00:00.000Z",
         )
@@ -333,7 +333,7 @@ def test_a_record_deleted_since_the_copy_is_a_conflict_not_brought_back(diaries)
     summary = import_into(pat, copy)
     assert summary["entries"]["conflict"] == 1
     assert summary["conflicts"][0]["differs"] == ["deleted"]
-    assert store.all_entries(pat.db, pat.user.id) == []
+    assert queries.all_entries(pat.db, pat.user.id) == []
 
 
 def test_ids_already_another_accounts_refuse_the_whole_import(tmp_path):

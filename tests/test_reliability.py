@@ -45,10 +45,10 @@ class Server:
         }
         self.process = None
 
-    def start(self):
+    def start(self, workers=2):
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.process = start("wsgi:app", self.env, self.port)
+        self.process = start("wsgi:app", self.env, self.port, workers=workers)
         return self
 
     def stop(self):

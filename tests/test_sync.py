@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 
 from diary import create_app
 from diary.db import backup, migrate
-from diary.sync import merge, store
+from diary.sync import merge, store, tombstones, validation
+from diary.sync.rows import KINDS, data_fields, row_data
 from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
 
 DAY = "2025-06-01"
@@ -272,9 +273,9 @@ RECORDS = {
 
 
 def test_what_a_delete_clears_is_each_kinds_content_and_leaves_what_makes_a_row():
-    for kind in store.KINDS:
-        assert set(store.TOMBSTONE[kind]) <= set(store.data_fields(kind)), kind
-    assert "day" not in store.TOMBSTONE["entry"] and "note" in store.TOMBSTONE["entry"]
+    for kind in KINDS:
+        assert set(tombstones.TOMBSTONE[kind]) <= set(data_fields(kind)), kind
+    assert "day" not in tombstones.TOMBSTONE["entry"] and "note" in tombstones.TOMBSTONE["entry"]
 
 
 def _stored(app):
@@ -293,7 +294,7 @@ def test_a_delete_keeps_nothing_the_patient_wrote(app, patient, kind):
     assert statuses(sync(patient, [deleting])) == [("duplicate", 2)]
     (tombstone,) = [c for c in sync(patient, [], cursor=None)["changes"] if c["id"] == a]
     assert tombstone["deleted"] and tombstone["version"] == 2
-    assert tombstone["data"] == {**tombstone["data"], **store.TOMBSTONE[kind]}
+    assert tombstone["data"] == {**tombstone["data"], **tombstones.TOMBSTONE[kind]}
     assert SECRET not in json.dumps(tombstone) and "l_calf_back" not in json.dumps(tombstone)
     # An edit made elsewhere from before the delete is a conflict, not brought back.
     stale = change(a, RECORDS[kind], base=1, kind=kind)
@@ -316,7 +317,7 @@ def test_records_deleted_before_the_upgrade_are_cleared_and_their_deletes_still_
     with sqlite3.connect(db_path) as old:  # a delete as it was made before m012
         row = old.execute("SELECT seq FROM entries WHERE id = ?", [a]).fetchone()
         old.execute("UPDATE entries SET deleted = 1, version = 2 WHERE id = ?", [a])
-        kept = store.row_data("entry", {**_row(old, a), "deleted": 1})
+        kept = row_data("entry", {**_row(old, a), "deleted": 1})
         old.execute(
             "INSERT INTO revisions (id, version, hash) VALUES (?, 2, ?)",
             [a, merge.content_hash(kept, True)],
@@ -575,7 +576,7 @@ def delivery_plans(draw):
 def final_rows(app):
     """Rows as a device would see them: content, version and deletion, not timestamps."""
     db = app.extensions["diary.db"].get()
-    columns = [*store.data_fields("entry"), "id", "version", "deleted"]
+    columns = [*data_fields("entry"), "id", "version", "deleted"]
     query = f"SELECT {', '.join(columns)} FROM entries ORDER BY id"  # noqa: S608
     return [tuple(row) for row in db.execute(query).fetchall()]
 
@@ -690,11 +691,11 @@ def test_a_change_valid_in_one_validation_is_exactly_what_two_steps_give(raw):
         envelope = SyncChange.model_validate(raw)
         data, fields = (None, None)
         if not envelope.deleted:
-            data, fields = store.validate_change(envelope.kind, envelope.data or {})
+            data, fields = validation.validate_change(envelope.kind, envelope.data or {})
             fields = fields or ({"data": "is required"} if envelope.data is None else None)
     except ValidationError:
         envelope, fields = None, {"envelope": "invalid"}
-    once = store.valid_sync_change(raw)
+    once = validation.valid_sync_change(raw)
     if fields:
         assert once is None  # nothing the two steps refuse passes the one validation
     elif once is None:

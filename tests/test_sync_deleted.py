@@ -15,7 +15,7 @@ import pytest
 
 from diary.db import migrate
 from diary.schemas import EntryData
-from diary.sync import merge, store
+from diary.sync import merge, tombstones
 from tests.conftest import change, form_token, statuses, sync
 
 DAY = "2025-06-01"
@@ -104,7 +104,7 @@ def test_nothing_left_of_a_deleted_entry_gives_its_scores_or_notes_back(app, pat
 
     left = _hashes(app, object_id)
     assert list(left) == [3]  # the deletion's own fingerprint, for a resent delete
-    tombstone = store.TOMBSTONE["entry"] | {"day": DAY}
+    tombstone = tombstones.TOMBSTONE["entry"] | {"day": DAY}
     assert left[3] == merge.content_hash(tombstone, True)  # it covers the day alone
     assert _recovered(left) == {}
     assert _mentions(app, [FIRST_NOTE, SECOND_NOTE]) == []

@@ -16,7 +16,8 @@ import pytest
 
 from diary import create_app
 from diary.i18n.text import in_language
-from diary.sync import merge, store
+from diary.sync import merge, validation
+from diary.sync.rows import JSON_COLUMNS, KINDS, data_fields, row_data
 from diary.upgrades import control_characters, unanchored_answers
 from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
 
@@ -43,14 +44,14 @@ def _row(conn, table, object_id):
 def _as_saved_before(conn, kind, object_id, **values):
     """Give a record ``values`` as an older version saved them, its fingerprint included
     (a phone resending that version must still be recognised)."""
-    table = store.KINDS[kind]["table"]
-    encoded = {k: json.dumps(v) if k in store.JSON_COLUMNS else v for k, v in values.items()}
+    table = KINDS[kind]["table"]
+    encoded = {k: json.dumps(v) if k in JSON_COLUMNS else v for k, v in values.items()}
     sets = ", ".join(f"{name} = ?" for name in encoded)
     conn.execute(f"UPDATE {table} SET {sets} WHERE id = ?", [*encoded.values(), object_id])  # noqa: S608
     row = _row(conn, table, object_id)
     conn.execute(
         "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
-        [merge.content_hash(store.row_data(kind, row), False), object_id, row["version"]],
+        [merge.content_hash(row_data(kind, row), False), object_id, row["version"]],
     )
 
 
@@ -166,7 +167,7 @@ def upgraded(app, shared, make_api):
 
 
 def _stored(made, kind, object_id):
-    table = store.KINDS[kind]["table"]
+    table = KINDS[kind]["table"]
     rows = made.db.execute(f"SELECT * FROM {table} WHERE id = ?", [object_id])  # noqa: S608
     keys = [d[0] for d in rows.description]
     return dict(zip(keys, rows.fetchone(), strict=True))
@@ -201,8 +202,8 @@ def test_the_upgrade_cleans_every_text_the_fields_refuse(upgraded):
         ("medication", "medications"),
     ):
         for record in made.patient.get(f"/api/v1/{key}").get_json()[key]:
-            body = {name: record[name] for name in store.data_fields(kind)}
-            _, problems = store.validate_change(kind, body)
+            body = {name: record[name] for name in data_fields(kind)}
+            _, problems = validation.validate_change(kind, body)
             assert problems is None, (record, problems)
 
 
@@ -226,7 +227,7 @@ def test_each_cleaned_record_is_a_new_version_every_phone_pulls(upgraded):
                 hashes = dict(
                     made.db.execute("SELECT version, hash FROM revisions WHERE id = ?", [object_id])
                 )
-                content = store.row_data(kind, after)
+                content = row_data(kind, after)
                 assert hashes[after["version"]] == merge.content_hash(content, False)
             else:  # clean records, tombstones, doses, the PGIC: untouched
                 assert after == before, (kind, object_id)
@@ -242,7 +243,7 @@ def test_after_the_upgrade_the_records_can_be_edited_again(upgraded):
     made = upgraded
     patient = made.patient
     entry = patient.get(f"/api/v1/entries/{made.entry['id']}").get_json()
-    body = {k: entry[k] for k in store.data_fields("entry")}
+    body = {k: entry[k] for k in data_fields("entry")}
     edited = patient.put(
         f"/api/v1/entries/{entry['id']}",
         {**body, "note": entry["note"] + "\nbetter", "base_version": entry["version"]},
@@ -253,11 +254,11 @@ def test_after_the_upgrade_the_records_can_be_edited_again(upgraded):
         DIRTY["note"][1] + "\nbetter",
     )
     medication = patient.get(f"/api/v1/medications/{made.unreadable['id']}").get_json()
-    renamed = {k: medication[k] for k in store.data_fields("medication")}
+    renamed = {k: medication[k] for k in data_fields("medication")}
     renamed = {**renamed, "name": "Naproxen", "base_version": medication["version"]}
     assert patient.put(f"/api/v1/medications/{medication['id']}", renamed).status_code == 200
     response = patient.get(f"/api/v1/responses/{made.responses['rmdq']['id']}").get_json()
-    again = {k: response[k] for k in store.data_fields("response")}
+    again = {k: response[k] for k in data_fields("response")}
     saved = patient.put(
         f"/api/v1/responses/{response['id']}", {**again, "base_version": response["version"]}
     )

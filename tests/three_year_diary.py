@@ -11,7 +11,7 @@ import pytest
 
 from diary.db import get_db, write
 from diary.schemas import EntryData
-from diary.sync import store
+from diary.sync import queries, store
 from tests.clock import TODAY  # the run's day (the test patients live in UTC)
 
 YEARS = 3
@@ -67,4 +67,4 @@ def diary(app, patient):
                 store.apply_change(db, user_id, "entry", uuid.uuid4(), None, False, data)
         for start, kind in THERAPY_STARTS:
             patient.post("/api/v1/therapies", {"kind": kind, "start_day": start.isoformat()})
-        yield db, user_id, store.list_therapies(db, user_id)
+        yield db, user_id, queries.list_therapies(db, user_id)

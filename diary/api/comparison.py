@@ -26,7 +26,7 @@ from diary.medications import records
 from diary.questionnaires.schemas import QuestionnaireResult
 from diary.schemas import TherapyOut, TherapyRef, validate
 from diary.sharing import notes
-from diary.sync import store
+from diary.sync import queries
 
 
 class ComparisonQuery(BaseModel):
@@ -183,7 +183,7 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
     """
     query = _query()
     db = get_db()
-    therapy = store.get(db, "therapy", patient_id, str(therapy_id))
+    therapy = queries.get(db, "therapy", patient_id, str(therapy_id))
     if therapy is None:
         raise ApiError(404)
     therapy = notes.shared(therapy, "therapy", share_notes=share_notes)
@@ -191,15 +191,15 @@ def comparison_response(patient_id, therapy_id, *, share_notes=True):
     today = comparison.patient_today(patient.time_zone)
     body = comparison.therapy_comparison(
         therapy,
-        store.entries_for_comparison(
+        queries.entries_for_comparison(
             db,
             patient_id,
             therapy["start_day"],
             baseline_days=query.baseline_days,
             exclusion_days=query.exclusion_days,
         ),
-        therapies=store.list_therapies(db, patient_id),
-        responses=store.list_responses(db, patient_id),
+        therapies=queries.list_therapies(db, patient_id),
+        responses=queries.list_responses(db, patient_id),
         today=today,
         baseline_days=query.baseline_days,
         exclusion_days=query.exclusion_days,
@@ -254,7 +254,9 @@ TIMELINE_QUERY = {
 )
 def timeline():
     db = get_db()
-    response = jsonify(_timeline_body(db, current_user, store.list_therapies(db, current_user.id)))
+    response = jsonify(
+        _timeline_body(db, current_user, queries.list_therapies(db, current_user.id))
+    )
     # Whose days these are: the service worker keeps them for this user only (static/sw.js).
     response.headers["X-Diary-User"] = str(current_user.id)
     return response
@@ -274,7 +276,7 @@ def patient_timeline(patient_id):
     if patient is None:  # deleted between the access check and here
         raise ApiError(404)
     therapies = notes.shared_all(
-        store.list_therapies(db, patient_id), "therapy", share_notes=patient.share_notes
+        queries.list_therapies(db, patient_id), "therapy", share_notes=patient.share_notes
     )
     # No X-Diary-User: the physician's reads are not kept by the service worker.
     return jsonify(_timeline_body(db, patient, therapies))

@@ -19,7 +19,7 @@ from diary.i18n.text import gettext as _
 from diary.schemas import EntryList, TherapyList
 from diary.sharing import dashboard, notes
 from diary.sharing.schemas import PatientList
-from diary.sync import store
+from diary.sync import queries
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -116,7 +116,7 @@ def _share_notes(patient_id) -> bool:
 )
 def patient_entries(patient_id):
     query = entry_query(request.args)
-    entries, next_cursor = store.list_entries(get_db(), patient_id, **query)
+    entries, next_cursor = queries.list_entries(get_db(), patient_id, **query)
     entries = notes.shared_all(entries, "entry", share_notes=_share_notes(patient_id))
     return jsonify({"entries": entries, "next": next_cursor})
 
@@ -128,7 +128,7 @@ def patient_entries(patient_id):
     responses={200: TherapyList},
 )
 def patient_therapies(patient_id):
-    therapies = store.list_therapies(get_db(), patient_id)
+    therapies = queries.list_therapies(get_db(), patient_id)
     return jsonify(
         {"therapies": notes.shared_all(therapies, "therapy", share_notes=_share_notes(patient_id))}
     )

@@ -15,7 +15,7 @@ from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.questionnaires import engine
 from diary.questionnaires.schemas import QuestionnaireList, ResponseList
-from diary.sync import store
+from diary.sync import queries
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 RESPONSE_QUERY = {
@@ -66,7 +66,7 @@ def response_query(args) -> dict:
 )
 def list_responses():
     query = response_query(request.args)
-    return jsonify({"responses": store.list_responses(get_db(), current_user.id, **query)})
+    return jsonify({"responses": queries.list_responses(get_db(), current_user.id, **query)})
 
 
 @bp.get("/patients/<int:patient_id>/responses")
@@ -78,4 +78,4 @@ def list_responses():
 )
 def patient_responses(patient_id):
     query = response_query(request.args)
-    return jsonify({"responses": store.list_responses(get_db(), patient_id, **query)})
+    return jsonify({"responses": queries.list_responses(get_db(), patient_id, **query)})

@@ -26,7 +26,7 @@ from diary.schemas import (
     TherapyUpdate,
     validate,
 )
-from diary.sync import cursors, merge, store
+from diary.sync import cursors, merge, queries, store
 
 RESOURCES = {
     "entry": {
@@ -127,7 +127,7 @@ def register(kind, names=None):
     @allow("patient")
     @spec(f"One {kind}", responses={200: names["out"]}, links={200: links})
     def read(object_id):
-        row = store.get(get_db(), kind, current_user.id, str(object_id))
+        row = queries.get(get_db(), kind, current_user.id, str(object_id))
         if row is None:
             raise ApiError(404)
         return jsonify(row)
@@ -144,7 +144,7 @@ def register(kind, names=None):
         object_id = str(object_id)
         db = get_db()
         # Existence first: someone else's id answers 404 whatever the body holds.
-        if store.get(db, kind, current_user.id, object_id) is None:
+        if queries.get(db, kind, current_user.id, object_id) is None:
             raise ApiError(404)
         data = validate(names["update"], json_body())
         outcome = store.change(db, current_user.id, kind, object_id, data.base_version, False, data)
@@ -159,7 +159,7 @@ def register(kind, names=None):
     def delete(object_id):
         object_id = str(object_id)
         db = get_db()
-        current = store.get(db, kind, current_user.id, object_id)
+        current = queries.get(db, kind, current_user.id, object_id)
         if current is None:
             raise ApiError(404)
         try:
@@ -222,7 +222,7 @@ ENTRY_QUERY = {
 @spec("The patient's entries, newest first, paged", query=ENTRY_QUERY, responses={200: EntryList})
 def list_entries():
     query = entry_query(request.args)
-    entries, next_cursor = store.list_entries(get_db(), current_user.id, **query)
+    entries, next_cursor = queries.list_entries(get_db(), current_user.id, **query)
     return jsonify({"entries": entries, "next": next_cursor})
 
 
@@ -258,4 +258,4 @@ def entry_query(args):
 @allow("patient")
 @spec("The patient's therapies, by start day", responses={200: TherapyList})
 def list_therapies():
-    return jsonify({"therapies": store.list_therapies(get_db(), current_user.id)})
+    return jsonify({"therapies": queries.list_therapies(get_db(), current_user.id)})

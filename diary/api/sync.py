@@ -18,7 +18,8 @@ from diary.schemas import (
     field_errors,
     validate,
 )
-from diary.sync import cursors, merge, store
+from diary.sync import cursors, merge, queries, store, validation
+from diary.sync.rows import KINDS
 
 MAX_BYTES = 2 * 1024 * 1024
 # Rows changed elsewhere, handed back per answer: a phone pulling a whole diary for the first
@@ -64,7 +65,7 @@ def sync():
         # Sequence numbers, the clock and the ids' holders: once for the batch, not per change.
         batch = store.Batch(db, len(body.changes), _ids(body.changes))
         results = [apply_one(db, patient_id, raw, batch) for raw in body.changes]
-        changes, last, more = store.changes_since(db, patient_id, since, limit=PULL_PAGE)
+        changes, last, more = queries.changes_since(db, patient_id, since, limit=PULL_PAGE)
     current_app.logger.debug("sync: %d changes from patient %s", len(results), patient_id)
     return jsonify(
         {
@@ -109,7 +110,7 @@ def apply_one(db, patient_id, raw, batch=None):
     With ``batch``, a change to a record whose earlier change in the batch was not applied
     is not applied either (``store.held_back``): it was built on that one.
     """
-    change = store.valid_sync_change(raw)  # the usual case: valid, in one validation
+    change = validation.valid_sync_change(raw)  # the usual case: valid, in one validation
     if change is not None:
         data = None if change.deleted else change.data
     else:
@@ -153,7 +154,7 @@ def _checked_step_by_step(raw):
     if not change.deleted:
         if change.data is None:
             return None, None, _rejected(str(change.id), change.kind, {"data": "is required"})
-        data, fields = store.validate_change(change.kind, change.data)
+        data, fields = validation.validate_change(change.kind, change.data)
         if fields:
             fields = {f"data.{k}": v for k, v in fields.items()}
             return None, None, _rejected(str(change.id), change.kind, fields)
@@ -163,7 +164,7 @@ def _checked_step_by_step(raw):
 def _rejected(ident, kind, fields):
     return {
         "id": ident if isinstance(ident, str) else None,
-        "kind": kind if isinstance(kind, str) and kind in store.KINDS else None,
+        "kind": kind if isinstance(kind, str) and kind in KINDS else None,
         "status": "rejected",
         "version": None,
         "error": {"code": "invalid", "message": _("This change is not valid."), "fields": fields},

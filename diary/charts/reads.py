@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from diary.charts import page as charts
 from diary.clinical import analysis, daily
 from diary.medications import records
-from diary.sync import store
+from diary.sync import queries
 
 #: The charts pages carry the single days of the chart's longest default span ("1 year", the
 #: chart's first view of a longer diary) and one more; older days come as weekly averages,
@@ -76,7 +76,7 @@ def read(
         days=days,
         pain_days=pain_days,
         shown_from=shown_from,
-        responses=store.list_responses(db, patient_id) if responses is None else responses,
+        responses=queries.list_responses(db, patient_id) if responses is None else responses,
     )
     page["panels"] = records.medicine_panels(db, patient_id, page["panels"], today=today)
     return page

@@ -89,7 +89,7 @@ def region_shares(entries: Sequence[dict], begin: str | None, end: str | None) -
     and ``most_days`` names the regions that hurt on at least half of the days. A day
     counts a region once even when several of its entries mark it; numbness is not pain
     and does not count.
-    ``entries`` must be sorted by day (as ``store.all_entries`` returns them).
+    ``entries`` must be sorted by day (as ``queries.all_entries`` returns them).
     """
     pain_days: dict[str, set[str]] = {}
     logged: set[str] = set()

@@ -16,7 +16,7 @@ from diary.clinical import comparison, daily
 from diary.cohorts.outcomes import OFFSETS, patient_outcome
 from diary.cohorts.table import cohort_table, kept
 from diary.sharing import invites, log
-from diary.sync import store
+from diary.sync import queries
 
 
 @dataclass(frozen=True)
@@ -35,7 +35,7 @@ def _sharing(db, physician_id: int, now: datetime | None) -> list[dict]:
 
 def first_of_kind(therapies: list[dict], kind: str) -> dict | None:
     """The patient's first live therapy of ``kind`` (by start day, then when it was
-    recorded), or None. ``therapies`` as ``store.list_therapies`` gives them."""
+    recorded), or None. ``therapies`` as ``queries.list_therapies`` gives them."""
     mine = [t for t in therapies if t["kind"] == kind]
     return min(mine, key=lambda t: (t["start_day"], t["created_at"], t["id"])) if mine else None
 
@@ -47,7 +47,7 @@ def members(db, physician_id: int, kind: str, *, now: datetime | None = None) ->
         raise ValueError(f"kind must be one of {', '.join(clinical.THERAPY_KINDS)}")
     found = []
     for patient in _sharing(db, physician_id, now):
-        therapies = store.list_therapies(db, patient["id"])
+        therapies = queries.list_therapies(db, patient["id"])
         therapy = first_of_kind(therapies, kind)
         if therapy is None:
             continue
@@ -64,7 +64,7 @@ def members(db, physician_id: int, kind: str, *, now: datetime | None = None) ->
             therapy,
             days,
             today=comparison.patient_today(patient["time_zone"]),
-            responses=store.list_responses(db, patient["id"]),
+            responses=queries.list_responses(db, patient["id"]),
             therapies=therapies,
         )
         found.append(Member(patient["id"], patient["name"], outcome))
@@ -75,7 +75,7 @@ def kinds_counted(db, physician_id: int, *, now: datetime | None = None) -> dict
     """How many patients each therapy kind's cohort would count (every kind, 0 for none)."""
     counts = dict.fromkeys(clinical.THERAPY_KINDS, 0)
     for patient in _sharing(db, physician_id, now):
-        for kind in {t["kind"] for t in store.list_therapies(db, patient["id"])}:
+        for kind in {t["kind"] for t in queries.list_therapies(db, patient["id"])}:
             counts[kind] += 1
     return counts
 

@@ -35,6 +35,7 @@ from diary.i18n.text import lazy_gettext as _l
 from diary.i18n.text import ngettext, or_list
 from diary.schemas import field_errors
 from diary.sync import merge, store
+from diary.sync.rows import data_fields
 
 #: Problems named in a refusal: the first ones are enough to see what is wrong.
 MAX_FIELDS_SHOWN = 20
@@ -215,12 +216,10 @@ def _check_unique_ids(copy: DiaryCopy):
 def differences(kind: str, row: BaseModel, server: dict) -> list[str]:
     """The fields whose content differs between the file's record and the diary's, or just
     ``deleted`` when the diary has deleted it (a deleted record keeps no content to compare:
-    store.TOMBSTONE); empty when the diary holds it as it is."""
+    tombstones.TOMBSTONE); empty when the diary holds it as it is."""
     if server["deleted"]:
         return ["deleted"]
-    mine = _as_imported(
-        kind, row.model_dump(include=set(store.data_fields(kind)), mode="json"), server
-    )
+    mine = _as_imported(kind, row.model_dump(include=set(data_fields(kind)), mode="json"), server)
     return [name for name, value in mine.items() if server[name] != value]
 
 

@@ -18,7 +18,7 @@ from diary.db import server_uuid
 from diary.exports import archive, fhir, spreadsheet
 from diary.i18n.text import english
 from diary.medications import records
-from diary.sync import store
+from diary.sync import queries
 
 TABLES = ("entries", "therapies", "medications", "dose_changes", "doses", "responses")
 CSV = "text/csv; charset=utf-8; header=present"
@@ -47,12 +47,12 @@ def spreadsheet_file(
         patient = accounts.get_user(db, patient_id)
         if table == "responses":
             text = spreadsheet.responses_csv(
-                store.list_responses(db, patient_id), store.list_therapies(db, patient_id)
+                queries.list_responses(db, patient_id), queries.list_therapies(db, patient_id)
             )
             return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'questionnaires-')}.csv")
         if table == "therapies":
             text = spreadsheet.therapies_csv(
-                store.list_therapies(db, patient_id), include_notes=include_notes
+                queries.list_therapies(db, patient_id), include_notes=include_notes
             )
             return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'therapies-')}.csv")
         if table == "medications":
@@ -68,7 +68,7 @@ def spreadsheet_file(
             )
             return Download(text.encode(), CSV, f"{_stem(patient, prefix + 'doses-')}.csv")
         text = spreadsheet.entries_csv(
-            store.all_entries(db, patient_id), include_notes=include_notes
+            queries.all_entries(db, patient_id), include_notes=include_notes
         )
         return Download(text.encode(), CSV, f"{_stem(patient, prefix)}.csv")
 
@@ -79,15 +79,15 @@ def fhir_file(db, patient_id: int, *, include_notes: bool, prefix: str = "") -> 
         patient = accounts.get_user(db, patient_id)
         bundle = fhir.bundle(
             {"id": patient.id, "name": patient.name},
-            store.all_entries(db, patient_id),
-            store.list_therapies(db, patient_id),
+            queries.all_entries(db, patient_id),
+            queries.list_therapies(db, patient_id),
             server_uuid=server_uuid(db),
             exported_at=accounts.now_iso(),
             today=comparison.patient_today(patient.time_zone).isoformat(),
             include_notes=include_notes,
             medications=records.list_medications(db, patient_id),
             doses=records.list_doses(db, patient_id)[::-1],
-            responses=store.list_responses(db, patient_id),
+            responses=queries.list_responses(db, patient_id),
         )
         body = json.dumps(bundle, ensure_ascii=False, separators=(",", ":")).encode()
         return Download(body, FHIR_JSON, f"{_stem(patient, prefix)}.fhir.json")
@@ -100,12 +100,12 @@ def copy_file(db, patient_id: int) -> Download:
         copy = archive.build(
             {"name": patient.name, "time_zone": patient.time_zone},
             {
-                "entries": store.all_entries(db, patient_id),
-                "therapies": store.list_therapies(db, patient_id),
+                "entries": queries.all_entries(db, patient_id),
+                "therapies": queries.list_therapies(db, patient_id),
                 "medications": records.list_medications(db, patient_id),
                 # Oldest first, as entries are.
                 "doses": records.list_doses(db, patient_id)[::-1],
-                "responses": store.list_responses(db, patient_id),
+                "responses": queries.list_responses(db, patient_id),
             },
             accounts.now_iso(),
         )

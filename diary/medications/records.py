@@ -5,7 +5,7 @@
 from diary.db import fetch_all
 from diary.medications import comparison, doses
 from diary.medications import today as block
-from diary.sync import store
+from diary.sync.rows import row_to_json
 
 
 def list_medications(db, patient_id) -> list[dict]:
@@ -16,7 +16,7 @@ def list_medications(db, patient_id) -> list[dict]:
         "ORDER BY start_day, name COLLATE NOCASE, id",
         [patient_id],
     )
-    return [store.row_to_json("medication", r) for r in rows]
+    return [row_to_json("medication", r) for r in rows]
 
 
 def list_doses(db, patient_id, *, first=None, last=None) -> list:
@@ -35,7 +35,7 @@ def list_doses(db, patient_id, *, first=None, last=None) -> list:
         sql += " AND taken_at < ?"
         params.append(until)
     rows = fetch_all(db, sql + " ORDER BY taken_at DESC, id DESC", params)
-    found = [store.row_to_json("dose", r) for r in rows]
+    found = [row_to_json("dose", r) for r in rows]
     return found if first is None and last is None else doses.within(found, first, last)
 
 

@@ -35,7 +35,7 @@ from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import words as questionnaire_words
 from diary.rounding import half_up
 from diary.sharing import invites, log
-from diary.sync import store
+from diary.sync import queries
 
 RECENT_DAYS = 7
 RED_FLAG_DAYS = 14
@@ -92,13 +92,13 @@ def latest_therapy(db, patient_id: int, today: date, therapies=None) -> dict | N
     comparison must (CLINICAL.md section 4). ``baseline_after_therapies`` are the earlier
     therapies whose follow-up year covers its weeks before, and ``baseline_words`` the
     charts page's sentences saying it is not a before-any-therapy baseline.
-    ``therapies`` are the patient's (``store.list_therapies``), read here when not given."""
+    ``therapies`` are the patient's (``queries.list_therapies``), read here when not given."""
     if therapies is None:
-        therapies = store.list_therapies(db, patient_id)
+        therapies = queries.list_therapies(db, patient_id)
     if not therapies:
         return None
     therapy = max(therapies, key=lambda t: (t["start_day"], t["created_at"]))
-    entries = store.entries_for_comparison(db, patient_id, therapy["start_day"])
+    entries = queries.entries_for_comparison(db, patient_id, therapy["start_day"])
     result = comparison.therapy_comparison(
         therapy, entries, therapies=therapies, today=today, baseline_days=28, exclusion_days=7
     )
@@ -166,10 +166,10 @@ def _glance(patient: dict, today: date, recent: list[dict], last_day: str | None
 def _complete(db, glance: dict) -> dict:
     """The glance with the latest therapy's verdict and the questionnaires: a list row."""
     row = {key: value for key, value in glance.items() if key != "today"}
-    therapies = store.list_therapies(db, glance["id"])
+    therapies = queries.list_therapies(db, glance["id"])
     row["latest_therapy"] = latest_therapy(db, glance["id"], glance["today"], therapies)
     row["questionnaires"] = questionnaire_words.latest_answers(
-        store.list_responses(db, glance["id"]), therapies
+        queries.list_responses(db, glance["id"]), therapies
     )
     return row
 

@@ -17,7 +17,7 @@ from diary.clinical.comparison_words import CATEGORY_WORDS, caveat_words, span_w
 from diary.i18n.text import gettext
 from diary.questionnaires import words as questionnaire_words
 from diary.sharing import notes, timeline_svg
-from diary.sync import store
+from diary.sync import queries
 
 #: The printed timeline covers at most the last year: longer, a day is thinner than a dot.
 PRINT_DAYS = 365
@@ -142,9 +142,9 @@ def patient_view(
     # As the patient's own charts page reads (diary/charts/reads.py), and the flags and notes
     # by their own queries: the last year of days, so the page does not grow with the diary.
     therapies = notes.shared_all(
-        store.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
+        queries.list_therapies(db, patient.id), "therapy", share_notes=patient.share_notes
     )
-    responses = store.list_responses(db, patient.id)
+    responses = queries.list_responses(db, patient.id)
     page = reads.read(
         db,
         patient.id,

@@ -57,7 +57,7 @@ def decide(
       ``conflict``; a base ahead of the server's is ``rejected``.
     ``incoming_hash`` is None for a delete (its content is the server's, marked deleted).
 
-    A deleted record keeps only its deletion's hash (store.py, ``_forget_versions_before``):
+    A deleted record keeps only its deletion's hash (tombstones.py, ``forget_versions_before``):
     the hashes of its earlier versions would give their content back. So a change from
     before the delete, even a replay of one that was applied, is a ``conflict`` with the
     tombstone, which the patient resolves; the delete itself, resent, is a ``duplicate``.

@@ -7,7 +7,7 @@ Shift+Enter from before that change looked fine to the patient, yet every later 
 record, from a form, the API or a phone's sync, was refused for characters they cannot
 see. Notes keep other programs' line breaks as line breaks and lose the other control
 characters; one-line text gets a space for each run of them (so words stay apart), then is
-trimmed, exactly as ``fields.clean_*`` say. Deleted records hold no text (store.TOMBSTONE).
+trimmed, exactly as ``fields.clean_*`` say. Deleted records hold no text (tombstones.TOMBSTONE).
 """
 
 from diary import fields
@@ -16,6 +16,7 @@ from diary.i18n.text import in_language
 from diary.medications.schemas import DoseChange
 from diary.schemas import UserCreate
 from diary.sync import store
+from diary.sync.rows import KINDS, row_data
 
 # A required field left with nothing that shows was made only of control or invisible
 # characters: nothing the patient could read is lost. It gets words in the owner's language
@@ -71,7 +72,7 @@ def clean_record(kind: str, data: dict, *, only_refused: bool = False) -> tuple[
     are left as they are, for validation to judge. The words for a name with nothing
     readable left are in the language in force (``in_language``)."""
     cleaned, refused = dict(data), []
-    model = store.KINDS[kind]["model"]
+    model = KINDS[kind]["model"]
     for name, (refuses, tidy) in TEXT.get(kind, {}).items():
         value = data.get(name)
         clean_it, for_controls = _judged(value, refuses, only_refused, model, name)
@@ -135,7 +136,7 @@ def clean(db):
     for kind in TEXT:
         dirty = []
         for row in _live_rows(db, kind):
-            data = store.row_data(kind, row)
+            data = row_data(kind, row)
             with in_language(locales.get(row["patient_id"])):
                 cleaned, _refused = clean_record(kind, data)
             if cleaned != data:
@@ -155,7 +156,7 @@ def clean(db):
 
 def _live_rows(db, kind):
     """The kind's live rows, one at a time (a diary of years need not fit in memory)."""
-    table = store.KINDS[kind]["table"]
+    table = KINDS[kind]["table"]
     cursor = db.conn.execute(f"SELECT * FROM {table} WHERE deleted = 0")  # noqa: S608  # nosec B608
     keys = [d[0] for d in cursor.description]
     for values in cursor:

@@ -9,7 +9,8 @@ sending that change again (its answer lost) still hears ``duplicate``.
 """
 
 from diary.db import fetch_all
-from diary.sync import merge, store
+from diary.sync import merge
+from diary.sync.rows import row_data
 
 
 def fill(db):
@@ -23,7 +24,7 @@ def fill(db):
         db.execute(
             "UPDATE revisions SET hash = ? WHERE id = ? AND version = ?",
             [
-                merge.content_hash(store.row_data("dose", row), bool(row["deleted"])),
+                merge.content_hash(row_data("dose", row), bool(row["deleted"])),
                 row["id"],
                 row["version"],
             ],

@@ -14,6 +14,7 @@ from diary import fields
 from diary.db import fetch_all
 from diary.questionnaires import engine
 from diary.sync import store
+from diary.sync.rows import row_data
 
 
 def cleared(data: dict) -> dict | None:
@@ -36,6 +37,6 @@ def clear(db):
     (``cleared``), inside the caller's transaction."""
     rows = fetch_all(db, "SELECT * FROM responses WHERE deleted = 0 AND therapy_id IS NOT NULL")
     for row in rows:
-        content = cleared(store.row_data("response", row))
+        content = cleared(row_data("response", row))
         if content is not None:
             store.server_change(db, "response", row, content)

@@ -16,7 +16,7 @@ from diary.clinical import analysis, comparison, comparison_words, regions
 from diary.db import get_db
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
-from diary.sync import store
+from diary.sync import queries
 
 bp = Blueprint("charts", __name__)
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
@@ -47,7 +47,7 @@ def index():
     page = reads.read(
         db,
         current_user.id,
-        store.list_therapies(db, current_user.id),
+        queries.list_therapies(db, current_user.id),
         today=today,
         shown_from=shown_from,
     )

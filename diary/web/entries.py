@@ -25,7 +25,7 @@ from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.medications import records as medication_records
 from diary.schemas import EntryCreate, EntryData, EntryUpdate, validate
-from diary.sync import cursors, merge, store
+from diary.sync import cursors, merge, queries, store
 from diary.web.questionnaires import today_cards
 
 bp = Blueprint("entries", __name__)
@@ -215,7 +215,7 @@ def _chosen_day(values) -> dt.date:
 def copy_source(day: dt.date):
     """What "Same as yesterday" copies for ``day``: the latest entry before it, or None."""
     before = (day - dt.timedelta(days=1)).isoformat()
-    latest = store.latest_entry(get_db(), current_user.id, before_day=before)
+    latest = queries.latest_entry(get_db(), current_user.id, before_day=before)
     if latest is None:
         return None
     return {key: latest[key] for key in ("day", "regions", "activities")}
@@ -296,13 +296,13 @@ def _render_form(template, values, errors=None, **context):
 def logged_today():
     """Today's live entries (in the patient's time zone), oldest first, with their summaries."""
     today = local_today().isoformat()
-    entries, _next = store.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
+    entries, _next = queries.list_entries(get_db(), current_user.id, day_from=today, day_to=today)
     return [(entry, summary(entry)) for entry in reversed(entries)]
 
 
 def _render_today(values, errors=None, status=None, as_needed_problem=None):
     # Read before the entries, as History does (the page's script compares it).
-    seq = store.last_seq(get_db(), current_user.id)
+    seq = queries.last_seq(get_db(), current_user.id)
     logged = logged_today()
     return _render_form(
         "entries/today.html",
@@ -370,7 +370,7 @@ def _copy_yesterday(values):
 
 def _own_entry(entry_id):
     """The patient's live entry, or a 404 (another patient's entry is not found either)."""
-    entry = store.get(get_db(), "entry", current_user.id, entry_id)
+    entry = queries.get(get_db(), "entry", current_user.id, entry_id)
     if entry is None:
         abort(404)
     return entry
@@ -384,7 +384,7 @@ def _render_edit(entry, values, errors=None, conflict=None):
 @allow("patient")
 def edit(entry_id):
     db = get_db()
-    current = store.get(db, "entry", current_user.id, entry_id, include_deleted=True)
+    current = queries.get(db, "entry", current_user.id, entry_id, include_deleted=True)
     if current is None:
         abort(404)
     if current["deleted"]:
@@ -448,12 +448,14 @@ def history():
     db = get_db()
     # Read before the list: the page holds at least the changes up to it (history-view.js
     # adds this phone's synced rows only when the phone has pulled later ones, outbox.js).
-    seq = store.last_seq(db, current_user.id)
-    entries, next_cursor = store.list_entries(db, current_user.id, limit=HISTORY_PAGE, after=after)
+    seq = queries.last_seq(db, current_user.id)
+    entries, next_cursor = queries.list_entries(
+        db, current_user.id, limit=HISTORY_PAGE, after=after
+    )
     week = None
     if not cursor:
         today = local_today()
-        recent, _next = store.list_entries(
+        recent, _next = queries.list_entries(
             db,
             current_user.id,
             day_from=(today - dt.timedelta(days=13)).isoformat(),

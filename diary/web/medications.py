@@ -30,7 +30,7 @@ from diary.medications.schemas import (
 )
 from diary.medications.words import course_words, medication_name
 from diary.schemas import validate
-from diary.sync import merge, store
+from diary.sync import merge, queries, store
 from diary.web.entries import today_page
 
 bp = Blueprint("medications", __name__, url_prefix="/medications")
@@ -60,7 +60,7 @@ def _today():
 
 def _own(kind, object_id):
     """The signed-in patient's live medicine or dose, or 404 (another patient's too)."""
-    row = store.get(get_db(), kind, current_user.id, str(object_id))
+    row = queries.get(get_db(), kind, current_user.id, str(object_id))
     if row is None:
         abort(404)
     return row
@@ -113,7 +113,7 @@ def _render_form(medication, errors, *, editing, status=200, message=None):
 def index():
     db = get_db()
     # Read before the list: the page's script compares it with the phone's sync cursor.
-    seq = store.last_seq(db, current_user.id)
+    seq = queries.last_seq(db, current_user.id)
     medications = records.list_medications(db, current_user.id)
     return render_template(
         "medications/index.html",
@@ -201,7 +201,9 @@ def took_one():
     medication_id = request.form.get("medication_id", "")
     data = {"id": request.form.get("id") or None, "medication_id": medication_id}
     valid, errors = _validated(DoseCreate, {**data, "taken_at": doses.now_iso()})
-    medication = store.get(db, "medication", current_user.id, medication_id) if not errors else None
+    medication = (
+        queries.get(db, "medication", current_user.id, medication_id) if not errors else None
+    )
     if medication is None:
         # Today again, saying why next to the medicines' "Took one" (422, as any refused form).
         message = FOREIGN_FORM if "id" in errors else MEDICINE_GONE
@@ -230,7 +232,7 @@ def _id_in_use(outcome, medication_id) -> bool:
 
 
 def _dose_page(dose, errors=None, values=None, status=200, message=None):
-    medication = store.get(get_db(), "medication", current_user.id, dose["medication_id"])
+    medication = queries.get(get_db(), "medication", current_user.id, dose["medication_id"])
     return render_template(
         "medications/dose.html",
         dose=dose,

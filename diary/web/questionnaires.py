@@ -21,7 +21,7 @@ from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine, schedule, words
 from diary.questionnaires.schemas import ResponseCreate, ResponseUpdate
 from diary.schemas import validate
-from diary.sync import merge, store
+from diary.sync import merge, queries, store
 from diary.web import safe_next
 
 bp = Blueprint("questionnaires", __name__, url_prefix="/questionnaires")
@@ -57,8 +57,8 @@ def today_cards(db, patient_id: int, today) -> dict:
     unless due) so that a page kept offline can show it once it falls due
     (static/js/questionnaire-cards.js); a follow-up card is ``schedule.follow_ups``'.
     """
-    responses = store.list_responses(db, patient_id)
-    therapies = store.list_therapies(db, patient_id)
+    responses = queries.list_responses(db, patient_id)
+    therapies = queries.list_therapies(db, patient_id)
     keys = _dismissed()
     weekly, follow_ups = [], []
     for definition in engine.catalogue().values():
@@ -95,9 +95,9 @@ def _client_definitions():
 def index():
     db = get_db()
     # Read before the list: the page's script compares it with the phone's sync cursor.
-    seq = store.last_seq(db, current_user.id)
-    responses = store.list_responses(db, current_user.id)
-    therapies = {t["id"]: t for t in store.list_therapies(db, current_user.id)}
+    seq = queries.last_seq(db, current_user.id)
+    responses = queries.list_responses(db, current_user.id)
+    therapies = {t["id"]: t for t in queries.list_therapies(db, current_user.id)}
     today = _today()
     sections = []
     for definition in engine.catalogue().values():
@@ -202,7 +202,7 @@ def _refusal(definition, outcome) -> dict:
 
 
 def _render_form(definition, values, errors=None, *, response=None, status=200, therapy=None):
-    therapies = store.list_therapies(get_db(), current_user.id)
+    therapies = queries.list_therapies(get_db(), current_user.id)
     chosen = therapy or next((t for t in therapies if t["id"] == values.get("therapy_id")), None)
     return render_template(
         "questionnaires/form.html",
@@ -247,7 +247,7 @@ def new(questionnaire):
     definition = _definition(questionnaire)
     if request.method == "GET":
         therapy_id = request.args.get("therapy", "")
-        therapy = store.get(get_db(), "therapy", current_user.id, therapy_id)
+        therapy = queries.get(get_db(), "therapy", current_user.id, therapy_id)
         values = _blank(definition, therapy["id"] if therapy else None)
         return _render_form(definition, values, therapy=therapy)
     values, data, problems = read_form(request.form, definition)
@@ -268,7 +268,7 @@ def new(questionnaire):
 
 def _own_response(object_id):
     """The patient's live response and its definition, or 404 (another patient's too)."""
-    response = store.get(get_db(), "response", current_user.id, str(object_id))
+    response = queries.get(get_db(), "response", current_user.id, str(object_id))
     if response is None:
         abort(404)
     return response, _definition(response["questionnaire"])
@@ -354,7 +354,7 @@ def dismiss():
     if definition is not None and definition.asked == "weekly":
         key = schedule.weekly_key(definition, today)
     elif definition is not None and definition.anchored:
-        therapy = store.get(get_db(), "therapy", current_user.id, request.form.get("therapy", ""))
+        therapy = queries.get(get_db(), "therapy", current_user.id, request.form.get("therapy", ""))
         window = schedule.current_window(therapy, today) if therapy else None
         if window is not None:
             key = schedule.follow_up_key(definition, therapy["id"], window[0])

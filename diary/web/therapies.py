@@ -17,7 +17,7 @@ from diary.errors import ApiError
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import TherapyCreate, TherapyUpdate, validate
-from diary.sync import merge, store
+from diary.sync import merge, queries, store
 
 bp = Blueprint("therapies", __name__, url_prefix="/therapies")
 bp.add_app_template_filter(comparison_words.day_words, "day_words")
@@ -39,7 +39,7 @@ def _own_therapy(object_id):
         object_id = str(uuid.UUID(object_id))
     except ValueError:
         abort(404)
-    therapy = store.get(get_db(), "therapy", current_user.id, object_id)
+    therapy = queries.get(get_db(), "therapy", current_user.id, object_id)
     if therapy is None:
         abort(404)
     return therapy
@@ -77,8 +77,8 @@ def _render_form(therapy, errors, *, editing, status=200, message=None):
 @allow("patient")
 def index():
     # Read before the list: the page's script compares it with the phone's sync cursor.
-    seq = store.last_seq(get_db(), current_user.id)
-    therapies = store.list_therapies(get_db(), current_user.id)
+    seq = queries.last_seq(get_db(), current_user.id)
+    therapies = queries.list_therapies(get_db(), current_user.id)
     return render_template(
         "therapies/index.html",
         seq=seq,
