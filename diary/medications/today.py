@@ -20,10 +20,10 @@ def in_course(medication: dict, day: str) -> bool:
 def as_needed_today(
     medications: Iterable[dict], doses: Iterable[dict], *, today: date
 ) -> list[dict]:
-    """``[{"medication", "name", "doses": [{"id", "time", "taken_at", "version"}]}]``: the
-    medicines taken as needed whose course includes ``today``, by name, each with the
-    doses taken on the patient's ``today`` (each in the zone it was taken in), earliest
-    first."""
+    """``[{"medication", "name", "doses": [{"id", "time", "taken_at", "time_zone",
+    "version"}]}]``: the medicines taken as needed whose course includes ``today``, by name,
+    each with the doses taken on the patient's ``today`` (each in the zone it was taken
+    in), earliest first."""
     day = today.isoformat()
     shown = [m for m in medications if m["schedule"] == "as_needed" and in_course(m, day)]
     taken = dose_days.by_medication(
@@ -41,6 +41,7 @@ def as_needed_today(
                     "id": dose["id"],
                     "time": dose_days.clock_of(dose),
                     "taken_at": dose["taken_at"],
+                    "time_zone": dose["time_zone"],
                     "version": dose["version"],
                 }
                 for dose in taken.get(medication["id"], [])

@@ -1,12 +1,12 @@
 // Today's "Took one" with JavaScript: a tap queues a dose in the outbox (kind "dose") with
-// this phone's clock and the account's time zone, and shows it at once, online or not; a dose's time opens a small editor
+// this phone's clock and the account's time zone, and shows it at once, online or not (each
+// dose on the day and clock of its own zone, as the server shows it); a dose's time opens a small editor
 // to change the time or remove it, queued the same way. The block is reconciled with
 // IndexedDB, so a Today page from the cache shows the medicines and doses synced since, and
 // those recorded here. Without JavaScript the same forms and links go to the server.
 import { changed, kept, outbox } from "./page-outbox.js";
 import { el, oneAtATime } from "./outbox-render.js";
-import { localToday } from "./device-day.js";
-import { clockTime, inCourse, localDayOf, medicationName } from "./medication-render.js";
+import { doseClock, doseMoment, inCourse, medicationName } from "./medication-render.js";
 import { t } from "./i18n.js";
 
 let section;
@@ -38,7 +38,7 @@ async function onTook(event) {
   if (document.body.dataset.timeZone) data.time_zone = document.body.dataset.timeZone;
   const box = await outbox();
   if (!(await kept(() => box.save("dose", crypto.randomUUID(), data), say))) return;
-  say(t("Recorded: %(name)s at %(time)s.", { name: item.dataset.name, time: clockTime(data.taken_at) }));
+  say(t("Recorded: %(name)s at %(time)s.", { name: item.dataset.name, time: doseClock(data.taken_at, data.time_zone).time }));
   await render();
   changed();
 }
@@ -49,7 +49,8 @@ const render = oneAtATime(renderNow);
 
 async function renderNow() {
   const box = await outbox();
-  const today = localToday();
+  // The server's rule: today in the account's zone, each dose on its day in its own zone.
+  const today = doseClock(new Date()).day;
   const list = section.querySelector(".as-needed-list");
   const items = new Map([...list.querySelectorAll("[data-medication-id]")].map((li) => [li.dataset.medicationId, li]));
   for (const medicine of await box.view("medication")) {
@@ -70,15 +71,17 @@ async function renderNow() {
   for (const dose of doses) {
     const existing = section.querySelector(`[data-dose-id="${dose.id}"]`);
     const li = items.get(dose.data.medication_id);
-    if (dose.deleted || localDayOf(dose.data.taken_at) !== today || !li) {
+    const clock = doseClock(dose.data.taken_at, dose.data.time_zone);
+    if (dose.deleted || clock.day !== today || !li) {
       existing?.remove();
       continue;
     }
     const link = existing || li.querySelector("[data-dose-list]").appendChild(doseLink(dose.id, li.dataset.name));
     link.dataset.takenAt = dose.data.taken_at;
+    link.dataset.timeZone = dose.data.time_zone || "";
     link.dataset.version = String(dose.version ?? "");
     link.dataset.state = dose.state;
-    link.firstChild.textContent = clockTime(dose.data.taken_at);
+    link.firstChild.textContent = clock.time;
     link.querySelector(".visually-hidden").textContent =
       dose.state === "device"
         ? t(", %(name)s, saved on this phone: change or remove", { name: li.dataset.name })
@@ -144,7 +147,9 @@ function onDose(event) {
   li.querySelector(".dose-editor")?.remove();
   const id = link.dataset.doseId;
   const inputId = `dose-time-${id}`;
-  const input = el("input", { id: inputId, type: "time", value: clockTime(link.dataset.takenAt) });
+  const zone = link.dataset.timeZone;
+  const clock = doseClock(link.dataset.takenAt, zone);
+  const input = el("input", { id: inputId, type: "time", value: clock.time });
   const close = () => {
     editor.remove();
     link.focus();
@@ -154,7 +159,7 @@ function onDose(event) {
   const cancel = el("button", { type: "button", className: "button" }, t("Cancel"));
   const editor = el(
     "div",
-    { className: "dose-editor", role: "group", "aria-label": t("Dose of %(name)s at %(time)s", { name: li.dataset.name, time: clockTime(link.dataset.takenAt) }) },
+    { className: "dose-editor", role: "group", "aria-label": t("Dose of %(name)s at %(time)s", { name: li.dataset.name, time: clock.time }) },
     el("div", { className: "field" }, el("label", { htmlFor: inputId }, t("Time taken")), input),
     save,
     remove,
@@ -163,10 +168,11 @@ function onDose(event) {
   li.append(editor);
   input.focus();
   const base = () => ({ baseVersion: Number(link.dataset.version) || null });
-  const data = () => ({ medication_id: li.dataset.medicationId, taken_at: link.dataset.takenAt });
+  const data = () => ({ medication_id: li.dataset.medicationId, taken_at: link.dataset.takenAt, ...(zone && { time_zone: zone }) });
   save.addEventListener("click", async () => {
     if (!/^\d{2}:\d{2}$/.test(input.value)) return input.focus();
-    const moment = new Date(`${localToday()}T${input.value}`);
+    // On the dose's own day and clock; the time as shown keeps its moment to the second.
+    const moment = input.value === clock.time ? new Date(link.dataset.takenAt) : doseMoment(clock.day, input.value, zone);
     if (moment > new Date()) {
       say(t("That time has not come yet today: choose an earlier one."));
       return input.focus();
@@ -181,7 +187,7 @@ function onDose(event) {
   remove.addEventListener("click", async () => {
     const box = await outbox();
     if (!(await kept(() => box.remove("dose", id, { ...base(), data: data() }), say))) return;
-    say(t("Removed the dose taken at %(time)s.", { time: clockTime(link.dataset.takenAt) }));
+    say(t("Removed the dose taken at %(time)s.", { time: clock.time }));
     editor.remove();
     await render();
     section.querySelector("button")?.focus();

@@ -3,7 +3,7 @@
 // the list reconciled with IndexedDB, so the page works offline from the cache.
 import { outbox } from "./page-outbox.js";
 import { elsewhereNote, outboxPanel } from "./outbox-panel.js";
-import { card, cardContent, clockTime, doseFields, editHref, medicationFields, medicationName } from "./medication-render.js";
+import { card, cardContent, doseClock, doseFields, editHref, medicationFields, medicationName } from "./medication-render.js";
 import { showLeftMessage } from "./queued-pages.js";
 import { badge, drawWhereMissing, oneAtATime } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
@@ -32,14 +32,12 @@ const KINDS = {
     ...doseFields(),
     name: "dose",
     noun: t("dose"),
-    title: (data) =>
-      data.taken_at
-        ? t("%(name)s, taken %(day)s at %(time)s", {
-            name: names.get(data.medication_id) || t("A medicine"),
-            day: dayText(data.taken_at.slice(0, 10)),
-            time: clockTime(data.taken_at),
-          })
-        : names.get(data.medication_id) || t("A medicine"),
+    title: (data) => {
+      const name = names.get(data.medication_id) || t("A medicine");
+      if (!data.taken_at) return name;
+      const { day, time } = doseClock(data.taken_at, data.time_zone); // in the zone it was taken in
+      return t("%(name)s, taken %(day)s at %(time)s", { name, day: dayText(day), time });
+    },
     // Doses are recorded and changed on Today.
     editHref: () => "/today#as-needed-heading",
     fixHref: () => "/today#as-needed-heading",

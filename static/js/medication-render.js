@@ -68,17 +68,29 @@ export function card(item) {
   );
 }
 
-/** "08:15" on this phone's clock (the patient's, as the server's pages use their zone). */
-export function clockTime(iso) {
-  const moment = new Date(iso);
-  return `${String(moment.getHours()).padStart(2, "0")}:${String(moment.getMinutes()).padStart(2, "0")}`;
+/**
+ * {day: "YYYY-MM-DD", time: "08:15"} of a moment (ISO or Date) in the IANA ``zone`` the dose
+ * was taken in, as the server reads it; a missing or unknown zone: the account's, else the phone's.
+ */
+export function doseClock(moment, zone) {
+  for (const timeZone of [...[zone, document.body.dataset.timeZone].filter(Boolean), undefined]) {
+    try {
+      const options = { timeZone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit" };
+      const p = Object.fromEntries(new Intl.DateTimeFormat("en-US", options).formatToParts(new Date(moment)).map((x) => [x.type, x.value]));
+      return { day: `${p.year}-${p.month}-${p.day}`, time: `${p.hour}:${p.minute}` };
+    } catch {
+      /* RangeError: a zone this browser does not know */
+    }
+  }
 }
 
-/** The phone's calendar day of a moment, "YYYY-MM-DD". */
-export function localDayOf(iso) {
-  const moment = new Date(iso);
-  const pad = (n) => String(n).padStart(2, "0");
-  return `${moment.getFullYear()}-${pad(moment.getMonth() + 1)}-${pad(moment.getDate())}`;
+/** The moment (a Date) of ``day`` at ``time`` in ``zone``, as the server's at_local reads it: a
+ * time the clocks skip on the clock before the change (just after it), a repeated one as its first. */
+export function doseMoment(day, time, zone) {
+  const wallOf = (at) => Date.parse(Object.values(doseClock(at, zone)).join("T") + "Z"); // its clock as if UTC
+  const wall = Date.parse(`${day}T${time}:00Z`);
+  const [before, after] = [wall - 864e5, wall + 864e5].map((at) => wall - (wallOf(at) - at));
+  return new Date(wallOf(before) === wall || wallOf(after) !== wall ? before : after);
 }
 
 /** What the conflict chooser needs to show two versions of a medicine (outbox-render.js). */
@@ -95,6 +107,10 @@ export function medicationFields() {
 
 /** ... and of a dose taken when needed. */
 export function doseFields() {
-  const valueText = (name, value) => (value ? t("%(day)s at %(time)s", { day: dayText(localDayOf(value)), time: clockTime(value) }) : "—");
+  const valueText = (name, value, data) => {
+    if (!value) return "—";
+    const { day, time } = doseClock(value, data?.time_zone);
+    return t("%(day)s at %(time)s", { day: dayText(day), time });
+  };
   return { Noun: t("Dose"), fields: DOSE_FIELDS, valueText };
 }

@@ -49,8 +49,8 @@ function versionList(title, data, other, deleted, kind) {
     list.append(el("dt", {}, kind.Noun), el("dd", { className: "differs" }, t("Deleted")));
   } else {
     for (const [name, label] of kind.fields) {
-      const text = kind.valueText(name, data[name]);
-      const differs = !other || text !== kind.valueText(name, other[name]);
+      const text = kind.valueText(name, data[name], data);
+      const differs = !other || text !== kind.valueText(name, other[name], other);
       if (text === "—" && !differs) continue;
       list.append(el("dt", {}, label), el("dd", { className: differs ? "differs" : "" }, text));
     }
@@ -60,7 +60,7 @@ function versionList(title, data, other, deleted, kind) {
 
 /**
  * Both versions of a conflicting object, side by side, fields that differ in bold.
- * ``mine``/``theirs``: {data, deleted}; ``kind``: {Noun, fields: [[name, label]], valueText}.
+ * ``mine``/``theirs``: {data, deleted}; ``kind``: {Noun, fields: [[name, label]], valueText(name, value, data)}.
  */
 export function conflictVersions(mine, theirs, kind) {
   return el(

@@ -4,14 +4,20 @@ by the server exactly once when the phone is back, even when the first answer is
 
 import json
 import re
+from datetime import datetime
+from datetime import time as clock
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
+from diary.medications import doses as dose_days
 from tests.browser.conftest import (
     IBUPROFEN,
+    PHONE,
     OfflinePhone,
     api_post,
     assert_no_axe_violations_light_and_dark,
+    flush_now,
     lose_the_first_sync_answer,
     poll,
     scripted,
@@ -119,46 +125,110 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     assert_no_axe_violations_light_and_dark(page)
 
 
-def test_a_dose_changed_here_and_elsewhere_meets_the_conflict_chooser(patient_page, live_server):
-    page, user, _ = patient_page()
-    url = live_server.url
-    ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
-    page.goto(url + "/today")
-    scripted(page, "[data-as-needed]")
-    page.get_by_role("button", name="Took one: Ibuprofen 400 mg").click()
-    expect(page.locator("[data-dose-id][data-state='synced']")).to_have_count(1)
-    [dose] = held(page, url, "doses").values()
+def zone_away_from_midnight():
+    """Madrid, or Tokyo when Madrid is within five minutes of midnight: a dose at 00:01
+    today there is in the past, and stays today while the test runs."""
+    for name in ("Europe/Madrid", "Asia/Tokyo"):
+        if clock(0, 5) < datetime.now(ZoneInfo(name)).time() < clock(23, 55):
+            return name
+    raise AssertionError("Madrid and Tokyo are hours apart")
 
-    page.context.set_offline(True)
-    page.locator(f"[data-dose-id='{dose['id']}']").click()
-    page.get_by_label("Time taken").fill("00:01")
+
+# The script's reading of moments (medication-render.js), in this page, against the server's.
+ZONE_CASES = [
+    ("2026-03-29", "02:30", "Europe/Madrid"),  # skipped when clocks go forward
+    ("2026-10-25", "02:30", "Europe/Madrid"),  # twice when they go back: the first
+    ("2026-03-08", "02:30", "America/New_York"),
+    ("2026-11-01", "01:30", "America/New_York"),
+]
+READ_IN_PAGE = """async ([cases, moment]) => {
+    const m = await import('/static/js/medication-render.js');
+    return {
+        moments: cases.map(([day, time, zone]) => m.doseMoment(day, time, zone).toISOString()),
+        clocks: [m.doseClock(moment, 'Not/AZone'), m.doseClock(moment, null)],
+    };
+}"""
+
+
+def test_a_dose_shows_its_own_zones_day_and_clock_on_a_phone_elsewhere(
+    browser, patient_page, live_server
+):
+    """The account and the dose in Madrid, the phone in New York: a dose at 00:01 today in
+    Madrid (yesterday evening in New York) reads the same on the server's Today, after the
+    script redraws it, in its editor, and in the conflict chooser after the account moved
+    to New York's zone."""
+    page, user, _ = patient_page(browser.new_context(**PHONE, timezone_id="America/New_York"))
+    url = live_server.url
+    zone = zone_away_from_midnight()
+    today = datetime.now(ZoneInfo(zone)).date()
+    headers = {"X-CSRFToken": page.request.get(url + "/api/v1/session").json()["csrf_token"]}
+    assert page.request.put(url + "/api/v1/users/me", data={"time_zone": zone}, headers=headers).ok
+    ibuprofen = api_post(page, url, "/api/v1/medications", IBUPROFEN)
+    at = {t: dose_days.at_local(today.isoformat(), t, zone) for t in ("00:01", "00:02", "00:03")}
+    dose = api_post(
+        page,
+        url,
+        "/api/v1/doses",
+        {"medication_id": ibuprofen["id"], "taken_at": at["00:01"], "time_zone": zone},
+    )
+    served = page.request.get(url + "/today").text()
+    assert re.search(rf'data-dose-id="{dose["id"]}"[^>]*>00:01<', served)
+
+    # The phone pulls the dose, then Today is drawn again by its script from what it holds.
+    flush_now(page)
+    poll(
+        page,
+        """async () => {
+            const { Outbox } = await import('/static/js/outbox.js');
+            const box = await Outbox.open(document.body.dataset.userId);
+            const rows = await box.rows('dose');
+            box.close();
+            return rows.length;
+        }""",
+    )
+    page.reload()
+    scripted(page, "[data-as-needed]")
+    link = page.locator(f"[data-dose-id='{dose['id']}']")
+    expect(link).to_have_text(re.compile(r"^00:01,"))
+    read = page.evaluate(READ_IN_PAGE, [ZONE_CASES, dose["taken_at"]])
+    assert read["moments"] == [dose_days.at_local(*case) for case in ZONE_CASES]
+    # An unknown zone, or none, reads in the account's.
+    assert read["clocks"] == [{"day": today.isoformat(), "time": "00:01"}] * 2
+
+    phone = OfflinePhone(page.context)
+    link.click()
+    expect(page.get_by_label("Time taken")).to_have_value("00:01")
+    page.get_by_label("Time taken").fill("00:02")
     page.get_by_role("button", name="Save time").click()
-    expect(page.locator(f"[data-dose-id='{dose['id']}']")).to_have_attribute("data-state", "device")
-    # Meanwhile another device moves the same dose.
-    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    expect(link).to_have_attribute("data-state", "device")
+    expect(link).to_have_text(re.compile(r"^00:02,"))
+    # Meanwhile another device moves the same dose, and the patient, now in New York, sets
+    # the account's zone there: the dose stays on Madrid's clock.
     moved = page.request.put(
         f"{url}/api/v1/doses/{dose['id']}",
-        data={
-            "medication_id": ibuprofen["id"],
-            "taken_at": dose["taken_at"][:11] + "00:00:30Z",
-            "base_version": 1,
-        },
-        headers={"X-CSRFToken": token},
+        data={"medication_id": ibuprofen["id"], "taken_at": at["00:03"], "base_version": 1},
+        headers=headers,
     )
     assert moved.ok, moved.text()
+    there = {"time_zone": "America/New_York"}
+    assert page.request.put(url + "/api/v1/users/me", data=there, headers=headers).ok
 
-    page.context.set_offline(False)
+    phone.online()
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_status(page, "conflict")
     page.goto(url + "/medications/")
     rendered(page, "[data-medication-list]")
     mine = page.locator(f"[data-outbox-id='{dose['id']}']")
-    expect(mine.locator(".conflict-version")).to_have_count(2)
-    expect(mine).to_contain_text("Ibuprofen 400 mg, taken")
+    day = f"{today.day} {today:%b} {today.year}"
+    expect(mine).to_contain_text(f"Ibuprofen 400 mg, taken {day} at 00:02")
+    versions = mine.locator(".conflict-version")
+    expect(versions.first).to_contain_text(f"{day} at 00:02")
+    expect(versions.last).to_contain_text(f"{day} at 00:03")
     assert_no_axe_violations_light_and_dark(page)
     mine.get_by_role("button", name="Keep mine").click()
     wait_status(page, "synced", 0)
-    assert held(page, url, "doses")[dose["id"]]["version"] == 3
+    kept = held(page, url, "doses")[dose["id"]]
+    assert (kept["version"], kept["taken_at"], kept["time_zone"]) == (3, at["00:02"], zone)
 
 
 def test_a_medicine_deleted_from_its_page_offline_is_deleted_once(patient_page, live_server):
