@@ -96,6 +96,7 @@ QUERIES = (
 #: Headers and cookies the app reads, each hostile.
 HEADERS = (
     ("User-Agent", LONG[:8000]),
+    ("Accept-Language", "es"),  # the pages in the other language, with its plural rules
     ("User-Agent", "Mozilla/5.0 \x1b[31m\x00"),
     ("Accept-Language", "es;q=NaN, *;q=1e309, ,,;"),
     ("Accept-Language", "x" * 4000),
@@ -234,7 +235,7 @@ def sweeps(typed: list, hidden: list, ids: list, files: dict) -> list[Body]:
                 Body(tuple(("set", name, "1") for name in UNKNOWN)),
                 Body(every(("",), names=everything)),
                 Body(query=QUERIES),
-                Body(headers=(HEADERS[0], HEADERS[2]), cookies=COOKIES),
+                Body(headers=HEADERS[:2], cookies=COOKIES),
                 Body(encoding="json"),
                 Body((("set", "note", TOO_LARGE),)),
                 *(
