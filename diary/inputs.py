@@ -120,6 +120,20 @@ def whole_number(text: str, field: str, *, low: int = 0, high: int = MAX_INTEGER
     return number
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
+def page_number(text: str, field: str = "page") -> int:
+    """``text`` as the number of a page in a link (ASCII digits, however many): a number
+    past the last page still reads as a number (the page shows the last one), where int()
+    would refuse more than 4,300 digits with a ValueError of its own; BadInput naming
+    ``field`` when ``text`` is not a whole number."""
+    if not isinstance(text, str) or not _DIGITS.fullmatch(text):
+        raise BadInput(field, _("must be a whole number"))
+    # Past what SQLite stores is past any last page: no need to read every digit.
+    return int(text) if len(text) <= 19 else MAX_INTEGER
+
+
 class BoundedIntConverter(IntegerConverter):
     """``<int:...>`` in a URL, limited to what SQLite can store: a larger one is a 404.
 

@@ -44,18 +44,21 @@ def inbox():
     controller.stop()
 
 
+def sending_to(inbox) -> dict:
+    """The settings of an app that sends its email to ``inbox``."""
+    return {
+        "BASE_URL": "https://diary.example.org",
+        "SMTP_HOST": "127.0.0.1",
+        "SMTP_PORT": inbox.port,
+        "SMTP_SECURITY": "none",
+        "SMTP_FROM": "Diary <diary@example.org>",
+    }
+
+
 @pytest.fixture
 def mail_app(tmp_path, inbox):
     app = create_app(
-        {
-            **TEST_CONFIG,
-            "DATABASE": str(tmp_path / "diary.sqlite3"),
-            "BASE_URL": "https://diary.example.org",
-            "SMTP_HOST": "127.0.0.1",
-            "SMTP_PORT": inbox.port,
-            "SMTP_SECURITY": "none",
-            "SMTP_FROM": "Diary <diary@example.org>",
-        }
+        {**TEST_CONFIG, "DATABASE": str(tmp_path / "diary.sqlite3"), **sending_to(inbox)}
     )
     yield app
     app.extensions["diary.db"].close_all()

@@ -272,6 +272,19 @@ def test_a_long_list_comes_fifty_patients_a_page(app, doctor):
     assert [p["name"] for p in listed] == names[:50]
 
 
+def test_a_page_number_of_thousands_of_digits_shows_the_last_page(app, doctor):
+    # More digits than int() reads from text (4,300) was a 500; "²" and "٣" are not page
+    # numbers either (str.isdecimal() took "٣" for 3).
+    names = [f"Patient {n:02d}" for n in range(52)]
+    sharing_patients(app, doctor, names)
+    for page in ("9" * 4400, "9" * 25):
+        answer = doctor.client.get(f"/patients/?sort=name&page={page}")
+        assert answer.status_code == 200 and _names(answer) == names[50:]
+    for page in ("٣", "²", "-1", ""):
+        answer = doctor.client.get(f"/patients/?sort=name&page={page}")
+        assert answer.status_code == 200 and _names(answer) == names[:50]
+
+
 def test_names_match_without_case_accents_or_extra_spaces():
     assert dashboard.name_key("  José  ÁLVAREZ ") == "jose alvarez"
     assert dashboard.name_matches("Zoë Straße", "zoe STRASSE")

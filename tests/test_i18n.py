@@ -4,12 +4,20 @@ API's stable codes with translated messages, and what stays English (the exports
 import csv
 import io
 import json
+import warnings
 from datetime import date
 from html import unescape
 
 from diary.accounts.sessions import device_words
 from diary.clinical import analysis, comparison_words, regions
-from diary.i18n.text import english, format_decimal, format_fixed, format_percent, in_language
+from diary.i18n.text import (
+    english,
+    format_decimal,
+    format_fixed,
+    format_percent,
+    in_language,
+    ngettext,
+)
 from diary.questionnaires import engine
 from diary.reminders import push
 from tests.conftest import form_token, text_of
@@ -54,6 +62,22 @@ def test_every_language_rounds_halves_away_from_zero():
             assert format_decimal(2.0625) == f"2{comma}063"
             assert format_percent(0.625).startswith("63")
             assert format_percent(0.285).startswith("29")  # 28.5%, not 28
+
+
+def test_a_number_with_a_fraction_is_said_in_the_plural_in_each_language():
+    # gettext's plural rules count whole things: a float (1.5 doses a week of a medicine
+    # taken when needed, on the charts and the summary) was deprecated there, a TypeError to
+    # come, in Spanish, the one language with a catalogue.
+    def doses(n):
+        one, many = "%(doses)s dose a week %(when)s", "%(doses)s doses a week %(when)s"
+        return ngettext(one, many, n, doses=n, when="").strip()
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", DeprecationWarning)
+        said = [doses(n) for n in (0.5, 1.0, 1.5, 2)]
+        assert said == ["0.5 doses a week", "1.0 dose a week", "1.5 doses a week", "2 doses a week"]
+        with in_language("es"):
+            assert doses(1.5) == "1.5 dosis a la semana"
 
 
 def window(mean_after, category="substantial_improvement", before=7.5, **extra):

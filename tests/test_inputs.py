@@ -78,6 +78,16 @@ def test_whole_number_reads_ascii_digits_in_range():
         inputs.whole_number(str(2**63), "n")
 
 
+def test_a_page_number_reads_any_number_of_ascii_digits():
+    assert inputs.page_number("2") == 2
+    # Past what SQLite stores, and past what int() reads from text: past any last page.
+    assert inputs.page_number("9" * 4400) == inputs.page_number("9" * 20) == 2**63 - 1
+    for text in ("", "٣", "²", "-1", "1.0", " 1", None):
+        with pytest.raises(inputs.BadInput) as refused:
+            inputs.page_number(text)
+        assert refused.value.field == "page"
+
+
 # ---- JSON bodies on every route that reads one ---------------------------------------------
 
 

@@ -9,7 +9,6 @@ as before those migrations, and starts the real app on the file, which upgrades 
 
 import json
 import sqlite3
-from html.parser import HTMLParser
 from types import SimpleNamespace
 
 import pytest
@@ -20,6 +19,7 @@ from diary.sync import merge, validation
 from diary.sync.rows import JSON_COLUMNS, KINDS, data_fields, row_data
 from diary.upgrades import control_characters, unanchored_answers
 from tests.conftest import TEST_CONFIG, Api, change, statuses, sync
+from tests.html_forms import forms_on
 
 UPGRADES = ("m015_control_characters_cleaned", "m016_unanchored_answers_about_no_therapy")
 DAY = "2026-03-02"
@@ -280,44 +280,13 @@ def test_a_phones_unsent_edit_of_the_old_version_is_a_conflict_not_lost(upgraded
     ]
 
 
-class _Form(HTMLParser):
-    """The values the page's POST form sends as it is shown (no script)."""
-
-    def __init__(self):
-        super().__init__()
-        self.values, self._into, self._select = {}, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "input" and name and attrs.get("type") not in ("checkbox", "radio", "submit"):
-            self.values[name] = attrs.get("value", "")
-        elif tag == "textarea" and name:
-            self._into = name
-            self.values[name] = ""
-        elif tag == "select" and name:
-            self._select = name
-        elif tag == "option" and self._select and "selected" in attrs:
-            self.values[self._select] = attrs.get("value", "")
-
-    def handle_endtag(self, tag):
-        if tag == "textarea":
-            self._into = None
-        elif tag == "select":
-            self._select = None
-
-    def handle_data(self, data):
-        if self._into:
-            self.values[self._into] += data
-
-
 def test_a_cleaned_therapy_is_saved_again_from_its_web_form(upgraded):
     made = upgraded
     path = f"/therapies/{made.therapy['id']}/edit"
-    form = _Form()
-    form.feed(made.patient.client.get(path).get_data(as_text=True))
-    assert form.values["label"] == DIRTY["label"][1]
-    sent = made.patient.client.post(path, data={**form.values, "notes": "Dr Rao, June"})
+    html = made.patient.client.get(path).get_data(as_text=True)
+    values = dict(next(form for form in forms_on(html) if form.action == path).sent)
+    assert values["label"] == DIRTY["label"][1]
+    sent = made.patient.client.post(path, data={**values, "notes": "Dr Rao, June"})
     assert sent.status_code == 302, sent.get_data(as_text=True)
     therapy = made.patient.get(f"/api/v1/therapies/{made.therapy['id']}").get_json()
     assert (therapy["label"], therapy["notes"], therapy["version"]) == (

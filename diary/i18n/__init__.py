@@ -177,9 +177,9 @@ def init_app(app):
     # for each word again); newstyle, as Flask-Babel installs them.
     app.jinja_env.install_gettext_callables(
         gettext=lambda s: text.translations().gettext(s),
-        ngettext=lambda s, p, n: text.translations().ngettext(s, p, n),
+        ngettext=lambda s, p, n: text.translations().ngettext(s, p, text.plural_count(n)),
         pgettext=lambda c, s: text.translations().pgettext(c, s),
-        npgettext=lambda c, s, p, n: text.translations().npgettext(c, s, p, n),
+        npgettext=lambda c, s, p, n: text.translations().npgettext(c, s, p, text.plural_count(n)),
         newstyle=True,
     )
     app.after_request(_say_the_language)

@@ -114,9 +114,19 @@ def gettext(message: str, /, **variables) -> str:
 
 
 def ngettext(singular: str, plural: str, n, /, **variables) -> str:
-    """The singular or plural form for the number ``n`` (available as ``%(num)s`` too)."""
+    """The singular or plural form for the number ``n`` (available as ``%(num)s`` too); a
+    number with a fraction ("1.5 doses a week") takes the plural."""
     variables.setdefault("num", n)
-    return _current()[0].ngettext(singular, plural, n) % variables
+    return _current()[0].ngettext(singular, plural, plural_count(n)) % variables
+
+
+def plural_count(n) -> int:
+    """``n`` as a catalogue's plural rule counts it: whole things. Given a float, gettext
+    warns that it is deprecated (and a later Python refuses it); a number with a fraction
+    takes the form English and Spanish give it (CLDR's "other", the plural): the form of 2."""
+    if isinstance(n, int):
+        return n
+    return int(n) if float(n).is_integer() else 2
 
 
 def N_(message: str) -> str:  # noqa: N802 - gettext's usual name for it

@@ -18,7 +18,7 @@ from flask import (
 )
 from flask_login import current_user
 
-from diary import accounts
+from diary import accounts, inputs
 from diary.access import allow
 from diary.clinical import comparison_words
 from diary.db import get_db
@@ -47,14 +47,17 @@ def patients():
     if sort not in dashboard.SORTS:
         sort = "attention"
     query = request.args.get("q", "").strip()[: dashboard.QUERY_MAX_LENGTH]
-    page = request.args.get("page", "1")
+    try:
+        page = inputs.page_number(request.args.get("page", "1"))
+    except inputs.BadInput:
+        page = 1  # a link we did not make: the first page
     db = get_db()
     listing = dashboard.patients(
         db,
         current_user.id,
         sort=sort,
         query=query,
-        page=int(page) if page.isdecimal() else 1,
+        page=page,
         per_page=dashboard.PAGE_SIZE,
     )
     # Only the patients on the page were shown: only they are in an access log.
