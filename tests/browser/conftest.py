@@ -17,6 +17,14 @@ ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 PHONE = {"viewport": {"width": 390, "height": 844}, "has_touch": True, "is_mobile": True}
 PASSWORD = "a calm river at dawn"
+# For a test whose subject is a page (its layout, drawing, form or words), not the offline
+# shell: its browser context installs no service worker. Installing one precaches the whole
+# shell (about 70 files) in every new context, about 1 s of CPU each time; the shell itself
+# is tested where it matters (test_offline*.py, test_session_end.py, test_questionnaires.py
+# and every other test that does not ask for this). Each page still has to work without a
+# worker, as in a private window, and these tests now show that it does.
+NO_WORKER = {"service_workers": "block"}
+page_only = pytest.mark.browser_context_args(**NO_WORKER)
 
 
 def pytest_collection_modifyitems(items):

@@ -11,13 +11,17 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    NO_WORKER,
     PHONE,
     ROOT,
     assert_no_axe_violations,
     assert_no_axe_violations_light_and_dark,
+    page_only,
     page_width,
     register_via_api,
 )
+
+pytestmark = page_only
 
 
 def fill_registration(page, user):
@@ -35,7 +39,7 @@ def fill_registration(page, user):
     ],
 )
 def test_registration_chooses_the_phones_time_zone(browser, live_server, new_user, zone, shown):
-    context = browser.new_context(timezone_id=zone, **PHONE)
+    context = browser.new_context(timezone_id=zone, **PHONE, **NO_WORKER)
     page = context.new_page()
     user = new_user()
     page.goto(live_server.url + "/register")
@@ -58,7 +62,9 @@ def test_registration_chooses_the_phones_time_zone(browser, live_server, new_use
 def test_without_javascript_registration_keeps_utc_and_names_every_problem(
     browser, live_server, new_user
 ):
-    context = browser.new_context(java_script_enabled=False, timezone_id="Europe/Oslo", **PHONE)
+    context = browser.new_context(
+        java_script_enabled=False, timezone_id="Europe/Oslo", **PHONE, **NO_WORKER
+    )
     page = context.new_page()
     user = new_user()
     page.goto(live_server.url + "/register")

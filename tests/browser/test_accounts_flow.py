@@ -6,7 +6,10 @@ from playwright.sync_api import expect
 from tests.browser.conftest import (
     assert_no_axe_violations,
     assert_no_axe_violations_light_and_dark,
+    page_only,
 )
+
+pytestmark = page_only
 
 
 def test_register_signout_signin_on_a_phone(page, live_server, new_user):

@@ -10,13 +10,13 @@ import jinja2
 import pytest
 
 from diary.clinical.regions import BY_CODE, CODES, REGIONS
-from tests.browser.conftest import assert_no_axe_violations
+from tests.browser.conftest import NO_WORKER, assert_no_axe_violations, page_only
 
 ROOT = Path(__file__).resolve().parents[2]
 CSS = ROOT / "static" / "css" / "bodymap.css"
 JS = ROOT / "static" / "js" / "bodymap.js"
 
-pytestmark = pytest.mark.browser
+pytestmark = [pytest.mark.browser, page_only]
 
 # A 360 px phone with the page's usual 16 px side margins: the map gets 328 px.
 PHONE_WIDTH = 360
@@ -51,7 +51,7 @@ def render(selected):
 def map_page(browser, browser_context_args):
     """One page for the module: each test sets its content anew (open_map), so a context
     and page per test would only add their start-up."""
-    context = browser.new_context(**browser_context_args)
+    context = browser.new_context(**browser_context_args, **NO_WORKER)
     yield context.new_page()
     context.close()
 

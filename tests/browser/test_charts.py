@@ -12,12 +12,15 @@ from tests.browser.conftest import (
     api_post,
     assert_no_axe_violations,
     charts_drawn,
+    page_only,
     register_via_api,
     scripted,
     seed_demo_diary,
 )
 from tests.test_rounding_shown import AFTER, BEFORE
 from tests.worked_example import around
+
+pytestmark = page_only
 
 
 def _watch_errors(page):

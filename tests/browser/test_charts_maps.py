@@ -9,7 +9,9 @@ import pytest
 
 from diary import demo
 from tests.browser.colours import contrast
-from tests.browser.conftest import assert_no_axe_violations, register_via_api
+from tests.browser.conftest import assert_no_axe_violations, page_only, register_via_api
+
+pytestmark = page_only
 
 # The rendered fill of each share-N step (as the page's own stylesheet gives it, on an
 # element made for the purpose), of each pain-scale step, and the card behind the maps.

@@ -7,10 +7,17 @@ from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, poll, ready, register_via_api
+from tests.browser.conftest import (
+    assert_no_axe_violations,
+    page_only,
+    poll,
+    ready,
+    register_via_api,
+)
 from tests.browser.long_diary import CHART, YEARS, js_day
 
 
+@page_only
 def test_all_fetches_the_older_single_days_the_page_does_not_carry(long_diary, page, live_server):
     today, first = long_diary.today, long_diary.first
     fetched = []
@@ -41,6 +48,7 @@ def test_all_fetches_the_older_single_days_the_page_does_not_carry(long_diary, p
     assert page.evaluate(CHART)["dots"] == 365 * YEARS and len(fetched) == 1
 
 
+@page_only
 def test_without_the_older_days_all_shows_weekly_averages_and_says_so(
     long_diary, page, live_server
 ):
@@ -100,6 +108,7 @@ def test_older_days_seen_once_are_shown_offline(long_diary, page, live_server):
         page.context.set_offline(False)
 
 
+@page_only
 def test_a_diary_with_no_day_in_the_last_year_opens_on_all_of_it(page, live_server, new_user):
     url = live_server.url
     register_via_api(page, url, new_user())

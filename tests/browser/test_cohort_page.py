@@ -5,7 +5,13 @@ name only in the physician's tooltip, no axe violation in light and dark."""
 from playwright.sync_api import expect
 
 from tests import cohort_world as world
-from tests.browser.conftest import assert_no_axe_violations_light_and_dark, register_via_api
+from tests.browser.conftest import (
+    assert_no_axe_violations_light_and_dark,
+    page_only,
+    register_via_api,
+)
+
+pytestmark = page_only
 
 
 def _patient_sharing_with(playwright, url, user, plan, accept):

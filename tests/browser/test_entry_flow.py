@@ -11,13 +11,17 @@ from playwright.sync_api import expect
 
 from diary.clinical import RED_FLAG_ADVICE
 from tests.browser.conftest import (
+    NO_WORKER,
     PHONE,
     assert_no_axe_violations,
     assert_no_axe_violations_light_and_dark,
     assert_targets_big_enough,
+    page_only,
     register_via_api,
     scripted,
 )
+
+pytestmark = page_only
 
 SCORE_HELP = "average over the last 24 hours"
 
@@ -271,7 +275,7 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
 
 @pytest.fixture
 def no_js_page(browser, live_server, new_user):
-    context = browser.new_context(java_script_enabled=False, **PHONE)
+    context = browser.new_context(java_script_enabled=False, **PHONE, **NO_WORKER)
     page = context.new_page()
     register_via_api(page, live_server.url, new_user())
     yield page

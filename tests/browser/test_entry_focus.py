@@ -5,7 +5,9 @@ navigation, never under them."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, api_post, register_via_api, scripted
+from tests.browser.conftest import NO_WORKER, PHONE, api_post, page_only, register_via_api, scripted
+
+pytestmark = page_only
 
 # What a sighted keyboard user sees of the focused control: the control, or for the drawn
 # radios and checkboxes (a 1 px input under its label) the label that shows it and its ring;
@@ -106,7 +108,7 @@ def test_tabbing_through_the_edit_page_in_spanish_never_hides_the_focus(
     # Spanish words make the form and the Save bar's status longer: the note's box came to
     # rest partly under the bar, which the page's scroll-padding (room for the bar with one
     # line of status) did not prevent.
-    context = browser.new_context(**PHONE, locale="es-ES")
+    context = browser.new_context(**PHONE, **NO_WORKER, locale="es-ES")
     page = context.new_page()
     page.goto(live_server.url + "/signin")
     register_via_api(page, live_server.url, new_user())

@@ -7,7 +7,9 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.colours import BACKDROP_JS, contrast
-from tests.browser.conftest import register_via_api
+from tests.browser.conftest import page_only, register_via_api
+
+pytestmark = page_only
 
 # The drawn parts of a segment's label: its fill, its ink, its ring and the check mark.
 LOOK_JS = """(label) => {

@@ -6,7 +6,13 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations_light_and_dark, register_via_api
+from tests.browser.conftest import (
+    assert_no_axe_violations_light_and_dark,
+    page_only,
+    register_via_api,
+)
+
+pytestmark = page_only
 
 WATCH_STATUS = """() => {
     window.importStatus = [];

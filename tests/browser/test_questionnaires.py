@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     assert_no_axe_violations_light_and_dark,
     log_entry,
     lose_the_first_sync_answer,
+    page_only,
     poll,
     register_via_api,
     scripted,
@@ -244,6 +245,7 @@ def test_the_questionnaire_pages_have_no_axe_violations(patient_page, live_serve
         assert_no_axe_violations_light_and_dark(page)
 
 
+@page_only
 def test_the_charts_verdict_uses_the_questionnaires(page, live_server, new_user):
     url = live_server.url
     page.goto(url + "/signin")

@@ -7,14 +7,16 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import assert_no_axe_violations, register_via_api
+from tests.browser.conftest import NO_WORKER, assert_no_axe_violations, page_only, register_via_api
 from tests.browser.long_diary import CHART, YEARS, js_day
+
+pytestmark = page_only
 
 
 @pytest.fixture
 def reader(browser):
     """A second browser, for whoever reads the patient's diary."""
-    context = browser.new_context()
+    context = browser.new_context(**NO_WORKER)
     yield context.new_page()
     context.close()
 

@@ -5,7 +5,16 @@ from datetime import UTC, datetime
 
 import pytest
 
-from tests.browser.conftest import api_post, page_width, register_via_api, seed_demo_diary
+from tests.browser.conftest import (
+    NO_WORKER,
+    api_post,
+    page_only,
+    page_width,
+    register_via_api,
+    seed_demo_diary,
+)
+
+pytestmark = page_only
 
 NARROW = {"viewport": {"width": 320, "height": 640}, "has_touch": True, "is_mobile": True}
 
@@ -30,7 +39,7 @@ def narrow_page(browser):
     contexts = []
 
     def make(locale="en-GB"):
-        context = browser.new_context(**NARROW, locale=locale)
+        context = browser.new_context(**NARROW, **NO_WORKER, locale=locale)
         contexts.append(context)
         return context.new_page()
 
