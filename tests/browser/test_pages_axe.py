@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     charts_drawn,
     flushed,
     live_database,
+    page_only,
     seed_demo_diary,
 )
 
@@ -129,6 +130,7 @@ def test_refused_took_one_reminder_and_view_link_forms_have_no_axe_violations(
     assert_no_axe_violations_light_and_dark(page)
 
 
+@page_only
 def test_the_pages_anyone_may_open_and_the_error_pages_have_no_axe_violations(
     page, live_server, app
 ):

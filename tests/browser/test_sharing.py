@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from diary.db import write
 from tests.browser.conftest import (
+    NO_WORKER,
     PHONE,
     add_share,
     add_user,
@@ -19,6 +20,7 @@ from tests.browser.conftest import (
     assert_targets_big_enough,
     charts_drawn,
     live_database,
+    page_only,
     page_width,
     register_via_api,
     seed_demo_diary,
@@ -138,6 +140,7 @@ def _pdf_facts(pdf: bytes):
     return reader, text, pages
 
 
+@page_only
 def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_user, page):
     url = live_server.url
     page.goto(url + "/signin")
@@ -154,7 +157,7 @@ def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_u
     by_name = {w["name"]: w for w in windows["windows"]}
 
     # Someone without an account, at a desk, opens the link.
-    desk = browser.new_context(viewport={"width": 1280, "height": 900})
+    desk = browser.new_context(viewport={"width": 1280, "height": 900}, **NO_WORKER)
     reader = desk.new_page()
     errors = []
     reader.on("pageerror", lambda e: errors.append(str(e)))
@@ -241,6 +244,7 @@ def patients_sharing_with(live_server, physician_id, count):
     return former.id
 
 
+@page_only
 def test_a_physicians_list_empty_paged_and_searched_its_refusals_and_the_delete_page_pass_axe(
     page, live_server, new_user
 ):
