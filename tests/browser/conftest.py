@@ -547,7 +547,6 @@ def patient_page(browser, live_server, new_user, playwright):
     def make(context=None, user=None):
         context = context or browser.new_context(**PHONE)
         page = context.new_page()
-        page.goto(live_server.url + "/signin")
         if user is None:
             user = new_user()
             user["id"] = register_via_api(page, live_server.url, user)["id"]

@@ -110,7 +110,6 @@ def test_tabbing_through_the_edit_page_in_spanish_never_hides_the_focus(
     # line of status) did not prevent.
     context = browser.new_context(**PHONE, **NO_WORKER, locale="es-ES")
     page = context.new_page()
-    page.goto(live_server.url + "/signin")
     register_via_api(page, live_server.url, new_user())
     entry = api_post(page, live_server.url, "/api/v1/entries", {"day": "2025-06-01", "leg_pain": 3})
     page.goto(f"{live_server.url}/entries/{entry['id']}/edit")

@@ -47,7 +47,6 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
     page, live_server, new_user
 ):
     url = live_server.url
-    page.goto(url + "/signin")
     user = new_user()
     register_via_api(page, url, user)
     headers = record_a_diary(page, url)
@@ -100,7 +99,6 @@ def test_a_copy_comes_back_into_a_new_account_with_progress_and_a_summary(
 
 
 def test_the_download_and_import_controls_are_big_enough_to_tap(page, live_server, new_user):
-    page.goto(live_server.url + "/signin")
     register_via_api(page, live_server.url, new_user())
     page.goto(live_server.url + "/account/data/")
     for control in [

@@ -248,7 +248,6 @@ def test_the_questionnaire_pages_have_no_axe_violations(patient_page, live_serve
 @page_only
 def test_the_charts_verdict_uses_the_questionnaires(page, live_server, new_user):
     url = live_server.url
-    page.goto(url + "/signin")
     register_via_api(page, url, new_user())
     seed_demo_diary(page, url)
     page.goto(url + "/charts")

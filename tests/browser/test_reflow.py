@@ -51,7 +51,6 @@ def narrow_page(browser):
 def test_charts_and_the_summary_fit_a_320px_phone(narrow_page, live_server, new_user):
     url = live_server.url
     page = narrow_page()
-    page.goto(url + "/signin")
     register_via_api(page, url, new_user())
     seed_demo_diary(page, url)
     page.goto(url + "/sharing/")
@@ -86,7 +85,6 @@ CUT_NAMES_JS = """() => [...document.querySelectorAll('.limit')].filter((row) =>
 def test_activity_names_are_whole_on_a_320px_phone(narrow_page, live_server, new_user, locale):
     url = live_server.url
     page = narrow_page(locale)
-    page.goto(url + "/signin")
     register_via_api(page, url, new_user())
     # An earlier day's entry: Today's form stays open, and the entry has its edit page.
     entry = api_post(page, url, "/api/v1/entries", {"day": "2025-06-01", "leg_pain": 3})
@@ -100,7 +98,6 @@ def test_activity_names_are_whole_on_a_320px_phone(narrow_page, live_server, new
 
 def test_long_names_a_patient_typed_do_not_widen_a_phones_pages(page, live_server, new_user):
     url = live_server.url
-    page.goto(url + "/signin")
     register_via_api(page, url, new_user())
     therapies = seed_demo_diary(page, url)
     start = therapies[0]["start_day"]

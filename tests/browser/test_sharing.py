@@ -36,7 +36,6 @@ def test_invite_accept_read_revoke_on_phones(browser, live_server, new_user):
     url = live_server.url
     patient_context = browser.new_context(**PHONE)
     patient = patient_context.new_page()
-    patient.goto(url + "/signin")
     user = new_user()
     register_via_api(patient, url, user)
     seed_demo_diary(patient, url)
@@ -143,7 +142,6 @@ def _pdf_facts(pdf: bytes):
 @page_only
 def test_a_view_link_summary_prints_on_a4_and_letter(browser, live_server, new_user, page):
     url = live_server.url
-    page.goto(url + "/signin")
     user = new_user()
     register_via_api(page, url, user)
     seed_demo_diary(page, url)
@@ -249,7 +247,6 @@ def test_a_physicians_list_empty_paged_and_searched_its_refusals_and_the_delete_
     page, live_server, new_user
 ):
     url = live_server.url
-    page.goto(url + "/signin")
     physician = register_via_api(page, url, new_user("physician"))
     page.goto(url + "/")
     expect(page.get_by_role("heading", name="Your patients")).to_be_visible()
