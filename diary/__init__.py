@@ -25,6 +25,12 @@ class DiaryFlask(Flask):
         super().__init__(*args, **kwargs)
         self._sync_versions = {}
 
+    def send_static_file(self, filename, version=None):
+        """Flask's static view, also behind ``/static/<version>/`` (diary/assets.py)."""
+        from diary import assets
+
+        return assets.keep_for_good(self, super().send_static_file(filename), version)
+
     def ensure_sync(self, func):
         try:
             return self._sync_versions[func]
@@ -68,6 +74,7 @@ def create_app(test_config=None):
     from diary import (
         access,
         accounts,
+        assets,
         cli,
         db,
         errors,
@@ -80,6 +87,7 @@ def create_app(test_config=None):
 
     # Before any route is added: every <int:...> in a URL is one SQLite can look up.
     app.url_map.converters["int"] = inputs.BoundedIntConverter
+    assets.init_app(app)
 
     # The order of the request hooks: an address too long to read is refused first; then
     # the access check, so that anyone not signed in hears "sign in" (401) rather than

@@ -3,7 +3,7 @@
 // version (a hash of the static files and templates) and the list of files to precache.
 import { flush } from "/static/js/sync.js";
 
-const BUILD = /*BUILD*/ { version: "dev", shell: [], offline: { en: "/offline" } } /*END*/;
+const BUILD = /*BUILD*/ { version: "dev", assets: "/static", shell: [], offline: { en: "/offline" } } /*END*/;
 const SHELL_CACHE = `diary-shell-${BUILD.version}`;
 const PAGE_CACHE_PREFIX = "diary-pages-";
 // Survives the worker being stopped: whose pages the last navigation showed.
@@ -175,6 +175,8 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(navigate(event));
   } else if (BUILD.shell.includes(url.pathname) || BUILD.shell.includes(url.pathname + url.search)) {
     event.respondWith(fromShell(request));
+  } else if (shellCopy(url.pathname)) {
+    event.respondWith(fromShell(request, shellCopy(url.pathname)));
   } else if (url.pathname === TIMELINE_PATH) {
     event.respondWith(olderDays(event));
   }
@@ -223,12 +225,23 @@ async function keepOlderDays(request, response) {
   await cache.put(request, response);
 }
 
-async function fromShell(request) {
+async function fromShell(request, address = request) {
   // The exact address first (the manifest in one language), else the file whatever its query.
   const cached =
-    (await caches.match(request, { cacheName: SHELL_CACHE })) ||
-    (await caches.match(request, { cacheName: SHELL_CACHE, ignoreSearch: true }));
+    (await caches.match(address, { cacheName: SHELL_CACHE })) ||
+    (await caches.match(address, { cacheName: SHELL_CACHE, ignoreSearch: true }));
   return cached || fetch(request);
+}
+
+// A static file is listed at this version's address, /static/<version>/js/app.js
+// (diary/assets.py). Asked for at its plain address or at another version's (a page kept
+// from before an update, opened offline), it is the same file: this version's copy, as
+// the server answers too. Null for anything the shell does not hold.
+const STATIC_PATH = /^\/static\/(?:[0-9a-f]{16}\/)?(.+)$/;
+function shellCopy(pathname) {
+  const match = STATIC_PATH.exec(pathname);
+  const address = match && `${BUILD.assets}/${match[1]}`;
+  return address && BUILD.shell.includes(address) ? address : null;
 }
 
 function navigate(event) {
@@ -329,8 +342,8 @@ self.addEventListener("push", (event) => {
       await self.registration.showNotification(message.title || words.title, {
         body: message.body || words.body,
         tag: "diary-reminder",
-        icon: "/static/icons/icon-192.png",
-        badge: "/static/icons/icon-192.png",
+        icon: `${BUILD.assets}/icons/icon-192.png`,
+        badge: `${BUILD.assets}/icons/icon-192.png`,
       });
     })(),
   );

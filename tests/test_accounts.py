@@ -4,7 +4,7 @@ import pytest
 from argon2 import PasswordHasher
 from werkzeug.security import generate_password_hash
 
-from diary import accounts
+from diary import accounts, assets
 from diary.db import get_db
 from tests.conftest import PASSWORD, Api, form_token, text_of
 
@@ -356,14 +356,14 @@ def test_register_form_shows_every_problem_at_once(client):
     assert html.count('aria-invalid="true"') == 2
 
 
-def test_register_form_offers_time_zones_by_region_with_utc_chosen(client):
+def test_register_form_offers_time_zones_by_region_with_utc_chosen(client, app):
     html = client.get("/register").get_data(as_text=True)
     assert '<select id="f-time_zone" name="time_zone"' in html
     assert "data-time-zone-guess" in html  # the browser's zone, chosen by time-zone.js
     assert '<option value="UTC" selected>' in html
     assert '<optgroup label="Europe">' in html
     assert '<option value="Europe/Oslo">Norway — Oslo</option>' in html
-    assert 'src="/static/js/time-zone.js"' in html
+    assert f'src="{assets.prefix(app)}/js/time-zone.js"' in html
 
 
 def test_time_zone_choices_are_all_valid_and_findable():

@@ -4,7 +4,7 @@ import json
 import re
 from pathlib import Path
 
-from diary import create_app
+from diary import assets, create_app
 from diary.web import pwa
 from tests.conftest import TEST_CONFIG
 
@@ -29,19 +29,23 @@ def test_service_worker_is_served_at_the_root_with_its_headers(client):
 def test_service_worker_carries_the_version_and_the_shell(client, app):
     build = build_of(client.get("/sw.js").get_data(as_text=True))
     assert re.fullmatch(r"[0-9a-f]{16}", build["version"])
+    # The static files at the addresses the pages ask for: this version's (diary/assets.py).
+    static = build["assets"]
+    assert static == assets.prefix(app) and re.fullmatch(r"/static/[0-9a-f]{16}", static)
     shell = set(build["shell"])
     for path in [
-        "/static/css/app.css",
-        "/static/js/app.js",
-        "/static/js/offline.js",
-        "/static/js/outbox.js",
-        "/static/js/sync.js",
-        "/static/icons/icon-192.png",
+        f"{static}/css/app.css",
+        f"{static}/js/app.js",
+        f"{static}/js/offline.js",
+        f"{static}/js/outbox.js",
+        f"{static}/js/sync.js",
+        f"{static}/icons/icon-192.png",
         "/offline",
         "/manifest.webmanifest",
     ]:
         assert path in shell, path
-    assert "/static/sw.js" not in shell
+    assert f"{static}/sw.js" not in shell
+    assert not [path for path in shell if path.startswith("/static/js/")]
     # Every precached URL answers, or the worker would fail to install.
     for path in shell:
         assert client.get(path).status_code == 200, path
@@ -70,7 +74,7 @@ def test_a_salt_gives_a_new_version(tmp_path):
         a.extensions["diary.db"].close_all()
 
 
-def test_manifest_makes_the_app_installable(client):
+def test_manifest_makes_the_app_installable(client, app):
     r = client.get("/manifest.webmanifest")
     assert r.status_code == 200
     assert r.mimetype == "application/manifest+json"
@@ -81,17 +85,18 @@ def test_manifest_makes_the_app_installable(client):
     assert manifest["name"] and manifest["short_name"]
     assert manifest["theme_color"].startswith("#") and manifest["background_color"].startswith("#")
     icons = {(i["src"], i["sizes"], i["purpose"]) for i in manifest["icons"]}
-    assert ("/static/icons/icon-192.png", "192x192", "any") in icons
-    assert ("/static/icons/icon-512.png", "512x512", "any") in icons
-    assert ("/static/icons/maskable-512.png", "512x512", "maskable") in icons
+    static = assets.prefix(app)
+    assert (f"{static}/icons/icon-192.png", "192x192", "any") in icons
+    assert (f"{static}/icons/icon-512.png", "512x512", "any") in icons
+    assert (f"{static}/icons/maskable-512.png", "512x512", "maskable") in icons
     for src, _, _ in icons:
         assert client.get(src).status_code == 200
 
 
-def test_every_page_links_the_manifest_and_the_offline_script(client):
+def test_every_page_links_the_manifest_and_the_offline_script(client, app):
     html = client.get("/signin").get_data(as_text=True)
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html
-    assert 'src="/static/js/offline.js"' in html
+    assert f'src="{assets.prefix(app)}/js/offline.js"' in html
 
 
 def test_offline_page_is_public_and_holds_nothing_personal(client):

@@ -1,5 +1,6 @@
 """CSRF on every state-changing request, security headers, cookie flags."""
 
+from diary import assets
 from tests.conftest import PASSWORD, form_token
 
 
@@ -102,15 +103,16 @@ def test_no_inline_script_or_style_in_pages(client, api):
         assert " style=" not in html, path
 
 
-def test_the_app_compresses_pages_scripts_and_styles_itself(api):
+def test_the_app_compresses_pages_scripts_and_styles_itself(api, app):
     api.register()
     import zlib
 
+    static = assets.prefix(app)  # the addresses the pages ask for
     gzip = {"Accept-Encoding": "gzip, deflate"}  # what every browser sends, at least
     for path, encoding in (
         ("/today", "gzip"),
-        ("/static/js/outbox.js", "deflate"),
-        ("/static/css/app.css", "deflate"),
+        (f"{static}/js/outbox.js", "deflate"),
+        (f"{static}/css/app.css", "deflate"),
     ):
         response = api.client.get(path, headers=gzip)
         assert response.status_code == 200, path
@@ -127,12 +129,12 @@ def test_the_app_compresses_pages_scripts_and_styles_itself(api):
     assert "Content-Encoding" not in small.headers
 
 
-def test_static_files_carry_only_the_headers_that_apply_to_them(client):
-    script = client.get("/static/js/outbox.js")
+def test_static_files_carry_only_the_headers_that_apply_to_them(client, app):
+    script = client.get(f"{assets.prefix(app)}/js/outbox.js")
     assert script.headers["X-Content-Type-Options"] == "nosniff"
     # A worker takes its policy from its script's answer: this origin only, for everything.
     assert script.headers["Content-Security-Policy"] == "default-src 'self'"
-    style = client.get("/static/css/app.css")
+    style = client.get(f"{assets.prefix(app)}/css/app.css")
     assert style.headers["X-Content-Type-Options"] == "nosniff"
     for response in (script, style):
         for name in ("Referrer-Policy", "X-Frame-Options", "Permissions-Policy"):

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, render_template, request, ur
 from flask_babel import force_locale
 from flask_login import current_user
 
-from diary import i18n
+from diary import assets, i18n
 from diary.access import allow
 from diary.i18n.text import gettext as _
 
@@ -46,17 +46,18 @@ def shell_files(static_dir: Path) -> list[Path]:
 
 def shell_version(roots) -> str:
     """A short hash of every file under ``roots`` (names and contents)."""
-    digest = hashlib.sha256()
-    for root in roots:
-        root = Path(root)
-        for path in sorted(p for p in root.rglob("*") if p.is_file()):
-            digest.update(str(path.relative_to(root)).encode() + b"\0")
-            digest.update(path.read_bytes())
-    return digest.hexdigest()[:16]
+    return hashlib.sha256(
+        "".join(assets.tree_hash(Path(root)) for root in roots).encode()
+    ).hexdigest()[:16]
 
 
 def build_info(app) -> dict:
-    """The version and the precache list, computed once per process."""
+    """The version and the precache list, computed once per process.
+
+    The shell's files are listed at this version's addresses (diary/assets.py), the ones
+    its pages ask for; the worker answers a shell file asked for at another address from
+    the same list (static/sw.js).
+    """
     info = app.extensions.get("diary.pwa")
     if info is None:
         static_dir = Path(app.static_folder)
@@ -64,11 +65,11 @@ def build_info(app) -> dict:
         version = shell_version([static_dir, Path(app.template_folder)])
         if salt:
             version = hashlib.sha256((version + salt).encode()).hexdigest()[:16]
-        assets = [
-            app.static_url_path + "/" + p.relative_to(static_dir).as_posix()
-            for p in shell_files(static_dir)
+        prefix = assets.prefix(app)
+        files = [
+            prefix + "/" + p.relative_to(static_dir).as_posix() for p in shell_files(static_dir)
         ]
-        info = {"version": version, "assets": assets}
+        info = {"version": version, "assets": prefix, "files": files}
         app.extensions["diary.pwa"] = info
     return info
 
@@ -84,7 +85,8 @@ def service_worker():
     manifests = [_in_language("pwa.manifest", code) for code in i18n.SUPPORTED]
     build = {
         "version": info["version"],
-        "shell": [*info["assets"], *offline.values(), *manifests],
+        "assets": info["assets"],
+        "shell": [*info["files"], *offline.values(), *manifests],
         "offline": offline,
     }
     body = BUILD_BLOCK.sub(lambda _m: json.dumps(build), source, count=1)

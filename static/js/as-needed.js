@@ -99,11 +99,12 @@ async function renderNow() {
 }
 
 // The server links the block's stylesheet only when it shows the block; a page from the
-// cache that learns of a medicine here adds it (the service worker keeps it offline).
+// cache that learns of a medicine here adds it (the service worker keeps it offline), at
+// this module's own version of the address (diary/assets.py).
 function ensureStyles() {
   if (document.querySelector("[data-medications-css]")) return;
   document.head.append(
-    el("link", { rel: "stylesheet", href: "/static/css/medications.css", dataset: { medicationsCss: "" } }),
+    el("link", { rel: "stylesheet", href: new URL("../css/medications.css", import.meta.url).href, dataset: { medicationsCss: "" } }),
   );
 }
 

@@ -393,7 +393,7 @@ def test_a_new_deploy_offers_a_reload_and_replaces_the_old_shell(patient_page, l
 def test_the_flush_runs_in_a_worker_off_the_pages_main_thread(patient_page, live_server):
     page, user, server = patient_page()
     # A dedicated worker (static/js/sync-worker.js) does the flushing; the page only asks.
-    with page.expect_worker(lambda w: w.url.endswith("/static/js/sync-worker.js")):
+    with page.expect_worker(lambda w: w.url.endswith("/js/sync-worker.js")):
         page.reload()
     flushed(page)
     # The worker sent what the page queued, and the page learnt the outcome.
