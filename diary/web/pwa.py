@@ -46,9 +46,11 @@ def shell_files(static_dir: Path) -> list[Path]:
 
 def shell_version(roots) -> str:
     """A short hash of every file under ``roots`` (names and contents)."""
-    return hashlib.sha256(
-        "".join(assets.tree_hash(Path(root)) for root in roots).encode()
-    ).hexdigest()[:16]
+    return _combined(assets.tree_hash(Path(root)) for root in roots)
+
+
+def _combined(hashes) -> str:
+    return hashlib.sha256("".join(hashes).encode()).hexdigest()[:16]
 
 
 def build_info(app) -> dict:
@@ -62,7 +64,9 @@ def build_info(app) -> dict:
     if info is None:
         static_dir = Path(app.static_folder)
         salt = str(app.config.get("PWA_VERSION_SALT") or "")
-        version = shell_version([static_dir, Path(app.template_folder)])
+        # shell_version([static_dir, templates]), with static/ as already read for its
+        # addresses (diary/assets.py) rather than read again.
+        version = _combined([assets.version(app), assets.tree_hash(Path(app.template_folder))])
         if salt:
             version = hashlib.sha256((version + salt).encode()).hexdigest()[:16]
         prefix = assets.prefix(app)
