@@ -252,3 +252,45 @@ def test_a_medicine_deleted_from_its_page_offline_is_deleted_once(patient_page, 
     page.evaluate("window.dispatchEvent(new Event('online'))")
     wait_status(page, "synced", 0)
     assert ibuprofen["id"] not in held(page, url, "medications")
+
+
+def test_a_medicine_recorded_offline_comes_styled_to_a_today_cached_without_one(
+    patient_page, live_server
+):
+    """Today kept from before the patient had a medicine taken when needed links no
+    medicines stylesheet; recorded offline, the medicine's "Took one" appears there with
+    the stylesheet its script adds, at the same versioned address the server links, from
+    the worker's cache (diary/assets.py)."""
+    page, user, _ = patient_page()
+    url = live_server.url
+    page.goto(url + "/medications/new")
+    scripted(page, "[data-medication-form]")
+    served = page.locator("link[rel=stylesheet][href$='/css/medications.css']").get_attribute(
+        "href"
+    )
+    assert re.fullmatch(r"/static/[0-9a-f]{16}/css/medications\.css", served), served
+    page.goto(url + "/today")
+    scripted(page)
+    assert page.locator("link[href$='/css/medications.css']").count() == 0
+    cached(page, user, "/today", "/medications/", "/medications/new")
+
+    page.context.set_offline(True)
+    page.goto(url + "/medications/new")
+    scripted(page, "[data-medication-form]")
+    page.get_by_label("Name").fill("Ibuprofen")
+    page.get_by_label("Strength (optional)").fill("400")
+    page.get_by_label("Unit (optional)").fill("mg")
+    page.get_by_label("Only when needed").check()
+    page.get_by_label("Start day").fill("2025-02-01")
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(NEW_ID)
+    page.goto(url + "/today")
+    scripted(page, "[data-as-needed]")
+    expect(page.get_by_role("button", name="Took one: Ibuprofen 400 mg")).to_be_visible()
+    added = page.locator("link[data-medications-css]")
+    expect(added).to_have_count(1)
+    # The property is the address resolved: the attribute is the module's own absolute URL.
+    assert added.evaluate("(link) => link.href") == url + served
+    # Loaded offline (from the worker) and applied: the row is laid out by its rules.
+    expect(page.locator(".took-one").first).to_have_css("display", "flex")
+    expect(page.locator(".as-needed-item").first).to_have_css("padding-top", "9.6px")
