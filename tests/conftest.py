@@ -13,9 +13,12 @@ from diary import DiaryFlask, create_app
 from diary.db import migrate
 from tests import clock
 from tests.routing_memo import MemoRule
+from tests.template_memo import TEMPLATES
 
-# The suite builds an app per test: each shares the URL builders compiled by the first.
+# The suite builds an app per test: each shares the URL builders compiled by the first,
+# and the templates it compiled.
 DiaryFlask.url_rule_class = MemoRule
+DiaryFlask.jinja_options = {**DiaryFlask.jinja_options, "bytecode_cache": TEMPLATES}
 
 # Fixtures of made-up diaries of years, for the test modules of more than one file.
 pytest_plugins = ["tests.three_year_diary", "tests.browser.long_diary", "tests.mailbox"]
