@@ -31,8 +31,5 @@ class MemoryBytecodeCache(BytecodeCache):
     def dump_bytecode(self, bucket):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
-    def clear(self):
-        self.code.clear()
-
 
 TEMPLATES = MemoryBytecodeCache()

@@ -46,6 +46,23 @@ def rendered(page, selector):
     poll(page, f"Number(document.querySelector('{selector}')?.dataset.rendered || 0)")
 
 
+def add_medicine(page, url, name, strength, schedule, dose=None):
+    """Add a medicine in mg with the form (from the worker's cache when offline), started
+    on 1 February 2025; its id, from the list the form goes back to."""
+    page.goto(url + "/medications/new")
+    scripted(page, "[data-medication-form]")
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Strength (optional)").fill(strength)
+    page.get_by_label("Unit (optional)").fill("mg")
+    page.get_by_label(schedule).check()
+    page.get_by_label("Start day").fill("2025-02-01")
+    if dose:
+        page.get_by_label("Dose (optional)").fill(dose)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page).to_have_url(NEW_ID)
+    return NEW_ID.search(page.url).group(1)
+
+
 def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page, live_server):
     page, user, _ = patient_page()
     url = live_server.url
@@ -74,17 +91,14 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     expect(doses).to_have_count(1)
 
     # A regular medicine, added with the form from the cache.
-    page.goto(url + "/medications/new")
-    scripted(page, "[data-medication-form]")
-    page.get_by_label("Name").fill("Pregabalin")
-    page.get_by_label("Strength (optional)").fill("75")
-    page.get_by_label("Unit (optional)").fill("mg")
-    page.get_by_label("Regularly (every day, or on a schedule)").check()
-    page.get_by_label("Start day").fill("2025-02-01")
-    page.get_by_label("Dose (optional)").fill("75 mg twice a day")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page).to_have_url(NEW_ID)
-    new_id = NEW_ID.search(page.url).group(1)
+    new_id = add_medicine(
+        page,
+        url,
+        "Pregabalin",
+        "75",
+        "Regularly (every day, or on a schedule)",
+        dose="75 mg twice a day",
+    )
     rendered(page, "[data-medication-list]")
     card = page.locator(f"[data-medication-id='{new_id}']")
     expect(card).to_contain_text("Pregabalin 75 mg")
@@ -275,15 +289,7 @@ def test_a_medicine_recorded_offline_comes_styled_to_a_today_cached_without_one(
     cached(page, user, "/today", "/medications/", "/medications/new")
 
     page.context.set_offline(True)
-    page.goto(url + "/medications/new")
-    scripted(page, "[data-medication-form]")
-    page.get_by_label("Name").fill("Ibuprofen")
-    page.get_by_label("Strength (optional)").fill("400")
-    page.get_by_label("Unit (optional)").fill("mg")
-    page.get_by_label("Only when needed").check()
-    page.get_by_label("Start day").fill("2025-02-01")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect(page).to_have_url(NEW_ID)
+    add_medicine(page, url, "Ibuprofen", "400", "Only when needed")
     page.goto(url + "/today")
     scripted(page, "[data-as-needed]")
     expect(page.get_by_role("button", name="Took one: Ibuprofen 400 mg")).to_be_visible()
