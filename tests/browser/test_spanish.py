@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from diary.i18n import catalogues
 from tests.browser.conftest import (
+    NO_WORKER,
     PHONE,
     api_post,
     assert_targets_big_enough,
@@ -122,10 +123,13 @@ def test_the_list_of_english_is_the_catalogues_not_a_handful():
 
 @pytest.fixture
 def spanish_context(browser):
+    """New Spanish phones. Without ``worker``, no service worker is installed: the test is
+    about a page's words (``page_only`` in tests/browser/conftest.py)."""
     contexts = []
 
-    def make(on=None):
-        context = (on or browser).new_context(**SPANISH)
+    def make(on=None, worker=False):
+        options = SPANISH if worker else {**SPANISH, **NO_WORKER}
+        context = (on or browser).new_context(**options)
         contexts.append(context)
         return context
 
@@ -327,7 +331,7 @@ def test_offline_a_spanish_phone_stays_in_spanish(
 ):
     url = live_server.url
     # The whole browser: the headless shell refuses the notification the end of this shows.
-    page = spanish_context(full_chromium).new_page()
+    page = spanish_context(full_chromium, worker=True).new_page()
     page.goto(url + "/signin")
     user = new_user()
     user["id"] = register_via_api(page, url, user)["id"]
