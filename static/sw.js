@@ -171,12 +171,13 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  const copy = shellCopy(url.pathname);
   if (request.mode === "navigate") {
     event.respondWith(navigate(event));
   } else if (BUILD.shell.includes(url.pathname) || BUILD.shell.includes(url.pathname + url.search)) {
     event.respondWith(fromShell(request));
-  } else if (shellCopy(url.pathname)) {
-    event.respondWith(fromShell(request, shellCopy(url.pathname)));
+  } else if (copy) {
+    event.respondWith(fromShell(request, copy));
   } else if (url.pathname === TIMELINE_PATH) {
     event.respondWith(olderDays(event));
   }

@@ -3,6 +3,7 @@
 import json
 import re
 from pathlib import Path
+from types import SimpleNamespace
 
 from diary import assets, create_app
 from diary.web import pwa
@@ -51,14 +52,23 @@ def test_service_worker_carries_the_version_and_the_shell(client, app):
         assert client.get(path).status_code == 200, path
 
 
-def test_version_changes_when_a_static_file_changes(tmp_path):
-    static = tmp_path / "static"
-    static.mkdir()
-    (static / "app.css").write_text("body { color: black }")
-    before = pwa.shell_version([static])
-    assert pwa.shell_version([static]) == before
-    (static / "app.css").write_text("body { color: navy }")
-    assert pwa.shell_version([static]) != before
+def test_version_changes_when_a_static_file_or_a_template_changes(tmp_path):
+    def deploy(name, css="body { color: black }", page="<p>{{ _('Today') }}</p>"):
+        (tmp_path / name / "static").mkdir(parents=True)
+        (tmp_path / name / "templates").mkdir()
+        (tmp_path / name / "static" / "app.css").write_text(css)
+        (tmp_path / name / "templates" / "today.html").write_text(page)
+        # What shell_version reads of an app: its two folders.
+        app = SimpleNamespace(
+            static_folder=str(tmp_path / name / "static"),
+            template_folder=str(tmp_path / name / "templates"),
+        )
+        return pwa.shell_version(app)
+
+    first = deploy("first")
+    assert deploy("same") == first  # the same files elsewhere: the same version
+    assert deploy("css", css="body { color: navy }") != first
+    assert deploy("page", page="<p>{{ _('History') }}</p>") != first
 
 
 def test_a_salt_gives_a_new_version(tmp_path):

@@ -44,12 +44,11 @@ def shell_files(static_dir: Path) -> list[Path]:
     )
 
 
-def shell_version(roots) -> str:
-    """A short hash of every file under ``roots`` (names and contents)."""
-    return _combined(assets.tree_hash(Path(root)) for root in roots)
-
-
-def _combined(hashes) -> str:
+def shell_version(app) -> str:
+    """A short hash of the app's static files and templates (names and contents): a change
+    to either is a new shell. The static files' hash is the one their addresses carry
+    (diary/assets.py), read once per process."""
+    hashes = [assets.version(app), assets.tree_hash(Path(app.template_folder))]
     return hashlib.sha256("".join(hashes).encode()).hexdigest()[:16]
 
 
@@ -64,9 +63,7 @@ def build_info(app) -> dict:
     if info is None:
         static_dir = Path(app.static_folder)
         salt = str(app.config.get("PWA_VERSION_SALT") or "")
-        # shell_version([static_dir, templates]), with static/ as already read for its
-        # addresses (diary/assets.py) rather than read again.
-        version = _combined([assets.version(app), assets.tree_hash(Path(app.template_folder))])
+        version = shell_version(app)
         if salt:
             version = hashlib.sha256((version + salt).encode()).hexdigest()[:16]
         prefix = assets.prefix(app)
