@@ -173,7 +173,10 @@ def test_distal_sentences_name_centralization_and_peripheralization():
     assert "centralization" in better
     worse = comparison_words.distal_sentence(2.0, 4.5)
     assert worse.startswith("Pain now reaches below the knee, down to the foot")
-    assert "peripheralization" in worse
+    assert "peripheralization" in worse and worse.endswith("worth telling your physician about.")
+    # Someone the patient shares with reads it without the advice to the patient.
+    shared = comparison_words.distal_sentence(2.0, 4.5, shared=True)
+    assert shared == worse.replace("telling your physician about", "a closer look")
     assert comparison_words.distal_sentence(3.0, 3.0) == (
         "Pain reaches as far as before: above the knee, in the thigh."
     )

@@ -68,6 +68,7 @@ def charts_page(
     responses: Iterable[dict] = (),
     pain_days: list[dict] | None = None,
     shown_from: date | None = None,
+    shared: bool = False,
 ) -> dict:
     """What the charts page shows: one panel per therapy, the timeline and its weekly table.
 
@@ -79,7 +80,8 @@ def charts_page(
     day; with them, ``days`` need only cover ``page_spans``. ``shown_from`` (a date) starts
     the timeline on that day (None: the whole diary). ``entries`` are stored entries oldest
     first; ``therapies`` in the order they are shown; ``responses`` the patient's live
-    questionnaire responses, shown in each window beside the pain.
+    questionnaire responses, shown in each window beside the pain. ``shared``: the page is
+    read by someone the patient shares with (``comparison.therapy_panel``).
 
     Returns ``{"panels", "timeline", "weeks", "shown_from", "first_day", "last_day",
     "days_logged"}`` (days as ISO strings, None without entries).
@@ -100,6 +102,7 @@ def charts_page(
             ),
             therapies,
             today=today,
+            shared=shared,
         )
         for therapy in therapies
     ]

@@ -54,11 +54,13 @@ def read(
     today: date,
     shown_from: date | None = None,
     responses: list[dict] | None = None,
+    shared: bool = False,
 ) -> dict:
     """``charts.charts_page`` of the patient's diary, with each panel's medicines
     (``records.medicine_panels``). ``therapies`` are the patient's, as the page shows them;
     ``shown_from`` starts the timeline on that day (None: the whole diary); ``responses``
-    the patient's questionnaire responses when the caller has read them already."""
+    the patient's questionnaire responses when the caller has read them already;
+    ``shared``: read by someone the patient shares with, not the patient."""
     if shown_from is None:
         days = daily.daily_values(db, patient_id)
         pain_days = days
@@ -77,6 +79,7 @@ def read(
         pain_days=pain_days,
         shown_from=shown_from,
         responses=queries.list_responses(db, patient_id) if responses is None else responses,
+        shared=shared,
     )
     page["panels"] = records.medicine_panels(db, patient_id, page["panels"], today=today)
     return page

@@ -163,6 +163,7 @@ def therapy_panel(
     therapies: Iterable[dict] = (),
     *,
     today: date,
+    shared: bool = False,
 ) -> dict:
     """Everything one therapy's before/after panel shows, from ``analysis.compare``'s result.
 
@@ -178,7 +179,8 @@ def therapy_panel(
     ``latest_current`` says whether the latest window reaches recent days
     (``latest_is_current`` on ``today``, the patient's); when it does not, ``last_entry_day``
     is its last day, ``not_current`` says so in a sentence and the distal sentence names
-    that day instead of "now" (None and no words while it is current).
+    that day instead of "now" (None and no words while it is current). ``shared``: the panel
+    is read by someone the patient shares with (``comparison_words.distal_sentence``).
     """
     kind = therapy["kind"]
     windows = []
@@ -231,7 +233,7 @@ def therapy_panel(
             "latest": activity_levels(entries, latest["from"], latest["to"]),
         },
         "distal_sentence": distal_sentence(
-            baseline["distal_level_median"], latest["distal_level_median"], stale_day
+            baseline["distal_level_median"], latest["distal_level_median"], stale_day, shared=shared
         ),
         "questionnaires": questionnaire_words.instruments_shown(windows),
         **clouded,

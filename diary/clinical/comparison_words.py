@@ -364,6 +364,13 @@ ACTIVITY_INDEX_EXPLAINED = _l(
     "that you could do none of them (the average of your answers on the 0-4 scale, x 25). "
     "It is our own measure, not a validated questionnaire."
 )
+# The same, read by someone the patient shares with (a physician's page, a view link).
+ACTIVITY_SCALE_SHARED = _l("0 means pain did not limit it, 4 that the patient could not do it.")
+ACTIVITY_INDEX_EXPLAINED_SHARED = _l(
+    "Activity limit index: 0 means pain limited none of the activities the patient answered, "
+    "100 that they could do none of them (the average of their answers on the 0-4 scale, "
+    "x 25). It is our own measure, not a validated questionnaire."
+)
 
 
 def relative_day(day: str, therapy: dict) -> str:
@@ -417,7 +424,7 @@ def baseline_after_sentences(kind: str, earlier: list[dict]) -> list[str]:
 
 
 def distal_sentence(
-    before: float | None, after: float | None, until: str | None = None
+    before: float | None, after: float | None, until: str | None = None, *, shared=False
 ) -> str | None:
     """How far down the leg pain reaches now compared with before, or None when unknown.
 
@@ -425,6 +432,8 @@ def distal_sentence(
     lower level is centralization (usually a good sign), a higher one peripheralization.
     ``until`` is the last entry's day when the latest weeks are not current
     (``comparison.latest_is_current``): the sentence then names that day, never "now".
+    ``shared``: read by someone the patient shares with, whom a spreading pain is not told
+    to go and tell their physician.
     """
     if before is None or after is None:
         return None
@@ -492,10 +501,15 @@ def distal_sentence(
                 where=where,
                 earlier=earlier,
             )
-        tell = gettext(
-            "Pain spreading further down the leg (peripheralization) is worth telling "
-            "your physician about."
-        )
+        if shared:
+            tell = gettext(
+                "Pain spreading further down the leg (peripheralization) is worth a closer look."
+            )
+        else:
+            tell = gettext(
+                "Pain spreading further down the leg (peripheralization) is worth telling "
+                "your physician about."
+            )
         return f"{moved} {tell}"
     return gettext("Pain reaches as far as before: %(where)s.", where=where)
 

@@ -152,6 +152,7 @@ def patient_view(
         today=today,
         shown_from=reads.shown_from(today),
         responses=responses,
+        shared=True,
     )
     first_shown = page["shown_from"]
     older = older_url(reads.older_until(date.fromisoformat(first_shown))) if older_url else None
