@@ -5,8 +5,10 @@ with a share may take."""
 import csv
 import io
 import json
+import re
 import uuid
 from datetime import date, timedelta
+from html import unescape
 
 import pytest
 from fhir.resources.R4B.bundle import Bundle
@@ -488,3 +490,19 @@ def test_the_access_log_names_the_file_a_physician_took_away(app, diary, physici
         "downloaded your diary as a spreadsheet (CSV)",
     ):
         assert sum(shown in w for w in words) == 1, (shown, words)
+
+
+def test_the_physicians_page_ends_with_the_files_and_each_one_downloads(app, diary, physicians):
+    """The charts and numbers come first; each file the page offers answers as a download."""
+    doctor = physicians["active"]
+    html = doctor.client.get(f"/patients/{diary.user['id']}").get_data(as_text=True)
+    files = html.index('id="downloads-heading"')
+    assert html.index('id="compare-heading"') < files  # after the before/after panels
+    assert 'href="#downloads-heading"' in html[:files]  # and a link jumps down to them
+    offered = re.findall(r'<a class="button" href="([^"]+)" download>', html[files:])
+    assert len(offered) == 7
+    for href in offered:
+        response = doctor.client.get(unescape(href))
+        assert response.status_code == 200, href
+        assert response.headers["Content-Disposition"].startswith("attachment"), href
+    assert access_log(app)[0] == "charts" and len(access_log(app)) == 8  # all in the log
