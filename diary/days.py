@@ -68,38 +68,67 @@ def pattern(first: dt.date = EARLIEST_DAY, last: dt.date = LATEST_DAY) -> str:
     """A regular expression matching exactly the real days from ``first`` to ``last``.
 
     ``first`` must be the first day of a year (the range is whole years, then whole months,
-    then the days of the last month), which keeps the expression short and easy to check.
+    then the days of the last month), which keeps the expression short and easy to check:
+    its numbers are written digit by digit (``_numbers``), so a century of days is about
+    300 characters, and a client's validator or a fuzzer builds it at little cost.
     """
     if (first.month, first.day) != (1, 1) or last < first:
         raise ValueError("the range must start on 1 January and not end before it starts")
     parts = []
     if last.year > first.year:
         years = range(first.year, last.year)
-        parts.append(f"(?:{_alternatives(years)})-(?:{_months(range(1, 13), leap=False)})")
+        parts.append(f"(?:{_numbers(years, 4)})-(?:{_months(range(1, 13), leap=False)})")
         leap = [y for y in years if calendar.isleap(y)]
         if leap:
-            parts.append(f"(?:{_alternatives(leap)})-02-29")
+            parts.append(f"(?:{_numbers(leap, 4)})-02-29")
     if last.month > 1:
         months = _months(range(1, last.month), leap=calendar.isleap(last.year))
         parts.append(f"{last.year}-(?:{months})")
-    days = _alternatives(range(1, last.day + 1), width=2)
+    days = _numbers(range(1, last.day + 1), 2)
     parts.append(f"{last.year}-{last.month:02d}-(?:{days})")
     return "^(?:" + "|".join(parts) + ")$"
 
 
-def _alternatives(numbers, width=4) -> str:
-    return "|".join(f"{n:0{width}d}" for n in numbers)
+def _numbers(numbers, width: int) -> str:
+    """Alternatives matching exactly ``numbers``, each written with ``width`` digits.
+
+    The last digits of numbers sharing all the others become a class, and so do the
+    second-to-last digits of those with the same class: 2000 to 2025 is
+    "20[01][0-9]|202[0-5]", the leap years among them "200[048]|201[26]|202[04]", and
+    those of the century "20[02468][048]|20[13579][26]".
+    """
+    ends: dict[str, list[str]] = {}  # all digits but the last -> the last digits
+    for number in sorted(set(numbers)):
+        text = f"{number:0{width}d}"
+        ends.setdefault(text[:-1], []).append(text[-1])
+    gathered: dict[tuple[str, str], list[str]] = {}  # (head, last-digit class) -> tens
+    for prefix, digits in ends.items():
+        gathered.setdefault((prefix[:-1], _digit_class(digits)), []).append(prefix[-1:])
+    return "|".join(f"{head}{_digit_class(tens)}{last}" for (head, last), tens in gathered.items())
+
+
+def _digit_class(digits: list[str]) -> str:
+    """One digit as itself, several as a class with runs as ranges: "[0-5]", "[048]"."""
+    if len(digits) == 1:
+        return digits[0]
+    runs: list[list[str]] = []
+    for digit in digits:
+        if runs and int(digit) == int(runs[-1][-1]) + 1:
+            runs[-1].append(digit)
+        else:
+            runs.append([digit])
+    return "[" + "".join(f"{r[0]}-{r[-1]}" if len(r) > 2 else "".join(r) for r in runs) + "]"
 
 
 def _months(months, *, leap: bool) -> str:
-    """``MM-DD`` for every real day of these months (29 February only when ``leap``)."""
-    out = []
+    """``MM-DD`` for every real day of these months (29 February only when ``leap``), the
+    months of one length together: "(?:0[13578]|1[02])-(?:0[1-9]|[12][0-9]|3[01])|..."."""
+    by_length: dict[int, list[int]] = {}
     for month in months:
-        length = calendar.monthrange(2000 if leap else 2001, month)[1]
-        out.append(f"{month:02d}-(?:{_day_range(length)})")
-    return "|".join(out)
-
-
-def _day_range(length: int) -> str:
-    tail = {28: "2[0-8]", 29: "2[0-9]", 30: "2[0-9]|30", 31: "2[0-9]|3[01]"}[length]
-    return f"0[1-9]|1[0-9]|{tail}"
+        by_length.setdefault(calendar.monthrange(2000 if leap else 2001, month)[1], []).append(
+            month
+        )
+    return "|".join(
+        f"(?:{_numbers(same, 2)})-(?:{_numbers(range(1, length + 1), 2)})"
+        for length, same in by_length.items()
+    )
