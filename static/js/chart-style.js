@@ -41,6 +41,25 @@ export function painAxis(colours, title = t("Pain (0-10)")) {
   };
 }
 
+// A period's name on two lines, split at its first space ("Weeks" over "2-3"): a phone's
+// chart has about 40 px for each period, too little for "12 months" on one line.
+export function twoLines(label) {
+  const space = label.indexOf(" ");
+  return space < 0 ? [label] : [label.slice(0, space), label.slice(space + 1)];
+}
+
+// The x axis of periods: every period named (none skipped); Chart.js turns the names only
+// when even their two lines do not fit side by side (a narrow phone).
+export function periodTicks(colours) {
+  return { color: colours.muted, maxRotation: 90, autoSkip: false };
+}
+
+// A tooltip's title for a period drawn on lines: its name on one ("Weeks 2-3", not
+// Chart.js's "Weeks,2-3").
+export function periodTitle(items) {
+  return items.map((item) => [item.chart.data.labels[item.dataIndex]].flat().join(" "));
+}
+
 // The numbers a page's charts draw: the JSON the server rendered into the data-chart
 // attribute of #chart-data (no inline script: the CSP forbids it); null without it.
 export function readChartData() {

@@ -3,7 +3,7 @@
 // as classic scripts before this module). Without it the page keeps its tables.
 import { intlLocale, number, t } from "./i18n.js";
 
-import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
+import { painAxis, palette, periodTicks, periodTitle, readChartData, twoLines, withAlpha } from "./chart-style.js";
 
 const DAY_MS = 86400000;
 
@@ -430,11 +430,7 @@ function windowsChart(Chart, canvas, therapy, colours) {
     type: "bar",
     data: {
       // Two short lines under each bar pair: long labels would overlap on a phone.
-      labels: shown.map((w) => {
-        const space = w.label.indexOf(" ");
-        const lines = space < 0 ? [w.label] : [w.label.slice(0, space), w.label.slice(space + 1)];
-        return w.in_progress ? [...lines, t("(so far)")] : lines;
-      }),
+      labels: shown.map((w) => (w.in_progress ? [...twoLines(w.label), t("(so far)")] : twoLines(w.label))),
       datasets: [
         {
           label: t("Leg pain"),
@@ -462,15 +458,14 @@ function windowsChart(Chart, canvas, therapy, colours) {
       animation: false,
       maintainAspectRatio: false,
       scales: {
-        x: { ticks: { color: colours.muted, maxRotation: 0, autoSkip: false }, grid: { display: false } },
+        x: { ticks: periodTicks(colours), grid: { display: false } },
         y: painAxis(colours),
       },
       plugins: {
         legend: { display: false },
         tooltip: {
           callbacks: {
-            // The label's lines are one name: "Weeks 2-3", not Chart.js's "Weeks,2-3".
-            title: (items) => items.map((item) => [item.chart.data.labels[item.dataIndex]].flat().join(" ")),
+            title: periodTitle,
             label: (item) => {
               const side = item.datasetIndex === 0 ? "leg" : "back";
               return `${item.dataset.label}: ${quartiles(side, shown[item.dataIndex])}`;

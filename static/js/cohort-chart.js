@@ -5,7 +5,7 @@
 // only in this physician's tooltip, on hover or tap. Without Chart.js the page keeps its table.
 
 import { number, tn } from "./i18n.js";
-import { painAxis, palette, readChartData, withAlpha } from "./chart-style.js";
+import { painAxis, palette, periodTicks, periodTitle, readChartData, twoLines, withAlpha } from "./chart-style.js";
 import { errorBars } from "./error-bars.js";
 
 function fill(template, values) {
@@ -83,7 +83,7 @@ function main() {
   new Chart(canvas, {
     type: "line",
     data: {
-      labels: data.labels,
+      labels: data.labels.map(twoLines),
       datasets: [
         meanLine("leg", data, colours, data.words),
         meanLine("back", data, colours, data.words),
@@ -96,14 +96,14 @@ function main() {
       interaction: { mode: "nearest", intersect: true },
       scales: {
         x: {
-          ticks: { color: colours.muted, maxRotation: 0, autoSkip: false },
+          ticks: periodTicks(colours),
           grid: { color: colours.grid },
         },
         y: painAxis(colours, data.words.axis),
       },
       plugins: {
         legend: { display: false },
-        tooltip: { callbacks: { label: (item) => tooltipLabel(item, data.words) } },
+        tooltip: { callbacks: { title: periodTitle, label: (item) => tooltipLabel(item, data.words) } },
       },
     },
     plugins: [errorBars],

@@ -187,6 +187,39 @@ def charts_drawn(page):
     page.evaluate("() => window.scrollTo(0, 0)")
 
 
+def period_names_at(page, canvas, width):
+    """A chart's names of periods (its x axis) once the phone is ``width`` px wide: the pairs
+    of neighbours drawn over each other, and how far Chart.js turned the names to fit
+    (turned names do not touch). ``canvas`` is an element handle of a drawn chart."""
+    page.set_viewport_size({"width": width, "height": 800})
+    page.wait_for_function(
+        "([c, w]) => Chart.getChart(c).width > 0"
+        " && Chart.getChart(c).width <= w && c.getBoundingClientRect().width <= w",
+        arg=[canvas, width],
+    )
+    return page.evaluate(
+        """(canvas) => {
+            const chart = Chart.getChart(canvas);
+            chart.resize();  // drawn for the new size now, not at the next frame
+            const scale = chart.scales.x;
+            const ctx = chart.ctx;
+            const spans = scale.getLabelItems().map((item) => {
+                ctx.font = item.font.string;
+                const lines = [item.label].flat();
+                const wide = Math.max(...lines.map((line) => ctx.measureText(line).width));
+                const x = item.options.translation[0];
+                return { from: x - wide / 2, to: x + wide / 2, name: lines.join(" ") };
+            });
+            const touching = [];
+            spans.slice(1).forEach((span, i) => {
+                if (span.from < spans[i].to) touching.push([spans[i].name, span.name]);
+            });
+            return { turned: scale.labelRotation, touching: scale.labelRotation ? [] : touching };
+        }""",
+        canvas,
+    )
+
+
 def scripted(page, form="[data-entry-form]"):
     """Wait until the page's script has taken over ``form`` (its outbox path): a tap or a
     key before it would post the plain form, the no-JavaScript path tested on its own."""

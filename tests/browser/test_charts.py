@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     assert_no_axe_violations,
     charts_drawn,
     page_only,
+    period_names_at,
     register_via_api,
     scripted,
     seed_demo_diary,
@@ -98,6 +99,11 @@ def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
 
     page.get_by_role("button", name="All").click()
     expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
+    # Each period of a therapy's chart is named, none over its neighbour, on a narrow phone.
+    periods = page.locator("[data-windows-chart]").first.element_handle()
+    for width in (390, 320):
+        names_drawn = period_names_at(page, periods, width)
+        assert names_drawn["touching"] == [], (width, names_drawn)
     assert errors == []
 
 

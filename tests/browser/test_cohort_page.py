@@ -8,6 +8,7 @@ from tests import cohort_world as world
 from tests.browser.conftest import (
     assert_no_axe_violations_light_and_dark,
     page_only,
+    period_names_at,
     register_via_api,
 )
 
@@ -74,7 +75,7 @@ def test_cohort_page_draws_means_with_error_bars_and_passes_axe(
             const chart = Chart.getChart(canvas);
             const patients = chart.data.datasets.filter((d) => d.patientName !== undefined);
             const index = chart.data.datasets.indexOf(patients[0]);
-            chart.tooltip.setActiveElements([{ datasetIndex: index, index: 0 }], { x: 0, y: 0 });
+            chart.tooltip.setActiveElements([{ datasetIndex: index, index: 1 }], { x: 0, y: 0 });
             chart.update();
             return {
                 width: canvas.width,
@@ -84,6 +85,7 @@ def test_cohort_page_draws_means_with_error_bars_and_passes_axe(
                     .map((d) => d.errorBars.length),
                 labels: patients.map((d) => d.label).sort(),
                 tooltip: chart.tooltip.body.map((b) => b.lines.join(' ')).join(' '),
+                title: chart.tooltip.title.join(' '),
             };
         }"""
     )
@@ -92,5 +94,12 @@ def test_cohort_page_draws_means_with_error_bars_and_passes_axe(
     assert drawn["withBars"] == [6, 6] and drawn["bars"] == 12
     assert drawn["labels"] == ["P1", "P2", "P3"]
     assert any(name in drawn["tooltip"] for name in names), drawn["tooltip"]
+    # The tooltip names its period on one line, though the axis draws it on two.
+    assert drawn["title"] == "2 weeks", drawn["title"]
+    # Six periods on a phone: every name shown, none drawn over its neighbour.
+    chart = page.locator("#cohort-chart").element_handle()
+    for width in (390, 320):
+        names_drawn = period_names_at(page, chart, width)
+        assert names_drawn["touching"] == [], (width, names_drawn)
     assert_no_axe_violations_light_and_dark(page)
     assert errors == []
