@@ -1,5 +1,6 @@
 """Reflow (WCAG 1.4.10): on a 320 px phone no page scrolls sideways, charts not drawn yet
-included, and the daily form shows each activity's name whole, in English and Spanish."""
+included, and the daily form shows each activity's name and the bottom bar each tab's
+word whole, in English and Spanish."""
 
 from datetime import UTC, datetime
 
@@ -81,8 +82,19 @@ CUT_NAMES_JS = """() => [...document.querySelectorAll('.limit')].filter((row) =>
 }).map((row) => row.querySelector('.limit-name').textContent)"""
 
 
+# Each tab of the main navigation that is cut: out of the screen, under the 44 px target, or
+# its word wider than its box.
+CUT_TABS_JS = """() => [...document.querySelectorAll('.main-nav a')].filter((tab) => {
+    const box = tab.getBoundingClientRect();
+    return box.left < 0 || box.right > document.documentElement.clientWidth
+        || box.width < 44 || tab.scrollWidth > tab.clientWidth;
+}).map((tab) => tab.textContent.trim())"""
+
+
 @pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
-def test_activity_names_are_whole_on_a_320px_phone(narrow_page, live_server, new_user, locale):
+def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
+    narrow_page, live_server, new_user, locale
+):
     url = live_server.url
     page = narrow_page(locale)
     register_via_api(page, url, new_user())
@@ -93,6 +105,8 @@ def test_activity_names_are_whole_on_a_320px_phone(narrow_page, live_server, new
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
         assert page.locator(".limit").count() == 8, path
         assert page.evaluate(CUT_NAMES_JS) == [], path
+        assert page.locator(".main-nav a").count() == 5, path
+        assert page.evaluate(CUT_TABS_JS) == [], path
         assert page_width(page) == 320, path
 
 
