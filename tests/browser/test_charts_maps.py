@@ -96,3 +96,42 @@ def test_the_maps_shade_by_share_of_days_so_the_most_frequent_area_stands_out(
     )
     assert max(steps) >= 8
     assert_no_axe_violations(page)
+
+
+# The side words under each map's legs, in the drawing's own units: each one's box, and the
+# drawing's width.
+SIDES_JS = """(svg) => ({
+    width: svg.viewBox.baseVal.width,
+    words: Array.from(svg.querySelectorAll(".map-side"), (text) => {
+        const box = text.getBBox();
+        return { word: text.textContent, from: box.x, to: box.x + box.width };
+    }).sort((a, b) => a.from - b.from),
+})"""
+
+
+@pytest.mark.parametrize(
+    ("language", "sides"), [("en", ["Left", "Right"]), ("es", ["Izq.", "Der."])]
+)
+def test_each_leg_of_a_small_map_is_named_in_the_room_under_it(
+    charted_patient, live_server, language, sides
+):
+    """Two maps side by side on a phone leave about five letters under each leg: the words
+    for the sides fit there, within the drawing and clear of each other, in each language
+    (Spanish writes them short: "Izquierda" and "Derecha" ran into each other)."""
+    page = charted_patient
+    url = live_server.url
+    token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+    chosen = page.request.put(
+        url + "/api/v1/users/me", data={"locale": language}, headers={"X-CSRFToken": token}
+    )
+    assert chosen.ok, chosen.text()
+    page.goto(url + "/charts")
+    maps = page.locator(".map-svg")
+    assert maps.count() == 4
+    for n in range(maps.count()):
+        drawn = maps.nth(n).evaluate(SIDES_JS)
+        words = drawn["words"]
+        assert [w["word"] for w in words] == sides * 2  # back, then front
+        assert words[0]["from"] >= 0 and words[-1]["to"] <= drawn["width"], drawn
+        for before, after in zip(words, words[1:], strict=False):
+            assert before["to"] + 4 <= after["from"], drawn
