@@ -139,3 +139,29 @@ def test_long_names_a_patient_typed_do_not_widen_a_phones_pages(page, live_serve
         html = page.content()
         assert "Ab" * 50 in html or "Cd" * 24 in html, path
         assert page_width(page) == 390, (path, page.evaluate(TOO_WIDE_JS))
+
+
+# Each button whose words run to its edge: their lines closer than 6 px to its outer edge,
+# its 2 px border included (a name on three lines in a button without room above and below).
+CRAMPED_BUTTONS_JS = """() => [...document.querySelectorAll('main .button')].filter((button) => {
+    const box = button.getBoundingClientRect();
+    const range = document.createRange();
+    range.selectNodeContents(button);
+    const words = range.getBoundingClientRect();
+    return words.top - box.top < 6 || box.bottom - words.bottom < 6;
+}).map((button) => button.textContent.trim())"""
+
+
+def test_buttons_keep_their_words_clear_of_their_edges_on_a_320px_phone(
+    narrow_page, live_server, new_user
+):
+    url = live_server.url
+    page = narrow_page("es-ES")
+    register_via_api(page, url, new_user())
+    page.goto(url + "/therapies/new")
+    # The kinds of therapy, some on two or three lines in Spanish at this width.
+    kinds = page.locator("main .button")
+    assert kinds.count() >= 8
+    tallest = max(kinds.nth(n).bounding_box()["height"] for n in range(kinds.count()))
+    assert tallest > 60  # one name does take more than a line here
+    assert page.evaluate(CRAMPED_BUTTONS_JS) == []
