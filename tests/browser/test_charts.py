@@ -173,3 +173,24 @@ def test_charts_page_empty_states(page, live_server, new_user):
     assert_no_axe_violations(page)
     # The script refused the future day before anything was sent: no 422 from the server.
     assert errors == []
+
+
+def test_a_questionnaires_answers_read_whole_on_a_phone(page, live_server, new_user):
+    """The panel's table of questionnaires holds sentences: each cell wraps into a column
+    narrower than the phone, so an answer is read without scrolling sideways through it."""
+    url = live_server.url
+    register_via_api(page, url, new_user())
+    seed_demo_diary(page, url)
+    page.goto(url + "/charts")
+    table = page.locator(".questionnaire-table").first
+    table.scroll_into_view_if_needed()
+    cells = table.locator("td")
+    assert cells.count() >= 5
+    answered = table.locator("td", has_text=re.compile(r"\d+ of 24 on "))
+    assert answered.count() >= 2  # the demo's RMDQ before and after the injection
+    viewport = page.viewport_size["width"]
+    for n in range(cells.count()):
+        box = cells.nth(n).bounding_box()
+        assert box["width"] < viewport * 0.7, (cells.nth(n).inner_text(), box["width"])
+    first = answered.first.bounding_box()
+    assert first["height"] > 30  # a sentence on more than one line
