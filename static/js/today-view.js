@@ -66,9 +66,17 @@ async function renderNow() {
   }
   const any = list.querySelector("[data-entry-id]") !== null;
   section.hidden = !any;
+  // The heading and the form say what this phone's day holds: a page the server made for
+  // another day (from the cache, or for an account's zone ahead of this phone's) may have
+  // said "Logged today" over cards that are gone now; nothing logged opens the form again.
   const title = document.querySelector("[data-today-title]");
-  if (any && title) title.textContent = title.dataset.loggedWords;
-  if (any) document.querySelector("[data-another-entry]")?.classList.add("collapsible");
+  if (title) title.textContent = any ? title.dataset.loggedWords : title.dataset.freshWords;
+  const form = document.querySelector("[data-another-entry]");
+  if (any) form?.classList.add("collapsible");
+  else if (form?.classList.contains("collapsible")) {
+    form.classList.remove("collapsible");
+    form.open = true;
+  }
   // How many times the list has been brought up to date: tests wait on it.
   section.dataset.reconciled = String(Number(section.dataset.reconciled || 0) + 1);
 }

@@ -3,7 +3,8 @@ History, edit and delete; Save always in reach; axe."""
 
 import re
 import time
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
@@ -425,3 +426,41 @@ def test_today_history_and_edit_have_no_axe_violations(page, live_server, new_us
     assert_no_axe_violations_light_and_dark(page)
     page.goto(url + f"/entries/{entry['id']}/edit")
     assert_no_axe_violations_light_and_dark(page)
+
+
+def test_today_follows_the_phones_day_when_the_accounts_day_is_ahead(
+    browser, live_server, new_user
+):
+    """The account's zone (Kiritimati, UTC+14) is always a day or two ahead of the phone's
+    (Pago Pago, UTC-11). The server's Today shows what is logged on the account's day; the
+    phone's Today is the phone's own day, on which nothing is logged: the page must say so
+    and offer the form, not keep "Logged today" over cards it took away. (A page kept from
+    yesterday in the phone's cache is the same case.)"""
+    url = live_server.url
+    context = browser.new_context(**PHONE, **NO_WORKER, timezone_id="Pacific/Pago_Pago")
+    try:
+        page = context.new_page()
+        register_via_api(page, url, new_user())
+        token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
+        headers = {"X-CSRFToken": token}
+        moved = {"time_zone": "Pacific/Kiritimati"}
+        assert page.request.put(url + "/api/v1/users/me", data=moved, headers=headers).ok
+        account_day = datetime.now(ZoneInfo("Pacific/Kiritimati")).date().isoformat()
+        logged = {"day": account_day, "leg_pain": 4}
+        assert page.request.post(url + "/api/v1/entries", data=logged, headers=headers).ok
+        assert "Logged today" in page.request.get(url + "/today").text()  # the server's day
+
+        page.goto(url + "/today")
+        page.wait_for_function(
+            "() => Number(document.querySelector('[data-logged-today]').dataset.reconciled) > 0"
+        )
+        phone_day = page.evaluate("() => new Date().toLocaleDateString('en-CA')")
+        assert phone_day < account_day
+        expect(page.get_by_role("heading", name="How is your pain today?", level=1)).to_be_visible()
+        expect(page.get_by_role("heading", name="Logged today")).to_have_count(0)
+        expect(page.locator("[data-logged-today]")).to_be_hidden()
+        # The form is open, not folded behind "Add another entry", on the phone's day.
+        expect(page.locator("[data-entry-form]")).to_be_visible()
+        expect(page.locator("[data-another-entry] > summary")).to_be_hidden()
+    finally:
+        context.close()
