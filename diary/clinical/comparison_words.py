@@ -424,7 +424,7 @@ def baseline_after_sentences(kind: str, earlier: list[dict]) -> list[str]:
 
 
 def distal_sentence(
-    before: float | None, after: float | None, until: str | None = None, *, shared=False
+    before: float | None, after: float | None, until: str | None = None, *, shared: bool = False
 ) -> str | None:
     """How far down the leg pain reaches now compared with before, or None when unknown.
 
