@@ -38,6 +38,23 @@ def _drawn_charts(page):
     )
 
 
+def _questionnaire_answers_read_whole(page):
+    """The panel's table of questionnaires holds sentences: each cell wraps into a column
+    narrower than the phone, so an answer is read without scrolling sideways through it."""
+    table = page.locator(".questionnaire-table").first
+    table.scroll_into_view_if_needed()
+    cells = table.locator("td")
+    assert cells.count() >= 5
+    answered = table.locator("td", has_text=re.compile(r"\d+ of 24 on "))
+    assert answered.count() >= 2  # the demo's RMDQ before and after the injection
+    viewport = page.viewport_size["width"]
+    for n in range(cells.count()):
+        box = cells.nth(n).bounding_box()
+        assert box["width"] < viewport * 0.7, (cells.nth(n).inner_text(), box["width"])
+    first = answered.first.bounding_box()
+    assert first["height"] > 30  # a sentence on more than one line
+
+
 def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
     url = live_server.url
     register_via_api(page, url, new_user())
@@ -99,6 +116,7 @@ def test_charts_page_draws_demo_data_on_a_phone(page, live_server, new_user):
 
     page.get_by_role("button", name="All").click()
     expect(page.get_by_role("button", name="All")).to_have_attribute("aria-pressed", "true")
+    _questionnaire_answers_read_whole(page)
     # Each period of a therapy's chart is named, none over its neighbour, on a narrow phone.
     periods = page.locator("[data-windows-chart]").first.element_handle()
     for width in (390, 320):
@@ -173,24 +191,3 @@ def test_charts_page_empty_states(page, live_server, new_user):
     assert_no_axe_violations(page)
     # The script refused the future day before anything was sent: no 422 from the server.
     assert errors == []
-
-
-def test_a_questionnaires_answers_read_whole_on_a_phone(page, live_server, new_user):
-    """The panel's table of questionnaires holds sentences: each cell wraps into a column
-    narrower than the phone, so an answer is read without scrolling sideways through it."""
-    url = live_server.url
-    register_via_api(page, url, new_user())
-    seed_demo_diary(page, url)
-    page.goto(url + "/charts")
-    table = page.locator(".questionnaire-table").first
-    table.scroll_into_view_if_needed()
-    cells = table.locator("td")
-    assert cells.count() >= 5
-    answered = table.locator("td", has_text=re.compile(r"\d+ of 24 on "))
-    assert answered.count() >= 2  # the demo's RMDQ before and after the injection
-    viewport = page.viewport_size["width"]
-    for n in range(cells.count()):
-        box = cells.nth(n).bounding_box()
-        assert box["width"] < viewport * 0.7, (cells.nth(n).inner_text(), box["width"])
-    first = answered.first.bounding_box()
-    assert first["height"] > 30  # a sentence on more than one line
