@@ -4,7 +4,7 @@ by the server exactly once when the phone is back, even when the first answer is
 
 import json
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from datetime import time as clock
 from zoneinfo import ZoneInfo
 
@@ -107,12 +107,12 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     expect(panel.locator("[data-outbox-id]")).to_have_count(2)  # the medicine and the dose
     assert_no_axe_violations_light_and_dark(page)
     assert list(held(page, url, "doses")) == []  # nothing sent yet
-    # The patient flies to New York and sets their account's zone on another device before
-    # this phone is back: the dose keeps the zone it was taken in (UTC).
+    # The patient flies away and sets their account's zone on another device before this
+    # phone is back: the dose keeps the zone it was taken in (UTC).
     token = page.request.get(url + "/api/v1/session").json()["csrf_token"]
     moved = page.request.put(
         url + "/api/v1/users/me",
-        data={"time_zone": "America/New_York"},
+        data={"time_zone": elsewhere_on_the_same_day()},
         headers={"X-CSRFToken": token},
     )
     assert moved.ok, moved.text()
@@ -137,6 +137,19 @@ def test_medicines_and_doses_recorded_offline_reach_the_server_once(patient_page
     page.goto(url + "/today")
     expect(page.locator(f"[data-dose-id='{dose['id']}']")).to_have_count(1)
     assert_no_axe_violations_light_and_dark(page)
+
+
+def elsewhere_on_the_same_day():
+    """New York, or Tokyo while New York is still on the day before UTC's (00:00-05:00 UTC):
+    a zone hours from UTC whose day is UTC's for the next minutes. Today shows the doses of
+    the account's day, each on its own zone's day: a dose taken in UTC shows on the new
+    zone's Today only on the same day (from midnight UTC to 05:00, not in New York)."""
+    now = datetime.now(UTC)
+    for name in ("America/New_York", "Asia/Tokyo"):
+        there = now.astimezone(ZoneInfo(name))
+        if there.date() == now.date() and clock(0, 5) < there.time() < clock(23, 55):
+            return name
+    raise AssertionError("New York and Tokyo between them share every hour's UTC day")
 
 
 def zone_away_from_midnight():
