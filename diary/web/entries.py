@@ -312,6 +312,9 @@ def _render_today(values, errors=None, status=None, as_needed_problem=None):
         status=status,
         logged=logged,
         seq=seq,
+        # The day the page was made for (the account's today): a phone on another day draws
+        # its own (static/js/today-view.js).
+        page_day=local_today().isoformat(),
         # Another entry for today is a choice: the form opens by itself only when it holds
         # what the patient typed (a refused save, "same as yesterday" without JavaScript).
         form_open=not logged or bool(errors) or bool(status),

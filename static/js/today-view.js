@@ -40,7 +40,9 @@ async function renderNow() {
   }
   const box = await outbox();
   const items = await box.view("entry");
-  const pulledSince = await box.pulledSince(section.dataset.seq);
+  // A page made for another day than the phone's (kept from yesterday, or for an account
+  // whose zone is ahead) lacks the phone's day: its synced rows are drawn from the phone.
+  const pulledSince = section.dataset.day !== today || (await box.pulledSince(section.dataset.seq));
   for (const item of items) {
     if (!item.data || item.data.day !== today) continue;
     let node = cards.get(item.id);

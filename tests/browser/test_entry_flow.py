@@ -17,6 +17,7 @@ from tests.browser.conftest import (
     assert_no_axe_violations,
     assert_no_axe_violations_light_and_dark,
     assert_targets_big_enough,
+    flush_now,
     page_only,
     register_via_api,
     scripted,
@@ -462,5 +463,18 @@ def test_today_follows_the_phones_day_when_the_accounts_day_is_ahead(
         # The form is open, not folded behind "Add another entry", on the phone's day.
         expect(page.locator("[data-entry-form]")).to_be_visible()
         expect(page.locator("[data-another-entry] > summary")).to_be_hidden()
+
+        # Logged on the phone's day from another device: once the phone has it, Today shows
+        # it, though the server's page (made for the account's day) does not.
+        on_phone_day = {"day": phone_day, "leg_pain": 6}
+        other = page.request.post(url + "/api/v1/entries", data=on_phone_day, headers=headers)
+        assert other.ok
+        page.reload()
+        flush_now(page)
+        card = page.locator(f"[data-logged-today] [data-entry-id='{other.json()['id']}']")
+        expect(card).to_be_visible()
+        expect(card).to_have_attribute("data-day", phone_day)
+        expect(page.get_by_role("heading", name="Logged today", level=1)).to_be_visible()
+        expect(page.locator("[data-logged-today] [data-entry-id]")).to_have_count(1)
     finally:
         context.close()
