@@ -49,6 +49,13 @@ def narrow_page(browser):
         context.close()
 
 
+# The activity tables whose box scrolls sideways: how many pixels each one hides.
+SCROLLED_ACTIVITY_TABLES_JS = """() => [...document.querySelectorAll('.activity-table')]
+    .map((t) => t.closest('.table-scroll'))
+    .filter((box) => box.scrollWidth > box.clientWidth)
+    .map((box) => `${box.getAttribute('aria-label')}: ${box.scrollWidth - box.clientWidth} px`)"""
+
+
 def test_charts_and_the_summary_fit_a_320px_phone(narrow_page, live_server, new_user):
     url = live_server.url
     page = narrow_page()
@@ -67,6 +74,15 @@ def test_charts_and_the_summary_fit_a_320px_phone(narrow_page, live_server, new_
         page.wait_for_function(TIMELINE_DRAWN)
         assert page.evaluate(ONE_NOT_DRAWN), path  # measured before they are drawn
         assert page_width(page) == 320, path
+
+    # The activity table has three short columns: it fits whole, with no sideways scroll,
+    # even in Spanish ("Últimas 4 semanas", "Agacharse o levantar peso").
+    page.context.add_cookies([{"name": "diary_lang", "value": "es", "url": url}])
+    page.goto(url + "/charts")
+    assert page.locator("html").get_attribute("lang") == "es"
+    tables = page.locator(".activity-table")
+    assert tables.count() == 2
+    assert page.evaluate(SCROLLED_ACTIVITY_TABLES_JS) == []
 
 
 # Each activity whose name is cut: wider than its box, or its text running under the first
