@@ -332,11 +332,20 @@ def email_key():
 
 
 def signin_limits():
-    """Failed sign-ins per address and per account; successes never count."""
+    """Failed sign-ins per address and per account; successes never count. Each is one
+    count for the API and the form together: trying the other door gives no more guesses."""
     limit = lambda: current_app.config["SIGNIN_FAILURE_LIMIT"]  # noqa: E731
     return [
-        limiter.limit(limit, methods=["POST"], deduct_when=count_failures),
-        limiter.limit(limit, key_func=email_key, methods=["POST"], deduct_when=count_failures),
+        limiter.shared_limit(
+            limit, scope="signin-address", methods=["POST"], deduct_when=count_failures
+        ),
+        limiter.shared_limit(
+            limit,
+            scope="signin-account",
+            key_func=email_key,
+            methods=["POST"],
+            deduct_when=count_failures,
+        ),
     ]
 
 
@@ -345,6 +354,14 @@ def with_signin_limits(view):
     for decorate in reversed(signin_limits()):
         view = decorate(view)
     return view
+
+
+def with_registration_limit(view):
+    """Registrations per address (REGISTRATION_LIMIT, then 429), across the API and the
+    form together: each answer to a taken email is a guess at who has an account."""
+    return limiter.shared_limit(
+        lambda: current_app.config["REGISTRATION_LIMIT"], scope="registration", methods=["POST"]
+    )(view)
 
 
 def with_password_check_limit(view):
@@ -362,7 +379,8 @@ def with_password_check_limit(view):
 
 def email_change_asked():
     """Mark this request as a change of email that went through (changed, or mailed a
-    link) so the per-account limit counts it (and only it)."""
+    link) or was refused for its address, so the per-account limit counts it: without
+    email a taken address is refused, and each refusal tells something (docs/api.md)."""
     g.email_change_asked = True
 
 
@@ -405,10 +423,6 @@ def with_invite_limit(view):
         methods=["POST"],
         deduct_when=_count_invite_failures,
     )(view)
-
-
-def registration_limit():
-    return current_app.config["REGISTRATION_LIMIT"]
 
 
 def refuse_long_urls():

@@ -132,6 +132,37 @@ def test_signin_form_rate_limited_too(client, api):
     assert r.status_code == 429
 
 
+def test_failed_sign_ins_on_the_api_and_the_form_count_together(client, api, make_api):
+    """Five guesses a minute per account, whichever door they come through."""
+    api.register()
+    api.signout()
+    for _ in range(3):
+        assert api.signin(password="wrong password here").status_code == 401
+    for _ in range(2):
+        token = form_token(client, "/signin")
+        wrong = {"email": "pat@example.org", "password": "wrong one!!", "csrf_token": token}
+        assert client.post("/signin", data=wrong).status_code == 401
+    token = form_token(client, "/signin")
+    right = {"email": "pat@example.org", "password": PASSWORD, "csrf_token": token}
+    assert client.post("/signin", data=right).status_code == 429
+    # And per account: the same guesses from other addresses are the same count.
+    elsewhere = make_api().signin(environ_base={"REMOTE_ADDR": "10.0.2.1"})
+    assert elsewhere.status_code == 429
+
+
+def test_registrations_on_the_api_and_the_form_count_together(client, api):
+    for i in range(5):
+        body = {"email": f"u{i}@example.org", "password": "short", "name": "U", "role": "patient"}
+        assert api.post("/api/v1/users", body).status_code == 422
+    for i in range(5, 10):
+        token = form_token(client, "/register")
+        form = {"email": f"u{i}@example.org", "password": "short", "name": "U", "csrf_token": token}
+        assert client.post("/register", data={**form, "role": "patient"}).status_code == 422
+    token = form_token(client, "/register")
+    form = {"email": "late@example.org", "password": PASSWORD, "name": "U", "csrf_token": token}
+    assert client.post("/register", data={**form, "role": "patient"}).status_code == 429
+
+
 def test_registration_is_rate_limited_per_address(app, api):
     for i in range(10):
         api.post(

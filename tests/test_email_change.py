@@ -145,6 +145,25 @@ def test_changes_are_limited_per_account(patient):
     assert patient.put("/api/v1/users/me/email", body).status_code == 429
 
 
+def test_without_email_each_refused_address_counts_against_the_limit(app, client, patient):
+    """Without email, a taken address is refused: each refusal tells that someone has it,
+    so refusals count like changes, and the API and the form share one count."""
+    for n in range(5):
+        Api(app.test_client()).register(email=f"taken{n}@example.org", name="Other")
+    for n in range(3):
+        body = {"email": f"taken{n}@example.org", "password": PASSWORD}
+        assert patient.put("/api/v1/users/me/email", body).status_code == 400
+    patient_client = patient.client
+    for n in (3, 4):
+        assert ask(patient_client, f"taken{n}@example.org").status_code == 422
+    assert ask(patient_client, "free@example.org").status_code == 429
+    answer = patient.put(
+        "/api/v1/users/me/email", {"email": "free@example.org", "password": PASSWORD}
+    )
+    assert answer.status_code == 429
+    assert "pat@example.org" in emails(app) and "free@example.org" not in emails(app)
+
+
 def test_reset_links_sent_to_the_old_address_stop_working(client, patient, runner):
     output = runner.invoke(args=["reset-password", "pat@example.org"]).output
     reset_path = re.search(r"/reset/\S+", output).group(0)

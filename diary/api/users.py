@@ -26,19 +26,18 @@ from diary.schemas import (
 from diary.security import (
     email_change_asked,
     forget_on_this_browser,
-    limiter,
-    registration_limit,
     sign_in,
     sign_out,
     signin_failed,
     with_email_change_limit,
     with_password_check_limit,
+    with_registration_limit,
 )
 
 
 @bp.post("/users")
 @allow("anyone")
-@limiter.limit(registration_limit)
+@with_registration_limit
 @spec("Register (signs the new user in)", body=UserCreate, responses={201: SessionOut})
 def create_user():
     if not current_app.config["REGISTRATION_OPEN"]:
@@ -133,6 +132,7 @@ def change_email():
         if "password" in refused.fields:
             signin_failed()
         if not refused.fields:
+            email_change_asked()
             raise ApiError(400, "email_refused", signin_email.REFUSED) from None
         raise ApiError(422, "invalid", _("The email was not changed."), refused.fields) from None
     email_change_asked()

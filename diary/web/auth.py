@@ -25,13 +25,12 @@ from diary.i18n.text import lazy_gettext as _l
 from diary.schemas import PasswordChange, SessionCreate, UserUpdate, validate
 from diary.security import (
     forget_on_this_browser,
-    limiter,
-    registration_limit,
     sign_in,
     sign_out,
     sign_out_everywhere,
     signin_failed,
     with_password_check_limit,
+    with_registration_limit,
     with_signin_limits,
 )
 from diary.web import safe_next
@@ -78,7 +77,7 @@ def signin():
 
 @bp.route("/register", methods=["GET", "POST"])
 @allow("anyone")
-@limiter.limit(registration_limit, methods=["POST"])
+@with_registration_limit
 def register():
     if not current_app.config["REGISTRATION_OPEN"]:
         return render_template("auth/register_closed.html"), 403

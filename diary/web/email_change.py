@@ -57,6 +57,8 @@ def ask():
     except signin_email.Refused as refused:
         if "password" in refused.fields:
             signin_failed()
+        if not refused.fields:
+            email_change_asked()
         errors = refused.fields or {"form": signin_email.REFUSED}
         return account_page(email_errors=errors, new_email=typed), 422
     email_change_asked()
