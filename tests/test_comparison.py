@@ -16,6 +16,7 @@ from diary.clinical import analysis, comparison
 from diary.db import get_db, write
 from diary.schemas import EntryData
 from diary.sync import queries, store
+from tests.conftest import text_of
 from tests.worked_example import TODAY, T, comparison_of, day, post_all, section_6_entries
 
 WINDOW_KEYS = {
@@ -211,9 +212,33 @@ def test_two_therapies_that_share_their_weeks_list_each_other(patient):
         {"id": physio["id"], "label": "Physio", "start_day": day(21)}
     ]
     of_physio = comparison_of(patient, physio["id"]).get_json()
-    # The injection started inside the physiotherapy's baseline: overlapping as well.
+    # The injection started inside the physiotherapy's baseline: overlapping as well, and
+    # the weeks before the physiotherapy are not a before-any-therapy baseline.
     assert [t["id"] for t in of_physio["overlapping_therapies"]] == [injection["id"]]
-    assert of_physio["baseline_after_therapies"] == []
+    assert [t["id"] for t in of_physio["baseline_after_therapies"]] == [injection["id"]]
+
+
+def test_a_therapy_given_inside_the_weeks_before_is_named_before_any_window_has_numbers(
+    patient,
+):
+    # Physiotherapy began ten days after an injection, and nothing is logged after it: no
+    # window after it has numbers, so no change is clouded, but its "before" holds the
+    # injection.
+    rows = [{"day": day(i), "leg_pain": 7} for i in range(-40, 1)]
+    post_all(patient, "/api/v1/entries", rows)
+    injection = patient.post(
+        "/api/v1/therapies", {"kind": "epidural_steroid", "start_day": day(-10)}
+    ).get_json()
+    physio = patient.post(
+        "/api/v1/therapies", {"kind": "physiotherapy", "start_day": day(0), "label": "Physio"}
+    ).get_json()
+    of_physio = comparison_of(patient, physio["id"]).get_json()
+    assert of_physio["overlapping_therapies"] == []
+    assert [t["id"] for t in of_physio["baseline_after_therapies"]] == [injection["id"]]
+    page = text_of(patient.get("/charts"))
+    said = "The weeks before physiotherapy were within the year after Epidural steroid injection"
+    assert said in page
+    assert page.count("this is not a before-any-therapy baseline.") == 1
 
 
 def test_a_baseline_inside_an_earlier_therapys_year_is_not_before_any_therapy(patient):

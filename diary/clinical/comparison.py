@@ -259,7 +259,9 @@ def overlaps(therapy: dict, therapies: Iterable[dict], windows: list[dict]) -> d
       last day of a follow-up window with numbers (before that, no change is claimed, so
       nothing is clouded yet): the change after the two cannot be told apart;
     - baseline_after: an earlier therapy whose follow-up (the year after it, or its course
-      if longer) covers part of this one's baseline: not a before-any-therapy baseline.
+      if longer) covers part of this one's baseline: not a before-any-therapy baseline. One
+      that started inside the baseline is both: its year covers the baseline's later days,
+      and that is worth saying even before any window after this one has numbers.
     """
     baseline = windows[0]
     with_numbers = [
@@ -275,8 +277,8 @@ def overlaps(therapy: dict, therapies: Iterable[dict], windows: list[dict]) -> d
     baseline_after = []
     if baseline["from"]:
         for other in others:
-            if other["start_day"] >= baseline["from"]:
-                continue  # inside the baseline or later: an overlap, above
+            if other["start_day"] >= therapy["start_day"]:
+                continue  # not an earlier therapy
             start = date.fromisoformat(other["start_day"])
             follow_up = (start + timedelta(days=FOLLOW_UP_DAYS)).isoformat()
             if max(follow_up, other.get("end_day") or "") >= baseline["from"]:
