@@ -64,6 +64,7 @@ def create_app(test_config=None):
     config_module.apply_environment(app.config)
     if test_config:
         app.config.from_mapping(test_config)
+    config_module.check(app.config)
     app.config["SECRET_KEY"] = config_module.ensure_secret_key(app.config, app.instance_path)
 
     if app.config["PROXY_FIX"]:

@@ -23,6 +23,8 @@ DEFAULTS = {
     # How long a share lasts once a physician accepted the invite; the patient can end it
     # sooner. A share nobody thinks about should not outlive the treatment by years.
     "SHARE_DAYS": 365,
+    # How long an invite code works before a physician enters it (once).
+    "INVITE_DAYS": 7,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "diary_session",
@@ -130,6 +132,22 @@ def apply_environment(config, environ=os.environ):
     if environ.get("DIARY_PUSH_ENDPOINTS"):
         prefixes = environ["DIARY_PUSH_ENDPOINTS"].split(",")
         config["PUSH_ENDPOINTS"] = [p.strip() for p in prefixes if p.strip()]
+
+
+#: The settings that count days, and the numbers each may be: a share lasts up to ten
+#: years, an invite code works up to 90 days.
+DAY_COUNTS = {"SHARE_DAYS": (1, 3650), "INVITE_DAYS": (1, 90)}
+
+
+def check(config):
+    """Refuse to start with a setting the app cannot use, naming it (ValueError): a mistake
+    in ``instance/config.py`` is told at start, not as an error when a patient shares."""
+    for key, (low, high) in DAY_COUNTS.items():
+        value = config.get(key)
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(
+                f"{key} must be a whole number of days from {low} to {high}, not {value!r}"
+            )
 
 
 def ensure_secret_key(config, instance_path):

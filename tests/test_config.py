@@ -3,6 +3,8 @@
 import os
 import stat
 
+import pytest
+
 from diary import create_app
 
 
@@ -34,6 +36,17 @@ def test_instance_config_then_environment(tmp_path, monkeypatch):
     assert app.config["DATABASE"] == str(tmp_path / "elsewhere.db")
     assert (tmp_path / "elsewhere.db").exists()
     app.extensions["diary.db"].close_all()
+
+
+@pytest.mark.parametrize("key", ["SHARE_DAYS", "INVITE_DAYS"])
+@pytest.mark.parametrize("value", [0, -7, 7.5, "7", True, None, 100_000])
+def test_a_count_of_days_the_app_cannot_use_stops_it_at_start_naming_it(
+    tmp_path, monkeypatch, key, value
+):
+    monkeypatch.setenv("DIARY_INSTANCE_PATH", str(tmp_path))
+    (tmp_path / "config.py").write_text(f"SECRET_KEY = 'x'\n{key} = {value!r}\n")
+    with pytest.raises(ValueError, match=f"^{key} must be a whole number of days from 1 to "):
+        create_app()
 
 
 def test_closed_registration_refuses(tmp_path, monkeypatch):

@@ -93,6 +93,22 @@ def test_a_code_expires_after_seven_days(app, patient, doctor):
     assert patient.get("/api/v1/shares").get_json()["shares"][0]["status"] == "lapsed"
 
 
+def test_the_server_can_set_how_long_a_code_works(app, patient):
+    page = patient.client.get("/sharing/").get_data(as_text=True)
+    assert "The code works once, for 7 days." in page
+    app.config["INVITE_DAYS"] = 1
+    page = patient.client.get("/sharing/").get_data(as_text=True)
+    assert "The code works once, for 1 day." in page
+    invite = _invite(patient)
+    lasts = datetime.fromisoformat(invite["expires_at"]) - datetime.now(UTC)
+    assert timedelta(hours=23, minutes=59) < lasts <= timedelta(days=1)
+    # The form's code too: its page says until when, a day from now.
+    token = form_token(patient.client, "/sharing/")
+    shown = patient.client.post("/sharing/invites", data={"csrf_token": token})
+    expires = datetime.now(UTC) + timedelta(days=1)
+    assert f"until <strong>{expires.day} {expires:%b %Y}" in shown.get_data(as_text=True)
+
+
 def test_a_cancelled_invite_no_longer_works(patient, doctor):
     invite = _invite(patient)
     assert patient.delete(f"/api/v1/shares/{invite['id']}").status_code == 204

@@ -42,7 +42,8 @@ def share_json(row: dict) -> dict:
 @bp.post("/shares")
 @allow("patient")
 @spec(
-    "Create an invite: a code for a physician to enter, valid once for 7 days",
+    "Create an invite: a code for a physician to enter, valid once for INVITE_DAYS (7 days "
+    "unless the server sets another number)",
     responses={201: InviteCreated},
     links={
         201: {
@@ -54,7 +55,7 @@ def share_json(row: dict) -> dict:
     },
 )
 def create_share():
-    invite = invites.create(get_db(), current_user.id)
+    invite = invites.create(get_db(), current_user.id, days=current_app.config["INVITE_DAYS"])
     return jsonify({"id": invite.id, "code": invite.shown, "expires_at": invite.expires_at}), 201
 
 

@@ -77,11 +77,11 @@ def _now(now: datetime | None) -> datetime:
     return now or datetime.now(UTC)
 
 
-def create(db, patient_id: int, *, now: datetime | None = None) -> Invite:
-    """A new invite of the patient's, valid for INVITE_DAYS."""
+def create(db, patient_id: int, *, days: int = INVITE_DAYS, now: datetime | None = None) -> Invite:
+    """A new invite of the patient's, valid for ``days`` (the app's INVITE_DAYS)."""
     now = _now(now)
     code = new_code()
-    invite = Invite(str(uuid.uuid4()), code, iso(now + timedelta(days=INVITE_DAYS)))
+    invite = Invite(str(uuid.uuid4()), code, iso(now + timedelta(days=days)))
     with write(db):
         db.execute(
             "INSERT INTO shares (id, patient_id, code_hash, created_at, expires_at)"

@@ -50,6 +50,7 @@ def _page(after=None, link_errors=None):
             if s["status"] == "active"
         ],
         share_days=current_app.config["SHARE_DAYS"],
+        invite_days=current_app.config["INVITE_DAYS"],
         pending=[s for s in shares if s["status"] == "pending"],
         links=[link for link in links.of_patient(db, current_user.id) if link["live"]],
         events=events,
@@ -63,7 +64,7 @@ def _page(after=None, link_errors=None):
 @bp.post("/invites")
 @allow("patient")
 def create_invite():
-    invite = invites.create(get_db(), current_user.id)
+    invite = invites.create(get_db(), current_user.id, days=current_app.config["INVITE_DAYS"])
     accept_url = url_for("physician.accept", code=invite.shown, _external=True)
     # Shown once, in the answer to this request: only the code's hash is kept.
     return render_template(
