@@ -107,6 +107,39 @@ CUT_TABS_JS = """() => [...document.querySelectorAll('.main-nav a')].filter((tab
 }).map((tab) => tab.textContent.trim())"""
 
 
+# What a chosen segment covers: each activity's name is probed at points of its text, each
+# other segment at points around its number (the check badge on a chosen segment's corner
+# is hit as that segment); whatever answers for a point instead is listed.
+COVERED_JS = """() => {
+    const covered = [];
+    const probe = (element, what, boxes) => {
+        for (const r of boxes) {
+            for (const x of [r.left + 1, (r.left + r.right) / 2, r.right - 1]) {
+                for (const y of [r.top + 1, (r.top + r.bottom) / 2, r.bottom - 1]) {
+                    const hit = document.elementFromPoint(x, y);
+                    if (hit && !element.contains(hit)) {
+                        covered.push(`${what} by ${hit.tagName} ${hit.htmlFor || hit.className}`);
+                    }
+                }
+            }
+        }
+    };
+    for (const name of document.querySelectorAll('.limit-name')) {
+        name.scrollIntoView({block: 'center'});
+        const text = document.createRange();
+        text.selectNodeContents(name);
+        probe(name, name.textContent, text.getClientRects());
+    }
+    for (const label of document.querySelectorAll('.segment input:not(:checked) + label')) {
+        label.scrollIntoView({block: 'center'});
+        const box = label.getBoundingClientRect();
+        const [x, y] = [(box.left + box.right) / 2, (box.top + box.bottom) / 2];
+        probe(label, label.htmlFor, [new DOMRect(x - 8, y - 10, 16, 20)]);
+    }
+    return [...new Set(covered)];
+}"""
+
+
 @pytest.mark.parametrize("locale", ["en-GB", "es-ES"])
 def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
     narrow_page, live_server, new_user, locale
@@ -114,8 +147,13 @@ def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
     url = live_server.url
     page = narrow_page(locale)
     register_via_api(page, url, new_user())
-    # An earlier day's entry: Today's form stays open, and the entry has its edit page.
-    entry = api_post(page, url, "/api/v1/entries", {"day": "2025-06-01", "leg_pain": 3})
+    # An earlier day's entry: Today's form stays open, and the entry has its edit page,
+    # where a chosen value is drawn larger with a check on its corner: the sixth of a row
+    # (worst leg pain 5), and one in every activity's row, the one above it included.
+    activities = {"sitting": 3, "standing": 2, "walking": 1, "sleeping": 1}
+    activities |= {"bending_lifting": 2, "driving_travel": 1, "work_chores": 4, "self_care": 0}
+    body = {"day": "2025-06-01", "leg_pain": 5, "worst_leg_pain": 5, "activities": activities}
+    entry = api_post(page, url, "/api/v1/entries", body)
     for path in ("/today", f"/entries/{entry['id']}/edit"):
         page.goto(url + path)
         page.evaluate("document.querySelectorAll('details').forEach((d) => { d.open = true; })")
@@ -124,6 +162,8 @@ def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
         assert page.locator(".main-nav a").count() == 5, path
         assert page.evaluate(CUT_TABS_JS) == [], path
         assert page_width(page) == 320, path
+    assert page.locator(".segment input:checked").count() == 10
+    assert page.evaluate(COVERED_JS) == []
 
 
 def test_long_names_a_patient_typed_do_not_widen_a_phones_pages(page, live_server, new_user):
