@@ -429,8 +429,11 @@ function windowsChart(Chart, canvas, therapy, colours) {
   return new Chart(canvas, {
     type: "bar",
     data: {
-      // Two short lines under each bar pair: long labels would overlap on a phone.
-      labels: shown.map((w) => (w.in_progress ? [...twoLines(w.label), t("(so far)")] : twoLines(w.label))),
+      // Two short lines under each bar pair: long labels would overlap on a phone. A period
+      // still running keeps its name on one line and "(so far)" on the second: a third line
+      // would run into its neighbours when Chart.js turns the names (it turns them by the
+      // widest line alone).
+      labels: shown.map((w) => (w.in_progress ? [w.label, t("(so far)")] : twoLines(w.label))),
       datasets: [
         {
           label: t("Leg pain"),

@@ -189,8 +189,10 @@ def charts_drawn(page):
 
 def period_names_at(page, canvas, width):
     """A chart's names of periods (its x axis) once the phone is ``width`` px wide: the pairs
-    of neighbours drawn over each other, and how far Chart.js turned the names to fit
-    (turned names do not touch). ``canvas`` is an element handle of a drawn chart."""
+    of neighbours drawn over each other, and how far Chart.js turned the names to fit.
+    Turned names are parallel bands of text, each as thick as its lines: neighbours touch
+    when the distance between their bands is less than half of both thicknesses (Chart.js
+    turns names by the widest line alone). ``canvas`` is an element handle of a drawn chart."""
     page.set_viewport_size({"width": width, "height": 800})
     page.wait_for_function(
         "([c, w]) => Chart.getChart(c).width > 0"
@@ -203,18 +205,24 @@ def period_names_at(page, canvas, width):
             chart.resize();  // drawn for the new size now, not at the next frame
             const scale = chart.scales.x;
             const ctx = chart.ctx;
+            const turn = Math.abs(scale.labelRotation * Math.PI / 180);
             const spans = scale.getLabelItems().map((item) => {
                 ctx.font = item.font.string;
                 const lines = [item.label].flat();
                 const wide = Math.max(...lines.map((line) => ctx.measureText(line).width));
                 const x = item.options.translation[0];
-                return { from: x - wide / 2, to: x + wide / 2, name: lines.join(" ") };
+                const thick = lines.length * item.font.lineHeight;
+                return { x, from: x - wide / 2, to: x + wide / 2, thick, name: lines.join(" ") };
             });
             const touching = [];
             spans.slice(1).forEach((span, i) => {
-                if (span.from < spans[i].to) touching.push([spans[i].name, span.name]);
+                const before = spans[i];
+                const apart = turn
+                    ? (span.x - before.x) * Math.sin(turn) < (span.thick + before.thick) / 2
+                    : span.from < before.to;
+                if (apart) touching.push([before.name, span.name]);
             });
-            return { turned: scale.labelRotation, touching: scale.labelRotation ? [] : touching };
+            return { turned: scale.labelRotation, touching };
         }""",
         canvas,
     )
