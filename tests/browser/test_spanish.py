@@ -92,7 +92,8 @@ TIMELINE_JS = """() => {
     chart.tooltip.setActiveElements([{ datasetIndex: 2, index: middle }], { x: 0, y: 0 });
     chart.update();
     const ticks = chart.scales.x.getLabelItems().map((item) => item.label);
-    return { ticks, title: chart.tooltip.title };
+    const words = [chart.options.scales.y.title.text, ...chart.data.datasets.map((d) => d.label)];
+    return { ticks, title: chart.tooltip.title, words };
 }"""
 # A therapy's before/after chart: its two-line labels and the tooltip's title of the second.
 WINDOWS_JS = """(canvas) => {
@@ -105,13 +106,15 @@ WINDOWS_JS = """(canvas) => {
 
 def assert_spanish_timeline(page):
     """The timeline of the page open (a patient's, a physician's or a view link's charts)
-    writes its dates in Spanish, on the axis and in the tooltip."""
+    writes its dates in Spanish, on the axis and in the tooltip, and its words too."""
     page.wait_for_function(
         "() => window.Chart && Chart.getChart(document.getElementById('timeline-chart'))"
     )
     drawn = page.evaluate(TIMELINE_JS)
     assert drawn["ticks"] and all(SPANISH_MONTH.fullmatch(tick) for tick in drawn["ticks"]), drawn
     assert len(drawn["title"]) == 1 and SPANISH_DAY.fullmatch(drawn["title"][0]), drawn
+    assert drawn["words"][0] == "Dolor (0-10)", drawn
+    assert "Dolor de pierna, un día" in drawn["words"], drawn
     return drawn
 
 
