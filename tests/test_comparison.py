@@ -216,6 +216,10 @@ def test_two_therapies_that_share_their_weeks_list_each_other(patient):
     # the weeks before the physiotherapy are not a before-any-therapy baseline.
     assert [t["id"] for t in of_physio["overlapping_therapies"]] == [injection["id"]]
     assert [t["id"] for t in of_physio["baseline_after_therapies"]] == [injection["id"]]
+    # Said once, for both (the charts page and the summary have room for one sentence).
+    page = text_of(patient.get("/charts"))
+    assert page.count("Epidural steroid injection started 21 days before physiotherapy") == 1
+    assert page.count("this is not a before-any-therapy baseline") == 1
 
 
 def test_a_therapy_given_inside_the_weeks_before_is_named_before_any_window_has_numbers(

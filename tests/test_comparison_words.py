@@ -149,14 +149,18 @@ def test_overlapping_therapies_in_words():
                 {"label": "Physiotherapy", "start_day": "2026-08-31"},
                 {"label": "Pregabalin", "start_day": "2026-08-01"},
             ],
-            "baseline_after_therapies": [{"label": "Discectomy", "start_day": "2026-02-01"}],
+            "baseline_after_therapies": [
+                {"label": "Discectomy", "start_day": "2026-02-01"},
+                {"label": "Pregabalin", "start_day": "2026-08-01"},
+            ],
         },
     )
+    # Pregabalin, begun inside the weeks before the injection, is said once, for both.
     assert sentences == [
         "Physiotherapy started 21 days after the injection: the change since then may come "
         "from either.",
-        "Pregabalin started 9 days before the injection, in the weeks compared before it: the "
-        "change since then may come from either.",
+        "Pregabalin started 9 days before the injection, in the weeks compared before it: this "
+        "is not a before-any-therapy baseline, and the change since then may come from either.",
         "The weeks before the injection were within the year after Discectomy (1 Feb 2026): "
         "this is not a before-any-therapy baseline.",
     ]
