@@ -224,3 +224,77 @@ def test_buttons_keep_their_words_clear_of_their_edges_on_a_320px_phone(
     tallest = max(kinds.nth(n).bounding_box()["height"] for n in range(kinds.count()))
     assert tallest > 60  # one name does take more than a line here
     assert page.evaluate(CRAMPED_BUTTONS_JS) == []
+
+
+# Words drawn over two lines (each part of a word, between spaces, hyphens and slashes, on
+# one line), and short actions (up to three words) wrapped at all: in buttons, scores and
+# the cohorts' list of therapies.
+SPLIT_WORDS_JS = """() => {
+    const found = [];
+    const tops = (rects) => new Set([...rects].filter((r) => r.width > 1).map((r) => r.top));
+    const lines = (range) => tops(range.getClientRects()).size;
+    const shown = (e) => e.getClientRects().length > 0;
+    const targets = [...document.querySelectorAll(
+        'main .button, main button, .response-score, .kind-links a')].filter(shown);
+    for (const target of targets) {
+        const walker = document.createTreeWalker(target, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            if (node.parentElement.closest('.visually-hidden')) continue;
+            for (const match of node.data.matchAll(/[^\\s\\-\\/]+/g)) {
+                const range = document.createRange();
+                range.setStart(node, match.index);
+                range.setEnd(node, match.index + match[0].length);
+                if (lines(range) > 1) found.push(`${match[0]} in "${target.textContent.trim()}"`);
+            }
+        }
+        const words = target.innerText.trim().split(/\\s+/);
+        if (target.matches('.button, button') && words.length <= 3) {
+            const all = document.createRange();
+            all.selectNodeContents(target);
+            if (lines(all) > 1) found.push(`"${words.join(' ')}" wraps`);
+        }
+    }
+    return found;
+}"""
+
+
+def test_words_stay_whole_on_a_320px_phone_in_spanish(narrow_page, live_server, new_user):
+    url = live_server.url
+    page = narrow_page("es-ES")
+    patient = new_user()
+    register_via_api(page, url, patient)
+    therapies = seed_demo_diary(page, url)
+    start = therapies[0]["start_day"]
+    for name in ("Ibuprofeno", "Paracetamol y codeína"):
+        medicine = {"name": name, "strength": "400", "unit": "mg", "schedule": "as_needed"}
+        api_post(page, url, "/api/v1/medications", {**medicine, "start_day": start, "changes": []})
+    # A second device, so that the account page lists one to sign out.
+    other = narrow_page("es-ES")
+    token = other.request.get(url + "/api/v1/session").json()["csrf_token"]
+    signed_in = other.request.post(
+        url + "/api/v1/session",
+        data={"email": patient["email"], "password": patient["password"]},
+        headers={"X-CSRFToken": token},
+    )
+    assert signed_in.ok
+    doctor = narrow_page("es-ES")
+    register_via_api(doctor, url, new_user("physician"))
+    page.goto(url + "/sharing/")
+    page.get_by_role("button", name="Crear un código de invitación").click()
+    code = page.locator("[data-invite-code]").inner_text()
+    api_post(doctor, url, "/api/v1/shares/accept", {"code": code})
+
+    for reader, path, expected in (
+        (page, "/today", "Tomé una"),
+        (page, "/charts", "Physiotherapy"),
+        (page, "/account", "Cerrar la sesión"),
+        (page, "/questionnaires/", "de 24"),
+        (doctor, "/clinic/cohorts", "Fisioterapia"),
+    ):
+        reader.goto(url + path)
+        assert expected in reader.locator("main").inner_text(), path
+        assert reader.evaluate(SPLIT_WORDS_JS) == [], path
+        assert page_width(reader) == 320, path
+    # The cohorts' therapies are a plain list (its style is shared, not the Sharing page's).
+    bullets = "getComputedStyle(document.querySelector('.kind-links')).listStyleType"
+    assert doctor.evaluate(bullets) == "none"
