@@ -95,6 +95,7 @@ def test_an_empty_list_says_how_to_add_a_patient(doctor, patient):
     assert doctor.get("/api/v1/patients").get_json() == empty
     html = doctor.client.get("/patients/").get_data(as_text=True)
     assert "No patient shares with you yet" in html and 'name="code"' in html
+    assert '<details class="card accept-card">' not in html  # open: it is the one thing to do
     assert patient.get("/api/v1/patients").status_code == 403
 
 
@@ -155,6 +156,8 @@ def test_the_list_carries_the_caveat_once_and_says_when_therapies_overlap(make_a
     page = doctor.client.get("/patients/")
     html = page.get_data(as_text=True)
     assert html.count("Keep in mind:") == 1 and "not a controlled trial" in html
+    # Under the patients, whose verdicts it is about: above them it took a phone's screen.
+    assert html.rindex('class="card patient-card') < html.index("Keep in mind:")
     assert html.count("data-overlap") == 1
     words = text_of(page)
     assert "Overlaps with Stem-cell (MSC) injection: the change may come from either." in words
@@ -208,9 +211,13 @@ def _names(response):
 def test_the_add_patient_form_comes_before_the_list(app, doctor):
     sharing_patients(app, doctor, ["Ann Lee"])
     html = doctor.client.get("/patients/").get_data(as_text=True)
-    # Once, and above the first patient: a long list no longer hides it at its bottom.
+    # Once, and above the first patient: a long list no longer hides it at its bottom; folded
+    # under "Add a patient", so that on a phone the first patient shows on the first screen.
     assert html.count('name="code"') == 1
     assert html.index('name="code"') < html.index("Ann Lee")
+    folded = html.index('<details class="card accept-card">')
+    assert folded < html.index("<summary>Add a patient</summary>") < html.index('name="code"')
+    assert html.index("</details>") < html.index("Ann Lee")
 
 
 def test_a_name_finds_patients_whatever_the_case_and_accents(app, doctor):
