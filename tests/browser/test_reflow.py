@@ -110,6 +110,18 @@ CUT_TABS_JS = """() => [...document.querySelectorAll('.main-nav a')].filter((tab
 }).map((tab) => tab.textContent.trim())"""
 
 
+# The space between neighbouring tabs' words, in px: words closer than a few pixels read as
+# one ("Historial Gráficos" ran to 3 px apart).
+TAB_WORD_GAPS_JS = """() => {
+    const words = [...document.querySelectorAll('.main-nav a')].map((tab) => {
+        const range = document.createRange();
+        range.selectNodeContents(tab);
+        return range.getBoundingClientRect();
+    });
+    return words.slice(1).map((word, i) => Math.round(word.left - words[i].right));
+}"""
+
+
 # What a chosen segment covers: each activity's name is probed at points of its text, each
 # other segment at points around its number (the check badge on a chosen segment's corner
 # is hit as that segment); whatever answers for a point instead is listed.
@@ -164,6 +176,7 @@ def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
         assert page.evaluate(CUT_NAMES_JS) == [], path
         assert page.locator(".main-nav a").count() == 5, path
         assert page.evaluate(CUT_TABS_JS) == [], path
+        assert min(page.evaluate(TAB_WORD_GAPS_JS)) >= 6, path
         assert page_width(page) == 320, path
     assert page.locator(".segment input:checked").count() == 10
     assert page.evaluate(COVERED_JS) == []
