@@ -5,6 +5,7 @@ word whole, in English and Spanish."""
 from datetime import UTC, datetime
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import (
     NO_WORKER,
@@ -75,6 +76,9 @@ def test_charts_and_the_summary_fit_a_320px_phone(narrow_page, live_server, new_
     # Its skip link shows only when focused (no header bar here to hide a sliver of it).
     skip = page.locator(".skip-link").bounding_box()
     assert skip["y"] + skip["height"] <= 0, skip
+    page.keyboard.press("Tab")  # the first stop of the keyboard: then it is on the screen
+    expect(page.locator(".skip-link")).to_be_focused()
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
     for path in (url + "/charts", link.rstrip("/") + "/charts"):
         page.goto(path)
         page.wait_for_function(TIMELINE_DRAWN)
