@@ -318,3 +318,29 @@ def test_words_stay_whole_on_a_320px_phone_in_spanish(narrow_page, live_server, 
     # The cohorts' therapies are a plain list (its style is shared, not the Sharing page's).
     bullets = "getComputedStyle(document.querySelector('.kind-links')).listStyleType"
     assert doctor.evaluate(bullets) == "none"
+
+
+# Neighbouring fields of a form closer than 8 px: a group of choices (a fieldset) under the
+# field above it read as that field's continuation.
+GLUED_FIELDS_JS = """() => [...document.querySelectorAll('form.stack')].flatMap((form) => {
+    const fields = [...form.children].filter((e) => e.getClientRects().length > 0
+        && getComputedStyle(e).position !== 'absolute');
+    return fields.slice(1)
+        .filter((field, i) => field.getBoundingClientRect().top
+            - fields[i].getBoundingClientRect().bottom < 8)
+        .map((field) => field.textContent.trim().slice(0, 40));
+})"""
+
+
+def test_groups_of_choices_are_set_apart_from_the_field_above(narrow_page, live_server, new_user):
+    url = live_server.url
+    page = narrow_page()
+    page.goto(url + "/register")
+    assert page.locator("form.stack fieldset").count() >= 1
+    assert page.evaluate(GLUED_FIELDS_JS) == []
+    register_via_api(page, url, new_user())
+    api_post(page, url, "/api/v1/therapies", {"kind": "physiotherapy", "start_day": "2025-06-01"})
+    for path in ("/questionnaires/pgic/new", "/medications/new"):
+        page.goto(url + path)
+        assert page.locator("form.stack fieldset").count() >= 1, path
+        assert page.evaluate(GLUED_FIELDS_JS) == [], path
