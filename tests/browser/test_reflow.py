@@ -187,6 +187,11 @@ def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
         assert page_width(page) == 320, path
     assert page.locator(".segment input:checked").count() == 10
     assert page.evaluate(COVERED_JS) == []
+    # History: the entry's words take the card's width, when and Edit a row under them.
+    page.goto(url + "/history")
+    card = page.locator(".entry-card").first.bounding_box()
+    words = page.locator(".entry-card .entry-summary").first.bounding_box()
+    assert words["width"] > 0.8 * card["width"], (words, card)
 
 
 def test_long_names_a_patient_typed_do_not_widen_a_phones_pages(page, live_server, new_user):
