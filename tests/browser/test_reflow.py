@@ -93,6 +93,12 @@ def test_charts_and_the_summary_fit_a_320px_phone(narrow_page, live_server, new_
     tables = page.locator(".activity-table")
     assert tables.count() == 2
     assert page.evaluate(SCROLLED_ACTIVITY_TABLES_JS) == []
+    # The maps before and after stand level, though one title takes two lines here.
+    levels = page.evaluate(
+        """() => [...document.querySelectorAll('.map-pair')].map((pair) =>
+            [...pair.querySelectorAll('.map-svg')].map((m) => m.getBoundingClientRect().top))"""
+    )
+    assert levels and all(abs(a - b) < 1 for a, b in levels), levels
 
 
 # Each activity whose name is cut: wider than its box, or its text running under the first
@@ -184,6 +190,9 @@ def test_activity_names_and_tabs_are_whole_on_a_320px_phone(
         assert page.locator(".main-nav a").count() == 5, path
         assert page.evaluate(CUT_TABS_JS) == [], path
         assert min(page.evaluate(TAB_WORD_GAPS_JS)) >= 6, path
+        # The minutes of sitting and of walking: two boxes on one line.
+        boxes = page.locator(".minutes-row input")
+        assert boxes.nth(0).bounding_box()["y"] == boxes.nth(1).bounding_box()["y"], path
         assert page_width(page) == 320, path
     assert page.locator(".segment input:checked").count() == 10
     assert page.evaluate(COVERED_JS) == []
