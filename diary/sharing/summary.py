@@ -135,7 +135,8 @@ def patient_view(
     where nothing may fetch them.
 
     Returns ``{"patient", "today", "page", "chart_data", "period", "red_flags", "notes",
-    "therapies", "tables", "focus", "questionnaires", "timeline_svg", "caveat"}``; ``page`` and
+    "therapies", "tables", "focus", "questionnaires", "timeline_svg", "timeline_title_id",
+    "caveat"}``; ``page`` and
     ``chart_data`` are the charts page's own (``charts.page.charts_page``/``chart_data``).
     """
     today = today or comparison.patient_today(patient.time_zone)
@@ -162,6 +163,7 @@ def patient_view(
         today - timedelta(days=PRINT_DAYS - 1),
     ).isoformat()
     printed = [row for row in page["timeline"] if row["day"] >= printed_from]
+    drawing = f"timeline-{patient.id}"
     return {
         "patient": {"id": patient.id, "name": patient.name},
         "today": today,
@@ -186,7 +188,9 @@ def patient_view(
             printed,
             [{**t, "name": therapy_name(t)} for t in therapies],
             title=gettext("Daily leg and back pain of %(name)s", name=patient.name),
-            ident=f"timeline-{patient.id}",
+            ident=drawing,
         ),
+        # The drawing's <title> (timeline_svg.render), which names its box on a phone.
+        "timeline_title_id": f"{drawing}-title",
         "caveat": caveat_words(),
     }
