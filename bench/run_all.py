@@ -30,6 +30,7 @@ BENCHMARKS = [
     ("import", ["bench/bench_import.py"]),
     ("page_weight", ["bench/bench_page_weight.py"]),
     ("sync", ["bench/bench_sync.py"]),
+    ("dose_batch", ["bench/bench_dose_batch.py"]),
     ("writer", ["bench/bench_writer.py"]),
     ("server", ["bench/bench_server.py"]),
     ("lighthouse", ["bench/bench_lighthouse.py"]),

@@ -2,6 +2,7 @@
 
 import re
 import time
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from hypothesis import given
@@ -275,3 +276,24 @@ def test_a_long_hostile_text_is_cleaned_in_linear_time():
     # hours.
     assert time.perf_counter() - started < 5
     assert "\x1b" not in cleaned and cleaned.startswith("]" + "a" * 50 + "[")
+
+
+def test_a_moment_taken_is_checked_against_a_pattern_built_once_a_day(monkeypatch):
+    """Each dose of a sync batch or an imported copy is a PastTimestamp: the pattern of the
+    days it may fall on is built once for the day, not once for each value (it took a
+    50,000-dose copy 16 s to be refused)."""
+    from diary import days
+
+    built = []
+    real = days.pattern
+    monkeypatch.setattr(days, "pattern", lambda *a: built.append(a) or real(*a))
+
+    class Dose(BaseModel):
+        taken_at: fields.PastTimestamp
+
+    for minute in range(1_000):
+        Dose(taken_at=f"2026-03-01T08:{minute % 60:02d}:00.000Z")
+    later = datetime.now(UTC) + timedelta(days=3)
+    with pytest.raises(ValidationError, match="is in the future"):
+        Dose(taken_at=later.isoformat(timespec="milliseconds").replace("+00:00", "Z"))
+    assert len(built) <= 1  # none when an earlier test of this process built today's
