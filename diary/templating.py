@@ -1,5 +1,6 @@
 """What every template may use: navigation for the role, the pages to keep offline."""
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -24,6 +25,10 @@ NAV = {
     ],
     "physician": [("physician.patients", _l("Patients")), ("cohorts.index", _l("Cohorts"))],
 }
+
+
+#: The space between a medicine's strength and its unit, at the end of its name ("400 mg").
+_LAST_UNIT = re.compile(r"(?<=\d) (?=\S+$)")
 
 
 def current_in_nav(endpoint: str, current: str | None, items) -> str | None:
@@ -103,6 +108,13 @@ def init_app(app):
     def and_list(items):
         """ "a, b and c", as the reader's language joins a list."""
         return text_and_list(items)
+
+    @app.template_filter("unit_kept")
+    def unit_kept(name):
+        """A medicine's name as a page shows it: its strength and unit never split over two
+        lines ("Ibuprofen 400 mg", the space before "mg" a no-break one). The files a
+        patient takes away keep the plain name (``medication_name``)."""
+        return _LAST_UNIT.sub("\u00a0", name)
 
     @app.template_filter("spoken_in")
     def spoken_in(words, code):

@@ -341,3 +341,23 @@ def test_took_one_refused_shows_the_block_even_without_medicines_taken_when_need
     html = refused.get_data(as_text=True)
     assert "data-as-needed hidden" not in html and "css/medications.css" in html
     assert "That medicine is not in your list any more." in text_of(refused)
+
+
+def test_a_strength_stays_with_its_unit_where_a_page_shows_a_name(patient):
+    """'Ibuprofen 400' on one line and 'mg' on the next read as two things: the pages join
+    them with a no-break space; the name read aloud and the files keep a plain one."""
+    medicine = {"name": "Paracetamol/codeine", "strength": "500/30", "unit": "mg"}
+    medicine = patient.post(
+        "/api/v1/medications", {**medicine, "schedule": "as_needed", "start_day": "2026-01-01"}
+    ).get_json()
+    today = patient.client.get("/today").get_data(as_text=True)
+    assert '<span class="took-name" aria-hidden="true">Paracetamol/codeine 500/30\u00a0mg<' in today
+    assert 'aria-label="Took one: Paracetamol/codeine 500/30 mg"' in today
+    listed = patient.client.get("/medications/").get_data(as_text=True)
+    assert ">Paracetamol/codeine 500/30\u00a0mg</h2>" in listed
+    taken = datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+    dose = patient.post("/api/v1/doses", {"medication_id": medicine["id"], "taken_at": taken})
+    page = patient.client.get(f"/medications/doses/{dose.get_json()['id']}/edit")
+    assert "<h1>Dose of Paracetamol/codeine 500/30\u00a0mg</h1>" in page.get_data(as_text=True)
+    csv = patient.client.get("/api/v1/export.csv?table=doses").get_data(as_text=True)
+    assert "Paracetamol/codeine 500/30 mg" in csv and "\u00a0" not in csv
