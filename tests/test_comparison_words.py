@@ -146,12 +146,12 @@ def test_overlapping_therapies_in_words():
         therapy,
         {
             "overlapping_therapies": [
-                {"label": "Physiotherapy", "start_day": "2026-08-31"},
-                {"label": "Pregabalin", "start_day": "2026-08-01"},
+                {"id": "b", "label": "Physiotherapy", "start_day": "2026-08-31"},
+                {"id": "c", "label": "Pregabalin", "start_day": "2026-08-01"},
             ],
             "baseline_after_therapies": [
-                {"label": "Discectomy", "start_day": "2026-02-01"},
-                {"label": "Pregabalin", "start_day": "2026-08-01"},
+                {"id": "d", "label": "Discectomy", "start_day": "2026-02-01"},
+                {"id": "c", "label": "Pregabalin", "start_day": "2026-08-01"},
             ],
         },
     )

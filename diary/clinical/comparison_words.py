@@ -392,38 +392,35 @@ def relative_day(day: str, therapy: dict) -> str:
     return str(_SAME_DAY_WORDS.get(kind, _SAME_DAY_WORDS["other"]))
 
 
-def _same_therapy(reference: dict) -> tuple:
-    return reference.get("id"), reference["label"], reference["start_day"]
-
-
 def overlap_sentences(kind: str, therapy: dict, comparison: dict) -> list[str]:
     """What other therapies do to this comparison, in words (CLINICAL.md section 4). An
     earlier therapy given inside the weeks before this one both overlaps and clouds the
     baseline: one sentence says both."""
+    overlapping = comparison.get("overlapping_therapies", [])
     earlier = comparison.get("baseline_after_therapies", [])
-    clouding = {_same_therapy(other) for other in earlier}
-    sentences, said = [], set()
-    for other in comparison.get("overlapping_therapies", []):
-        when = relative_day(other["start_day"], {**therapy, "kind": kind})
-        if _same_therapy(other) in clouding:
-            said.add(_same_therapy(other))
+    both = {other["id"] for other in overlapping} & {other["id"] for other in earlier}
+    sentences = []
+    for other in overlapping:
+        words = {
+            "therapy": other["label"],
+            "when": relative_day(other["start_day"], {**therapy, "kind": kind}),
+        }
+        if other["id"] in both:
             sentences.append(
                 gettext(
                     "%(therapy)s started %(when)s: this is not a before-any-therapy baseline, "
                     "and the change since then may come from either.",
-                    therapy=other["label"],
-                    when=when,
+                    **words,
                 )
             )
-            continue
-        sentences.append(
-            gettext(
-                "%(therapy)s started %(when)s: the change since then may come from either.",
-                therapy=other["label"],
-                when=when,
+        else:
+            sentences.append(
+                gettext(
+                    "%(therapy)s started %(when)s: the change since then may come from either.",
+                    **words,
+                )
             )
-        )
-    rest = [other for other in earlier if _same_therapy(other) not in said]
+    rest = [other for other in earlier if other["id"] not in both]
     return sentences + baseline_after_sentences(kind, rest)
 
 
