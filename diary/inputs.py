@@ -11,6 +11,7 @@ import re
 
 from werkzeug.routing import IntegerConverter
 
+from diary.i18n.text import format_decimal
 from diary.i18n.text import gettext as _
 
 #: Deeper JSON than any request of ours needs (a sync change is four levels deep) is refused
@@ -118,6 +119,22 @@ def whole_number(text: str, field: str, *, low: int = 0, high: int = MAX_INTEGER
     if not low <= number <= high:
         raise BadInput(field, words)
     return number
+
+
+# A number as a person types it: 44.4 or, as Spanish writes it, 44,4 (no sign, no grouping).
+_TYPED_NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]([0-9]{1,9}))?")
+
+
+def typed_number(text: str, field: str) -> int | float:
+    """``text`` typed in a form as a number, with a decimal point or comma ("44.4", "44,4"):
+    an int when it has no decimals; BadInput naming ``field`` otherwise. Range and decimals
+    are for the caller to judge."""
+    match = _TYPED_NUMBER.fullmatch(text) if isinstance(text, str) else None
+    if match is None:
+        example = format_decimal(44.4)
+        raise BadInput(field, _("must be a number, such as %(example)s", example=example))
+    whole, decimals = match.groups()
+    return float(f"{whole}.{decimals}") if decimals else int(whole)
 
 
 _DIGITS = re.compile(r"[0-9]+")

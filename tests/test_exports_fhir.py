@@ -296,7 +296,8 @@ def response(questionnaire, day, answers, score, therapy_id=None):
 RESPONSES = [
     response("rmdq", "2026-01-08", {str(n): n in (2, 13) for n in range(1, 25)}, 2),
     response("pgic", "2026-02-01", {"1": 2}, 2, therapy_id=THERAPIES[0]["id"]),
-    response("odi", "2026-02-02", {"total": 46}, 46, therapy_id="gone-therapy"),
+    # A total worked out with a section skipped: 20 of 45 points is 44.4%.
+    response("odi", "2026-02-02", {"total": 44.4}, 44.4, therapy_id="gone-therapy"),
 ]
 
 
@@ -319,7 +320,7 @@ def test_each_answer_is_a_questionnaire_response_naming_its_questionnaire():
     assert [(q["id"], q["questionnaire"], q["status"], q["authored"]) for q in answered] == [
         (RESPONSES[0]["id"], "urn:diary:questionnaire:rmdq|1", "completed", "2026-01-08"),
         (RESPONSES[1]["id"], "urn:diary:questionnaire:pgic|1", "completed", "2026-02-01"),
-        (RESPONSES[2]["id"], "urn:diary:questionnaire:odi|1", "completed", "2026-02-02"),
+        (RESPONSES[2]["id"], "urn:diary:questionnaire:odi|2", "completed", "2026-02-02"),
     ]
     rmdq, pgic, odi = answered
     assert len(rmdq["item"]) == 24
@@ -337,7 +338,7 @@ def test_each_answer_is_a_questionnaire_response_naming_its_questionnaire():
             }
         }
     ]
-    assert odi["item"][0]["answer"] == [{"valueInteger": 46}]
+    assert odi["item"][0]["answer"] == [{"valueDecimal": 44.4}]
     patient_url = bundle["entry"][0]["fullUrl"]
     assert {q["subject"]["reference"] for q in answered} == {patient_url}
 
@@ -364,3 +365,11 @@ def test_each_score_is_an_observation_derived_from_its_answers():
     assert full_urls[pgic["focus"][0]["reference"]]["resourceType"] == "Procedure"
     odi = scores[f"urn:uuid:{RESPONSES[2]['id']}"]
     assert "focus" not in odi  # its therapy is not in the bundle (deleted, say)
+    # Observation has no decimal value: an ODI score is a unitless Quantity, whole or not.
+    assert odi["valueQuantity"] == {
+        "value": 44.4,
+        "unit": "score",
+        "system": "http://unitsofmeasure.org",
+        "code": "{score}",
+    }
+    assert "valueInteger" not in odi

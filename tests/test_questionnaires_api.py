@@ -41,6 +41,20 @@ def test_a_response_comes_back_with_its_score_and_every_answer(patient):
     assert [r["id"] for r in listed] == [body["id"]]
 
 
+def test_an_odi_total_with_a_skipped_section_keeps_its_decimal(patient):
+    # Fairbank's scoring with one of ten sections unanswered: 20 points of 45 is 44.4%.
+    body = {"questionnaire": "odi", "day": DAY, "answers": {"total": 44.4}}
+    created = patient.post("/api/v1/responses", body)
+    assert created.status_code == 201
+    assert (created.get_json()["answers"], created.get_json()["score"]) == ({"total": 44.4}, 44.4)
+    again = patient.get(f"/api/v1/responses/{created.get_json()['id']}").get_json()
+    assert again["score"] == 44.4
+    refused = patient.post("/api/v1/responses", {**body, "answers": {"total": 44.44}})
+    assert refused.get_json()["error"]["fields"] == {
+        "answers.total": "must be a number with at most 1 decimal"
+    }
+
+
 def test_a_statement_sent_as_null_is_not_ticked_as_the_document_says(patient, client):
     answer = {"questionnaire": "rmdq", "day": DAY, "answers": {"1": True, "2": None}}
     created = patient.post("/api/v1/responses", answer)
@@ -81,6 +95,7 @@ def test_responses_are_edited_with_their_version_and_deleted_as_tombstones(patie
             {"answers.1"},
         ),
         ({"questionnaire": "odi", "day": DAY, "answers": {"total": 101}}, {"answers.total"}),
+        ({"questionnaire": "odi", "day": DAY, "answers": {"total": 44.44}}, {"answers.total"}),
         ({"questionnaire": "odi", "day": "2999-01-01", "answers": {"total": 4}}, {"day"}),
         ({**RMDQ, "score": 24}, {"score"}),
     ],

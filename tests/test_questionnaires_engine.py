@@ -39,7 +39,7 @@ def test_the_rmdq_is_the_24_published_statements_unmodified():
 
 def test_the_odi_embeds_no_item_text_of_the_instrument():
     # Only a total and its day: the ODI's copyrighted sections are nowhere in the app.
-    assert [(i.link_id, i.type, i.low, i.high) for i in ODI.items] == [("total", "integer", 0, 100)]
+    assert [(i.link_id, i.type, i.low, i.high) for i in ODI.items] == [("total", "decimal", 0, 100)]
     text = json.dumps(ODI.resource).lower()
     for section in ("pain intensity", "personal care", "lifting", "sex life", "social life"):
         assert section not in text
@@ -79,6 +79,13 @@ def test_an_odi_total_is_its_score():
     assert engine.check_answers(ODI, {"total": 46.0}) == {"total": 46}  # 46.0 is 46 in JSON
 
 
+def test_an_odi_total_may_have_one_decimal_as_fairbanks_scoring_gives():
+    # 20 points over the 9 sections answered: 20 / 45 = 44.4%.
+    assert engine.score(ODI, engine.check_answers(ODI, {"total": 44.4})) == 44.4
+    assert engine.check_answers(ODI, {"total": 0.5}) == {"total": 0.5}
+    assert engine.check_answers(ODI, {"total": 100}) == {"total": 100}
+
+
 @pytest.mark.parametrize(
     ("definition", "answers", "field", "message"),
     [
@@ -91,7 +98,11 @@ def test_an_odi_total_is_its_score():
         (PGIC, {"1": "2"}, "answers.1", "must be a whole number"),
         (ODI, {"total": 101}, "answers.total", "must be from 0 to 100"),
         (ODI, {"total": -1}, "answers.total", "must be from 0 to 100"),
-        (ODI, {"total": 46.5}, "answers.total", "must be a whole number"),
+        (ODI, {"total": 44.44}, "answers.total", "must be a number with at most 1 decimal"),
+        (ODI, {"total": "44.4"}, "answers.total", "must be a number with at most 1 decimal"),
+        (ODI, {"total": True}, "answers.total", "must be a number with at most 1 decimal"),
+        (ODI, {"total": 100.1}, "answers.total", "must be from 0 to 100"),
+        (ODI, {"total": float("inf")}, "answers.total", "must be a number with at most 1 decimal"),
         (ODI, [46], "answers", "must be an object of answers by item"),
     ],
 )
@@ -120,6 +131,10 @@ def test_answers_that_do_not_fit_are_refused_naming_the_item(definition, answers
         (ODI, 30, 21, True, "better"),  # 9 points, exactly 30%
         (ODI, 30, 22, False, "better"),  # 8 points, 26.7%
         (ODI, 56, 25, True, "better"),  # Pettine 2015's group means, 12 months
+        (ODI, 44.4, 34.4, True, "better"),  # 10 points
+        (ODI, 44.4, 34.5, False, "better"),  # 9.9 points, 22.3%
+        (ODI, 33.3, 23.4, False, "better"),  # 9.9 points, 29.7%: neither
+        (ODI, 33.3, 23.3, True, "better"),  # 10 points (33.3 - 23.3 is 9.999999999999996)
     ],
 )
 def test_the_threshold_holds_on_both_sides_of_each_cut(
@@ -127,7 +142,7 @@ def test_the_threshold_holds_on_both_sides_of_each_cut(
 ):
     change = engine.change(definition, before, after)
     assert (change["important"], change["direction"]) == (important, direction)
-    assert change["points"] == after - before
+    assert change["points"] == round(after - before, 1)
 
 
 def test_the_change_reports_the_percent_of_the_baseline():
@@ -177,6 +192,23 @@ def test_a_new_instrument_file_loads_checks_scores_and_judges_with_no_code(tmp_p
     assert words.score_words(walking, 8) == "8 of 10"
 
 
+def test_the_odi_answers_schema_takes_a_number_with_its_range():
+    assert engine.answers_schema(ODI)["properties"]["total"] == {
+        "type": "number",
+        "minimum": 0,
+        "maximum": 100,
+        "description": "At most 1 decimal(s).",
+    }
+
+
+def _as_decimal(item, extensions):
+    item.update(type="decimal", extension=extensions(item.get("extension", [])))
+
+
+def _places(n):
+    return {"url": engine.MAX_DECIMAL_PLACES, "valueInteger": n}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -185,6 +217,9 @@ def test_a_new_instrument_file_loads_checks_scores_and_judges_with_no_code(tmp_p
         (lambda d: d["item"][1].update(type="slider"), "item.1: type must be one of"),
         (lambda d: d["item"][2].update(linkId="distance"), "every item needs its own linkId"),
         (lambda d: d["item"][3].pop("extension"), "item.3: an integer item needs minValue"),
+        (lambda d: _as_decimal(d["item"][3], list), "item.3: a decimal item needs a maxDecimal"),
+        (lambda d: _as_decimal(d["item"][3], lambda _: [_places(1)]), "a decimal item needs minV"),
+        (lambda d: _as_decimal(d["item"][3], lambda e: [*e, _places(3)]), "of 1 to 2"),
         (lambda d: d["diary"].update(important_change={}), "needs points, percent or answers"),
         (lambda d: d.update(id="rmdq"), "the id rmdq is used twice"),
         (lambda d: d["diary"].update(asked="daily"), "asked must be one of"),

@@ -67,7 +67,17 @@ def test_a_resent_form_saves_one_answer(client, patient):
         (
             "/questionnaires/odi/new",
             {"day": "2026-03-02", "answers.total": "4x"},
-            "This must be a whole number.",
+            "This must be a number, such as 44.4.",
+        ),
+        (
+            "/questionnaires/odi/new",
+            {"day": "2026-03-02", "answers.total": "44.45"},
+            "This must be a number with at most 1 decimal.",
+        ),
+        (
+            "/questionnaires/odi/new",
+            {"day": "2026-03-02", "answers.total": "-4"},
+            "This must be a number, such as 44.4.",
         ),
         ("/questionnaires/odi/new", {"day": "2026-03-02"}, "Give a number."),
         ("/questionnaires/odi/new", {"day": "", "answers.total": "40"}, "The day is required."),
@@ -124,6 +134,26 @@ def test_a_pgic_naming_a_therapy_not_in_the_diary_is_re_shown(client, patient, m
 def test_the_pgic_asks_for_a_therapy_first_when_there_is_none(client, patient):
     words = text_of(client.get("/questionnaires/pgic/new"))
     assert "Record a therapy first." in words
+
+
+SPANISH = {"Accept-Language": "es-ES,es;q=0.9"}
+
+
+def test_an_odi_total_is_typed_with_a_decimal_point_or_comma(client, patient, submit):
+    page = client.get("/questionnaires/odi/new")
+    assert 'inputmode="decimal"' in page.get_data(as_text=True)
+    assert "From 0 to 100, with up to 1 decimal, as in 44.4." in text_of(page)
+    typed = {"day": "2026-03-02", "answers.total": "44,4"}
+    assert submit("/questionnaires/odi/new", typed).status_code == 302
+    (saved,) = responses(patient)
+    assert (saved["answers"], saved["score"]) == ({"total": 44.4}, 44.4)
+    assert "Saved your ODI for 2 Mar 2026: 44.4 of 100." in text_of(client.get("/questionnaires/"))
+    # In Spanish the same total reads, and is edited, with a comma.
+    edit = client.get(f"/questionnaires/responses/{saved['id']}/edit", headers=SPANISH)
+    assert 'value="44,4"' in edit.get_data(as_text=True)
+    assert "De 0 a 100, con hasta 1 decimal, como 44,4." in text_of(edit)
+    listed = text_of(client.get("/questionnaires/", headers=SPANISH))
+    assert "44,4 de 100" in listed
 
 
 def test_an_answer_is_edited_and_deleted_and_a_stale_edit_is_shown_not_lost(

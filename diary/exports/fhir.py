@@ -24,6 +24,7 @@ from diary.questionnaires import engine, words
 
 LOINC = "http://loinc.org"
 SNOMED = "http://snomed.info/sct"
+UCUM = "http://unitsofmeasure.org"
 PAIN_SCORE = {
     "system": LOINC,
     "code": "72514-3",
@@ -228,6 +229,8 @@ def _answer(definition, item, value) -> dict:
     if item.type == "choice":
         coding = {"system": definition.url, "code": str(value), "display": item.words(value)}
         return {"valueCoding": coding}
+    if item.type == "decimal":
+        return {"valueDecimal": value}
     return {"valueInteger": value}
 
 
@@ -274,8 +277,17 @@ def _questionnaire_response(response: dict, subject: dict, therapy_ids: set) -> 
             "display": words.score_words(definition, response["score"]),
         }
         scored["valueCodeableConcept"] = {"coding": [coding], "text": coding["display"]}
-    else:
+    elif definition.whole_scores:
         scored["valueInteger"] = response["score"]
+    else:
+        # Observation has no decimal value: a score that may have decimals (an ODI total
+        # of 44.4) is a Quantity with UCUM's unitless {score}, for every response alike.
+        scored["valueQuantity"] = {
+            "value": response["score"],
+            "unit": "score",
+            "system": UCUM,
+            "code": "{score}",
+        }
     if response["therapy_id"] in therapy_ids:
         # What the answer is about: the therapy's Procedure or MedicationStatement.
         scored["focus"] = [{"reference": f"urn:uuid:{response['therapy_id']}"}]

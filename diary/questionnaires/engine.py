@@ -5,9 +5,11 @@ Pure: no Flask, no database. A definition is a FHIR ``Questionnaire`` (``url``, 
 ``title``, ``status``, ``item[]`` with ``linkId``, ``text``, ``type``, ``answerOption``)
 plus a ``diary`` block (docs/questionnaires.md lists its fields). Item types: ``boolean``
 (ticked or not), ``choice`` (one of the answer options, whose codes are whole numbers),
-``integer`` (a whole number within the item's minValue/maxValue extensions) and
-``display`` (text only). Answers map each item's linkId to its value, as FHIR does:
-``{"1": true, "2": false}``, ``{"1": 2}``, ``{"total": 46}``.
+``integer`` (a whole number within the item's minValue/maxValue extensions), ``decimal``
+(a number within them, with at most the maxDecimalPlaces extension's decimals: an ODI
+total worked out with a section skipped is 44.4) and ``display`` (text only). Answers map
+each item's linkId to its value, as FHIR does: ``{"1": true, "2": false}``, ``{"1": 2}``,
+``{"total": 44.4}``.
 """
 
 from __future__ import annotations
@@ -18,13 +20,15 @@ from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 
+from diary.i18n.text import format_decimal, language, ngettext
 from diary.i18n.text import gettext as _
-from diary.i18n.text import language
 from diary.rounding import half_up
 
 #: The shipped instruments.
 DEFINITIONS = Path(__file__).parent / "definitions"
-ITEM_TYPES = {"boolean", "choice", "integer", "display"}
+ITEM_TYPES = {"boolean", "choice", "integer", "decimal", "display"}
+#: The items answered with a number typed in.
+NUMBER_TYPES = {"integer", "decimal"}
 RULES = {
     "count_true": "the number of items ticked",
     "sum": "the sum of the answers (a ticked item counts 1)",
@@ -35,6 +39,9 @@ RULES = {
 ASKED = {"weekly", "after_therapy", "entered"}
 MIN_VALUE = "http://hl7.org/fhir/StructureDefinition/minValue"
 MAX_VALUE = "http://hl7.org/fhir/StructureDefinition/maxValue"
+MAX_DECIMAL_PLACES = "http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces"
+#: The most decimals a decimal item may allow (a score is shown with as many).
+MOST_PLACES = 2
 # Thresholds such as "30%" must hold when reached exactly (as in analysis.TOLERANCE).
 TOLERANCE = 1e-9
 
@@ -65,8 +72,10 @@ class Item:
     text: str
     required: bool = False
     options: tuple[Option, ...] = ()
-    low: int | None = None
-    high: int | None = None
+    low: int | float | None = None
+    high: int | float | None = None
+    #: The decimals an answer may have: 0 but for a decimal item.
+    places: int = 0
 
     def words(self, value) -> str | None:
         """The words of a choice's value ("Much improved"), None for other items."""
@@ -115,6 +124,11 @@ class Definition:
         return tuple(i for i in self.items if i.type != "display")
 
     @property
+    def whole_scores(self) -> bool:
+        """True when every score is a whole number (no item may be answered with decimals)."""
+        return all(i.type != "decimal" for i in self.answerable)
+
+    @property
     def rates_change(self) -> bool:
         """True when the answer is itself a rating of change (PGIC): nothing to compare
         with a baseline, the answer is important or not."""
@@ -151,11 +165,15 @@ def _kind_words(kind) -> str:
     return names.get(kind, kind.__name__)
 
 
-def _extension(item: dict, url: str):
+def _extension(item: dict, url: str, kinds=("valueInteger",)):
     for extension in item.get("extension") or ():
         if isinstance(extension, dict) and extension.get("url") == url:
-            return extension.get("valueInteger")
+            return next((extension[k] for k in kinds if k in extension), None)
     return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _item(raw, where: str) -> Item:
@@ -175,7 +193,19 @@ def _item(raw, where: str) -> Item:
             options.append(Option(int(code), _need(coding, "display", str, where)))
         if not options:
             raise DefinitionError(f"{where}: a choice needs answer options")
-    low, high = _extension(raw, MIN_VALUE), _extension(raw, MAX_VALUE)
+    places = 0
+    if kind == "decimal":
+        bounds = ("valueDecimal", "valueInteger")
+        low, high = _extension(raw, MIN_VALUE, bounds), _extension(raw, MAX_VALUE, bounds)
+        if not _is_number(low) or not _is_number(high) or low > high:
+            raise DefinitionError(f"{where}: a decimal item needs minValue <= maxValue extensions")
+        places = _extension(raw, MAX_DECIMAL_PLACES)
+        if type(places) is not int or not 1 <= places <= MOST_PLACES:
+            raise DefinitionError(
+                f"{where}: a decimal item needs a maxDecimalPlaces extension of 1 to {MOST_PLACES}"
+            )
+    else:
+        low, high = _extension(raw, MIN_VALUE), _extension(raw, MAX_VALUE)
     if kind == "integer" and (not isinstance(low, int) or not isinstance(high, int) or low > high):
         raise DefinitionError(f"{where}: an integer item needs minValue <= maxValue extensions")
     return Item(
@@ -184,8 +214,9 @@ def _item(raw, where: str) -> Item:
         text=_need(raw, "text", str, where),
         required=raw.get("required") is True,
         options=tuple(options),
-        low=low,
-        high=high,
+        low=_whole(low),
+        high=_whole(high),
+        places=places,
     )
 
 
@@ -396,6 +427,8 @@ def check_answers(definition: Definition, answers) -> dict:
         if item.type == "boolean":
             if not isinstance(value, bool):
                 raise AnswerError(where, _("must be true (ticked) or false"))
+        elif item.type == "decimal":
+            value = _decimal_answer(item, value, where)
         elif isinstance(value, bool) or not isinstance(value, int):
             raise AnswerError(where, _("must be a whole number"))
         elif item.type == "choice" and item.words(value) is None:
@@ -409,6 +442,30 @@ def check_answers(definition: Definition, answers) -> dict:
     return out
 
 
+def _decimal_answer(item: Item, value, where: str) -> int | float:
+    # A number with at most the item's decimals, in its range (44.4 for an ODI; 44.0 is 44).
+    if not _is_number(value) or round(value, item.places) != value:
+        raise AnswerError(
+            where,
+            ngettext(
+                "must be a number with at most %(places)s decimal",
+                "must be a number with at most %(places)s decimals",
+                item.places,
+                places=item.places,
+            ),
+        )
+    if not item.low <= value <= item.high:
+        raise AnswerError(
+            where,
+            _(
+                "must be from %(low)s to %(high)s",
+                low=format_decimal(item.low),
+                high=format_decimal(item.high),
+            ),
+        )
+    return value
+
+
 def score(definition: Definition, answers: dict) -> int | float | None:
     """The score of checked ``answers`` by the definition's rule; None when the item the
     score is read from was left unanswered."""
@@ -416,7 +473,7 @@ def score(definition: Definition, answers: dict) -> int | float | None:
         return sum(1 for i in definition.answerable if answers.get(i.link_id) is True)
     if definition.rule == "value":
         return answers.get(definition.scoring_item)
-    return sum(int(v) for v in answers.values() if v is not None)
+    return sum(int(v) if isinstance(v, bool) else v for v in answers.values() if v is not None)
 
 
 def score_of(questionnaire: str, answers: dict) -> int | float | None:
@@ -433,6 +490,9 @@ def answers_schema(definition: Definition) -> dict:
             prop = {"type": "boolean"}
         elif item.type == "choice":
             prop = {"type": "integer", "enum": [o.value for o in item.options]}
+        elif item.type == "decimal":
+            prop = {"type": "number", "minimum": item.low, "maximum": item.high}
+            prop["description"] = f"At most {item.places} decimal(s)."
         else:
             prop = {"type": "integer", "minimum": item.low, "maximum": item.high}
         if not item.required:
@@ -500,7 +560,9 @@ def rating(definition: Definition, value: int) -> dict:
 
 
 def _tidy(number: float) -> int | float:
-    # Scores are whole numbers here; keep them so (9, not 9.0), else two decimals.
-    if isinstance(number, float) and math.isfinite(number) and not number.is_integer():
-        return half_up(number, 2)
+    # Whole numbers stay so (9, not 9.0), others get two decimals at most: 34.4 - 44.4 is
+    # -10.000000000000004 in floating point, and is -10 points.
+    if isinstance(number, float) and math.isfinite(number):
+        number = half_up(number, 2)
+        return int(number) if number.is_integer() else number
     return int(number)

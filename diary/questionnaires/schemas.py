@@ -36,9 +36,10 @@ def _response_schema(schema):
     schema["description"] = (
         "A questionnaire response. answers maps each item's linkId to its answer: RMDQ "
         '{"1": true, ..., "24": false} (the statements ticked; one left out is not ticked), '
-        'PGIC {"1": 2} (1 very much improved ... 7 very much worse), ODI {"total": 46} '
-        "(0-100). A PGIC names the therapy it is about (therapy_id); the others are about "
-        "no therapy, and a therapy_id other than null is refused (422 naming therapy_id)."
+        'PGIC {"1": 2} (1 very much improved ... 7 very much worse), ODI {"total": 44.4} '
+        "(0-100, at most one decimal). A PGIC names the therapy it is about (therapy_id); "
+        "the others are about no therapy, and a therapy_id other than null is refused "
+        "(422 naming therapy_id)."
     )
 
 
@@ -91,7 +92,7 @@ class ResponseOut(BaseModel):
     id: str
     questionnaire: str
     day: str
-    answers: dict[str, bool | int]
+    answers: dict[str, bool | int | float]
     therapy_id: str | None
     score: int | float | None = Field(description="by the questionnaire's scoring rule")
     version: int

@@ -16,6 +16,7 @@ from diary.access import allow
 from diary.clinical import comparison, comparison_words
 from diary.db import get_db
 from diary.errors import ApiError
+from diary.i18n.text import format_decimal
 from diary.i18n.text import gettext as _
 from diary.i18n.text import lazy_gettext as _l
 from diary.questionnaires import engine, schedule, words
@@ -133,7 +134,7 @@ def read_form(form, definition) -> tuple[dict, dict, dict]:
 
     ``values`` is what was sent, as text, to show again; ``data`` the dict for
     ``ResponseCreate``/``ResponseUpdate`` (a ticked box true, an unticked one left out,
-    whole numbers parsed); ``problems`` the answers that are not whole numbers.
+    numbers parsed, "44,4" as 44.4); ``problems`` the answers that are not numbers.
     """
     values = {name: form.get(name, "").strip() for name in ("id", "base_version", "day")}
     values["therapy_id"] = form.get("therapy_id", "").strip()
@@ -145,6 +146,11 @@ def read_form(form, definition) -> tuple[dict, dict, dict]:
         if item.type == "boolean":
             if text:
                 answers[item.link_id] = True
+        elif text and item.type == "decimal":
+            try:
+                answers[item.link_id] = inputs.typed_number(text, name)
+            except inputs.BadInput as err:
+                problems[name] = err.message
         elif text:
             try:
                 answers[item.link_id] = inputs.whole_number(text, name)
@@ -274,16 +280,22 @@ def _own_response(object_id):
     return response, _definition(response["questionnaire"])
 
 
+def _answer_text(value) -> str:
+    # An answer as its field shows it: a ticked box "yes", 44.4 as the language writes it.
+    if isinstance(value, bool):
+        return "yes" if value else ""
+    if isinstance(value, float):
+        return format_decimal(value, "0.##")
+    return str(value)
+
+
 def _values(response):
     return {
         "id": "",
         "base_version": str(response["version"]),
         "day": response["day"],
         "therapy_id": response["therapy_id"] or "",
-        "answers": {
-            k: ("yes" if v is True else "" if v is False else str(v))
-            for k, v in response["answers"].items()
-        },
+        "answers": {k: _answer_text(v) for k, v in response["answers"].items()},
     }
 
 

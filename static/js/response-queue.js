@@ -10,7 +10,7 @@ import { ask, kept, outbox, problem, sayProblem } from "./page-outbox.js";
 import { latestDay, localToday } from "./device-day.js";
 import { dayText } from "./therapy-render.js";
 import { leaveFor as leave, replaceForm, wireDeletePage } from "./queued-pages.js";
-import { t } from "./i18n.js";
+import { number, t, tn } from "./i18n.js";
 
 const LIST = "/questionnaires/";
 const NEW_PATH = /^\/questionnaires\/([a-z0-9_]+)\/new$/;
@@ -53,8 +53,7 @@ export function readForm(form) {
     else if (field.type === "radio") {
       if (field.checked) answers[key] = Number(field.value);
     } else if (field.value.trim() !== "") {
-      const text = field.value.trim();
-      answers[key] = /^[0-9]{1,9}$/.test(text) ? Number(text) : text;
+      answers[key] = typedNumber(field);
     }
   }
   const therapy = form.elements.therapy_id;
@@ -66,6 +65,19 @@ export function readForm(form) {
   };
 }
 
+// A number as typed: whole for an integer item; with a decimal point or comma ("44,4") for a
+// decimal one (data-places), as the server's form reads it (inputs.typed_number). Anything
+// else stays text, which the checks below and the server refuse.
+function typedNumber(field) {
+  const text = field.value.trim();
+  const pattern = field.dataset.places ? /^[0-9]{1,9}([.,][0-9]{1,9})?$/ : /^[0-9]{1,9}$/;
+  return pattern.test(text) ? Number(text.replace(",", ".")) : text;
+}
+
+// An answer as its field shows it: 44.4 as the page's language writes it ("44,4").
+const typedText = (field, value) =>
+  typeof value === "number" && field.dataset.places ? number(value, { useGrouping: false, maximumFractionDigits: Number(field.dataset.places) }) : value ?? "";
+
 function fillForm(form, data) {
   if (form.elements.day) form.elements.day.value = data.day || "";
   if (form.elements.therapy_id && data.therapy_id) form.elements.therapy_id.value = data.therapy_id;
@@ -73,7 +85,7 @@ function fillForm(form, data) {
     const value = (data.answers || {})[field.name.slice("answers.".length)];
     if (field.type === "checkbox") field.checked = value === true;
     else if (field.type === "radio") field.checked = String(value) === field.value;
-    else field.value = value ?? "";
+    else field.value = typedText(field, value);
   }
 }
 
@@ -86,13 +98,29 @@ function problemWith(form, data) {
   for (const fieldset of form.querySelectorAll("fieldset.choices")) {
     if (!fieldset.querySelector("input:checked")) return problem(t("Choose one answer, then tap Save."), fieldset.querySelector("input"));
   }
-  for (const field of form.querySelectorAll("input[type='number'][name^='answers.']")) {
+  for (const field of form.querySelectorAll("input[data-number][name^='answers.']")) {
     const value = data.answers[field.name.slice("answers.".length)];
     if (value === undefined) return problem(t("Give a number, then tap Save."), field);
-    if (!Number.isInteger(value) || value < Number(field.min) || value > Number(field.max)) {
-      return problem(t("The number must be a whole number from %(low)s to %(high)s.", { low: field.min, high: field.max }), field);
-    }
+    const wrong = field.dataset.places ? decimalProblem(field, value) : wholeProblem(field, value);
+    if (wrong) return problem(wrong, field);
   }
+  return null;
+}
+
+function wholeProblem(field, value) {
+  if (Number.isInteger(value) && value >= Number(field.min) && value <= Number(field.max)) return null;
+  return t("The number must be a whole number from %(low)s to %(high)s.", { low: field.min, high: field.max });
+}
+
+// The engine's check of a decimal item (engine._decimal_answer), in the same order and words.
+function decimalProblem(field, value) {
+  const places = Number(field.dataset.places);
+  const [low, high] = [Number(field.dataset.low), Number(field.dataset.high)];
+  if (typeof value !== "number") return t("Give a number, such as %(example)s.", { example: number(44.4) });
+  if (Number(value.toFixed(places)) !== value) {
+    return tn("The number must have at most %(num)s decimal.", "The number must have at most %(num)s decimals.", places);
+  }
+  if (value < low || value > high) return t("The number must be from %(low)s to %(high)s.", { low: number(low), high: number(high) });
   return null;
 }
 

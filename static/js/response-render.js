@@ -3,7 +3,7 @@
 // a title for the lists and the conflict chooser, the card the list shows. No state here.
 import { el } from "./outbox-render.js";
 import { dayText } from "./therapy-render.js";
-import { t } from "./i18n.js";
+import { number, t } from "./i18n.js";
 
 /** The definitions a page carries ({id: {short, rule, item, high, rates, anchored, options}}). */
 export function definitionsOf(node) {
@@ -14,6 +14,9 @@ export function definitionsOf(node) {
   }
 }
 
+// A number as the server writes one (words._number): the page's decimal sign, two decimals at most.
+const figure = (value) => (typeof value === "number" ? number(value, { maximumFractionDigits: 2 }) : String(value));
+
 /** The score of ``answers`` by the definition's rule (engine.score on the server). */
 export function scoreOf(definition, answers) {
   const values = Object.values(answers || {});
@@ -23,11 +26,12 @@ export function scoreOf(definition, answers) {
   return values.reduce((sum, v) => sum + Number(v || 0), 0);
 }
 
-/** "12 of 24", "46 of 100", or a rating's words ("Much improved"). */
+/** "12 of 24", "44.4 of 100" ("44,4 de 100" in Spanish), or a rating's words ("Much improved"). */
 export function scoreWords(definition, score) {
   if (score === null || score === undefined) return t("not scored");
   if (definition?.rates) return definition.options[String(score)] || String(score);
-  return t("%(score)s of %(high)s", { score, high: definition?.high ?? "?" });
+  const high = definition?.high;
+  return t("%(score)s of %(high)s", { score: figure(score), high: high === undefined ? "?" : figure(high) });
 }
 
 /** "RMDQ of 5 Jan 2026: 12 of 24": one line naming a response. */
@@ -108,7 +112,7 @@ function answersText(answers, definitions) {
   return entries
     .map(([key, value]) => {
       const rating = Object.values(definitions).find((d) => d.rates && d.item === key && d.options[String(value)]);
-      return rating ? rating.options[String(value)] : `${key}: ${value}`;
+      return rating ? rating.options[String(value)] : `${key}: ${figure(value)}`;
     })
     .join("; ");
 }
