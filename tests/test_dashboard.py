@@ -126,9 +126,10 @@ def test_recent_mean_counts_days_not_entries():
 
 def test_the_list_carries_the_caveat_once_and_says_when_therapies_overlap(make_api, doctor):
     # Ann: an injection, then physiotherapy 21 days later, so physiotherapy's weeks compared
-    # before it hold the injection; Bob: one injection alone. Both improve.
+    # before it hold the injection; Cat: both on the same day; Bob: one injection alone.
+    # All improve.
     start = datetime.now(UTC).date() - timedelta(days=80)
-    for name, second in (("Ann", True), ("Bob", False)):
+    for name, second in (("Ann", 21), ("Bob", None), ("Cat", 0)):
         api = make_api()
         api.register(email=f"{name}@example.org", name=name)
         _share(api, doctor)
@@ -138,29 +139,39 @@ def test_the_list_carries_the_caveat_once_and_says_when_therapies_overlap(make_a
                 api.post("/api/v1/entries", {"day": _day(ago), "leg_pain": leg}).status_code == 201
             )
         therapies = [("msc_injection", start)]
-        if second:
-            therapies.append(("physiotherapy", start + timedelta(days=21)))
+        if second is not None:
+            therapies.append(("physiotherapy", start + timedelta(days=second)))
         for kind, day in therapies:
             therapy = {"kind": kind, "start_day": day.isoformat()}
             assert api.post("/api/v1/therapies", therapy).status_code == 201
     rows = {p["name"]: p for p in doctor.get("/api/v1/patients").get_json()["patients"]}
-    ann, bob = rows["Ann"]["latest_therapy"], rows["Bob"]["latest_therapy"]
+    ann, bob, cat = (rows[name]["latest_therapy"] for name in ("Ann", "Bob", "Cat"))
     assert ann["kind"] == "physiotherapy" and ann["category"] is not None
     assert [(o["label"], o["start_day"]) for o in ann["overlapping_therapies"]] == [
         ("Stem-cell (MSC) injection", start.isoformat())
     ]
-    assert ann["overlap_words"] == (
+    # The injection began inside physiotherapy's weeks before: it also clouds the baseline,
+    # said in the same line rather than in a second note about the same therapy.
+    said = (
+        "Overlaps with Stem-cell (MSC) injection: this is not a before-any-therapy baseline, "
+        "and the change may come from either."
+    )
+    assert ann["overlap_words"] == said
+    assert [t["label"] for t in ann["baseline_after_therapies"]] == ["Stem-cell (MSC) injection"]
+    assert ann["baseline_words"] == []
+    assert bob["overlapping_therapies"] == [] and bob["overlap_words"] is None
+    # Begun the same day, the injection does not lie in the weeks before: only the overlap.
+    assert cat["overlap_words"] == (
         "Overlaps with Stem-cell (MSC) injection: the change may come from either."
     )
-    assert bob["overlapping_therapies"] == [] and bob["overlap_words"] is None
+    assert cat["baseline_words"] == []
     page = doctor.client.get("/patients/")
     html = page.get_data(as_text=True)
     assert html.count("Keep in mind:") == 1 and "not a controlled trial" in html
     # Under the patients, whose verdicts it is about: above them it took a phone's screen.
     assert html.rindex('class="card patient-card') < html.index("Keep in mind:")
-    assert html.count("data-overlap") == 1
-    words = text_of(page)
-    assert "Overlaps with Stem-cell (MSC) injection: the change may come from either." in words
+    assert html.count("data-overlap") == 2 and "data-baseline-after" not in html
+    assert said in text_of(page)
 
 
 def test_the_list_says_when_a_baseline_lies_in_an_earlier_therapys_year(make_api, doctor):

@@ -91,7 +91,8 @@ def latest_therapy(db, patient_id: int, today: date, therapies=None) -> dict | N
     one's; ``overlap_words`` says so in a line (None without any), as every view of a
     comparison must (CLINICAL.md section 4). ``baseline_after_therapies`` are the earlier
     therapies whose follow-up year covers its weeks before, and ``baseline_words`` the
-    charts page's sentences saying it is not a before-any-therapy baseline.
+    charts page's sentences saying it is not a before-any-therapy baseline. A therapy in
+    both lists (begun inside the weeks before) is said once, in ``overlap_words``.
     ``therapies`` are the patient's (``queries.list_therapies``), read here when not given."""
     if therapies is None:
         therapies = queries.list_therapies(db, patient_id)
@@ -106,6 +107,9 @@ def latest_therapy(db, patient_id: int, today: date, therapies=None) -> dict | N
     category = headline["change"]["category"] if headline else None
     others = result["overlapping_therapies"]
     earlier = result["baseline_after_therapies"]
+    # A therapy begun inside the weeks before both overlaps and clouds the baseline: one
+    # line says both (as comparison_words.overlap_sentences does on the charts).
+    both = {o["id"] for o in others} & {e["id"] for e in earlier}
     current = None
     label = None
     if headline:
@@ -128,15 +132,27 @@ def latest_therapy(db, patient_id: int, today: date, therapies=None) -> dict | N
         "category": category,
         "category_words": CATEGORY_WORDS.get(category),
         "overlapping_therapies": others,
-        "overlap_words": gettext(
-            "Overlaps with %(therapies)s: the change may come from either.",
-            therapies=and_list(o["label"] for o in others),
-        )
-        if others
-        else None,
+        "overlap_words": _overlap_line(others, both),
         "baseline_after_therapies": earlier,
-        "baseline_words": baseline_after_sentences(therapy["kind"], earlier),
+        "baseline_words": baseline_after_sentences(
+            therapy["kind"], [e for e in earlier if e["id"] not in both]
+        ),
     }
+
+
+def _overlap_line(others: list[dict], both: set) -> str | None:
+    if not others:
+        return None
+    therapies = and_list(o["label"] for o in others)
+    if both:
+        return gettext(
+            "Overlaps with %(therapies)s: this is not a before-any-therapy baseline, and the "
+            "change may come from either.",
+            therapies=therapies,
+        )
+    return gettext(
+        "Overlaps with %(therapies)s: the change may come from either.", therapies=therapies
+    )
 
 
 def _flag_from(today: date) -> str:
