@@ -31,6 +31,7 @@ BENCHMARKS = [
     ("page_weight", ["bench/bench_page_weight.py"]),
     ("sync", ["bench/bench_sync.py"]),
     ("dose_batch", ["bench/bench_dose_batch.py"]),
+    ("cleaning", ["bench/bench_cleaning.py"]),
     ("writer", ["bench/bench_writer.py"]),
     ("server", ["bench/bench_server.py"]),
     ("lighthouse", ["bench/bench_lighthouse.py"]),

@@ -1,7 +1,6 @@
 """Field types: what each accepts is what its JSON schema says, in any regex engine."""
 
 import re
-import time
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -266,16 +265,15 @@ def test_a_name_of_escape_codes_alone_is_unreadable():
     assert fields.clean_words("\x1b[31m\x1b[0m\u200b", "Name unreadable") == "Name unreadable"
 
 
-def test_a_long_hostile_text_is_cleaned_in_linear_time():
+def test_a_long_hostile_text_is_cleaned():
     """Escape introducers never ended, in a copy as large as an import takes: each scan
-    stops at the next escape, so cleaning stays fast (a backtracking pattern would not)."""
+    stops at the next escape, so cleaning is linear (bench/bench_cleaning.py measures it:
+    about 0.13 s for 4 MB). A pattern that backtracked over each unended sequence would take
+    hours, and the suite's per-test timeout (setup.cfg) would fail this test."""
     hostile = ("\x1b]" + "a" * 50 + "\x1b[" + "0" * 50) * 40_000  # about 4 MB
-    started = time.perf_counter()
     cleaned = fields.clean_note(hostile)
-    # About 0.2 s here; a pattern that backtracked over each unended sequence would take
-    # hours.
-    assert time.perf_counter() - started < 5
     assert "\x1b" not in cleaned and cleaned.startswith("]" + "a" * 50 + "[")
+    assert len(cleaned) == len(hostile) - 2 * 40_000  # only the escapes went
 
 
 def test_a_moment_taken_is_checked_against_a_pattern_built_once_a_day(monkeypatch):
