@@ -121,8 +121,9 @@ def whole_number(text: str, field: str, *, low: int = 0, high: int = MAX_INTEGER
     return number
 
 
-# A number as a person types it: 44.4 or, as Spanish writes it, 44,4 (no sign, no grouping).
-_TYPED_NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]([0-9]{1,9}))?")
+# A number as a person types it: 44.4 or, as Spanish writes it, 44,4 (no grouping). A sign
+# and long numbers are read too, so that -4 is told its range rather than "not a number".
+_TYPED_NUMBER = re.compile(r"(-?[0-9]{1,15})(?:[.,]([0-9]{1,15}))?")
 
 
 def typed_number(text: str, field: str) -> int | float:

@@ -205,7 +205,7 @@ def test_importing_the_same_copy_twice_changes_nothing(app, diary):
         (lambda raw: raw[: len(raw) // 2], 400, "not_json"),
         (lambda raw: b"", 400, "not_json"),
         (lambda raw: b'{"data": [1, 2]}', 422, "not_a_diary_copy"),
-        (lambda raw: raw.replace(b'"version": 4', b'"version": 7'), 422, "unsupported_version"),
+        (lambda raw: raw.replace(b'"version": 5', b'"version": 7'), 422, "unsupported_version"),
         (lambda raw: raw.replace(b'"leg_pain":6', b'"leg_pain":16'), 422, "invalid"),
     ],
 )

@@ -110,7 +110,7 @@ def test_the_copy_is_versioned_json_with_one_record_a_line(diaries):
     pat.add("therapy", {"kind": "surgery", "start_day": "2026-01-02"})
     text = archive.dumps(pat.copy())
     data = json.loads(text)
-    assert data["format"] == "diary-export" and data["version"] == 4
+    assert data["format"] == "diary-export" and data["version"] == 5
     assert data["user"] == {"name": "Pat", "time_zone": "Europe/Paris"}
     lines = text.splitlines()
     assert lines[5] == '  "entries": [' and lines[8] == '  "therapies": ['
@@ -140,22 +140,24 @@ def test_questionnaire_answers_come_back_exactly(diaries):
     pgic = {"questionnaire": "pgic", "day": "2026-02-01", "answers": {"1": 2}}
     pat.add("response", {**pgic, "therapy_id": therapy.id})
     pat.add("response", {"questionnaire": "rmdq", "day": "2026-01-01", "answers": {}}, rmdq.id, 1)
+    pat.add("response", {"questionnaire": "odi", "day": "2026-01-03", "answers": {"total": 44.4}})
     copy = pat.copy()
     assert [(r["questionnaire"], r["score"], r["version"]) for r in copy["responses"]] == [
         ("rmdq", 0, 2),
+        ("odi", 44.4, 1),
         ("pgic", 2, 1),
     ]
     moved = diaries("Pat elsewhere")
     summary = import_into(moved, copy)
-    assert summary["responses"] == {"applied": 2, "duplicate": 0, "conflict": 0}
+    assert summary["responses"] == {"applied": 3, "duplicate": 0, "conflict": 0}
     assert moved.copy()["responses"] == copy["responses"]
     again = import_into(moved, copy)
-    assert again["responses"] == {"applied": 0, "duplicate": 2, "conflict": 0}
+    assert again["responses"] == {"applied": 0, "duplicate": 3, "conflict": 0}
     # An answer changed since is a conflict, kept as the diary has it.
     moved.add(
         "response",
         {**pgic, "answers": {"1": 4}, "therapy_id": therapy.id},
-        copy["responses"][1]["id"],
+        copy["responses"][2]["id"],
         1,
     )
     (conflict,) = import_into(moved, copy)["conflicts"]
@@ -229,7 +231,9 @@ def test_another_apps_file_is_refused_saying_so(raw, words):
     assert words in refused.message
 
 
-@pytest.mark.parametrize(("version", "words"), [(5, "newer version"), ("1", "format version")])
+@pytest.mark.parametrize(
+    ("version", "words"), [(copy_schemas.VERSION + 1, "newer version"), ("1", "format version")]
+)
 def test_another_version_is_refused(diaries, version, words):
     copy = {**valid_copy(diaries), "version": version}
     refused = refusal(json.dumps(copy))

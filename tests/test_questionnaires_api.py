@@ -96,6 +96,7 @@ def test_responses_are_edited_with_their_version_and_deleted_as_tombstones(patie
         ),
         ({"questionnaire": "odi", "day": DAY, "answers": {"total": 101}}, {"answers.total"}),
         ({"questionnaire": "odi", "day": DAY, "answers": {"total": 44.44}}, {"answers.total"}),
+        ({"questionnaire": "odi", "day": DAY, "answers": {"total": 10**400}}, {"answers.total"}),
         ({"questionnaire": "odi", "day": "2999-01-01", "answers": {"total": 4}}, {"day"}),
         ({**RMDQ, "score": 24}, {"score"}),
     ],

@@ -76,7 +76,12 @@ def test_a_resent_form_saves_one_answer(client, patient):
         ),
         (
             "/questionnaires/odi/new",
-            {"day": "2026-03-02", "answers.total": "-4"},
+            {"day": "2026-03-02", "answers.total": "-4,5"},
+            "This must be from 0 to 100.",
+        ),
+        (
+            "/questionnaires/odi/new",
+            {"day": "2026-03-02", "answers.total": "44."},
             "This must be a number, such as 44.4.",
         ),
         ("/questionnaires/odi/new", {"day": "2026-03-02"}, "Give a number."),

@@ -33,11 +33,13 @@ from diary.questionnaires.schemas import ResponseData, ResponseOut
 from diary.schemas import EntryData, EntryOut, Strict, TherapyData, TherapyOut
 
 FORMAT = "diary-export"
-VERSION = 4
+VERSION = 5
 #: Versions this server imports: 1 (before medicines), 2 (before questionnaires), 3 (before
-#: each dose kept its time zone) and 4. A server that reads only up to 3 refuses a version 4
-#: copy as a newer version, rather than as a dose with a field it does not know.
-READABLE = (1, 2, 3, 4)
+#: each dose kept its time zone), 4 (before an ODI total could have a decimal) and 5. A
+#: server that reads only up to 3 refuses a version 4 copy as a newer version, rather than
+#: as a dose with a field it does not know; one that reads up to 4 refuses a version 5 copy
+#: the same way, rather than its ODI of 44.4 as "must be a whole number".
+READABLE = (1, 2, 3, 4, 5)
 #: Records of one kind a copy may hold (50 years of daily entries, several a day).
 MAX_RECORDS = 50_000
 #: The highest version a copy's record may carry: far more edits than any diary makes, and

@@ -173,7 +173,10 @@ def _extension(item: dict, url: str, kinds=("valueInteger",)):
 
 
 def _is_number(value) -> bool:
-    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    # A Python int is finite however long (math.isfinite would overflow on 10**400).
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return False
+    return isinstance(value, int) or math.isfinite(value)
 
 
 def _item(raw, where: str) -> Item:
@@ -444,7 +447,9 @@ def check_answers(definition: Definition, answers) -> dict:
 
 def _decimal_answer(item: Item, value, where: str) -> int | float:
     # A number with at most the item's decimals, in its range (44.4 for an ODI; 44.0 is 44).
-    if not _is_number(value) or round(value, item.places) != value:
+    if not _is_number(value):
+        raise AnswerError(where, _("must be a number"))
+    if round(value, item.places) != value:
         raise AnswerError(
             where,
             ngettext(

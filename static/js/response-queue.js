@@ -70,7 +70,7 @@ export function readForm(form) {
 // else stays text, which the checks below and the server refuse.
 function typedNumber(field) {
   const text = field.value.trim();
-  const pattern = field.dataset.places ? /^[0-9]{1,9}([.,][0-9]{1,9})?$/ : /^[0-9]{1,9}$/;
+  const pattern = field.dataset.places ? /^-?[0-9]{1,15}([.,][0-9]{1,15})?$/ : /^[0-9]{1,9}$/;
   return pattern.test(text) ? Number(text.replace(",", ".")) : text;
 }
 
