@@ -7,6 +7,7 @@ import uuid
 import pytest
 
 from diary.db import get_db
+from diary.questionnaires.schemas import QuestionnaireList
 from tests.conftest import change, sync
 
 DAY = "2026-03-02"
@@ -23,6 +24,18 @@ def test_the_definitions_are_served_to_anyone_signed_in(api, client):
     assert rmdq["url"] == "urn:diary:questionnaire:rmdq"
     assert rmdq["diary"]["important_change"] == {"points": 5, "percent": 30}
     assert len([i for i in rmdq["item"] if i["type"] == "boolean"]) == 24
+    # A client drawing its own ODI form learns the range and the one decimal from the item,
+    # as the OpenAPI document describes it.
+    (total,) = body["questionnaires"][2]["item"]
+    assert (total["type"], total["extension"]) == (
+        "decimal",
+        [
+            {"url": "http://hl7.org/fhir/StructureDefinition/minValue", "valueDecimal": 0},
+            {"url": "http://hl7.org/fhir/StructureDefinition/maxValue", "valueDecimal": 100},
+            {"url": "http://hl7.org/fhir/StructureDefinition/maxDecimalPlaces", "valueInteger": 1},
+        ],
+    )
+    QuestionnaireList.model_validate(body)
 
 
 def test_a_response_comes_back_with_its_score_and_every_answer(patient):

@@ -115,12 +115,24 @@ class AnswerOption(BaseModel):
     valueCoding: AnswerCoding  # noqa: N815 - FHIR's name
 
 
+class ItemExtension(BaseModel):
+    """A FHIR extension of an item: its range (minValue, maxValue) or the decimals its
+    answer may have (maxDecimalPlaces)."""
+
+    url: Literal[engine.MIN_VALUE, engine.MAX_VALUE, engine.MAX_DECIMAL_PLACES]
+    valueInteger: int | None = None  # noqa: N815 - FHIR's name
+    valueDecimal: float | None = None  # noqa: N815 - FHIR's name
+
+
 class QuestionnaireItem(BaseModel):
     linkId: str  # noqa: N815 - FHIR's name
     type: Literal[tuple(engine.ITEM_TYPES)]  # type: ignore[valid-type]
     text: str
     required: bool | None = None
     answerOption: list[AnswerOption] | None = None  # noqa: N815 - FHIR's name
+    extension: list[ItemExtension] | None = Field(
+        None, description="an integer or decimal item's range, and a decimal's decimals"
+    )
 
 
 class Scoring(BaseModel):
