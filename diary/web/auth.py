@@ -119,27 +119,27 @@ def register():
 @bp.post("/signout")
 @allow("anyone")
 def signout():
-    was_physician = current_user.is_authenticated and current_user.is_physician
     sign_out()
-    return _signed_out(_("You are signed out."), was_physician)
+    return _signed_out(_("You are signed out."))
 
 
 @bp.post("/account/signout-everywhere")
 @allow("signed_in")
 def signout_everywhere():
-    was_physician = current_user.is_physician
     sign_out_everywhere()
-    return _signed_out(_("You are signed out on every device."), was_physician)
+    return _signed_out(_("You are signed out on every device."))
 
 
-def _signed_out(message, was_physician):
+def _signed_out(message):
     """The sign-in page, telling the browser to drop what it kept of the diary."""
     flash(message, "info")
     response = redirect(url_for("auth.signin"))
-    # A patient's phone may hold changes not sent yet (IndexedDB), which offline.js has
-    # already dealt with; "storage" would also wipe another patient's on a shared phone.
-    # A physician keeps no diary in the browser, often on a shared clinic computer: wipe it.
-    response.headers["Clear-Site-Data"] = '"cache", "storage"' if was_physician else '"cache"'
+    # The HTTP cache only, for everyone. A patient's phone may hold changes not sent yet
+    # (IndexedDB), which offline.js has already dealt with; "storage" would also wipe those
+    # of another patient whose session ended on this browser, kept for their next sign-in,
+    # even when a physician signs out of a shared clinic computer. A physician's pages are
+    # never kept for offline use (static/sw.js keeps the patient's pages only).
+    response.headers["Clear-Site-Data"] = '"cache"'
     return response
 
 
@@ -252,10 +252,10 @@ def delete_account():
         if accounts.check_password(
             db, current_app.extensions["diary.hasher"], current_user, password
         ):
-            user_id, was_physician = current_user.id, current_user.is_physician
+            user_id = current_user.id
             sign_out()
             accounts.delete_user(db, user_id)
-            done = _signed_out(_("Your account and all its data are deleted."), was_physician)
+            done = _signed_out(_("Your account and all its data are deleted."))
             return forget_on_this_browser(done, user_id)
         signin_failed()
         errors, status = {"password": accounts.NOT_THEIR_PASSWORD}, 422
