@@ -2,6 +2,7 @@
 // Served at /sw.js by diary/web/pwa.py, which replaces the BUILD block below with the shell
 // version (a hash of the static files and templates) and the list of files to precache.
 import { flush } from "/static/js/sync.js";
+import { Outbox } from "/static/js/outbox.js";
 
 const BUILD = /*BUILD*/ { version: "dev", assets: "/static", shell: [], offline: { en: "/offline" } } /*END*/;
 const SHELL_CACHE = `diary-shell-${BUILD.version}`;
@@ -52,6 +53,10 @@ async function setCurrentUser(id, expires = null, lang = undefined) {
   const language = lang === undefined ? before.lang : lang;
   if (id === before.id && expires === before.expires && language === before.lang) return;
   current = { id, expires, lang: language };
+  // The session whose diary this browser showed is over: what it pulled goes too (the
+  // changes not sent yet stay for that user's next sign-in). Not awaited: a delete of that
+  // database may be waiting for a tab to let go of it, and a page must not wait for that.
+  if (before.id && before.id !== id) Outbox.forgetPulled(before.id).catch(() => {});
   for (const name of await caches.keys()) {
     if (name.startsWith(PAGE_CACHE_PREFIX) && name !== pageCacheName(id, language)) await caches.delete(name);
   }
@@ -128,18 +133,21 @@ self.addEventListener("message", (event) => {
   if (message.type === "SKIP_WAITING") {
     self.skipWaiting();
   } else if (message.type === "SIGNED_OUT" || message.type === "SESSION_ENDED") {
-    event.waitUntil(forgetUser(message.userId));
+    event.waitUntil(forgetUser(message.userId, { pulled: message.type === "SESSION_ENDED" }));
   } else if (message.type === "WARM") {
     event.waitUntil(Promise.all([warm(message.userId, message.urls || [], message.lang), keepReminderWords(message.words)]));
   }
 });
 
-async function forgetUser(userId) {
+// The user's cached pages go; and when their session ended without them signing out here
+// (``pulled``), the diary their database pulled too (a sign-out deletes the database).
+async function forgetUser(userId, { pulled = false } = {}) {
   const mine = pageCacheName(userId);
   for (const name of await caches.keys()) {
     if (name === mine || name.startsWith(`${mine}-`)) await caches.delete(name);
   }
   if ((await getCurrentUser()) === String(userId)) await setCurrentUser(null);
+  if (pulled) await Outbox.forgetPulled(userId).catch(() => {});
 }
 
 // Fetch the signed-in pages the patient has not opened yet, so History works offline
@@ -300,7 +308,7 @@ self.addEventListener("sync", (event) => {
       const userId = await getCurrentUser();
       if (!userId) return;
       const outcome = await flush(userId);
-      if (outcome.reason === "signin" || outcome.reason === "other_user") await forgetUser(userId);
+      if (outcome.reason === "signin" || outcome.reason === "other_user") await forgetUser(userId, { pulled: true });
       // Background Sync retries later when the promise rejects.
       if (outcome.reason === "network") throw new Error("still offline");
     })(),

@@ -111,17 +111,16 @@ function warmPages() {
   });
 }
 
-// Signing out: one last flush; if changes are still only on this phone, ask first; then
-// forget this user's outbox, synced rows and cached pages before the next person signs in.
+// Signing out: one last flush; if changes are still only on this phone, ask first; then the
+// server ends the session, and only then does this phone forget this user's outbox, synced
+// rows and cached pages, before the next person signs in.
 /** Sign out, and sign out everywhere (this phone included): both end this phone's session. */
 function guardSignOuts() {
   for (const form of document.querySelectorAll("form[data-signout]")) guardSignOut(form);
 }
 
 function guardSignOut(form) {
-  let confirmed = false;
   form.addEventListener("submit", async (event) => {
-    if (confirmed) return;
     event.preventDefault();
     const button = form.querySelector("button");
     const stay = () => {
@@ -130,27 +129,65 @@ function guardSignOut(form) {
     if (button) button.disabled = true;
     if (!navigator.onLine) {
       // The server must end the session too: signing out offline would only delete data.
-      await ask({
-        title: t("You are offline"),
-        text: t("Signing out needs a connection. Nothing was deleted: your changes stay on this phone. Try again when you are online."),
-        yes: t("OK"),
-      });
+      await needsConnection();
       stay();
       return;
     }
-    await syncNow();
-    const left = (await (await outbox()).counts()).pending;
-    if (left > 0 && !(await confirmDiscard(left))) {
+    await syncNow().catch(() => null); // a phone without its database has nothing to send
+    const left = await unsentCount();
+    if (left > 0 && !(await confirmDiscard(left, status.reason === "signin"))) {
       stay();
       return;
     }
-    // A page served from the cache may hold the token of an earlier session.
-    const token = await freshToken();
-    if (token && form.elements.csrf_token) form.elements.csrf_token.value = token;
+    // Deleting first and then failing to reach the server (down, or the signal lost on the
+    // way) would lose the changes and leave the session open for whoever holds the phone.
+    if (!(await endSession(form))) {
+      await needsConnection();
+      stay();
+      return;
+    }
     await forgetThisUser();
-    confirmed = true;
-    form.submit();
+    window.location.replace("/signin");
   });
+}
+
+const needsConnection = () =>
+  ask({
+    title: t("You are offline"),
+    text: t("Signing out needs a connection. Nothing was deleted: your changes stay on this phone. Try again when you are online."),
+    yes: t("OK"),
+  });
+
+// The changes only on this phone; none when this browser cannot open its database at all
+// (then it keeps nothing to lose, and signing out must still work).
+async function unsentCount() {
+  try {
+    return (await (await outbox()).counts()).pending;
+  } catch {
+    return 0;
+  }
+}
+
+/** Post the sign-out form in the background: true once the server has answered it (with its
+ * redirect to the sign-in page, which carries the "signed out" message in the cookie). */
+async function endSession(form) {
+  // A page served from the cache may hold the token of an earlier session.
+  const token = await freshToken();
+  if (!token) return false;
+  const fields = new URLSearchParams(new FormData(form));
+  fields.set("csrf_token", token);
+  try {
+    const response = await fetch(form.action, {
+      method: "POST",
+      body: fields,
+      credentials: "same-origin",
+      cache: "no-store",
+      redirect: "manual",
+    });
+    return response.type === "opaqueredirect" || response.ok;
+  } catch {
+    return false;
+  }
 }
 
 async function freshToken() {
@@ -237,7 +274,22 @@ async function tellWorker(type) {
   if (registration && registration.active) registration.active.postMessage({ type, userId });
 }
 
-function confirmDiscard(count) {
+// ``ended``: the server no longer knows this phone's session (ended on another device): the
+// changes wait for the patient to sign in again, which the page offers.
+function confirmDiscard(count, ended) {
+  if (ended) {
+    return ask({
+      title: t("Changes not sent yet"),
+      text: tn(
+        "%(num)s change is only on this phone. Your session ended, so it could not be sent: sign in again to send it. If you sign out now, it is deleted from this phone.",
+        "%(num)s changes are only on this phone. Your session ended, so they could not be sent: sign in again to send them. If you sign out now, they are deleted from this phone.",
+        count,
+      ),
+      yes: t("Sign out and delete them"),
+      no: t("Keep them"),
+      danger: true,
+    });
+  }
   return ask({
     title: t("Changes not sent yet"),
     text: tn(
@@ -249,6 +301,31 @@ function confirmDiscard(count) {
     no: t("Stay signed in"),
     danger: true,
   });
+}
+
+// The forms that save into the outbox when their scripts run.
+const QUEUED_FORMS = "form[data-entry-form], form[data-therapy-form], form[data-response-form], form[data-medication-form], form[data-therapy-delete-form], form[data-response-delete-form], form[data-medication-delete-form]";
+
+// This browser cannot open the phone's database (storage refused or broken): nothing can
+// be kept for later. Online, the forms post as they do without JavaScript; offline, Save
+// says so and keeps what was typed on the page, rather than posting into the browser's
+// error page, which loses it.
+function keepFormsOffline() {
+  body.dataset.syncStatus = "unavailable";
+  const forms = document.querySelectorAll(QUEUED_FORMS);
+  // The dialog's module now, while online: offline, it may not be in any cache.
+  if (forms.length) import("./dialog.js").catch(() => {});
+  for (const form of forms) {
+    form.addEventListener("submit", (event) => {
+      if (navigator.onLine) return;
+      event.preventDefault();
+      ask({
+        title: t("You are offline"),
+        text: t("This phone cannot keep changes for later: the diary cannot use its storage. What you entered stays on this page: tap Save again when you are back online."),
+        yes: t("OK"),
+      });
+    });
+  }
 }
 
 function whenIdle(task, timeout = 4000) {
@@ -321,7 +398,12 @@ async function start() {
     if (document.visibilityState === "visible") syncNow();
   });
   guardSignOuts();
-  await refresh();
+  try {
+    await refresh();
+  } catch {
+    keepFormsOffline();
+    return;
+  }
   if (document.querySelector("[data-entry-form]")) import("./entry-queue.js").then((m) => m.wire());
   // Only on Today itself: offline, an edit page never opened is the cached Today page.
   if (document.querySelector("[data-logged-today]") && window.location.pathname === "/today") {

@@ -15,6 +15,8 @@
 // DOM-free: the service worker imports it (through sync.js) for Background Sync.
 
 const VERSION = 1;
+/** The meta key of a pull after a server restore (reseed.js), named here: forgetPulled keeps it. */
+export const RESEED_KEY = "reseed";
 
 export const dbName = (userId) => `diary-user-${userId}`;
 
@@ -84,11 +86,48 @@ export class Outbox {
       db.createObjectStore("meta");
     };
     const box = new Outbox(await promised(request), userId);
-    box.db.onversionchange = () => {
+    // Asked to close (a delete or an upgrade elsewhere), or closed by the browser (the site's
+    // storage cleared): either way this connection is done, and its holder opens a new one.
+    box.db.onversionchange = box.db.onclose = () => {
       box.close();
       if (onClose) onClose();
     };
     return box;
+  }
+
+  /**
+   * Forget the copy of the diary this device pulled (the synced rows and the cursor), and
+   * keep the changes not sent yet for the user's next sign-in: their session is over, and a
+   * phone signed out from elsewhere (lost, or shared) must not keep their diary readable.
+   * The next sign-in pulls it again. Kept while a pull after a server restore is under way
+   * (reseed.js): its snapshot holds what the restored server may lack. A database this
+   * browser does not have is not created.
+   */
+  static async forgetPulled(userId) {
+    const db = await new Promise((resolve, reject) => {
+      const request = indexedDB.open(dbName(userId), VERSION);
+      request.onupgradeneeded = (event) => {
+        if (event.oldVersion === 0) request.transaction.abort(); // none here: nothing to forget
+      };
+      request.onsuccess = () => resolve(request.result);
+      request.onerror = (event) => {
+        event.preventDefault();
+        if (request.error && request.error.name === "AbortError") resolve(null);
+        else reject(request.error);
+      };
+    });
+    if (!db) return;
+    try {
+      const tx = db.transaction(["rows", "meta"], "readwrite");
+      const meta = tx.objectStore("meta");
+      if (!(await promised(meta.get(RESEED_KEY)))) {
+        tx.objectStore("rows").clear();
+        meta.delete("cursor");
+      }
+      await done(tx);
+    } finally {
+      db.close();
+    }
   }
 
   /**

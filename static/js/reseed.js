@@ -10,9 +10,8 @@
 // the difference in the outbox, which the same flush sends. The snapshot waits in ``meta``
 // until then, so a pull cut short (no network, the page closed) is finished by a later
 // flush. DOM-free: the service worker runs it through sync.js.
-import { done, promised, rowFromServer, sameState } from "./outbox.js";
+import { RESEED_KEY as KEY, done, promised, rowFromServer, sameState } from "./outbox.js";
 
-const KEY = "reseed";
 const UNCONFIRMED = "reseed_unconfirmed";
 
 /** Whether a pull from the start after a restore is under way (unfinished). */

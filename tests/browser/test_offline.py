@@ -13,6 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import (
+    PHONE,
     Server,
     assert_no_axe_violations,
     flushed,
@@ -249,15 +250,31 @@ def test_a_conflict_is_shown_and_both_versions_survive_until_the_patient_chooses
 # ---- sessions and accounts -------------------------------------------------------------------
 
 
+KEPT = """async () => {
+    const { Outbox } = await import('/static/js/outbox.js');
+    const box = await Outbox.open(document.body.dataset.userId);
+    const kept = [(await box.rows('entry')).length, (await box.records()).length,
+                  (await box.getMeta('cursor')) ?? null];
+    box.close();
+    return kept;
+}"""
+
+
 def test_a_session_that_ended_offline_keeps_the_outbox_until_sign_in(patient_page, live_server):
     page, user, server = patient_page()
+    log_entry(page, 2, note="synced before")
+    wait_status(page, "synced", 0)
+    assert page.evaluate(KEPT)[:2] == [1, 0]  # this phone's copy of the diary
     page.context.set_offline(True)
     log_entry(page, 6)
     page.context.clear_cookies()  # the session expires while offline
     page.context.set_offline(False)
     wait_status(page, "signin", 1)
     expect(page.locator(".site-header [data-sync-text]")).to_have_text("Sign in to sync")
-    assert server.entries() == {}
+    assert [e["leg_pain"] for e in server.entries().values()] == [2]
+    # The session is over: the diary this phone pulled goes (a lost phone signed out from
+    # elsewhere must not keep it readable); the change not sent yet stays for the sign-in.
+    poll(page, KEPT, lambda kept: kept == [0, 1, None])
 
     page.get_by_role("alert").get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill(user["email"])
@@ -265,7 +282,9 @@ def test_a_session_that_ended_offline_keeps_the_outbox_until_sign_in(patient_pag
     page.get_by_role("button", name="Sign in").click()
     expect(page).to_have_url(live_server.url + "/today")
     wait_status(page, "synced", 0)
-    assert [e["leg_pain"] for e in server.entries().values()] == [6]
+    assert sorted(e["leg_pain"] for e in server.entries().values()) == [2, 6]
+    # Signed in again, the phone pulls the diary from the start: both entries, once each.
+    poll(page, KEPT, lambda kept: kept[:2] == [2, 0] and kept[2] is not None)
 
 
 def test_another_user_on_the_same_phone_never_sees_or_sends_the_first_users_outbox(
@@ -323,6 +342,17 @@ def test_signing_out_with_unsent_changes_asks_first_then_clears_them(patient_pag
     dialog.get_by_role("button", name="Stay signed in").click()
     wait_status(page, "pending", 1)
 
+    # The server out of reach when the sign-out is sent: the session would stay open on
+    # the server, so nothing is deleted on the phone either.
+    page.context.route("**/signout", lambda route: route.abort("connectionrefused"))
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_role("dialog").get_by_role("button", name="Sign out and delete them").click()
+    expect(page.get_by_role("dialog")).to_contain_text("Signing out needs a connection.")
+    page.get_by_role("dialog").get_by_role("button", name="OK").click()
+    wait_status(page, "pending", 1)
+    assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is not None
+    page.context.unroute("**/signout")
+
     page.get_by_role("button", name="Sign out").click()
     page.get_by_role("dialog").get_by_role("button", name="Sign out and delete them").click()
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
@@ -333,6 +363,62 @@ def test_signing_out_with_unsent_changes_asks_first_then_clears_them(patient_pag
     page.context.unroute("**/api/v1/sync")
     assert server.entries() == {}
     assert server.api.get("/api/v1/session").json()["user"] is not None  # its own session
+
+
+# What Chromium throws when its IndexedDB backing store is broken.
+BROKEN_STORAGE = """indexedDB.open = () => {
+    throw new DOMException('Internal error opening backing store', 'UnknownError');
+};"""
+
+
+def test_a_phone_whose_storage_is_broken_keeps_the_entry_typed_offline(
+    browser, live_server, new_user
+):
+    """The browser cannot open the phone's database (a broken profile, storage refused):
+    nothing can wait in an outbox. Offline, Save must say so and keep what was typed,
+    not post into the browser's error page; signing out must still work."""
+    context = browser.new_context(**PHONE)
+    context.add_init_script(BROKEN_STORAGE)
+    page = context.new_page()
+    user = new_user()
+    register_via_api(page, live_server.url, user)
+    page.goto(live_server.url + "/today")
+    expect(page.locator('body[data-sync-status="unavailable"]')).to_be_attached()
+    poll(page, "navigator.serviceWorker.ready.then((r) => r.active.state === 'activated')")
+    page.context.set_offline(True)
+    page.locator("label[for='leg_pain-7']").click()
+    page.get_by_role("button", name="Save", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("This phone cannot keep changes for later")
+    dialog.get_by_role("button", name="OK").click()
+    expect(page).to_have_url(live_server.url + "/today")
+    expect(page.locator("#leg_pain-7")).to_be_checked()  # still there, to save online
+
+    # Back online, Save posts the form as without JavaScript.
+    page.context.set_offline(False)
+    page.get_by_role("button", name="Save", exact=True).click()
+    expect(page.get_by_text("Saved")).to_be_visible()
+    entries = page.request.get(live_server.url + "/api/v1/entries").json()["entries"]
+    assert [e["leg_pain"] for e in entries] == [7]
+    # Nothing can be waiting on this phone: signing out needs no question.
+    page.get_by_role("button", name="Sign out").click()
+    expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
+    context.close()
+
+
+def test_storage_cleared_while_a_page_is_open_does_not_stop_saving(patient_page, live_server):
+    """The site's storage cleared under an open page (the browser's settings, storage
+    pressure): Chromium closes the page's database connection without asking. The next Save
+    opens a new one rather than failing on the closed one until the page is reloaded."""
+    page, user, server = patient_page()
+    devtools = page.context.new_cdp_session(page)
+    devtools.send(
+        "Storage.clearDataForOrigin", {"origin": live_server.url, "storageTypes": "indexeddb"}
+    )
+    log_entry(page, 5)
+    wait_status(page, "synced", 0)
+    assert [e["leg_pain"] for e in server.entries().values()] == [5]
 
 
 # ---- limits and deploys -----------------------------------------------------------------------
