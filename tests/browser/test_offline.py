@@ -275,6 +275,12 @@ def test_a_session_that_ended_offline_keeps_the_outbox_until_sign_in(patient_pag
     # The session is over: the diary this phone pulled goes (a lost phone signed out from
     # elsewhere must not keep it readable); the change not sent yet stays for the sign-in.
     poll(page, KEPT, lambda kept: kept == [0, 1, None])
+    # Signing out now would delete it: the question says why it was not sent, and keeps it.
+    page.get_by_role("button", name="Sign out").click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_contain_text("Your session ended, so it could not be sent")
+    dialog.get_by_role("button", name="Keep them").click()
+    wait_status(page, "signin", 1)
 
     page.get_by_role("alert").get_by_role("link", name="Sign in").click()
     page.get_by_label("Email").fill(user["email"])
