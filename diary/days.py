@@ -1,8 +1,9 @@
 """Calendar days as the API takes them: the text form, the range allowed, and a regular
 expression that says exactly the same thing for the OpenAPI document.
 
-An entry's day is a calendar day in the patient's time zone, from 2000-01-01 to one day
-after the server's UTC date (a phone in UTC+14 is a day ahead; none is two). Other days (a
+An entry's day is a calendar day in the patient's time zone, from 2000-01-01 to the latest
+day begun anywhere on Earth (UTC+14's today: a phone may live in another zone than its
+account). Other days (a
 course's end, a list's bounds) may be any real day up to 2099-12-31. The pattern is built
 from the same bounds, so a client that keeps to the document is never refused for its day.
 """
@@ -18,10 +19,16 @@ LATEST_DAY = dt.date(2099, 12, 31)
 _SHAPE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def latest_allowed_day(today_utc: dt.date | None = None) -> dt.date:
-    """The last day an entry may carry: one day after the server's UTC date (UTC+14 phones)."""
-    today_utc = today_utc or dt.datetime.now(dt.UTC).date()
-    return today_utc + dt.timedelta(days=1)
+#: The zone furthest ahead of UTC (Kiritimati): no calendar day begins earlier.
+FURTHEST_AHEAD = dt.timedelta(hours=14)
+
+
+def latest_allowed_day(now: dt.datetime | None = None) -> dt.date:
+    """The last day an entry may carry: today in UTC+14, the latest day begun anywhere.
+    Before 10:00 UTC that is the UTC date, after it the next day; never a day nobody has
+    reached (one day after the UTC date let a Pago Pago patient log two days ahead)."""
+    now = now or dt.datetime.now(dt.UTC)
+    return (now.astimezone(dt.UTC) + FURTHEST_AHEAD).date()
 
 
 def parse_day(value, *, last: dt.date = LATEST_DAY) -> dt.date:

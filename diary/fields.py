@@ -300,7 +300,7 @@ def _any_day(value: str) -> str:
     return days.parse_day(value).isoformat()
 
 
-#: The day of an entry or a therapy's start: from 2000-01-01 to tomorrow in UTC.
+#: The day of an entry or a therapy's start: from 2000-01-01 to today in UTC+14.
 EntryDay = Annotated[str, Field(json_schema_extra=_entry_day_schema), AfterValidator(_entry_day)]
 #: Any real day from 2000-01-01 to 2099-12-31 (a course's end, a list's bounds).
 AnyDay = Annotated[
@@ -341,9 +341,9 @@ def _past_timestamp_pattern() -> str:
 @lru_cache(maxsize=2)
 def _past_timestamps(latest: datetime.date) -> re.Pattern:
     # A moment whose date in UTC, as it is stored, is no later than the last day an entry
-    # may carry (tomorrow in UTC), said of the text so that the document states it exactly:
-    # a date up to today with any offset (behind UTC by less than a day, it is tomorrow at
-    # most in UTC), or tomorrow's date at UTC or ahead of it. Judged by the written date
+    # may carry (``latest``, today in UTC+14), said of the text so that the document states
+    # it exactly: a date before it with any offset (behind UTC by less than a day, it is
+    # ``latest`` at most in UTC), or its date at UTC or ahead of it. Judged by the written date
     # alone, "tomorrow 20:00 at -10:00" was kept as the day after tomorrow: a complete copy
     # holding it was refused by the import a day later. Built once a day (each dose of a
     # sync batch or an imported copy is checked against it): building it took 0.2 ms.
@@ -353,16 +353,28 @@ def _past_timestamps(latest: datetime.date) -> re.Pattern:
     )
 
 
+#: How far ahead of the server's clock a moment that has happened may be: a phone's clock
+#: a little fast must not have its "Took one" refused; an hour is far more than that, and
+#: far less than the day the pattern alone let through (a dose "taken" tonight at noon).
+CLOCK_ALLOWANCE = datetime.timedelta(hours=1)
+
+
 def _past_timestamp(value: str) -> str:
+    future = _("is in the future; you can record now or an earlier time")
     if not _past_timestamps(days.latest_allowed_day()).fullmatch(value):
         if re.fullmatch(TIMESTAMP_PATTERN, value):
-            raise ValueError(_("is in the future; you can record now or an earlier time"))
+            raise ValueError(future)
         raise ValueError(_("must be a date and time like 2026-03-31T08:15:00.000Z"))
-    return _timestamp(value)
+    stored = _timestamp(value)
+    moment = datetime.datetime.fromisoformat(stored)
+    if moment > datetime.datetime.now(datetime.UTC) + CLOCK_ALLOWANCE:
+        raise ValueError(future)
+    return stored
 
 
-#: A moment that has happened (a dose taken): a Timestamp no later, in UTC, than the last
-#: day an entry may carry (tomorrow in UTC), stored in UTC like Timestamp.
+#: A moment that has happened (a dose taken): a Timestamp no later than an hour ahead of the
+#: server's clock (CLOCK_ALLOWANCE; the document's pattern says the day: no later, in UTC,
+#: than the last day an entry may carry), stored in UTC like Timestamp.
 PastTimestamp = Annotated[
     str,
     Field(

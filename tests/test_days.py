@@ -61,9 +61,20 @@ def test_days_that_do_not_exist_or_are_out_of_range_are_refused(text):
         days.parse_day(text)
 
 
-def test_an_entry_day_may_be_tomorrow_in_utc_but_not_the_day_after():
-    today = dt.date(2026, 12, 6)
-    last = days.latest_allowed_day(today)
-    assert days.parse_day("2026-12-07", last=last) == dt.date(2026, 12, 7)
+@pytest.mark.parametrize(
+    ("utc", "latest"),
+    [
+        # Before 10:00 UTC no zone has reached the next day: Kiritimati's today is UTC's.
+        ("2026-12-06T09:59", "2026-12-06"),
+        # From 10:00 UTC, Kiritimati (UTC+14) lives the next day, and may log it.
+        ("2026-12-06T10:00", "2026-12-07"),
+        ("2026-12-06T23:59", "2026-12-07"),
+    ],
+)
+def test_an_entry_day_may_be_the_latest_day_begun_anywhere_and_no_later(utc, latest):
+    now = dt.datetime.fromisoformat(utc).replace(tzinfo=dt.UTC)
+    last = days.latest_allowed_day(now)
+    assert last == dt.date.fromisoformat(latest)
+    assert days.parse_day(latest, last=last) == last
     with pytest.raises(ValueError, match="in the future"):
-        days.parse_day("2026-12-08", last=last)
+        days.parse_day((last + dt.timedelta(days=1)).isoformat(), last=last)

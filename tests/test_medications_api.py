@@ -146,22 +146,27 @@ def test_a_dose_time_is_stored_in_utc_and_never_in_the_future(patient):
     assert moved["version"] == 2 and moved["taken_at"] == "2026-03-02T06:00:00.000Z"
 
 
-def test_no_dose_is_kept_later_than_tomorrow_in_utc_whatever_its_offset(patient):
+def test_no_dose_is_kept_that_has_not_happened_whatever_its_offset(patient):
+    # The tests' clock is at noon UTC of TODAY (tests/clock.py).
     med = patient.post("/api/v1/medications", IBUPROFEN).get_json()
-    tomorrow = (TODAY + timedelta(days=1)).isoformat()
+    today, tomorrow = TODAY.isoformat(), (TODAY + timedelta(days=1)).isoformat()
 
     def dose(taken_at):
         return patient.post("/api/v1/doses", {"medication_id": med["id"], "taken_at": taken_at})
 
-    # Today late, ten hours behind UTC, is tomorrow in UTC: kept so.
-    kept = dose(f"{TODAY.isoformat()}T23:30:00-10:00")
+    # Two in the morning ten hours behind UTC is noon in UTC: kept so.
+    kept = dose(f"{today}T02:00:00-10:00")
     assert kept.status_code == 201
-    assert kept.get_json()["taken_at"] == f"{tomorrow}T09:30:00.000Z"
-    assert dose(f"{tomorrow}T08:00:00+02:00").get_json()["taken_at"] == f"{tomorrow}T06:00:00.000Z"
-    # Tomorrow behind UTC would be the day after tomorrow in UTC: refused, naming the field.
-    later = dose(f"{tomorrow}T20:00:00-10:00")
-    assert later.status_code == 422
-    assert "future" in later.get_json()["error"]["fields"]["taken_at"]
+    assert kept.get_json()["taken_at"] == f"{today}T12:00:00.000Z"
+    # A phone whose clock is a little fast is not refused (up to an hour ahead).
+    assert dose(f"{today}T12:50:00Z").get_json()["taken_at"] == f"{today}T12:50:00.000Z"
+    # Tonight, on the same clock, has not happened yet; nor has tomorrow behind UTC (the day
+    # after tomorrow in UTC, which the document's pattern refuses by its text): both refused,
+    # naming the field.
+    for later in (f"{today}T13:30:00Z", f"{today}T23:30:00-10:00", f"{tomorrow}T20:00:00-10:00"):
+        refused = dose(later)
+        assert refused.status_code == 422, later
+        assert "future" in refused.get_json()["error"]["fields"]["taken_at"]
     # So the complete copy keeps to its own document, and the import takes it back (the
     # two doses are the diary's already: duplicates, nothing changed).
     copy = patient.get("/api/v1/export.json").get_data()

@@ -196,13 +196,7 @@ def test_a_dose_moved_to_a_day_out_of_range_is_named_on_the_form(
     # In UTC these moments fall before year 1 or after year 9999: once a 500 (OverflowError).
     patient = make_api()
     patient.register(time_zone=time_zone)
-    med = patient.post(
-        "/api/v1/medications",
-        {"name": "Ibuprofen", "schedule": "as_needed", "start_day": TODAY},
-    ).get_json()
-    dose = patient.post(
-        "/api/v1/doses", {"medication_id": med["id"], "taken_at": f"{TODAY}T08:00:00Z"}
-    ).get_json()
+    dose = _a_dose_this_morning(patient)
     edit = f"/medications/doses/{dose['id']}/edit"
     refused = post(patient, edit, {"base_version": "1", "day": day, "time": time})
     assert refused.status_code == 422
@@ -210,6 +204,25 @@ def test_a_dose_moved_to_a_day_out_of_range_is_named_on_the_form(
     html = refused.get_data(as_text=True)
     assert re.search(r'<input id="f-day"[^>]*aria-describedby="[^"]*f-day-error', html)
     assert f'value="{day}"' in html  # what was typed is shown again
+    assert patient.get(f"/api/v1/doses/{dose['id']}").get_json() == dose
+
+
+def _a_dose_this_morning(api):
+    med = api.post(
+        "/api/v1/medications", {"name": "Ibuprofen", "schedule": "as_needed", "start_day": TODAY}
+    ).get_json()
+    return api.post(
+        "/api/v1/doses", {"medication_id": med["id"], "taken_at": f"{TODAY}T08:00:00Z"}
+    ).get_json()
+
+
+def test_a_dose_moved_to_later_today_is_refused_on_the_form(patient):
+    # The tests' clock is at noon UTC: tonight at 23:00 has not come yet, though its day has.
+    dose = _a_dose_this_morning(patient)
+    edit = f"/medications/doses/{dose['id']}/edit"
+    refused = post(patient, edit, {"base_version": "1", "day": str(TODAY), "time": "23:00"})
+    assert refused.status_code == 422
+    assert "is in the future; you can record now or an earlier time" in text_of(refused)
     assert patient.get(f"/api/v1/doses/{dose['id']}").get_json() == dose
 
 

@@ -106,7 +106,11 @@ class DoseData(Strict):
         description="the medicine's id; a dose is kept even when that medicine is not (yet) "
         "on the server or was deleted (docs/sync-protocol.md)"
     )
-    taken_at: PastTimestamp
+    taken_at: PastTimestamp = Field(
+        description="when it was taken: a moment no later than an hour ahead of the "
+        "server's clock (a later one has not happened: 422 naming taken_at), which the "
+        "pattern states only to the day"
+    )
     time_zone: TimeZone | None = Field(
         None,
         description="the time zone the dose was taken in, whose clock and calendar show "

@@ -161,6 +161,7 @@ def validate_form(model, data, problems):
 
     Nothing is refused half-way: any problem refuses the whole entry.
     """
+    problems = {**_after_today(data.get("day")), **problems}
     try:
         entry = validate(model, data, strict=False)
     except ApiError as err:
@@ -177,6 +178,17 @@ def validate_form(model, data, problems):
             return entry, {}
         fields = problems
     return None, {field: _sentence(field, message) for field, message in fields.items()}
+
+
+def _after_today(day) -> dict:
+    # The form offers days up to the patient's today (its field's max); a later one, typed
+    # past it, is a slip. The API takes any day begun somewhere on Earth, since a phone may
+    # live in another zone than its account, but a form is filled in the account's.
+    try:
+        later = parse_day(day) > local_today()
+    except ValueError:
+        return {}  # not a day: the schema names what is wrong with it
+    return {"day": _("is in the future; you can log today or earlier days")} if later else {}
 
 
 def entry_values(entry):

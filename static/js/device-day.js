@@ -10,9 +10,9 @@ export function localToday() {
   return iso(new Date());
 }
 
-/** The latest day the server accepts: a phone in UTC+14 may be a day ahead; none is two. */
+/** The latest day a form on this phone takes: the patient's today. (The server takes any day
+ * begun somewhere on Earth, so that a phone in another zone than its account is never
+ * refused; a day the patient has not reached yet is a slip.) */
 export function latestDay() {
-  const tomorrow = new Date();
-  tomorrow.setDate(tomorrow.getDate() + 1);
-  return iso(tomorrow);
+  return localToday();
 }

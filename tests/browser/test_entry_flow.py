@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     assert_no_axe_violations_light_and_dark,
     assert_targets_big_enough,
     flush_now,
+    open_the_form,
     page_only,
     register_via_api,
     scripted,
@@ -476,5 +477,17 @@ def test_today_follows_the_phones_day_when_the_accounts_day_is_ahead(
         expect(card).to_have_attribute("data-day", phone_day)
         expect(page.get_by_role("heading", name="Logged today", level=1)).to_be_visible()
         expect(page.locator("[data-logged-today] [data-entry-id]")).to_have_count(1)
+
+        # The account's day is the phone's tomorrow. The server takes it (it has begun on
+        # Earth: Kiritimati lives it), but the phone does not take a day it has not reached.
+        page.goto(url + "/today")
+        open_the_form(page)
+        page.get_by_label("Day", exact=True).fill(account_day)
+        page.locator("label[for='leg_pain-3']").click()
+        page.get_by_role("button", name="Save", exact=True).click()
+        expect(page.locator("[data-entry-status]")).to_have_text(
+            "That day is in the future. Choose today or an earlier day."
+        )
+        expect(page.get_by_label("Day", exact=True)).to_be_focused()
     finally:
         context.close()
