@@ -182,6 +182,19 @@ def test_a_pgic_about_a_therapy_deleted_before_the_copy_is_still_imported(diarie
     assert moved.copy()["responses"] == copy["responses"]
 
 
+@pytest.mark.parametrize("as_bytes", [True, False], ids=["file", "text"])
+def test_a_copy_saved_again_with_a_byte_order_mark_is_the_same_copy(diaries, as_bytes):
+    # A Windows editor's "UTF-8 with BOM": the copy was refused as a truncated file.
+    pat = diaries()
+    pat.add("entry", entry())
+    text = "\ufeff" + archive.dumps(pat.copy())
+    moved = diaries("Pat elsewhere")
+    raw = text.encode("utf-8") if as_bytes else text
+    summary = archive.apply(moved.db, moved.user.id, archive.parse(raw))
+    assert summary["entries"]["applied"] == 1
+    assert moved.copy()["entries"] == pat.copy()["entries"]
+
+
 def test_a_version_2_copy_made_before_questionnaires_is_still_imported(diaries):
     pat = diaries()
     pat.add("entry", entry())

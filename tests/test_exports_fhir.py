@@ -157,6 +157,32 @@ def test_therapies_map_to_procedures_and_a_medication_statement():
     assert statement["medicationCodeableConcept"]["text"] == "Medication change: Pregabalin 75 mg"
 
 
+@pytest.mark.parametrize(
+    ("today", "status"), [("2026-03-31", "active"), ("2026-04-01", "completed")]
+)
+def test_a_course_is_completed_once_its_last_day_has_passed_not_on_it(today, status):
+    # The regular medicine's course and the physiotherapy both end on their end day, which
+    # is still a day of the course (Today offers its doses): a clinic must not see it stopped.
+    physiotherapy = {**THERAPIES[1], "end_day": "2026-03-31"}
+    bundle = fhir.bundle(
+        PATIENT,
+        ENTRIES,
+        [physiotherapy],
+        server_uuid=SERVER,
+        exported_at=f"{today}T10:00:00.000Z",
+        today=today,
+        medications=MEDICINES[:1],
+        doses=[],
+    )
+    (procedure,) = resources(bundle, "Procedure")
+    (statement,) = resources(bundle, "MedicationStatement")
+    assert (
+        statement["effectivePeriod"]["end"] == procedure["performedPeriod"]["end"] == "2026-03-31"
+    )
+    assert statement["status"] == status
+    assert procedure["status"] == {"active": "in-progress", "completed": "completed"}[status]
+
+
 def test_notes_appear_only_when_shared():
     with_notes = export()
     notes = [o["note"] for o in resources(with_notes, "Observation") if "note" in o]

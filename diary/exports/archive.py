@@ -1,4 +1,4 @@
-"""The complete copy of a diary (format ``diary-export``, version 4) and its import; its
+"""The complete copy of a diary (format ``diary-export``, version 5) and its import; its
 declared shapes (the document's ``DiaryCopy`` and ``ImportSummary``) are in
 copy_schemas.py.
 
@@ -124,6 +124,9 @@ def parse(raw: bytes | str) -> DiaryCopy:
     two records share an id. Text holding control characters and an RMDQ or ODI naming a
     therapy (a copy made before migrations m015 and m016) are cleaned, not refused.
     """
+    # A copy opened and saved again by an editor that writes "UTF-8 with BOM" (as ours are
+    # not, but our CSV files are) is the same copy: RFC 8259 lets a parser ignore the mark.
+    raw = raw.removeprefix(b"\xef\xbb\xbf" if isinstance(raw, bytes) else "\ufeff")
     try:
         data = inputs.parse_json(raw)
     except inputs.BadInput as bad:

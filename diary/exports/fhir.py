@@ -117,7 +117,8 @@ def _therapy_text(therapy: dict) -> str:
 
 def _therapy(therapy: dict, subject: dict, today: str, include_notes: bool) -> dict:
     course = therapy["kind"] in clinical.COURSE_KINDS
-    ended = therapy["end_day"] is not None and therapy["end_day"] <= today
+    # The end day is the course's last day, still in it (as Today still offers its doses).
+    ended = therapy["end_day"] is not None and therapy["end_day"] < today
     period = {"start": therapy["start_day"]}
     if therapy["end_day"]:
         period["end"] = therapy["end_day"]
@@ -177,7 +178,7 @@ def _medication(medication: dict, subject: dict, today: str) -> dict:
     period = {"start": medication["start_day"]}
     if medication["end_day"]:
         period["end"] = medication["end_day"]
-    ended = medication["end_day"] is not None and medication["end_day"] <= today
+    ended = medication["end_day"] is not None and medication["end_day"] < today
     resource = {
         "resourceType": "MedicationStatement",
         "id": medication["id"],
