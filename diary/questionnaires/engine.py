@@ -27,8 +27,6 @@ from diary.rounding import half_up
 #: The shipped instruments.
 DEFINITIONS = Path(__file__).parent / "definitions"
 ITEM_TYPES = {"boolean", "choice", "integer", "decimal", "display"}
-#: The items answered with a number typed in.
-NUMBER_TYPES = {"integer", "decimal"}
 RULES = {
     "count_true": "the number of items ticked",
     "sum": "the sum of the answers (a ticked item counts 1)",
