@@ -57,11 +57,14 @@ function render() {
   const box = document.querySelector(".site-header [data-sync-state]");
   if (box) box.dataset.state = { syncing: "pending", signin: "offline" }[state] || state;
   const text = document.querySelector(".site-header [data-sync-text]");
-  if (text) text.textContent = TEXT[state](state === "conflict" ? needs : counts.pending);
+  const words = TEXT[state](state === "conflict" ? needs : counts.pending);
+  // A live region: written only when its words change, or a screen reader says them again.
+  if (text && text.textContent !== words) text.textContent = words;
   const count = document.querySelector(".site-header [data-pending-count]");
   if (count) {
     count.hidden = counts.pending === 0;
-    count.textContent = tn("%(num)s unsynced change", "%(num)s unsynced changes", counts.pending);
+    const said = tn("%(num)s unsynced change", "%(num)s unsynced changes", counts.pending);
+    if (count.textContent !== said) count.textContent = said;
   }
   renderSigninBanner(state === "signin" && counts.pending > 0);
 }
@@ -124,7 +127,10 @@ function guardSignOut(form) {
     event.preventDefault();
     const button = form.querySelector("button");
     const stay = () => {
-      if (button) button.disabled = false;
+      if (!button) return;
+      button.disabled = false;
+      // The dialog could not give the focus back to a disabled button: it would be lost.
+      button.focus();
     };
     if (button) button.disabled = true;
     if (!navigator.onLine) {

@@ -92,8 +92,8 @@ function item(view, kinds) {
       el(
         "p",
         { className: "actions" },
-        el("button", { type: "button", className: "button primary", dataset: { choose: "mine" } }, t("Keep mine")),
-        el("button", { type: "button", className: "button", dataset: { choose: "theirs" } }, t("Keep the other version")),
+        el("button", { type: "button", className: "button primary", dataset: { choose: "mine" } }, t("Keep mine"), hidden(title)),
+        el("button", { type: "button", className: "button", dataset: { choose: "theirs" } }, t("Keep the other version"), hidden(title)),
       ),
     );
   } else if (view.state === "device" && !record.desired.deleted) {

@@ -86,8 +86,12 @@ async function renderNow() {
 function fold() {
   const form = document.querySelector("[data-another-entry]");
   if (!form) return;
+  // Saved by keyboard, the focus was on Save, which folds away: it would fall to the page,
+  // and the next Tab skip what was just logged. It goes to "Add another entry" instead.
+  const hadFocus = form.contains(document.activeElement);
   form.classList.add("collapsible");
   form.open = false;
+  if (hadFocus) form.querySelector("summary")?.focus();
 }
 
 // The form's own status line is folded away with it: say the outcome where it stays seen.

@@ -243,6 +243,8 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
     press_tab_until(page, "el.dataset.save !== undefined")
     page.keyboard.press("Enter")
     expect(saved_message(page).first).to_be_visible()
+    # Save folds the form away: the focus goes to "Add another entry", not to the page.
+    expect(page.locator("[data-another-entry] > summary")).to_be_focused()
     (entry,) = wait_for_entries(page, url, 1)
     assert entry["leg_pain"] == 4 and entry["back_pain"] == 1
     assert entry["regions"] == {"r_shin_outer": "pain"}

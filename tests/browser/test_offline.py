@@ -347,6 +347,8 @@ def test_signing_out_with_unsent_changes_asks_first_then_clears_them(patient_pag
     expect(dialog).to_contain_text("1 change is only on this phone")
     dialog.get_by_role("button", name="Stay signed in").click()
     wait_status(page, "pending", 1)
+    # The focus comes back to the button that asked, not to the page.
+    expect(page.get_by_role("button", name="Sign out")).to_be_focused()
 
     # The server out of reach when the sign-out is sent: the session would stay open on
     # the server, so nothing is deleted on the phone either.
@@ -411,6 +413,27 @@ def test_a_phone_whose_storage_is_broken_keeps_the_entry_typed_offline(
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()
     assert page.request.get(live_server.url + "/api/v1/session").json()["user"] is None
     context.close()
+
+
+def test_the_sync_state_is_said_again_only_when_its_words_change(patient_page):
+    """The header's sync state is a live region: each write is read out. One save used to
+    write "All synced" three times over."""
+    page, user, server = patient_page()
+    page.evaluate(
+        """() => {
+            window.said = [];
+            const node = document.querySelector('.site-header [data-sync-state]');
+            // What is shown, as a screen reader reads it (the hidden count left out).
+            const read = () => node.innerText.replace(/\\s+/g, ' ').trim();
+            new MutationObserver(() => window.said.push(read())).observe(
+                node, { subtree: true, childList: true, characterData: true });
+        }"""
+    )
+    log_entry(page, 4)
+    wait_status(page, "synced", 0)
+    said = page.evaluate("window.said")
+    assert said and said[-1] == "All synced", said
+    assert all(a != b for a, b in zip(said, said[1:], strict=False)), said
 
 
 def test_storage_cleared_while_a_page_is_open_does_not_stop_saving(patient_page, live_server):

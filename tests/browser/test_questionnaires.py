@@ -225,6 +225,11 @@ def test_a_conflicting_answer_offers_the_same_chooser(patient_page, live_server)
     expect(mine.locator(".conflict-version").nth(0)).to_contain_text("total: 38.5")
     expect(mine.locator(".conflict-version").nth(1)).to_contain_text("total: 44")
     assert_no_axe_violations_light_and_dark(page)
+    # Each choice names the answer it is about: with two conflicts, "Keep mine" twice
+    # would not say which.
+    expect(mine.get_by_role("button", name="Keep mine")).to_have_accessible_name(
+        re.compile(r"^Keep mine \S")
+    )
     mine.get_by_role("button", name="Keep mine").click()
     wait_status(page, "synced", 0)
     held = responses(page, live_server.url)
