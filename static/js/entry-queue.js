@@ -3,9 +3,10 @@
 // Offline, an edit page never opened before is the cached Today form (see static/sw.js),
 // turned into an edit form here from what this phone holds.
 import { clearEntryForm, fillEntryForm, readEntryForm } from "./entry-form.js";
-import { ask, changed, changedThenGo, kept, outbox, problem, sayProblem } from "./page-outbox.js";
+import { ask, changed, kept, outbox, problem, sayProblem } from "./page-outbox.js";
 import { dayWords, entryTitle } from "./entry-render.js";
 import { latestDay, localToday } from "./device-day.js";
+import { leaveFor } from "./queued-pages.js";
 import { t } from "./i18n.js";
 
 const EDIT_PATH = /^\/entries\/([0-9a-f-]{36})\/edit$/;
@@ -134,8 +135,10 @@ async function wireEdit(form, id) {
       return;
     }
     if (!(await keep(form, () => box.save("entry", id, data, { baseVersion })))) return;
-    say(form, t("Saved on this phone for %(what)s.", { what: entryTitle(data) }), "device");
-    await changedThenGo(`/history#entry-${id}`);
+    const saved = t("Saved on this phone for %(what)s.", { what: entryTitle(data) });
+    say(form, saved, "device");
+    // History says it again, where the server puts its flashes: the form's line goes with it.
+    await leaveFor(`/history#entry-${id}`, saved);
   });
 
   const deleteForm = document.querySelector('form[action$="/delete"]') || addDeleteButton(form);
@@ -151,7 +154,7 @@ async function wireEdit(form, id) {
     });
     if (!sure) return;
     if (!(await keep(form, () => box.remove("entry", id, { baseVersion, data })))) return;
-    await changedThenGo("/history");
+    await leaveFor("/history", t("Deleted the entry for %(day)s.", { day: dayWords(data.day) }));
   });
 }
 

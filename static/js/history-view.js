@@ -5,7 +5,7 @@ import { outbox } from "./page-outbox.js";
 import { elsewhereNote, elsewhereNotes, medicineChanges, outboxPanel } from "./outbox-panel.js";
 import { card, dayWords, entryTitle, ENTRY_FIELDS, summary } from "./entry-render.js";
 import { drawWhereMissing, el, oneAtATime } from "./outbox-render.js";
-import { showState } from "./queued-pages.js";
+import { showLeftMessage, showState } from "./queued-pages.js";
 import { t } from "./i18n.js";
 
 // Entries as the "Not synced yet" panel names them and where it sends the patient.
@@ -29,6 +29,7 @@ const ENTRIES = {
 let panel;
 
 export function wire() {
+  showLeftMessage(); // an edit or a delete just queued says so here, as the server's flash would
   panel = outboxPanel(ENTRIES, (node) => {
     const list = document.querySelector("[data-history]");
     if (list) list.before(node);

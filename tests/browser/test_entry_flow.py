@@ -260,6 +260,8 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
     press_tab_until(page, "el.dataset.save !== undefined")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/history"))
+    # History says what was done, as the server's flash does without JavaScript.
+    expect(page.get_by_role("status").filter(has_text="Saved on this phone for")).to_be_visible()
     wait_until(lambda: entry_by_id(page, url, entry["id"])["back_pain"] == 2)
     page.reload()
     expect(page.locator(f'[data-entry-id="{entry["id"]}"]')).to_contain_text("Back pain 2")
@@ -273,6 +275,7 @@ def test_log_edit_and_delete_by_keyboard_alone(page, live_server, new_user):
     press_tab_until(page, "el.textContent.trim() === 'Delete entry'")
     page.keyboard.press("Enter")
     expect(page).to_have_url(re.compile(r"/history"))
+    expect(page.get_by_role("status").filter(has_text="Deleted the entry for")).to_be_visible()
     wait_for_entries(page, url, 0)
     page.reload()
     expect(page.get_by_text("No entries yet.")).to_be_visible()
