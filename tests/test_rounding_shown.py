@@ -87,6 +87,21 @@ def test_a_mean_of_4_25_reads_4_3_on_the_charts_page_and_the_summary(shared):
     assert "4.2" not in text_of(summary) and "4.2" not in text_of(patient.client.get("/charts"))
 
 
+def test_the_table_holds_the_back_pain_medians_the_bar_chart_draws(shared):
+    # The bar chart's label says its numbers are in the table below: back pain's median and
+    # middle half were drawn but not listed.
+    patient, _doctor = shared
+    rows = [{**row, "back_pain": row["leg_pain"] - 1} for row in around(T, BEFORE, AFTER)]
+    post_all(patient, "/api/v1/entries", rows)
+    patient.post("/api/v1/therapies", {"kind": KIND, "start_day": T.isoformat()})
+    charts_html = patient.client.get("/charts").get_data(as_text=True)
+    # Before: back pain 4, 4, 4, 5, 3, 3, 2, 1: median 3.5, quartiles 2.75 and 4.
+    drawn = _chart_data(charts_html)["therapies"][0]["windows"][0]["back"]
+    assert drawn == {"median": 3.5, "q1": 2.8, "q3": 4.0}
+    before = _cells(charts_html, '<th scope="row">Before')
+    assert before[4:6] == ["3.3", "3.5 (2.8–4.0)"]  # the average (3.25), then what is drawn
+
+
 @pytest.fixture
 def clinic(app, make_api):
     """Five patients with the diary above, sharing with one physician: the fewest whose
