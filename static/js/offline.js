@@ -283,28 +283,22 @@ async function tellWorker(type) {
 // ``ended``: the server no longer knows this phone's session (ended on another device): the
 // changes wait for the patient to sign in again, which the page offers.
 function confirmDiscard(count, ended) {
-  if (ended) {
-    return ask({
-      title: t("Changes not sent yet"),
-      text: tn(
+  const text = ended
+    ? tn(
         "%(num)s change is only on this phone. Your session ended, so it could not be sent: sign in again to send it. If you sign out now, it is deleted from this phone.",
         "%(num)s changes are only on this phone. Your session ended, so they could not be sent: sign in again to send them. If you sign out now, they are deleted from this phone.",
         count,
-      ),
-      yes: t("Sign out and delete them"),
-      no: t("Keep them"),
-      danger: true,
-    });
-  }
+      )
+    : tn(
+        "%(num)s change is only on this phone and could not be sent (no connection, or a choice is waiting). If you sign out now, it is deleted from this phone.",
+        "%(num)s changes are only on this phone and could not be sent (no connection, or a choice is waiting). If you sign out now, they are deleted from this phone.",
+        count,
+      );
   return ask({
     title: t("Changes not sent yet"),
-    text: tn(
-      "%(num)s change is only on this phone and could not be sent (no connection, or a choice is waiting). If you sign out now, it is deleted from this phone.",
-      "%(num)s changes are only on this phone and could not be sent (no connection, or a choice is waiting). If you sign out now, they are deleted from this phone.",
-      count,
-    ),
+    text,
     yes: t("Sign out and delete them"),
-    no: t("Stay signed in"),
+    no: ended ? t("Keep them") : t("Stay signed in"),
     danger: true,
   });
 }
